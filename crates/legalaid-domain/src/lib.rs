@@ -1,0 +1,51 @@
+//! The pure domain of legalaid: value types, rules and invariants.
+//!
+//! Nothing here performs I/O, reads a clock or knows about a database or HTTP:
+//! callers hand in the facts (including "now") and get decisions back.
+
+/// Declares a closed set of codes: each variant has a stable API code (snake_case,
+/// never renamed) and a Chinese label in the words of the law.
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable API code.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The label shown to users.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub mod audit;
+pub mod ids;
+pub mod password;
+pub mod region;
+pub mod role;
+pub mod staff;
+pub mod unit;
+pub mod validation;
+
+pub use ids::{StaffId, UnitId, UserId};
+pub use validation::{FieldError, Validation};
