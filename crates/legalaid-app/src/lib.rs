@@ -1,1 +1,84 @@
+//! The use cases of legalaid: one function per thing a user does.
+//!
+//! Each use case takes a [`Ctx`] (who is acting, from where), checks the
+//! authorisation [`policy`], asks the domain what to do, and commits the new state
+//! together with its audit entry in one transaction. Pages and the JSON API both
+//! call these functions, so they share one policy and one behaviour.
 
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod clock;
+mod ctx;
+pub mod demo;
+mod error;
+pub mod home;
+pub mod jobs;
+pub mod policy;
+pub mod regions;
+pub mod staff;
+pub mod units;
+pub mod users;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ctx::{Actor, Ctx, RequestMeta};
+pub use error::{AppError, AppResult};
+pub use legalaid_store::{Page, Store};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Sign-in and session settings.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// A web session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A web session ends this long after sign-in, however active.
+    pub session_absolute: Duration,
+    /// API tokens expire this long after they are issued.
+    pub token_ttl: Duration,
+    /// Failed attempts for one username within `lockout_window` before it is locked.
+    pub max_failures_per_user: i64,
+    /// Failed attempts from one address within `lockout_window` before it is refused.
+    pub max_failures_per_ip: i64,
+    pub lockout_window: Duration,
+    /// Extra delay per failure beyond the first, to slow down guessing.
+    pub failure_delay: Duration,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            token_ttl: Duration::from_secs(24 * 3600),
+            max_failures_per_user: 5,
+            max_failures_per_ip: 50,
+            lockout_window: Duration::from_secs(15 * 60),
+            failure_delay: Duration::from_millis(200),
+        }
+    }
+}
+
+/// Everything a use case needs: the store, the clock and the settings.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub auth: AuthSettings,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
+        Self { store, clock, auth }
+    }
+}
+
+/// The list filters that callers fill in (defined next to the queries that use them).
+pub mod filters {
+    pub use legalaid_store::audit::AuditFilter;
+    pub use legalaid_store::regions::Region;
+    pub use legalaid_store::staff::StaffFilter;
+    pub use legalaid_store::units::UnitFilter;
+    pub use legalaid_store::users::UserFilter;
+}

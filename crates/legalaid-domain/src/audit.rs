@@ -106,10 +106,22 @@ pub enum ChainBreak {
 impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::ContentChanged { seq } => write!(f, "audit entry {seq} was changed after it was written (its hash does not match its content)"),
-            Self::LinkBroken { seq } => write!(f, "audit entry {seq} does not chain to the entry before it (an entry was removed or replaced)"),
-            Self::Gap { expected, found } => write!(f, "audit entry {expected} is missing (the next entry found is {found})"),
-            Self::HeadMismatch { head_seq, last_seq } => write!(f, "the audit chain should end at entry {head_seq} but its last entry is {last_seq} (entries were removed)"),
+            Self::ContentChanged { seq } => write!(
+                f,
+                "audit entry {seq} was changed after it was written (its hash does not match its content)"
+            ),
+            Self::LinkBroken { seq } => write!(
+                f,
+                "audit entry {seq} does not chain to the entry before it (an entry was removed or replaced)"
+            ),
+            Self::Gap { expected, found } => write!(
+                f,
+                "audit entry {expected} is missing (the next entry found is {found})"
+            ),
+            Self::HeadMismatch { head_seq, last_seq } => write!(
+                f,
+                "the audit chain should end at entry {head_seq} but its last entry is {last_seq} (entries were removed)"
+            ),
         }
     }
 }
@@ -123,7 +135,10 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_owned() }
+        Self {
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_owned(),
+        }
     }
 }
 
@@ -131,7 +146,10 @@ impl ChainVerifier {
     /// Checks the next entry in sequence order.
     pub fn check(&mut self, e: &AuditEntry) -> Result<(), ChainBreak> {
         if e.seq != self.expected_seq {
-            return Err(ChainBreak::Gap { expected: self.expected_seq, found: e.seq });
+            return Err(ChainBreak::Gap {
+                expected: self.expected_seq,
+                found: e.seq,
+            });
         }
         if compute_hash(e) != e.hash {
             return Err(ChainBreak::ContentChanged { seq: e.seq });
@@ -161,7 +179,11 @@ mod tests {
 
     fn draft(n: i64) -> AuditDraft {
         AuditDraft {
-            at: Utc.with_ymd_and_hms(2024, 3, 1, 8, 0, 0).single().expect("valid date") + chrono::Duration::microseconds(n),
+            at: Utc
+                .with_ymd_and_hms(2024, 3, 1, 8, 0, 0)
+                .single()
+                .expect("valid date")
+                + chrono::Duration::microseconds(n),
             actor_user_id: Some(1),
             actor_username: "admin".into(),
             request_id: format!("req-{n}"),
@@ -177,7 +199,9 @@ mod tests {
     fn chain(n: i64) -> Vec<AuditEntry> {
         let mut out: Vec<AuditEntry> = Vec::new();
         for i in 0..n {
-            let (seq, hash) = out.last().map_or((0, GENESIS_HASH.to_owned()), |e| (e.seq, e.hash.clone()));
+            let (seq, hash) = out
+                .last()
+                .map_or((0, GENESIS_HASH.to_owned()), |e| (e.seq, e.hash.clone()));
             out.push(draft(i).chain(seq, &hash));
         }
         out
@@ -204,7 +228,10 @@ mod tests {
         let mut c = chain(5);
         let head = c[4].hash.clone();
         c[2].after = Some(r#"{"name":"篡改"}"#.into());
-        assert_eq!(verify(&c, (5, &head)), Err(ChainBreak::ContentChanged { seq: 3 }));
+        assert_eq!(
+            verify(&c, (5, &head)),
+            Err(ChainBreak::ContentChanged { seq: 3 })
+        );
     }
 
     #[test]
@@ -213,7 +240,10 @@ mod tests {
         let head = c[4].hash.clone();
         c[2].ip = "10.0.0.1".into();
         c[2].hash = compute_hash(&c[2]);
-        assert_eq!(verify(&c, (5, &head)), Err(ChainBreak::LinkBroken { seq: 4 }));
+        assert_eq!(
+            verify(&c, (5, &head)),
+            Err(ChainBreak::LinkBroken { seq: 4 })
+        );
     }
 
     #[test]
@@ -221,9 +251,21 @@ mod tests {
         let mut c = chain(5);
         let head = c[4].hash.clone();
         c.remove(1);
-        assert_eq!(verify(&c, (5, &head)), Err(ChainBreak::Gap { expected: 2, found: 3 }));
+        assert_eq!(
+            verify(&c, (5, &head)),
+            Err(ChainBreak::Gap {
+                expected: 2,
+                found: 3
+            })
+        );
         let mut c = chain(5);
         c.pop();
-        assert_eq!(verify(&c, (5, &head)), Err(ChainBreak::HeadMismatch { head_seq: 5, last_seq: 4 }));
+        assert_eq!(
+            verify(&c, (5, &head)),
+            Err(ChainBreak::HeadMismatch {
+                head_seq: 5,
+                last_seq: 4
+            })
+        );
     }
 }

@@ -9,6 +9,7 @@ macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -45,7 +46,9 @@ pub mod region;
 pub mod role;
 pub mod staff;
 pub mod unit;
+pub mod user;
 pub mod validation;
+pub mod visibility;
 
 pub use ids::{StaffId, UnitId, UserId};
 pub use validation::{FieldError, Validation};

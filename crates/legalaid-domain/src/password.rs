@@ -47,6 +47,10 @@ mod tests {
     fn rejects_weak_passwords() {
         assert_eq!(policy_violations("short1A", "x").len(), 1);
         assert_eq!(policy_violations("alllowercaseletters", "x").len(), 1);
-        assert!(policy_violations("Reviewer@2024", "reviewer").iter().any(|m| m.contains("用户名")));
+        assert!(
+            policy_violations("Reviewer@2024", "reviewer")
+                .iter()
+                .any(|m| m.contains("用户名"))
+        );
     }
 }

@@ -40,6 +40,7 @@ code_enum!(
 
 /// A staff record as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Staff {
     pub id: StaffId,
     pub unit_id: UnitId,
@@ -69,6 +70,7 @@ pub struct StaffFields {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffInput {
     #[serde(default)]
     pub unit_id: Option<i64>,
@@ -120,7 +122,10 @@ impl StaffInput {
         }
         if let Some(y) = self.practice_start_year {
             if !(1979..=current_year).contains(&y) {
-                v.add("practice_start_year", format!("执业起始年份应在1979至{current_year}之间"));
+                v.add(
+                    "practice_start_year",
+                    format!("执业起始年份应在1979至{current_year}之间"),
+                );
             }
         } else if kind == Some(StaffKind::Lawyer) {
             v.add("practice_start_year", "律师须填写执业起始年份");
@@ -163,7 +168,9 @@ pub fn check_lawyer_licence(no: &str, current_year: i32) -> Result<(), String> {
     if !(1..=7).contains(&category) {
         return Err("律师执业证号第1位（执业类别）应为1至7".into());
     }
-    let year: i32 = no[5..9].parse().map_err(|_| "律师执业证号格式不正确".to_owned())?;
+    let year: i32 = no[5..9]
+        .parse()
+        .map_err(|_| "律师执业证号格式不正确".to_owned())?;
     if !(1979..=current_year).contains(&year) {
         return Err("律师执业证号第6至9位（首次执业年份）不正确".into());
     }
@@ -197,7 +204,10 @@ mod tests {
     #[test]
     fn valid_lawyer() {
         let f = lawyer().validate(2026).expect("valid");
-        assert_eq!(f.specialties, vec![Specialty::CriminalDefense, Specialty::Labor]);
+        assert_eq!(
+            f.specialties,
+            vec![Specialty::CriminalDefense, Specialty::Labor]
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Units: the organisations that take part in legal aid work.
 
+use crate::UnitId;
 use crate::region::RegionCode;
 use crate::validation::{FieldError, Validation};
-use crate::UnitId;
 use serde::{Deserialize, Serialize};
 
 code_enum!(
@@ -39,6 +39,7 @@ impl UnitKind {
 
 /// A unit as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     pub id: UnitId,
     pub name: String,
@@ -67,6 +68,7 @@ pub struct UnitFields {
 
 /// Unit fields as a form or JSON body gives them, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitInput {
     #[serde(default)]
     pub name: String,
@@ -109,9 +111,10 @@ impl UnitInput {
             }
         };
         match (kind, host) {
-            (Some(UnitKind::Workstation), None) if v.is_empty() => {
-                v.add("workstation_host", "工作站须注明设在哪个单位（法院、检察院、看守所、工会、妇联等）")
-            }
+            (Some(UnitKind::Workstation), None) if v.is_empty() => v.add(
+                "workstation_host",
+                "工作站须注明设在哪个单位（法院、检察院、看守所、工会、妇联等）",
+            ),
             (Some(k), Some(_)) if k != UnitKind::Workstation => {
                 v.add("workstation_host", "只有法律援助工作站需要填写设立单位")
             }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -81,7 +82,11 @@ impl Validation {
 /// Mainland mobile numbers or landlines such as `0564-6123456` / `05646123456-801`.
 pub fn is_phone(v: &str) -> bool {
     let b = v.as_bytes();
-    if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit) {
+    if b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
+    {
         return true;
     }
     let digits = b.iter().filter(|c| c.is_ascii_digit()).count();

@@ -1,1 +1,139 @@
+//! Persistence for legalaid.
+//!
+//! One storage API over two backends: embedded SQLite (the default) and PostgreSQL
+//! (production). Each query is written once with `$n` placeholders, which both
+//! dialects accept, and run through [`on_tx!`], which expands it for each backend's
+//! typed connection. Where the dialects differ the difference is named beside it.
+//!
+//! Every operation runs inside a [`Tx`]: use cases open one, do their reads and
+//! writes (including the audit entry), and commit once.
 
+#[macro_use]
+mod macros;
+pub mod audit;
+mod connect;
+pub mod regions;
+pub mod sessions;
+pub mod staff;
+pub mod units;
+pub mod users;
+
+pub use connect::{Backend, ConnectError, Store, redact as connect_redact};
+
+use sqlx::{Postgres, Sqlite, Transaction};
+
+/// A database transaction on either backend.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write (e.g. a duplicate username).
+    #[error("duplicate value for {0}")]
+    Duplicate(String),
+    /// A foreign key refused the write (a referenced record does not exist, or is still referenced).
+    #[error("referenced record missing or still in use")]
+    Reference,
+    /// The record changed since the caller read it (optimistic concurrency).
+    #[error("the record was changed by someone else")]
+    VersionConflict,
+    #[error("record not found")]
+    NotFound,
+    /// Stored data that cannot be turned back into a domain value.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Db(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate(
+                d.constraint()
+                    .map_or_else(|| d.message().to_owned(), str::to_owned),
+            ),
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Reference,
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            _ => StoreError::Db(e.to_string()),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A page request: `page` from 1, `per_page` at most 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Page {
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self::new(None, None)
+    }
+}
+
+/// The SQL-side form of a visibility scope: an optional region-code prefix and an
+/// optional unit id. `Nothing` becomes a unit id that cannot exist.
+pub(crate) fn scope_params(
+    scope: &legalaid_domain::visibility::Scope,
+) -> (Option<String>, Option<i64>) {
+    use legalaid_domain::visibility::Scope;
+    match scope {
+        Scope::All => (None, None),
+        Scope::Region(r) => (Some(format!("{}%", r.as_str())), None),
+        Scope::Unit(u) => (None, Some(u.0)),
+        Scope::Nothing => (None, Some(-1)),
+    }
+}
+
+/// `%text%` for a LIKE filter, with the LIKE wildcards in the text escaped.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

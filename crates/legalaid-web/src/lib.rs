@@ -1,1 +1,96 @@
+//! The HTTP layer: server-rendered pages (`html`) and the JSON API (`api`), both
+//! thin over the use cases in `legalaid-app`. Handlers extract, call one use case,
+//! and render; they never touch SQL.
 
+mod api;
+mod error;
+mod extract;
+mod html;
+mod middleware;
+
+pub use error::{ApiError, PageError};
+
+use axum::Router;
+use axum::routing::get;
+use legalaid_app::App;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+
+/// Web settings.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// Mark cookies `Secure` (serve behind HTTPS). Off for plain-HTTP local use.
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub settings: Arc<WebSettings>,
+    pub metrics: Option<PrometheusHandle>,
+}
+
+/// The whole HTTP surface: pages, API, health, metrics and static files.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(html::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(health))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .fallback(html::not_found)
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::observe))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
+        .with_state(state)
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn ready(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if s.app.store.ping().await {
+        axum::Json(serde_json::json!({ "status": "ok" })).into_response()
+    } else {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "status": "database unavailable" })),
+        )
+            .into_response()
+    }
+}
+
+async fn metrics(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match &s.metrics {
+        Some(h) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4",
+            )],
+            h.render(),
+        )
+            .into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Installs the Prometheus recorder once per process (later calls reuse it).
+pub fn install_metrics() -> Option<PrometheusHandle> {
+    static HANDLE: std::sync::OnceLock<Option<PrometheusHandle>> = std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            metrics_exporter_prometheus::PrometheusBuilder::new()
+                .install_recorder()
+                .ok()
+        })
+        .clone()
+}

@@ -1,0 +1,383 @@
+//! Sign-in, sessions, API tokens and passwords.
+//!
+//! Passwords are hashed with Argon2id. Session ids and tokens are random 256-bit
+//! values; only their SHA-256 is stored. Failed attempts are counted per username
+//! (whether or not it exists, so the answer never reveals which usernames exist)
+//! and per client address; past the limits sign-in answers 429.
+
+use crate::{Actor, App, AppError, AppResult, Ctx, RequestMeta, audit};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Utc};
+use legalaid_domain::UserId;
+use legalaid_domain::password::policy_violations;
+use legalaid_domain::user::{User, normalize_username};
+use legalaid_store::{Tx, sessions, units, users};
+use sha2::{Digest, Sha256};
+
+/// The one message for every failed sign-in.
+pub const BAD_CREDENTIALS: &str = "用户名或密码不正确";
+
+/// A new random secret (64 hex characters).
+pub fn random_secret() -> String {
+    let mut b = [0u8; 32];
+    // The OS random source failing is not something a server can carry on from.
+    getrandom::fill(&mut b).expect("operating system random source is available");
+    hex::encode(b)
+}
+
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Hashes a password with Argon2id (CPU-heavy: run off the async threads).
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt_bytes = [0u8; 16];
+        getrandom::fill(&mut salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        let salt =
+            SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a password nobody knows: verified against when the username does not
+/// exist, so that both cases take the same time.
+async fn dummy_hash() -> String {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async { hash_password(random_secret()).await.unwrap_or_default() })
+        .await
+        .clone()
+}
+
+pub fn check_password_policy(password: &str, username: &str) -> AppResult<()> {
+    let v = policy_violations(password, username);
+    if v.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::field("password", v.join("；")))
+    }
+}
+
+/// What a sign-in produces: a web session or an API token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginKind {
+    Web,
+    Api,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    pub user: User,
+    /// The session id (for the cookie) or the bearer token.
+    pub secret: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn secs(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// Signs a user in. Every failure answers the same, whatever went wrong.
+pub async fn login(
+    app: &App,
+    meta: &RequestMeta,
+    username: &str,
+    password: &str,
+    kind: LoginKind,
+) -> AppResult<LoginOutcome> {
+    let key: String = username.trim().to_lowercase().chars().take(64).collect();
+    let now = app.clock.now();
+    let since = now - secs(app.auth.lockout_window);
+    let (by_user, by_ip, last) = {
+        let mut tx = app.store.read().await?;
+        sessions::failures_since(&mut tx, &key, &meta.ip, since).await?
+    };
+    if by_user >= app.auth.max_failures_per_user || by_ip >= app.auth.max_failures_per_ip {
+        let until = last.unwrap_or(now) + secs(app.auth.lockout_window);
+        let retry = (until - now).num_seconds().max(1);
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: u64::try_from(retry).unwrap_or(1),
+        });
+    }
+    if by_user > 1 {
+        // Slow down repeated guessing for this name.
+        let factor = u32::try_from(by_user - 1).unwrap_or(1);
+        tokio::time::sleep(app.auth.failure_delay * factor).await;
+    }
+    let found = match normalize_username(username) {
+        Ok(u) => {
+            let mut tx = app.store.read().await?;
+            users::find_for_login(&mut tx, &u).await?
+        }
+        Err(_) => None,
+    };
+    let (user, ok) = match found {
+        Some((user, hash)) => {
+            let ok = verify_password(password.to_owned(), hash).await && user.active;
+            (Some(user), ok)
+        }
+        None => {
+            verify_password(password.to_owned(), dummy_hash().await).await;
+            (None, false)
+        }
+    };
+    let mut tx = app.store.write().await?;
+    let Some(user) = user.filter(|_| ok) else {
+        sessions::record_failure(&mut tx, &key, &meta.ip, now).await?;
+        tx.commit().await?;
+        metrics_failed_login();
+        return Err(AppError::Unauthenticated(BAD_CREDENTIALS.into()));
+    };
+    sessions::clear_failures(&mut tx, &key).await?;
+    let secret = random_secret();
+    let expires_at = match kind {
+        LoginKind::Web => {
+            let expires_at = now + secs(app.auth.session_absolute);
+            sessions::insert_session(
+                &mut tx,
+                &digest(&secret),
+                user.id,
+                &random_secret(),
+                now,
+                expires_at,
+            )
+            .await?;
+            expires_at
+        }
+        LoginKind::Api => {
+            let expires_at = now + secs(app.auth.token_ttl);
+            sessions::insert_token(&mut tx, &digest(&secret), user.id, now, expires_at).await?;
+            expires_at
+        }
+    };
+    let ctx = Ctx {
+        actor: Some(actor_for(&mut tx, user.clone()).await?),
+        meta: meta.clone(),
+    };
+    let method = if kind == LoginKind::Web { "web" } else { "api" };
+    audit::record(
+        app,
+        &mut tx,
+        &ctx,
+        "user.login",
+        user.id,
+        None::<&()>,
+        Some(&serde_json::json!({ "method": method })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LoginOutcome {
+        user,
+        secret,
+        expires_at,
+    })
+}
+
+fn metrics_failed_login() {
+    tracing::info!(event = "login_failed", "sign-in failed");
+}
+
+async fn actor_for(tx: &mut Tx, user: User) -> AppResult<Actor> {
+    let unit = match user.unit_id {
+        Some(u) => units::get(tx, u).await?,
+        None => None,
+    };
+    Ok(Actor { user, unit })
+}
+
+/// A web session that is still valid, with its CSRF token.
+#[derive(Debug, Clone)]
+pub struct WebSession {
+    pub actor: Actor,
+    pub csrf_token: String,
+}
+
+/// Resolves a session cookie; expired sessions (idle or absolute) are removed.
+pub async fn authenticate_session(app: &App, session_id: &str) -> AppResult<Option<WebSession>> {
+    let hash = digest(session_id);
+    let now = app.clock.now();
+    let mut tx = app.store.read().await?;
+    let Some(s) = sessions::find_session(&mut tx, &hash).await? else {
+        return Ok(None);
+    };
+    let idle_expired = s.last_seen_at + secs(app.auth.session_idle) <= now;
+    if s.expires_at <= now || idle_expired {
+        drop(tx);
+        let mut w = app.store.write().await?;
+        sessions::delete_session(&mut w, &hash).await?;
+        w.commit().await?;
+        return Ok(None);
+    }
+    let Some(user) = users::get(&mut tx, UserId(s.user_id))
+        .await?
+        .filter(|u| u.active)
+    else {
+        return Ok(None);
+    };
+    let actor = actor_for(&mut tx, user).await?;
+    drop(tx);
+    // Refresh the idle timer at most once a minute, to keep reads from becoming writes.
+    if now - s.last_seen_at > chrono::Duration::seconds(60) {
+        let mut w = app.store.write().await?;
+        sessions::touch_session(&mut w, &hash, now).await?;
+        w.commit().await?;
+    }
+    Ok(Some(WebSession {
+        actor,
+        csrf_token: s.csrf_token,
+    }))
+}
+
+/// Resolves a bearer token.
+pub async fn authenticate_token(app: &App, token: &str) -> AppResult<Option<Actor>> {
+    let mut tx = app.store.read().await?;
+    let Some(uid) = sessions::find_token(&mut tx, &digest(token), app.clock.now()).await? else {
+        return Ok(None);
+    };
+    match users::get(&mut tx, uid).await?.filter(|u| u.active) {
+        Some(user) => Ok(Some(actor_for(&mut tx, user).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Ends a web session.
+pub async fn logout(app: &App, ctx: &Ctx, session_id: &str) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    sessions::delete_session(&mut tx, &digest(session_id)).await?;
+    if let Some(a) = &ctx.actor {
+        audit::record(
+            app,
+            &mut tx,
+            ctx,
+            "user.logout",
+            a.user.id,
+            None::<&()>,
+            None::<&()>,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes an API token.
+pub async fn revoke_token(app: &App, token: &str) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    sessions::delete_token(&mut tx, &digest(token)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the caller's own password. Every other session and token of the user is
+/// revoked; a web caller gets a fresh session (its id rotates).
+pub async fn change_password(
+    app: &App,
+    ctx: &Ctx,
+    current: &str,
+    new: &str,
+    kind: LoginKind,
+) -> AppResult<LoginOutcome> {
+    let actor = ctx
+        .actor
+        .as_ref()
+        .ok_or_else(|| AppError::Unauthenticated("请先登录".into()))?;
+    let user = &actor.user;
+    let stored = {
+        let mut tx = app.store.read().await?;
+        users::password_hash(&mut tx, user.id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    if !verify_password(current.to_owned(), stored).await {
+        return Err(AppError::field("current_password", "当前密码不正确"));
+    }
+    if current == new {
+        return Err(AppError::field("new_password", "新密码不能与当前密码相同"));
+    }
+    check_password_policy(new, &user.username).map_err(|e| match e {
+        AppError::Validation(mut v) => {
+            v.iter_mut().for_each(|f| f.field = "new_password".into());
+            AppError::Validation(v)
+        }
+        e => e,
+    })?;
+    let hash = hash_password(new.to_owned()).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    users::set_password(&mut tx, user.id, &hash, false, now).await?;
+    sessions::delete_user_sessions(&mut tx, user.id).await?;
+    let secret = random_secret();
+    let expires_at = match kind {
+        LoginKind::Web => {
+            let e = now + secs(app.auth.session_absolute);
+            sessions::insert_session(&mut tx, &digest(&secret), user.id, &random_secret(), now, e)
+                .await?;
+            e
+        }
+        LoginKind::Api => {
+            let e = now + secs(app.auth.token_ttl);
+            sessions::insert_token(&mut tx, &digest(&secret), user.id, now, e).await?;
+            e
+        }
+    };
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "user.change_password",
+        user.id,
+        None::<&()>,
+        Some(&serde_json::json!({ "password": "changed" })),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut user = user.clone();
+    user.must_change_password = false;
+    Ok(LoginOutcome {
+        user,
+        secret,
+        expires_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_differ() {
+        let a = hash_password("Legalaid@2024".into()).await.expect("hash");
+        let b = hash_password("Legalaid@2024".into()).await.expect("hash");
+        assert_ne!(a, b, "salted");
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("Legalaid@2024".into(), a.clone()).await);
+        assert!(!verify_password("legalaid@2024".into(), a).await);
+        assert!(!verify_password("x".into(), dummy_hash().await).await);
+    }
+
+    #[test]
+    fn secrets_are_random_and_digests_stable() {
+        assert_ne!(random_secret(), random_secret());
+        assert_eq!(random_secret().len(), 64);
+        assert_eq!(digest("a"), digest("a"));
+    }
+}

@@ -1,0 +1,302 @@
+//! The demo data set: the Yeji District (Lu'an, Anhui) jurisdiction with its
+//! bureau, legal aid center, judicial offices, workstations, law firms and lawyers,
+//! and one account per role. Names are generated; any likeness is coincidence.
+//!
+//! Everything is written through the use cases, so the demo's own creation is in
+//! the audit trail like any other change.
+
+use crate::auth::hash_password;
+use crate::{App, AppResult, Ctx, audit, staff, units};
+use legalaid_domain::role::Role;
+use legalaid_domain::staff::StaffInput;
+use legalaid_domain::unit::{Unit, UnitInput};
+use legalaid_domain::user::UserFields;
+use legalaid_domain::{StaffId, UnitId};
+use legalaid_store::users;
+
+/// The password of every demo account (stated in the README).
+pub const DEMO_PASSWORD: &str = "Legalaid@2024";
+
+/// The demo accounts: username, display name, role, and the unit they belong to
+/// (by index into the units created below).
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
+    ("sysadmin", "信息科 周明", Role::SystemAdmin),
+    ("supervisor", "法律援助科 陈静", Role::BureauSupervisor),
+    ("reviewer", "审查员 刘洋", Role::CenterReviewer),
+    ("director", "中心主任 王海", Role::CenterDirector),
+    ("clerk", "史河司法所 张敏", Role::IntakeClerk),
+    ("lawyer", "律师（第一家律所）", Role::Handler),
+    ("lawyer2", "律师（第二家律所）", Role::Handler),
+    ("quality", "评查员 孙丽", Role::QualityReviewer),
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "涛", "明", "超",
+    "秀英", "霞", "平", "刚", "桂英", "文", "辉", "建华", "玉兰", "志强", "海燕", "国庆", "晓东",
+    "春梅", "立新",
+];
+
+/// A small deterministic generator, so the demo is the same on every machine.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        usize::try_from((self.0 >> 33) % (n as u64)).unwrap_or(0)
+    }
+}
+
+fn unit(
+    name: &str,
+    kind: &str,
+    host: Option<&str>,
+    region: &str,
+    address: &str,
+    contact: &str,
+    phone: &str,
+) -> UnitInput {
+    UnitInput {
+        name: name.into(),
+        kind: kind.into(),
+        workstation_host: host.map(Into::into),
+        region_code: region.into(),
+        address: address.into(),
+        contact_person: contact.into(),
+        phone: phone.into(),
+        active: true,
+    }
+}
+
+fn units_data() -> Vec<UnitInput> {
+    let mut v = vec![
+        unit(
+            "六安市叶集区司法局",
+            "justice_bureau",
+            None,
+            "341504",
+            "叶集区史河街道民强西路",
+            "陈静",
+            "0564-6123001",
+        ),
+        unit(
+            "六安市叶集区法律援助中心",
+            "legal_aid_center",
+            None,
+            "341504",
+            "叶集区史河街道民强西路公共法律服务中心一楼",
+            "王海",
+            "0564-6123348",
+        ),
+    ];
+    for (town, code) in [
+        ("史河街道", "341504001"),
+        ("平岗街道", "341504002"),
+        ("三元镇", "341504100"),
+        ("洪集镇", "341504101"),
+        ("姚李镇", "341504102"),
+        ("孙岗乡", "341504200"),
+    ] {
+        v.push(unit(
+            &format!("叶集区{town}司法所"),
+            "judicial_office",
+            None,
+            code,
+            &format!("叶集区{town}人民政府院内"),
+            "",
+            "0564-6123100",
+        ));
+    }
+    for (name, host) in [
+        ("叶集区人民法院法律援助工作站", "court"),
+        ("叶集区人民检察院法律援助工作站", "procuratorate"),
+        ("叶集区看守所法律援助工作站", "detention_house"),
+        ("叶集区总工会法律援助工作站", "trade_union"),
+        ("叶集区妇女联合会法律援助工作站", "womens_federation"),
+    ] {
+        v.push(unit(
+            name,
+            "workstation",
+            Some(host),
+            "341504",
+            "叶集区",
+            "",
+            "0564-6123200",
+        ));
+    }
+    v.push(unit(
+        "叶集区史河法律服务所",
+        "legal_service_office",
+        None,
+        "341504001",
+        "叶集区史河街道",
+        "",
+        "0564-6123300",
+    ));
+    for (i, name) in [
+        "安徽叶诚律师事务所",
+        "安徽史河律师事务所",
+        "安徽皖叶律师事务所",
+        "安徽明泽律师事务所",
+        "安徽正衡律师事务所",
+        "安徽润和律师事务所",
+    ]
+    .iter()
+    .enumerate()
+    {
+        v.push(unit(
+            name,
+            "law_firm",
+            None,
+            "341504",
+            &format!("叶集区史河街道商贸路{}号", 10 + i * 7),
+            "",
+            &format!("0564-61240{i}0"),
+        ));
+    }
+    v
+}
+
+const SPECIALTIES: &[&str] = &[
+    "criminal_defense",
+    "labor",
+    "marriage_family",
+    "traffic",
+    "personal_injury",
+    "juvenile",
+    "medical",
+    "administrative",
+    "land_contract",
+    "contract",
+];
+
+/// Loads the demo into an empty database. Returns false (and does nothing) when
+/// units already exist.
+pub async fn load(app: &App) -> AppResult<bool> {
+    {
+        let mut tx = app.store.read().await?;
+        if legalaid_store::units::count(&mut tx).await? > 0 {
+            return Ok(false);
+        }
+    }
+    let ctx = Ctx::system("demo");
+    let mut created: Vec<Unit> = Vec::new();
+    for u in units_data() {
+        created.push(units::create(app, &ctx, &u).await?);
+    }
+    let firms: Vec<&Unit> = created
+        .iter()
+        .filter(|u| u.kind == legalaid_domain::unit::UnitKind::LawFirm)
+        .collect();
+    let mut rng = Lcg(20240805);
+    let mut first_lawyer: Vec<StaffId> = Vec::new();
+    for (fi, firm) in firms.iter().enumerate() {
+        for k in 0..5 {
+            let female = rng.next(2) == 0;
+            let name = format!(
+                "{}{}",
+                SURNAMES[rng.next(SURNAMES.len())],
+                GIVEN[rng.next(GIVEN.len())]
+            );
+            let start = 2004 + i32::try_from(rng.next(19)).unwrap_or(0);
+            let serial = 100_000 + fi * 1000 + k * 37 + rng.next(30);
+            let licence = format!("13415{start}1{}{serial:06}", if female { 0 } else { 1 });
+            let mut specialties = vec![SPECIALTIES[rng.next(SPECIALTIES.len())].to_owned()];
+            if k == 0 {
+                // Each firm has at least one experienced criminal defender (LAL art 26).
+                specialties.insert(0, "criminal_defense".into());
+            }
+            if k == 1 {
+                specialties.push("juvenile".into());
+            }
+            let s = staff::create(
+                app,
+                &ctx,
+                &StaffInput {
+                    unit_id: Some(firm.id.0),
+                    name,
+                    sex: if female { "female" } else { "male" }.into(),
+                    kind: "lawyer".into(),
+                    licence_no: licence,
+                    practice_start_year: Some(if k == 0 { start.min(2015) } else { start }),
+                    specialties,
+                    phone: format!("139{:08}", 56_100_000 + fi * 100 + k),
+                    active: true,
+                },
+            )
+            .await?;
+            if k == 0 {
+                first_lawyer.push(s.id);
+            }
+        }
+    }
+    let center = created
+        .iter()
+        .find(|u| u.kind == legalaid_domain::unit::UnitKind::LegalAidCenter)
+        .map(|u| u.id);
+    for (name, sex) in [("王海", "male"), ("刘洋", "male"), ("孙丽", "female")] {
+        staff::create(
+            app,
+            &ctx,
+            &StaffInput {
+                unit_id: center.map(|c| c.0),
+                name: name.into(),
+                sex: sex.into(),
+                kind: "center_staff".into(),
+                active: true,
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    let unit_for = |role: Role, username: &str| -> Option<UnitId> {
+        let kind = match role {
+            Role::SystemAdmin | Role::BureauSupervisor => {
+                legalaid_domain::unit::UnitKind::JusticeBureau
+            }
+            Role::CenterReviewer | Role::CenterDirector | Role::QualityReviewer => {
+                legalaid_domain::unit::UnitKind::LegalAidCenter
+            }
+            Role::IntakeClerk => legalaid_domain::unit::UnitKind::JudicialOffice,
+            Role::Handler => {
+                let i = usize::from(username == "lawyer2");
+                return firms.get(i).map(|f| f.id);
+            }
+        };
+        created.iter().find(|u| u.kind == kind).map(|u| u.id)
+    };
+    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let mut tx = app.store.write().await?;
+    for (username, display, role) in DEMO_ACCOUNTS {
+        let staff_id = match *username {
+            "lawyer" => first_lawyer.first().copied(),
+            "lawyer2" => first_lawyer.get(1).copied(),
+            _ => None,
+        };
+        let fields = UserFields {
+            display_name: (*display).into(),
+            unit_id: unit_for(*role, username),
+            staff_id,
+            roles: vec![*role],
+            active: true,
+        };
+        let user = users::insert(&mut tx, username, &fields, &hash, false, app.clock.now()).await?;
+        audit::record(
+            app,
+            &mut tx,
+            &ctx,
+            "user.create",
+            user.id,
+            None::<&()>,
+            Some(&user),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}

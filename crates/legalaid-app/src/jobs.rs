@@ -1,0 +1,35 @@
+//! Background jobs that run inside `legalaid serve`.
+
+use crate::App;
+use std::time::Duration;
+
+/// Removes expired sessions, tokens and old sign-in failures. Idempotent: running
+/// it twice, or on two instances at once, deletes nothing twice.
+pub async fn purge_expired(app: &App) -> crate::AppResult<u64> {
+    let now = app.clock.now();
+    let idle = chrono::Duration::from_std(app.auth.session_idle).unwrap_or(chrono::Duration::MAX);
+    let window =
+        chrono::Duration::from_std(app.auth.lockout_window).unwrap_or(chrono::Duration::MAX);
+    let mut tx = app.store.write().await?;
+    let n =
+        legalaid_store::sessions::purge_expired(&mut tx, now, now - idle, now - window * 4).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Runs the periodic jobs until `shutdown` resolves.
+pub async fn run(app: App, every: Duration, shutdown: impl std::future::Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = tick.tick() => {
+                match purge_expired(&app).await {
+                    Ok(n) => tracing::debug!(removed = n, "purged expired sessions"),
+                    Err(e) => tracing::warn!(error = %e, "session purge failed"),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Units: list, show, create, update.
+
+use crate::{App, AppError, AppResult, Ctx, Page, audit, policy};
+use legalaid_domain::UnitId;
+use legalaid_domain::unit::{Unit, UnitInput};
+use legalaid_store::units::{self as store, UnitFilter};
+use legalaid_store::{Tx, regions};
+
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    filter: &UnitFilter,
+    page: Page,
+) -> AppResult<(Vec<Unit>, i64)> {
+    let mut tx = app.store.read().await?;
+    Ok(store::list(&mut tx, &policy::scope(ctx), filter, page).await?)
+}
+
+/// Every unit the caller can see (for choosers in forms), up to 1000.
+pub async fn all_visible(app: &App, ctx: &Ctx) -> AppResult<Vec<Unit>> {
+    let mut tx = app.store.read().await?;
+    let (units, _) = store::list(
+        &mut tx,
+        &policy::scope(ctx),
+        &UnitFilter::default(),
+        Page {
+            page: 1,
+            per_page: 1000,
+        },
+    )
+    .await?;
+    Ok(units)
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: UnitId) -> AppResult<Unit> {
+    let mut tx = app.store.read().await?;
+    visible(&mut tx, ctx, id).await
+}
+
+/// Loads a unit the caller can see; NotFound otherwise.
+pub(crate) async fn visible(tx: &mut Tx, ctx: &Ctx, id: UnitId) -> AppResult<Unit> {
+    let unit = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    policy::ensure_visible(ctx, &unit)?;
+    Ok(unit)
+}
+
+async fn check_region(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    input: &legalaid_domain::unit::UnitFields,
+) -> AppResult<()> {
+    if regions::get(tx, &input.region_code).await?.is_none() {
+        return Err(AppError::field(
+            "region_code",
+            "行政区划不存在，请先在行政区划中添加",
+        ));
+    }
+    // A supervisor may only place units inside their own region.
+    if !policy::region_in_scope(ctx, &input.region_code) {
+        return Err(AppError::field("region_code", "只能在本辖区内设置单位"));
+    }
+    Ok(())
+}
+
+pub async fn create(app: &App, ctx: &Ctx, input: &UnitInput) -> AppResult<Unit> {
+    policy::ensure_manage_units(ctx)?;
+    let fields = input.validate()?;
+    let mut tx = app.store.write().await?;
+    check_region(&mut tx, ctx, &fields).await?;
+    let unit = store::insert(&mut tx, &fields, app.clock.now())
+        .await
+        .map_err(name_taken)?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "unit.create",
+        unit.id,
+        None::<&()>,
+        Some(&unit),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(unit)
+}
+
+pub async fn update(
+    app: &App,
+    ctx: &Ctx,
+    id: UnitId,
+    version: i64,
+    input: &UnitInput,
+) -> AppResult<Unit> {
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    policy::ensure_manage_units(ctx)?;
+    let fields = input.validate()?;
+    check_region(&mut tx, ctx, &fields).await?;
+    let after = store::update(&mut tx, id, version, &fields, app.clock.now())
+        .await
+        .map_err(name_taken)?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "unit.update",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+fn name_taken(e: legalaid_store::StoreError) -> AppError {
+    match e {
+        legalaid_store::StoreError::Duplicate(_) => AppError::field("name", "已有同名单位"),
+        e => e.into(),
+    }
+}

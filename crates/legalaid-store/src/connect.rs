@@ -1,0 +1,192 @@
+//! Opening the database chosen by URL, with each backend set up for durability.
+
+use crate::{StoreError, Tx};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Why the database could not be opened; each message is one sentence for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "the database URL {0:?} is not supported: use sqlite://PATH or postgres://USER@HOST:PORT/DB"
+    )]
+    UnsupportedUrl(String),
+    #[error("the database URL is malformed: {0}")]
+    BadUrl(String),
+    #[error("cannot open the SQLite database at {path}: {reason}")]
+    Sqlite { path: String, reason: String },
+    #[error(
+        "cannot reach the PostgreSQL database at {target}: {reason}; check that the server runs and the URL is right"
+    )]
+    Postgres { target: String, reason: String },
+    #[error("cannot migrate the database schema: {0}")]
+    Migrate(String),
+}
+
+/// The storage handle: connection pools for one backend.
+#[derive(Clone, Debug)]
+pub struct Store {
+    inner: Pools,
+}
+
+#[derive(Clone, Debug)]
+enum Pools {
+    /// SQLite allows one writer at a time. Writes go through a pool of exactly one
+    /// connection, so writers queue in-process instead of failing with SQLITE_BUSY,
+    /// and begin with `BEGIN IMMEDIATE` so that another process's writer waits on
+    /// the busy timeout rather than failing at the first write. Reads use a separate
+    /// pool and, thanks to WAL, never block the writer.
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Pg(PgPool),
+}
+
+impl Store {
+    /// Opens the database named by `url`.
+    pub async fn connect(url: &str) -> Result<Store, ConnectError> {
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::connect_pg(url).await
+        } else {
+            Err(ConnectError::UnsupportedUrl(redact(url)))
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Store, ConnectError> {
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:")
+            .to_owned();
+        let fail = |reason: String| ConnectError::Sqlite {
+            path: path.clone(),
+            reason,
+        };
+        if let Some(parent) = Path::new(&path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            if !parent.is_dir() {
+                return Err(fail(format!(
+                    "the folder {} does not exist",
+                    parent.display()
+                )));
+            }
+        }
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|e| ConnectError::BadUrl(e.to_string()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk before it is acknowledged, even across power loss.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.clone())
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.read_only(true))
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(Store {
+            inner: Pools::Sqlite { writer, reader },
+        })
+    }
+
+    async fn connect_pg(url: &str) -> Result<Store, ConnectError> {
+        let opts =
+            PgConnectOptions::from_str(url).map_err(|e| ConnectError::BadUrl(e.to_string()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(|e| ConnectError::Postgres {
+                target: redact(url),
+                reason: e.to_string(),
+            })?;
+        Ok(Store {
+            inner: Pools::Pg(pool),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations kept in `migrations/<backend>/`.
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        let r = match &self.inner {
+            Pools::Sqlite { writer, .. } => sqlx::migrate!("migrations/sqlite").run(writer).await,
+            Pools::Pg(p) => sqlx::migrate!("migrations/postgres").run(p).await,
+        };
+        r.map_err(|e| ConnectError::Migrate(e.to_string()))
+    }
+
+    /// A transaction for reads only.
+    pub async fn read(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.inner {
+            Pools::Sqlite { reader, .. } => Tx::Sqlite(reader.begin().await?),
+            Pools::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// A transaction that may write.
+    pub async fn write(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.inner {
+            Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        let q = "SELECT 1";
+        match &self.inner {
+            Pools::Sqlite { reader, .. } => sqlx::query(q).execute(reader).await.is_ok(),
+            Pools::Pg(p) => sqlx::query(q).execute(p).await.is_ok(),
+        }
+    }
+
+    /// Closes every connection, waiting for those in use to be returned.
+    pub async fn close(&self) {
+        match &self.inner {
+            Pools::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Pools::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// Drops any password from a URL before it is shown.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

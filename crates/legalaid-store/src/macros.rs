@@ -1,0 +1,17 @@
+/// Runs the same query code against whichever backend the transaction is on.
+/// `$c` is bound to `&mut SqliteConnection` or `&mut PgConnection`; the body is
+/// compiled once for each, so a query that does not suit both fails to compile.
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::Pg(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}

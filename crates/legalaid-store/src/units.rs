@@ -1,0 +1,133 @@
+//! Units.
+
+use crate::{Page, Result, StoreError, Tx, like_pattern, scope_params};
+use chrono::{DateTime, Utc};
+use legalaid_domain::UnitId;
+use legalaid_domain::region::RegionCode;
+use legalaid_domain::unit::{Unit, UnitFields, UnitKind, WorkstationHost};
+use legalaid_domain::visibility::Scope;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    name: String,
+    kind: String,
+    workstation_host: Option<String>,
+    region_code: String,
+    address: String,
+    contact_person: String,
+    phone: String,
+    active: bool,
+    version: i64,
+}
+
+impl Row {
+    fn into_unit(self) -> Result<Unit> {
+        let bad =
+            |what: &str, v: &str| StoreError::Corrupt(format!("unit {}: {what} {v:?}", self.id));
+        Ok(Unit {
+            id: UnitId(self.id),
+            kind: UnitKind::parse(&self.kind).ok_or_else(|| bad("kind", &self.kind))?,
+            workstation_host: match &self.workstation_host {
+                Some(h) => Some(WorkstationHost::parse(h).ok_or_else(|| bad("host", h))?),
+                None => None,
+            },
+            region_code: RegionCode::parse(&self.region_code)
+                .map_err(|_| bad("region", &self.region_code))?,
+            name: self.name,
+            address: self.address,
+            contact_person: self.contact_person,
+            phone: self.phone,
+            active: self.active,
+            version: self.version,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, name, kind, workstation_host, region_code, address, contact_person, phone, active, version";
+
+/// Filters for the unit list.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    pub q: Option<String>,
+    pub kind: Option<UnitKind>,
+    pub region: Option<RegionCode>,
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &UnitFilter,
+    page: Page,
+) -> Result<(Vec<Unit>, i64)> {
+    const WHERE: &str = "WHERE ($1 IS NULL OR region_code LIKE $1) AND ($2 IS NULL OR id = $2) \
+        AND ($3 IS NULL OR name LIKE $3 ESCAPE '\\') AND ($4 IS NULL OR kind = $4) AND ($5 IS NULL OR region_code LIKE $5)";
+    let (region, unit) = scope_params(scope);
+    let q =
+        f.q.as_deref()
+            .filter(|q| !q.trim().is_empty())
+            .map(like_pattern);
+    let kind = f.kind.map(|k| k.as_str());
+    let sub = f.region.as_ref().map(|r| format!("{}%", r.as_str()));
+    let list_sql = format!(
+        "SELECT {COLUMNS} FROM units {WHERE} ORDER BY region_code, kind, id LIMIT $6 OFFSET $7"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM units {WHERE}");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+        .bind(&region).bind(unit).bind(&q).bind(kind).bind(&sub).bind(page.per_page).bind(page.offset())
+        .fetch_all(&mut *c).await?);
+    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+        .bind(&region).bind(unit).bind(&q).bind(kind).bind(&sub)
+        .fetch_one(c).await?);
+    Ok((
+        rows.into_iter()
+            .map(Row::into_unit)
+            .collect::<Result<_>>()?,
+        total,
+    ))
+}
+
+pub async fn get(tx: &mut Tx, id: UnitId) -> Result<Option<Unit>> {
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);
+    row.map(Row::into_unit).transpose()
+}
+
+pub async fn insert(tx: &mut Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
+    const Q: &str = "INSERT INTO units (name, kind, workstation_host, region_code, address, contact_person, phone, active, version, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id";
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
+        .bind(&f.name).bind(f.kind.as_str()).bind(f.workstation_host.map(|h| h.as_str())).bind(f.region_code.as_str())
+        .bind(&f.address).bind(&f.contact_person).bind(&f.phone).bind(f.active).bind(now)
+        .fetch_one(c).await?);
+    get(tx, UnitId(id)).await?.ok_or(StoreError::NotFound)
+}
+
+/// Updates a unit if it is still at `version`; bumps the version.
+pub async fn update(
+    tx: &mut Tx,
+    id: UnitId,
+    version: i64,
+    f: &UnitFields,
+    now: DateTime<Utc>,
+) -> Result<Unit> {
+    const Q: &str = "UPDATE units SET name = $1, kind = $2, workstation_host = $3, region_code = $4, address = $5, \
+        contact_person = $6, phone = $7, active = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11";
+    let n = on_tx!(tx, c => sqlx::query(Q)
+        .bind(&f.name).bind(f.kind.as_str()).bind(f.workstation_host.map(|h| h.as_str())).bind(f.region_code.as_str())
+        .bind(&f.address).bind(&f.contact_person).bind(&f.phone).bind(f.active).bind(now).bind(id.0).bind(version)
+        .execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(match get(tx, id).await? {
+            Some(_) => StoreError::VersionConflict,
+            None => StoreError::NotFound,
+        });
+    }
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Units in a list of ids (for showing names next to other records).
+pub async fn count(tx: &mut Tx) -> Result<i64> {
+    const Q: &str = "SELECT COUNT(*) FROM units";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).fetch_one(c).await?))
+}

@@ -1,0 +1,188 @@
+//! User accounts and their roles.
+
+use crate::{Page, Result, StoreError, Tx, like_pattern, scope_params};
+use chrono::{DateTime, Utc};
+use legalaid_domain::role::Role;
+use legalaid_domain::user::{User, UserFields};
+use legalaid_domain::visibility::Scope;
+use legalaid_domain::{StaffId, UnitId, UserId};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    username: String,
+    display_name: String,
+    unit_id: Option<i64>,
+    staff_id: Option<i64>,
+    active: bool,
+    must_change_password: bool,
+    version: i64,
+}
+
+const COLUMNS: &str = "us.id, us.username, us.display_name, us.unit_id, us.staff_id, us.active, us.must_change_password, us.version";
+
+async fn roles_of(tx: &mut Tx, id: i64) -> Result<Vec<Role>> {
+    const Q: &str = "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role";
+    let codes: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(id).fetch_all(c).await?);
+    let mut roles = codes
+        .iter()
+        .map(|r| {
+            Role::parse(r).ok_or_else(|| StoreError::Corrupt(format!("user {id}: role {r:?}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    roles.sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
+    Ok(roles)
+}
+
+async fn hydrate(tx: &mut Tx, row: Row) -> Result<User> {
+    let roles = roles_of(tx, row.id).await?;
+    Ok(User {
+        id: UserId(row.id),
+        username: row.username,
+        display_name: row.display_name,
+        unit_id: row.unit_id.map(UnitId),
+        staff_id: row.staff_id.map(StaffId),
+        roles,
+        active: row.active,
+        must_change_password: row.must_change_password,
+        version: row.version,
+    })
+}
+
+pub async fn get(tx: &mut Tx, id: UserId) -> Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users us WHERE us.id = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);
+    match row {
+        Some(r) => Ok(Some(hydrate(tx, r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The user with this (normalised) username and their password hash.
+pub async fn find_for_login(tx: &mut Tx, username: &str) -> Result<Option<(User, String)>> {
+    const Q: &str = "SELECT id, password_hash FROM users WHERE username = $1";
+    let row: Option<(i64, String)> =
+        on_tx!(tx, c => sqlx::query_as(Q).bind(username).fetch_optional(c).await?);
+    match row {
+        Some((id, hash)) => Ok(get(tx, UserId(id)).await?.map(|u| (u, hash))),
+        None => Ok(None),
+    }
+}
+
+pub async fn password_hash(tx: &mut Tx, id: UserId) -> Result<Option<String>> {
+    const Q: &str = "SELECT password_hash FROM users WHERE id = $1";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await?))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub q: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub role: Option<Role>,
+}
+
+/// Users whose unit lies in `scope`. Users without a unit are visible only to `Scope::All`.
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &UserFilter,
+    page: Page,
+) -> Result<(Vec<User>, i64)> {
+    const FROM: &str = "FROM users us LEFT JOIN units u ON u.id = us.unit_id \
+        WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) \
+        AND ($3 IS NULL OR us.username LIKE $3 ESCAPE '\\' OR us.display_name LIKE $3 ESCAPE '\\') \
+        AND ($4 IS NULL OR us.unit_id = $4) \
+        AND ($5 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = us.id AND r.role = $5))";
+    let (region, unit) = scope_params(scope);
+    let q =
+        f.q.as_deref()
+            .filter(|q| !q.trim().is_empty())
+            .map(like_pattern);
+    let unit_filter = f.unit_id.map(|u| u.0);
+    let role = f.role.map(|r| r.as_str());
+    let list_sql = format!("SELECT {COLUMNS} {FROM} ORDER BY us.id LIMIT $6 OFFSET $7");
+    let count_sql = format!("SELECT COUNT(*) {FROM}");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+        .bind(&region).bind(unit).bind(&q).bind(unit_filter).bind(role).bind(page.per_page).bind(page.offset())
+        .fetch_all(&mut *c).await?);
+    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+        .bind(&region).bind(unit).bind(&q).bind(unit_filter).bind(role)
+        .fetch_one(c).await?);
+    let mut users = Vec::with_capacity(rows.len());
+    for r in rows {
+        users.push(hydrate(tx, r).await?);
+    }
+    Ok((users, total))
+}
+
+async fn set_roles(tx: &mut Tx, id: i64, roles: &[Role]) -> Result<()> {
+    const DEL: &str = "DELETE FROM user_roles WHERE user_id = $1";
+    const INS: &str = "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)";
+    on_tx!(tx, c => sqlx::query(DEL).bind(id).execute(c).await?.rows_affected());
+    for r in roles {
+        on_tx!(tx, c => sqlx::query(INS).bind(id).bind(r.as_str()).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    username: &str,
+    f: &UserFields,
+    password_hash: &str,
+    must_change_password: bool,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    const Q: &str = "INSERT INTO users (username, display_name, unit_id, staff_id, password_hash, must_change_password, active, version, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id";
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
+        .bind(username).bind(&f.display_name).bind(f.unit_id.map(|u| u.0)).bind(f.staff_id.map(|s| s.0))
+        .bind(password_hash).bind(must_change_password).bind(f.active).bind(now)
+        .fetch_one(c).await?);
+    set_roles(tx, id, &f.roles).await?;
+    get(tx, UserId(id)).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    id: UserId,
+    version: i64,
+    f: &UserFields,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    const Q: &str = "UPDATE users SET display_name = $1, unit_id = $2, staff_id = $3, active = $4, version = version + 1, updated_at = $5 \
+        WHERE id = $6 AND version = $7";
+    let n = on_tx!(tx, c => sqlx::query(Q)
+        .bind(&f.display_name).bind(f.unit_id.map(|u| u.0)).bind(f.staff_id.map(|s| s.0)).bind(f.active).bind(now)
+        .bind(id.0).bind(version)
+        .execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(match get(tx, id).await? {
+            Some(_) => StoreError::VersionConflict,
+            None => StoreError::NotFound,
+        });
+    }
+    set_roles(tx, id.0, &f.roles).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn set_password(
+    tx: &mut Tx,
+    id: UserId,
+    hash: &str,
+    must_change: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const Q: &str = "UPDATE users SET password_hash = $1, must_change_password = $2, version = version + 1, updated_at = $3 WHERE id = $4";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(hash).bind(must_change).bind(now).bind(id.0).execute(c).await?.rows_affected());
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn count(tx: &mut Tx) -> Result<i64> {
+    const Q: &str = "SELECT COUNT(*) FROM users";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).fetch_one(c).await?))
+}

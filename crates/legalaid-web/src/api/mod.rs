@@ -1,0 +1,108 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json`. Conventions: docs/API.md.
+
+mod admin;
+mod auth;
+mod records;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/me/password", post(auth::change_password))
+        .route(
+            "/regions",
+            get(admin::list_regions).post(admin::create_region),
+        )
+        .route(
+            "/units",
+            get(records::list_units).post(records::create_unit),
+        )
+        .route(
+            "/units/{id}",
+            get(records::show_unit).put(records::update_unit),
+        )
+        .route(
+            "/staff",
+            get(records::list_staff).post(records::create_staff),
+        )
+        .route(
+            "/staff/{id}",
+            get(records::show_staff).put(records::update_staff),
+        )
+        .route("/users", get(admin::list_users).post(admin::create_user))
+        .route("/users/{id}", get(admin::show_user).put(admin::update_user))
+        .route("/users/{id}/password", post(admin::reset_password))
+        .route("/audit", get(admin::search_audit))
+        .route("/audit/verify", get(admin::verify_audit))
+        .fallback(not_found)
+}
+
+async fn not_found() -> crate::ApiError {
+    crate::ApiError(legalaid_app::AppError::NotFound)
+}
+
+async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// Page parameters shared by every list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page: default 20, at most 200.
+    pub per_page: Option<i64>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> legalaid_app::Page {
+        legalaid_app::Page::new(self.page, self.per_page)
+    }
+}
+
+/// `{"items": [...], "total": N}`
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "legalaid 法律援助综合管理信息系统 API", version = "1", description = "JSON API. Errors are application/problem+json (RFC 9457). Authenticate with POST /auth/login and send `Authorization: Bearer <token>`."),
+    paths(
+        auth::login, auth::logout, auth::me, auth::change_password,
+        admin::list_regions, admin::create_region,
+        records::list_units, records::create_unit, records::show_unit, records::update_unit,
+        records::list_staff, records::create_staff, records::show_staff, records::update_staff,
+        admin::list_users, admin::create_user, admin::show_user, admin::update_user, admin::reset_password,
+        admin::search_audit, admin::verify_audit,
+    ),
+    components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "admin", description = "用户、角色、行政区划与审计"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}

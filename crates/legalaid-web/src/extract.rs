@@ -1,0 +1,189 @@
+//! Extractors: who is calling (API token or web session), request metadata, and
+//! bodies whose rejections become our own errors (never a bare 400/500 text).
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::middleware::RequestInfo;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use legalaid_app::{AppError, Ctx, RequestMeta, auth};
+use serde::de::DeserializeOwned;
+
+pub const SESSION_COOKIE: &str = "legalaid_session";
+
+pub(crate) fn meta(parts: &Parts) -> RequestMeta {
+    parts
+        .extensions
+        .get::<RequestInfo>()
+        .map(|r| RequestMeta {
+            request_id: r.request_id.clone(),
+            ip: r.ip.clone(),
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+pub(crate) fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+        })
+}
+
+/// An API caller, authenticated by bearer token.
+pub struct ApiCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for ApiCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let meta = meta(parts);
+        let Some(token) = bearer(parts) else {
+            return Err(ApiError(AppError::Unauthenticated(
+                "缺少访问令牌（Authorization: Bearer …）".into(),
+            )));
+        };
+        match auth::authenticate_token(&state.app, token).await? {
+            Some(actor) => Ok(ApiCtx(Ctx::user(actor, meta))),
+            None => Err(ApiError(AppError::Unauthenticated(
+                "访问令牌无效或已过期，请重新登录".into(),
+            ))),
+        }
+    }
+}
+
+/// A signed-in web user, with the session's CSRF token. Unauthenticated callers
+/// are sent to the sign-in page.
+pub struct PageCtx {
+    pub ctx: Ctx,
+    pub csrf: String,
+    pub session_id: String,
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let meta = meta(parts);
+        let Some(sid) = session_cookie(parts) else {
+            return Err(axum::response::Redirect::to("/login").into_response());
+        };
+        match auth::authenticate_session(&state.app, &sid).await {
+            Ok(Some(s)) => Ok(PageCtx {
+                ctx: Ctx::user(s.actor, meta),
+                csrf: s.csrf_token,
+                session_id: sid,
+            }),
+            Ok(None) => Err(axum::response::Redirect::to("/login").into_response()),
+            Err(e) => Err(crate::error::PageError(e).into_response()),
+        }
+    }
+}
+
+/// Request metadata for calls made before anyone is signed in.
+pub struct Meta(pub RequestMeta);
+
+impl<S: Send + Sync> FromRequestParts<S> for Meta {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Meta(meta(parts)))
+    }
+}
+
+/// A JSON body; malformed JSON is 400, JSON of the wrong shape is 422, both as problem+json.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(
+                    ApiError(AppError::Validation(vec![legalaid_domain::FieldError {
+                        field: "body".into(),
+                        message: format!("请求内容不符合要求：{}", e.body_text()),
+                    }]))
+                    .into_response(),
+                )
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::bad_request(
+                "请使用 Content-Type: application/json",
+            )),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "JSON 格式错误：{}",
+                e.body_text()
+            ))),
+        }
+    }
+}
+
+/// A form posted from one of our pages: its CSRF token must match the session's.
+/// Repeated keys (checkbox groups) become lists.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    _csrf: String,
+}
+
+impl<T: DeserializeOwned + Send> CsrfForm<T> {
+    /// Parses the body and checks its token against the session's.
+    pub async fn parse(req: Request, expected_csrf: &str) -> Result<T, Response> {
+        let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
+            .await
+            .map_err(|_| {
+                crate::html::error_page(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过大")
+            })?;
+        let token: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfField {
+            _csrf: String::new(),
+        });
+        if !constant_time_eq(token._csrf.as_bytes(), expected_csrf.as_bytes()) {
+            return Err(crate::html::error_page(
+                axum::http::StatusCode::FORBIDDEN,
+                "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
+            ));
+        }
+        serde_html_form::from_bytes(&bytes).map_err(|e| {
+            crate::html::error_page(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("表单内容有误：{e}"),
+            )
+        })
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && !a.is_empty()
+        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,209 @@
+//! Sign-in, sign-out, the home page (work queue) and the caller's password.
+
+use super::{Field, FormPage, Shell, render};
+use crate::AppState;
+use crate::extract::{CsrfForm, Meta, PageCtx, SESSION_COOKIE, session_cookie};
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use legalaid_app::AppError;
+use legalaid_app::auth::{self, LoginKind};
+use legalaid_app::home::{self, WorkQueue};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    shell: Shell,
+    queue: WorkQueue,
+}
+
+pub async fn home(State(s): State<AppState>, page: PageCtx) -> Response {
+    match home::work_queue(&s.app, &page.ctx).await {
+        Ok(queue) => render(&HomePage {
+            shell: Shell::new(&page, "工作台", "/"),
+            queue,
+        }),
+        Err(e) => super::page_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    username: String,
+}
+
+pub async fn login_page() -> Response {
+    render(&LoginPage {
+        error: None,
+        username: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn session_cookie_header(s: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if s.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let c = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Signs in. A new session id is issued at every sign-in (and any old session of
+/// this browser is ended), so a session id planted before sign-in is worthless.
+pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let old = session_cookie(&parts);
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let form: LoginForm = serde_html_form::from_bytes(&bytes).unwrap_or(LoginForm {
+        username: String::new(),
+        password: String::new(),
+    });
+    match auth::login(
+        &s.app,
+        &meta,
+        &form.username,
+        &form.password,
+        LoginKind::Web,
+    )
+    .await
+    {
+        Ok(out) => {
+            if let Some(old) = old {
+                let ctx = legalaid_app::Ctx::system("login");
+                let _ = auth::logout(&s.app, &ctx, &old).await;
+            }
+            let max_age = (out.expires_at - s.app.clock.now()).num_seconds().max(0);
+            let mut res = super::see_other("/");
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                session_cookie_header(&s, &out.secret, max_age),
+            );
+            res
+        }
+        Err(e) => {
+            let status = crate::error::status_of(&e);
+            let message = match e {
+                AppError::Unauthenticated(m) => m,
+                AppError::TooManyRequests { .. } => {
+                    format!("{e}。为保护账号安全，登录已暂时锁定。")
+                }
+                other => {
+                    crate::error::log_internal(&other);
+                    other.to_string()
+                }
+            };
+            let mut res = render(&LoginPage {
+                error: Some(message),
+                username: form.username.trim().to_owned(),
+            });
+            *res.status_mut() = if status == StatusCode::UNAUTHORIZED {
+                StatusCode::OK
+            } else {
+                status
+            };
+            res
+        }
+    }
+}
+
+pub async fn logout(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
+    if let Err(r) = CsrfForm::<serde_json::Value>::parse(req, &page.csrf)
+        .await
+        .map(|_| ())
+    {
+        return r;
+    }
+    let _ = auth::logout(&s.app, &page.ctx, &page.session_id).await;
+    let mut res = super::see_other("/login");
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie_header(&s, "", 0));
+    res
+}
+
+fn password_form(page: &PageCtx) -> FormPage {
+    FormPage {
+        shell: Shell::new(page, "修改密码", ""),
+        heading: "修改密码".into(),
+        action: "/account/password".into(),
+        submit: "修改密码".into(),
+        cancel: "/".into(),
+        error: None,
+        fields: vec![
+            Field::new("current_password", "当前密码", "password", "")
+                .required()
+                .autocomplete("current-password"),
+            Field::new("new_password", "新密码", "password", "")
+                .required()
+                .autocomplete("new-password")
+                .hint("至少10个字符，包含大写字母、小写字母、数字、符号中的至少三类，且不含用户名"),
+            Field::new("confirm_password", "再次输入新密码", "password", "")
+                .required()
+                .autocomplete("new-password"),
+        ],
+    }
+}
+
+pub async fn password_page(page: PageCtx) -> Response {
+    password_form(&page).respond(&[])
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+pub async fn change_password(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
+    let form: PasswordForm = match CsrfForm::parse(req, &page.csrf).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if form.new_password != form.confirm_password {
+        return password_form(&page).respond(&[legalaid_domain::FieldError {
+            field: "confirm_password".into(),
+            message: "两次输入的新密码不一致".into(),
+        }]);
+    }
+    match auth::change_password(
+        &s.app,
+        &page.ctx,
+        &form.current_password,
+        &form.new_password,
+        LoginKind::Web,
+    )
+    .await
+    {
+        Ok(out) => {
+            let max_age = (out.expires_at - s.app.clock.now()).num_seconds().max(0);
+            let mut res = super::see_other("/");
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                session_cookie_header(&s, &out.secret, max_age),
+            );
+            res
+        }
+        Err(AppError::Validation(errs)) => password_form(&page).respond(&errs),
+        Err(e) => super::page_error(e),
+    }
+}

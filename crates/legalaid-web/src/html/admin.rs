@@ -1,0 +1,903 @@
+//! Pages for accounts and roles, regions, and the audit trail.
+
+use super::{
+    Action, Cell, DetailPage, Field, FormPage, ListPage, Pager, Section, Shell, Table,
+    query_string, render, see_other, yes_no,
+};
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use legalaid_app::filters::{AuditFilter, UserFilter};
+use legalaid_app::{AppError, Page, audit, policy, regions, units, users};
+use legalaid_domain::role::Role;
+use legalaid_domain::user::{User, UserInput};
+use legalaid_domain::{FieldError, UserId};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+fn parse_id(raw: &str) -> Result<UserId, Response> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .map(UserId)
+        .ok_or_else(|| super::page_error(AppError::NotFound))
+}
+
+async fn unit_names(s: &AppState, page: &PageCtx) -> HashMap<i64, String> {
+    units::all_visible(&s.app, &page.ctx)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| (u.id.0, u.name))
+        .collect()
+}
+
+fn roles_text(u: &User) -> String {
+    u.roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+#[derive(Deserialize, Default)]
+pub struct UserQuery {
+    q: Option<String>,
+    role: Option<String>,
+    page: Option<i64>,
+}
+
+pub async fn users(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<UserQuery>,
+) -> Response {
+    let pg = Page::new(q.page, None);
+    let f = UserFilter {
+        q: q.q.clone(),
+        unit_id: None,
+        role: q.role.as_deref().and_then(Role::parse),
+    };
+    let (list, total) = match users::list(&s.app, &page.ctx, &f, pg).await {
+        Ok(r) => r,
+        Err(e) => return super::page_error(e),
+    };
+    let names = unit_names(&s, &page).await;
+    let rows = list
+        .iter()
+        .map(|u| {
+            vec![
+                Cell::link(u.username.clone(), format!("/admin/users/{}", u.id)),
+                Cell::text(u.display_name.clone()),
+                Cell::text(
+                    u.unit_id
+                        .and_then(|id| names.get(&id.0).cloned())
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                Cell::text(roles_text(u)),
+                Cell::text(if u.active { "正常" } else { "停用" }),
+            ]
+        })
+        .collect();
+    let query = query_string(&[("q", q.q.clone()), ("role", q.role.clone())]);
+    let role_opts = std::iter::once((String::new(), "全部角色".to_owned())).chain(
+        Role::ALL
+            .iter()
+            .map(|r| (r.as_str().to_owned(), r.label().to_owned())),
+    );
+    render(&ListPage {
+        shell: Shell::new(&page, "用户与角色", "/admin/users"),
+        heading: "用户与角色".into(),
+        actions: if policy::can_manage_users(&page.ctx) {
+            vec![Action {
+                href: "/admin/users/new".into(),
+                label: "新增用户".into(),
+            }]
+        } else {
+            vec![]
+        },
+        filters: vec![
+            Field::new(
+                "q",
+                "用户名或姓名",
+                "search",
+                q.q.clone().unwrap_or_default(),
+            ),
+            Field::new("role", "角色", "select", "")
+                .options(role_opts, &[q.role.clone().unwrap_or_default()]),
+        ],
+        export_href: None,
+        table: Table {
+            headers: vec!["用户名", "姓名", "单位", "角色", "状态"],
+            rows,
+        },
+        pager: Pager::new("/admin/users", &query, pg, total),
+        empty: if query.is_empty() {
+            "还没有用户。系统管理员可点击“新增用户”为各单位开设账号。".into()
+        } else {
+            "没有符合条件的用户。".into()
+        },
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    active: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+impl UserForm {
+    fn input(&self) -> UserInput {
+        UserInput {
+            display_name: self.display_name.clone(),
+            unit_id: self.unit_id.trim().parse().ok(),
+            staff_id: None,
+            roles: self.roles.clone(),
+            active: self.active.is_some(),
+        }
+    }
+}
+
+async fn user_form(
+    s: &AppState,
+    page: &PageCtx,
+    title: &str,
+    action: String,
+    cancel: String,
+    f: &UserForm,
+    new: bool,
+) -> FormPage {
+    let mut units = units::all_visible(&s.app, &page.ctx)
+        .await
+        .unwrap_or_default();
+    units.sort_by(|a, b| a.name.cmp(&b.name));
+    let unit_opts = std::iter::once((String::new(), "（不属于任何单位：仅系统管理员）".to_owned()))
+        .chain(units.into_iter().map(|u| (u.id.to_string(), u.name)));
+    let mut fields = Vec::new();
+    if new {
+        fields.push(
+            Field::new("username", "用户名", "text", f.username.clone())
+                .required()
+                .autocomplete("off")
+                .hint("3至32位字母、数字、点、下划线或连字符，以字母开头"),
+        );
+        fields.push(
+            Field::new("password", "初始密码", "password", "")
+                .required()
+                .autocomplete("new-password")
+                .hint("用户首次登录后须修改"),
+        );
+    }
+    fields.extend([
+        Field::new("display_name", "姓名", "text", f.display_name.clone()).required(),
+        Field::new("unit_id", "所属单位", "select", "").options(unit_opts, &[f.unit_id.clone()]),
+        Field::new("roles", "角色", "checkboxes", "")
+            .required()
+            .options(
+                Role::ALL
+                    .iter()
+                    .map(|r| (r.as_str().to_owned(), r.label().to_owned())),
+                &f.roles,
+            ),
+        Field::new(
+            "active",
+            "账号可用",
+            "checkbox",
+            if f.active.is_some() { "true" } else { "" },
+        ),
+    ]);
+    if let Some(v) = f.version {
+        fields.push(Field::new("version", "", "hidden", v.to_string()));
+    }
+    FormPage {
+        shell: Shell::new(page, title, "/admin/users"),
+        heading: title.into(),
+        action,
+        submit: "保存".into(),
+        cancel,
+        error: None,
+        fields,
+    }
+}
+
+pub async fn new_user(State(s): State<AppState>, page: PageCtx) -> Response {
+    if let Err(e) = policy::ensure_manage_users(&page.ctx) {
+        return super::page_error(e);
+    }
+    let f = UserForm {
+        active: Some("true".into()),
+        ..Default::default()
+    };
+    user_form(
+        &s,
+        &page,
+        "新增用户",
+        "/admin/users".into(),
+        "/admin/users".into(),
+        &f,
+        true,
+    )
+    .await
+    .respond(&[])
+}
+
+pub async fn create_user(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
+    let form: UserForm = match CsrfForm::parse(req, &page.csrf).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match users::create(
+        &s.app,
+        &page.ctx,
+        &form.username,
+        &form.input(),
+        &form.password,
+    )
+    .await
+    {
+        Ok(u) => see_other(&format!("/admin/users/{}", u.id)),
+        Err(AppError::Validation(errs)) => user_form(
+            &s,
+            &page,
+            "新增用户",
+            "/admin/users".into(),
+            "/admin/users".into(),
+            &form,
+            true,
+        )
+        .await
+        .respond(&errs),
+        Err(e) => super::page_error(e),
+    }
+}
+
+pub async fn show_user(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let u = match users::get(&s.app, &page.ctx, id).await {
+        Ok(u) => u,
+        Err(e) => return super::page_error(e),
+    };
+    let unit = match u.unit_id {
+        Some(uid) => units::get(&s.app, &page.ctx, uid)
+            .await
+            .map(|u| u.name)
+            .unwrap_or_default(),
+        None => "—".into(),
+    };
+    let recent = if policy::can_view_audit(&page.ctx) {
+        let f = AuditFilter {
+            actor_user_id: Some(id.0),
+            ..Default::default()
+        };
+        audit::search(
+            &s.app,
+            &page.ctx,
+            &f,
+            Page {
+                page: 1,
+                per_page: 10,
+            },
+        )
+        .await
+        .map(|r| r.0)
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let actions = if policy::can_manage_users(&page.ctx) {
+        vec![
+            Action {
+                href: format!("/admin/users/{id}/edit"),
+                label: "编辑".into(),
+            },
+            Action {
+                href: format!("/admin/users/{id}/password"),
+                label: "重置密码".into(),
+            },
+        ]
+    } else {
+        vec![]
+    };
+    render(&DetailPage {
+        shell: Shell::new(&page, &u.username, "/admin/users"),
+        heading: format!("{}（{}）", u.display_name, u.username),
+        actions,
+        rows: vec![
+            ("用户名", u.username.clone()),
+            ("姓名", u.display_name.clone()),
+            ("所属单位", unit),
+            ("角色", roles_text(&u)),
+            ("账号可用", yes_no(u.active)),
+            ("须修改初始密码", yes_no(u.must_change_password)),
+        ],
+        sections: vec![Section {
+            title: "最近操作".into(),
+            headers: vec!["时间", "操作", "对象"],
+            rows: recent
+                .iter()
+                .map(|e| {
+                    vec![
+                        Cell::text(fmt_time(e.at)),
+                        Cell::link(
+                            e.action.clone(),
+                            format!(
+                                "/audit?entity_type={}&entity_id={}",
+                                e.entity_type, e.entity_id
+                            ),
+                        ),
+                        Cell::text(format!("{} #{}", e.entity_type, e.entity_id)),
+                    ]
+                })
+                .collect(),
+            empty: "暂无操作记录。".into(),
+        }],
+    })
+}
+
+pub async fn edit_user(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let u = match users::get(&s.app, &page.ctx, id).await {
+        Ok(u) => u,
+        Err(e) => return super::page_error(e),
+    };
+    if let Err(e) = policy::ensure_manage_users(&page.ctx) {
+        return super::page_error(e);
+    }
+    let f = UserForm {
+        display_name: u.display_name.clone(),
+        unit_id: u.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        active: u.active.then(|| "true".into()),
+        version: Some(u.version),
+        ..Default::default()
+    };
+    user_form(
+        &s,
+        &page,
+        "编辑用户",
+        format!("/admin/users/{id}"),
+        format!("/admin/users/{id}"),
+        &f,
+        false,
+    )
+    .await
+    .respond(&[])
+}
+
+pub async fn update_user(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: UserForm = match CsrfForm::parse(req, &page.csrf).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match users::update(
+        &s.app,
+        &page.ctx,
+        id,
+        form.version.unwrap_or(0),
+        &form.input(),
+    )
+    .await
+    {
+        Ok(_) => see_other(&format!("/admin/users/{id}")),
+        Err(AppError::Validation(errs)) => user_form(
+            &s,
+            &page,
+            "编辑用户",
+            format!("/admin/users/{id}"),
+            format!("/admin/users/{id}"),
+            &form,
+            false,
+        )
+        .await
+        .respond(&errs),
+        Err(e) => super::page_error(e),
+    }
+}
+
+fn reset_form(page: &PageCtx, id: UserId) -> FormPage {
+    FormPage {
+        shell: Shell::new(page, "重置密码", "/admin/users"),
+        heading: "重置密码".into(),
+        action: format!("/admin/users/{id}/password"),
+        submit: "重置密码".into(),
+        cancel: format!("/admin/users/{id}"),
+        error: None,
+        fields: vec![
+            Field::new("password", "新密码", "password", "")
+                .required()
+                .autocomplete("new-password")
+                .hint("用户须在下次登录后修改；该用户的所有登录会话将失效"),
+        ],
+    }
+}
+
+pub async fn reset_password_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(e) = users::get(&s.app, &page.ctx, id)
+        .await
+        .and_then(|_| policy::ensure_manage_users(&page.ctx))
+    {
+        return super::page_error(e);
+    }
+    reset_form(&page, id).respond(&[])
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_password(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: ResetForm = match CsrfForm::parse(req, &page.csrf).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match users::reset_password(&s.app, &page.ctx, id, &form.password).await {
+        Ok(_) => see_other(&format!("/admin/users/{id}")),
+        Err(AppError::Validation(errs)) => reset_form(&page, id).respond(&errs),
+        Err(e) => super::page_error(e),
+    }
+}
+
+fn region_form(page: &PageCtx, code: &str, name: &str) -> FormPage {
+    FormPage {
+        shell: Shell::new(page, "行政区划", "/admin/regions"),
+        heading: "新增行政区划".into(),
+        action: "/admin/regions".into(),
+        submit: "添加".into(),
+        cancel: "/admin/regions".into(),
+        error: None,
+        fields: vec![
+            Field::new("code", "区划代码", "text", code)
+                .required()
+                .hint("GB/T 2260 代码：省2位、市4位、县6位、乡镇9位；上级区划须已存在"),
+            Field::new("name", "名称", "text", name).required(),
+        ],
+    }
+}
+
+pub async fn regions(State(s): State<AppState>, page: PageCtx) -> Response {
+    if let Err(e) = policy::ensure_manage_regions(&page.ctx) {
+        return super::page_error(e);
+    }
+    let list = match regions::list(&s.app).await {
+        Ok(l) => l,
+        Err(e) => return super::page_error(e),
+    };
+    let total = i64::try_from(list.len()).unwrap_or(0);
+    let rows = list
+        .iter()
+        .map(|r| {
+            let indent = "　".repeat(match r.level {
+                legalaid_domain::region::RegionLevel::Province => 0,
+                legalaid_domain::region::RegionLevel::City => 1,
+                legalaid_domain::region::RegionLevel::County => 2,
+                legalaid_domain::region::RegionLevel::Township => 3,
+            });
+            vec![
+                Cell::text(r.code.to_string()),
+                Cell::text(format!("{indent}{}", r.name)),
+                Cell::text(r.level.label()),
+            ]
+        })
+        .collect();
+    render(&ListPage {
+        shell: Shell::new(&page, "行政区划", "/admin/regions"),
+        heading: "行政区划".into(),
+        actions: vec![Action {
+            href: "/admin/regions/new".into(),
+            label: "新增区划".into(),
+        }],
+        filters: vec![],
+        export_href: None,
+        table: Table {
+            headers: vec!["代码", "名称", "级别"],
+            rows,
+        },
+        pager: Pager::new(
+            "/admin/regions",
+            "",
+            Page {
+                page: 1,
+                per_page: total.max(1),
+            },
+            total,
+        ),
+        empty: "还没有行政区划。".into(),
+    })
+}
+
+pub async fn new_region(page: PageCtx) -> Response {
+    if let Err(e) = policy::ensure_manage_regions(&page.ctx) {
+        return super::page_error(e);
+    }
+    region_form(&page, "", "").respond(&[])
+}
+
+#[derive(Deserialize)]
+pub struct RegionForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_region(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
+    let form: RegionForm = match CsrfForm::parse(req, &page.csrf).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match regions::create(&s.app, &page.ctx, &form.code, &form.name).await {
+        Ok(_) => see_other("/admin/regions"),
+        Err(AppError::Validation(errs)) => {
+            region_form(&page, &form.code, &form.name).respond(&errs)
+        }
+        Err(e) => super::page_error(e),
+    }
+}
+
+fn fmt_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    legalaid_app::clock::china_time(t)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    entity_type: Option<String>,
+    entity_id: Option<String>,
+    user_id: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    page: Option<i64>,
+}
+
+impl AuditQuery {
+    /// Dates are China Standard Time calendar days; `until` includes its whole day.
+    fn filter(&self) -> Result<AuditFilter, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let mut day =
+            |field: &str, v: &Option<String>, plus: i64| -> Option<chrono::DateTime<chrono::Utc>> {
+                let v = v.as_deref().filter(|s| !s.is_empty())?;
+                match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                    Ok(d) => {
+                        let local = d.and_hms_opt(0, 0, 0)? + chrono::Duration::days(plus)
+                            - chrono::Duration::hours(8);
+                        Some(local.and_utc())
+                    }
+                    Err(_) => {
+                        errs.push(FieldError {
+                            field: field.into(),
+                            message: "日期格式应为 YYYY-MM-DD".into(),
+                        });
+                        None
+                    }
+                }
+            };
+        let from = day("from", &self.from, 0);
+        let until = day("until", &self.until, 1);
+        let user = match self.user_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(u) => match u.parse() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errs.push(FieldError {
+                        field: "user_id".into(),
+                        message: "用户编号应为数字".into(),
+                    });
+                    None
+                }
+            },
+            None => None,
+        };
+        let nonempty = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(AuditFilter {
+            entity_type: nonempty(&self.entity_type),
+            entity_id: nonempty(&self.entity_id),
+            actor_user_id: user,
+            action: nonempty(&self.action),
+            from,
+            until,
+        })
+    }
+
+    fn query(&self) -> String {
+        query_string(&[
+            ("entity_type", self.entity_type.clone()),
+            ("entity_id", self.entity_id.clone()),
+            ("user_id", self.user_id.clone()),
+            ("action", self.action.clone()),
+            ("from", self.from.clone()),
+            ("until", self.until.clone()),
+        ])
+    }
+}
+
+pub async fn audit(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    if let Err(e) = policy::ensure_view_audit(&page.ctx) {
+        return super::page_error(e);
+    }
+    let pg = Page::new(q.page, Some(50));
+    let mut filters = vec![
+        Field::new("entity_type", "对象类型", "select", "").options(
+            [
+                ("", "全部"),
+                ("unit", "单位"),
+                ("staff", "工作人员"),
+                ("user", "用户"),
+                ("region", "行政区划"),
+            ]
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned())),
+            &[q.entity_type.clone().unwrap_or_default()],
+        ),
+        Field::new(
+            "entity_id",
+            "对象编号",
+            "text",
+            q.entity_id.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            "user_id",
+            "操作人编号",
+            "text",
+            q.user_id.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            "action",
+            "操作",
+            "text",
+            q.action.clone().unwrap_or_default(),
+        )
+        .hint("如 unit.update"),
+        Field::new(
+            "from",
+            "开始日期",
+            "date",
+            q.from.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            "until",
+            "结束日期",
+            "date",
+            q.until.clone().unwrap_or_default(),
+        ),
+    ];
+    let (entries, total) = match q.filter() {
+        Ok(f) => match audit::search(&s.app, &page.ctx, &f, pg).await {
+            Ok(r) => r,
+            Err(e) => return super::page_error(e),
+        },
+        Err(errs) => {
+            super::attach_errors(&mut filters, &errs);
+            (Vec::new(), 0)
+        }
+    };
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::text(e.seq.to_string()),
+                Cell::text(fmt_time(e.at)),
+                Cell::text(e.actor_username.clone()),
+                Cell::text(e.action.clone()),
+                Cell::link(
+                    format!("{} #{}", e.entity_type, e.entity_id),
+                    format!(
+                        "/audit?entity_type={}&entity_id={}",
+                        e.entity_type, e.entity_id
+                    ),
+                ),
+                Cell::text(e.ip.clone()),
+                Cell::text(change_summary(e.before.as_deref(), e.after.as_deref())),
+            ]
+        })
+        .collect();
+    let query = q.query();
+    let mut shell = Shell::new(&page, "审计日志", "/audit");
+    shell.notice = Some("审计日志只可追加、不可修改；每条记录以哈希与上一条相连。".into());
+    render(&ListPage {
+        shell,
+        heading: "审计日志".into(),
+        actions: vec![Action {
+            href: "/audit/verify".into(),
+            label: "校验审计链".into(),
+        }],
+        filters,
+        export_href: Some(if query.is_empty() {
+            "/audit/export.csv".into()
+        } else {
+            format!("/audit/export.csv?{query}")
+        }),
+        table: Table {
+            headers: vec!["序号", "时间", "操作人", "操作", "对象", "来源地址", "变更"],
+            rows,
+        },
+        pager: Pager::new("/audit", &query, pg, total),
+        empty: "没有符合条件的审计记录。".into(),
+    })
+}
+
+/// A short "field: before → after" list of what an update changed.
+fn change_summary(before: Option<&str>, after: Option<&str>) -> String {
+    let parse = |s: Option<&str>| s.and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
+    match (parse(before), parse(after)) {
+        (Some(serde_json::Value::Object(b)), Some(serde_json::Value::Object(a))) => {
+            let changed: Vec<String> = a
+                .iter()
+                .filter(|(k, v)| b.get(*k) != Some(*v) && k.as_str() != "version")
+                .map(|(k, v)| format!("{k}: {} → {}", b.get(k).map_or("—".into(), short), short(v)))
+                .collect();
+            if changed.is_empty() {
+                "无字段变化".into()
+            } else {
+                changed.join("；")
+            }
+        }
+        (None, Some(a)) => format!("新建 {}", truncate(&a.to_string(), 80)),
+        (Some(_), None) => "删除".into(),
+        _ => String::new(),
+    }
+}
+
+fn short(v: &serde_json::Value) -> String {
+    truncate(
+        &match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+        40,
+    )
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() > n {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    } else {
+        s.to_owned()
+    }
+}
+
+pub async fn audit_csv(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let f = match q.filter() {
+        Ok(f) => f,
+        Err(errs) => {
+            return super::error_page(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &errs
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            );
+        }
+    };
+    // Exports are capped so that one click cannot exhaust the server.
+    let entries = match audit::search(
+        &s.app,
+        &page.ctx,
+        &f,
+        Page {
+            page: 1,
+            per_page: 10_000,
+        },
+    )
+    .await
+    {
+        Ok((e, _)) => e,
+        Err(e) => return super::page_error(e),
+    };
+    match legalaid_docs::audit_csv(&entries) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"audit.csv\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => super::page_error(AppError::Internal(e.to_string())),
+    }
+}
+
+pub async fn audit_verify(State(s): State<AppState>, page: PageCtx) -> Response {
+    let r = match audit::verify(&s.app, &page.ctx).await {
+        Ok(r) => r,
+        Err(e) => return super::page_error(e),
+    };
+    let mut rows = vec![
+        ("记录条数", r.entries.to_string()),
+        (
+            "校验结果",
+            if r.ok {
+                "完整：所有记录均未被改动".into()
+            } else {
+                "发现篡改".into()
+            },
+        ),
+    ];
+    if let Some(seq) = r.broken_seq {
+        rows.push(("首个异常记录", format!("第 {seq} 条")));
+    }
+    if let Some(p) = &r.problem {
+        rows.push(("说明", p.clone()));
+    }
+    render(&DetailPage {
+        shell: Shell::new(&page, "校验审计链", "/audit"),
+        heading: "校验审计链".into(),
+        actions: vec![Action {
+            href: "/audit".into(),
+            label: "返回审计日志".into(),
+        }],
+        rows,
+        sections: vec![],
+    })
+}

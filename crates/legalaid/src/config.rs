@@ -1,0 +1,231 @@
+//! Configuration: command-line flags, then environment variables, then an optional
+//! TOML file, then defaults. Everything is checked at start and every problem is
+//! reported at once.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The keys a configuration file may hold (all optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub demo: Option<bool>,
+    pub log_format: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub session_idle_minutes: Option<u64>,
+    pub session_absolute_hours: Option<u64>,
+    pub token_ttl_hours: Option<u64>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> Result<FileConfig, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the configuration file {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| {
+            let msg = e.message().replace('\n', " ");
+            format!(
+                "the configuration file {} is not valid TOML: {msg}",
+                path.display()
+            )
+        })
+    }
+}
+
+/// Options common to every command that opens the database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// Where the embedded database, uploads and generated documents live (created if missing).
+    #[arg(long, env = "LEGALAID_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH (default: <data-dir>/legalaid.db) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, env = "LEGALAID_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub demo: bool,
+    pub json_logs: bool,
+    pub secure_cookies: bool,
+    pub auth: legalaid_app::AuthSettings,
+}
+
+pub struct Overrides<'a> {
+    pub db: &'a DbArgs,
+    pub bind: Option<&'a str>,
+    pub demo: bool,
+    pub log_format: Option<&'a str>,
+}
+
+/// Merges flags/environment over the file over defaults, and checks the result.
+pub fn resolve(file: &FileConfig, o: &Overrides<'_>) -> Result<Settings, Vec<String>> {
+    let mut problems = Vec::new();
+    let bind_text = o
+        .bind
+        .map(str::to_owned)
+        .or_else(|| file.bind.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let bind = bind_text.parse::<SocketAddr>().map_err(|_| problems.push(format!("the bind address {bind_text:?} is not an IP address with a port, such as 127.0.0.1:8080"))).ok();
+    let data_dir =
+        o.db.data_dir
+            .clone()
+            .or_else(|| file.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("./data"));
+    let data_dir = match prepare_data_dir(&data_dir) {
+        Ok(d) => Some(d),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    let database_url =
+        o.db.database_url
+            .clone()
+            .or_else(|| file.database_url.clone())
+            .filter(|u| !u.trim().is_empty());
+    let database_url = match (database_url, &data_dir) {
+        (Some(u), _) => {
+            if !(u.starts_with("sqlite:")
+                || u.starts_with("postgres://")
+                || u.starts_with("postgresql://"))
+            {
+                problems.push(format!("the database URL {:?} is not supported: use sqlite://PATH or postgres://USER@HOST:PORT/DB", legalaid_store::connect_redact(&u)));
+            }
+            Some(u)
+        }
+        (None, Some(d)) => Some(format!("sqlite://{}", d.join("legalaid.db").display())),
+        (None, None) => None,
+    };
+    let log_format = o
+        .log_format
+        .map(str::to_owned)
+        .or_else(|| file.log_format.clone())
+        .unwrap_or_else(|| "text".into());
+    if log_format != "text" && log_format != "json" {
+        problems.push(format!(
+            "the log format {log_format:?} is not known: use text or json"
+        ));
+    }
+    let mut auth = legalaid_app::AuthSettings::default();
+    let minutes = |m: u64| std::time::Duration::from_secs(m * 60);
+    if let Some(m) = file.session_idle_minutes {
+        if m == 0 {
+            problems.push("session_idle_minutes must be at least 1".into())
+        } else {
+            auth.session_idle = minutes(m)
+        }
+    }
+    if let Some(h) = file.session_absolute_hours {
+        if h == 0 {
+            problems.push("session_absolute_hours must be at least 1".into())
+        } else {
+            auth.session_absolute = minutes(h * 60)
+        }
+    }
+    if let Some(h) = file.token_ttl_hours {
+        if h == 0 {
+            problems.push("token_ttl_hours must be at least 1".into())
+        } else {
+            auth.token_ttl = minutes(h * 60)
+        }
+    }
+    match (bind, data_dir, database_url) {
+        (Some(bind), Some(data_dir), Some(database_url)) if problems.is_empty() => Ok(Settings {
+            bind,
+            data_dir,
+            database_url,
+            demo: o.demo || file.demo.unwrap_or(false),
+            json_logs: log_format == "json",
+            secure_cookies: file.secure_cookies.unwrap_or(false),
+            auth,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Creates the data directory if needed and checks that it is writable.
+fn prepare_data_dir(dir: &Path) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok")
+        .map_err(|e| format!("the data directory {} is not writable: {e}", dir.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    dir.canonicalize()
+        .map_err(|e| format!("cannot resolve the data directory {}: {e}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(dir: &Path) -> DbArgs {
+        DbArgs {
+            data_dir: Some(dir.to_path_buf()),
+            database_url: None,
+        }
+    }
+
+    #[test]
+    fn defaults_to_sqlite_in_the_data_dir() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let d = db(t.path());
+        let s = resolve(
+            &FileConfig::default(),
+            &Overrides {
+                db: &d,
+                bind: None,
+                demo: false,
+                log_format: None,
+            },
+        )
+        .expect("valid");
+        assert!(s.database_url.starts_with("sqlite://"));
+        assert!(s.database_url.ends_with("legalaid.db"));
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn flags_override_file_and_all_problems_are_listed() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let d = DbArgs {
+            data_dir: Some(t.path().to_path_buf()),
+            database_url: Some("mysql://x".into()),
+        };
+        let file = FileConfig {
+            bind: Some("127.0.0.1:9".into()),
+            log_format: Some("xml".into()),
+            ..Default::default()
+        };
+        let e = resolve(
+            &file,
+            &Overrides {
+                db: &d,
+                bind: Some("nonsense"),
+                demo: false,
+                log_format: None,
+            },
+        )
+        .expect_err("invalid");
+        assert_eq!(e.len(), 3, "{e:?}");
+    }
+
+    #[test]
+    fn malformed_file_is_one_sentence() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let p = t.path().join("c.toml");
+        std::fs::write(&p, "bind = [").expect("write");
+        let e = FileConfig::load(&p).expect_err("bad toml");
+        assert!(e.starts_with("the configuration file"), "{e}");
+        std::fs::write(&p, "colour = 1").expect("write");
+        assert!(FileConfig::load(&p).is_err(), "unknown keys are refused");
+    }
+}

@@ -1,0 +1,415 @@
+//! The `legalaid` program: reads configuration, opens the chosen backend, wires
+//! the layers together and runs a subcommand. No business logic lives here.
+
+pub mod config;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::{DbArgs, FileConfig, Overrides, Settings};
+use legalaid_app::{App, Clock, Ctx, SystemClock};
+use legalaid_store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "legalaid",
+    version,
+    about = "法律援助综合管理信息系统 (legal aid management information system)"
+)]
+pub struct Cli {
+    /// A TOML configuration file (flags and environment variables take precedence).
+    #[arg(long, global = true, env = "LEGALAID_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the whole system: web pages, JSON API and background jobs.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LEGALAID_BIND", value_name = "ADDR")]
+        bind: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// On an empty database, load the Yeji District demo data set.
+        #[arg(long)]
+        demo: bool,
+        /// Log format: text or json.
+        #[arg(long, env = "LEGALAID_LOG_FORMAT", value_name = "FORMAT")]
+        log_format: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage accounts from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Work with the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user account (the password must be changed at first sign-in).
+    CreateUser {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        /// The person's name as shown in the system.
+        #[arg(long)]
+        name: String,
+        /// A role code (repeat for several): system_admin, bureau_supervisor, center_reviewer,
+        /// center_director, intake_clerk, handler, quality_reviewer.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The unit the user belongs to (its id); only system administrators may have none.
+        #[arg(long)]
+        unit_id: Option<i64>,
+        /// Initial password (or set LEGALAID_NEW_PASSWORD, which keeps it out of the shell history).
+        #[arg(long, env = "LEGALAID_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Set a new password for a user (all their sessions end).
+    ResetPassword {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        /// New password (or set LEGALAID_NEW_PASSWORD).
+        #[arg(long, env = "LEGALAID_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit chain; exits non-zero naming the first broken entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// A failure to report to the operator as one sentence (exit status 1).
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+fn fatal(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Fatal(msg.into()))
+}
+
+fn settings(cli_config: Option<&PathBuf>, o: Overrides<'_>) -> anyhow::Result<Settings> {
+    let file = match cli_config {
+        Some(p) => FileConfig::load(p).map_err(fatal)?,
+        None => FileConfig::default(),
+    };
+    config::resolve(&file, &o).map_err(|problems| fatal(problems.join("; ")))
+}
+
+/// Opens and migrates the database.
+pub async fn open_store(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url)
+        .await
+        .map_err(|e| fatal(e.to_string()))?;
+    store.migrate().await.map_err(|e| fatal(e.to_string()))?;
+    Ok(store)
+}
+
+fn app(store: Store, s: &Settings) -> App {
+    App::new(
+        store,
+        Arc::new(SystemClock) as Arc<dyn Clock>,
+        s.auth.clone(),
+    )
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEGALAID_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        b.json().try_init()
+    } else {
+        b.try_init()
+    };
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            bind,
+            db,
+            demo,
+            log_format,
+        } => {
+            let s = settings(
+                cli.config.as_ref(),
+                Overrides {
+                    db: &db,
+                    bind: bind.as_deref(),
+                    demo,
+                    log_format: log_format.as_deref(),
+                },
+            )?;
+            init_logs(s.json_logs);
+            serve(s).await
+        }
+        Command::Migrate { db } => {
+            let s = settings(
+                cli.config.as_ref(),
+                Overrides {
+                    db: &db,
+                    bind: None,
+                    demo: false,
+                    log_format: None,
+                },
+            )?;
+            let store = open_store(&s.database_url).await?;
+            store.close().await;
+            println!("database schema is up to date");
+            Ok(())
+        }
+        Command::Admin { command } => admin(cli.config.as_ref(), command).await,
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let s = settings(
+                cli.config.as_ref(),
+                Overrides {
+                    db: &db,
+                    bind: None,
+                    demo: false,
+                    log_format: None,
+                },
+            )?;
+            let store = open_store(&s.database_url).await?;
+            let a = app(store.clone(), &s);
+            let report = legalaid_app::audit::verify(&a, &Ctx::system("cli"))
+                .await
+                .map_err(|e| fatal(e.to_string()))?;
+            store.close().await;
+            if report.ok {
+                println!("audit chain intact: {} entries verified", report.entries);
+                Ok(())
+            } else {
+                Err(fatal(format!(
+                    "audit chain broken at entry {}: {}",
+                    report.broken_seq.unwrap_or_default(),
+                    report.problem.unwrap_or_default()
+                )))
+            }
+        }
+    }
+}
+
+async fn admin(config: Option<&PathBuf>, cmd: AdminCommand) -> anyhow::Result<()> {
+    let db = match &cmd {
+        AdminCommand::CreateUser { db, .. } | AdminCommand::ResetPassword { db, .. } => db.clone(),
+    };
+    let s = settings(
+        config,
+        Overrides {
+            db: &db,
+            bind: None,
+            demo: false,
+            log_format: None,
+        },
+    )?;
+    let store = open_store(&s.database_url).await?;
+    let a = app(store.clone(), &s);
+    let ctx = Ctx::system("cli");
+    let result = match cmd {
+        AdminCommand::CreateUser {
+            username,
+            name,
+            roles,
+            unit_id,
+            password,
+            ..
+        } => {
+            let input = legalaid_domain::user::UserInput {
+                display_name: name,
+                unit_id,
+                staff_id: None,
+                roles,
+                active: true,
+            };
+            legalaid_app::users::create(&a, &ctx, &username, &input, &password)
+                .await
+                .map(|u| format!("created user {} (id {})", u.username, u.id))
+        }
+        AdminCommand::ResetPassword {
+            username, password, ..
+        } => {
+            let found = {
+                let (list, _) = legalaid_app::users::list(
+                    &a,
+                    &ctx,
+                    &legalaid_app::filters::UserFilter {
+                        q: Some(username.clone()),
+                        ..Default::default()
+                    },
+                    legalaid_app::Page::new(None, Some(200)),
+                )
+                .await
+                .map_err(|e| fatal(e.to_string()))?;
+                list.into_iter()
+                    .find(|u| u.username.eq_ignore_ascii_case(username.trim()))
+            };
+            match found {
+                Some(u) => legalaid_app::users::reset_password(&a, &ctx, u.id, &password)
+                    .await
+                    .map(|u| {
+                        format!(
+                            "password reset for {}; it must be changed at next sign-in",
+                            u.username
+                        )
+                    }),
+                None => Err(legalaid_app::AppError::NotFound),
+            }
+        }
+    };
+    store.close().await;
+    match result {
+        Ok(msg) => {
+            println!("{msg}");
+            Ok(())
+        }
+        Err(legalaid_app::AppError::Validation(errs)) => Err(fatal(
+            errs.iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+        Err(legalaid_app::AppError::NotFound) => Err(fatal("no such user or unit")),
+        Err(e) => Err(fatal(e.to_string())),
+    }
+}
+
+async fn serve(s: Settings) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let store = open_store(&s.database_url).await?;
+    let a = app(store.clone(), &s);
+    let given = std::env::var("LEGALAID_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    match legalaid_app::bootstrap::ensure_admin(&a, given.as_deref()).await {
+        Ok(legalaid_app::bootstrap::AdminBootstrap::CreatedWithRandomPassword(p)) => {
+            println!("created the system administrator: admin password: {p}");
+        }
+        Ok(legalaid_app::bootstrap::AdminBootstrap::CreatedWithGivenPassword) => {
+            println!(
+                "created the system administrator: admin password: (from LEGALAID_ADMIN_PASSWORD)"
+            );
+        }
+        Ok(legalaid_app::bootstrap::AdminBootstrap::Existing) => {}
+        Err(legalaid_app::AppError::Validation(e)) => {
+            return Err(fatal(format!(
+                "LEGALAID_ADMIN_PASSWORD does not meet the password policy: {}",
+                e.iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )));
+        }
+        Err(e) => {
+            return Err(fatal(format!(
+                "cannot create the administrator account: {e}"
+            )));
+        }
+    }
+    if s.demo
+        && legalaid_app::demo::load(&a)
+            .await
+            .context("loading the demo data")?
+    {
+        println!("loaded the demo data set (accounts and password are listed in README.md)");
+    }
+    let state = legalaid_web::AppState {
+        app: a.clone(),
+        settings: Arc::new(legalaid_web::WebSettings {
+            secure_cookies: s.secure_cookies,
+        }),
+        metrics: legalaid_web::install_metrics(),
+    };
+    let listener = tokio::net::TcpListener::bind(s.bind)
+        .await
+        .map_err(|e| fatal(format!("cannot listen on {}: {e}", s.bind)))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = {
+        let mut rx = stop_rx.clone();
+        tokio::spawn(legalaid_app::jobs::run(
+            a.clone(),
+            std::time::Duration::from_secs(300),
+            async move {
+                let _ = rx.changed().await;
+            },
+        ))
+    };
+    println!(
+        "legalaid is listening on http://{} (ready in {} ms)",
+        s.bind,
+        started.elapsed().as_millis()
+    );
+    tracing::info!(bind = %s.bind, backend = ?store.backend(), "serving");
+    let router = legalaid_web::router(state);
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    });
+    server.await.context("serving HTTP")?;
+    let _ = jobs.await;
+    // Every acknowledged write was committed before its response was sent; closing
+    // the pools checkpoints SQLite's WAL cleanly.
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

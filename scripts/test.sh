@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The one command that runs the whole test suite, also on a fresh machine:
+#   1. install test dependencies (Chromium, CJK fonts, poppler, npm packages);
+#   2. the Rust tests of the whole workspace (cargo nextest, or cargo test);
+#   3. build the legalaid binary (debug) and run the browser tests against it.
+# LEGALAID_TEST_DATABASE_URL is passed through untouched: the Rust tests read it
+# (PostgreSQL tests); .ci/run sets it.
+# A failing test step does not stop the later ones; the script exits 1 at the end.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+section() {
+    printf '\n==== %s ====\n' "$*"
+}
+
+failed=()
+
+section "Installing test dependencies"
+scripts/install-test-deps.sh
+
+section "Rust tests"
+if [ -n "${LEGALAID_TEST_DATABASE_URL:-}" ]; then
+    echo "LEGALAID_TEST_DATABASE_URL is set: PostgreSQL tests will run"
+else
+    echo "LEGALAID_TEST_DATABASE_URL is not set: tests that need PostgreSQL may be skipped"
+fi
+if cargo nextest --version >/dev/null 2>&1; then
+    rust_tests=(cargo nextest run --workspace --no-fail-fast)
+else
+    rust_tests=(cargo test --workspace)
+fi
+echo "+ ${rust_tests[*]}"
+if ! "${rust_tests[@]}"; then
+    failed+=("Rust tests")
+fi
+
+section "Building legalaid (debug) for the browser tests"
+cargo build -p legalaid
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in
+    /*) ;;
+    *) target_dir="$repo_root/$target_dir" ;;
+esac
+legalaid_bin="$target_dir/debug/legalaid"
+if [ ! -x "$legalaid_bin" ]; then
+    echo "test.sh: the build did not produce $legalaid_bin" >&2
+    exit 1
+fi
+
+section "Browser tests (tests/browser, $legalaid_bin)"
+if ! LEGALAID_BIN="$legalaid_bin" node --test tests/browser/; then
+    failed+=("browser tests")
+fi
+
+section "Summary"
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "test.sh: these steps FAILED:"
+    printf '  - %s\n' "${failed[@]}"
+    exit 1
+fi
+echo "test.sh: all test steps passed"
