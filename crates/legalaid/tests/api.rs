@@ -1,0 +1,177 @@
+//! The JSON API through HTTP, on SQLite and PostgreSQL.
+
+mod common;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+both!(health_and_readiness, |app| {
+    let (s, b) = app.get_json("/healthz", None).await;
+    assert_eq!((s, b), (StatusCode::OK, json!({ "status": "ok" })));
+    let (s, _) = app.get_json("/readyz", None).await;
+    assert_eq!(s, StatusCode::OK);
+});
+
+both!(sign_in_gives_a_token_and_wrong_credentials_401, |app| {
+    let token = app.token("reviewer").await;
+    let (s, me) = app.get_json("/api/v1/me", Some(&token)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(me["username"], "reviewer");
+    assert_eq!(me["roles"], json!(["center_reviewer"]));
+
+    let (s, body) = app.post_json("/api/v1/auth/login", None, &json!({ "username": "reviewer", "password": "wrong-Password1" })).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["status"], 401);
+    assert_eq!(body["detail"], "用户名或密码不正确");
+
+    let (s, _) = app.get_json("/api/v1/me", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = app.get_json("/api/v1/me", Some("not-a-token")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    // Logging out revokes the token.
+    let (s, _) = app.post_json("/api/v1/auth/logout", Some(&token), &json!({})).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app.get_json("/api/v1/me", Some(&token)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+});
+
+both!(repeated_failures_lock_out_without_revealing_users, |app| {
+    for name in ["clerk", "nobody-here"] {
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({ "username": name, "password": "Wrong-password-1" })).await;
+            statuses.push(s.as_u16());
+        }
+        assert_eq!(statuses, [401, 401, 401, 401, 401, 429], "{name}");
+    }
+    // Even the right password is refused while locked.
+    let (s, body) = app.post_json("/api/v1/auth/login", None, &json!({ "username": "clerk", "password": common::DEMO_PASSWORD })).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["status"], 429);
+    // Other accounts are unaffected.
+    app.token("reviewer").await;
+});
+
+both!(bad_input_is_a_clear_error_and_changes_nothing, |app| {
+    let t = app.token("admin").await;
+    let (_, before) = app.get_json("/api/v1/units?per_page=1", Some(&t)).await;
+    let (s, body) = app.post_json("/api/v1/units", Some(&t), &json!({ "name": "", "kind": "bank", "region_code": "99x", "phone": "12" })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["name", "kind", "region_code", "phone"]);
+    let (_, after) = app.get_json("/api/v1/units?per_page=1", Some(&t)).await;
+    assert_eq!(before["total"], after["total"]);
+
+    // Malformed JSON, wrong types, unknown ids: never a 500.
+    let res = app.http.post(app.url("/api/v1/units")).bearer_auth(&t).header("content-type", "application/json").body("{not json").send().await.expect("send");
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let (s, _) = app.post_json("/api/v1/units", Some(&t), &json!({ "name": 5 })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for path in ["/api/v1/units/999999", "/api/v1/units/abc", "/api/v1/staff/-1", "/api/v1/users/0", "/api/v1/nothing"] {
+        let (s, b) = app.get_json(path, Some(&t)).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(b["status"], 404);
+    }
+    let (s, _) = app.get_json("/api/v1/units?per_page=abc", Some(&t)).await;
+    assert!(s.is_client_error(), "{s}");
+    let (s, _) = app.get_json("/api/v1/units?kind=bank", Some(&t)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+});
+
+both!(lists_page_and_cap_per_page, |app| {
+    let t = app.token("admin").await;
+    let (s, p1) = app.get_json("/api/v1/staff?per_page=10&page=1", Some(&t)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(p1["items"].as_array().expect("items").len(), 10);
+    assert_eq!(p1["total"], 33, "30 lawyers and 3 center staff in the demo");
+    let (_, p4) = app.get_json("/api/v1/staff?per_page=10&page=4", Some(&t)).await;
+    assert_eq!(p4["items"].as_array().expect("items").len(), 3);
+    let (_, big) = app.get_json("/api/v1/staff?per_page=100000", Some(&t)).await;
+    assert_eq!(big["items"].as_array().expect("items").len(), 33);
+    let (_, q) = app.get_json(&format!("/api/v1/units?q={}", common::urlenc("司法所")), Some(&t)).await;
+    assert_eq!(q["total"], 6);
+});
+
+both!(updates_need_the_current_version, |app| {
+    let t = app.token("admin").await;
+    let id = app.unit_id("六安市叶集区法律援助中心").await;
+    let (_, unit) = app.get_json(&format!("/api/v1/units/{id}"), Some(&t)).await;
+    let mut body = unit.clone();
+    body["phone"] = json!("0564-6129999");
+    let (s, updated) = app.put_json(&format!("/api/v1/units/{id}"), Some(&t), &body).await;
+    assert_eq!(s, StatusCode::OK, "{updated}");
+    assert_eq!(updated["version"], 2);
+    // A second writer who read version 1 is refused.
+    body["phone"] = json!("0564-6120000");
+    let (s, p) = app.put_json(&format!("/api/v1/units/{id}"), Some(&t), &body).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(p["status"], 409);
+    let (_, now) = app.get_json(&format!("/api/v1/units/{id}"), Some(&t)).await;
+    assert_eq!(now["phone"], "0564-6129999");
+});
+
+both!(every_write_is_audited_with_before_and_after, |app| {
+    let t = app.token("supervisor").await;
+    let id = app.unit_id("叶集区平岗街道司法所").await;
+    let (_, unit) = app.get_json(&format!("/api/v1/units/{id}"), Some(&t)).await;
+    let mut body = unit.clone();
+    body["contact_person"] = json!("赵平");
+    let (s, _) = app.put_json(&format!("/api/v1/units/{id}"), Some(&t), &body).await;
+    assert_eq!(s, StatusCode::OK);
+
+    let (s, trail) = app.get_json(&format!("/api/v1/audit?entity_type=unit&entity_id={id}"), Some(&t)).await;
+    assert_eq!(s, StatusCode::OK);
+    let e = &trail["items"][0];
+    assert_eq!(e["action"], "unit.update");
+    assert_eq!(e["actor_username"], "supervisor");
+    assert_eq!(e["before"]["contact_person"], "");
+    assert_eq!(e["after"]["contact_person"], "赵平");
+    assert_eq!(e["ip"], "127.0.0.1");
+    assert!(!e["request_id"].as_str().unwrap_or_default().is_empty());
+
+    // Creating a staff record, a user, and a password reset are audited too.
+    let a = app.token("admin").await;
+    let (s, staff) = app.post_json("/api/v1/staff", Some(&a), &json!({ "unit_id": id, "name": "赵平", "sex": "male", "kind": "judicial_officer" })).await;
+    assert_eq!(s, StatusCode::CREATED, "{staff}");
+    let (s, user) = app.post_json("/api/v1/users", Some(&a), &json!({ "username": "zhaoping", "password": "Pinggang#2024", "display_name": "赵平", "unit_id": id, "roles": ["intake_clerk"] })).await;
+    assert_eq!(s, StatusCode::CREATED, "{user}");
+    assert_eq!(user["must_change_password"], true);
+    let (s, _) = app.post_json(&format!("/api/v1/users/{}/password", user["id"]), Some(&a), &json!({ "password": "Pinggang#2025" })).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, trail) = app.get_json("/api/v1/audit?per_page=3", Some(&a)).await;
+    let actions: Vec<&str> = trail["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["user.reset_password", "user.create", "staff.create"]);
+    // No password hash ever reaches the trail.
+    let text = trail.to_string();
+    assert!(!text.contains("argon2"), "{text}");
+
+    // Handlers may not read the trail.
+    let l = app.token("lawyer").await;
+    let (s, _) = app.get_json("/api/v1/audit", Some(&l)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+});
+
+both!(tampering_with_the_audit_trail_is_detected, |app| {
+    let a = app.token("admin").await;
+    let (s, v) = app.get_json("/api/v1/audit/verify", Some(&a)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["ok"], true, "{v}");
+    let n = v["entries"].as_i64().expect("entries");
+    assert!(n > 40, "demo creation is audited: {n}");
+
+    // The table refuses changes…
+    assert!(app.raw_sql("UPDATE audit_log SET ip = 'x' WHERE seq = 5").await.is_err(), "append-only trigger");
+    assert!(app.raw_sql("DELETE FROM audit_log WHERE seq = 5").await.is_err(), "append-only trigger");
+    // …so a tamperer must drop the trigger first; verification then names the entry.
+    let drop = match app.kind {
+        common::Kind::Sqlite => "DROP TRIGGER audit_log_no_update",
+        common::Kind::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
+    };
+    app.raw_sql(drop).await.expect("drop trigger");
+    app.raw_sql("UPDATE audit_log SET after_json = '{\"name\":\"篡改\"}' WHERE seq = 7").await.expect("tamper");
+    let (_, v) = app.get_json("/api/v1/audit/verify", Some(&a)).await;
+    assert_eq!(v["ok"], false, "{v}");
+    assert_eq!(v["broken_seq"], 7, "{v}");
+});
