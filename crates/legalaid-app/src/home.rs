@@ -37,15 +37,15 @@ pub async fn work_queue(app: &App, ctx: &Ctx) -> AppResult<WorkQueue> {
         per_page: 1,
     };
     let mut items = Vec::new();
-    if let Some(a) = &ctx.actor {
-        if a.user.must_change_password {
-            items.push(WorkItem {
-                title: "请修改初始密码".into(),
-                detail: "您的密码由管理员设置，为保护账号安全，请尽快修改。".into(),
-                href: "/account/password".into(),
-                urgent: true,
-            });
-        }
+    if let Some(a) = &ctx.actor
+        && a.user.must_change_password
+    {
+        items.push(WorkItem {
+            title: "请修改初始密码".into(),
+            detail: "您的密码由管理员设置，为保护账号安全，请尽快修改。".into(),
+            href: "/account/password".into(),
+            urgent: true,
+        });
     }
     let mut tx = app.store.read().await?;
     let (_, units) =

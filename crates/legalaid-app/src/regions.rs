@@ -23,13 +23,13 @@ pub async fn create(app: &App, ctx: &Ctx, code: &str, name: &str) -> AppResult<R
     if store::get(&mut tx, &code).await?.is_some() {
         return Err(AppError::field("code", "该行政区划代码已存在"));
     }
-    if let Some(parent) = code.parent() {
-        if store::get(&mut tx, &parent).await?.is_none() {
-            return Err(AppError::field(
-                "code",
-                format!("上级行政区划 {parent} 不存在，请先添加"),
-            ));
-        }
+    if let Some(parent) = code.parent()
+        && store::get(&mut tx, &parent).await?.is_none()
+    {
+        return Err(AppError::field(
+            "code",
+            format!("上级行政区划 {parent} 不存在，请先添加"),
+        ));
     }
     let region = store::insert(&mut tx, &code, &name).await?;
     audit::record(

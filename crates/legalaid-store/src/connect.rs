@@ -3,7 +3,7 @@
 use crate::{StoreError, Tx};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -76,14 +76,12 @@ impl Store {
         };
         if let Some(parent) = Path::new(&path)
             .parent()
-            .filter(|p| !p.as_os_str().is_empty())
+            .filter(|p| !p.as_os_str().is_empty() && !p.is_dir())
         {
-            if !parent.is_dir() {
-                return Err(fail(format!(
-                    "the folder {} does not exist",
-                    parent.display()
-                )));
-            }
+            return Err(fail(format!(
+                "the folder {} does not exist",
+                parent.display()
+            )));
         }
         let opts = SqliteConnectOptions::from_str(url)
             .map_err(|e| ConnectError::BadUrl(e.to_string()))?
@@ -113,15 +111,22 @@ impl Store {
     async fn connect_pg(url: &str) -> Result<Store, ConnectError> {
         let opts =
             PgConnectOptions::from_str(url).map_err(|e| ConnectError::BadUrl(e.to_string()))?;
+        // One direct connection first: a pool would retry until its timeout and then
+        // report only "timed out", hiding the real reason (refused, unknown database…).
+        let fail = |e: sqlx::Error| ConnectError::Postgres {
+            target: redact(url),
+            reason: e.to_string(),
+        };
+        let probe = within_10s(PgConnection::connect_with(&opts))
+            .await
+            .map_err(fail)?;
+        probe.close().await.map_err(fail)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await
-            .map_err(|e| ConnectError::Postgres {
-                target: redact(url),
-                reason: e.to_string(),
-            })?;
+            .map_err(fail)?;
         Ok(Store {
             inner: Pools::Pg(pool),
         })
@@ -177,6 +182,19 @@ impl Store {
             }
             Pools::Pg(p) => p.close().await,
         }
+    }
+}
+
+/// Gives up on a connection attempt after 10 seconds (an unreachable host may not answer).
+async fn within_10s<T>(
+    f: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    match tokio::time::timeout(Duration::from_secs(10), f).await {
+        Ok(r) => r,
+        Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "no answer within 10 seconds",
+        ))),
     }
 }
 

@@ -96,15 +96,18 @@ pub struct Page {
 impl Page {
     pub const MAX_PER_PAGE: i64 = 200;
 
+    /// Pages beyond this are meaningless; the cap keeps the offset arithmetic safe.
+    pub const MAX_PAGE: i64 = 1_000_000;
+
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
         Self {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
             per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
         }
     }
 
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 
@@ -136,4 +139,29 @@ pub(crate) fn like_pattern(q: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn pages_are_clamped() {
+        let far = Page::new(Some(i64::MAX), Some(i64::MAX));
+        assert_eq!(far.offset(), (Page::MAX_PAGE - 1) * 200);
+        assert_eq!(
+            Page::new(Some(-3), Some(0)),
+            Page {
+                page: 1,
+                per_page: 1
+            }
+        );
+        assert_eq!(
+            Page::new(None, None),
+            Page {
+                page: 1,
+                per_page: 20
+            }
+        );
+    }
 }

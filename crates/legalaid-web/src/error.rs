@@ -84,10 +84,10 @@ fn problem(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
-    if let Some(secs) = retry {
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(secs) = retry
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
     }
     if status == StatusCode::UNAUTHORIZED {
         res.headers_mut()

@@ -38,6 +38,11 @@ pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
 }
 
 pub(crate) fn session_cookie(parts: &Parts) -> Option<String> {
+    cookie(parts, SESSION_COOKIE)
+}
+
+/// The value of a request cookie.
+pub(crate) fn cookie(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -46,7 +51,7 @@ pub(crate) fn session_cookie(parts: &Parts) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|c| {
             let (k, v) = c.trim().split_once('=')?;
-            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+            (k == name && !v.is_empty()).then(|| v.to_owned())
         })
 }
 
@@ -67,6 +72,14 @@ impl FromRequestParts<AppState> for ApiCtx {
             )));
         };
         match auth::authenticate_token(&state.app, token).await? {
+            Some(actor)
+                if actor.user.must_change_password
+                    && !API_BEFORE_PASSWORD_CHANGE.contains(&full_path(parts)) =>
+            {
+                Err(ApiError(AppError::Forbidden(
+                    "请先修改初始密码（POST /api/v1/me/password）".into(),
+                )))
+            }
             Some(actor) => Ok(ApiCtx(Ctx::user(actor, meta))),
             None => Err(ApiError(AppError::Unauthenticated(
                 "访问令牌无效或已过期，请重新登录".into(),
@@ -74,6 +87,19 @@ impl FromRequestParts<AppState> for ApiCtx {
         }
     }
 }
+
+/// The request path as sent (nested routers see it without their prefix).
+fn full_path(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.path(), |u| u.0.path())
+}
+
+/// What an account whose password was set by an administrator may still use.
+const API_BEFORE_PASSWORD_CHANGE: &[&str] =
+    &["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"];
+const PAGES_BEFORE_PASSWORD_CHANGE: &[&str] = &["/account/password", "/logout"];
 
 /// A signed-in web user, with the session's CSRF token. Unauthenticated callers
 /// are sent to the sign-in page.
@@ -95,6 +121,13 @@ impl FromRequestParts<AppState> for PageCtx {
             return Err(axum::response::Redirect::to("/login").into_response());
         };
         match auth::authenticate_session(&state.app, &sid).await {
+            // A password set by an administrator must be replaced before anything else.
+            Ok(Some(s))
+                if s.actor.user.must_change_password
+                    && !PAGES_BEFORE_PASSWORD_CHANGE.contains(&full_path(parts)) =>
+            {
+                Err(axum::response::Redirect::to("/account/password").into_response())
+            }
             Ok(Some(s)) => Ok(PageCtx {
                 ctx: Ctx::user(s.actor, meta),
                 csrf: s.csrf_token,
@@ -113,6 +146,43 @@ impl<S: Send + Sync> FromRequestParts<S> for Meta {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Meta(meta(parts)))
+    }
+}
+
+/// Query parameters for the API; a malformed query is a 422 problem, not plain text.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(
+                ApiError(AppError::Validation(vec![legalaid_domain::FieldError {
+                    field: "query".into(),
+                    message: format!("查询参数有误：{}", e.body_text()),
+                }]))
+                .into_response(),
+            ),
+        }
+    }
+}
+
+/// Query parameters for pages; a malformed query shows the error page.
+pub struct PageQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
+            Err(_) => Err(crate::html::error_page(
+                axum::http::StatusCode::BAD_REQUEST,
+                "查询条件格式有误（页码应为数字），请检查地址后重试。",
+            )),
+        }
     }
 }
 
@@ -182,7 +252,7 @@ impl<T: DeserializeOwned + Send> CsrfForm<T> {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len()
         && !a.is_empty()
         && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

@@ -15,7 +15,10 @@ use std::sync::Arc;
 #[command(
     name = "legalaid",
     version,
-    about = "法律援助综合管理信息系统 (legal aid management information system)"
+    about = "法律援助综合管理信息系统 (legal aid management information system)",
+    after_help = "Commands that open the database take --data-dir DIR (default ./data; env \
+LEGALAID_DATA_DIR) and --database-url URL (default sqlite://<data-dir>/legalaid.db, or \
+postgres://USER@HOST:PORT/DB; env LEGALAID_DATABASE_URL). See `legalaid <command> --help`."
 )]
 pub struct Cli {
     /// A TOML configuration file (flags and environment variables take precedence).

@@ -19,7 +19,13 @@ both!(sign_in_gives_a_token_and_wrong_credentials_401, |app| {
     assert_eq!(me["username"], "reviewer");
     assert_eq!(me["roles"], json!(["center_reviewer"]));
 
-    let (s, body) = app.post_json("/api/v1/auth/login", None, &json!({ "username": "reviewer", "password": "wrong-Password1" })).await;
+    let (s, body) = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({ "username": "reviewer", "password": "wrong-Password1" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(body["status"], 401);
     assert_eq!(body["detail"], "用户名或密码不正确");
@@ -30,7 +36,9 @@ both!(sign_in_gives_a_token_and_wrong_credentials_401, |app| {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
     // Logging out revokes the token.
-    let (s, _) = app.post_json("/api/v1/auth/logout", Some(&token), &json!({})).await;
+    let (s, _) = app
+        .post_json("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, _) = app.get_json("/api/v1/me", Some(&token)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -40,13 +48,25 @@ both!(repeated_failures_lock_out_without_revealing_users, |app| {
     for name in ["clerk", "nobody-here"] {
         let mut statuses = Vec::new();
         for _ in 0..6 {
-            let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({ "username": name, "password": "Wrong-password-1" })).await;
+            let (s, _) = app
+                .post_json(
+                    "/api/v1/auth/login",
+                    None,
+                    &json!({ "username": name, "password": "Wrong-password-1" }),
+                )
+                .await;
             statuses.push(s.as_u16());
         }
         assert_eq!(statuses, [401, 401, 401, 401, 401, 429], "{name}");
     }
     // Even the right password is refused while locked.
-    let (s, body) = app.post_json("/api/v1/auth/login", None, &json!({ "username": "clerk", "password": common::DEMO_PASSWORD })).await;
+    let (s, body) = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({ "username": "clerk", "password": common::DEMO_PASSWORD }),
+        )
+        .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["status"], 429);
     // Other accounts are unaffected.
@@ -56,20 +76,47 @@ both!(repeated_failures_lock_out_without_revealing_users, |app| {
 both!(bad_input_is_a_clear_error_and_changes_nothing, |app| {
     let t = app.token("admin").await;
     let (_, before) = app.get_json("/api/v1/units?per_page=1", Some(&t)).await;
-    let (s, body) = app.post_json("/api/v1/units", Some(&t), &json!({ "name": "", "kind": "bank", "region_code": "99x", "phone": "12" })).await;
+    let (s, body) = app
+        .post_json(
+            "/api/v1/units",
+            Some(&t),
+            &json!({ "name": "", "kind": "bank", "region_code": "99x", "phone": "12" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
     assert_eq!(fields, ["name", "kind", "region_code", "phone"]);
     let (_, after) = app.get_json("/api/v1/units?per_page=1", Some(&t)).await;
     assert_eq!(before["total"], after["total"]);
 
     // Malformed JSON, wrong types, unknown ids: never a 500.
-    let res = app.http.post(app.url("/api/v1/units")).bearer_auth(&t).header("content-type", "application/json").body("{not json").send().await.expect("send");
+    let res = app
+        .http
+        .post(app.url("/api/v1/units"))
+        .bearer_auth(&t)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
-    let (s, _) = app.post_json("/api/v1/units", Some(&t), &json!({ "name": 5 })).await;
+    let (s, _) = app
+        .post_json("/api/v1/units", Some(&t), &json!({ "name": 5 }))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    for path in ["/api/v1/units/999999", "/api/v1/units/abc", "/api/v1/staff/-1", "/api/v1/users/0", "/api/v1/nothing"] {
+    for path in [
+        "/api/v1/units/999999",
+        "/api/v1/units/abc",
+        "/api/v1/staff/-1",
+        "/api/v1/users/0",
+        "/api/v1/nothing",
+    ] {
         let (s, b) = app.get_json(path, Some(&t)).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(b["status"], 404);
@@ -82,15 +129,26 @@ both!(bad_input_is_a_clear_error_and_changes_nothing, |app| {
 
 both!(lists_page_and_cap_per_page, |app| {
     let t = app.token("admin").await;
-    let (s, p1) = app.get_json("/api/v1/staff?per_page=10&page=1", Some(&t)).await;
+    let (s, p1) = app
+        .get_json("/api/v1/staff?per_page=10&page=1", Some(&t))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(p1["items"].as_array().expect("items").len(), 10);
     assert_eq!(p1["total"], 33, "30 lawyers and 3 center staff in the demo");
-    let (_, p4) = app.get_json("/api/v1/staff?per_page=10&page=4", Some(&t)).await;
+    let (_, p4) = app
+        .get_json("/api/v1/staff?per_page=10&page=4", Some(&t))
+        .await;
     assert_eq!(p4["items"].as_array().expect("items").len(), 3);
-    let (_, big) = app.get_json("/api/v1/staff?per_page=100000", Some(&t)).await;
+    let (_, big) = app
+        .get_json("/api/v1/staff?per_page=100000", Some(&t))
+        .await;
     assert_eq!(big["items"].as_array().expect("items").len(), 33);
-    let (_, q) = app.get_json(&format!("/api/v1/units?q={}", common::urlenc("司法所")), Some(&t)).await;
+    let (_, q) = app
+        .get_json(
+            &format!("/api/v1/units?q={}", common::urlenc("司法所")),
+            Some(&t),
+        )
+        .await;
     assert_eq!(q["total"], 6);
 });
 
@@ -100,12 +158,16 @@ both!(updates_need_the_current_version, |app| {
     let (_, unit) = app.get_json(&format!("/api/v1/units/{id}"), Some(&t)).await;
     let mut body = unit.clone();
     body["phone"] = json!("0564-6129999");
-    let (s, updated) = app.put_json(&format!("/api/v1/units/{id}"), Some(&t), &body).await;
+    let (s, updated) = app
+        .put_json(&format!("/api/v1/units/{id}"), Some(&t), &body)
+        .await;
     assert_eq!(s, StatusCode::OK, "{updated}");
     assert_eq!(updated["version"], 2);
     // A second writer who read version 1 is refused.
     body["phone"] = json!("0564-6120000");
-    let (s, p) = app.put_json(&format!("/api/v1/units/{id}"), Some(&t), &body).await;
+    let (s, p) = app
+        .put_json(&format!("/api/v1/units/{id}"), Some(&t), &body)
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(p["status"], 409);
     let (_, now) = app.get_json(&format!("/api/v1/units/{id}"), Some(&t)).await;
@@ -118,10 +180,17 @@ both!(every_write_is_audited_with_before_and_after, |app| {
     let (_, unit) = app.get_json(&format!("/api/v1/units/{id}"), Some(&t)).await;
     let mut body = unit.clone();
     body["contact_person"] = json!("赵平");
-    let (s, _) = app.put_json(&format!("/api/v1/units/{id}"), Some(&t), &body).await;
+    let (s, _) = app
+        .put_json(&format!("/api/v1/units/{id}"), Some(&t), &body)
+        .await;
     assert_eq!(s, StatusCode::OK);
 
-    let (s, trail) = app.get_json(&format!("/api/v1/audit?entity_type=unit&entity_id={id}"), Some(&t)).await;
+    let (s, trail) = app
+        .get_json(
+            &format!("/api/v1/audit?entity_type=unit&entity_id={id}"),
+            Some(&t),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let e = &trail["items"][0];
     assert_eq!(e["action"], "unit.update");
@@ -133,16 +202,36 @@ both!(every_write_is_audited_with_before_and_after, |app| {
 
     // Creating a staff record, a user, and a password reset are audited too.
     let a = app.token("admin").await;
-    let (s, staff) = app.post_json("/api/v1/staff", Some(&a), &json!({ "unit_id": id, "name": "赵平", "sex": "male", "kind": "judicial_officer" })).await;
+    let (s, staff) = app
+        .post_json(
+            "/api/v1/staff",
+            Some(&a),
+            &json!({ "unit_id": id, "name": "赵平", "sex": "male", "kind": "judicial_officer" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{staff}");
     let (s, user) = app.post_json("/api/v1/users", Some(&a), &json!({ "username": "zhaoping", "password": "Pinggang#2024", "display_name": "赵平", "unit_id": id, "roles": ["intake_clerk"] })).await;
     assert_eq!(s, StatusCode::CREATED, "{user}");
     assert_eq!(user["must_change_password"], true);
-    let (s, _) = app.post_json(&format!("/api/v1/users/{}/password", user["id"]), Some(&a), &json!({ "password": "Pinggang#2025" })).await;
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/users/{}/password", user["id"]),
+            Some(&a),
+            &json!({ "password": "Pinggang#2025" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let (_, trail) = app.get_json("/api/v1/audit?per_page=3", Some(&a)).await;
-    let actions: Vec<&str> = trail["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
-    assert_eq!(actions, ["user.reset_password", "user.create", "staff.create"]);
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["user.reset_password", "user.create", "staff.create"]
+    );
     // No password hash ever reaches the trail.
     let text = trail.to_string();
     assert!(!text.contains("argon2"), "{text}");
@@ -162,16 +251,118 @@ both!(tampering_with_the_audit_trail_is_detected, |app| {
     assert!(n > 40, "demo creation is audited: {n}");
 
     // The table refuses changes…
-    assert!(app.raw_sql("UPDATE audit_log SET ip = 'x' WHERE seq = 5").await.is_err(), "append-only trigger");
-    assert!(app.raw_sql("DELETE FROM audit_log WHERE seq = 5").await.is_err(), "append-only trigger");
+    assert!(
+        app.raw_sql("UPDATE audit_log SET ip = 'x' WHERE seq = 5")
+            .await
+            .is_err(),
+        "append-only trigger"
+    );
+    assert!(
+        app.raw_sql("DELETE FROM audit_log WHERE seq = 5")
+            .await
+            .is_err(),
+        "append-only trigger"
+    );
     // …so a tamperer must drop the trigger first; verification then names the entry.
     let drop = match app.kind {
         common::Kind::Sqlite => "DROP TRIGGER audit_log_no_update",
         common::Kind::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
     };
     app.raw_sql(drop).await.expect("drop trigger");
-    app.raw_sql("UPDATE audit_log SET after_json = '{\"name\":\"篡改\"}' WHERE seq = 7").await.expect("tamper");
+    app.raw_sql("UPDATE audit_log SET after_json = '{\"name\":\"篡改\"}' WHERE seq = 7")
+        .await
+        .expect("tamper");
     let (_, v) = app.get_json("/api/v1/audit/verify", Some(&a)).await;
     assert_eq!(v["ok"], false, "{v}");
     assert_eq!(v["broken_seq"], 7, "{v}");
 });
+
+both!(odd_query_strings_are_problems_not_crashes, |app| {
+    let t = app.token("admin").await;
+    let (s, b) = app
+        .get_json(
+            "/api/v1/units?page=9223372036854775807&per_page=200",
+            Some(&t),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["items"], json!([]));
+    for q in ["page=abc", "unit_id=abc", "per_page=-"] {
+        let res = app
+            .http
+            .get(app.url(&format!("/api/v1/staff?{q}")))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/problem+json",
+            "{q}"
+        );
+    }
+    let b = app.browser("admin").await;
+    let (s, _) = b.get("/units?page=abc").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, html) = b.get("/units?page=999999999999").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("回到第一页"),
+        "past the last page, a way back: {html}"
+    );
+});
+
+both!(
+    a_password_set_by_an_administrator_must_be_changed_first,
+    |app| {
+        let a = app.token("admin").await;
+        let unit = app.unit_id("六安市叶集区法律援助中心").await;
+        let body = json!({ "username": "newclerk", "password": "Initial#2024x", "display_name": "新同事", "unit_id": unit, "roles": ["intake_clerk"] });
+        let (s, _) = app.post_json("/api/v1/users", Some(&a), &body).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, login) = app
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &json!({ "username": "newclerk", "password": "Initial#2024x" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let t = login["token"].as_str().expect("token").to_owned();
+        let (s, _) = app.get_json("/api/v1/units", Some(&t)).await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "everything but the password change is refused"
+        );
+        let (s, me) = app.get_json("/api/v1/me", Some(&t)).await;
+        assert_eq!(
+            (s, me["must_change_password"].clone()),
+            (StatusCode::OK, json!(true))
+        );
+        let (s, changed) = app
+            .post_json(
+                "/api/v1/me/password",
+                Some(&t),
+                &json!({ "current_password": "Initial#2024x", "new_password": "weak" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(changed["errors"][0]["field"], "new_password");
+        let (s, changed) = app
+            .post_json(
+                "/api/v1/me/password",
+                Some(&t),
+                &json!({ "current_password": "Initial#2024x", "new_password": "Mine&Only2024" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{changed}");
+        // The old token ended with the change; the new one works everywhere.
+        let (s, _) = app.get_json("/api/v1/me", Some(&t)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let t2 = changed["token"].as_str().expect("token");
+        let (s, _) = app.get_json("/api/v1/units", Some(t2)).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+);

@@ -2,10 +2,10 @@
 
 use super::records::id_from;
 use super::{List, PageParams};
-use crate::extract::{ApiCtx, ApiJson};
+use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use legalaid_app::audit::VerifyReport;
@@ -88,8 +88,8 @@ pub struct UserQuery {
 pub async fn list_users(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    Query(q): Query<UserQuery>,
-    Query(p): Query<PageParams>,
+    ApiQuery(q): ApiQuery<UserQuery>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<List<User>>, ApiError> {
     let role = match q.role.as_deref().filter(|r| !r.is_empty()) {
         Some(r) => {
@@ -259,8 +259,8 @@ impl From<AuditEntry> for AuditOut {
 pub async fn search_audit(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    Query(q): Query<AuditQuery>,
-    Query(p): Query<PageParams>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<List<AuditOut>>, ApiError> {
     let (entries, total) = audit::search(&s.app, &ctx, &q.filter(), p.page()).await?;
     Ok(Json(List {

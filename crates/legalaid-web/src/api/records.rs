@@ -1,10 +1,10 @@
 //! Units and staff.
 
 use super::{List, PageParams};
-use crate::extract::{ApiCtx, ApiJson};
+use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use legalaid_app::filters::StaffFilter;
 use legalaid_app::filters::UnitFilter;
@@ -43,8 +43,8 @@ pub struct UnitQuery {
 pub async fn list_units(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    Query(q): Query<UnitQuery>,
-    Query(p): Query<PageParams>,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<List<Unit>>, ApiError> {
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(UnitKind::parse(k).ok_or_else(|| bad_filter("kind", "未知的单位类型"))?),
@@ -134,8 +134,8 @@ pub struct StaffQuery {
 pub async fn list_staff(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    Query(q): Query<StaffQuery>,
-    Query(p): Query<PageParams>,
+    ApiQuery(q): ApiQuery<StaffQuery>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<List<Staff>>, ApiError> {
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(StaffKind::parse(k).ok_or_else(|| bad_filter("kind", "未知的人员类别"))?),

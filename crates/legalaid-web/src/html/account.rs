@@ -34,13 +34,30 @@ pub async fn home(State(s): State<AppState>, page: PageCtx) -> Response {
 struct LoginPage {
     error: Option<String>,
     username: String,
+    csrf: String,
+}
+
+/// The sign-in form carries its own CSRF token, bound to a short-lived cookie
+/// (double submit), so another site cannot sign a browser in to a chosen account.
+const LOGIN_COOKIE: &str = "legalaid_login";
+
+fn login_form(status: StatusCode, error: Option<String>, username: String) -> Response {
+    let csrf = auth::random_secret();
+    let mut res = render(&LoginPage {
+        error,
+        username,
+        csrf: csrf.clone(),
+    });
+    *res.status_mut() = status;
+    let c = format!("{LOGIN_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    if let Ok(v) = HeaderValue::from_str(&c) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
 }
 
 pub async fn login_page() -> Response {
-    render(&LoginPage {
-        error: None,
-        username: String::new(),
-    })
+    login_form(StatusCode::OK, None, String::new())
 }
 
 #[derive(Deserialize)]
@@ -49,6 +66,8 @@ pub struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    _csrf: String,
 }
 
 fn session_cookie_header(s: &AppState, value: &str, max_age: i64) -> HeaderValue {
@@ -68,13 +87,25 @@ fn session_cookie_header(s: &AppState, value: &str, max_age: i64) -> HeaderValue
 pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let old = session_cookie(&parts);
+    let login_token = crate::extract::cookie(&parts, LOGIN_COOKIE);
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
     let form: LoginForm = serde_html_form::from_bytes(&bytes).unwrap_or(LoginForm {
         username: String::new(),
         password: String::new(),
+        _csrf: String::new(),
     });
+    let username = form.username.trim().to_owned();
+    if login_token
+        .is_none_or(|t| !crate::extract::constant_time_eq(t.as_bytes(), form._csrf.as_bytes()))
+    {
+        return login_form(
+            StatusCode::FORBIDDEN,
+            Some("登录页面已过期，请重新输入用户名和密码".into()),
+            username,
+        );
+    }
     match auth::login(
         &s.app,
         &meta,
@@ -109,16 +140,12 @@ pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) ->
                     other.to_string()
                 }
             };
-            let mut res = render(&LoginPage {
-                error: Some(message),
-                username: form.username.trim().to_owned(),
-            });
-            *res.status_mut() = if status == StatusCode::UNAUTHORIZED {
+            let status = if status == StatusCode::UNAUTHORIZED {
                 StatusCode::OK
             } else {
                 status
             };
-            res
+            login_form(status, Some(message), username)
         }
     }
 }

@@ -5,8 +5,8 @@ use super::{
     query_string, render, see_other, yes_no,
 };
 use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx};
-use axum::extract::{Path, Query, Request, State};
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use axum::extract::{Path, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use legalaid_app::filters::{AuditFilter, UserFilter};
@@ -52,7 +52,7 @@ pub struct UserQuery {
 pub async fn users(
     State(s): State<AppState>,
     page: PageCtx,
-    Query(q): Query<UserQuery>,
+    PageQuery(q): PageQuery<UserQuery>,
 ) -> Response {
     let pg = Page::new(q.page, None);
     let f = UserFilter {
@@ -184,7 +184,8 @@ async fn user_form(
     }
     fields.extend([
         Field::new("display_name", "姓名", "text", f.display_name.clone()).required(),
-        Field::new("unit_id", "所属单位", "select", "").options(unit_opts, &[f.unit_id.clone()]),
+        Field::new("unit_id", "所属单位", "select", "")
+            .options(unit_opts, std::slice::from_ref(&f.unit_id)),
         Field::new("roles", "角色", "checkboxes", "")
             .required()
             .options(
@@ -673,7 +674,7 @@ impl AuditQuery {
 pub async fn audit(
     State(s): State<AppState>,
     page: PageCtx,
-    Query(q): Query<AuditQuery>,
+    PageQuery(q): PageQuery<AuditQuery>,
 ) -> Response {
     if let Err(e) = policy::ensure_view_audit(&page.ctx) {
         return super::page_error(e);
@@ -822,7 +823,7 @@ fn truncate(s: &str, n: usize) -> String {
 pub async fn audit_csv(
     State(s): State<AppState>,
     page: PageCtx,
-    Query(q): Query<AuditQuery>,
+    PageQuery(q): PageQuery<AuditQuery>,
 ) -> Response {
     let f = match q.filter() {
         Ok(f) => f,

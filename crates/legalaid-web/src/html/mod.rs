@@ -356,6 +356,7 @@ pub struct Pager {
     pub total: i64,
     pub prev: Option<String>,
     pub next: Option<String>,
+    pub first: String,
 }
 
 impl Pager {
@@ -375,6 +376,7 @@ impl Pager {
             total,
             prev: (page.page > 1).then(|| href(page.page - 1)),
             next: (page.page < pages).then(|| href(page.page + 1)),
+            first: href(1),
         }
     }
 }

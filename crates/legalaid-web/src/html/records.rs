@@ -5,8 +5,8 @@ use super::{
     query_string, render, see_other, yes_no,
 };
 use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx};
-use axum::extract::{Path, Query, Request, State};
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use legalaid_app::filters::{StaffFilter, UnitFilter};
 use legalaid_app::{AppError, Page, policy, regions, staff, units};
@@ -57,7 +57,7 @@ async fn unit_names(s: &AppState, page: &PageCtx) -> HashMap<i64, String> {
 pub async fn units(
     State(s): State<AppState>,
     page: PageCtx,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     let kind = q.kind.as_deref().and_then(UnitKind::parse);
     let pg = Page::new(q.page, None);
@@ -148,7 +148,7 @@ async fn unit_form(
             .required()
             .options(
                 kind_options(UnitKind::ALL, UnitKind::as_str, UnitKind::label, "请选择"),
-                &[input.kind.clone()],
+                std::slice::from_ref(&input.kind),
             ),
         Field::new("workstation_host", "工作站设立单位", "select", "")
             .options(
@@ -163,7 +163,7 @@ async fn unit_form(
             .hint("仅法律援助工作站填写"),
         Field::new("region_code", "所在行政区划", "select", "")
             .required()
-            .options(region_opts, &[input.region_code.clone()]),
+            .options(region_opts, std::slice::from_ref(&input.region_code)),
         Field::new("address", "地址", "text", input.address.clone()),
         Field::new(
             "contact_person",
@@ -440,7 +440,7 @@ pub async fn update_unit(
 pub async fn staff_list(
     State(s): State<AppState>,
     page: PageCtx,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     let kind = q.kind.as_deref().and_then(StaffKind::parse);
     let unit_id = q
@@ -631,11 +631,11 @@ async fn staff_form(
     let mut fields = vec![
         Field::new("unit_id", "所属单位", "select", "")
             .required()
-            .options(unit_opts, &[f.unit_id.clone()]),
+            .options(unit_opts, std::slice::from_ref(&f.unit_id)),
         Field::new("name", "姓名", "text", f.name.clone()).required(),
         Field::new("sex", "性别", "select", "").required().options(
             kind_options(Sex::ALL, Sex::as_str, Sex::label, "请选择"),
-            &[f.sex.clone()],
+            std::slice::from_ref(&f.sex),
         ),
         Field::new("kind", "人员类别", "select", "")
             .required()
@@ -646,7 +646,7 @@ async fn staff_form(
                     StaffKind::label,
                     "请选择",
                 ),
-                &[f.kind.clone()],
+                std::slice::from_ref(&f.kind),
             ),
         Field::new("licence_no", "执业证号", "text", f.licence_no.clone())
             .hint("律师执业证号为17位数字"),
@@ -693,7 +693,7 @@ pub struct NewStaffQuery {
 pub async fn new_staff(
     State(s): State<AppState>,
     page: PageCtx,
-    Query(q): Query<NewStaffQuery>,
+    PageQuery(q): PageQuery<NewStaffQuery>,
 ) -> Response {
     if let Err(e) = policy::ensure_manage_units(&page.ctx) {
         return super::page_error(e);

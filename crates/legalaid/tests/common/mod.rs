@@ -67,12 +67,25 @@ impl TestApp {
     pub async fn spawn(kind: Kind) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temporary directory");
         let (database_url, pg_admin) = match kind {
-            Kind::Sqlite => (format!("sqlite://{}", data_dir.path().join("legalaid.db").display()), None),
+            Kind::Sqlite => (
+                format!("sqlite://{}", data_dir.path().join("legalaid.db").display()),
+                None,
+            ),
             Kind::Postgres => {
-                let admin_url = std::env::var("LEGALAID_TEST_DATABASE_URL").expect("LEGALAID_TEST_DATABASE_URL");
+                let admin_url = std::env::var("LEGALAID_TEST_DATABASE_URL")
+                    .expect("LEGALAID_TEST_DATABASE_URL");
                 let name = format!("legalaid_test_{}", random_suffix());
-                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await.expect("PostgreSQL reachable at LEGALAID_TEST_DATABASE_URL");
-                sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"))).await.expect("create test database");
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+                    .await
+                    .expect("PostgreSQL reachable at LEGALAID_TEST_DATABASE_URL");
+                sqlx::Executor::execute(
+                    &mut conn,
+                    sqlx::AssertSqlSafe(format!(
+                        "CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"
+                    )),
+                )
+                .await
+                .expect("create test database");
                 let mut url = url_for(&admin_url, &name);
                 if url.is_empty() {
                     url = admin_url.clone();
@@ -82,16 +95,31 @@ impl TestApp {
         };
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let auth = AuthSettings { failure_delay: std::time::Duration::from_millis(5), ..AuthSettings::default() };
+        let auth = AuthSettings {
+            failure_delay: std::time::Duration::from_millis(5),
+            ..AuthSettings::default()
+        };
         let app = App::new(store, Arc::new(SystemClock) as Arc<dyn Clock>, auth);
-        legalaid_app::bootstrap::ensure_admin(&app, Some(ADMIN_PASSWORD)).await.expect("admin");
+        legalaid_app::bootstrap::ensure_admin(&app, Some(ADMIN_PASSWORD))
+            .await
+            .expect("admin");
         legalaid_app::demo::load(&app).await.expect("demo data");
-        let state = legalaid_web::AppState { app: app.clone(), settings: Arc::new(legalaid_web::WebSettings::default()), metrics: None };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let state = legalaid_web::AppState {
+            app: app.clone(),
+            settings: Arc::new(legalaid_web::WebSettings::default()),
+            metrics: None,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let router = legalaid_web::router(state);
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+            let _ = axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
         });
         TestApp {
             kind,
@@ -100,7 +128,10 @@ impl TestApp {
             database_url,
             data_dir,
             app,
-            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
             pg_admin,
         }
     }
@@ -111,8 +142,18 @@ impl TestApp {
 
     /// Signs in through the API and returns the bearer token.
     pub async fn token(&self, username: &str) -> String {
-        let pw = if username == "admin" { ADMIN_PASSWORD } else { DEMO_PASSWORD };
-        let (status, body) = self.post_json("/api/v1/auth/login", None, &serde_json::json!({ "username": username, "password": pw })).await;
+        let pw = if username == "admin" {
+            ADMIN_PASSWORD
+        } else {
+            DEMO_PASSWORD
+        };
+        let (status, body) = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({ "username": username, "password": pw }),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "login {username}: {body}");
         body["token"].as_str().expect("token").to_owned()
     }
@@ -128,7 +169,13 @@ impl TestApp {
         (status, body)
     }
 
-    pub async fn send_json(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         let mut r = self.http.request(method, self.url(path)).json(body);
         if let Some(t) = token {
             r = r.bearer_auth(t);
@@ -136,47 +183,108 @@ impl TestApp {
         let res = r.send().await.expect("request");
         let status = res.status();
         if status.is_client_error() || status.is_server_error() {
-            let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-            assert_eq!(ct, "application/problem+json", "API errors are problem+json ({status} {path})");
+            let ct = res
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert_eq!(
+                ct, "application/problem+json",
+                "API errors are problem+json ({status} {path})"
+            );
         }
         let body = res.json::<Value>().await.unwrap_or(Value::Null);
         (status, body)
     }
 
-    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
-        self.send_json(reqwest::Method::POST, path, token, body).await
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::POST, path, token, body)
+            .await
     }
 
-    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
-        self.send_json(reqwest::Method::PUT, path, token, body).await
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::PUT, path, token, body)
+            .await
     }
 
     /// The id of the demo unit with this name (as the admin sees it).
     pub async fn unit_id(&self, name: &str) -> i64 {
         let t = self.token("admin").await;
-        let (_, body) = self.get_json(&format!("/api/v1/units?per_page=200&q={}", urlenc(name)), Some(&t)).await;
-        body["items"].as_array().and_then(|a| a.iter().find(|u| u["name"] == name)).and_then(|u| u["id"].as_i64()).unwrap_or_else(|| panic!("unit {name} not found"))
+        let (_, body) = self
+            .get_json(
+                &format!("/api/v1/units?per_page=200&q={}", urlenc(name)),
+                Some(&t),
+            )
+            .await;
+        body["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["name"] == name))
+            .and_then(|u| u["id"].as_i64())
+            .unwrap_or_else(|| panic!("unit {name} not found"))
     }
 
     /// A browser-like client (cookies, no redirects followed) signed in to the pages.
     pub async fn browser(&self, username: &str) -> Browser {
-        let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        let pw = if username == "admin" { ADMIN_PASSWORD } else { DEMO_PASSWORD };
-        let res = client.post(self.url("/login")).form(&[("username", username), ("password", pw)]).send().await.expect("login");
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "page sign-in of {username}");
-        Browser { client, base: self.base.clone() }
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let pw = if username == "admin" {
+            ADMIN_PASSWORD
+        } else {
+            DEMO_PASSWORD
+        };
+        let token = login_token(&client, &self.base).await;
+        let res = client
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", pw), ("_csrf", &token)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "page sign-in of {username}"
+        );
+        Browser {
+            client,
+            base: self.base.clone(),
+        }
     }
 
     /// Runs SQL directly (for tests that tamper with storage by hand).
     pub async fn raw_sql(&self, sql: &str) -> Result<(), String> {
         let r = match self.kind {
             Kind::Sqlite => {
-                let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.database_url).await.expect("connect");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.map(|_| ())
+                let mut c =
+                    <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.database_url)
+                        .await
+                        .expect("connect");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut c)
+                    .await
+                    .map(|_| ())
             }
             Kind::Postgres => {
-                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.database_url).await.expect("connect");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.map(|_| ())
+                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.database_url)
+                    .await
+                    .expect("connect");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut c)
+                    .await
+                    .map(|_| ())
             }
         };
         r.map_err(|e| e.to_string())
@@ -189,11 +297,22 @@ impl Drop for TestApp {
             let store = self.app.store.clone();
             // Drop runs outside async context: use a small runtime on its own thread.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async move {
                     store.close().await;
-                    if let Ok(mut c) = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await {
-                        let _ = sqlx::Executor::execute(&mut c, sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+                    if let Ok(mut c) =
+                        <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await
+                    {
+                        let _ = sqlx::Executor::execute(
+                            &mut c,
+                            sqlx::AssertSqlSafe(format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            )),
+                        )
+                        .await;
                     }
                 });
             })
@@ -214,7 +333,13 @@ fn url_for(admin_url: &str, db: &str) -> String {
 
 pub fn urlenc(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -225,7 +350,12 @@ pub struct Browser {
 
 impl Browser {
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let res = self.client.get(format!("{}{path}", self.base)).send().await.expect("get");
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get");
         let s = res.status();
         (s, res.text().await.unwrap_or_default())
     }
@@ -235,20 +365,60 @@ impl Browser {
         let (_, html) = self.get(path).await;
         let doc = scraper::Html::parse_document(&html);
         let sel = scraper::Selector::parse("input[name=_csrf]").expect("selector");
-        doc.select(&sel).next().and_then(|e| e.value().attr("value")).expect("a form with a CSRF token").to_owned()
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .expect("a form with a CSRF token")
+            .to_owned()
     }
 
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
-        let res = self.client.post(format!("{}{path}", self.base)).form(form).send().await.expect("post");
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("post");
         let s = res.status();
-        let loc = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let loc = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         (s, res.text().await.unwrap_or_default(), loc)
     }
+}
+
+/// Opens the sign-in page (which sets its CSRF cookie) and returns the form's token.
+pub async fn login_token(client: &reqwest::Client, base: &str) -> String {
+    let html = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("GET /login")
+        .text()
+        .await
+        .unwrap_or_default();
+    let doc = scraper::Html::parse_document(&html);
+    let sel =
+        scraper::Selector::parse("form[action='/login'] input[name=_csrf]").expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .expect("sign-in form with a CSRF token")
+        .to_owned()
 }
 
 /// Texts matching a CSS selector.
 pub fn select(html: &str, css: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(css).expect("selector");
-    doc.select(&sel).map(|e| e.text().collect::<String>().trim().to_owned()).collect()
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
 }

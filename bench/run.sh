@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Platform benchmarks (figures for the issue notes; not run in CI):
+#   - release binary size;
+#   - time from start to a healthy /readyz, on an empty and on a demo database (SQLite);
+#   - idle memory (RSS) after start-up;
+#   - requests per second for the signed-in home page at 32 concurrent connections (wrk).
+# Usage: bench/run.sh [seconds]   (needs wrk: apt-get install wrk; builds --release first)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+duration="${1:-15}"
+command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+
+cargo build --release -p legalaid
+bin="${CARGO_TARGET_DIR:-target}/release/legalaid"
+echo "binary: $(du -b "$bin" | cut -f1) bytes ($(du -h "$bin" | cut -f1))"
+
+port=18931
+work="$(mktemp -d)"
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+start_and_time() {   # $1 = data dir, $2.. = extra flags; prints ms to healthy
+    local t0 t1
+    t0=$(date +%s%N)
+    LEGALAID_ADMIN_PASSWORD='Bench#Legalaid2024' "$bin" serve --bind "127.0.0.1:$port" --data-dir "$1" "${@:2}" >"$work/out.log" 2>"$work/err.log" &
+    pid=$!
+    until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.005; done
+    t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000000 ))
+}
+
+ms=$(start_and_time "$work/empty")
+echo "start to ready, empty database (migrations + admin): ${ms} ms"
+kill -TERM "$pid"; wait "$pid" || true
+ms=$(start_and_time "$work/empty")
+echo "start to ready, existing database: ${ms} ms"
+kill -TERM "$pid"; wait "$pid" || true
+ms=$(start_and_time "$work/demo" --demo)
+echo "start to ready, loading the demo data: ${ms} ms"
+kill -TERM "$pid"; wait "$pid" || true
+ms=$(start_and_time "$work/demo" --demo)
+echo "start to ready, existing demo database: ${ms} ms"
+sleep 2
+echo "idle RSS: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+
+# Sign in as the bureau supervisor (sees the whole district) and load the home page.
+cookie=$(curl -s -o /dev/null -D - -d 'username=supervisor&password=Legalaid@2024' "http://127.0.0.1:$port/login" \
+         | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
+[ -n "$cookie" ] || { echo "bench: sign-in failed"; exit 1; }
+curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$port/" | grep -q '工作台'
+echo "wrk: GET / signed in, 32 connections, 2 threads, ${duration}s"
+wrk -t2 -c32 -d"${duration}s" -H "Cookie: $cookie" "http://127.0.0.1:$port/"
+echo "RSS after load: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
