@@ -742,7 +742,7 @@ pub async fn audit(
                 Cell::text(e.seq.to_string()),
                 Cell::text(fmt_time(e.at)),
                 Cell::text(e.actor_username.clone()),
-                Cell::text(e.action.clone()),
+                Cell::text(action_label(&e.action)),
                 Cell::link(
                     format!("{} #{}", e.entity_type, e.entity_id),
                     format!(
@@ -778,6 +778,25 @@ pub async fn audit(
         pager: Pager::new("/audit", &query, pg, total),
         empty: "没有符合条件的审计记录。".into(),
     })
+}
+
+/// The Chinese name of an audited action (the code itself for ones not named here).
+fn action_label(code: &str) -> String {
+    let label = match code {
+        "unit.create" => "新增单位",
+        "unit.update" => "修改单位",
+        "staff.create" => "新增工作人员",
+        "staff.update" => "修改工作人员",
+        "user.create" => "新增用户",
+        "user.update" => "修改用户",
+        "user.reset_password" => "重置密码",
+        "user.change_password" => "修改密码",
+        "user.login" => "登录",
+        "user.logout" => "退出登录",
+        "region.create" => "新增行政区划",
+        other => return other.to_owned(),
+    };
+    label.to_owned()
 }
 
 /// A short "field: before → after" list of what an update changed.
