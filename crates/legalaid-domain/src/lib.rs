@@ -6,12 +6,12 @@
 /// Declares a closed set of codes: each variant has a stable API code (snake_case,
 /// never renamed) and a Chinese label in the words of the law.
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -39,11 +39,16 @@ macro_rules! code_enum {
     };
 }
 
+pub mod assessment;
 pub mod audit;
+pub mod calendar;
+pub mod deadline;
+pub mod id_number;
 pub mod ids;
 pub mod password;
 pub mod region;
 pub mod role;
+pub mod rules;
 pub mod staff;
 pub mod unit;
 pub mod user;

@@ -373,3 +373,117 @@ async fn serve_prints_the_admin_password_and_stops_on_sigterm() {
     };
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
+
+/// Starts `serve` on a free port with a known admin password; waits for /readyz.
+async fn start_serve(dir: &Path, data: &Path) -> (Server, String) {
+    let bind = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        l.local_addr().expect("addr").to_string()
+    };
+    let child = command(
+        dir,
+        &[
+            "serve",
+            "--bind",
+            &bind,
+            "--data-dir",
+            data.to_str().expect("utf-8"),
+        ],
+    )
+    .env("LEGALAID_ADMIN_PASSWORD", PASSWORD)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("start serve");
+    let mut server = Server(child);
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    while !http
+        .get(format!("http://{bind}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(
+            server.0.try_wait().expect("try_wait").is_none(),
+            "serve exited early"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not ready within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (server, bind)
+}
+
+/// No acknowledged write is lost when the process is killed outright (SIGKILL: no
+/// chance to flush or shut down), and the audit chain is intact afterwards.
+#[tokio::test]
+async fn acknowledged_writes_survive_a_killed_process() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let data = t.path().join("data");
+    let (mut server, bind) = start_serve(t.path(), &data).await;
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("http://{bind}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "admin", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let token = login["token"].as_str().expect("token").to_owned();
+    // Concurrent writes, each acknowledged with 201 before the kill.
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (http, bind, token) = (http.clone(), bind.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = serde_json::json!({ "name": format!("测试律师事务所{i}"), "kind": "law_firm", "region_code": "341504" });
+            let res = http.post(format!("http://{bind}/api/v1/units")).bearer_auth(&token).json(&body).send().await.expect("post");
+            res.status()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.expect("task"), reqwest::StatusCode::CREATED);
+    }
+    let kill = Command::new("kill")
+        .args(["-KILL", &server.0.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let _ = server.0.wait();
+
+    let (_server, bind) = start_serve(t.path(), &data).await;
+    let login: serde_json::Value = http
+        .post(format!("http://{bind}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "admin", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let token = login["token"].as_str().expect("token");
+    let units: serde_json::Value = http
+        .get(format!("http://{bind}/api/v1/units?per_page=200"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(units["total"], 24, "every acknowledged unit is still there");
+    let verify: serde_json::Value = http
+        .get(format!("http://{bind}/api/v1/audit/verify"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("verify")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(verify["ok"], true, "{verify}");
+}
