@@ -9,11 +9,13 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod clock;
+pub mod crypto;
 mod ctx;
 pub mod demo;
 mod error;
 pub mod home;
 pub mod jobs;
+pub mod persons;
 pub mod policy;
 pub mod regions;
 pub mod staff;
@@ -60,17 +62,29 @@ impl Default for AuthSettings {
     }
 }
 
-/// Everything a use case needs: the store, the clock and the settings.
+/// Everything a use case needs: the store, the clock, the settings and the key
+/// that protects sensitive fields.
 #[derive(Clone)]
 pub struct App {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub auth: AuthSettings,
+    pub cipher: Arc<crypto::FieldCipher>,
 }
 
 impl App {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Self { store, clock, auth }
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        auth: AuthSettings,
+        cipher: Arc<crypto::FieldCipher>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            auth,
+            cipher,
+        }
     }
 }
 

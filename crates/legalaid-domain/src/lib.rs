@@ -46,6 +46,7 @@ pub mod deadline;
 pub mod id_number;
 pub mod ids;
 pub mod password;
+pub mod person;
 pub mod region;
 pub mod role;
 pub mod rules;

@@ -12,6 +12,7 @@
 mod macros;
 pub mod audit;
 mod connect;
+pub mod persons;
 pub mod regions;
 pub mod sessions;
 pub mod staff;

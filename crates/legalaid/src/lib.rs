@@ -137,12 +137,59 @@ pub async fn open_store(url: &str) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-fn app(store: Store, s: &Settings) -> App {
-    App::new(
+/// The key that protects sensitive fields: `LEGALAID_DATA_KEY` (64 hex characters),
+/// else `<data-dir>/data.key`, created on first use (readable by its owner only).
+/// Instances that share a PostgreSQL database must share the key: set the variable.
+fn load_cipher(s: &Settings) -> anyhow::Result<legalaid_app::crypto::FieldCipher> {
+    use legalaid_app::crypto::FieldCipher;
+    if let Ok(k) = std::env::var("LEGALAID_DATA_KEY")
+        && !k.trim().is_empty()
+    {
+        return FieldCipher::from_hex(&k)
+            .map_err(|e| fatal(format!("LEGALAID_DATA_KEY is not usable: {e}")));
+    }
+    let path = s.data_dir.join("data.key");
+    if !path.exists() {
+        write_private(&path, &FieldCipher::generate_hex()).map_err(|e| {
+            fatal(format!(
+                "cannot create the data key file {}: {e}",
+                path.display()
+            ))
+        })?;
+    }
+    let hex_key = std::fs::read_to_string(&path).map_err(|e| {
+        fatal(format!(
+            "cannot read the data key file {}: {e}",
+            path.display()
+        ))
+    })?;
+    FieldCipher::from_hex(&hex_key).map_err(|e| {
+        fatal(format!(
+            "the data key file {} is not usable: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path)?;
+    f.write_all(content.as_bytes())?;
+    f.sync_all()
+}
+
+fn app(store: Store, s: &Settings) -> anyhow::Result<App> {
+    let cipher = load_cipher(s)?;
+    Ok(App::new(
         store,
         Arc::new(SystemClock) as Arc<dyn Clock>,
         s.auth.clone(),
-    )
+        Arc::new(cipher),
+    ))
 }
 
 fn init_logs(json: bool) {
@@ -208,7 +255,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
             )?;
             let store = open_store(&s.database_url).await?;
-            let a = app(store.clone(), &s);
+            let a = app(store.clone(), &s)?;
             let report = legalaid_app::audit::verify(&a, &Ctx::system("cli"))
                 .await
                 .map_err(|e| fatal(e.to_string()))?;
@@ -241,7 +288,7 @@ async fn admin(config: Option<&PathBuf>, cmd: AdminCommand) -> anyhow::Result<()
         },
     )?;
     let store = open_store(&s.database_url).await?;
-    let a = app(store.clone(), &s);
+    let a = app(store.clone(), &s)?;
     let ctx = Ctx::system("cli");
     let result = match cmd {
         AdminCommand::CreateUser {
@@ -314,7 +361,7 @@ async fn admin(config: Option<&PathBuf>, cmd: AdminCommand) -> anyhow::Result<()
 async fn serve(s: Settings) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open_store(&s.database_url).await?;
-    let a = app(store.clone(), &s);
+    let a = app(store.clone(), &s)?;
     let given = std::env::var("LEGALAID_ADMIN_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty());

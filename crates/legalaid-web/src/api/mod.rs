@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod persons;
 mod records;
 
 use crate::AppState;
@@ -37,6 +38,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/{id}",
             get(records::show_staff).put(records::update_staff),
+        )
+        .route(
+            "/persons",
+            get(persons::list_persons).post(persons::create_person),
+        )
+        .route(
+            "/persons/{id}",
+            get(persons::show_person).put(persons::update_person),
+        )
+        .route(
+            "/persons/{id}/reveal-id-number",
+            post(persons::reveal_id_number),
         )
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}", get(admin::show_user).put(admin::update_user))
@@ -87,10 +100,11 @@ pub struct List<T> {
         records::list_staff, records::create_staff, records::show_staff, records::update_staff,
         admin::list_users, admin::create_user, admin::show_user, admin::update_user, admin::reset_password,
         admin::search_audit, admin::verify_audit,
+        persons::create_person, persons::list_persons, persons::show_person, persons::update_person, persons::reveal_id_number,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "admin", description = "用户、角色、行政区划与审计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "admin", description = "用户、角色、行政区划与审计"))
 )]
 pub struct ApiDoc;
 

@@ -688,6 +688,7 @@ pub async fn audit(
                 ("staff", "工作人员"),
                 ("user", "用户"),
                 ("region", "行政区划"),
+                ("person", "当事人"),
             ]
             .iter()
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned())),
@@ -794,6 +795,9 @@ fn action_label(code: &str) -> String {
         "user.login" => "登录",
         "user.logout" => "退出登录",
         "region.create" => "新增行政区划",
+        "person.create" => "登记当事人",
+        "person.update" => "修改当事人",
+        "person.reveal_id_number" => "查看完整证件号码",
         other => return other.to_owned(),
     };
     label.to_owned()

@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod persons;
 mod records;
 
 use crate::AppState;
@@ -44,6 +45,14 @@ pub fn routes() -> Router<AppState> {
             get(records::show_staff).post(records::update_staff),
         )
         .route("/staff/{id}/edit", get(records::edit_staff))
+        .route("/persons", get(persons::list).post(persons::create))
+        .route("/persons/new", get(persons::new))
+        .route("/persons/{id}", get(persons::show).post(persons::update))
+        .route("/persons/{id}/edit", get(persons::edit))
+        .route(
+            "/persons/{id}/id-number",
+            get(persons::reveal_page).post(persons::reveal),
+        )
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/new", get(admin::new_user))
         .route(
@@ -157,7 +166,12 @@ impl Shell {
     pub fn new(page: &PageCtx, title: &str, section: &str) -> Self {
         let ctx = &page.ctx;
         let actor = ctx.actor.as_ref();
-        let mut nav = vec![("/", "工作台"), ("/units", "单位"), ("/staff", "工作人员")];
+        let mut nav = vec![
+            ("/", "工作台"),
+            ("/persons", "当事人"),
+            ("/units", "单位"),
+            ("/staff", "工作人员"),
+        ];
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));
         }

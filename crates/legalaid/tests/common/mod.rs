@@ -99,7 +99,16 @@ impl TestApp {
             failure_delay: std::time::Duration::from_millis(5),
             ..AuthSettings::default()
         };
-        let app = App::new(store, Arc::new(SystemClock) as Arc<dyn Clock>, auth);
+        let cipher = legalaid_app::crypto::FieldCipher::from_hex(
+            &legalaid_app::crypto::FieldCipher::generate_hex(),
+        )
+        .expect("key");
+        let app = App::new(
+            store,
+            Arc::new(SystemClock) as Arc<dyn Clock>,
+            auth,
+            Arc::new(cipher),
+        );
         legalaid_app::bootstrap::ensure_admin(&app, Some(ADMIN_PASSWORD))
             .await
             .expect("admin");
@@ -265,6 +274,31 @@ impl TestApp {
     }
 
     /// Runs SQL directly (for tests that tamper with storage by hand).
+    /// One integer from a query run directly against the database.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match self.kind {
+            Kind::Sqlite => {
+                let mut c =
+                    <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.database_url)
+                        .await
+                        .expect("connect");
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_one(&mut c)
+                    .await
+                    .expect("scalar")
+            }
+            Kind::Postgres => {
+                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&self.database_url)
+                    .await
+                    .expect("connect");
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_one(&mut c)
+                    .await
+                    .expect("scalar")
+            }
+        }
+    }
+
     pub async fn raw_sql(&self, sql: &str) -> Result<(), String> {
         let r = match self.kind {
             Kind::Sqlite => {

@@ -1,0 +1,230 @@
+//! Applicants and recipients: register, find by ID number, show (masked), reveal
+//! the full ID number (audited), update.
+
+use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
+use legalaid_domain::UnitId;
+use legalaid_domain::person::{Person, PersonFields, PersonInput};
+use legalaid_domain::role::Role;
+use legalaid_store::persons::{self as store, PersonRecord};
+use legalaid_store::{StoreError, Tx};
+
+/// Who registers people and sees their full ID numbers: intake and review staff.
+pub fn can_register(ctx: &Ctx) -> bool {
+    match &ctx.actor {
+        None => true,
+        Some(a) => [
+            Role::SystemAdmin,
+            Role::IntakeClerk,
+            Role::CenterReviewer,
+            Role::CenterDirector,
+        ]
+        .iter()
+        .any(|r| a.has(*r)),
+    }
+}
+
+fn ensure_register(ctx: &Ctx) -> AppResult<()> {
+    if can_register(ctx) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+fn today(app: &App) -> chrono::NaiveDate {
+    crate::clock::china_time(app.clock.now()).date_naive()
+}
+
+/// The keyed hash an ID number is found by (the number normalised as the domain does).
+fn lookup_hash(app: &App, number: &str) -> String {
+    app.cipher.index(&number.trim().to_ascii_uppercase())
+}
+
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Person> {
+    let p = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    units::visible(tx, ctx, p.unit_id)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok(p)
+}
+
+fn record<'a>(
+    f: &'a PersonFields,
+    enc: &'a str,
+    hash: &'a str,
+    masked: &'a str,
+) -> PersonRecord<'a> {
+    PersonRecord {
+        name: &f.name,
+        id_type: f.id.id_type,
+        id_number_enc: enc,
+        id_number_hash: hash,
+        id_number_masked: masked,
+        sex: f.sex,
+        birth_date: f.birth_date,
+        ethnicity: &f.ethnicity,
+        phone: &f.phone,
+        address: &f.address,
+        household_registration: &f.household_registration,
+        education: &f.education,
+        occupation: &f.occupation,
+        groups: &f.groups,
+    }
+}
+
+/// The message for a number that is already registered; names the record only if the caller may see it.
+async fn duplicate(tx: &mut Tx, ctx: &Ctx, hash: &str) -> AppResult<AppError> {
+    Ok(match store::find_by_hash(tx, hash).await? {
+        Some(p) if units::visible(tx, ctx, p.unit_id).await.is_ok() => AppError::Conflict(format!(
+            "该证件号码已登记（当事人编号 {}，{}），请直接使用已有记录",
+            p.id, p.name
+        )),
+        Some(_) => AppError::Conflict("该证件号码已由其他单位登记，请联系法律援助中心".into()),
+        None => AppError::Conflict("该证件号码已登记".into()),
+    })
+}
+
+/// Registers a person for the caller's unit (or `unit` for callers without one).
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    input: &PersonInput,
+    unit: Option<UnitId>,
+) -> AppResult<Person> {
+    ensure_register(ctx)?;
+    let f = input.validate(today(app))?;
+    let unit_id = match (ctx.actor.as_ref().and_then(|a| a.unit.as_ref()), unit) {
+        (Some(u), _) => u.id,
+        (None, Some(u)) => u,
+        (None, None) => return Err(AppError::field("unit_id", "请指定登记单位")),
+    };
+    let hash = app.cipher.index(&f.id.number);
+    let enc = app.cipher.encrypt(&f.id.number);
+    let masked = f.id.masked();
+    let mut tx = app.store.write().await?;
+    units::visible(&mut tx, ctx, unit_id)
+        .await
+        .map_err(|_| AppError::field("unit_id", "登记单位不存在"))?;
+    if store::find_by_hash(&mut tx, &hash).await?.is_some() {
+        return Err(duplicate(&mut tx, ctx, &hash).await?);
+    }
+    let person = match store::insert(
+        &mut tx,
+        &record(&f, &enc, &hash, &masked),
+        unit_id,
+        app.clock.now(),
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(StoreError::Duplicate(_)) => return Err(duplicate(&mut tx, ctx, &hash).await?),
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "person.create",
+        person.id,
+        None::<&()>,
+        Some(&person),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(person)
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<Person> {
+    let mut tx = app.store.read().await?;
+    visible(&mut tx, ctx, id).await
+}
+
+/// The person with exactly this ID number, if the caller may see them.
+pub async fn find_by_id_number(app: &App, ctx: &Ctx, number: &str) -> AppResult<Option<Person>> {
+    let mut tx = app.store.read().await?;
+    let Some(p) = store::find_by_hash(&mut tx, &lookup_hash(app, number)).await? else {
+        return Ok(None);
+    };
+    Ok(units::visible(&mut tx, ctx, p.unit_id)
+        .await
+        .ok()
+        .map(|_| p))
+}
+
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    q: Option<&str>,
+    page: Page,
+) -> AppResult<(Vec<Person>, i64)> {
+    let mut tx = app.store.read().await?;
+    Ok(store::list(&mut tx, &policy::scope(ctx), q, page).await?)
+}
+
+/// The full ID number. Each reveal is recorded in the audit trail (who, when, whose).
+pub async fn reveal_id_number(app: &App, ctx: &Ctx, id: i64) -> AppResult<String> {
+    let mut tx = app.store.write().await?;
+    visible(&mut tx, ctx, id).await?;
+    ensure_register(ctx)?;
+    let enc = store::encrypted_id_number(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let number = app
+        .cipher
+        .decrypt(&enc)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "person.reveal_id_number",
+        id,
+        None::<&()>,
+        Some(&serde_json::json!({ "viewed": "id_number" })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+pub async fn update(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    input: &PersonInput,
+) -> AppResult<Person> {
+    let f = input.validate(today(app))?;
+    let hash = app.cipher.index(&f.id.number);
+    let enc = app.cipher.encrypt(&f.id.number);
+    let masked = f.id.masked();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    ensure_register(ctx)?;
+    if store::find_by_hash(&mut tx, &hash)
+        .await?
+        .is_some_and(|p| p.id != id)
+    {
+        return Err(duplicate(&mut tx, ctx, &hash).await?);
+    }
+    let after = store::update(
+        &mut tx,
+        id,
+        version,
+        &record(&f, &enc, &hash, &masked),
+        app.clock.now(),
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "person.update",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

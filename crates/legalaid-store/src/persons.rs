@@ -1,0 +1,177 @@
+//! Applicants and recipients. The caller encrypts and hashes the ID number; this
+//! module only stores what it is given.
+
+use crate::{Page, Result, StoreError, Tx, like_pattern, scope_params};
+use chrono::{DateTime, NaiveDate, Utc};
+use legalaid_domain::UnitId;
+use legalaid_domain::id_number::IdType;
+use legalaid_domain::person::{Person, RecipientGroup};
+use legalaid_domain::staff::Sex;
+use legalaid_domain::visibility::Scope;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    name: String,
+    id_type: String,
+    id_number_masked: String,
+    sex: Option<String>,
+    birth_date: Option<NaiveDate>,
+    ethnicity: String,
+    phone: String,
+    address: String,
+    household_registration: String,
+    education: String,
+    occupation: String,
+    groups: String,
+    unit_id: i64,
+    version: i64,
+}
+
+impl Row {
+    fn into_person(self) -> Result<Person> {
+        let bad =
+            |what: &str, v: &str| StoreError::Corrupt(format!("person {}: {what} {v:?}", self.id));
+        let groups = self
+            .groups
+            .split(',')
+            .filter(|g| !g.is_empty())
+            .map(|g| RecipientGroup::parse(g).ok_or_else(|| bad("group", g)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Person {
+            id: self.id,
+            id_type: IdType::parse(&self.id_type).ok_or_else(|| bad("id type", &self.id_type))?,
+            sex: match &self.sex {
+                Some(s) => Some(Sex::parse(s).ok_or_else(|| bad("sex", s))?),
+                None => None,
+            },
+            name: self.name,
+            id_number_masked: self.id_number_masked,
+            birth_date: self.birth_date,
+            ethnicity: self.ethnicity,
+            phone: self.phone,
+            address: self.address,
+            household_registration: self.household_registration,
+            education: self.education,
+            occupation: self.occupation,
+            groups,
+            unit_id: UnitId(self.unit_id),
+            version: self.version,
+        })
+    }
+}
+
+const COLUMNS: &str = "p.id, p.name, p.id_type, p.id_number_masked, p.sex, p.birth_date, p.ethnicity, p.phone, p.address, \
+    p.household_registration, p.education, p.occupation, p.groups, p.unit_id, p.version";
+
+/// What to store: the person's fields with the ID number already protected.
+#[derive(Debug, Clone)]
+pub struct PersonRecord<'a> {
+    pub name: &'a str,
+    pub id_type: IdType,
+    pub id_number_enc: &'a str,
+    pub id_number_hash: &'a str,
+    pub id_number_masked: &'a str,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub ethnicity: &'a str,
+    pub phone: &'a str,
+    pub address: &'a str,
+    pub household_registration: &'a str,
+    pub education: &'a str,
+    pub occupation: &'a str,
+    pub groups: &'a [RecipientGroup],
+}
+
+fn groups_text(g: &[RecipientGroup]) -> String {
+    g.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(",")
+}
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Person>> {
+    let sql = format!("SELECT {COLUMNS} FROM persons p WHERE p.id = $1");
+    let row: Option<Row> =
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?);
+    row.map(Row::into_person).transpose()
+}
+
+/// The person whose ID number has this keyed hash.
+pub async fn find_by_hash(tx: &mut Tx, hash: &str) -> Result<Option<Person>> {
+    let sql = format!("SELECT {COLUMNS} FROM persons p WHERE p.id_number_hash = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(hash).fetch_optional(c).await?);
+    row.map(Row::into_person).transpose()
+}
+
+/// The encrypted ID number (for an audited reveal).
+pub async fn encrypted_id_number(tx: &mut Tx, id: i64) -> Result<Option<String>> {
+    const Q: &str = "SELECT id_number_enc FROM persons WHERE id = $1";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(id).fetch_optional(c).await?))
+}
+
+/// Persons registered by units in `scope`, by part of the name.
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    q: Option<&str>,
+    page: Page,
+) -> Result<(Vec<Person>, i64)> {
+    const FROM: &str = "FROM persons p JOIN units u ON u.id = p.unit_id \
+        WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\')";
+    let (region, unit) = scope_params(scope);
+    let q = q.filter(|q| !q.trim().is_empty()).map(like_pattern);
+    let list_sql = format!("SELECT {COLUMNS} {FROM} ORDER BY p.id DESC LIMIT $4 OFFSET $5");
+    let count_sql = format!("SELECT COUNT(*) {FROM}");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+        .bind(&region).bind(unit).bind(&q).bind(page.per_page).bind(page.offset())
+        .fetch_all(&mut *c).await?);
+    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+        .bind(&region).bind(unit).bind(&q)
+        .fetch_one(c).await?);
+    Ok((
+        rows.into_iter()
+            .map(Row::into_person)
+            .collect::<Result<_>>()?,
+        total,
+    ))
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    p: &PersonRecord<'_>,
+    unit: UnitId,
+    now: DateTime<Utc>,
+) -> Result<Person> {
+    const Q: &str = "INSERT INTO persons (name, id_type, id_number_enc, id_number_hash, id_number_masked, sex, birth_date, ethnicity, \
+        phone, address, household_registration, education, occupation, groups, unit_id, version, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16) RETURNING id";
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
+        .bind(p.name).bind(p.id_type.as_str()).bind(p.id_number_enc).bind(p.id_number_hash).bind(p.id_number_masked)
+        .bind(p.sex.map(|s| s.as_str())).bind(p.birth_date).bind(p.ethnicity).bind(p.phone).bind(p.address)
+        .bind(p.household_registration).bind(p.education).bind(p.occupation).bind(groups_text(p.groups)).bind(unit.0).bind(now)
+        .fetch_one(c).await?);
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    p: &PersonRecord<'_>,
+    now: DateTime<Utc>,
+) -> Result<Person> {
+    const Q: &str = "UPDATE persons SET name = $1, id_type = $2, id_number_enc = $3, id_number_hash = $4, id_number_masked = $5, \
+        sex = $6, birth_date = $7, ethnicity = $8, phone = $9, address = $10, household_registration = $11, education = $12, \
+        occupation = $13, groups = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17";
+    let n = on_tx!(tx, c => sqlx::query(Q)
+        .bind(p.name).bind(p.id_type.as_str()).bind(p.id_number_enc).bind(p.id_number_hash).bind(p.id_number_masked)
+        .bind(p.sex.map(|s| s.as_str())).bind(p.birth_date).bind(p.ethnicity).bind(p.phone).bind(p.address)
+        .bind(p.household_registration).bind(p.education).bind(p.occupation).bind(groups_text(p.groups)).bind(now)
+        .bind(id).bind(version)
+        .execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(match get(tx, id).await? {
+            Some(_) => StoreError::VersionConflict,
+            None => StoreError::NotFound,
+        });
+    }
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}

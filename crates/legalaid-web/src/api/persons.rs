@@ -1,0 +1,114 @@
+//! Applicants and recipients.
+
+use super::records::id_from;
+use super::{List, PageParams};
+use crate::extract::{ApiCtx, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use legalaid_app::persons;
+use legalaid_domain::UnitId;
+use legalaid_domain::person::{Person, PersonInput};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PersonCreate {
+    /// The registering unit; defaults to the caller's own (needed only by callers without one).
+    pub unit_id: Option<i64>,
+    #[serde(flatten)]
+    pub fields: PersonInput,
+}
+
+/// Registers an applicant or recipient. 409 when the ID number is already registered.
+#[utoipa::path(post, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])), request_body = PersonCreate,
+    responses((status = 201, body = Person), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<PersonCreate>,
+) -> Result<(StatusCode, Json<Person>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(persons::create(&s.app, &ctx, &b.fields, b.unit_id.map(UnitId)).await?),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PersonQuery {
+    /// Exact ID number (any document type); finds at most one person.
+    pub id_number: Option<String>,
+    /// Part of the name.
+    pub q: Option<String>,
+}
+
+/// Persons the caller can see: by exact ID number, or by name.
+#[utoipa::path(get, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])), params(PersonQuery, PageParams),
+    responses((status = 200, body = List<Person>)))]
+pub async fn list_persons(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PersonQuery>,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<Json<List<Person>>, ApiError> {
+    if let Some(number) = q.id_number.as_deref().filter(|n| !n.trim().is_empty()) {
+        let items: Vec<Person> = persons::find_by_id_number(&s.app, &ctx, number)
+            .await?
+            .into_iter()
+            .collect();
+        let total = i64::try_from(items.len()).unwrap_or(0);
+        return Ok(Json(List { items, total }));
+    }
+    let (items, total) = persons::list(&s.app, &ctx, q.q.as_deref(), p.page()).await?;
+    Ok(Json(List { items, total }))
+}
+
+/// A person, with the ID number masked.
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Person), (status = 404, body = crate::error::Problem)))]
+pub async fn show_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Person>, ApiError> {
+    Ok(Json(persons::get(&s.app, &ctx, id_from(&id)?).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PersonUpdate {
+    pub version: i64,
+    #[serde(flatten)]
+    pub fields: PersonInput,
+}
+
+#[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PersonUpdate,
+    responses((status = 200, body = Person), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<PersonUpdate>,
+) -> Result<Json<Person>, ApiError> {
+    Ok(Json(
+        persons::update(&s.app, &ctx, id_from(&id)?, b.version, &b.fields).await?,
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RevealedIdNumber {
+    pub id_number: String,
+}
+
+/// The full ID number. Every call is recorded in the audit trail.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/reveal-id-number", tag = "persons", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RevealedIdNumber), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn reveal_id_number(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<RevealedIdNumber>, ApiError> {
+    Ok(Json(RevealedIdNumber {
+        id_number: persons::reveal_id_number(&s.app, &ctx, id_from(&id)?).await?,
+    }))
+}

@@ -1,0 +1,513 @@
+//! Pages for applicants and recipients.
+
+use super::{
+    Action, Cell, DetailPage, Field, FormPage, ListPage, Pager, Shell, Table, query_string, render,
+    see_other,
+};
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use axum::extract::{Path, Request, State};
+use axum::response::Response;
+use legalaid_app::{AppError, Page, persons, units};
+use legalaid_domain::id_number::IdType;
+use legalaid_domain::person::{Person, PersonInput, RecipientGroup};
+use legalaid_domain::staff::Sex;
+use legalaid_domain::{FieldError, UnitId};
+use serde::Deserialize;
+
+fn parse_id(raw: &str) -> Result<i64, Response> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| super::page_error(AppError::NotFound))
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    first: &str,
+) -> Vec<(String, String)> {
+    std::iter::once((String::new(), first.to_owned()))
+        .chain(
+            all.iter()
+                .map(|k| (code(*k).to_owned(), label(*k).to_owned())),
+        )
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct PersonQuery {
+    q: Option<String>,
+    id_number: Option<String>,
+    page: Option<i64>,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<PersonQuery>,
+) -> Response {
+    let pg = Page::new(q.page, None);
+    let result = match q.id_number.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(n) => persons::find_by_id_number(&s.app, &page.ctx, n)
+            .await
+            .map(|p| {
+                let v: Vec<Person> = p.into_iter().collect();
+                let total = i64::try_from(v.len()).unwrap_or(0);
+                (v, total)
+            }),
+        None => persons::list(&s.app, &page.ctx, q.q.as_deref(), pg).await,
+    };
+    let (list, total) = match result {
+        Ok(r) => r,
+        Err(e) => return super::page_error(e),
+    };
+    let rows = list
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::link(p.name.clone(), format!("/persons/{}", p.id)),
+                Cell::text(p.id_type.label()),
+                Cell::text(p.id_number_masked.clone()),
+                Cell::text(p.sex.map(|s| s.label()).unwrap_or("—")),
+                Cell::text(
+                    p.groups
+                        .iter()
+                        .map(|g| g.label())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+            ]
+        })
+        .collect();
+    let query = query_string(&[("q", q.q.clone()), ("id_number", q.id_number.clone())]);
+    render(&ListPage {
+        shell: Shell::new(&page, "当事人", "/persons"),
+        heading: "当事人".into(),
+        actions: if persons::can_register(&page.ctx) {
+            vec![Action {
+                href: "/persons/new".into(),
+                label: "登记当事人".into(),
+            }]
+        } else {
+            vec![]
+        },
+        filters: vec![
+            Field::new("q", "姓名", "search", q.q.clone().unwrap_or_default()),
+            Field::new(
+                "id_number",
+                "证件号码（精确查找）",
+                "search",
+                q.id_number.clone().unwrap_or_default(),
+            ),
+        ],
+        export_href: None,
+        table: Table {
+            headers: vec!["姓名", "证件类型", "证件号码", "性别", "人群类别"],
+            rows,
+        },
+        pager: Pager::new("/persons", &query, pg, total),
+        empty: if query.is_empty() {
+            "还没有登记当事人。受理申请时登记申请人，先按证件号码查找，避免重复登记。".into()
+        } else {
+            "没有找到符合条件的当事人。按证件号码查找须输入完整号码。".into()
+        },
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct PersonForm {
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id_type: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    ethnicity: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    household_registration: String,
+    #[serde(default)]
+    education: String,
+    #[serde(default)]
+    occupation: String,
+    #[serde(default)]
+    groups: Vec<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+impl PersonForm {
+    fn input(&self) -> (PersonInput, Vec<FieldError>) {
+        let mut errs = Vec::new();
+        let birth = self.birth_date.trim();
+        let birth_date = if birth.is_empty() {
+            None
+        } else {
+            chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d")
+                .map_err(|_| {
+                    errs.push(FieldError {
+                        field: "birth_date".into(),
+                        message: "日期格式应为 YYYY-MM-DD".into(),
+                    })
+                })
+                .ok()
+        };
+        (
+            PersonInput {
+                name: self.name.clone(),
+                id_type: self.id_type.clone(),
+                id_number: self.id_number.clone(),
+                sex: Some(self.sex.clone()).filter(|s| !s.is_empty()),
+                birth_date,
+                ethnicity: self.ethnicity.clone(),
+                phone: self.phone.clone(),
+                address: self.address.clone(),
+                household_registration: self.household_registration.clone(),
+                education: self.education.clone(),
+                occupation: self.occupation.clone(),
+                groups: self.groups.clone(),
+            },
+            errs,
+        )
+    }
+
+    fn of(p: &Person) -> Self {
+        PersonForm {
+            unit_id: p.unit_id.to_string(),
+            name: p.name.clone(),
+            id_type: p.id_type.as_str().into(),
+            // The full number is never put into a page unasked: editing re-enters it.
+            id_number: String::new(),
+            sex: p.sex.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            ethnicity: p.ethnicity.clone(),
+            phone: p.phone.clone(),
+            address: p.address.clone(),
+            household_registration: p.household_registration.clone(),
+            education: p.education.clone(),
+            occupation: p.occupation.clone(),
+            groups: p.groups.iter().map(|g| g.as_str().to_owned()).collect(),
+            version: Some(p.version),
+        }
+    }
+}
+
+async fn form(
+    s: &AppState,
+    page: &PageCtx,
+    title: &str,
+    action: String,
+    cancel: String,
+    f: &PersonForm,
+) -> FormPage {
+    let mut fields = Vec::new();
+    if page.ctx.actor.as_ref().is_some_and(|a| a.unit.is_none()) && f.version.is_none() {
+        let mut all = units::all_visible(&s.app, &page.ctx)
+            .await
+            .unwrap_or_default();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        let opts = std::iter::once((String::new(), "请选择".to_owned()))
+            .chain(all.into_iter().map(|u| (u.id.to_string(), u.name)));
+        fields.push(
+            Field::new("unit_id", "登记单位", "select", "")
+                .required()
+                .options(opts, std::slice::from_ref(&f.unit_id)),
+        );
+    }
+    fields.extend([
+        Field::new("name", "姓名", "text", f.name.clone()).required(),
+        Field::new("id_type", "证件类型", "select", "")
+            .required()
+            .options(
+                options(IdType::ALL, IdType::as_str, IdType::label, "请选择"),
+                std::slice::from_ref(&f.id_type),
+            ),
+        Field::new("id_number", "证件号码", "text", f.id_number.clone())
+            .required()
+            .autocomplete("off")
+            .hint(if f.version.is_some() {
+                "为保护个人信息，修改时须重新输入完整证件号码"
+            } else {
+                "居民身份证号码将按国家标准校验，出生日期和性别自动取自号码"
+            }),
+        Field::new("sex", "性别", "select", "").options(
+            options(Sex::ALL, Sex::as_str, Sex::label, "（居民身份证自动识别）"),
+            std::slice::from_ref(&f.sex),
+        ),
+        Field::new("birth_date", "出生日期", "date", f.birth_date.clone()),
+        Field::new("ethnicity", "民族", "text", f.ethnicity.clone()),
+        Field::new("phone", "联系电话", "tel", f.phone.clone()),
+        Field::new("address", "住址", "text", f.address.clone()),
+        Field::new(
+            "household_registration",
+            "户籍所在地",
+            "text",
+            f.household_registration.clone(),
+        ),
+        Field::new("education", "文化程度", "text", f.education.clone()),
+        Field::new("occupation", "职业", "text", f.occupation.clone()),
+        Field::new("groups", "人群类别", "checkboxes", "").options(
+            RecipientGroup::ALL
+                .iter()
+                .map(|g| (g.as_str().to_owned(), g.label().to_owned())),
+            &f.groups,
+        ),
+    ]);
+    if let Some(v) = f.version {
+        fields.push(Field::new("version", "", "hidden", v.to_string()));
+    }
+    FormPage {
+        shell: Shell::new(page, title, "/persons"),
+        heading: title.into(),
+        action,
+        submit: "保存".into(),
+        cancel,
+        error: None,
+        fields,
+    }
+}
+
+pub async fn new(State(s): State<AppState>, page: PageCtx) -> Response {
+    if !persons::can_register(&page.ctx) {
+        return super::page_error(AppError::forbidden());
+    }
+    form(
+        &s,
+        &page,
+        "登记当事人",
+        "/persons".into(),
+        "/persons".into(),
+        &PersonForm::default(),
+    )
+    .await
+    .respond(&[])
+}
+
+pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
+    let f: PersonForm = match CsrfForm::parse(req, &page.csrf).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let (input, mut errs) = f.input();
+    if errs.is_empty() {
+        let unit = f.unit_id.trim().parse::<i64>().ok().map(UnitId);
+        match persons::create(&s.app, &page.ctx, &input, unit).await {
+            Ok(p) => return see_other(&format!("/persons/{}", p.id)),
+            Err(AppError::Validation(e)) => errs = e,
+            Err(AppError::Conflict(m)) => {
+                errs = vec![FieldError {
+                    field: "id_number".into(),
+                    message: m,
+                }]
+            }
+            Err(e) => return super::page_error(e),
+        }
+    }
+    form(
+        &s,
+        &page,
+        "登记当事人",
+        "/persons".into(),
+        "/persons".into(),
+        &f,
+    )
+    .await
+    .respond(&errs)
+}
+
+fn detail(page: &PageCtx, p: &Person, unit: String, full_id: Option<String>) -> DetailPage {
+    let mut actions = Vec::new();
+    if persons::can_register(&page.ctx) {
+        actions.push(Action {
+            href: format!("/persons/{}/edit", p.id),
+            label: "编辑".into(),
+        });
+    }
+    let mut shell = Shell::new(page, &p.name, "/persons");
+    if full_id.is_some() {
+        shell.notice = Some("已显示完整证件号码；本次查看已记入审计日志。".into());
+    }
+    DetailPage {
+        shell,
+        heading: p.name.clone(),
+        actions,
+        rows: vec![
+            ("证件类型", p.id_type.label().to_owned()),
+            (
+                "证件号码",
+                full_id.unwrap_or_else(|| p.id_number_masked.clone()),
+            ),
+            ("性别", p.sex.map_or("—".into(), |s| s.label().to_owned())),
+            (
+                "出生日期",
+                p.birth_date.map_or("—".into(), |d| d.to_string()),
+            ),
+            ("民族", p.ethnicity.clone()),
+            ("联系电话", p.phone.clone()),
+            ("住址", p.address.clone()),
+            ("户籍所在地", p.household_registration.clone()),
+            ("文化程度", p.education.clone()),
+            ("职业", p.occupation.clone()),
+            (
+                "人群类别",
+                p.groups
+                    .iter()
+                    .map(|g| g.label())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            ("登记单位", unit),
+        ],
+        sections: vec![],
+    }
+}
+
+async fn unit_name(s: &AppState, page: &PageCtx, p: &Person) -> String {
+    units::get(&s.app, &page.ctx, p.unit_id)
+        .await
+        .map(|u| u.name)
+        .unwrap_or_default()
+}
+
+pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match persons::get(&s.app, &page.ctx, id).await {
+        Ok(p) => {
+            let unit = unit_name(&s, &page, &p).await;
+            let mut d = detail(&page, &p, unit, None);
+            if persons::can_register(&page.ctx) {
+                d.actions.push(Action {
+                    href: format!("/persons/{id}/id-number"),
+                    label: "查看完整证件号码".into(),
+                });
+            }
+            render(&d)
+        }
+        Err(e) => super::page_error(e),
+    }
+}
+
+/// Asks before revealing: the reveal itself is a POST (it writes an audit entry).
+pub async fn reveal_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let p = match persons::get(&s.app, &page.ctx, id).await {
+        Ok(p) => p,
+        Err(e) => return super::page_error(e),
+    };
+    FormPage {
+        shell: Shell::new(&page, "查看完整证件号码", "/persons"),
+        heading: format!("查看{}的完整证件号码", p.name),
+        action: format!("/persons/{id}/id-number"),
+        submit: "确认查看".into(),
+        cancel: format!("/persons/{id}"),
+        error: None,
+        fields: vec![Field::new("purpose", "说明", "hidden", "")],
+    }
+    .respond(&[])
+}
+
+pub async fn reveal(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(r) = CsrfForm::<serde_json::Value>::parse(req, &page.csrf).await {
+        return r;
+    }
+    let number = match persons::reveal_id_number(&s.app, &page.ctx, id).await {
+        Ok(n) => n,
+        Err(e) => return super::page_error(e),
+    };
+    match persons::get(&s.app, &page.ctx, id).await {
+        Ok(p) => {
+            let unit = unit_name(&s, &page, &p).await;
+            render(&detail(&page, &p, unit, Some(number)))
+        }
+        Err(e) => super::page_error(e),
+    }
+}
+
+pub async fn edit(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let p = match persons::get(&s.app, &page.ctx, id).await {
+        Ok(p) => p,
+        Err(e) => return super::page_error(e),
+    };
+    if !persons::can_register(&page.ctx) {
+        return super::page_error(AppError::forbidden());
+    }
+    form(
+        &s,
+        &page,
+        "编辑当事人",
+        format!("/persons/{id}"),
+        format!("/persons/{id}"),
+        &PersonForm::of(&p),
+    )
+    .await
+    .respond(&[])
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let f: PersonForm = match CsrfForm::parse(req, &page.csrf).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let (input, mut errs) = f.input();
+    if errs.is_empty() {
+        match persons::update(&s.app, &page.ctx, id, f.version.unwrap_or(0), &input).await {
+            Ok(_) => return see_other(&format!("/persons/{id}")),
+            Err(AppError::Validation(e)) => errs = e,
+            Err(e) => return super::page_error(e),
+        }
+    }
+    form(
+        &s,
+        &page,
+        "编辑当事人",
+        format!("/persons/{id}"),
+        format!("/persons/{id}"),
+        &f,
+    )
+    .await
+    .respond(&errs)
+}

@@ -1,0 +1,211 @@
+//! Applicants and recipients: ID numbers checked, stored encrypted, shown masked,
+//! found by exact number, revealed only on request and with an audit entry.
+
+mod common;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// GB 11643's own example number, written with a lower-case check character.
+const ID: &str = "11010519491231002x";
+const ID_NORMAL: &str = "11010519491231002X";
+
+fn person() -> serde_json::Value {
+    json!({ "name": "李秀英", "id_type": "resident_id", "id_number": ID, "phone": "13912345678", "groups": ["elderly", "woman"] })
+}
+
+both!(registering_masks_and_encrypts_the_id_number, |app| {
+    let clerk = app.token("clerk").await;
+    let (s, p) = app
+        .post_json("/api/v1/persons", Some(&clerk), &person())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["id_number_masked"], "110105********002X");
+    assert_eq!(p["sex"], "female");
+    assert_eq!(p["birth_date"], "1949-12-31");
+    assert!(
+        !p.to_string().contains(ID_NORMAL),
+        "the API never shows the full number unasked"
+    );
+    // Stored encrypted: no column holds the number in the clear.
+    let clear = app
+        .scalar(&format!("SELECT COUNT(*) FROM persons WHERE id_number_enc LIKE '%{ID_NORMAL}%' OR id_number_hash = '{ID_NORMAL}' OR id_number_masked = '{ID_NORMAL}'"))
+        .await;
+    assert_eq!(clear, 0);
+    // Found by exact number, whatever the case of the X.
+    let (s, found) = app
+        .get_json(&format!("/api/v1/persons?id_number={ID}"), Some(&clerk))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["id"], p["id"]);
+    let (_, none) = app
+        .get_json("/api/v1/persons?id_number=110105194912310039", Some(&clerk))
+        .await;
+    assert_eq!(none["total"], 0);
+    // The audit trail has the masked number only.
+    let admin = app.token("admin").await;
+    let (_, trail) = app
+        .get_json(
+            &format!("/api/v1/audit?entity_type=person&entity_id={}", p["id"]),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(trail["items"][0]["action"], "person.create");
+    assert!(!trail.to_string().contains(ID_NORMAL));
+});
+
+both!(duplicates_and_invalid_numbers_store_nothing, |app| {
+    let clerk = app.token("clerk").await;
+    let (s, _) = app
+        .post_json("/api/v1/persons", Some(&clerk), &person())
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, p) = app
+        .post_json("/api/v1/persons", Some(&clerk), &person())
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{p}");
+    assert!(p["detail"].as_str().unwrap_or_default().contains("已登记"));
+    for (number, why) in [
+        ("110105194912310021", "check character"),
+        ("11010519491331002X", "month 13"),
+        ("990105194912310028", "province"),
+        ("11010520991231002X", "birth in the future"),
+        ("1101051949123100", "length"),
+    ] {
+        let mut body = person();
+        body["id_number"] = json!(number);
+        let (s, e) = app.post_json("/api/v1/persons", Some(&clerk), &body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{why}");
+        assert_eq!(e["errors"][0]["field"], "id_number", "{why}: {e}");
+    }
+    let (s, e) = app
+        .post_json(
+            "/api/v1/persons",
+            Some(&clerk),
+            &json!({ "name": "", "id_type": "licence", "groups": ["vip"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = e["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["name", "id_type", "groups"]);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM persons").await, 1);
+});
+
+both!(revealing_the_full_number_is_audited_and_limited, |app| {
+    let clerk = app.token("clerk").await;
+    let (_, p) = app
+        .post_json("/api/v1/persons", Some(&clerk), &person())
+        .await;
+    let id = p["id"].as_i64().expect("id");
+    let (s, r) = app
+        .post_json(
+            &format!("/api/v1/persons/{id}/reveal-id-number"),
+            Some(&clerk),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(r["id_number"], ID_NORMAL);
+    let admin = app.token("admin").await;
+    let (_, trail) = app
+        .get_json(
+            &format!(
+                "/api/v1/audit?entity_type=person&entity_id={id}&action=person.reveal_id_number"
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(trail["total"], 1);
+    assert_eq!(trail["items"][0]["actor_username"], "clerk");
+
+    // The center (its region) sees the person; a law firm does not; a quality reviewer
+    // sees the record but may not reveal the number.
+    let reviewer = app.token("reviewer").await;
+    let (s, _) = app
+        .get_json(&format!("/api/v1/persons/{id}"), Some(&reviewer))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let lawyer = app.token("lawyer").await;
+    let (s, _) = app
+        .get_json(&format!("/api/v1/persons/{id}"), Some(&lawyer))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/persons/{id}/reveal-id-number"),
+            Some(&lawyer),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, none) = app
+        .get_json(&format!("/api/v1/persons?id_number={ID}"), Some(&lawyer))
+        .await;
+    assert_eq!(none["total"], 0, "exact lookup respects visibility too");
+    let quality = app.token("quality").await;
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/persons/{id}/reveal-id-number"),
+            Some(&quality),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+});
+
+both!(the_person_pages_work_with_masking_and_reveal, |app| {
+    let b = app.browser("clerk").await;
+    let token = b.csrf("/persons/new").await;
+    let (s, html, _) = b
+        .post_form(
+            "/persons",
+            &[
+                ("_csrf", &token),
+                ("name", "张三"),
+                ("id_type", "resident_id"),
+                ("id_number", "11010519491231002"),
+                ("phone", ""),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        common::select(&html, ".field-error")
+            .iter()
+            .any(|e| e.contains("居民身份证号码")),
+        "{html}"
+    );
+    let (s, _, to) = b
+        .post_form(
+            "/persons",
+            &[
+                ("_csrf", &token),
+                ("name", "李秀英"),
+                ("id_type", "resident_id"),
+                ("id_number", ID),
+                ("groups", "elderly"),
+                ("groups", "woman"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let to = to.expect("location");
+    let (_, html) = b.get(&to).await;
+    assert!(html.contains("110105********002X"), "masked on the page");
+    assert!(!html.contains(ID_NORMAL));
+    assert!(html.contains("老年人、妇女"));
+    let (s, html, _) = b
+        .post_form(&format!("{to}/id-number"), &[("_csrf", &token)])
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(ID_NORMAL), "revealed on request");
+    assert!(html.contains("已记入审计日志"));
+    let (_, list) = b.get(&format!("/persons?id_number={ID}")).await;
+    assert_eq!(common::select(&list, "tbody tr").len(), 1);
+});
