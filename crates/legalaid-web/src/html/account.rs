@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, the home page (work queue) and the caller's password.
 
-use super::{Field, FormPage, Shell, render};
+use super::{Field, FormPage, PageResult, Shell, page_error, render, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, Meta, PageCtx, SESSION_COOKIE, session_cookie};
 use askama::Template;
@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use legalaid_app::AppError;
-use legalaid_app::auth::{self, LoginKind};
+use legalaid_app::auth::{self, LoginKind, LoginOutcome};
 use legalaid_app::home::{self, WorkQueue};
 use serde::Deserialize;
 
@@ -19,14 +19,14 @@ struct HomePage {
     queue: WorkQueue,
 }
 
-pub async fn home(State(s): State<AppState>, page: PageCtx) -> Response {
-    match home::work_queue(&s.app, &page.ctx).await {
-        Ok(queue) => render(&HomePage {
-            shell: Shell::new(&page, "工作台", "/"),
-            queue,
-        }),
-        Err(e) => super::page_error(e),
-    }
+pub async fn home(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    let queue = home::work_queue(&s.app, &page.ctx)
+        .await
+        .map_err(page_error)?;
+    Ok(render(&HomePage {
+        shell: Shell::new(&page, "工作台", "/"),
+        queue,
+    }))
 }
 
 #[derive(Template)]
@@ -82,6 +82,17 @@ fn session_cookie_header(s: &AppState, value: &str, max_age: i64) -> HeaderValue
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// Sends a freshly signed-in browser to the home page with its new session cookie.
+fn signed_in(s: &AppState, out: &LoginOutcome) -> Response {
+    let max_age = (out.expires_at - s.app.clock.now()).num_seconds().max(0);
+    let mut res = see_other("/");
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie_header(s, &out.secret, max_age),
+    );
+    res
+}
+
 /// Signs in. A new session id is issued at every sign-in (and any old session of
 /// this browser is ended), so a session id planted before sign-in is worthless.
 pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) -> Response {
@@ -120,13 +131,7 @@ pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) ->
                 let ctx = legalaid_app::Ctx::system("login");
                 let _ = auth::logout(&s.app, &ctx, &old).await;
             }
-            let max_age = (out.expires_at - s.app.clock.now()).num_seconds().max(0);
-            let mut res = super::see_other("/");
-            res.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie_header(&s, &out.secret, max_age),
-            );
-            res
+            signed_in(&s, &out)
         }
         Err(e) => {
             let status = crate::error::status_of(&e);
@@ -150,18 +155,13 @@ pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) ->
     }
 }
 
-pub async fn logout(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
-    if let Err(r) = CsrfForm::<serde_json::Value>::parse(req, &page.csrf)
-        .await
-        .map(|_| ())
-    {
-        return r;
-    }
+pub async fn logout(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    CsrfForm::<serde_json::Value>::parse(req, &page.csrf).await?;
     let _ = auth::logout(&s.app, &page.ctx, &page.session_id).await;
-    let mut res = super::see_other("/login");
+    let mut res = see_other("/login");
     res.headers_mut()
         .insert(header::SET_COOKIE, session_cookie_header(&s, "", 0));
-    res
+    Ok(res)
 }
 
 fn password_form(page: &PageCtx) -> FormPage {
@@ -201,16 +201,13 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-pub async fn change_password(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
-    let form: PasswordForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+pub async fn change_password(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let form: PasswordForm = CsrfForm::parse(req, &page.csrf).await?;
     if form.new_password != form.confirm_password {
-        return password_form(&page).respond(&[legalaid_domain::FieldError {
+        return Ok(password_form(&page).respond(&[legalaid_domain::FieldError {
             field: "confirm_password".into(),
             message: "两次输入的新密码不一致".into(),
-        }]);
+        }]));
     }
     match auth::change_password(
         &s.app,
@@ -221,16 +218,8 @@ pub async fn change_password(State(s): State<AppState>, page: PageCtx, req: Requ
     )
     .await
     {
-        Ok(out) => {
-            let max_age = (out.expires_at - s.app.clock.now()).num_seconds().max(0);
-            let mut res = super::see_other("/");
-            res.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie_header(&s, &out.secret, max_age),
-            );
-            res
-        }
-        Err(AppError::Validation(errs)) => password_form(&page).respond(&errs),
-        Err(e) => super::page_error(e),
+        Ok(out) => Ok(signed_in(&s, &out)),
+        Err(AppError::Validation(errs)) => Ok(password_form(&page).respond(&errs)),
+        Err(e) => Err(page_error(e)),
     }
 }

@@ -1,38 +1,20 @@
 //! Pages for accounts and roles, regions, and the audit trail.
 
 use super::{
-    Action, Cell, DetailPage, Field, FormPage, ListPage, Pager, Section, Shell, Table,
-    query_string, render, see_other, yes_no,
+    Action, Cell, DetailPage, Field, FormPage, ListPage, PageResult, Pager, Section, Shell, Table,
+    page_error, parse_id, query_string, render, see_other, unit_names, yes_no,
 };
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use legalaid_app::filters::{AuditFilter, UserFilter};
 use legalaid_app::{AppError, Page, audit, policy, regions, units, users};
 use legalaid_domain::role::Role;
 use legalaid_domain::user::{User, UserInput};
 use legalaid_domain::{FieldError, UserId};
 use serde::Deserialize;
-use std::collections::HashMap;
-
-fn parse_id(raw: &str) -> Result<UserId, Response> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .map(UserId)
-        .ok_or_else(|| super::page_error(AppError::NotFound))
-}
-
-async fn unit_names(s: &AppState, page: &PageCtx) -> HashMap<i64, String> {
-    units::all_visible(&s.app, &page.ctx)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|u| (u.id.0, u.name))
-        .collect()
-}
 
 fn roles_text(u: &User) -> String {
     u.roles
@@ -53,17 +35,16 @@ pub async fn users(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<UserQuery>,
-) -> Response {
+) -> PageResult {
     let pg = Page::new(q.page, None);
     let f = UserFilter {
         q: q.q.clone(),
         unit_id: None,
         role: q.role.as_deref().and_then(Role::parse),
     };
-    let (list, total) = match users::list(&s.app, &page.ctx, &f, pg).await {
-        Ok(r) => r,
-        Err(e) => return super::page_error(e),
-    };
+    let (list, total) = users::list(&s.app, &page.ctx, &f, pg)
+        .await
+        .map_err(page_error)?;
     let names = unit_names(&s, &page).await;
     let rows = list
         .iter()
@@ -87,7 +68,7 @@ pub async fn users(
             .iter()
             .map(|r| (r.as_str().to_owned(), r.label().to_owned())),
     );
-    render(&ListPage {
+    Ok(render(&ListPage {
         shell: Shell::new(&page, "用户与角色", "/admin/users"),
         heading: "用户与角色".into(),
         actions: if policy::can_manage_users(&page.ctx) {
@@ -119,7 +100,7 @@ pub async fn users(
         } else {
             "没有符合条件的用户。".into()
         },
-    })
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -215,15 +196,13 @@ async fn user_form(
     }
 }
 
-pub async fn new_user(State(s): State<AppState>, page: PageCtx) -> Response {
-    if let Err(e) = policy::ensure_manage_users(&page.ctx) {
-        return super::page_error(e);
-    }
+pub async fn new_user(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    policy::ensure_manage_users(&page.ctx).map_err(page_error)?;
     let f = UserForm {
         active: Some("true".into()),
         ..Default::default()
     };
-    user_form(
+    Ok(user_form(
         &s,
         &page,
         "新增用户",
@@ -233,14 +212,11 @@ pub async fn new_user(State(s): State<AppState>, page: PageCtx) -> Response {
         true,
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
-pub async fn create_user(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
-    let form: UserForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+pub async fn create_user(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let form: UserForm = CsrfForm::parse(req, &page.csrf).await?;
     match users::create(
         &s.app,
         &page.ctx,
@@ -250,8 +226,8 @@ pub async fn create_user(State(s): State<AppState>, page: PageCtx, req: Request)
     )
     .await
     {
-        Ok(u) => see_other(&format!("/admin/users/{}", u.id)),
-        Err(AppError::Validation(errs)) => user_form(
+        Ok(u) => Ok(see_other(&format!("/admin/users/{}", u.id))),
+        Err(AppError::Validation(errs)) => Ok(user_form(
             &s,
             &page,
             "新增用户",
@@ -261,8 +237,8 @@ pub async fn create_user(State(s): State<AppState>, page: PageCtx, req: Request)
             true,
         )
         .await
-        .respond(&errs),
-        Err(e) => super::page_error(e),
+        .respond(&errs)),
+        Err(e) => Err(page_error(e)),
     }
 }
 
@@ -270,15 +246,11 @@ pub async fn show_user(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let u = match users::get(&s.app, &page.ctx, id).await {
-        Ok(u) => u,
-        Err(e) => return super::page_error(e),
-    };
+) -> PageResult {
+    let id = UserId(parse_id(&id)?);
+    let u = users::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
     let unit = match u.unit_id {
         Some(uid) => units::get(&s.app, &page.ctx, uid)
             .await
@@ -320,7 +292,7 @@ pub async fn show_user(
     } else {
         vec![]
     };
-    render(&DetailPage {
+    Ok(render(&DetailPage {
         shell: Shell::new(&page, &u.username, "/admin/users"),
         heading: format!("{}（{}）", u.display_name, u.username),
         actions,
@@ -353,25 +325,19 @@ pub async fn show_user(
                 .collect(),
             empty: "暂无操作记录。".into(),
         }],
-    })
+    }))
 }
 
 pub async fn edit_user(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let u = match users::get(&s.app, &page.ctx, id).await {
-        Ok(u) => u,
-        Err(e) => return super::page_error(e),
-    };
-    if let Err(e) = policy::ensure_manage_users(&page.ctx) {
-        return super::page_error(e);
-    }
+) -> PageResult {
+    let id = UserId(parse_id(&id)?);
+    let u = users::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    policy::ensure_manage_users(&page.ctx).map_err(page_error)?;
     let f = UserForm {
         display_name: u.display_name.clone(),
         unit_id: u.unit_id.map(|u| u.to_string()).unwrap_or_default(),
@@ -380,7 +346,7 @@ pub async fn edit_user(
         version: Some(u.version),
         ..Default::default()
     };
-    user_form(
+    Ok(user_form(
         &s,
         &page,
         "编辑用户",
@@ -390,7 +356,7 @@ pub async fn edit_user(
         false,
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
 pub async fn update_user(
@@ -398,15 +364,9 @@ pub async fn update_user(
     page: PageCtx,
     Path(id): Path<String>,
     req: Request,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form: UserForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let id = UserId(parse_id(&id)?);
+    let form: UserForm = CsrfForm::parse(req, &page.csrf).await?;
     match users::update(
         &s.app,
         &page.ctx,
@@ -416,8 +376,8 @@ pub async fn update_user(
     )
     .await
     {
-        Ok(_) => see_other(&format!("/admin/users/{id}")),
-        Err(AppError::Validation(errs)) => user_form(
+        Ok(_) => Ok(see_other(&format!("/admin/users/{id}"))),
+        Err(AppError::Validation(errs)) => Ok(user_form(
             &s,
             &page,
             "编辑用户",
@@ -427,8 +387,8 @@ pub async fn update_user(
             false,
         )
         .await
-        .respond(&errs),
-        Err(e) => super::page_error(e),
+        .respond(&errs)),
+        Err(e) => Err(page_error(e)),
     }
 }
 
@@ -453,18 +413,13 @@ pub async fn reset_password_page(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    if let Err(e) = users::get(&s.app, &page.ctx, id)
+) -> PageResult {
+    let id = UserId(parse_id(&id)?);
+    users::get(&s.app, &page.ctx, id)
         .await
-        .and_then(|_| policy::ensure_manage_users(&page.ctx))
-    {
-        return super::page_error(e);
-    }
-    reset_form(&page, id).respond(&[])
+        .map_err(page_error)?;
+    policy::ensure_manage_users(&page.ctx).map_err(page_error)?;
+    Ok(reset_form(&page, id).respond(&[]))
 }
 
 #[derive(Deserialize)]
@@ -478,19 +433,13 @@ pub async fn reset_password(
     page: PageCtx,
     Path(id): Path<String>,
     req: Request,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form: ResetForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let id = UserId(parse_id(&id)?);
+    let form: ResetForm = CsrfForm::parse(req, &page.csrf).await?;
     match users::reset_password(&s.app, &page.ctx, id, &form.password).await {
-        Ok(_) => see_other(&format!("/admin/users/{id}")),
-        Err(AppError::Validation(errs)) => reset_form(&page, id).respond(&errs),
-        Err(e) => super::page_error(e),
+        Ok(_) => Ok(see_other(&format!("/admin/users/{id}"))),
+        Err(AppError::Validation(errs)) => Ok(reset_form(&page, id).respond(&errs)),
+        Err(e) => Err(page_error(e)),
     }
 }
 
@@ -511,14 +460,9 @@ fn region_form(page: &PageCtx, code: &str, name: &str) -> FormPage {
     }
 }
 
-pub async fn regions(State(s): State<AppState>, page: PageCtx) -> Response {
-    if let Err(e) = policy::ensure_manage_regions(&page.ctx) {
-        return super::page_error(e);
-    }
-    let list = match regions::list(&s.app).await {
-        Ok(l) => l,
-        Err(e) => return super::page_error(e),
-    };
+pub async fn regions(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    let list = regions::list(&s.app).await.map_err(page_error)?;
     let total = i64::try_from(list.len()).unwrap_or(0);
     let rows = list
         .iter()
@@ -536,7 +480,7 @@ pub async fn regions(State(s): State<AppState>, page: PageCtx) -> Response {
             ]
         })
         .collect();
-    render(&ListPage {
+    Ok(render(&ListPage {
         shell: Shell::new(&page, "行政区划", "/admin/regions"),
         heading: "行政区划".into(),
         actions: vec![Action {
@@ -559,14 +503,12 @@ pub async fn regions(State(s): State<AppState>, page: PageCtx) -> Response {
             total,
         ),
         empty: "还没有行政区划。".into(),
-    })
+    }))
 }
 
-pub async fn new_region(page: PageCtx) -> Response {
-    if let Err(e) = policy::ensure_manage_regions(&page.ctx) {
-        return super::page_error(e);
-    }
-    region_form(&page, "", "").respond(&[])
+pub async fn new_region(page: PageCtx) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    Ok(region_form(&page, "", "").respond(&[]))
 }
 
 #[derive(Deserialize)]
@@ -577,17 +519,14 @@ pub struct RegionForm {
     name: String,
 }
 
-pub async fn create_region(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
-    let form: RegionForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+pub async fn create_region(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let form: RegionForm = CsrfForm::parse(req, &page.csrf).await?;
     match regions::create(&s.app, &page.ctx, &form.code, &form.name).await {
-        Ok(_) => see_other("/admin/regions"),
+        Ok(_) => Ok(see_other("/admin/regions")),
         Err(AppError::Validation(errs)) => {
-            region_form(&page, &form.code, &form.name).respond(&errs)
+            Ok(region_form(&page, &form.code, &form.name).respond(&errs))
         }
-        Err(e) => super::page_error(e),
+        Err(e) => Err(page_error(e)),
     }
 }
 
@@ -675,10 +614,8 @@ pub async fn audit(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<AuditQuery>,
-) -> Response {
-    if let Err(e) = policy::ensure_view_audit(&page.ctx) {
-        return super::page_error(e);
-    }
+) -> PageResult {
+    policy::ensure_view_audit(&page.ctx).map_err(page_error)?;
     let pg = Page::new(q.page, Some(50));
     let mut filters = vec![
         Field::new("entity_type", "对象类型", "select", "").options(
@@ -727,10 +664,9 @@ pub async fn audit(
         ),
     ];
     let (entries, total) = match q.filter() {
-        Ok(f) => match audit::search(&s.app, &page.ctx, &f, pg).await {
-            Ok(r) => r,
-            Err(e) => return super::page_error(e),
-        },
+        Ok(f) => audit::search(&s.app, &page.ctx, &f, pg)
+            .await
+            .map_err(page_error)?,
         Err(errs) => {
             super::attach_errors(&mut filters, &errs);
             (Vec::new(), 0)
@@ -759,7 +695,7 @@ pub async fn audit(
     let query = q.query();
     let mut shell = Shell::new(&page, "审计日志", "/audit");
     shell.notice = Some("审计日志只可追加、不可修改；每条记录以哈希与上一条相连。".into());
-    render(&ListPage {
+    Ok(render(&ListPage {
         shell,
         heading: "审计日志".into(),
         actions: vec![Action {
@@ -778,7 +714,7 @@ pub async fn audit(
         },
         pager: Pager::new("/audit", &query, pg, total),
         empty: "没有符合条件的审计记录。".into(),
-    })
+    }))
 }
 
 /// The Chinese name of an audited action (the code itself for ones not named here).
@@ -847,22 +783,19 @@ pub async fn audit_csv(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<AuditQuery>,
-) -> Response {
-    let f = match q.filter() {
-        Ok(f) => f,
-        Err(errs) => {
-            return super::error_page(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &errs
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-            );
-        }
-    };
+) -> PageResult {
+    let f = q.filter().map_err(|errs| {
+        super::error_page(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &errs
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
+    })?;
     // Exports are capped so that one click cannot exhaust the server.
-    let entries = match audit::search(
+    let (entries, _) = audit::search(
         &s.app,
         &page.ctx,
         &f,
@@ -872,31 +805,24 @@ pub async fn audit_csv(
         },
     )
     .await
-    {
-        Ok((e, _)) => e,
-        Err(e) => return super::page_error(e),
-    };
-    match legalaid_docs::audit_csv(&entries) {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit.csv\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => super::page_error(AppError::Internal(e.to_string())),
-    }
+    .map_err(page_error)?;
+    let bytes = legalaid_docs::audit_csv(&entries)
+        .map_err(|e| page_error(AppError::Internal(e.to_string())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
-pub async fn audit_verify(State(s): State<AppState>, page: PageCtx) -> Response {
-    let r = match audit::verify(&s.app, &page.ctx).await {
-        Ok(r) => r,
-        Err(e) => return super::page_error(e),
-    };
+pub async fn audit_verify(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    let r = audit::verify(&s.app, &page.ctx).await.map_err(page_error)?;
     let mut rows = vec![
         ("记录条数", r.entries.to_string()),
         (
@@ -914,7 +840,7 @@ pub async fn audit_verify(State(s): State<AppState>, page: PageCtx) -> Response 
     if let Some(p) = &r.problem {
         rows.push(("说明", p.clone()));
     }
-    render(&DetailPage {
+    Ok(render(&DetailPage {
         shell: Shell::new(&page, "校验审计链", "/audit"),
         heading: "校验审计链".into(),
         actions: vec![Action {
@@ -923,5 +849,5 @@ pub async fn audit_verify(State(s): State<AppState>, page: PageCtx) -> Response 
         }],
         rows,
         sections: vec![],
-    })
+    }))
 }

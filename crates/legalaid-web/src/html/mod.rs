@@ -18,6 +18,11 @@ use axum::routing::{get, post};
 use legalaid_app::{AppError, policy};
 use legalaid_domain::FieldError;
 use legalaid_domain::role::Role;
+use std::collections::HashMap;
+
+/// What a page handler returns. The error side is an error page ready to send,
+/// so that handlers can leave early with `?`.
+pub type PageResult = Result<Response, Response>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -460,4 +465,37 @@ pub fn yes_no(b: bool) -> String {
 
 pub fn page_error(e: AppError) -> Response {
     crate::PageError(e).into_response()
+}
+
+/// A record id from a path; anything but a positive number is "not found".
+pub fn parse_id(raw: &str) -> Result<i64, Response> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| page_error(AppError::NotFound))
+}
+
+/// Select options for an enumeration, after a first empty option labelled `first`.
+pub fn kind_options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    first: &str,
+) -> Vec<(String, String)> {
+    std::iter::once((String::new(), first.to_owned()))
+        .chain(
+            all.iter()
+                .map(|k| (code(*k).to_owned(), label(*k).to_owned())),
+        )
+        .collect()
+}
+
+/// The names of the units the caller may see, by id.
+pub async fn unit_names(s: &AppState, page: &PageCtx) -> HashMap<i64, String> {
+    legalaid_app::units::all_visible(&s.app, &page.ctx)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| (u.id.0, u.name))
+        .collect()
 }

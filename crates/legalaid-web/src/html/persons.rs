@@ -1,40 +1,18 @@
 //! Pages for applicants and recipients.
 
 use super::{
-    Action, Cell, DetailPage, Field, FormPage, ListPage, Pager, Shell, Table, query_string, render,
-    see_other,
+    Action, Cell, DetailPage, Field, FormPage, ListPage, PageResult, Pager, Shell, Table,
+    kind_options, page_error, parse_id, query_string, render, see_other,
 };
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
-use axum::response::Response;
 use legalaid_app::{AppError, Page, persons, units};
 use legalaid_domain::id_number::IdType;
 use legalaid_domain::person::{Person, PersonInput, RecipientGroup};
 use legalaid_domain::staff::Sex;
 use legalaid_domain::{FieldError, UnitId};
 use serde::Deserialize;
-
-fn parse_id(raw: &str) -> Result<i64, Response> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or_else(|| super::page_error(AppError::NotFound))
-}
-
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    first: &str,
-) -> Vec<(String, String)> {
-    std::iter::once((String::new(), first.to_owned()))
-        .chain(
-            all.iter()
-                .map(|k| (code(*k).to_owned(), label(*k).to_owned())),
-        )
-        .collect()
-}
 
 #[derive(Deserialize, Default)]
 pub struct PersonQuery {
@@ -47,7 +25,7 @@ pub async fn list(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<PersonQuery>,
-) -> Response {
+) -> PageResult {
     let pg = Page::new(q.page, None);
     let result = match q.id_number.as_deref().filter(|n| !n.trim().is_empty()) {
         Some(n) => persons::find_by_id_number(&s.app, &page.ctx, n)
@@ -59,10 +37,7 @@ pub async fn list(
             }),
         None => persons::list(&s.app, &page.ctx, q.q.as_deref(), pg).await,
     };
-    let (list, total) = match result {
-        Ok(r) => r,
-        Err(e) => return super::page_error(e),
-    };
+    let (list, total) = result.map_err(page_error)?;
     let rows = list
         .iter()
         .map(|p| {
@@ -82,7 +57,7 @@ pub async fn list(
         })
         .collect();
     let query = query_string(&[("q", q.q.clone()), ("id_number", q.id_number.clone())]);
-    render(&ListPage {
+    Ok(render(&ListPage {
         shell: Shell::new(&page, "当事人", "/persons"),
         heading: "当事人".into(),
         actions: if persons::can_register(&page.ctx) {
@@ -113,7 +88,7 @@ pub async fn list(
         } else {
             "没有找到符合条件的当事人。按证件号码查找须输入完整号码。".into()
         },
-    })
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -231,7 +206,7 @@ async fn form(
         Field::new("id_type", "证件类型", "select", "")
             .required()
             .options(
-                options(IdType::ALL, IdType::as_str, IdType::label, "请选择"),
+                kind_options(IdType::ALL, IdType::as_str, IdType::label, "请选择"),
                 std::slice::from_ref(&f.id_type),
             ),
         Field::new("id_number", "证件号码", "text", f.id_number.clone())
@@ -243,7 +218,7 @@ async fn form(
                 "居民身份证号码将按国家标准校验，出生日期和性别自动取自号码"
             }),
         Field::new("sex", "性别", "select", "").options(
-            options(Sex::ALL, Sex::as_str, Sex::label, "（居民身份证自动识别）"),
+            kind_options(Sex::ALL, Sex::as_str, Sex::label, "（居民身份证自动识别）"),
             std::slice::from_ref(&f.sex),
         ),
         Field::new("birth_date", "出生日期", "date", f.birth_date.clone()),
@@ -279,11 +254,11 @@ async fn form(
     }
 }
 
-pub async fn new(State(s): State<AppState>, page: PageCtx) -> Response {
+pub async fn new(State(s): State<AppState>, page: PageCtx) -> PageResult {
     if !persons::can_register(&page.ctx) {
-        return super::page_error(AppError::forbidden());
+        return Err(page_error(AppError::forbidden()));
     }
-    form(
+    Ok(form(
         &s,
         &page,
         "登记当事人",
@@ -292,19 +267,16 @@ pub async fn new(State(s): State<AppState>, page: PageCtx) -> Response {
         &PersonForm::default(),
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
-pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
-    let f: PersonForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let f: PersonForm = CsrfForm::parse(req, &page.csrf).await?;
     let (input, mut errs) = f.input();
     if errs.is_empty() {
         let unit = f.unit_id.trim().parse::<i64>().ok().map(UnitId);
         match persons::create(&s.app, &page.ctx, &input, unit).await {
-            Ok(p) => return see_other(&format!("/persons/{}", p.id)),
+            Ok(p) => return Ok(see_other(&format!("/persons/{}", p.id))),
             Err(AppError::Validation(e)) => errs = e,
             Err(AppError::Conflict(m)) => {
                 errs = vec![FieldError {
@@ -312,10 +284,10 @@ pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> R
                     message: m,
                 }]
             }
-            Err(e) => return super::page_error(e),
+            Err(e) => return Err(page_error(e)),
         }
     }
-    form(
+    Ok(form(
         &s,
         &page,
         "登记当事人",
@@ -324,7 +296,7 @@ pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> R
         &f,
     )
     .await
-    .respond(&errs)
+    .respond(&errs))
 }
 
 fn detail(page: &PageCtx, p: &Person, unit: String, full_id: Option<String>) -> DetailPage {
@@ -381,25 +353,20 @@ async fn unit_name(s: &AppState, page: &PageCtx, p: &Person) -> String {
         .unwrap_or_default()
 }
 
-pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match persons::get(&s.app, &page.ctx, id).await {
-        Ok(p) => {
-            let unit = unit_name(&s, &page, &p).await;
-            let mut d = detail(&page, &p, unit, None);
-            if persons::can_register(&page.ctx) {
-                d.actions.push(Action {
-                    href: format!("/persons/{id}/id-number"),
-                    label: "查看完整证件号码".into(),
-                });
-            }
-            render(&d)
-        }
-        Err(e) => super::page_error(e),
+pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id)?;
+    let p = persons::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    let unit = unit_name(&s, &page, &p).await;
+    let mut d = detail(&page, &p, unit, None);
+    if persons::can_register(&page.ctx) {
+        d.actions.push(Action {
+            href: format!("/persons/{id}/id-number"),
+            label: "查看完整证件号码".into(),
+        });
     }
+    Ok(render(&d))
 }
 
 /// Asks before revealing: the reveal itself is a POST (it writes an audit entry).
@@ -407,16 +374,12 @@ pub async fn reveal_page(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let p = match persons::get(&s.app, &page.ctx, id).await {
-        Ok(p) => p,
-        Err(e) => return super::page_error(e),
-    };
-    FormPage {
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let p = persons::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    Ok(FormPage {
         shell: Shell::new(&page, "查看完整证件号码", "/persons"),
         heading: format!("查看{}的完整证件号码", p.name),
         action: format!("/persons/{id}/id-number"),
@@ -425,7 +388,7 @@ pub async fn reveal_page(
         error: None,
         fields: vec![Field::new("purpose", "说明", "hidden", "")],
     }
-    .respond(&[])
+    .respond(&[]))
 }
 
 pub async fn reveal(
@@ -433,40 +396,28 @@ pub async fn reveal(
     page: PageCtx,
     Path(id): Path<String>,
     req: Request,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    if let Err(r) = CsrfForm::<serde_json::Value>::parse(req, &page.csrf).await {
-        return r;
-    }
-    let number = match persons::reveal_id_number(&s.app, &page.ctx, id).await {
-        Ok(n) => n,
-        Err(e) => return super::page_error(e),
-    };
-    match persons::get(&s.app, &page.ctx, id).await {
-        Ok(p) => {
-            let unit = unit_name(&s, &page, &p).await;
-            render(&detail(&page, &p, unit, Some(number)))
-        }
-        Err(e) => super::page_error(e),
-    }
+) -> PageResult {
+    let id = parse_id(&id)?;
+    CsrfForm::<serde_json::Value>::parse(req, &page.csrf).await?;
+    let number = persons::reveal_id_number(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    let p = persons::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    let unit = unit_name(&s, &page, &p).await;
+    Ok(render(&detail(&page, &p, unit, Some(number))))
 }
 
-pub async fn edit(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let p = match persons::get(&s.app, &page.ctx, id).await {
-        Ok(p) => p,
-        Err(e) => return super::page_error(e),
-    };
+pub async fn edit(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id)?;
+    let p = persons::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
     if !persons::can_register(&page.ctx) {
-        return super::page_error(AppError::forbidden());
+        return Err(page_error(AppError::forbidden()));
     }
-    form(
+    Ok(form(
         &s,
         &page,
         "编辑当事人",
@@ -475,7 +426,7 @@ pub async fn edit(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         &PersonForm::of(&p),
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
 pub async fn update(
@@ -483,24 +434,18 @@ pub async fn update(
     page: PageCtx,
     Path(id): Path<String>,
     req: Request,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let f: PersonForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let f: PersonForm = CsrfForm::parse(req, &page.csrf).await?;
     let (input, mut errs) = f.input();
     if errs.is_empty() {
         match persons::update(&s.app, &page.ctx, id, f.version.unwrap_or(0), &input).await {
-            Ok(_) => return see_other(&format!("/persons/{id}")),
+            Ok(_) => return Ok(see_other(&format!("/persons/{id}"))),
             Err(AppError::Validation(e)) => errs = e,
-            Err(e) => return super::page_error(e),
+            Err(e) => return Err(page_error(e)),
         }
     }
-    form(
+    Ok(form(
         &s,
         &page,
         "编辑当事人",
@@ -509,5 +454,5 @@ pub async fn update(
         &f,
     )
     .await
-    .respond(&errs)
+    .respond(&errs))
 }

@@ -1,13 +1,12 @@
 //! Pages for units and staff.
 
 use super::{
-    Action, Cell, DetailPage, Field, FormPage, ListPage, Pager, Section, Shell, Table,
-    query_string, render, see_other, yes_no,
+    Action, Cell, DetailPage, Field, FormPage, ListPage, PageResult, Pager, Section, Shell, Table,
+    kind_options, page_error, parse_id, query_string, render, see_other, unit_names, yes_no,
 };
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
-use axum::response::Response;
 use legalaid_app::filters::{StaffFilter, UnitFilter};
 use legalaid_app::{AppError, Page, policy, regions, staff, units};
 use legalaid_domain::staff::{Sex, Specialty, Staff, StaffInput, StaffKind};
@@ -15,13 +14,6 @@ use legalaid_domain::unit::{Unit, UnitInput, UnitKind, WorkstationHost};
 use legalaid_domain::{FieldError, StaffId, UnitId};
 use serde::Deserialize;
 use std::collections::HashMap;
-
-fn parse_id(raw: &str) -> Result<i64, Response> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or_else(|| super::page_error(AppError::NotFound))
-}
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -31,34 +23,11 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
-fn kind_options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    any: &str,
-) -> Vec<(String, String)> {
-    std::iter::once((String::new(), any.to_owned()))
-        .chain(
-            all.iter()
-                .map(|k| (code(*k).to_owned(), label(*k).to_owned())),
-        )
-        .collect()
-}
-
-async fn unit_names(s: &AppState, page: &PageCtx) -> HashMap<i64, String> {
-    units::all_visible(&s.app, &page.ctx)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|u| (u.id.0, u.name))
-        .collect()
-}
-
 pub async fn units(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     let kind = q.kind.as_deref().and_then(UnitKind::parse);
     let pg = Page::new(q.page, None);
     let f = UnitFilter {
@@ -66,10 +35,9 @@ pub async fn units(
         kind,
         region: None,
     };
-    let (list, total) = match units::list(&s.app, &page.ctx, &f, pg).await {
-        Ok(r) => r,
-        Err(e) => return super::page_error(e),
-    };
+    let (list, total) = units::list(&s.app, &page.ctx, &f, pg)
+        .await
+        .map_err(page_error)?;
     let regions: HashMap<String, String> = regions::list(&s.app)
         .await
         .unwrap_or_default()
@@ -94,7 +62,7 @@ pub async fn units(
         })
         .collect();
     let query = query_string(&[("q", q.q.clone()), ("kind", q.kind.clone())]);
-    render(&ListPage {
+    Ok(render(&ListPage {
         shell: Shell::new(&page, "单位", "/units"),
         heading: "单位".into(),
         actions: if policy::can_manage_units(&page.ctx) {
@@ -123,7 +91,7 @@ pub async fn units(
         } else {
             "没有符合条件的单位，请调整查询条件。".into()
         },
-    })
+    }))
 }
 
 async fn unit_form(
@@ -243,15 +211,13 @@ fn unit_input(u: &Unit) -> UnitInput {
     }
 }
 
-pub async fn new_unit(State(s): State<AppState>, page: PageCtx) -> Response {
-    if let Err(e) = policy::ensure_manage_units(&page.ctx) {
-        return super::page_error(e);
-    }
+pub async fn new_unit(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    policy::ensure_manage_units(&page.ctx).map_err(page_error)?;
     let input = UnitInput {
         active: true,
         ..Default::default()
     };
-    unit_form(
+    Ok(unit_form(
         &s,
         &page,
         "新增单位",
@@ -261,18 +227,15 @@ pub async fn new_unit(State(s): State<AppState>, page: PageCtx) -> Response {
         None,
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
-pub async fn create_unit(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
-    let form: UnitForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+pub async fn create_unit(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let form: UnitForm = CsrfForm::parse(req, &page.csrf).await?;
     let input = form.input();
     match units::create(&s.app, &page.ctx, &input).await {
-        Ok(u) => see_other(&format!("/units/{}", u.id)),
-        Err(AppError::Validation(errs)) => unit_form(
+        Ok(u) => Ok(see_other(&format!("/units/{}", u.id))),
+        Err(AppError::Validation(errs)) => Ok(unit_form(
             &s,
             &page,
             "新增单位",
@@ -282,8 +245,8 @@ pub async fn create_unit(State(s): State<AppState>, page: PageCtx, req: Request)
             None,
         )
         .await
-        .respond(&errs),
-        Err(e) => super::page_error(e),
+        .respond(&errs)),
+        Err(e) => Err(page_error(e)),
     }
 }
 
@@ -291,15 +254,11 @@ pub async fn show_unit(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => UnitId(i),
-        Err(r) => return r,
-    };
-    let u = match units::get(&s.app, &page.ctx, id).await {
-        Ok(u) => u,
-        Err(e) => return super::page_error(e),
-    };
+) -> PageResult {
+    let id = UnitId(parse_id(&id)?);
+    let u = units::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
     let (members, _) = staff::list(
         &s.app,
         &page.ctx,
@@ -323,7 +282,7 @@ pub async fn show_unit(
             || u.region_code.to_string(),
             |r| format!("{}（{}）", r.name, r.code),
         );
-    render(&DetailPage {
+    Ok(render(&DetailPage {
         shell: Shell::new(&page, &u.name, "/units"),
         heading: u.name.clone(),
         actions: if policy::can_manage_units(&page.ctx) {
@@ -373,26 +332,20 @@ pub async fn show_unit(
                 .collect(),
             empty: "本单位还没有登记工作人员。".into(),
         }],
-    })
+    }))
 }
 
 pub async fn edit_unit(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => UnitId(i),
-        Err(r) => return r,
-    };
-    let u = match units::get(&s.app, &page.ctx, id).await {
-        Ok(u) => u,
-        Err(e) => return super::page_error(e),
-    };
-    if let Err(e) = policy::ensure_manage_units(&page.ctx) {
-        return super::page_error(e);
-    }
-    unit_form(
+) -> PageResult {
+    let id = UnitId(parse_id(&id)?);
+    let u = units::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    policy::ensure_manage_units(&page.ctx).map_err(page_error)?;
+    Ok(unit_form(
         &s,
         &page,
         "编辑单位",
@@ -402,7 +355,7 @@ pub async fn edit_unit(
         Some(u.version),
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
 pub async fn update_unit(
@@ -410,19 +363,13 @@ pub async fn update_unit(
     page: PageCtx,
     Path(id): Path<String>,
     req: Request,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => UnitId(i),
-        Err(r) => return r,
-    };
-    let form: UnitForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let id = UnitId(parse_id(&id)?);
+    let form: UnitForm = CsrfForm::parse(req, &page.csrf).await?;
     let input = form.input();
     match units::update(&s.app, &page.ctx, id, form.version.unwrap_or(0), &input).await {
-        Ok(_) => see_other(&format!("/units/{id}")),
-        Err(AppError::Validation(errs)) => unit_form(
+        Ok(_) => Ok(see_other(&format!("/units/{id}"))),
+        Err(AppError::Validation(errs)) => Ok(unit_form(
             &s,
             &page,
             "编辑单位",
@@ -432,8 +379,8 @@ pub async fn update_unit(
             form.version,
         )
         .await
-        .respond(&errs),
-        Err(e) => super::page_error(e),
+        .respond(&errs)),
+        Err(e) => Err(page_error(e)),
     }
 }
 
@@ -441,7 +388,7 @@ pub async fn staff_list(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     let kind = q.kind.as_deref().and_then(StaffKind::parse);
     let unit_id = q
         .unit_id
@@ -454,10 +401,9 @@ pub async fn staff_list(
         unit_id,
         kind,
     };
-    let (list, total) = match staff::list(&s.app, &page.ctx, &f, pg).await {
-        Ok(r) => r,
-        Err(e) => return super::page_error(e),
-    };
+    let (list, total) = staff::list(&s.app, &page.ctx, &f, pg)
+        .await
+        .map_err(page_error)?;
     let names = unit_names(&s, &page).await;
     let rows = list
         .iter()
@@ -489,7 +435,7 @@ pub async fn staff_list(
         .chain(names.iter().map(|(id, n)| (id.to_string(), n.clone())));
     let mut unit_opts: Vec<(String, String)> = unit_opts.collect();
     unit_opts[1..].sort_by(|a, b| a.1.cmp(&b.1));
-    render(&ListPage {
+    Ok(render(&ListPage {
         shell: Shell::new(&page, "工作人员", "/staff"),
         heading: "工作人员".into(),
         actions: if policy::can_manage_units(&page.ctx) {
@@ -530,7 +476,7 @@ pub async fn staff_list(
         } else {
             "没有符合条件的工作人员，请调整查询条件。".into()
         },
-    })
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -694,16 +640,14 @@ pub async fn new_staff(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<NewStaffQuery>,
-) -> Response {
-    if let Err(e) = policy::ensure_manage_units(&page.ctx) {
-        return super::page_error(e);
-    }
+) -> PageResult {
+    policy::ensure_manage_units(&page.ctx).map_err(page_error)?;
     let f = StaffForm {
         unit_id: q.unit_id.unwrap_or_default(),
         active: Some("true".into()),
         ..Default::default()
     };
-    staff_form(
+    Ok(staff_form(
         &s,
         &page,
         "新增工作人员",
@@ -712,23 +656,20 @@ pub async fn new_staff(
         &f,
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
-pub async fn create_staff(State(s): State<AppState>, page: PageCtx, req: Request) -> Response {
-    let form: StaffForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+pub async fn create_staff(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let form: StaffForm = CsrfForm::parse(req, &page.csrf).await?;
     let (input, mut errs) = form.input();
     if errs.is_empty() {
         match staff::create(&s.app, &page.ctx, &input).await {
-            Ok(m) => return see_other(&format!("/staff/{}", m.id)),
+            Ok(m) => return Ok(see_other(&format!("/staff/{}", m.id))),
             Err(AppError::Validation(e)) => errs = e,
-            Err(e) => return super::page_error(e),
+            Err(e) => return Err(page_error(e)),
         }
     }
-    staff_form(
+    Ok(staff_form(
         &s,
         &page,
         "新增工作人员",
@@ -737,22 +678,18 @@ pub async fn create_staff(State(s): State<AppState>, page: PageCtx, req: Request
         &form,
     )
     .await
-    .respond(&errs)
+    .respond(&errs))
 }
 
 pub async fn show_staff(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => StaffId(i),
-        Err(r) => return r,
-    };
-    let m = match staff::get(&s.app, &page.ctx, id).await {
-        Ok(m) => m,
-        Err(e) => return super::page_error(e),
-    };
+) -> PageResult {
+    let id = StaffId(parse_id(&id)?);
+    let m = staff::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
     let unit = units::get(&s.app, &page.ctx, m.unit_id)
         .await
         .map(|u| u.name)
@@ -762,7 +699,7 @@ pub async fn show_staff(
         m.practice_start_year,
         chrono::Datelike::year(&year),
     );
-    render(&DetailPage {
+    Ok(render(&DetailPage {
         shell: Shell::new(&page, &m.name, "/staff"),
         heading: m.name.clone(),
         actions: if policy::can_manage_units(&page.ctx) {
@@ -802,26 +739,20 @@ pub async fn show_staff(
             ("在岗", yes_no(m.active)),
         ],
         sections: vec![],
-    })
+    }))
 }
 
 pub async fn edit_staff(
     State(s): State<AppState>,
     page: PageCtx,
     Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => StaffId(i),
-        Err(r) => return r,
-    };
-    let m = match staff::get(&s.app, &page.ctx, id).await {
-        Ok(m) => m,
-        Err(e) => return super::page_error(e),
-    };
-    if let Err(e) = policy::ensure_manage_units(&page.ctx) {
-        return super::page_error(e);
-    }
-    staff_form(
+) -> PageResult {
+    let id = StaffId(parse_id(&id)?);
+    let m = staff::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    policy::ensure_manage_units(&page.ctx).map_err(page_error)?;
+    Ok(staff_form(
         &s,
         &page,
         "编辑工作人员",
@@ -830,7 +761,7 @@ pub async fn edit_staff(
         &staff_form_of(&m),
     )
     .await
-    .respond(&[])
+    .respond(&[]))
 }
 
 pub async fn update_staff(
@@ -838,24 +769,18 @@ pub async fn update_staff(
     page: PageCtx,
     Path(id): Path<String>,
     req: Request,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => StaffId(i),
-        Err(r) => return r,
-    };
-    let form: StaffForm = match CsrfForm::parse(req, &page.csrf).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let id = StaffId(parse_id(&id)?);
+    let form: StaffForm = CsrfForm::parse(req, &page.csrf).await?;
     let (input, mut errs) = form.input();
     if errs.is_empty() {
         match staff::update(&s.app, &page.ctx, id, form.version.unwrap_or(0), &input).await {
-            Ok(_) => return see_other(&format!("/staff/{id}")),
+            Ok(_) => return Ok(see_other(&format!("/staff/{id}"))),
             Err(AppError::Validation(e)) => errs = e,
-            Err(e) => return super::page_error(e),
+            Err(e) => return Err(page_error(e)),
         }
     }
-    staff_form(
+    Ok(staff_form(
         &s,
         &page,
         "编辑工作人员",
@@ -864,5 +789,5 @@ pub async fn update_staff(
         &form,
     )
     .await
-    .respond(&errs)
+    .respond(&errs))
 }
