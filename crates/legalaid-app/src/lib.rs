@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod persons;
 pub mod policy;
 pub mod regions;
+pub mod rules;
 pub mod staff;
 pub mod units;
 pub mod users;

@@ -2,6 +2,7 @@
 //! exemptions from hardship verification, and the hardship standard by city.
 //! Defaults ship in `data/rules/*.csv`; administrators maintain them.
 
+use crate::deadline::{DeadlineRule, PeriodUnit};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +85,7 @@ pub struct RuleBook {
     pub matters: Vec<MatterRule>,
     pub exemptions: Vec<ExemptionRule>,
     pub standards: Vec<HardshipStandard>,
+    pub deadlines: Vec<DeadlineRule>,
 }
 
 impl RuleBook {
@@ -113,6 +115,11 @@ impl RuleBook {
                     && in_force(e.effective_from, e.effective_to, on)
             })
             .max_by_key(|e| e.effective_from)
+    }
+
+    /// The deadline rule with this code.
+    pub fn deadline(&self, code: &str) -> Option<&DeadlineRule> {
+        self.deadlines.iter().find(|d| d.code == code)
     }
 
     /// The standard of the city that governs `region_code` (its first 4 digits), in force on `on`.
@@ -164,8 +171,13 @@ fn opt(s: &str) -> Option<String> {
 }
 
 impl RuleBook {
-    /// Reads the three CSV files of `data/rules/`.
-    pub fn from_csv(matters: &str, exemptions: &str, standards: &str) -> Result<RuleBook, String> {
+    /// Reads the CSV files of `data/rules/`.
+    pub fn from_csv(
+        matters: &str,
+        exemptions: &str,
+        standards: &str,
+        deadlines: &str,
+    ) -> Result<RuleBook, String> {
         let matters = rows(matters, 8)
             .map_err(|e| format!("matters.csv {e}"))?
             .into_iter()
@@ -217,10 +229,28 @@ impl RuleBook {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let deadlines = rows(deadlines, 6)
+            .map_err(|e| format!("deadlines.csv {e}"))?
+            .into_iter()
+            .map(|f| {
+                Ok(DeadlineRule {
+                    code: f[0].to_owned(),
+                    label: f[1].to_owned(),
+                    length: f[2]
+                        .parse()
+                        .map_err(|_| format!("deadlines.csv: length {:?}", f[2]))?,
+                    unit: PeriodUnit::parse(f[3])
+                        .ok_or(format!("deadlines.csv: unit {:?}", f[3]))?,
+                    roll_over_rest_days: f[4] == "true",
+                    source: f[5].to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         Ok(RuleBook {
             matters,
             exemptions,
             standards,
+            deadlines,
         })
     }
 
@@ -230,6 +260,7 @@ impl RuleBook {
             include_str!("../../../data/rules/matters.csv"),
             include_str!("../../../data/rules/exemptions.csv"),
             include_str!("../../../data/rules/hardship-standards.csv"),
+            include_str!("../../../data/rules/deadlines.csv"),
         )
     }
 }
@@ -281,6 +312,15 @@ mod tests {
             );
         }
         assert_eq!(b.exemptions.len(), 14);
+        let review = b.deadline("review_decision").expect("LAL art 43");
+        assert_eq!(
+            (review.length, review.unit, review.roll_over_rest_days),
+            (7, PeriodUnit::CalendarDays, true)
+        );
+        assert_eq!(
+            b.deadline("custody_forwarding").map(|d| d.unit),
+            Some(PeriodUnit::Hours)
+        );
         assert!(b.matter("not_listed", "341504", d("2024-06-01")).is_none());
     }
 

@@ -14,6 +14,7 @@ pub mod audit;
 mod connect;
 pub mod persons;
 pub mod regions;
+pub mod rules;
 pub mod sessions;
 pub mod staff;
 pub mod units;

@@ -390,6 +390,9 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
             )));
         }
     }
+    legalaid_app::rules::seed(&a)
+        .await
+        .map_err(|e| fatal(format!("cannot store the shipped rules and calendar: {e}")))?;
     if s.demo
         && legalaid_app::demo::load(&a)
             .await

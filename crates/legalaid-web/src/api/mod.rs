@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod persons;
 mod records;
+mod rules;
 
 use crate::AppState;
 use axum::Router;
@@ -19,6 +20,10 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/me/password", post(auth::change_password))
+        .route("/calendar/deadline", get(rules::deadline))
+        .route("/calendar/years", post(rules::add_year))
+        .route("/rules", get(rules::list_rules))
+        .route("/rules/hardship-standards", post(rules::add_standard))
         .route(
             "/regions",
             get(admin::list_regions).post(admin::create_region),
@@ -101,10 +106,11 @@ pub struct List<T> {
         admin::list_users, admin::create_user, admin::show_user, admin::update_user, admin::reset_password,
         admin::search_audit, admin::verify_audit,
         persons::create_person, persons::list_persons, persons::show_person, persons::update_person, persons::reveal_id_number,
+        rules::deadline, rules::add_year, rules::list_rules, rules::add_standard,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "admin", description = "用户、角色、行政区划与审计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "admin", description = "用户、角色、行政区划与审计"))
 )]
 pub struct ApiDoc;
 

@@ -112,6 +112,9 @@ impl TestApp {
         legalaid_app::bootstrap::ensure_admin(&app, Some(ADMIN_PASSWORD))
             .await
             .expect("admin");
+        legalaid_app::rules::seed(&app)
+            .await
+            .expect("shipped rules");
         legalaid_app::demo::load(&app).await.expect("demo data");
         let state = legalaid_web::AppState {
             app: app.clone(),

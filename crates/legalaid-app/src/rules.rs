@@ -1,0 +1,304 @@
+//! The rules in force and the working-day calendar: seeded from the shipped data
+//! at first start, read by the intake use cases, maintained by administrators.
+
+use crate::{App, AppError, AppResult, Ctx, audit, policy};
+use chrono::{Datelike, NaiveDate};
+use legalaid_domain::calendar::{CalendarDay, SHIPPED_CSV, WorkCalendar};
+use legalaid_domain::deadline::{DeadlineRule, PeriodUnit};
+use legalaid_domain::rules::{HardshipStandard, RuleBook};
+use legalaid_domain::{FieldError, Validation};
+use legalaid_store::rules as store;
+use serde::{Deserialize, Serialize};
+
+/// Stores the shipped rules and calendar on a database that has none. Idempotent.
+pub async fn seed(app: &App) -> AppResult<bool> {
+    {
+        let mut tx = app.store.read().await?;
+        if store::is_seeded(&mut tx).await? {
+            return Ok(false);
+        }
+    }
+    let book = RuleBook::shipped().map_err(AppError::Internal)?;
+    let cal = WorkCalendar::from_csv(SHIPPED_CSV).map_err(AppError::Internal)?;
+    let days: Vec<CalendarDay> = SHIPPED_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.splitn(3, ',');
+            Some(CalendarDay {
+                date: NaiveDate::parse_from_str(f.next()?, "%Y-%m-%d").ok()?,
+                kind: legalaid_domain::calendar::DayKind::parse(f.next()?)?,
+                name: f.next().unwrap_or_default().to_owned(),
+            })
+        })
+        .collect();
+    let ctx = Ctx::system("seed");
+    let mut tx = app.store.write().await?;
+    if store::is_seeded(&mut tx).await? {
+        return Ok(false);
+    }
+    for m in &book.matters {
+        store::insert_matter(&mut tx, m).await?;
+    }
+    for e in &book.exemptions {
+        store::insert_exemption(&mut tx, e).await?;
+    }
+    for s in &book.standards {
+        store::insert_standard(&mut tx, s).await?;
+    }
+    for d in &book.deadlines {
+        store::insert_deadline(&mut tx, d).await?;
+    }
+    for year in cal.years() {
+        let of_year: Vec<CalendarDay> = days
+            .iter()
+            .filter(|d| d.date.year() == year)
+            .cloned()
+            .collect();
+        store::insert_year(
+            &mut tx,
+            year,
+            "国务院办公厅部分节假日安排通知（随系统提供）",
+            &of_year,
+        )
+        .await?;
+    }
+    let summary = serde_json::json!({
+        "matters": book.matters.len(), "exemptions": book.exemptions.len(),
+        "hardship_standards": book.standards.len(), "deadline_rules": book.deadlines.len(),
+        "calendar_years": cal.years().collect::<Vec<_>>(),
+    });
+    audit::record(
+        app,
+        &mut tx,
+        &ctx,
+        "rules.seed",
+        "shipped",
+        None::<&()>,
+        Some(&summary),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn rulebook(app: &App) -> AppResult<RuleBook> {
+    let mut tx = app.store.read().await?;
+    Ok(store::load(&mut tx).await?)
+}
+
+pub async fn calendar(app: &App) -> AppResult<(WorkCalendar, Vec<CalendarDay>)> {
+    let mut tx = app.store.read().await?;
+    Ok(store::calendar(&mut tx).await?)
+}
+
+/// The answer of the public deadline check.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineCheck {
+    pub start: NaiveDate,
+    pub length: u32,
+    pub unit: PeriodUnit,
+    /// The last day on which the act is in time.
+    pub due: NaiveDate,
+    /// The plain count landed on a rest day and moved to the next working day.
+    pub rolled_over: bool,
+    pub explanation: String,
+}
+
+/// When a period of `length` days that started on `start` ends: calendar days move
+/// a last day on a rest day to the next working day (Civil Code art 203); working
+/// days skip rest days and count adjusted working days (调休).
+pub async fn check_deadline(
+    app: &App,
+    start: NaiveDate,
+    length: u32,
+    unit: PeriodUnit,
+) -> AppResult<DeadlineCheck> {
+    if unit == PeriodUnit::Hours {
+        return Err(AppError::field(
+            "unit",
+            "请使用 calendar（日）或 working（工作日）",
+        ));
+    }
+    if !(1..=366).contains(&length) {
+        return Err(AppError::field("days", "天数应在1至366之间"));
+    }
+    let (cal, _) = calendar(app).await?;
+    let rule = DeadlineRule {
+        code: "check".into(),
+        label: "期限计算".into(),
+        length,
+        unit,
+        roll_over_rest_days: true,
+        source: "《民法典》第二百零一条、第二百零三条".into(),
+    };
+    let start_time = start
+        .and_hms_opt(12, 0, 0)
+        .ok_or_else(|| AppError::field("start", "日期无效"))?;
+    let due = rule
+        .due(start_time, &[], &cal)
+        .map_err(|gap| AppError::field("start", gap.to_string()))?
+        .date();
+    let plain = start + chrono::Duration::days(i64::from(length));
+    let rolled_over = unit == PeriodUnit::CalendarDays && due != plain;
+    let explanation = match unit {
+        PeriodUnit::CalendarDays if rolled_over => format!(
+            "自{start}的次日起算{length}日，期间届满日{plain}为休息日，顺延至其后第一个工作日{due}（《民法典》第二百零一条、第二百零三条）。"
+        ),
+        PeriodUnit::CalendarDays => {
+            format!("自{start}的次日起算{length}日，于{due}届满（《民法典》第二百零一条）。")
+        }
+        _ => format!(
+            "自{start}的次日起算{length}个工作日（不含法定节假日和休息日，含调休工作日），于{due}届满。"
+        ),
+    };
+    Ok(DeadlineCheck {
+        start,
+        length,
+        unit,
+        due,
+        rolled_over,
+        explanation,
+    })
+}
+
+/// A new hardship standard for a city from a date on (administrators).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StandardInput {
+    pub city_code: String,
+    pub city: String,
+    pub effective_from: Option<NaiveDate>,
+    pub dibao_monthly_fen: Option<i64>,
+    pub multiplier: Option<i64>,
+    pub source: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn add_standard(app: &App, ctx: &Ctx, i: &StandardInput) -> AppResult<HardshipStandard> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut v = Validation::new();
+    if i.city_code.len() != 4 || !i.city_code.bytes().all(|b| b.is_ascii_digit()) {
+        v.add("city_code", "设区的市行政区划代码应为4位数字");
+    }
+    let city = v.text("city", &i.city, "城市名称", 20);
+    let source = v.text("source", &i.source, "依据", 200);
+    let note = v.optional_text("note", &i.note, "说明", 200);
+    if i.effective_from.is_none() {
+        v.add("effective_from", "请填写生效日期");
+    }
+    if i.dibao_monthly_fen.is_none_or(|f| f <= 0) {
+        v.add(
+            "dibao_monthly_fen",
+            "最低生活保障标准应为正数（单位：分/月）",
+        );
+    }
+    if i.multiplier.is_none_or(|m| !(1..=10).contains(&m)) {
+        v.add("multiplier", "倍数应在1至10之间");
+    }
+    let (Some(effective_from), Some(dibao), Some(multiplier), true) = (
+        i.effective_from,
+        i.dibao_monthly_fen,
+        i.multiplier,
+        v.is_empty(),
+    ) else {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    };
+    let s = HardshipStandard {
+        city_code: i.city_code.clone(),
+        city,
+        effective_from,
+        dibao_monthly_fen: dibao,
+        multiplier,
+        source,
+        note,
+    };
+    let mut tx = app.store.write().await?;
+    store::insert_standard(&mut tx, &s)
+        .await
+        .map_err(|e| match e {
+            legalaid_store::StoreError::Duplicate(_) => {
+                AppError::field("effective_from", "该城市在这一日期已有标准")
+            }
+            e => e.into(),
+        })?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "rules.add_hardship_standard",
+        format!("{}@{}", s.city_code, s.effective_from),
+        None::<&()>,
+        Some(&s),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+/// Enters a year's holiday arrangement: `csv` has `date,kind,name` lines (header first).
+pub async fn add_calendar_year(
+    app: &App,
+    ctx: &Ctx,
+    year: i32,
+    source: &str,
+    csv: &str,
+) -> AppResult<usize> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut errs: Vec<FieldError> = Vec::new();
+    if !(2000..=2100).contains(&year) {
+        errs.push(FieldError {
+            field: "year".into(),
+            message: "年份应在2000至2100之间".into(),
+        });
+    }
+    if source.trim().is_empty() {
+        errs.push(FieldError {
+            field: "source".into(),
+            message: "请填写依据（如国务院办公厅通知的文号）".into(),
+        });
+    }
+    let cal = WorkCalendar::from_csv(csv).map_err(|m| AppError::field("days", m))?;
+    let days: Vec<CalendarDay> = csv
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut f = l.splitn(3, ',');
+            Some(CalendarDay {
+                date: NaiveDate::parse_from_str(f.next()?.trim(), "%Y-%m-%d").ok()?,
+                kind: legalaid_domain::calendar::DayKind::parse(f.next()?.trim())?,
+                name: f.next().unwrap_or_default().trim().to_owned(),
+            })
+        })
+        .collect();
+    if cal.years().any(|y| y != year) {
+        errs.push(FieldError {
+            field: "days".into(),
+            message: format!("所有日期都应在{year}年内"),
+        });
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
+    let mut tx = app.store.write().await?;
+    if store::has_year(&mut tx, year).await? {
+        return Err(AppError::field(
+            "year",
+            format!("{year}年的节假日安排已录入"),
+        ));
+    }
+    store::insert_year(&mut tx, year, source.trim(), &days).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "calendar.add_year",
+        year,
+        None::<&()>,
+        Some(&serde_json::json!({ "source": source.trim(), "days": days.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(days.len())
+}

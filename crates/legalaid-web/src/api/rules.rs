@@ -1,0 +1,176 @@
+//! The rules in force, the working-day calendar and the public deadline check.
+
+use crate::extract::{ApiCtx, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use legalaid_app::rules;
+use legalaid_domain::deadline::PeriodUnit;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeadlineQuery {
+    /// The day of the triggering event (not counted), YYYY-MM-DD.
+    pub start: Option<NaiveDate>,
+    /// Length of the period in days.
+    pub days: Option<u32>,
+    /// `calendar` (default) or `working`.
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeadlineOut {
+    pub start: NaiveDate,
+    pub days: u32,
+    pub unit: String,
+    /// The last day on which the act is in time.
+    pub due: NaiveDate,
+    pub rolled_over: bool,
+    pub explanation: String,
+}
+
+/// Computes when a period ends, with the working-day calendar in force (no sign-in needed).
+#[utoipa::path(get, path = "/api/v1/calendar/deadline", tag = "rules", params(DeadlineQuery),
+    responses((status = 200, body = DeadlineOut), (status = 422, body = crate::error::Problem)))]
+pub async fn deadline(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<DeadlineQuery>,
+) -> Result<Json<DeadlineOut>, ApiError> {
+    let mut errors = Vec::new();
+    if q.start.is_none() {
+        errors.push(legalaid_domain::FieldError {
+            field: "start".into(),
+            message: "请提供起算日期 start（YYYY-MM-DD）".into(),
+        });
+    }
+    if q.days.is_none() {
+        errors.push(legalaid_domain::FieldError {
+            field: "days".into(),
+            message: "请提供天数 days".into(),
+        });
+    }
+    let unit = match q.unit.as_deref().unwrap_or("calendar") {
+        "calendar" | "calendar_days" => Some(PeriodUnit::CalendarDays),
+        "working" | "working_days" => Some(PeriodUnit::WorkingDays),
+        _ => {
+            errors.push(legalaid_domain::FieldError {
+                field: "unit".into(),
+                message: "unit 应为 calendar 或 working".into(),
+            });
+            None
+        }
+    };
+    let (Some(start), Some(days), Some(unit), true) = (q.start, q.days, unit, errors.is_empty())
+    else {
+        return Err(ApiError(legalaid_app::AppError::Validation(errors)));
+    };
+    let c = rules::check_deadline(&s.app, start, days, unit).await?;
+    Ok(Json(DeadlineOut {
+        start: c.start,
+        days: c.length,
+        unit: if c.unit == PeriodUnit::WorkingDays {
+            "working"
+        } else {
+            "calendar"
+        }
+        .into(),
+        due: c.due,
+        rolled_over: c.rolled_over,
+        explanation: c.explanation,
+    }))
+}
+
+/// All rules: matters, exemptions, hardship standards, deadline rules (each with its dates and source).
+#[utoipa::path(get, path = "/api/v1/rules", tag = "rules", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = crate::error::Problem)))]
+pub async fn list_rules(
+    State(s): State<AppState>,
+    ApiCtx(_ctx): ApiCtx,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let b = rules::rulebook(&s.app).await?;
+    Ok(Json(serde_json::json!({
+        "matters": b.matters, "exemptions": b.exemptions, "hardship_standards": b.standards, "deadline_rules": b.deadlines,
+    })))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct StandardIn {
+    /// 4-digit code of the prefecture-level city, e.g. 3415.
+    pub city_code: String,
+    pub city: String,
+    pub effective_from: Option<NaiveDate>,
+    /// The city's 低保 amount, fen per person per month.
+    pub dibao_monthly_fen: Option<i64>,
+    pub multiplier: Option<i64>,
+    pub source: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Adds a hardship standard from a date on (system administrators).
+#[utoipa::path(post, path = "/api/v1/rules/hardship-standards", tag = "rules", security(("bearer" = [])), request_body = StandardIn,
+    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_standard(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<StandardIn>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let input = rules::StandardInput {
+        city_code: b.city_code,
+        city: b.city,
+        effective_from: b.effective_from,
+        dibao_monthly_fen: b.dibao_monthly_fen,
+        multiplier: b.multiplier,
+        source: b.source,
+        note: b.note,
+    };
+    let saved = rules::add_standard(&s.app, &ctx, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(saved).unwrap_or_default()),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CalendarDayIn {
+    pub date: NaiveDate,
+    /// `holiday` or `workday` (an adjusted working day, 调休).
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CalendarYearIn {
+    pub year: i32,
+    /// e.g. the State Council notice's document number.
+    pub source: String,
+    pub days: Vec<CalendarDayIn>,
+}
+
+/// Enters a year's holiday arrangement (system administrators).
+#[utoipa::path(post, path = "/api/v1/calendar/years", tag = "rules", security(("bearer" = [])), request_body = CalendarYearIn,
+    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_year(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<CalendarYearIn>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let mut csv = String::from("date,kind,name\n");
+    for d in &b.days {
+        csv.push_str(&format!(
+            "{},{},{}\n",
+            d.date,
+            d.kind.replace(',', ""),
+            d.name.replace(',', "，")
+        ));
+    }
+    let n = rules::add_calendar_year(&s.app, &ctx, b.year, &b.source, &csv).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "year": b.year, "days": n })),
+    ))
+}

@@ -1,0 +1,151 @@
+//! Rules and the calendar as data: the shipped defaults, the public deadline check
+//! (across the Spring Festival and National Day and their adjusted working days),
+//! and administrators adding a standard and a new year.
+
+mod common;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+both!(the_deadline_engine_follows_the_holiday_calendar, |app| {
+    // (start, days, unit, due, rolled over)
+    let cases = [
+        ("2024-09-26", 7, "calendar", "2024-10-08", true), // the 7th day is in the National Day holiday
+        ("2024-02-05", 7, "calendar", "2024-02-18", true), // Spring Festival: rolls to the adjusted working Sunday
+        ("2024-08-05", 7, "calendar", "2024-08-12", false),
+        ("2024-08-06", 4, "calendar", "2024-08-12", true), // Saturday 08-10 → Monday
+        ("2026-10-09", 1, "calendar", "2026-10-10", false), // an adjusted working Saturday
+        ("2024-09-27", 5, "working", "2024-10-10", false), // Sun 29 (adjusted), Mon 30, Oct 8, 9, 10
+        ("2025-01-24", 3, "working", "2025-02-05", false), // Sun 26 (adjusted), Mon 27, then Feb 5
+        ("2023-12-29", 1, "working", "2024-01-02", false), // across the year end and New Year's Day
+    ];
+    for (start, days, unit, due, rolled) in cases {
+        let (s, b) = app
+            .get_json(
+                &format!("/api/v1/calendar/deadline?start={start}&days={days}&unit={unit}"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{start} {days} {unit}: {b}");
+        assert_eq!(b["due"], due, "{start} + {days} {unit}: {b}");
+        assert_eq!(b["rolled_over"], rolled, "{start} + {days} {unit}");
+        assert!(
+            b["explanation"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(start)
+        );
+    }
+    // No data for 2027: a clear answer, never a guess.
+    let (s, b) = app
+        .get_json("/api/v1/calendar/deadline?start=2027-03-01&days=7", None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(b["errors"][0]["field"], "start");
+    assert!(
+        b["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("2027")
+    );
+    let (s, b) = app
+        .get_json("/api/v1/calendar/deadline?unit=weeks", None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = b["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["start", "days", "unit"]);
+    let (s, _) = app
+        .get_json("/api/v1/calendar/deadline?start=2024-02-30&days=7", None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an impossible date");
+});
+
+both!(the_shipped_rules_are_stored_and_listed, |app| {
+    let t = app.token("reviewer").await;
+    let (s, r) = app.get_json("/api/v1/rules", Some(&t)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(r["matters"].as_array().map(Vec::len), Some(28));
+    assert_eq!(r["exemptions"].as_array().map(Vec::len), Some(14));
+    assert_eq!(r["hardship_standards"][0]["city_code"], "3415");
+    let review = r["deadline_rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|d| d["code"] == "review_decision")
+        .cloned()
+        .expect("review rule");
+    assert_eq!(
+        (review["length"].clone(), review["unit"].clone()),
+        (json!(7), json!("calendar_days"))
+    );
+});
+
+both!(administrators_add_standards_and_calendar_years, |app| {
+    let admin = app.token("admin").await;
+    let body = json!({ "city_code": "3415", "city": "六安市", "effective_from": "2025-01-01", "dibao_monthly_fen": 82000, "multiplier": 2, "source": "六安市民政局通知（示例）" });
+    let reviewer = app.token("reviewer").await;
+    let (s, _) = app
+        .post_json("/api/v1/rules/hardship-standards", Some(&reviewer), &body)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, saved) = app
+        .post_json("/api/v1/rules/hardship-standards", Some(&admin), &body)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{saved}");
+    let (s, _) = app
+        .post_json("/api/v1/rules/hardship-standards", Some(&admin), &body)
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one standard per city and date"
+    );
+    let (s, e) = app
+        .post_json(
+            "/api/v1/rules/hardship-standards",
+            Some(&admin),
+            &json!({ "city_code": "34", "city": "", "source": "" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["errors"].as_array().expect("errors").len() >= 5, "{e}");
+
+    let year = json!({ "year": 2027, "source": "国办发明电〔2026〕示例号", "days": [
+        { "date": "2027-01-01", "kind": "holiday", "name": "元旦" },
+        { "date": "2027-02-06", "kind": "workday", "name": "春节" },
+    ] });
+    let (s, r) = app
+        .post_json("/api/v1/calendar/years", Some(&admin), &year)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, b) = app
+        .get_json("/api/v1/calendar/deadline?start=2026-12-31&days=1", None)
+        .await;
+    assert_eq!(
+        (s, b["due"].clone()),
+        (StatusCode::OK, json!("2027-01-04")),
+        "New Year's Day 2027, then the weekend"
+    );
+    let (s, _) = app
+        .post_json("/api/v1/calendar/years", Some(&admin), &year)
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a year is entered once"
+    );
+    let bad = json!({ "year": 2028, "source": "x", "days": [{ "date": "2029-01-01", "kind": "holiday", "name": "" }] });
+    let (s, _) = app
+        .post_json("/api/v1/calendar/years", Some(&admin), &bad)
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "dates outside the year"
+    );
+});
