@@ -47,6 +47,23 @@ pub async fn work_queue(app: &App, ctx: &Ctx) -> AppResult<WorkQueue> {
             urgent: true,
         });
     }
+    if crate::applications::can_handle(ctx) || crate::applications::can_decide_objection(ctx) {
+        for (a, name, d) in crate::applications::due_items(app, ctx)
+            .await?
+            .into_iter()
+            .take(50)
+        {
+            items.push(WorkItem {
+                title: format!("{} {}（{}）", a.number, name, a.status.label()),
+                detail: format!(
+                    "{}：{}，期限{}（{}）",
+                    d.label, d.state_label, d.due, d.rule
+                ),
+                href: format!("/applications/{}", a.id),
+                urgent: d.state == "overdue" || d.state == "due_today",
+            });
+        }
+    }
     let mut tx = app.store.read().await?;
     let (_, units) =
         legalaid_store::units::list(&mut tx, &scope, &UnitFilter::default(), one).await?;

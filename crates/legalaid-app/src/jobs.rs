@@ -29,6 +29,11 @@ pub async fn run(app: App, every: Duration, shutdown: impl std::future::Future<O
                     Ok(n) => tracing::debug!(removed = n, "purged expired sessions"),
                     Err(e) => tracing::warn!(error = %e, "session purge failed"),
                 }
+                match crate::applications::deem_withdrawn_overdue(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "applications deemed withdrawn after the supplement period"),
+                    Err(e) => tracing::warn!(error = %e, "deemed-withdrawal job failed"),
+                }
             }
         }
     }

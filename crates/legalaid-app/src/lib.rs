@@ -5,6 +5,7 @@
 //! together with its audit entry in one transaction. Pages and the JSON API both
 //! call these functions, so they share one policy and one behaviour.
 
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
@@ -91,6 +92,7 @@ impl App {
 
 /// The list filters that callers fill in (defined next to the queries that use them).
 pub mod filters {
+    pub use legalaid_store::applications::ApplicationFilter;
     pub use legalaid_store::audit::AuditFilter;
     pub use legalaid_store::regions::Region;
     pub use legalaid_store::staff::StaffFilter;

@@ -39,6 +39,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod application;
 pub mod assessment;
 pub mod audit;
 pub mod calendar;
@@ -58,3 +59,14 @@ pub mod visibility;
 
 pub use ids::{StaffId, UnitId, UserId};
 pub use validation::{FieldError, Validation};
+
+/// The China Standard Time (UTC+8) calendar date of an instant. Deadlines count
+/// local days; China has used UTC+8 without daylight saving since 1991.
+pub fn local_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    local_time(t).date()
+}
+
+/// The China Standard Time wall-clock time of an instant.
+pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    t.naive_utc() + chrono::Duration::hours(8)
+}

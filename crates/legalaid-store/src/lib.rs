@@ -10,6 +10,7 @@
 
 #[macro_use]
 mod macros;
+pub mod applications;
 pub mod audit;
 mod connect;
 pub mod persons;

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`. Conventions: docs/API.md.
 
 mod admin;
+mod applications;
 mod auth;
 mod persons;
 mod records;
@@ -20,6 +21,34 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/me/password", post(auth::change_password))
+        .route(
+            "/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route("/applications/{id}", get(applications::show))
+        .route(
+            "/applications/{id}/assessment",
+            get(applications::assessment),
+        )
+        .route("/applications/{id}/decision", post(applications::decide))
+        .route("/applications/{id}/proposal", post(applications::propose))
+        .route(
+            "/applications/{id}/supplement-request",
+            post(applications::request_supplement),
+        )
+        .route(
+            "/applications/{id}/supplement-received",
+            post(applications::supplement_received),
+        )
+        .route(
+            "/applications/{id}/withdrawal",
+            post(applications::withdraw),
+        )
+        .route("/applications/{id}/objection", post(applications::object))
+        .route(
+            "/objections/{id}/decision",
+            post(applications::decide_objection),
+        )
         .route("/calendar/deadline", get(rules::deadline))
         .route("/calendar/years", post(rules::add_year))
         .route("/rules", get(rules::list_rules))
@@ -107,10 +136,13 @@ pub struct List<T> {
         admin::search_audit, admin::verify_audit,
         persons::create_person, persons::list_persons, persons::show_person, persons::update_person, persons::reveal_id_number,
         rules::deadline, rules::add_year, rules::list_rules, rules::add_standard,
+        applications::create, applications::show, applications::list, applications::assessment, applications::decide,
+        applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
+        applications::object, applications::decide_objection,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "admin", description = "用户、角色、行政区划与审计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "admin", description = "用户、角色、行政区划与审计"))
 )]
 pub struct ApiDoc;
 

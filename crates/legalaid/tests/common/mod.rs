@@ -5,7 +5,7 @@
 //! `both!` writes a test once and runs it on both backends, so the two cannot drift.
 #![allow(dead_code)]
 
-use legalaid_app::{App, AuthSettings, Clock, SystemClock};
+use legalaid_app::{App, AuthSettings, Clock, FixedClock, SystemClock};
 use legalaid_store::Store;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -54,6 +54,7 @@ pub struct TestApp {
     pub database_url: String,
     pub data_dir: tempfile::TempDir,
     pub app: App,
+    pub clock: Arc<FixedClock>,
     pub http: reqwest::Client,
     pg_admin: Option<(String, String)>,
 }
@@ -103,9 +104,11 @@ impl TestApp {
             &legalaid_app::crypto::FieldCipher::generate_hex(),
         )
         .expect("key");
+        // A clock the tests can move forward (deemed withdrawal, expiries); it starts now.
+        let clock = Arc::new(FixedClock::new(SystemClock.now()));
         let app = App::new(
             store,
-            Arc::new(SystemClock) as Arc<dyn Clock>,
+            clock.clone() as Arc<dyn Clock>,
             auth,
             Arc::new(cipher),
         );
@@ -140,6 +143,7 @@ impl TestApp {
             database_url,
             data_dir,
             app,
+            clock,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

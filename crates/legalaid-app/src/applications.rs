@@ -1,0 +1,808 @@
+//! Applications: intake, the assessment beside the facts, supplement notices (the
+//! review clock stops), decisions within the deadline, withdrawal, objections to
+//! the justice bureau, and the deadlines that run on each.
+
+use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
+use chrono::{Datelike, NaiveDate};
+use legalaid_domain::application::{
+    Application, ApplicationInput, Clock as AppClock, Event, Objection, ObjectionOutcome, Outcome,
+    RunningDeadline, Status, deadlines, format_number,
+};
+use legalaid_domain::assessment::{Assessment, Facts, Verdict, assess};
+use legalaid_domain::calendar::WorkCalendar;
+use legalaid_domain::deadline::{Due, Standing};
+use legalaid_domain::person::Person;
+use legalaid_domain::role::Role;
+use legalaid_domain::rules::RuleBook;
+use legalaid_domain::{UnitId, local_date, local_time};
+use legalaid_store::Tx;
+use legalaid_store::applications::{self as store, ApplicationFilter, Change};
+use serde::Serialize;
+
+/// Deadlines at or within this many days are "due soon".
+pub const WARN_DAYS: i64 = 2;
+
+fn has_role(ctx: &Ctx, roles: &[Role]) -> bool {
+    match &ctx.actor {
+        None => true,
+        Some(a) => a.has(Role::SystemAdmin) || roles.iter().any(|r| a.has(*r)),
+    }
+}
+
+/// Intake and review staff handle applications day to day.
+pub fn can_handle(ctx: &Ctx) -> bool {
+    has_role(
+        ctx,
+        &[
+            Role::IntakeClerk,
+            Role::CenterReviewer,
+            Role::CenterDirector,
+        ],
+    )
+}
+
+/// The center director approves decisions (the administrator may act in every role).
+pub fn can_decide(ctx: &Ctx) -> bool {
+    has_role(ctx, &[Role::CenterDirector])
+}
+
+pub fn can_propose(ctx: &Ctx) -> bool {
+    has_role(ctx, &[Role::CenterReviewer, Role::CenterDirector])
+}
+
+/// Objections go to the justice bureau (LAL art 49).
+pub fn can_decide_objection(ctx: &Ctx) -> bool {
+    has_role(ctx, &[Role::BureauSupervisor])
+}
+
+fn require(ok: bool) -> AppResult<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// A deadline as shown: when, under which rule, and how it stands today.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    pub code: String,
+    pub label: String,
+    pub due: NaiveDate,
+    /// For hour periods: the exact moment (local time).
+    pub due_at: Option<chrono::NaiveDateTime>,
+    pub rule: String,
+    pub met: bool,
+    /// overdue / due_today / due_soon / running / met
+    pub state: String,
+    pub state_label: String,
+}
+
+fn view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
+    let standing = Standing::of(d.due, today, WARN_DAYS);
+    let (state, state_label) = if d.met {
+        ("met".to_owned(), "已完成".to_owned())
+    } else {
+        let s = match standing {
+            Standing::Overdue(_) => "overdue",
+            Standing::DueToday => "due_today",
+            Standing::DueSoon(_) => "due_soon",
+            Standing::Running(_) => "running",
+        };
+        (s.to_owned(), standing.label())
+    };
+    DeadlineView {
+        code: d.code.clone(),
+        label: d.label.clone(),
+        due: d.due.date(),
+        due_at: match d.due {
+            Due::At(t) => Some(t),
+            Due::EndOfDay(_) => None,
+        },
+        rule: d.rule.clone(),
+        met: d.met,
+        state,
+        state_label,
+    }
+}
+
+/// Everything a reviewer sees about an application.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub application: Application,
+    pub applicant: Person,
+    pub assessment: Assessment,
+    pub deadlines: Vec<DeadlineView>,
+    pub objections: Vec<Objection>,
+    pub matter_label: String,
+    pub receiving_unit: String,
+}
+
+struct Context {
+    rules: RuleBook,
+    calendar: WorkCalendar,
+}
+
+async fn context(app: &App) -> AppResult<Context> {
+    Ok(Context {
+        rules: rules::rulebook(app).await?,
+        calendar: rules::calendar(app).await?.0,
+    })
+}
+
+fn today(app: &App) -> NaiveDate {
+    local_date(app.clock.now())
+}
+
+async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
+    Ok(legalaid_store::units::get(tx, UnitId(unit))
+        .await?
+        .map(|u| u.region_code.to_string())
+        .unwrap_or_default())
+}
+
+fn assessment_of(a: &Application, region: &str, cx: &Context) -> Assessment {
+    assess(
+        &Facts {
+            matter_code: &a.matter_code,
+            region_code: region,
+            received_on: local_date(a.received_at),
+            means: &a.means,
+            limitation_date: a.limitation_date,
+            preservation_urgent: a.preservation_urgent,
+        },
+        &cx.rules,
+    )
+}
+
+async fn deadlines_of(
+    tx: &mut Tx,
+    a: &Application,
+    objections: &[Objection],
+    cx: &Context,
+    today: NaiveDate,
+) -> AppResult<Vec<DeadlineView>> {
+    let pause_rows = store::pauses(tx, a.id).await?;
+    let pauses = store::as_pauses(&pause_rows, today);
+    let clock = AppClock {
+        status: a.status,
+        channel: a.channel,
+        received_at: local_time(a.received_at),
+        custody_received_at: a.custody_received_at.map(local_time),
+        pauses: &pauses,
+        supplement_requested_on: a.supplement_requested_on,
+        decided_at: a.decided_at.map(local_time),
+        outcome: a.outcome,
+        objection_received_at: objections
+            .iter()
+            .rev()
+            .find(|o| o.status == "pending")
+            .map(|o| local_time(o.received_at)),
+    };
+    match deadlines(&clock, &cx.rules, &cx.calendar) {
+        Ok(ds) => Ok(ds.iter().map(|d| view(d, today)).collect()),
+        // A missing calendar year is shown, not hidden: the deadline cannot be computed.
+        Err(gap) => Ok(vec![DeadlineView {
+            code: "calendar_gap".into(),
+            label: gap.to_string(),
+            due: today,
+            due_at: None,
+            rule: String::new(),
+            met: false,
+            state: "overdue".into(),
+            state_label: "无法计算".into(),
+        }]),
+    }
+}
+
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Application> {
+    let a = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    units::visible(tx, ctx, UnitId(a.receiving_unit_id))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok(a)
+}
+
+async fn view_of(
+    app: &App,
+    tx: &mut Tx,
+    a: Application,
+    cx: &Context,
+) -> AppResult<ApplicationView> {
+    let applicant = legalaid_store::persons::get(tx, a.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let unit = legalaid_store::units::get(tx, UnitId(a.receiving_unit_id)).await?;
+    let region = unit
+        .as_ref()
+        .map(|u| u.region_code.to_string())
+        .unwrap_or_default();
+    let objections = store::objections_of(tx, a.id).await?;
+    let deadlines = deadlines_of(tx, &a, &objections, cx, today(app)).await?;
+    let assessment = assessment_of(&a, &region, cx);
+    let matter_label = cx
+        .rules
+        .matter(&a.matter_code, &region, local_date(a.received_at))
+        .map_or_else(|| "不属于法律援助事项范围".to_owned(), |m| m.label.clone());
+    Ok(ApplicationView {
+        application: a,
+        applicant,
+        assessment,
+        deadlines,
+        objections,
+        matter_label,
+        receiving_unit: unit.map(|u| u.name).unwrap_or_default(),
+    })
+}
+
+/// Receives an application: validates it against the rules in force, numbers it,
+/// and starts its deadlines.
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    input: &ApplicationInput,
+    unit: Option<UnitId>,
+) -> AppResult<ApplicationView> {
+    require(can_handle(ctx))?;
+    let cx = context(app).await?;
+    let unit_id = match (ctx.actor.as_ref().and_then(|a| a.unit.as_ref()), unit) {
+        (Some(u), _) => u.id,
+        (None, Some(u)) => u,
+        (None, None) => return Err(AppError::field("receiving_unit_id", "请指定接收单位")),
+    };
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let receiving = units::visible(&mut tx, ctx, unit_id)
+        .await
+        .map_err(|_| AppError::field("receiving_unit_id", "接收单位不存在"))?;
+    let fields = input.validate(&cx.rules, receiving.region_code.as_str(), now)?;
+    let applicant = legalaid_store::persons::get(&mut tx, fields.applicant_id).await?;
+    if applicant.is_none()
+        || units::visible(
+            &mut tx,
+            ctx,
+            applicant.as_ref().map_or(UnitId(0), |p| p.unit_id),
+        )
+        .await
+        .is_err()
+    {
+        return Err(AppError::field(
+            "applicant_id",
+            "申请人不存在，请先登记当事人",
+        ));
+    }
+    let pattern = store::setting(&mut tx, "application_number_format")
+        .await?
+        .unwrap_or_else(|| "法援申〔{year}〕{seq}号".into());
+    let year = local_date(fields.received_at).year();
+    let seq = store::next_number(&mut tx, "application", year).await?;
+    let number = format_number(&pattern, year, seq);
+    let a = store::insert(&mut tx, &number, unit_id.0, &fields, now).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "application.create",
+        a.id,
+        None::<&()>,
+        Some(&a),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, a, &cx).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<ApplicationView> {
+    let cx = context(app).await?;
+    let mut tx = app.store.read().await?;
+    let a = visible(&mut tx, ctx, id).await?;
+    view_of(app, &mut tx, a, &cx).await
+}
+
+/// A row of the application list, with its most pressing deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListItem {
+    pub application: Application,
+    pub applicant_name: String,
+    pub next_deadline: Option<DeadlineView>,
+}
+
+/// Applications in the caller's scope. With `overdue`, only those with a running
+/// deadline already past (computed with the calendar, so filtered after loading).
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    f: &ApplicationFilter,
+    overdue: bool,
+    page: Page,
+) -> AppResult<(Vec<ListItem>, i64)> {
+    let cx = context(app).await?;
+    let today = today(app);
+    let mut tx = app.store.read().await?;
+    let scope = policy::scope(ctx);
+    let (apps, total) = if overdue {
+        let all = store::list(
+            &mut tx,
+            &scope,
+            f,
+            Page {
+                page: 1,
+                per_page: 5000,
+            },
+        )
+        .await?
+        .0;
+        let mut late = Vec::new();
+        for a in all
+            .into_iter()
+            .filter(|a| a.status.is_open() || a.status == Status::Granted)
+        {
+            let objections = store::objections_of(&mut tx, a.id).await?;
+            let ds = deadlines_of(&mut tx, &a, &objections, &cx, today).await?;
+            if ds.iter().any(|d| d.state == "overdue") {
+                late.push(a);
+            }
+        }
+        let total = i64::try_from(late.len()).unwrap_or(i64::MAX);
+        let start = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+        (
+            late.into_iter()
+                .skip(start)
+                .take(usize::try_from(page.per_page).unwrap_or(20))
+                .collect(),
+            total,
+        )
+    } else {
+        store::list(&mut tx, &scope, f, page).await?
+    };
+    let mut items = Vec::with_capacity(apps.len());
+    for a in apps {
+        let applicant_name = legalaid_store::persons::get(&mut tx, a.applicant_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let objections = store::objections_of(&mut tx, a.id).await?;
+        let next_deadline = deadlines_of(&mut tx, &a, &objections, &cx, today)
+            .await?
+            .into_iter()
+            .filter(|d| !d.met)
+            .min_by_key(|d| d.due);
+        items.push(ListItem {
+            application: a,
+            applicant_name,
+            next_deadline,
+        });
+    }
+    Ok((items, total))
+}
+
+/// Sends the one supplement notice listing everything missing; the clock stops.
+pub async fn request_supplement(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    items: &str,
+) -> AppResult<ApplicationView> {
+    let items = items.trim();
+    if items.is_empty() {
+        return Err(AppError::field(
+            "items",
+            "请一次性列明需要补充的全部材料或需要说明的事项",
+        ));
+    }
+    if items.chars().count() > 2000 {
+        return Err(AppError::field("items", "补充材料清单不能超过2000字"));
+    }
+    transition(
+        app,
+        ctx,
+        id,
+        version,
+        Event::RequestSupplement,
+        can_handle,
+        |_, on| Change {
+            status: Some(Status::AwaitingSupplement),
+            supplement: Some((Some(on), items)),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// The materials arrived; the review clock runs again.
+pub async fn supplement_received(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+) -> AppResult<ApplicationView> {
+    transition(
+        app,
+        ctx,
+        id,
+        version,
+        Event::SupplementReceived,
+        can_handle,
+        |_, _| Change {
+            status: Some(Status::Received),
+            supplement: Some((None, "")),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+pub async fn withdraw(app: &App, ctx: &Ctx, id: i64, version: i64) -> AppResult<ApplicationView> {
+    transition(
+        app,
+        ctx,
+        id,
+        version,
+        Event::Withdraw,
+        can_handle,
+        |_, _| Change {
+            status: Some(Status::Withdrawn),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// Proposes a decision for the director's approval (two-step review).
+pub async fn propose(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    outcome: Outcome,
+    reason: &str,
+) -> AppResult<ApplicationView> {
+    let reason = reason.trim();
+    if outcome == Outcome::Denied && reason.is_empty() {
+        return Err(AppError::field("reason", "建议不予法律援助须说明理由"));
+    }
+    transition(
+        app,
+        ctx,
+        id,
+        version,
+        Event::Propose,
+        can_propose,
+        |_, _| Change {
+            status: Some(Status::Proposed),
+            proposal: Some((Some(outcome), reason)),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// Decides. A denial needs written reasons (LAL art 43); deciding against the
+/// assessment needs a recorded reason too, and is marked for supervisors.
+pub async fn decide(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    outcome: Outcome,
+    reason: &str,
+) -> AppResult<ApplicationView> {
+    require(can_decide(ctx))?;
+    let reason = reason.trim();
+    if reason.chars().count() > 4000 {
+        return Err(AppError::field("reason", "理由不能超过4000字"));
+    }
+    let cx = context(app).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    let next = before
+        .status
+        .next(Event::Decide(outcome))
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let region = region_of(&mut tx, before.receiving_unit_id).await?;
+    let verdict = assessment_of(&before, &region, &cx).verdict;
+    let against = match outcome {
+        Outcome::Granted => verdict != Verdict::Eligible,
+        Outcome::Denied => verdict == Verdict::Eligible,
+    };
+    if outcome == Outcome::Denied && reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "不予法律援助须书面说明理由（《法律援助法》第四十三条）",
+        ));
+    }
+    if against && reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            format!(
+                "该决定与系统审查意见（{}）不一致，须记录理由",
+                verdict.label()
+            ),
+        ));
+    }
+    let after = store::change(
+        &mut tx,
+        id,
+        version,
+        &Change {
+            status: Some(next),
+            decision: Some(store::Decision {
+                outcome,
+                reason,
+                against_assessment: against,
+                at: now,
+                by: ctx.user_id(),
+            }),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "application.decide",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after, &cx).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Records an objection to a denial; the bureau decides within 5 days.
+pub async fn object(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    reason: &str,
+) -> AppResult<ApplicationView> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "请填写异议的理由"));
+    }
+    require(can_handle(ctx))?;
+    let cx = context(app).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    let next = before
+        .status
+        .next(Event::Object)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let after = store::change(
+        &mut tx,
+        id,
+        version,
+        &Change {
+            status: Some(next),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    let objection = store::insert_objection(&mut tx, id, reason, now).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "objection.create",
+        objection.id,
+        None::<&()>,
+        Some(&objection),
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "application.object",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after, &cx).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// The bureau upholds the denial or orders a correction, which reopens the application.
+pub async fn decide_objection(
+    app: &App,
+    ctx: &Ctx,
+    objection_id: i64,
+    version: i64,
+    outcome: ObjectionOutcome,
+    reason: &str,
+) -> AppResult<Objection> {
+    require(can_decide_objection(ctx))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "请写明审查意见"));
+    }
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = store::get_objection(&mut tx, objection_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let a = visible(&mut tx, ctx, before.application_id).await?;
+    if before.status != "pending" {
+        return Err(AppError::Conflict("该异议已审查完毕".into()));
+    }
+    let next = a
+        .status
+        .next(Event::DecideObjection(outcome))
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let decided = store::decide_objection(
+        &mut tx,
+        objection_id,
+        version,
+        outcome.as_str(),
+        reason,
+        now,
+        ctx.user_id(),
+    )
+    .await?;
+    let change = Change {
+        status: Some(next),
+        clear_decision: outcome == ObjectionOutcome::CorrectionOrdered,
+        ..Default::default()
+    };
+    let after = store::change(&mut tx, a.id, a.version, &change, now).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "objection.decide",
+        objection_id,
+        Some(&before),
+        Some(&decided),
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "application.objection_decided",
+        a.id,
+        Some(&a),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(decided)
+}
+
+/// Applies an event that changes only the state (and its bookkeeping).
+async fn transition<'a, F>(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    event: Event,
+    allowed: fn(&Ctx) -> bool,
+    change: F,
+) -> AppResult<ApplicationView>
+where
+    F: Fn(&Application, NaiveDate) -> Change<'a>,
+{
+    require(allowed(ctx))?;
+    let cx = context(app).await?;
+    let now = app.clock.now();
+    let today = local_date(now);
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    before
+        .status
+        .next(event)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let after = store::change(&mut tx, id, version, &change(&before, today), now).await?;
+    match event {
+        Event::RequestSupplement => store::start_pause(&mut tx, id, today).await?,
+        Event::SupplementReceived | Event::DeemWithdrawn | Event::Withdraw => {
+            store::end_pause(&mut tx, id, today).await?
+        }
+        _ => {}
+    }
+    let action = match event {
+        Event::RequestSupplement => "application.request_supplement",
+        Event::SupplementReceived => "application.supplement_received",
+        Event::Propose => "application.propose",
+        Event::Withdraw => "application.withdraw",
+        Event::DeemWithdrawn => "application.deemed_withdrawn",
+        _ => "application.update",
+    };
+    audit::record(app, &mut tx, ctx, action, id, Some(&before), Some(&after)).await?;
+    let v = view_of(app, &mut tx, after, &cx).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Applications whose supplement period ran out without the materials are deemed
+/// withdrawn (LAL art 43(2)). Run by the background job; idempotent.
+pub async fn deem_withdrawn_overdue(app: &App) -> AppResult<usize> {
+    let cx = context(app).await?;
+    let today = today(app);
+    let candidates = {
+        let mut tx = app.store.read().await?;
+        store::open(&mut tx, &legalaid_domain::visibility::Scope::All, 10_000).await?
+    };
+    let Some(rule) = cx.rules.deadline("supplement_period").cloned() else {
+        return Ok(0);
+    };
+    let ctx = Ctx::system("deadline-job");
+    let mut n = 0;
+    for a in candidates
+        .into_iter()
+        .filter(|a| a.status == Status::AwaitingSupplement)
+    {
+        let Some(on) = a.supplement_requested_on else {
+            continue;
+        };
+        let Some(start) = on.and_hms_opt(12, 0, 0) else {
+            continue;
+        };
+        let Ok(due) = rule.due(start, &[], &cx.calendar) else {
+            continue;
+        };
+        if due.date() < today {
+            let r = transition(
+                app,
+                &ctx,
+                a.id,
+                a.version,
+                Event::DeemWithdrawn,
+                |_| true,
+                |_, _| Change {
+                    status: Some(Status::DeemedWithdrawn),
+                    ..Default::default()
+                },
+            )
+            .await;
+            match r {
+                Ok(_) => n += 1,
+                // Someone acted on it meanwhile: nothing to do.
+                Err(AppError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Open applications in the caller's scope with a deadline due soon or past, most urgent first.
+pub async fn due_items(
+    app: &App,
+    ctx: &Ctx,
+) -> AppResult<Vec<(Application, String, DeadlineView)>> {
+    let cx = context(app).await?;
+    let today = today(app);
+    let mut tx = app.store.read().await?;
+    let open = store::open(&mut tx, &policy::scope(ctx), 2000).await?;
+    let mut out = Vec::new();
+    for a in open {
+        let objections = store::objections_of(&mut tx, a.id).await?;
+        let ds = deadlines_of(&mut tx, &a, &objections, &cx, today).await?;
+        if let Some(d) = ds
+            .into_iter()
+            .filter(|d| !d.met && d.state != "running")
+            .min_by_key(|d| d.due)
+        {
+            let name = legalaid_store::persons::get(&mut tx, a.applicant_id)
+                .await?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            out.push((a, name, d));
+        }
+    }
+    out.sort_by_key(|(_, _, d)| d.due);
+    Ok(out)
+}

@@ -1,0 +1,768 @@
+//! Applications for legal aid: the codes an application carries, its states and
+//! the transitions the law allows, its number, and the deadlines that run on it.
+
+use crate::calendar::{CalendarGap, WorkCalendar};
+use crate::deadline::{Due, Pause};
+use crate::rules::RuleBook;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    /// How an application reached the system.
+    Channel {
+        WalkIn => ("walk_in", "来访申请"),
+        Hotline12348 => ("hotline_12348", "12348热线"),
+        Online => ("online", "网上申请"),
+        Mail => ("mail", "邮寄申请"),
+        JudicialOffice => ("judicial_office", "司法所代为接收"),
+        Workstation => ("workstation", "工作站代为接收"),
+        CustodyForwarded => ("custody_forwarded", "羁押场所转交"),
+        Notified => ("notified", "办案机关通知"),
+    }
+);
+
+code_enum!(
+    /// Who notified a criminal case (LAL arts 25, 28, 36).
+    NotifyingOrgan {
+        Court => ("court", "人民法院"),
+        Procuratorate => ("procuratorate", "人民检察院"),
+        Police => ("police", "公安机关"),
+    }
+);
+
+code_enum!(
+    /// The seven forms of legal aid service (LAL art 22).
+    ServiceForm {
+        Consultation => ("consultation", "法律咨询"),
+        DocumentDrafting => ("document_drafting", "代拟法律文书"),
+        CriminalDefense => ("criminal_defense", "刑事辩护与代理"),
+        LitigationRepresentation => ("litigation_representation", "民事、行政、国家赔偿案件诉讼代理及非诉讼代理"),
+        DutyLawyer => ("duty_lawyer", "值班律师法律帮助"),
+        LaborArbitration => ("labor_arbitration", "劳动争议调解与仲裁代理"),
+        Other => ("other", "其他形式"),
+    }
+);
+
+code_enum!(
+    /// The applicant's role in the proceedings.
+    ProceduralRole {
+        Plaintiff => ("plaintiff", "原告"),
+        Defendant => ("defendant", "被告"),
+        ThirdParty => ("third_party", "第三人"),
+        Applicant => ("applicant", "申请人（仲裁、非诉）"),
+        Respondent => ("respondent", "被申请人"),
+        Suspect => ("suspect", "犯罪嫌疑人"),
+        CriminalDefendant => ("criminal_defendant", "刑事被告人"),
+        Victim => ("victim", "被害人"),
+        PrivateProsecutor => ("private_prosecutor", "自诉人"),
+        CivilPlaintiff => ("civil_plaintiff", "附带民事诉讼原告人"),
+        Other => ("other", "其他"),
+    }
+);
+
+code_enum!(
+    /// Where an application stands.
+    Status {
+        Received => ("received", "审查中"),
+        AwaitingSupplement => ("awaiting_supplement", "待补充材料"),
+        Proposed => ("proposed", "待审批"),
+        Granted => ("granted", "给予法律援助"),
+        Denied => ("denied", "不予法律援助"),
+        Withdrawn => ("withdrawn", "撤回申请"),
+        DeemedWithdrawn => ("deemed_withdrawn", "视为撤回"),
+        ObjectionPending => ("objection_pending", "异议审查中"),
+    }
+);
+
+code_enum!(
+    /// The decision on an application.
+    Outcome {
+        Granted => ("granted", "给予法律援助"),
+        Denied => ("denied", "不予法律援助"),
+    }
+);
+
+code_enum!(
+    /// The bureau's decision on an objection (LAL art 49).
+    ObjectionOutcome {
+        Upheld => ("upheld", "维持原决定"),
+        CorrectionOrdered => ("correction_ordered", "责令改正"),
+    }
+);
+
+/// Something that happens to an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// One notice listing everything missing (LAL art 43(2)); the review clock stops.
+    RequestSupplement,
+    /// The materials arrived; the clock runs again.
+    SupplementReceived,
+    /// A reviewer proposes a decision for the director's approval (two-step review).
+    Propose,
+    /// The decision, taken directly or on approval of a proposal.
+    Decide(Outcome),
+    /// The director sends a proposal back for further review.
+    ReturnProposal,
+    Withdraw,
+    /// Not supplemented within the period set in the notice.
+    DeemWithdrawn,
+    /// The applicant objects to a denial (LAL art 49).
+    Object,
+    DecideObjection(ObjectionOutcome),
+}
+
+/// A transition the state does not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("当前状态（{}）不能进行此操作", .0.label())]
+pub struct BadTransition(pub Status);
+
+impl Status {
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Received
+                | Status::AwaitingSupplement
+                | Status::Proposed
+                | Status::ObjectionPending
+        )
+    }
+
+    /// The state after `event`, or an error if the law's procedure does not allow it.
+    pub fn next(self, event: Event) -> Result<Status, BadTransition> {
+        use Status::*;
+        Ok(match (self, event) {
+            (Received, Event::RequestSupplement) => AwaitingSupplement,
+            (AwaitingSupplement, Event::SupplementReceived) => Received,
+            (AwaitingSupplement, Event::DeemWithdrawn) => DeemedWithdrawn,
+            (Received, Event::Propose) => Proposed,
+            (Proposed, Event::ReturnProposal) => Received,
+            (Received | Proposed, Event::Decide(Outcome::Granted)) => Granted,
+            (Received | Proposed, Event::Decide(Outcome::Denied)) => Denied,
+            (Received | AwaitingSupplement | Proposed, Event::Withdraw) => Withdrawn,
+            (Denied, Event::Object) => ObjectionPending,
+            (ObjectionPending, Event::DecideObjection(ObjectionOutcome::Upheld)) => Denied,
+            // An ordered correction reopens the application for a new decision.
+            (ObjectionPending, Event::DecideObjection(ObjectionOutcome::CorrectionOrdered)) => {
+                Received
+            }
+            (s, _) => return Err(BadTransition(s)),
+        })
+    }
+}
+
+/// Formats an application number from the configured pattern, e.g.
+/// `叶法援申〔{year}〕{seq}号` → `叶法援申〔2024〕15号`.
+pub fn format_number(pattern: &str, year: i32, seq: i64) -> String {
+    pattern
+        .replace("{year}", &year.to_string())
+        .replace("{seq}", &seq.to_string())
+}
+
+/// The facts about an application that decide which deadlines run.
+#[derive(Debug, Clone)]
+pub struct Clock<'a> {
+    pub status: Status,
+    pub channel: Channel,
+    /// Local (China Standard Time) moment the center received the application or notification.
+    pub received_at: NaiveDateTime,
+    /// For applications forwarded from custody: when the facility received them (LAL art 39).
+    pub custody_received_at: Option<NaiveDateTime>,
+    /// Intervals during which the review clock stood still (supplementing).
+    pub pauses: &'a [Pause],
+    /// The day of the open supplement notice, if any.
+    pub supplement_requested_on: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub outcome: Option<Outcome>,
+    pub objection_received_at: Option<NaiveDateTime>,
+}
+
+/// A deadline on an application, computed from a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunningDeadline {
+    pub code: String,
+    pub label: String,
+    pub due: Due,
+    /// The rule as a sentence, e.g. "7日（《法律援助法》第四十三条第一款）".
+    pub rule: String,
+    /// Whether the act has been done (the deadline no longer runs).
+    pub met: bool,
+}
+
+/// The deadlines that apply to an application in its current state.
+pub fn deadlines(
+    c: &Clock<'_>,
+    rules: &RuleBook,
+    cal: &WorkCalendar,
+) -> Result<Vec<RunningDeadline>, CalendarGap> {
+    let mut out = Vec::new();
+    let mut push = |code: &str,
+                    start: NaiveDateTime,
+                    pauses: &[Pause],
+                    met: bool|
+     -> Result<(), CalendarGap> {
+        if let Some(rule) = rules.deadline(code) {
+            out.push(RunningDeadline {
+                code: rule.code.clone(),
+                label: rule.label.clone(),
+                due: rule.due(start, pauses, cal)?,
+                rule: rule.describe(),
+                met,
+            });
+        }
+        Ok(())
+    };
+    if let Some(custody) = c.custody_received_at {
+        // Met when the center received it; the record shows whether in time.
+        push("custody_forwarding", custody, &[], true)?;
+    }
+    let decided = c.decided_at.is_some() || !c.status.is_open();
+    if c.channel == Channel::Notified {
+        push("assign_notified", c.received_at, &[], decided)?;
+    } else {
+        push(
+            "review_decision",
+            c.received_at,
+            c.pauses,
+            decided && c.status != Status::ObjectionPending,
+        )?;
+    }
+    if c.status == Status::AwaitingSupplement
+        && let Some(on) = c.supplement_requested_on
+    {
+        push(
+            "supplement_period",
+            on.and_hms_opt(12, 0, 0).unwrap_or(c.received_at),
+            &[],
+            false,
+        )?;
+    }
+    if c.outcome == Some(Outcome::Granted)
+        && c.channel != Channel::Notified
+        && let Some(at) = c.decided_at
+    {
+        push("assign_after_grant", at, &[], false)?;
+    }
+    if let Some(at) = c.objection_received_at {
+        push(
+            "objection_review",
+            at,
+            &[],
+            c.status != Status::ObjectionPending,
+        )?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::tests::d;
+    use crate::calendar::{SHIPPED_CSV, WorkCalendar};
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("valid")
+    }
+
+    #[test]
+    fn the_procedure_allows_only_lawful_steps() {
+        use Status::*;
+        assert_eq!(
+            Received.next(Event::RequestSupplement),
+            Ok(AwaitingSupplement)
+        );
+        assert_eq!(
+            AwaitingSupplement.next(Event::SupplementReceived),
+            Ok(Received)
+        );
+        assert_eq!(
+            AwaitingSupplement.next(Event::DeemWithdrawn),
+            Ok(DeemedWithdrawn)
+        );
+        assert_eq!(Received.next(Event::Decide(Outcome::Granted)), Ok(Granted));
+        assert_eq!(Proposed.next(Event::Decide(Outcome::Denied)), Ok(Denied));
+        assert_eq!(Denied.next(Event::Object), Ok(ObjectionPending));
+        assert_eq!(
+            ObjectionPending.next(Event::DecideObjection(ObjectionOutcome::CorrectionOrdered)),
+            Ok(Received)
+        );
+        assert_eq!(
+            ObjectionPending.next(Event::DecideObjection(ObjectionOutcome::Upheld)),
+            Ok(Denied)
+        );
+        // And refuses the rest.
+        assert!(
+            Granted.next(Event::Decide(Outcome::Denied)).is_err(),
+            "no second decision"
+        );
+        assert!(
+            Granted.next(Event::Object).is_err(),
+            "only a denial can be objected to"
+        );
+        assert!(
+            AwaitingSupplement
+                .next(Event::Decide(Outcome::Granted))
+                .is_err(),
+            "decide on complete materials"
+        );
+        assert!(Withdrawn.next(Event::SupplementReceived).is_err());
+        assert!(
+            Received.next(Event::DeemWithdrawn).is_err(),
+            "only an unanswered supplement notice"
+        );
+        for s in Status::ALL {
+            for e in [Event::Withdraw, Event::Object] {
+                if let Ok(n) = s.next(e) {
+                    assert_ne!(*s, n);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_follow_the_pattern() {
+        assert_eq!(
+            format_number("叶法援申〔{year}〕{seq}号", 2024, 15),
+            "叶法援申〔2024〕15号"
+        );
+    }
+
+    fn clock(status: Status, channel: Channel, received: &str) -> Clock<'static> {
+        Clock {
+            status,
+            channel,
+            received_at: at(received),
+            custody_received_at: None,
+            pauses: &[],
+            supplement_requested_on: None,
+            decided_at: None,
+            outcome: None,
+            objection_received_at: None,
+        }
+    }
+
+    fn cal() -> WorkCalendar {
+        WorkCalendar::from_csv(SHIPPED_CSV).expect("calendar")
+    }
+
+    #[test]
+    fn an_application_under_review_has_seven_days() {
+        let r = RuleBook::shipped().expect("rules");
+        let ds = deadlines(
+            &clock(Status::Received, Channel::WalkIn, "2024-09-26 10:00"),
+            &r,
+            &cal(),
+        )
+        .expect("2024");
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].code, "review_decision");
+        assert_eq!(
+            ds[0].due,
+            Due::EndOfDay(d("2024-10-08")),
+            "rolls over the National Day holiday"
+        );
+        assert!(!ds[0].met);
+    }
+
+    #[test]
+    fn notified_cases_have_three_days_to_assign() {
+        let r = RuleBook::shipped().expect("rules");
+        let ds = deadlines(
+            &clock(Status::Received, Channel::Notified, "2024-02-08 16:00"),
+            &r,
+            &cal(),
+        )
+        .expect("2024");
+        assert_eq!(ds[0].code, "assign_notified");
+        assert_eq!(
+            ds[0].due,
+            Due::EndOfDay(d("2024-02-18")),
+            "the 3rd day is in the Spring Festival; rolls to the adjusted Sunday"
+        );
+    }
+
+    #[test]
+    fn the_supplement_pause_and_period() {
+        let r = RuleBook::shipped().expect("rules");
+        let pauses = [Pause {
+            stopped: d("2024-03-04"),
+            resumed: d("2024-03-11"),
+        }];
+        let mut c = clock(Status::Received, Channel::WalkIn, "2024-03-01 09:00");
+        c.pauses = &pauses;
+        let ds = deadlines(&c, &r, &cal()).expect("2024");
+        assert_eq!(
+            ds[0].due,
+            Due::EndOfDay(d("2024-03-15")),
+            "8th + 7 paused days, a Friday"
+        );
+        let mut c = clock(
+            Status::AwaitingSupplement,
+            Channel::WalkIn,
+            "2024-03-01 09:00",
+        );
+        c.supplement_requested_on = Some(d("2024-03-04"));
+        let ds = deadlines(&c, &r, &cal()).expect("2024");
+        let sup = ds
+            .iter()
+            .find(|x| x.code == "supplement_period")
+            .expect("supplement period");
+        assert_eq!(
+            sup.due,
+            Due::EndOfDay(d("2024-03-19")),
+            "15 days from the notice"
+        );
+    }
+
+    #[test]
+    fn custody_forwarding_and_after_the_decision() {
+        let r = RuleBook::shipped().expect("rules");
+        let mut c = clock(
+            Status::Granted,
+            Channel::CustodyForwarded,
+            "2024-05-06 09:00",
+        );
+        c.custody_received_at = Some(at("2024-05-05 08:30"));
+        c.decided_at = Some(at("2024-05-08 15:00"));
+        c.outcome = Some(Outcome::Granted);
+        let ds = deadlines(&c, &r, &cal()).expect("2024");
+        let codes: Vec<&str> = ds.iter().map(|x| x.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "custody_forwarding",
+                "review_decision",
+                "assign_after_grant"
+            ]
+        );
+        assert_eq!(ds[0].due, Due::At(at("2024-05-06 08:30")), "24 hours");
+        assert!(ds[1].met, "decided");
+        assert_eq!(
+            ds[2].due,
+            Due::EndOfDay(d("2024-05-11")),
+            "3 days; 05-11 is an adjusted working Saturday"
+        );
+    }
+}
+
+/// What an intake form or API call gives, before validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationInput {
+    pub applicant_id: Option<i64>,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub notifying_organ: Option<String>,
+    /// When the center (or the receiving unit) received it; RFC 3339.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// For applications forwarded from custody: when the facility received them.
+    #[serde(default)]
+    pub custody_received_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub matter_code: String,
+    #[serde(default)]
+    pub service_form: String,
+    #[serde(default)]
+    pub procedural_role: Option<String>,
+    #[serde(default)]
+    pub opposing_party: String,
+    #[serde(default)]
+    pub case_organ: String,
+    #[serde(default)]
+    pub case_number: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub limitation_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub preservation_urgent: bool,
+    #[serde(default)]
+    pub representative_name: String,
+    #[serde(default)]
+    pub representative_relation: String,
+    /// Household members and total monthly income (fen), shown with evidence.
+    #[serde(default)]
+    pub household: Option<HouseholdInput>,
+    /// A ground for exemption from hardship verification (LAL art 42).
+    #[serde(default)]
+    pub exemption_code: Option<String>,
+    #[serde(default)]
+    pub exemption_proof_provided: bool,
+    /// A personal honesty declaration of household members and income (LAL art 41).
+    #[serde(default)]
+    pub declaration: Option<HouseholdInput>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HouseholdInput {
+    pub members: u32,
+    pub monthly_income_fen: i64,
+}
+
+/// A validated application, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationFields {
+    pub applicant_id: i64,
+    pub channel: Channel,
+    pub notifying_organ: Option<NotifyingOrgan>,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub custody_received_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub matter_code: String,
+    pub service_form: ServiceForm,
+    pub procedural_role: Option<ProceduralRole>,
+    pub opposing_party: String,
+    pub case_organ: String,
+    pub case_number: String,
+    pub summary: String,
+    pub limitation_date: Option<NaiveDate>,
+    pub preservation_urgent: bool,
+    pub representative_name: String,
+    pub representative_relation: String,
+    pub means: crate::assessment::Means,
+}
+
+impl ApplicationInput {
+    /// Checks the input against the rules (known matter and exemption codes) and
+    /// `now` (nothing received in the future). Every problem is reported.
+    pub fn validate(
+        &self,
+        rules: &RuleBook,
+        region_code: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<ApplicationFields, Vec<crate::FieldError>> {
+        use crate::assessment::Means;
+        let mut v = crate::Validation::new();
+        if self.applicant_id.is_none() {
+            v.add("applicant_id", "请选择申请人（先登记当事人）");
+        }
+        let channel = Channel::parse(self.channel.trim());
+        if channel.is_none() {
+            v.add("channel", "请选择申请渠道");
+        }
+        let organ = match self
+            .notifying_organ
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(o) => {
+                let p = NotifyingOrgan::parse(o);
+                if p.is_none() {
+                    v.add(
+                        "notifying_organ",
+                        "通知机关应为人民法院、人民检察院或公安机关",
+                    );
+                }
+                p
+            }
+            None => None,
+        };
+        if channel == Some(Channel::Notified)
+            && organ.is_none()
+            && v.errors().iter().all(|e| e.field != "notifying_organ")
+        {
+            v.add("notifying_organ", "办案机关通知的案件须注明通知机关");
+        }
+        match self.received_at {
+            None => v.add("received_at", "请填写收到申请的时间"),
+            Some(t) if t > now + chrono::Duration::minutes(5) => {
+                v.add("received_at", "收到申请的时间不能晚于现在")
+            }
+            _ => {}
+        }
+        if let (Some(c), Some(r)) = (self.custody_received_at, self.received_at)
+            && c > r
+        {
+            v.add(
+                "custody_received_at",
+                "羁押场所收到申请的时间不能晚于法律援助机构收到的时间",
+            );
+        }
+        if channel == Some(Channel::CustodyForwarded) && self.custody_received_at.is_none() {
+            v.add(
+                "custody_received_at",
+                "羁押场所转交的申请须填写其收到申请的时间（《法律援助法》第三十九条）",
+            );
+        }
+        let day = self.received_at.map(crate::local_date);
+        let matter = self.matter_code.trim().to_owned();
+        if matter.is_empty() {
+            v.add("matter_code", "请选择申请事项");
+        } else if matter != "not_listed"
+            && day.is_some_and(|d| rules.matter(&matter, region_code, d).is_none())
+        {
+            v.add("matter_code", format!("未知的事项代码：{matter}"));
+        }
+        let service_form = ServiceForm::parse(self.service_form.trim());
+        if service_form.is_none() {
+            v.add("service_form", "请选择法律援助形式");
+        }
+        let role = match self
+            .procedural_role
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(r) => {
+                let p = ProceduralRole::parse(r);
+                if p.is_none() {
+                    v.add("procedural_role", "诉讼地位不正确");
+                }
+                p
+            }
+            None => None,
+        };
+        let summary = v.text("summary", &self.summary, "案情摘要", 4000);
+        let opposing_party =
+            v.optional_text("opposing_party", &self.opposing_party, "对方当事人", 200);
+        let case_organ = v.optional_text("case_organ", &self.case_organ, "办案机关", 100);
+        let case_number = v.optional_text("case_number", &self.case_number, "案号", 100);
+        let representative_name = v.optional_text(
+            "representative_name",
+            &self.representative_name,
+            "代理申请人姓名",
+            50,
+        );
+        let representative_relation = v.optional_text(
+            "representative_relation",
+            &self.representative_relation,
+            "与申请人关系",
+            50,
+        );
+        let given = [
+            self.household.is_some(),
+            self.exemption_code
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty()),
+            self.declaration.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() > 1 {
+            v.add(
+                "household",
+                "经济状况只能选择一种方式：家庭收入、免予核查或个人诚信承诺",
+            );
+        }
+        let check = |h: &HouseholdInput, field: &str, v: &mut crate::Validation| {
+            if h.members == 0 || h.members > 30 {
+                v.add(field, "家庭人口数应在1至30之间");
+            }
+            if h.monthly_income_fen < 0 {
+                v.add(field, "家庭月收入不能为负数");
+            }
+        };
+        let means = if let Some(h) = &self.household {
+            check(h, "household", &mut v);
+            Means::Household {
+                members: h.members,
+                monthly_income_fen: h.monthly_income_fen,
+            }
+        } else if let Some(h) = &self.declaration {
+            check(h, "declaration", &mut v);
+            Means::Declaration {
+                members: h.members,
+                monthly_income_fen: h.monthly_income_fen,
+            }
+        } else if let Some(code) = self
+            .exemption_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            if day.is_some_and(|d| rules.exemption(code, region_code, d).is_none()) {
+                v.add("exemption_code", format!("未知的免予核查情形：{code}"));
+            }
+            Means::Exemption {
+                code: code.to_owned(),
+                proof_provided: self.exemption_proof_provided,
+            }
+        } else {
+            Means::NotGiven
+        };
+        match (self.applicant_id, channel, self.received_at, service_form) {
+            (Some(applicant_id), Some(channel), Some(received_at), Some(service_form))
+                if v.is_empty() =>
+            {
+                Ok(ApplicationFields {
+                    applicant_id,
+                    channel,
+                    notifying_organ: organ,
+                    received_at,
+                    custody_received_at: self.custody_received_at,
+                    matter_code: matter,
+                    service_form,
+                    procedural_role: role,
+                    opposing_party,
+                    case_organ,
+                    case_number,
+                    summary,
+                    limitation_date: self.limitation_date,
+                    preservation_urgent: self.preservation_urgent,
+                    representative_name,
+                    representative_relation,
+                    means,
+                })
+            }
+            _ => Err(v.errors().to_vec()),
+        }
+    }
+}
+
+/// An application as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Application {
+    pub id: i64,
+    /// e.g. 叶法援申〔2024〕15号
+    pub number: String,
+    pub applicant_id: i64,
+    pub receiving_unit_id: i64,
+    pub channel: Channel,
+    pub notifying_organ: Option<NotifyingOrgan>,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub custody_received_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub matter_code: String,
+    pub service_form: ServiceForm,
+    pub procedural_role: Option<ProceduralRole>,
+    pub opposing_party: String,
+    pub case_organ: String,
+    pub case_number: String,
+    pub summary: String,
+    pub limitation_date: Option<NaiveDate>,
+    pub preservation_urgent: bool,
+    pub representative_name: String,
+    pub representative_relation: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub means: crate::assessment::Means,
+    pub verification_method: String,
+    pub verification_date: Option<NaiveDate>,
+    pub verification_result: String,
+    pub false_declaration: bool,
+    pub status: Status,
+    pub supplement_requested_on: Option<NaiveDate>,
+    pub supplement_items: String,
+    pub proposed_outcome: Option<Outcome>,
+    pub proposal_reason: String,
+    pub outcome: Option<Outcome>,
+    pub decision_reason: String,
+    pub against_assessment: bool,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub decided_by: Option<i64>,
+    pub version: i64,
+}
+
+/// An objection to a denial, decided by the justice bureau (LAL art 49).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Objection {
+    pub id: i64,
+    pub application_id: i64,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub reason: String,
+    /// `pending`, `upheld` or `correction_ordered`.
+    pub status: String,
+    pub decision_reason: String,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub decided_by: Option<i64>,
+    pub version: i64,
+}

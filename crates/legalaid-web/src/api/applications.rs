@@ -1,0 +1,345 @@
+//! Applications: intake, assessment, supplement, decision, withdrawal, objections.
+
+use super::records::id_from;
+use super::{List, PageParams};
+use crate::extract::{ApiCtx, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use legalaid_app::AppError;
+use legalaid_app::applications::{self as uc, ApplicationView};
+use legalaid_app::filters::ApplicationFilter;
+use legalaid_domain::UnitId;
+use legalaid_domain::application::{ApplicationInput, Channel, ObjectionOutcome, Outcome, Status};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The application with its applicant (ID masked), assessment, deadlines and objections.
+fn out(v: ApplicationView) -> Value {
+    let mut o = serde_json::to_value(&v.application).unwrap_or_default();
+    if let Value::Object(m) = &mut o {
+        m.insert("matter_label".into(), json!(v.matter_label));
+        m.insert("receiving_unit".into(), json!(v.receiving_unit));
+        m.insert(
+            "applicant".into(),
+            serde_json::to_value(&v.applicant).unwrap_or_default(),
+        );
+        m.insert(
+            "assessment".into(),
+            serde_json::to_value(&v.assessment).unwrap_or_default(),
+        );
+        m.insert(
+            "deadlines".into(),
+            serde_json::to_value(&v.deadlines).unwrap_or_default(),
+        );
+        m.insert(
+            "objections".into(),
+            serde_json::to_value(&v.objections).unwrap_or_default(),
+        );
+    }
+    o
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ApplicationCreate {
+    /// The receiving unit; defaults to the caller's own.
+    pub receiving_unit_id: Option<i64>,
+    #[serde(flatten)]
+    pub fields: ApplicationInput,
+}
+
+/// Receives an application: numbered, assessed, its deadlines started.
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), request_body = ApplicationCreate,
+    responses((status = 201, body = Object, description = "the application with `id`, `number`, `status`, `assessment` and `deadlines`"),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<ApplicationCreate>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v = uc::create(&s.app, &ctx, &b.fields, b.receiving_unit_id.map(UnitId)).await?;
+    Ok((StatusCode::CREATED, Json(out(v))))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+pub async fn show(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::get(&s.app, &ctx, id_from(&id)?).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationQuery {
+    pub status: Option<String>,
+    pub matter_code: Option<String>,
+    pub channel: Option<String>,
+    /// Only applications with a running deadline already past.
+    pub overdue: Option<bool>,
+    /// Only decisions taken against the system's assessment.
+    pub against_assessment: Option<bool>,
+    pub applicant_id: Option<i64>,
+}
+
+/// Applications received by units the caller can see, newest first.
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), params(ApplicationQuery, PageParams),
+    responses((status = 200, body = Object, description = "`{items, total}`; each item is an application with `applicant_name` and `next_deadline`"),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ApplicationQuery>,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<Json<List<Value>>, ApiError> {
+    let bad = |f: &str, m: &str| ApiError(AppError::field(f, m));
+    let status = match q.status.as_deref().filter(|x| !x.is_empty()) {
+        Some(x) => Some(Status::parse(x).ok_or_else(|| bad("status", "未知的状态"))?),
+        None => None,
+    };
+    let channel = match q.channel.as_deref().filter(|x| !x.is_empty()) {
+        Some(x) => Some(Channel::parse(x).ok_or_else(|| bad("channel", "未知的申请渠道"))?),
+        None => None,
+    };
+    let f = ApplicationFilter {
+        status,
+        matter_code: q.matter_code.filter(|m| !m.is_empty()),
+        channel,
+        applicant_id: q.applicant_id,
+        against_assessment: q.against_assessment.unwrap_or(false),
+    };
+    let (items, total) = uc::list(&s.app, &ctx, &f, q.overdue.unwrap_or(false), p.page()).await?;
+    let items = items
+        .into_iter()
+        .map(|i| {
+            let mut o = serde_json::to_value(&i.application).unwrap_or_default();
+            if let Value::Object(m) = &mut o {
+                m.insert("applicant_name".into(), json!(i.applicant_name));
+                m.insert(
+                    "next_deadline".into(),
+                    serde_json::to_value(&i.next_deadline).unwrap_or_default(),
+                );
+            }
+            o
+        })
+        .collect();
+    Ok(Json(List { items, total }))
+}
+
+/// The assessment: scope and article, hardship condition, exemption, the means test, deadlines.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/assessment", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+pub async fn assessment(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let v = uc::get(&s.app, &ctx, id_from(&id)?).await?;
+    let a = &v.assessment;
+    let meets = match (a.per_capita_income_fen, a.threshold_fen) {
+        (Some(p), Some(t)) => Some(p <= t),
+        _ => None,
+    };
+    Ok(Json(json!({
+        "verdict": a.verdict,
+        "in_scope": a.in_scope,
+        "article": a.basis,
+        "hardship_required": a.hardship.map(|h| h == legalaid_domain::rules::HardshipCondition::Required),
+        "verification_exempt": a.exemption.is_some(),
+        "exemption": a.exemption,
+        "meets_standard": meets,
+        "per_capita_income_fen": a.per_capita_income_fen,
+        "threshold_fen": a.threshold_fen,
+        "needs_verification": a.needs_verification,
+        "pre_emptive": a.pre_emptive,
+        "missing": a.missing,
+        "explanation": a.reasons.join(""),
+        "reasons": a.reasons,
+        "deadlines": v.deadlines,
+    })))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DecisionIn {
+    /// `granted` or `denied`.
+    pub outcome: String,
+    /// Written reasons: required for a denial and for a decision against the assessment.
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+fn outcome(s: &str) -> Result<Outcome, ApiError> {
+    Outcome::parse(s.trim())
+        .ok_or_else(|| ApiError(AppError::field("outcome", "outcome 应为 granted 或 denied")))
+}
+
+/// Decides (center director; the administrator may act in every role). 409 on a stale version or a state that does not allow it.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/decision", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn decide(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecisionIn>,
+) -> Result<Json<Value>, ApiError> {
+    let o = outcome(&b.outcome)?;
+    Ok(Json(out(uc::decide(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        o,
+        &b.reason,
+    )
+    .await?)))
+}
+
+/// A reviewer's proposal for the director's approval (two-step review).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/proposal", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionIn,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn propose(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecisionIn>,
+) -> Result<Json<Value>, ApiError> {
+    let o = outcome(&b.outcome)?;
+    Ok(Json(out(uc::propose(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        o,
+        &b.reason,
+    )
+    .await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SupplementIn {
+    /// Everything missing, listed once (LAL art 43(2)).
+    #[serde(default)]
+    pub items: String,
+    pub version: i64,
+}
+
+/// Sends the supplement notice; the review clock stops until the materials arrive.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/supplement-request", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = SupplementIn,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn request_supplement(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<SupplementIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::request_supplement(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        &b.items,
+    )
+    .await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct VersionIn {
+    pub version: i64,
+}
+
+/// The supplement arrived; the review clock runs again.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/supplement-received", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VersionIn,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem)))]
+pub async fn supplement_received(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<VersionIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::supplement_received(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+    )
+    .await?)))
+}
+
+/// The applicant withdraws the application.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/withdrawal", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VersionIn,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem)))]
+pub async fn withdraw(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<VersionIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::withdraw(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+    )
+    .await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ObjectionIn {
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+/// Records the applicant's objection to a denial; it goes to the justice bureau.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/objection", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ObjectionIn,
+    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn object(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ObjectionIn>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(out(uc::object(
+            &s.app,
+            &ctx,
+            id_from(&id)?,
+            b.version,
+            &b.reason,
+        )
+        .await?)),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ObjectionDecisionIn {
+    /// `upheld` or `correction_ordered`.
+    pub outcome: String,
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+/// The bureau's decision on an objection (bureau supervisors), within 5 days.
+#[utoipa::path(post, path = "/api/v1/objections/{id}/decision", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ObjectionDecisionIn,
+    responses((status = 200, body = legalaid_domain::application::Objection), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn decide_objection(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ObjectionDecisionIn>,
+) -> Result<Json<Value>, ApiError> {
+    let o = ObjectionOutcome::parse(b.outcome.trim()).ok_or_else(|| {
+        ApiError(AppError::field(
+            "outcome",
+            "outcome 应为 upheld 或 correction_ordered",
+        ))
+    })?;
+    let d = uc::decide_objection(&s.app, &ctx, id_from(&id)?, b.version, o, &b.reason).await?;
+    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+}

@@ -1,0 +1,458 @@
+//! Applications through the API: intake, the assessment, supplement and deemed
+//! withdrawal, decisions (with their roles, reasons and concurrency), objections.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn applicant(app: &TestApp, token: &str, id_number: &str) -> i64 {
+    let (s, p) = app
+        .post_json("/api/v1/persons", Some(token), &json!({ "name": "王大力", "id_type": "resident_id", "id_number": id_number, "groups": ["migrant_worker"] }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    p["id"].as_i64().expect("id")
+}
+
+/// A migrant worker's wage claim received on 2024-09-26 (10:00 Beijing time).
+fn wage_claim(applicant: i64) -> Value {
+    json!({
+        "applicant_id": applicant, "channel": "walk_in", "received_at": "2024-09-26T02:00:00Z",
+        "matter_code": "labor_remuneration", "service_form": "labor_arbitration", "procedural_role": "applicant",
+        "opposing_party": "某建筑劳务有限公司", "summary": "申请人在工地务工，被拖欠工资三个月共计一万二千元。",
+        "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
+    })
+}
+
+fn deadline<'a>(v: &'a Value, code: &str) -> &'a Value {
+    v["deadlines"]
+        .as_array()
+        .and_then(|d| d.iter().find(|x| x["code"] == code))
+        .unwrap_or(&Value::Null)
+}
+
+both!(an_application_is_numbered_assessed_and_timed, |app| {
+    let clerk = app.token("clerk").await;
+    let person = applicant(&app, &clerk, "341504198502150016").await;
+    let (s, a) = app
+        .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(a["number"], "叶法援申〔2024〕1号");
+    assert_eq!(a["status"], "received");
+    let review = deadline(&a, "review_decision");
+    assert_eq!(
+        review["due"], "2024-10-08",
+        "7 days, rolled over the National Day holiday: {a}"
+    );
+    assert_eq!(review["state"], "overdue", "it is long past 2024");
+    let id = a["id"].as_i64().expect("id");
+
+    let (s, x) = app
+        .get_json(
+            &format!("/api/v1/applications/{id}/assessment"),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(x["in_scope"], true);
+    assert_eq!(x["article"], "《法律援助法》第三十一条第五项");
+    assert_eq!(x["hardship_required"], true);
+    assert_eq!(x["verification_exempt"], true);
+    assert!(
+        x["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("免予核查经济困难状况"),
+        "{x}"
+    );
+
+    // A second application the same year gets the next number.
+    let (_, b) = app
+        .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+        .await;
+    assert_eq!(b["number"], "叶法援申〔2024〕2号");
+    // Overdue filter and plain filters.
+    let (_, late) = app
+        .get_json("/api/v1/applications?overdue=true", Some(&clerk))
+        .await;
+    assert_eq!(late["total"], 2);
+    let (_, none) = app
+        .get_json("/api/v1/applications?status=granted", Some(&clerk))
+        .await;
+    assert_eq!(none["total"], 0);
+    // Visibility: the center sees it, a law firm does not.
+    let reviewer = app.token("reviewer").await;
+    let (s, _) = app
+        .get_json(&format!("/api/v1/applications/{id}"), Some(&reviewer))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let lawyer = app.token("lawyer").await;
+    let (s, _) = app
+        .get_json(&format!("/api/v1/applications/{id}"), Some(&lawyer))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});
+
+both!(bad_applications_store_nothing, |app| {
+    let clerk = app.token("clerk").await;
+    let person = applicant(&app, &clerk, "341504198502150016").await;
+    let mut bad = wage_claim(person);
+    bad["matter_code"] = json!("contract_dispute");
+    bad["channel"] = json!("fax");
+    bad["received_at"] = json!("2099-01-01T00:00:00Z");
+    bad["service_form"] = json!("");
+    bad["household"] = json!({ "members": 0, "monthly_income_fen": -5 });
+    let (s, e) = app
+        .post_json("/api/v1/applications", Some(&clerk), &bad)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let mut fields: Vec<&str> = e["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    fields.dedup();
+    for f in [
+        "channel",
+        "received_at",
+        "matter_code",
+        "service_form",
+        "household",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let mut notified = wage_claim(person);
+    notified["channel"] = json!("notified");
+    let (s, e) = app
+        .post_json("/api/v1/applications", Some(&clerk), &notified)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"][0]["field"], "notifying_organ");
+    let mut nobody = wage_claim(person);
+    nobody["applicant_id"] = json!(999_999);
+    let (s, _) = app
+        .post_json("/api/v1/applications", Some(&clerk), &nobody)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM applications").await, 0);
+    // Only intake and review staff receive applications.
+    let lawyer = app.token("lawyer").await;
+    let (s, _) = app
+        .post_json("/api/v1/applications", Some(&lawyer), &wage_claim(person))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+});
+
+both!(
+    decisions_need_the_approver_reasons_and_the_current_version,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let person = applicant(&app, &clerk, "341504198502150016").await;
+        let (_, a) = app
+            .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+            .await;
+        let id = a["id"].as_i64().expect("id");
+        let path = format!("/api/v1/applications/{id}/decision");
+        let (s, _) = app
+            .post_json(
+                &path,
+                Some(&clerk),
+                &json!({ "outcome": "granted", "version": 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "a clerk does not decide");
+        let director = app.token("director").await;
+        let (s, e) = app
+            .post_json(
+                &path,
+                Some(&director),
+                &json!({ "outcome": "denied", "version": 1 }),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a denial needs reasons: {e}"
+        );
+        assert_eq!(e["errors"][0]["field"], "reason");
+        // Two approvers at once: one wins, the other gets 409.
+        let admin = app.token("admin").await;
+        let body = json!({ "outcome": "granted", "version": 1 });
+        let (r1, r2) = tokio::join!(
+            app.post_json(&path, Some(&director), &body),
+            app.post_json(&path, Some(&admin), &body)
+        );
+        let mut statuses = [r1.0.as_u16(), r2.0.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{} / {}", r1.1, r2.1);
+        let (_, now) = app
+            .get_json(&format!("/api/v1/applications/{id}"), Some(&director))
+            .await;
+        assert_eq!(now["status"], "granted");
+        assert_eq!(now["version"], 2);
+        // Assignment within 3 days of the decision (taken today), as the engine counts them.
+        let today = (legalaid_app::Clock::now(app.clock.as_ref()) + chrono::Duration::hours(8))
+            .date_naive();
+        let (_, expected) = app
+            .get_json(
+                &format!("/api/v1/calendar/deadline?start={today}&days=3"),
+                None,
+            )
+            .await;
+        assert_eq!(deadline(&now, "assign_after_grant")["due"], expected["due"]);
+        // A second decision is a forbidden transition.
+        let (s, _) = app
+            .post_json(
+                &path,
+                Some(&director),
+                &json!({ "outcome": "denied", "reason": "x", "version": 2 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+    }
+);
+
+both!(
+    granting_against_the_assessment_needs_a_recorded_reason,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let person = applicant(&app, &clerk, "341504198502150016").await;
+        let mut rich = wage_claim(person);
+        rich.as_object_mut()
+            .expect("object")
+            .remove("exemption_code");
+        rich["household"] = json!({ "members": 1, "monthly_income_fen": 900_000 });
+        let (_, a) = app
+            .post_json("/api/v1/applications", Some(&clerk), &rich)
+            .await;
+        let id = a["id"].as_i64().expect("id");
+        assert_eq!(a["assessment"]["verdict"], "ineligible", "{a}");
+        let director = app.token("director").await;
+        let path = format!("/api/v1/applications/{id}/decision");
+        let (s, e) = app
+            .post_json(
+                &path,
+                Some(&director),
+                &json!({ "outcome": "granted", "version": 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let (s, d) = app.post_json(&path, Some(&director), &json!({ "outcome": "granted", "reason": "申请人有重大疾病支出，经集体研究予以援助", "version": 1 })).await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        assert_eq!(d["against_assessment"], true);
+        let supervisor = app.token("supervisor").await;
+        let (_, list) = app
+            .get_json(
+                "/api/v1/applications?against_assessment=true",
+                Some(&supervisor),
+            )
+            .await;
+        assert_eq!(
+            list["total"], 1,
+            "supervisors can list decisions taken against the assessment"
+        );
+    }
+);
+
+both!(
+    a_supplement_stops_the_clock_and_silence_means_withdrawal,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let person = applicant(&app, &clerk, "341504198502150016").await;
+        let mut claim = wage_claim(person);
+        claim["received_at"] = json!(legalaid_app::Clock::now(app.clock.as_ref()).to_rfc3339());
+        let (_, a) = app
+            .post_json("/api/v1/applications", Some(&clerk), &claim)
+            .await;
+        let id = a["id"].as_i64().expect("id");
+        let (s, e) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/supplement-request"),
+                Some(&clerk),
+                &json!({ "items": "", "version": 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let (s, w) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/supplement-request"),
+                Some(&clerk),
+                &json!({ "items": "1. 劳动合同或工资条；2. 欠薪证明", "version": 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{w}");
+        assert_eq!(w["status"], "awaiting_supplement");
+        assert!(!deadline(&w, "supplement_period").is_null(), "{w}");
+        let director = app.token("director").await;
+        let (s, _) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/decision"),
+                Some(&director),
+                &json!({ "outcome": "granted", "version": 2 }),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::CONFLICT,
+            "no decision while materials are missing"
+        );
+        // Nothing arrives within the period: deemed withdrawn by the background job.
+        assert_eq!(
+            legalaid_app::applications::deem_withdrawn_overdue(&app.app)
+                .await
+                .expect("job"),
+            0,
+            "not yet"
+        );
+        app.clock.advance(chrono::Duration::days(20));
+        assert_eq!(
+            legalaid_app::applications::deem_withdrawn_overdue(&app.app)
+                .await
+                .expect("job"),
+            1
+        );
+        assert_eq!(
+            legalaid_app::applications::deem_withdrawn_overdue(&app.app)
+                .await
+                .expect("job"),
+            0,
+            "idempotent"
+        );
+        let clerk = app.token("clerk").await;
+        let (_, now) = app
+            .get_json(&format!("/api/v1/applications/{id}"), Some(&clerk))
+            .await;
+        assert_eq!(now["status"], "deemed_withdrawn");
+    }
+);
+
+both!(the_supplement_received_restarts_review, |app| {
+    let clerk = app.token("clerk").await;
+    let person = applicant(&app, &clerk, "341504198502150016").await;
+    let (_, a) = app
+        .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+        .await;
+    let id = a["id"].as_i64().expect("id");
+    app.post_json(
+        &format!("/api/v1/applications/{id}/supplement-request"),
+        Some(&clerk),
+        &json!({ "items": "工资条", "version": 1 }),
+    )
+    .await;
+    let (s, r) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/supplement-received"),
+            Some(&clerk),
+            &json!({ "version": 2 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "received");
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/withdrawal"),
+            Some(&clerk),
+            &json!({ "version": 3 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/withdrawal"),
+            Some(&clerk),
+            &json!({ "version": 4 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "already withdrawn");
+});
+
+both!(
+    objections_go_to_the_bureau_and_a_correction_reopens,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let person = applicant(&app, &clerk, "341504198502150016").await;
+        let (_, a) = app
+            .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+            .await;
+        let id = a["id"].as_i64().expect("id");
+        let director = app.token("director").await;
+        let (s, _) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/decision"),
+                Some(&director),
+                &json!({ "outcome": "denied", "reason": "经核实申请人已委托代理人", "version": 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, o) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/objection"),
+                Some(&clerk),
+                &json!({ "reason": "代理人已解除委托", "version": 2 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{o}");
+        assert_eq!(o["status"], "objection_pending");
+        assert!(
+            !deadline(&o, "objection_review").is_null(),
+            "5 days for the bureau: {o}"
+        );
+        let objection = o["objections"][0]["id"].as_i64().expect("objection id");
+        let path = format!("/api/v1/objections/{objection}/decision");
+        let (s, _) = app
+            .post_json(
+                &path,
+                Some(&director),
+                &json!({ "outcome": "upheld", "reason": "x", "version": 1 }),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "the center does not judge objections to itself"
+        );
+        let supervisor = app.token("supervisor").await;
+        let (s, d) = app.post_json(&path, Some(&supervisor), &json!({ "outcome": "correction_ordered", "reason": "申请人已无代理人，应予援助", "version": 1 })).await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        let (_, now) = app
+            .get_json(&format!("/api/v1/applications/{id}"), Some(&director))
+            .await;
+        assert_eq!(now["status"], "received", "reopened for a new decision");
+        assert_eq!(now["outcome"], Value::Null);
+        let (s, _) = app
+            .post_json(
+                &path,
+                Some(&supervisor),
+                &json!({ "outcome": "upheld", "reason": "x", "version": 2 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "decided once");
+    }
+);
+
+both!(
+    notified_criminal_cases_skip_the_means_test_and_run_three_days,
+    |app| {
+        let clerk = app.token("reviewer").await;
+        let person = applicant(&app, &clerk, "341504200801010013").await;
+        let body = json!({
+            "applicant_id": person, "channel": "notified", "notifying_organ": "court", "received_at": "2024-02-08T08:00:00Z",
+            "matter_code": "criminal_defense_notified", "service_form": "criminal_defense", "procedural_role": "criminal_defendant",
+            "case_organ": "六安市叶集区人民法院", "case_number": "（2024）皖1504刑初12号", "summary": "被告人系未成年人，法院通知指派辩护律师。"
+        });
+        let (s, a) = app
+            .post_json("/api/v1/applications", Some(&clerk), &body)
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        assert_eq!(a["assessment"]["verdict"], "eligible");
+        assert_eq!(
+            deadline(&a, "assign_notified")["due"],
+            "2024-02-18",
+            "3 days across the Spring Festival"
+        );
+        assert!(deadline(&a, "review_decision").is_null());
+    }
+);
