@@ -334,10 +334,7 @@ pub async fn list(
         .await?
         .0;
         let mut late = Vec::new();
-        for a in all
-            .into_iter()
-            .filter(|a| a.status.is_open() || a.status == Status::Granted)
-        {
+        for a in all.into_iter().filter(|a| a.status.is_open()) {
             let objections = store::objections_of(&mut tx, a.id).await?;
             let ds = deadlines_of(&mut tx, &a, &objections, &cx, today).await?;
             if ds.iter().any(|d| d.state == "overdue") {

@@ -7,6 +7,8 @@
 
 use crate::auth::hash_password;
 use crate::{App, AppResult, Ctx, audit, staff, units};
+use legalaid_domain::application::ApplicationInput;
+use legalaid_domain::person::PersonInput;
 use legalaid_domain::role::Role;
 use legalaid_domain::staff::StaffInput;
 use legalaid_domain::unit::{Unit, UnitInput};
@@ -299,4 +301,449 @@ pub async fn load(app: &App) -> AppResult<bool> {
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// The demo's year of activity (2024): applicants and applications in every
+/// channel and state. Loaded after [`load`], only on a database without applications.
+pub async fn load_activity(app: &App) -> AppResult<bool> {
+    {
+        let mut tx = app.store.read().await?;
+        if !legalaid_store::applications::list(
+            &mut tx,
+            &legalaid_domain::visibility::Scope::All,
+            &legalaid_store::applications::ApplicationFilter::default(),
+            crate::Page {
+                page: 1,
+                per_page: 1,
+            },
+        )
+        .await?
+        .0
+        .is_empty()
+        {
+            return Ok(false);
+        }
+    }
+    let units = crate::units::all_visible(app, &Ctx::system("demo")).await?;
+    load_applications(app, &units).await?;
+    Ok(true)
+}
+
+/// One generated applicant: a name, a valid resident ID number and groups.
+fn demo_person(rng: &mut Lcg, i: usize) -> PersonInput {
+    let female = rng.next(2) == 0;
+    let elderly = rng.next(6) == 0;
+    let year = if elderly {
+        1945 + rng.next(15)
+    } else {
+        1965 + rng.next(35)
+    };
+    let birth = format!("{year}{:02}{:02}", 1 + rng.next(12), 1 + rng.next(28));
+    // The 17th digit carries the sex: odd for men, even for women; unique per person.
+    let seq = 2 * i + usize::from(!female);
+    let first17 = format!("341504{birth}{seq:03}");
+    let id = format!(
+        "{first17}{}",
+        legalaid_domain::id_number::check_char(&first17).unwrap_or('0')
+    );
+    let mut groups = Vec::new();
+    if rng.next(3) == 0 {
+        groups.push("migrant_worker".to_owned());
+    }
+    if elderly {
+        groups.push("elderly".to_owned());
+    }
+    if female {
+        groups.push("woman".to_owned());
+    }
+    if rng.next(10) == 0 {
+        groups.push("disabled".to_owned());
+    }
+    PersonInput {
+        name: format!(
+            "{}{}",
+            SURNAMES[rng.next(SURNAMES.len())],
+            GIVEN[rng.next(GIVEN.len())]
+        ),
+        id_type: "resident_id".into(),
+        id_number: id,
+        phone: format!(
+            "13{}{:08}",
+            5 + rng.next(5),
+            10_000_000 + i * 7919 % 89_999_999
+        ),
+        address: format!(
+            "叶集区{}",
+            [
+                "史河街道",
+                "平岗街道",
+                "三元镇",
+                "洪集镇",
+                "姚李镇",
+                "孙岗乡"
+            ][rng.next(6)]
+        ),
+        groups,
+        ..Default::default()
+    }
+}
+
+/// An App whose clock reads `t`: the demo's 2024 events carry 2024 times (their
+/// audit entries too, as the demo's story is set in 2024).
+fn at(app: &App, t: chrono::DateTime<chrono::Utc>) -> App {
+    App {
+        clock: std::sync::Arc::new(crate::FixedClock::new(t)),
+        ..app.clone()
+    }
+}
+
+/// A year (2024) of applications through every channel and in every state,
+/// including open ones whose deadlines have long passed.
+async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
+    use legalaid_domain::application::{HouseholdInput, ObjectionOutcome, Outcome};
+    use legalaid_domain::unit::UnitKind;
+    let ctx = Ctx::system("demo");
+    let of_kind = |k: UnitKind| {
+        units
+            .iter()
+            .filter(move |u| u.kind == k)
+            .map(|u| u.id)
+            .collect::<Vec<_>>()
+    };
+    let center = of_kind(UnitKind::LegalAidCenter)
+        .first()
+        .copied()
+        .ok_or(crate::AppError::NotFound)?;
+    let offices = of_kind(UnitKind::JudicialOffice);
+    let stations = of_kind(UnitKind::Workstation);
+    let mut rng = Lcg(2024);
+    let civil = [
+        (
+            "labor_remuneration",
+            "labor_arbitration",
+            "某建筑劳务有限公司",
+            "申请人在工地务工，被拖欠工资共计一万二千元，多次催要未果。",
+        ),
+        (
+            "injury_work",
+            "litigation_representation",
+            "某木业有限公司",
+            "申请人在工作中受伤，用人单位未缴纳工伤保险，拒绝赔偿。",
+        ),
+        (
+            "injury_traffic",
+            "litigation_representation",
+            "张某及某保险公司",
+            "申请人骑电动车被小型轿车撞伤，对方拒绝承担医疗费。",
+        ),
+        (
+            "support_payment",
+            "litigation_representation",
+            "申请人子女",
+            "申请人年老体弱无固定收入，子女拒绝支付赡养费。",
+        ),
+        (
+            "abuse_violence_victim",
+            "litigation_representation",
+            "申请人配偶",
+            "申请人长期遭受家庭暴力，请求离婚并主张损害赔偿。",
+        ),
+        (
+            "social_insurance_assistance",
+            "litigation_representation",
+            "某社会保险经办机构",
+            "申请人请求给予工伤保险待遇。",
+        ),
+        (
+            "rural_land_contract",
+            "litigation_representation",
+            "某村民组",
+            "申请人承包的责任田被他人占用。",
+        ),
+        (
+            "agri_input_loss",
+            "litigation_representation",
+            "某农资经营部",
+            "申请人购买的稻种为不合格种子，造成绝收。",
+        ),
+        (
+            "labor_dispute_compensation",
+            "labor_arbitration",
+            "某纺织有限公司",
+            "用人单位违法解除劳动合同，申请人请求支付赔偿金。",
+        ),
+        (
+            "injury_medical",
+            "litigation_representation",
+            "某卫生院",
+            "申请人在诊疗中受到损害。",
+        ),
+    ];
+    let channels = [
+        "walk_in",
+        "walk_in",
+        "walk_in",
+        "hotline_12348",
+        "online",
+        "mail",
+        "judicial_office",
+        "judicial_office",
+        "workstation",
+        "custody_forwarded",
+        "notified",
+        "notified",
+    ];
+    let mut n = 0usize;
+    for month in 1..=12u32 {
+        for k in 0..10u32 {
+            n += 1;
+            let day = 1 + (k * 3 + month) % 27;
+            let hour = 1 + rng.next(7) as u32;
+            let Some(received) = chrono::NaiveDate::from_ymd_opt(2024, month, day)
+                .and_then(|d| d.and_hms_opt(hour, 15, 0))
+                .map(|t| t.and_utc())
+            else {
+                continue;
+            };
+            let person = crate::persons::create(
+                &at(app, received),
+                &ctx,
+                &demo_person(&mut rng, n),
+                Some(center),
+            )
+            .await?;
+            let channel = channels[rng.next(channels.len())];
+            let unit = match channel {
+                "judicial_office" => offices[rng.next(offices.len().max(1))],
+                "workstation" => stations[rng.next(stations.len().max(1))],
+                _ => center,
+            };
+            let mut input = ApplicationInput {
+                applicant_id: Some(person.id),
+                channel: channel.into(),
+                received_at: Some(received),
+                ..Default::default()
+            };
+            match channel {
+                "notified" => {
+                    input.notifying_organ =
+                        Some(["court", "procuratorate", "police"][rng.next(3)].into());
+                    input.matter_code = if rng.next(2) == 0 {
+                        "criminal_defense_notified"
+                    } else {
+                        "criminal_defense_full_coverage"
+                    }
+                    .into();
+                    input.service_form = "criminal_defense".into();
+                    input.procedural_role = Some("criminal_defendant".into());
+                    input.case_organ = "六安市叶集区人民法院".into();
+                    input.case_number = format!("（2024）皖1504刑初{}号", 10 + n);
+                    input.summary =
+                        "办案机关通知：被告人没有委托辩护人，依法通知法律援助机构指派律师。".into();
+                }
+                "custody_forwarded" => {
+                    input.custody_received_at = Some(
+                        received - chrono::Duration::hours(i64::from(6 + rng.next(20) as u32)),
+                    );
+                    input.matter_code = "criminal_defense_applied".into();
+                    input.service_form = "criminal_defense".into();
+                    input.procedural_role = Some("suspect".into());
+                    input.case_organ = "六安市公安局叶集分局".into();
+                    input.summary =
+                        "犯罪嫌疑人在看守所提出法律援助申请，因家庭经济困难无力委托辩护人。".into();
+                    input.declaration = Some(HouseholdInput {
+                        members: 3,
+                        monthly_income_fen: 240_000,
+                    });
+                }
+                _ => {
+                    let (matter, form, opposing, summary) = civil[rng.next(civil.len())];
+                    input.matter_code = matter.into();
+                    input.service_form = form.into();
+                    input.procedural_role = Some(
+                        if form == "labor_arbitration" {
+                            "applicant"
+                        } else {
+                            "plaintiff"
+                        }
+                        .into(),
+                    );
+                    input.opposing_party = opposing.into();
+                    input.summary = summary.into();
+                    match (matter, rng.next(4)) {
+                        ("labor_remuneration" | "injury_work", _) => {
+                            input.exemption_code = Some("migrant_worker_wage_or_injury".into());
+                            input.exemption_proof_provided = true;
+                        }
+                        ("abuse_violence_victim", _) => {}
+                        (_, 0) => {
+                            input.declaration = Some(HouseholdInput {
+                                members: 2 + rng.next(3) as u32,
+                                monthly_income_fen: 150_000 + 50_000 * rng.next(6) as i64,
+                            })
+                        }
+                        (_, 1) => {
+                            input.exemption_code = Some("dibao_recipient".into());
+                            input.exemption_proof_provided = true;
+                        }
+                        _ => {
+                            input.household = Some(HouseholdInput {
+                                members: 1 + rng.next(4) as u32,
+                                monthly_income_fen: 80_000 + 60_000 * rng.next(6) as i64,
+                            })
+                        }
+                    }
+                    if rng.next(12) == 0 {
+                        input.limitation_date =
+                            Some(received.date_naive() + chrono::Duration::days(4));
+                    }
+                }
+            }
+            let v =
+                crate::applications::create(&at(app, received), &ctx, &input, Some(unit)).await?;
+            let id = v.application.id;
+            let later =
+                |days: i64| received + chrono::Duration::days(days) + chrono::Duration::hours(2);
+            // The story of each application: most are decided within the 7 days, some
+            // go through a supplement notice, a few are withdrawn, denied and objected to,
+            // and the last weeks of December are still open (long overdue by now).
+            let fate = if month == 12 && day > 20 {
+                9
+            } else {
+                rng.next(20)
+            };
+            let eligible = v.assessment.verdict == legalaid_domain::assessment::Verdict::Eligible;
+            match fate {
+                9 if month == 12 => match n % 3 {
+                    // Still under review: long overdue by now.
+                    0 => {}
+                    // A reviewer's proposal awaiting the director.
+                    1 => {
+                        crate::applications::propose(
+                            &at(app, later(2)),
+                            &ctx,
+                            id,
+                            1,
+                            Outcome::Granted,
+                            "符合法律援助条件，建议给予法律援助。",
+                        )
+                        .await?;
+                    }
+                    // Denied, and the objection still waits for the bureau.
+                    _ => {
+                        let d = crate::applications::decide(
+                            &at(app, later(2)),
+                            &ctx,
+                            id,
+                            1,
+                            Outcome::Denied,
+                            "申请人已委托代理人，不符合法律援助条件。",
+                        )
+                        .await?;
+                        crate::applications::object(
+                            &at(app, later(4)),
+                            &ctx,
+                            id,
+                            d.application.version,
+                            "申请人称已解除委托，请求重新审查。",
+                        )
+                        .await?;
+                    }
+                },
+                0 => {
+                    let s = crate::applications::request_supplement(
+                        &at(app, later(1)),
+                        &ctx,
+                        id,
+                        1,
+                        "1. 身份证复印件；2. 经济困难证明或个人诚信承诺书",
+                    )
+                    .await?;
+                    if n % 2 == 0 {
+                        let r = crate::applications::supplement_received(
+                            &at(app, later(6)),
+                            &ctx,
+                            id,
+                            s.application.version,
+                        )
+                        .await?;
+                        let outcome = if eligible {
+                            Outcome::Granted
+                        } else {
+                            Outcome::Denied
+                        };
+                        crate::applications::decide(
+                            &at(app, later(8)),
+                            &ctx,
+                            id,
+                            r.application.version,
+                            outcome,
+                            "材料补齐后审查，依法作出决定。",
+                        )
+                        .await?;
+                    } else {
+                        // Never supplemented: the job deems it withdrawn after the period.
+                        crate::applications::deem_withdrawn_overdue(&at(app, later(20))).await?;
+                    }
+                }
+                1 => {
+                    crate::applications::withdraw(&at(app, later(2)), &ctx, id, 1).await?;
+                }
+                _ if !eligible => {
+                    let d = crate::applications::decide(
+                        &at(app, later(3)),
+                        &ctx,
+                        id,
+                        1,
+                        Outcome::Denied,
+                        &v.assessment.reasons.join(""),
+                    )
+                    .await?;
+                    if n % 3 == 0 {
+                        let o = crate::applications::object(
+                            &at(app, later(6)),
+                            &ctx,
+                            id,
+                            d.application.version,
+                            "申请人对不予法律援助的决定有异议，称其家庭收入已发生变化。",
+                        )
+                        .await?;
+                        if let Some(obj) = o.objections.last() {
+                            let outcome = if n % 2 == 0 {
+                                ObjectionOutcome::Upheld
+                            } else {
+                                ObjectionOutcome::CorrectionOrdered
+                            };
+                            crate::applications::decide_objection(
+                                &at(app, later(9)),
+                                &ctx,
+                                obj.id,
+                                obj.version,
+                                outcome,
+                                "经审查，依法作出异议审查决定。",
+                            )
+                            .await?;
+                        }
+                    }
+                }
+                _ => {
+                    let reason = if eligible {
+                        ""
+                    } else {
+                        "经集体研究，依法予以援助。"
+                    };
+                    crate::applications::decide(
+                        &at(app, later(1 + (n % 5) as i64)),
+                        &ctx,
+                        id,
+                        1,
+                        Outcome::Granted,
+                        reason,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }

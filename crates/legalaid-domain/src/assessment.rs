@@ -407,4 +407,117 @@ mod tests {
         assert_eq!(yuan(5), "0.05元");
         assert_eq!(yuan(-120), "-1.20元");
     }
+
+    /// The scenario table: every matter code with the condition the law attaches
+    /// to it, assessed for a poor household, a household above the standard, and
+    /// an applicant who has not yet shown their means.
+    #[test]
+    fn scenario_table_for_every_matter() {
+        use crate::rules::HardshipCondition::*;
+        let table: &[(&str, crate::rules::HardshipCondition, &str)] = &[
+            ("state_compensation", Required, "第三十一条第一项"),
+            ("social_insurance_assistance", Required, "第三十一条第二项"),
+            ("pension_bereavement", Required, "第三十一条第三项"),
+            ("support_payment", Required, "第三十一条第四项"),
+            ("labor_remuneration", Required, "第三十一条第五项"),
+            ("civil_capacity", Required, "第三十一条第六项"),
+            ("injury_work", Required, "第三十一条第七项"),
+            ("injury_traffic", Required, "第三十一条第七项"),
+            ("injury_food_drug", Required, "第三十一条第七项"),
+            ("injury_medical", Required, "第三十一条第七项"),
+            ("environment_damage", Required, "第三十一条第八项"),
+            ("martyr_personality", NotRequired, "第三十二条第一项"),
+            ("heroic_act", NotRequired, "第三十二条第二项"),
+            (
+                "retrial_acquittal_compensation",
+                NotRequired,
+                "第三十二条第三项",
+            ),
+            ("abuse_violence_victim", NotRequired, "第三十二条第四项"),
+            ("labor_dispute_compensation", Required, "第十三条第五项"),
+            ("product_quality_damage", Required, "第十三条第六项"),
+            ("ultra_hazardous_damage", Required, "第十三条第七项"),
+            ("agri_input_loss", Required, "第十三条第八项"),
+            ("rural_land_contract", Required, "第十三条第十一项"),
+            ("retrial_petition", Required, "第三十三条"),
+            ("criminal_defense_applied", Required, "第二十四条"),
+            ("criminal_defense_notified", Notified, "第二十五条第一款"),
+            (
+                "criminal_defense_full_coverage",
+                Notified,
+                "第二十五条第二款",
+            ),
+            ("death_penalty_review", Notified, "第二十五条第一款第五项"),
+            ("compulsory_medical", Notified, "第二十八条"),
+            ("criminal_victim_agent", Required, "第二十九条"),
+            ("other_by_law", Required, "第三十一条第九项"),
+        ];
+        let r = rules();
+        assert_eq!(
+            table.len(),
+            r.matters.len(),
+            "every shipped matter is in the table"
+        );
+        let poor = Means::Household {
+            members: 4,
+            monthly_income_fen: 4 * 100_000,
+        };
+        let richer = Means::Household {
+            members: 1,
+            monthly_income_fen: 500_000,
+        };
+        for (code, condition, article) in table {
+            let a = assess(&facts(code, &poor), &r);
+            assert_eq!(a.hardship, Some(*condition), "{code}");
+            assert!(
+                a.basis.as_deref().unwrap_or_default().contains(article),
+                "{code}: {:?}",
+                a.basis
+            );
+            assert_eq!(a.verdict, Verdict::Eligible, "{code} for a poor household");
+            let rich = assess(&facts(code, &richer), &r).verdict;
+            let silent = assess(&facts(code, &Means::NotGiven), &r).verdict;
+            match condition {
+                Required => {
+                    assert_eq!(rich, Verdict::Ineligible, "{code} above the standard");
+                    assert_eq!(silent, Verdict::NeedsInformation, "{code} without means");
+                }
+                NotRequired | Notified => {
+                    assert_eq!(rich, Verdict::Eligible, "{code}: no hardship condition");
+                    assert_eq!(silent, Verdict::Eligible, "{code}: no hardship condition");
+                }
+            }
+        }
+    }
+
+    /// Every ground for exemption (LAL art 42, Anhui art 23) spares the means
+    /// test when its proof is provided, and asks for that proof when it is not.
+    #[test]
+    fn scenario_table_for_every_exemption() {
+        let r = rules();
+        assert_eq!(r.exemptions.len(), 14);
+        for e in &r.exemptions {
+            let with = Means::Exemption {
+                code: e.code.clone(),
+                proof_provided: true,
+            };
+            let a = assess(&facts("support_payment", &with), &r);
+            assert_eq!(a.verdict, Verdict::Eligible, "{}", e.code);
+            assert!(
+                a.exemption
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains(&e.label),
+                "{}",
+                e.code
+            );
+            let without = Means::Exemption {
+                code: e.code.clone(),
+                proof_provided: false,
+            };
+            let a = assess(&facts("support_payment", &without), &r);
+            assert_eq!(a.verdict, Verdict::NeedsInformation, "{}", e.code);
+            assert!(a.missing[0].contains(&e.label), "{}", e.code);
+        }
+    }
 }

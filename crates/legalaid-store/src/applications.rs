@@ -210,12 +210,13 @@ pub async fn list(
     ))
 }
 
-/// Open applications (still running deadlines) in `scope`, for due lists and jobs.
+/// Open applications (awaiting a decision of the center or the bureau) in `scope`,
+/// for due lists and jobs. Granted applications move on to assignment (cases).
 pub async fn open(tx: &mut Tx, scope: &Scope, limit: i64) -> Result<Vec<Application>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM applications a JOIN units u ON u.id = a.receiving_unit_id \
          WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) \
-         AND a.status IN ('received', 'awaiting_supplement', 'proposed', 'objection_pending', 'granted') ORDER BY a.received_at LIMIT $3"
+         AND a.status IN ('received', 'awaiting_supplement', 'proposed', 'objection_pending') ORDER BY a.received_at LIMIT $3"
     );
     let (region, unit) = scope_params(scope);
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&region).bind(unit).bind(limit).fetch_all(c).await?);

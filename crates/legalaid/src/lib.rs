@@ -393,12 +393,19 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     legalaid_app::rules::seed(&a)
         .await
         .map_err(|e| fatal(format!("cannot store the shipped rules and calendar: {e}")))?;
-    if s.demo
-        && legalaid_app::demo::load(&a)
+    if s.demo {
+        if legalaid_app::demo::load(&a)
             .await
             .context("loading the demo data")?
-    {
-        println!("loaded the demo data set (accounts and password are listed in README.md)");
+        {
+            println!("loaded the demo data set (accounts and password are listed in README.md)");
+        }
+        if legalaid_app::demo::load_activity(&a)
+            .await
+            .context("loading the demo activity")?
+        {
+            println!("loaded the demo year 2024 of applications");
+        }
     }
     let state = legalaid_web::AppState {
         app: a.clone(),
