@@ -803,3 +803,77 @@ pub async fn due_items(
     out.sort_by_key(|(_, _, d)| d.due);
     Ok(out)
 }
+
+/// How a declaration was checked: the method, the date and what was found.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct VerificationInput {
+    /// e.g. 信息共享查询, 函询, 电话核实, 入户走访
+    #[serde(default)]
+    pub method: String,
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub result: String,
+    /// The declaration was found to be false (LAL arts 48(1), 64).
+    #[serde(default)]
+    pub false_declaration: bool,
+}
+
+/// Records the verification of an honesty declaration. A false declaration is
+/// flagged on the application; a grant obtained by it must then be terminated
+/// (LAL art 48(1)), which the case workflow takes up.
+pub async fn record_verification(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    input: &VerificationInput,
+) -> AppResult<ApplicationView> {
+    require(can_handle(ctx))?;
+    let mut v = legalaid_domain::Validation::new();
+    let method = v.text("method", &input.method, "核查方式", 50);
+    let result = v.text("result", &input.result, "核查结果", 2000);
+    let today = today(app);
+    match input.date {
+        None => v.add("date", "请填写核查日期"),
+        Some(d) if d > today => v.add("date", "核查日期不能晚于今天"),
+        _ => {}
+    }
+    let (Some(date), true) = (input.date, v.is_empty()) else {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    };
+    let cx = context(app).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    if !matches!(
+        before.means,
+        legalaid_domain::assessment::Means::Declaration { .. }
+    ) {
+        return Err(AppError::Conflict(
+            "该申请未采用个人诚信承诺方式，无需核查承诺".into(),
+        ));
+    }
+    if date < local_date(before.received_at) {
+        return Err(AppError::field("date", "核查日期不能早于收到申请的日期"));
+    }
+    let record = store::Verification {
+        method: &method,
+        date,
+        result: &result,
+        false_declaration: input.false_declaration,
+    };
+    let after = store::record_verification(&mut tx, id, version, &record, now).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "application.verify_declaration",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after, &cx).await?;
+    tx.commit().await?;
+    Ok(v)
+}

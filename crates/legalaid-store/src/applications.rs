@@ -460,3 +460,32 @@ pub async fn decide_objection(
     }
     get_objection(tx, id).await?.ok_or(StoreError::NotFound)
 }
+
+/// Records how a declared economic situation was verified (LAL art 41).
+#[derive(Debug, Clone, Copy)]
+pub struct Verification<'a> {
+    pub method: &'a str,
+    pub date: NaiveDate,
+    pub result: &'a str,
+    pub false_declaration: bool,
+}
+
+pub async fn record_verification(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    v: &Verification<'_>,
+    now: DateTime<Utc>,
+) -> Result<Application> {
+    const Q: &str = "UPDATE applications SET verification_method = $1, verification_date = $2, verification_result = $3, \
+        false_declaration = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(v.method).bind(v.date).bind(v.result).bind(v.false_declaration).bind(now)
+        .bind(id).bind(version).execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(match get(tx, id).await? {
+            Some(_) => StoreError::VersionConflict,
+            None => StoreError::NotFound,
+        });
+    }
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}

@@ -456,3 +456,48 @@ both!(
         assert!(deadline(&a, "review_decision").is_null());
     }
 );
+
+both!(
+    a_declaration_is_verified_later_and_a_false_one_flagged,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let person = applicant(&app, &clerk, "341504198502150016").await;
+        let mut claim = wage_claim(person);
+        claim
+            .as_object_mut()
+            .expect("object")
+            .remove("exemption_code");
+        claim["declaration"] = json!({ "members": 2, "monthly_income_fen": 200_000 });
+        let (_, a) = app
+            .post_json("/api/v1/applications", Some(&clerk), &claim)
+            .await;
+        assert_eq!(a["assessment"]["needs_verification"], true, "{a}");
+        let id = a["id"].as_i64().expect("id");
+        let path = format!("/api/v1/applications/{id}/verification");
+        let (s, e) = app
+            .post_json(&path, Some(&clerk), &json!({ "method": "", "version": 1 }))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = e["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|f| f["field"].as_str())
+            .collect();
+        assert_eq!(fields, ["method", "result", "date"]);
+        let (s, v) = app
+        .post_json(&path, Some(&clerk), &json!({ "method": "信息共享查询", "date": "2024-10-10", "result": "申请人名下有商品房两套，与承诺不符", "false_declaration": true, "version": 1 }))
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["false_declaration"], true);
+        assert_eq!(v["verification_method"], "信息共享查询");
+        // Applications without a declaration have nothing to verify.
+        let (_, other) = app
+            .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+            .await;
+        let (s, _) = app
+        .post_json(&format!("/api/v1/applications/{}/verification", other["id"]), Some(&clerk), &json!({ "method": "电话核实", "date": "2024-10-10", "result": "属实", "version": 1 }))
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+    }
+);

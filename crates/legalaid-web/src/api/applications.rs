@@ -343,3 +343,41 @@ pub async fn decide_objection(
     let d = uc::decide_objection(&s.app, &ctx, id_from(&id)?, b.version, o, &b.reason).await?;
     Ok(Json(serde_json::to_value(d).unwrap_or_default()))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct VerificationIn {
+    /// e.g. 信息共享查询, 函询, 电话核实, 入户走访
+    #[serde(default)]
+    pub method: String,
+    pub date: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub false_declaration: bool,
+    pub version: i64,
+}
+
+/// Records the verification of an honesty declaration (method, date, result; a false declaration is flagged).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/verification", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VerificationIn,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn verify(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<VerificationIn>,
+) -> Result<Json<Value>, ApiError> {
+    let input = uc::VerificationInput {
+        method: b.method,
+        date: b.date,
+        result: b.result,
+        false_declaration: b.false_declaration,
+    };
+    Ok(Json(out(uc::record_verification(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        &input,
+    )
+    .await?)))
+}

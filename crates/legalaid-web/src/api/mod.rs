@@ -46,6 +46,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/applications/{id}/objection", post(applications::object))
         .route(
+            "/applications/{id}/verification",
+            post(applications::verify),
+        )
+        .route(
             "/objections/{id}/decision",
             post(applications::decide_objection),
         )
@@ -138,7 +142,7 @@ pub struct List<T> {
         rules::deadline, rules::add_year, rules::list_rules, rules::add_standard,
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
-        applications::object, applications::decide_objection,
+        applications::object, applications::decide_objection, applications::verify,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),
