@@ -659,7 +659,7 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                         "1. 身份证复印件；2. 经济困难证明或个人诚信承诺书",
                     )
                     .await?;
-                    if n % 2 == 0 {
+                    if n.is_multiple_of(2) {
                         let r = crate::applications::supplement_received(
                             &at(app, later(6)),
                             &ctx,
@@ -699,7 +699,7 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                         &v.assessment.reasons.join(""),
                     )
                     .await?;
-                    if n % 3 == 0 {
+                    if n.is_multiple_of(3) {
                         let o = crate::applications::object(
                             &at(app, later(6)),
                             &ctx,
@@ -709,7 +709,7 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                         )
                         .await?;
                         if let Some(obj) = o.objections.last() {
-                            let outcome = if n % 2 == 0 {
+                            let outcome = if n.is_multiple_of(2) {
                                 ObjectionOutcome::Upheld
                             } else {
                                 ObjectionOutcome::CorrectionOrdered

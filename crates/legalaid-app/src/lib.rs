@@ -6,6 +6,7 @@
 //! call these functions, so they share one policy and one behaviour.
 
 pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
@@ -72,6 +73,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub auth: AuthSettings,
     pub cipher: Arc<crypto::FieldCipher>,
+    /// Where uploaded files are kept (`<data-dir>/files`); uploads are refused without it.
+    pub files: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -86,13 +89,21 @@ impl App {
             clock,
             auth,
             cipher,
+            files: None,
         }
+    }
+
+    /// Keeps uploaded files under `dir`.
+    pub fn with_files(mut self, dir: std::path::PathBuf) -> Self {
+        self.files = Some(dir);
+        self
     }
 }
 
 /// The list filters that callers fill in (defined next to the queries that use them).
 pub mod filters {
     pub use legalaid_store::applications::ApplicationFilter;
+    pub use legalaid_store::attachments::Attachment;
     pub use legalaid_store::audit::AuditFilter;
     pub use legalaid_store::regions::Region;
     pub use legalaid_store::staff::StaffFilter;

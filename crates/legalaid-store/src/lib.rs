@@ -11,6 +11,7 @@
 #[macro_use]
 mod macros;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
 mod connect;
 pub mod persons;

@@ -45,8 +45,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(html::not_found)
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::observe))
+        // Uploads (10 MB) are the largest bodies; every other extractor keeps axum's 2 MB default.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            2 * 1024 * 1024,
+            11 * 1024 * 1024,
         ))
         .with_state(state)
 }

@@ -189,7 +189,8 @@ fn app(store: Store, s: &Settings) -> anyhow::Result<App> {
         Arc::new(SystemClock) as Arc<dyn Clock>,
         s.auth.clone(),
         Arc::new(cipher),
-    ))
+    )
+    .with_files(s.data_dir.join("files")))
 }
 
 fn init_logs(json: bool) {

@@ -501,3 +501,86 @@ both!(
         assert_eq!(s, StatusCode::CONFLICT);
     }
 );
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("description", "身份证复印件");
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/applications/{id}/attachments")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let s = res.status();
+    (s, res.json().await.unwrap_or(Value::Null))
+}
+
+both!(attachments_are_checked_stored_and_downloaded, |app| {
+    let clerk = app.token("clerk").await;
+    let person = applicant(&app, &clerk, "341504198502150016").await;
+    let (_, a) = app
+        .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+        .await;
+    let id = a["id"].as_i64().expect("id");
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let (s, att) = upload(&app, &clerk, id, "身份证.pdf", pdf.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{att}");
+    assert_eq!(att["content_type"], "application/pdf");
+    assert_eq!(att["filename"], "身份证.pdf");
+    // Refused: a program named .pdf, an empty file, one over 10 MB.
+    let (s, e) = upload(&app, &clerk, id, "evil.pdf", b"MZ\x90\x00\x03".to_vec()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "file");
+    let (s, _) = upload(&app, &clerk, id, "empty.pdf", Vec::new()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let (s, _) = upload(&app, &clerk, id, "big.pdf", big).await;
+    assert!(
+        s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::PAYLOAD_TOO_LARGE,
+        "{s}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM attachments").await,
+        1,
+        "nothing stored for refused files"
+    );
+    let (_, list) = app
+        .get_json(
+            &format!("/api/v1/applications/{id}/attachments"),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(list["total"], 1);
+    let res = app
+        .http
+        .get(app.url(&format!("/api/v1/attachments/{}", att["id"])))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.bytes().await.expect("bytes").to_vec(), pdf);
+    let lawyer = app.token("lawyer").await;
+    let res = app
+        .http
+        .get(app.url(&format!("/api/v1/attachments/{}", att["id"])))
+        .bearer_auth(&lawyer)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (s, _) = upload(&app, &lawyer, id, "x.pdf", pdf).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});

@@ -3,6 +3,7 @@
 
 mod admin;
 mod applications;
+mod attachments;
 mod auth;
 mod persons;
 mod records;
@@ -45,6 +46,15 @@ pub fn routes() -> Router<AppState> {
             post(applications::withdraw),
         )
         .route("/applications/{id}/objection", post(applications::object))
+        .route(
+            "/applications/{id}/attachments",
+            get(attachments::list).post(attachments::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route("/attachments/{id}", get(attachments::download))
         .route(
             "/applications/{id}/verification",
             post(applications::verify),
@@ -143,6 +153,7 @@ pub struct List<T> {
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
         applications::object, applications::decide_objection, applications::verify,
+        attachments::upload, attachments::list, attachments::download,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),

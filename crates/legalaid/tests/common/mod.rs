@@ -111,7 +111,8 @@ impl TestApp {
             clock.clone() as Arc<dyn Clock>,
             auth,
             Arc::new(cipher),
-        );
+        )
+        .with_files(data_dir.path().join("files"));
         legalaid_app::bootstrap::ensure_admin(&app, Some(ADMIN_PASSWORD))
             .await
             .expect("admin");

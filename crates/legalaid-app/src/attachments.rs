@@ -1,0 +1,213 @@
+//! Files attached to applications: checked (size, type by content), stored under
+//! the data directory by content hash (written durably before the record commits),
+//! listed and downloaded by those who may see the application; every upload and
+//! download is in the audit trail.
+
+use crate::{App, AppError, AppResult, Ctx, audit};
+use legalaid_store::attachments::{self as store, Attachment, NewAttachment};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The largest file accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// Accepted kinds: recognised by their first bytes, not by the name the client sends.
+fn sniff(bytes: &[u8], filename: &str) -> Option<&'static str> {
+    let lower = filename.to_ascii_lowercase();
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else if bytes.starts_with(b"PK\x03\x04") && lower.ends_with(".docx") {
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        && lower.ends_with(".doc")
+    {
+        Some("application/msword")
+    } else {
+        None
+    }
+}
+
+fn root(app: &App) -> AppResult<&PathBuf> {
+    app.files
+        .as_ref()
+        .ok_or_else(|| AppError::Unavailable("file storage is not configured".into()))
+}
+
+fn path_for(root: &Path, sha: &str) -> PathBuf {
+    root.join(&sha[..2]).join(sha)
+}
+
+/// Writes the content durably: to a temporary file, synced, then renamed into place.
+fn store_file(root: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let target = path_for(root, sha);
+    if target.exists() {
+        return Ok(());
+    }
+    let dir = target.parent().unwrap_or(root);
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{sha}.{}.tmp", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, &target)?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
+async fn application_visible(app: &App, ctx: &Ctx, application_id: i64) -> AppResult<()> {
+    crate::applications::get(app, ctx, application_id)
+        .await
+        .map(|_| ())
+}
+
+/// Attaches a file to an application.
+pub async fn upload(
+    app: &App,
+    ctx: &Ctx,
+    application_id: i64,
+    filename: &str,
+    description: &str,
+    bytes: Vec<u8>,
+) -> AppResult<Attachment> {
+    application_visible(app, ctx, application_id).await?;
+    if !crate::applications::can_handle(ctx) {
+        return Err(AppError::forbidden());
+    }
+    let mut v = legalaid_domain::Validation::new();
+    let name = v.text(
+        "file",
+        filename.rsplit(['/', '\\']).next().unwrap_or(filename),
+        "文件名",
+        200,
+    );
+    let description = v.optional_text("description", description, "说明", 200);
+    if bytes.is_empty() {
+        v.add("file", "请选择要上传的文件");
+    } else if bytes.len() > MAX_BYTES {
+        v.add("file", format!("文件不能超过{}MB", MAX_BYTES / 1024 / 1024));
+    }
+    let kind = sniff(&bytes, &name);
+    if kind.is_none() && !bytes.is_empty() {
+        v.add("file", "只接受PDF、JPEG、PNG图片或Word文档（.doc、.docx）");
+    }
+    let (Some(content_type), true) = (kind, v.is_empty()) else {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    };
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let dir = root(app)?.clone();
+    let sha_for_write = sha.clone();
+    tokio::task::spawn_blocking(move || store_file(&dir, &sha_for_write, &bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("storing an upload: {e}")))?;
+    let mut tx = app.store.write().await?;
+    let record = NewAttachment {
+        application_id,
+        filename: &name,
+        content_type,
+        size_bytes: size,
+        sha256: &sha,
+        description: &description,
+        uploaded_by: ctx.user_id(),
+    };
+    let a = store::insert(&mut tx, &record, app.clock.now()).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "attachment.create",
+        a.id,
+        None::<&()>,
+        Some(&a),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+pub async fn list(app: &App, ctx: &Ctx, application_id: i64) -> AppResult<Vec<Attachment>> {
+    application_visible(app, ctx, application_id).await?;
+    let mut tx = app.store.read().await?;
+    Ok(store::of_application(&mut tx, application_id).await?)
+}
+
+/// The file and its content; the download is audited.
+pub async fn download(app: &App, ctx: &Ctx, id: i64) -> AppResult<(Attachment, Vec<u8>)> {
+    let a = {
+        let mut tx = app.store.read().await?;
+        store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?
+    };
+    application_visible(app, ctx, a.application_id).await?;
+    let path = path_for(root(app)?, &a.sha256);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| AppError::Internal(format!("reading attachment {id}: {e}")))?;
+    if hex::encode(Sha256::digest(&bytes)) != a.sha256 {
+        return Err(AppError::Internal(format!(
+            "attachment {id}: stored content does not match its hash"
+        )));
+    }
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "attachment.download",
+        id,
+        None::<&()>,
+        Some(&serde_json::json!({ "application_id": a.application_id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((a, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_recognised_by_content() {
+        assert_eq!(sniff(b"%PDF-1.7 ...", "x.pdf"), Some("application/pdf"));
+        assert_eq!(
+            sniff(b"%PDF-1.7 ...", "renamed.txt"),
+            Some("application/pdf")
+        );
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0], "a.jpg"),
+            Some("image/jpeg")
+        );
+        assert_eq!(
+            sniff(b"PK\x03\x04....", "a.docx"),
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        );
+        assert_eq!(
+            sniff(b"PK\x03\x04....", "a.zip"),
+            None,
+            "a zip is not a document"
+        );
+        assert_eq!(
+            sniff(b"MZ\x90\x00", "a.pdf"),
+            None,
+            "an executable named .pdf"
+        );
+        assert_eq!(sniff(b"<html>", "a.html"), None);
+    }
+
+    #[test]
+    fn files_are_written_once_by_hash() {
+        let dir = std::env::temp_dir().join(format!("legalaid-files-{}", std::process::id()));
+        let sha = hex::encode(Sha256::digest(b"abc"));
+        store_file(&dir, &sha, b"abc").expect("write");
+        store_file(&dir, &sha, b"abc").expect("second write is a no-op");
+        assert_eq!(std::fs::read(path_for(&dir, &sha)).expect("read"), b"abc");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

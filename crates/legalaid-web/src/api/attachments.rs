@@ -1,0 +1,109 @@
+//! Files attached to applications.
+
+use super::List;
+use super::records::id_from;
+use crate::extract::ApiCtx;
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use legalaid_app::filters::Attachment;
+use legalaid_app::{AppError, attachments};
+
+/// Reads the `file` (and optional `description`) parts of a multipart body.
+pub(crate) async fn read_upload(
+    mut m: Multipart,
+) -> Result<(String, String, Vec<u8>, Option<String>), AppError> {
+    let (mut name, mut description, mut bytes, mut csrf) =
+        (String::new(), String::new(), Vec::new(), None);
+    let too_big = || {
+        AppError::field(
+            "file",
+            format!("文件不能超过{}MB", attachments::MAX_BYTES / 1024 / 1024),
+        )
+    };
+    while let Some(field) = m.next_field().await.map_err(|_| too_big())? {
+        match field.name() {
+            Some("file") => {
+                name = field.file_name().unwrap_or_default().to_owned();
+                bytes = field.bytes().await.map_err(|_| too_big())?.to_vec();
+            }
+            Some("description") => description = field.text().await.unwrap_or_default(),
+            Some("_csrf") => csrf = field.text().await.ok(),
+            _ => {}
+        }
+    }
+    Ok((name, description, bytes, csrf))
+}
+
+/// Attaches a file (PDF, JPEG, PNG, Word; at most 10 MB) as multipart field `file`.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/attachments", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "`file` and an optional `description`"),
+    responses((status = 201, body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn upload(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    m: Multipart,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
+    let id = id_from(&id)?;
+    let (name, description, bytes, _) = read_upload(m).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(attachments::upload(&s.app, &ctx, id, &name, &description, bytes).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/attachments", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<Attachment>>, ApiError> {
+    let items = attachments::list(&s.app, &ctx, id_from(&id)?).await?;
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok(Json(List { items, total }))
+}
+
+/// The file itself (the download is audited).
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, description = "the file"), (status = 404, body = crate::error::Problem)))]
+pub async fn download(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (a, bytes) = attachments::download(&s.app, &ctx, id_from(&id)?).await?;
+    Ok(file_response(&a, bytes))
+}
+
+/// A download response: the stored type, and the name encoded per RFC 6266/5987.
+pub(crate) fn file_response(a: &Attachment, bytes: Vec<u8>) -> Response {
+    let encoded: String = a
+        .filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, a.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"attachment-{}\"; filename*=UTF-8''{encoded}",
+                    a.id
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
