@@ -5,8 +5,10 @@
 
 mod account;
 mod admin;
+mod applications;
 mod persons;
 mod records;
+mod rules;
 
 use crate::AppState;
 use crate::extract::PageCtx;
@@ -57,6 +59,47 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/persons/{id}/id-number",
             get(persons::reveal_page).post(persons::reveal),
+        )
+        .route(
+            "/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route("/applications/new", get(applications::new))
+        .route("/applications/{id}", get(applications::show))
+        .route(
+            "/applications/{id}/supplement-request",
+            get(applications::supplement_page).post(applications::request_supplement),
+        )
+        .route(
+            "/applications/{id}/supplement-received",
+            post(applications::supplement_received),
+        )
+        .route(
+            "/applications/{id}/proposal",
+            get(applications::proposal_page).post(applications::propose),
+        )
+        .route(
+            "/applications/{id}/decision",
+            get(applications::decision_page).post(applications::decide),
+        )
+        .route(
+            "/applications/{id}/objection",
+            get(applications::objection_page).post(applications::object),
+        )
+        .route(
+            "/applications/{id}/withdrawal",
+            get(applications::withdrawal_page).post(applications::withdraw),
+        )
+        .route(
+            "/applications/{id}/objections/{oid}/decision",
+            get(applications::objection_decision_page).post(applications::decide_objection),
+        )
+        .route("/admin/rules", get(rules::rules_page))
+        .route("/admin/rules/standards/new", get(rules::new_standard))
+        .route("/admin/rules/standards", post(rules::create_standard))
+        .route(
+            "/admin/calendar",
+            get(rules::calendar).post(rules::add_year),
         )
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/new", get(admin::new_user))
@@ -174,6 +217,7 @@ impl Shell {
         let mut nav = vec![
             ("/", "工作台"),
             ("/persons", "当事人"),
+            ("/applications", "申请"),
             ("/units", "单位"),
             ("/staff", "工作人员"),
         ];
@@ -182,6 +226,7 @@ impl Shell {
         }
         if actor.is_some_and(|a| a.has(Role::SystemAdmin)) {
             nav.push(("/admin/regions", "行政区划"));
+            nav.push(("/admin/rules", "规则与日历"));
         }
         if policy::can_view_audit(ctx) {
             nav.push(("/audit", "审计日志"));

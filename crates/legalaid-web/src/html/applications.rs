@@ -1,0 +1,1673 @@
+//! Pages for applications: the list with each one's most pressing deadline, the
+//! intake form, the review page (the facts beside the assessment, the deadlines,
+//! objections, and the actions the state and the caller's roles allow), and one
+//! small form page per action.
+//!
+//! Also the panel page (`panels.html`), shared with the rules and calendar pages:
+//! panels of facts, sentence lists and small forms (two columns on wide screens,
+//! stacked on phones), then tables, then full-width panels.
+
+use super::{
+    Action, Cell, Field, FormPage, ListPage, PageResult, Pager, Shell, Table, attach_errors,
+    kind_options, page_error, parse_id, query_string, render, see_other,
+};
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use askama::Template;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use legalaid_app::applications::{self as uc, ApplicationView, DeadlineView};
+use legalaid_app::filters::ApplicationFilter;
+use legalaid_app::{AppError, Page, persons, rules, units};
+use legalaid_domain::application::{
+    ApplicationInput, Channel, Event, HouseholdInput, NotifyingOrgan, Objection, ObjectionOutcome,
+    Outcome, ProceduralRole, ServiceForm, Status,
+};
+use legalaid_domain::assessment::{Means, Verdict, yuan};
+use legalaid_domain::rules::RuleBook;
+use legalaid_domain::{FieldError, UnitId, local_date, local_time};
+use serde::Deserialize;
+
+// ---------------------------------------------------------------------------
+// The panel page.
+
+/// One labelled value in a panel, optionally a link.
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+impl Fact {
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
+        Fact {
+            label: label.into(),
+            value: value.into(),
+            href: None,
+        }
+    }
+    pub fn link(label: impl Into<String>, value: impl Into<String>, href: String) -> Self {
+        Fact {
+            href: Some(href),
+            ..Fact::new(label, value)
+        }
+    }
+}
+
+/// A titled list of sentences (reasons, missing items).
+pub struct SentenceList {
+    pub title: String,
+    pub items: Vec<String>,
+}
+
+/// Fields shown together under a legend (no legend: shown plainly).
+pub struct FieldGroup {
+    pub legend: String,
+    pub fields: Vec<Field>,
+}
+
+/// A form inside a panel. Without visible fields it is a single button.
+pub struct PanelForm {
+    /// `get` or `post` (posts carry the CSRF token).
+    pub method: &'static str,
+    pub action: String,
+    pub submit: String,
+    pub cancel: String,
+    pub hidden: Vec<Field>,
+    pub groups: Vec<FieldGroup>,
+}
+
+impl PanelForm {
+    pub fn post(action: impl Into<String>, submit: &str) -> Self {
+        PanelForm {
+            method: "post",
+            action: action.into(),
+            submit: submit.to_owned(),
+            cancel: String::new(),
+            hidden: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+    pub fn get(action: impl Into<String>, submit: &str) -> Self {
+        PanelForm {
+            method: "get",
+            ..PanelForm::post(action, submit)
+        }
+    }
+    pub fn hidden(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.hidden.push(Field::new(name, "", "hidden", value));
+        self
+    }
+    pub fn group(mut self, legend: &str, fields: Vec<Field>) -> Self {
+        self.groups.push(FieldGroup {
+            legend: legend.to_owned(),
+            fields,
+        });
+        self
+    }
+    /// Attaches errors to this form's fields; returns the messages no field claimed.
+    pub fn attach(&mut self, errors: &[FieldError]) -> Option<String> {
+        let mut rest: Vec<String> = Vec::new();
+        let claimed = |g: &FieldGroup, e: &FieldError| {
+            g.fields
+                .iter()
+                .any(|f| f.name == e.field && f.kind != "hidden")
+        };
+        for e in errors {
+            if !self.groups.iter().any(|g| claimed(g, e)) {
+                rest.push(e.message.clone());
+            }
+        }
+        for g in &mut self.groups {
+            let mine: Vec<FieldError> = errors.iter().filter(|e| claimed(g, e)).cloned().collect();
+            attach_errors(&mut g.fields, &mine);
+        }
+        (!rest.is_empty()).then(|| rest.join("；"))
+    }
+}
+
+pub struct Panel {
+    /// Empty: no heading.
+    pub title: String,
+    /// An extra CSS class, e.g. the verdict's colour.
+    pub class: &'static str,
+    /// One prominent line.
+    pub lead: String,
+    pub facts: Vec<Fact>,
+    pub lists: Vec<SentenceList>,
+    pub note: String,
+    pub links: Vec<Action>,
+    pub forms: Vec<PanelForm>,
+}
+
+impl Panel {
+    pub fn new(title: &str) -> Self {
+        Panel {
+            title: title.to_owned(),
+            class: "",
+            lead: String::new(),
+            facts: Vec::new(),
+            lists: Vec::new(),
+            note: String::new(),
+            links: Vec::new(),
+            forms: Vec::new(),
+        }
+    }
+}
+
+/// A table row with a CSS class (e.g. `overdue`).
+pub struct Row {
+    pub class: &'static str,
+    pub cells: Vec<Cell>,
+}
+
+pub struct Block {
+    pub title: String,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Row>,
+    pub empty: String,
+}
+
+#[derive(Template)]
+#[template(path = "panels.html")]
+pub struct PanelPage {
+    pub shell: Shell,
+    pub heading: String,
+    /// A short status shown next to the heading.
+    pub badge: String,
+    pub actions: Vec<Action>,
+    pub error: Option<String>,
+    /// Side by side on wide screens, stacked on phones.
+    pub panels: Vec<Panel>,
+    pub blocks: Vec<Block>,
+    /// Full width, after the tables.
+    pub after: Vec<Panel>,
+}
+
+impl PanelPage {
+    pub fn new(shell: Shell, heading: impl Into<String>) -> Self {
+        PanelPage {
+            shell,
+            heading: heading.into(),
+            badge: String::new(),
+            actions: Vec::new(),
+            error: None,
+            panels: Vec::new(),
+            blocks: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+
+    /// Renders the page; after a failed submission (`invalid`), as 422.
+    pub fn respond(self, invalid: bool) -> Response {
+        let mut res = render(&self);
+        if invalid && res.status() == StatusCode::OK {
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        }
+        res
+    }
+}
+
+pub(super) fn field_error(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+/// "1580", "1580.5", "1,580.50", "1580元" → fen; None unless a non-negative amount
+/// with at most two decimals.
+pub(super) fn fen_of_yuan(raw: &str) -> Option<i64> {
+    let s: String = raw
+        .trim()
+        .trim_end_matches('元')
+        .chars()
+        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
+        .collect();
+    let (int, frac) = s.split_once('.').unwrap_or((s.as_str(), ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty())
+        || !digits(int)
+        || !digits(frac)
+        || frac.len() > 2
+        || int.len() > 12
+    {
+        return None;
+    }
+    let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let cents: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    whole.checked_mul(100)?.checked_add(cents)
+}
+
+/// A China Standard Time wall-clock time from a `datetime-local` field, as UTC.
+fn china_time(field: &str, raw: &str, errs: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let parsed = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok());
+    match parsed {
+        Some(t) => Some((t - Duration::hours(8)).and_utc()),
+        None => {
+            errs.push(field_error(
+                field,
+                "时间格式应为 YYYY-MM-DD HH:MM（北京时间）",
+            ));
+            None
+        }
+    }
+}
+
+/// An instant as China Standard Time, to the minute.
+fn china(t: DateTime<Utc>) -> String {
+    local_time(t).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".into()
+    } else {
+        s.to_owned()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rules as options.
+
+fn in_force(from: NaiveDate, to: Option<NaiveDate>, on: NaiveDate) -> bool {
+    from <= on && to.is_none_or(|t| on <= t)
+}
+
+fn applies(province: Option<&str>, region: Option<&str>) -> bool {
+    match (province, region) {
+        (Some(p), Some(r)) => r.starts_with(p),
+        _ => true,
+    }
+}
+
+/// The matters in force today where the caller works: (code, "label（basis）").
+fn matter_options(
+    book: &RuleBook,
+    region: Option<&str>,
+    today: NaiveDate,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(&str, NaiveDate, String)> = Vec::new();
+    for m in book.matters.iter().filter(|m| {
+        in_force(m.effective_from, m.effective_to, today) && applies(m.province.as_deref(), region)
+    }) {
+        let label = format!("{}（{}）", m.label, m.basis);
+        match out.iter_mut().find(|(c, _, _)| *c == m.code) {
+            Some(o) if o.1 < m.effective_from => *o = (&m.code, m.effective_from, label),
+            Some(_) => {}
+            None => out.push((&m.code, m.effective_from, label)),
+        }
+    }
+    std::iter::once((String::new(), "请选择".to_owned()))
+        .chain(out.into_iter().map(|(c, _, l)| (c.to_owned(), l)))
+        .chain(std::iter::once((
+            "not_listed".to_owned(),
+            "其他（不属于法律援助事项范围）".to_owned(),
+        )))
+        .collect()
+}
+
+fn exemption_options(
+    book: &RuleBook,
+    region: Option<&str>,
+    today: NaiveDate,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![(String::new(), "（不适用）".into())];
+    for e in book.exemptions.iter().filter(|e| {
+        in_force(e.effective_from, e.effective_to, today) && applies(e.province.as_deref(), region)
+    }) {
+        if !out.iter().any(|(c, _)| *c == e.code) {
+            out.push((e.code.clone(), e.label.clone()));
+        }
+    }
+    out
+}
+
+/// The label of a matter code as the list shows it (any version of the rule).
+fn matter_label(book: &RuleBook, code: &str) -> String {
+    if code == "not_listed" {
+        return "其他（不属于法律援助事项范围）".into();
+    }
+    book.matters
+        .iter()
+        .find(|m| m.code == code)
+        .map_or_else(|| code.to_owned(), |m| m.label.clone())
+}
+
+fn exemption_label(book: &RuleBook, code: &str) -> String {
+    book.exemptions
+        .iter()
+        .find(|e| e.code == code)
+        .map_or_else(|| code.to_owned(), |e| e.label.clone())
+}
+
+fn caller_region(page: &PageCtx) -> Option<String> {
+    page.ctx
+        .actor
+        .as_ref()
+        .and_then(|a| a.unit.as_ref())
+        .map(|u| u.region_code.to_string())
+}
+
+// ---------------------------------------------------------------------------
+// The list.
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    status: Option<String>,
+    channel: Option<String>,
+    matter_code: Option<String>,
+    overdue: Option<String>,
+    page: Option<i64>,
+}
+
+fn due_text(d: &DeadlineView) -> String {
+    match d.due_at {
+        Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        None => d.due.to_string(),
+    }
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult {
+    let pg = Page::new(q.page, None);
+    let pick = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
+    let status = q.status.as_deref().and_then(Status::parse);
+    let channel = q.channel.as_deref().and_then(Channel::parse);
+    let matter = pick(&q.matter_code);
+    let overdue = q.overdue.as_deref() == Some("true");
+    let filter = ApplicationFilter {
+        status,
+        matter_code: matter.clone(),
+        channel,
+        ..Default::default()
+    };
+    let (items, total) = uc::list(&s.app, &page.ctx, &filter, overdue, pg)
+        .await
+        .map_err(page_error)?;
+    let book = rules::rulebook(&s.app).await.map_err(page_error)?;
+    let rows = items
+        .iter()
+        .map(|i| {
+            let a = &i.application;
+            vec![
+                Cell::link(a.number.clone(), format!("/applications/{}", a.id)),
+                Cell::text(i.applicant_name.clone()),
+                Cell::text(matter_label(&book, &a.matter_code)),
+                Cell::text(a.channel.label()),
+                Cell::text(a.status.label()),
+                Cell::text(i.next_deadline.as_ref().map_or_else(
+                    || "—".to_owned(),
+                    |d| format!("{} {}（{}）", d.label, due_text(d), d.state_label),
+                )),
+            ]
+        })
+        .collect();
+    let query = query_string(&[
+        ("status", pick(&q.status)),
+        ("channel", pick(&q.channel)),
+        ("matter_code", matter.clone()),
+        ("overdue", overdue.then(|| "true".to_owned())),
+    ]);
+    let today = local_date(s.app.clock.now());
+    let mut matters = matter_options(&book, caller_region(&page).as_deref(), today);
+    if let Some(first) = matters.first_mut() {
+        first.1 = "全部事项".into();
+    }
+    Ok(render(&ListPage {
+        shell: Shell::new(&page, "法律援助申请", "/applications"),
+        heading: "法律援助申请".into(),
+        actions: if uc::can_handle(&page.ctx) {
+            vec![Action {
+                href: "/applications/new".into(),
+                label: "受理申请".into(),
+            }]
+        } else {
+            vec![]
+        },
+        filters: vec![
+            Field::new("status", "状态", "select", "").options(
+                kind_options(Status::ALL, Status::as_str, Status::label, "全部状态"),
+                &[q.status.clone().unwrap_or_default()],
+            ),
+            Field::new("channel", "申请渠道", "select", "").options(
+                kind_options(Channel::ALL, Channel::as_str, Channel::label, "全部渠道"),
+                &[q.channel.clone().unwrap_or_default()],
+            ),
+            Field::new("matter_code", "申请事项", "select", "")
+                .options(matters, &[matter.clone().unwrap_or_default()]),
+            Field::new(
+                "overdue",
+                "只看已超期",
+                "checkbox",
+                if overdue { "true" } else { "" },
+            ),
+        ],
+        export_href: None,
+        table: Table {
+            headers: vec!["编号", "申请人", "事项", "渠道", "状态", "最近期限"],
+            rows,
+        },
+        pager: Pager::new("/applications", &query, pg, total),
+        empty: if query.is_empty() {
+            "还没有法律援助申请。受理申请后，这里按受理时间列出每件申请及其最近的期限。".into()
+        } else {
+            "没有符合条件的申请。".into()
+        },
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// Intake.
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct IntakeForm {
+    receiving_unit_id: String,
+    applicant_id: String,
+    channel: String,
+    notifying_organ: String,
+    received_at: String,
+    custody_received_at: String,
+    matter_code: String,
+    service_form: String,
+    procedural_role: String,
+    opposing_party: String,
+    case_organ: String,
+    case_number: String,
+    summary: String,
+    limitation_date: String,
+    preservation_urgent: String,
+    representative_name: String,
+    representative_relation: String,
+    means_kind: String,
+    members: String,
+    monthly_income_yuan: String,
+    exemption_code: String,
+    exemption_proof_provided: String,
+}
+
+const MEANS_KINDS: &[(&str, &str)] = &[
+    ("household", "家庭经济状况（人口数和月收入）"),
+    ("exemption", "免予核查经济困难状况"),
+    ("declaration", "个人诚信承诺"),
+    ("not_given", "暂未说明"),
+];
+
+impl IntakeForm {
+    fn input(&self) -> (ApplicationInput, Vec<FieldError>) {
+        let mut errs = Vec::new();
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let applicant_id = match self.applicant_id.trim() {
+            "" => None,
+            s => {
+                let id = s.parse::<i64>().ok();
+                if id.is_none() {
+                    errs.push(field_error("applicant_id", "请选择申请人"));
+                }
+                id
+            }
+        };
+        let received_at = china_time("received_at", &self.received_at, &mut errs);
+        let custody_received_at =
+            china_time("custody_received_at", &self.custody_received_at, &mut errs);
+        let limitation_date = match self.limitation_date.trim() {
+            "" => None,
+            s => {
+                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+                if d.is_none() {
+                    errs.push(field_error("limitation_date", "日期格式应为 YYYY-MM-DD"));
+                }
+                d
+            }
+        };
+        let kind = self.means_kind.trim();
+        let household = if kind == "household" || kind == "declaration" {
+            let members = self.members.trim().parse::<u32>().ok();
+            if members.is_none() {
+                errs.push(field_error("members", "请填写共同生活的家庭人口数（整数）"));
+            }
+            let income = fen_of_yuan(&self.monthly_income_yuan);
+            if income.is_none() {
+                errs.push(field_error(
+                    "monthly_income_yuan",
+                    "请填写家庭月收入合计，单位为元，如 1580 或 1580.50",
+                ));
+            }
+            members.zip(income).map(|(m, i)| HouseholdInput {
+                members: m,
+                monthly_income_fen: i,
+            })
+        } else {
+            None
+        };
+        let exemption_code = if kind == "exemption" {
+            let c = text(&self.exemption_code);
+            if c.is_none() {
+                errs.push(field_error("exemption_code", "请选择免予核查的情形"));
+            }
+            c
+        } else {
+            None
+        };
+        if !MEANS_KINDS.iter().any(|(k, _)| *k == kind) {
+            errs.push(field_error("means_kind", "请选择经济状况的说明方式"));
+        }
+        let input = ApplicationInput {
+            applicant_id,
+            channel: self.channel.trim().to_owned(),
+            notifying_organ: text(&self.notifying_organ),
+            received_at,
+            custody_received_at,
+            matter_code: self.matter_code.trim().to_owned(),
+            service_form: self.service_form.trim().to_owned(),
+            procedural_role: text(&self.procedural_role),
+            opposing_party: self.opposing_party.clone(),
+            case_organ: self.case_organ.clone(),
+            case_number: self.case_number.clone(),
+            summary: self.summary.clone(),
+            limitation_date,
+            preservation_urgent: self.preservation_urgent == "true",
+            representative_name: self.representative_name.clone(),
+            representative_relation: self.representative_relation.clone(),
+            household: household.filter(|_| kind == "household"),
+            exemption_code,
+            exemption_proof_provided: kind == "exemption"
+                && self.exemption_proof_provided == "true",
+            declaration: household.filter(|_| kind == "declaration"),
+        };
+        (input, errs)
+    }
+}
+
+/// The use case reports the means under `household` / `declaration`: put each
+/// message next to the field it is about.
+fn intake_errors(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|mut e| {
+            if e.field == "household" || e.field == "declaration" {
+                e.field = if e.message.contains("人口") {
+                    "members"
+                } else if e.message.contains("收入") {
+                    "monthly_income_yuan"
+                } else {
+                    "means_kind"
+                }
+                .into();
+            }
+            e
+        })
+        .collect()
+}
+
+async fn intake_page(
+    s: &AppState,
+    page: &PageCtx,
+    f: &IntakeForm,
+    errors: &[FieldError],
+) -> Response {
+    let book = rules::rulebook(&s.app).await.unwrap_or_default();
+    let today = local_date(s.app.clock.now());
+    let region = caller_region(page);
+    let (people, total) = persons::list(
+        &s.app,
+        &page.ctx,
+        None,
+        Page {
+            page: 1,
+            per_page: Page::MAX_PER_PAGE,
+        },
+    )
+    .await
+    .unwrap_or_default();
+    let one = |v: &str| [v.to_owned()];
+
+    let mut who = Vec::new();
+    if page.ctx.actor.as_ref().is_some_and(|a| a.unit.is_none()) {
+        let mut all = units::all_visible(&s.app, &page.ctx)
+            .await
+            .unwrap_or_default();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        let opts = std::iter::once((String::new(), "请选择".to_owned()))
+            .chain(all.into_iter().map(|u| (u.id.to_string(), u.name)));
+        who.push(
+            Field::new("receiving_unit_id", "接收单位", "select", "")
+                .required()
+                .options(opts, &one(&f.receiving_unit_id)),
+        );
+    }
+    let applicants =
+        std::iter::once((String::new(), "请选择".to_owned())).chain(people.iter().map(|p| {
+            (
+                p.id.to_string(),
+                format!("{}（{}）", p.name, p.id_number_masked),
+            )
+        }));
+    who.extend([
+        Field::new("applicant_id", "申请人", "select", "")
+            .required()
+            .options(applicants, &one(&f.applicant_id))
+            .hint(if total > i64::try_from(people.len()).unwrap_or(0) {
+                "只列出最近登记的200名当事人；申请人须先登记为当事人，未登记的请先点上方“登记当事人”"
+            } else {
+                "申请人须先登记为当事人；未登记的请先点上方“登记当事人”，登记后回到本页"
+            }),
+        Field::new("channel", "申请渠道", "select", "")
+            .required()
+            .options(
+                kind_options(Channel::ALL, Channel::as_str, Channel::label, "请选择"),
+                &one(&f.channel),
+            ),
+        Field::new("notifying_organ", "通知机关", "select", "")
+            .options(
+                kind_options(
+                    NotifyingOrgan::ALL,
+                    NotifyingOrgan::as_str,
+                    NotifyingOrgan::label,
+                    "（非办案机关通知的不填）",
+                ),
+                &one(&f.notifying_organ),
+            )
+            .hint("人民法院、人民检察院、公安机关通知辩护或代理的案件须注明"),
+        Field::new(
+            "received_at",
+            "收到申请的时间",
+            "datetime-local",
+            f.received_at.clone(),
+        )
+        .required()
+        .hint("北京时间；审查期限自收到申请的次日起算"),
+        Field::new(
+            "custody_received_at",
+            "羁押场所收到申请的时间",
+            "datetime-local",
+            f.custody_received_at.clone(),
+        )
+        .hint("仅羁押场所转交的申请填写（《法律援助法》第三十九条：24小时内转交）"),
+    ]);
+    let matter = vec![
+        Field::new("matter_code", "申请事项", "select", "")
+            .required()
+            .options(
+                matter_options(&book, region.as_deref(), today),
+                &one(&f.matter_code),
+            ),
+        Field::new("service_form", "法律援助形式", "select", "")
+            .required()
+            .options(
+                kind_options(
+                    ServiceForm::ALL,
+                    ServiceForm::as_str,
+                    ServiceForm::label,
+                    "请选择",
+                ),
+                &one(&f.service_form),
+            ),
+        Field::new("procedural_role", "诉讼地位", "select", "").options(
+            kind_options(
+                ProceduralRole::ALL,
+                ProceduralRole::as_str,
+                ProceduralRole::label,
+                "（不填）",
+            ),
+            &one(&f.procedural_role),
+        ),
+        Field::new(
+            "opposing_party",
+            "对方当事人",
+            "text",
+            f.opposing_party.clone(),
+        ),
+        Field::new("case_organ", "办案机关", "text", f.case_organ.clone()),
+        Field::new("case_number", "案号", "text", f.case_number.clone()),
+        Field::new("summary", "案情摘要", "textarea", f.summary.clone()).required(),
+        Field::new(
+            "limitation_date",
+            "诉讼时效或法定期限届满日",
+            "date",
+            f.limitation_date.clone(),
+        )
+        .hint("不足七日届满的，可以先行提供法律援助（《法律援助法》第四十四条）"),
+        Field::new(
+            "preservation_urgent",
+            "需要立即申请财产保全、证据保全或者先予执行",
+            "checkbox",
+            f.preservation_urgent.clone(),
+        ),
+    ];
+    let means = vec![
+        Field::new("means_kind", "经济状况的说明方式", "select", "")
+            .required()
+            .options(
+                MEANS_KINDS
+                    .iter()
+                    .map(|(k, l)| ((*k).to_owned(), (*l).to_owned())),
+                &one(&f.means_kind),
+            )
+            .hint("暂未说明的，系统将提示需要补充的材料"),
+        Field::new(
+            "members",
+            "共同生活的家庭人口数",
+            "number",
+            f.members.clone(),
+        )
+        .hint("含申请人本人；选择家庭经济状况或个人诚信承诺时填写"),
+        Field::new(
+            "monthly_income_yuan",
+            "家庭月收入合计（元）",
+            "text",
+            f.monthly_income_yuan.clone(),
+        )
+        .hint("全家每月收入合计，单位为元，如 2400 或 2400.50"),
+        Field::new("exemption_code", "免予核查的情形", "select", "")
+            .options(
+                exemption_options(&book, region.as_deref(), today),
+                &one(&f.exemption_code),
+            )
+            .hint("选择免予核查经济困难状况时填写（《法律援助法》第四十二条）"),
+        Field::new(
+            "exemption_proof_provided",
+            "已提交免予核查的证明材料",
+            "checkbox",
+            f.exemption_proof_provided.clone(),
+        ),
+    ];
+    let agent = vec![
+        Field::new(
+            "representative_name",
+            "代为申请人姓名",
+            "text",
+            f.representative_name.clone(),
+        ),
+        Field::new(
+            "representative_relation",
+            "与申请人的关系",
+            "text",
+            f.representative_relation.clone(),
+        ),
+    ];
+    let mut form = PanelForm::post("/applications", "受理")
+        .group("申请人与渠道", who)
+        .group("申请事项", matter)
+        .group("经济状况", means)
+        .group("代为申请（无民事行为能力人等由他人代为申请时填写）", agent);
+    form.cancel = "/applications".into();
+    let mut page_ = PanelPage::new(
+        Shell::new(page, "受理申请", "/applications"),
+        "受理法律援助申请",
+    );
+    if persons::can_register(&page.ctx) {
+        page_.actions.push(Action {
+            href: "/persons/new".into(),
+            label: "登记当事人".into(),
+        });
+    }
+    if !errors.is_empty() {
+        let rest = form.attach(errors);
+        page_.error = Some(rest.unwrap_or_else(|| "请修改标出的内容后再提交".into()));
+    }
+    let mut panel = Panel::new("");
+    panel.class = "narrow";
+    panel.forms.push(form);
+    page_.after.push(panel);
+    page_.respond(!errors.is_empty())
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    applicant_id: Option<String>,
+}
+
+pub async fn new(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<NewQuery>,
+) -> PageResult {
+    if !uc::can_handle(&page.ctx) {
+        return Err(page_error(AppError::forbidden()));
+    }
+    let f = IntakeForm {
+        applicant_id: q.applicant_id.unwrap_or_default(),
+        received_at: local_time(s.app.clock.now())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        means_kind: "household".into(),
+        ..Default::default()
+    };
+    Ok(intake_page(&s, &page, &f, &[]).await)
+}
+
+pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let f: IntakeForm = CsrfForm::parse(req, &page.csrf).await?;
+    if !uc::can_handle(&page.ctx) {
+        return Err(page_error(AppError::forbidden()));
+    }
+    let (input, mut errs) = f.input();
+    if errs.is_empty() {
+        let unit = f.receiving_unit_id.trim().parse::<i64>().ok().map(UnitId);
+        match uc::create(&s.app, &page.ctx, &input, unit).await {
+            Ok(v) => return Ok(see_other(&format!("/applications/{}", v.application.id))),
+            Err(AppError::Validation(e)) => errs = intake_errors(e),
+            Err(e) => return Err(page_error(e)),
+        }
+    }
+    Ok(intake_page(&s, &page, &f, &errs).await)
+}
+
+// ---------------------------------------------------------------------------
+// The review page.
+
+fn means_text(book: &RuleBook, m: &Means) -> String {
+    match m {
+        Means::Household {
+            members,
+            monthly_income_fen,
+        } => format!(
+            "家庭经济状况：共同生活{members}人，月收入合计{}",
+            yuan(*monthly_income_fen)
+        ),
+        Means::Declaration {
+            members,
+            monthly_income_fen,
+        } => format!(
+            "个人诚信承诺：共同生活{members}人，月收入合计{}（须事后核查）",
+            yuan(*monthly_income_fen)
+        ),
+        Means::Exemption {
+            code,
+            proof_provided,
+        } => format!(
+            "免予核查：{}（{}）",
+            exemption_label(book, code),
+            if *proof_provided {
+                "已提交证明材料"
+            } else {
+                "尚未提交证明材料"
+            }
+        ),
+        Means::NotGiven => "暂未说明".into(),
+    }
+}
+
+fn objection_status(s: &str) -> String {
+    match ObjectionOutcome::parse(s) {
+        Some(o) => o.label().to_owned(),
+        None if s == "pending" => "审查中".into(),
+        None => s.to_owned(),
+    }
+}
+
+fn facts_panel(v: &ApplicationView, book: &RuleBook) -> Panel {
+    let a = &v.application;
+    let p = &v.applicant;
+    let mut facts = vec![
+        Fact::new("编号", a.number.clone()),
+        Fact::new("状态", a.status.label()),
+        Fact::link(
+            "申请人",
+            format!("{}（{}）", p.name, p.id_number_masked),
+            format!("/persons/{}", p.id),
+        ),
+        Fact::new("接收单位", or_dash(&v.receiving_unit)),
+        Fact::new(
+            "申请渠道",
+            match a.notifying_organ {
+                Some(o) => format!("{}（{}）", a.channel.label(), o.label()),
+                None => a.channel.label().to_owned(),
+            },
+        ),
+        Fact::new("收到申请", format!("{}（北京时间）", china(a.received_at))),
+    ];
+    if let Some(t) = a.custody_received_at {
+        facts.push(Fact::new("羁押场所收到", china(t)));
+    }
+    facts.extend([
+        Fact::new("申请事项", v.matter_label.clone()),
+        Fact::new("法律援助形式", a.service_form.label()),
+        Fact::new("诉讼地位", a.procedural_role.map_or("—", |r| r.label())),
+        Fact::new("对方当事人", or_dash(&a.opposing_party)),
+    ]);
+    if !a.case_organ.is_empty() || !a.case_number.is_empty() {
+        facts.push(Fact::new(
+            "办案机关与案号",
+            format!("{} {}", a.case_organ, a.case_number)
+                .trim()
+                .to_owned(),
+        ));
+    }
+    facts.push(Fact::new("案情摘要", or_dash(&a.summary)));
+    if let Some(d) = a.limitation_date {
+        facts.push(Fact::new("时效届满日", d.to_string()));
+    }
+    if a.preservation_urgent {
+        facts.push(Fact::new("紧急情形", "需要立即申请保全或者先予执行"));
+    }
+    if !a.representative_name.is_empty() {
+        facts.push(Fact::new(
+            "代为申请人",
+            format!(
+                "{}（{}）",
+                a.representative_name,
+                or_dash(&a.representative_relation)
+            ),
+        ));
+    }
+    facts.push(Fact::new("经济状况", means_text(book, &a.means)));
+    let mut panel = Panel::new("申请情况");
+    panel.facts = facts;
+    panel
+}
+
+fn assessment_panel(v: &ApplicationView) -> Panel {
+    let x = &v.assessment;
+    let mut panel = Panel::new("系统审查意见");
+    panel.class = match x.verdict {
+        Verdict::Eligible => "verdict-eligible",
+        Verdict::Ineligible => "verdict-ineligible",
+        Verdict::NeedsInformation => "verdict-needs",
+    };
+    panel.lead = x.verdict.label().to_owned();
+    panel.facts.push(Fact::new(
+        "事项范围",
+        match (&x.basis, x.in_scope) {
+            (Some(b), true) => format!("属于法律援助事项（{b}）"),
+            _ => "不属于法律援助事项范围".into(),
+        },
+    ));
+    if let Some(h) = x.hardship {
+        panel.facts.push(Fact::new("经济困难条件", h.label()));
+    }
+    if let Some(e) = &x.exemption {
+        panel.facts.push(Fact::new("免予核查", e.clone()));
+    }
+    if let (Some(p), Some(t)) = (x.per_capita_income_fen, x.threshold_fen) {
+        panel.facts.push(Fact::new(
+            "人均月收入",
+            format!("{}（标准{}）", yuan(p), yuan(t)),
+        ));
+    }
+    if x.needs_verification {
+        panel
+            .facts
+            .push(Fact::new("事后核查", "个人诚信承诺，须事后核查"));
+    }
+    panel.facts.push(Fact::new(
+        "先行提供法律援助",
+        if x.pre_emptive {
+            "可以先行提供（《法律援助法》第四十四条）".to_owned()
+        } else {
+            "否".to_owned()
+        },
+    ));
+    if !x.reasons.is_empty() {
+        panel.lists.push(SentenceList {
+            title: "理由".into(),
+            items: x.reasons.clone(),
+        });
+    }
+    if !x.missing.is_empty() {
+        panel.lists.push(SentenceList {
+            title: "需要补充".into(),
+            items: x.missing.clone(),
+        });
+    }
+    panel.note =
+        "审查意见依受理之日有效的规则自动生成，供审查人员参考；决定由中心负责人作出。".into();
+    panel
+}
+
+fn deadlines_block(v: &ApplicationView) -> Block {
+    Block {
+        title: "期限".into(),
+        headers: vec!["事项", "期限", "依据", "状态"],
+        rows: v
+            .deadlines
+            .iter()
+            .map(|d| Row {
+                class: match d.state.as_str() {
+                    "overdue" => "overdue",
+                    "due_today" | "due_soon" => "due-soon",
+                    "met" => "met",
+                    _ => "",
+                },
+                cells: vec![
+                    Cell::text(d.label.clone()),
+                    Cell::text(due_text(d)),
+                    Cell::text(or_dash(&d.rule)),
+                    Cell::text(d.state_label.clone()),
+                ],
+            })
+            .collect(),
+        empty: "当前没有正在计算的期限。".into(),
+    }
+}
+
+fn objections_block(page: &PageCtx, v: &ApplicationView) -> Block {
+    let id = v.application.id;
+    let decide =
+        uc::can_decide_objection(&page.ctx) && v.application.status == Status::ObjectionPending;
+    Block {
+        title: "异议".into(),
+        headers: vec!["收到时间", "异议理由", "状态", "审查意见"],
+        rows: v
+            .objections
+            .iter()
+            .map(|o| Row {
+                class: if o.status == "pending" { "due-soon" } else { "" },
+                cells: vec![
+                    Cell::text(china(o.received_at)),
+                    Cell::text(o.reason.clone()),
+                    if decide && o.status == "pending" {
+                        Cell::link(
+                            "审查中 · 作出审查决定",
+                            format!("/applications/{id}/objections/{}/decision", o.id),
+                        )
+                    } else {
+                        Cell::text(objection_status(&o.status))
+                    },
+                    Cell::text(or_dash(&o.decision_reason)),
+                ],
+            })
+            .collect(),
+        empty: "没有异议。申请人对不予法律援助的决定有异议的，可以向司法行政部门提出（《法律援助法》第四十九条）。".into(),
+    }
+}
+
+/// What happened so far: the supplement notice, the proposal, the decision.
+fn history_panel(v: &ApplicationView) -> Option<Panel> {
+    let a = &v.application;
+    let mut panel = Panel::new("审查与决定");
+    if let Some(on) = a.supplement_requested_on {
+        panel
+            .facts
+            .push(Fact::new("补充材料通知", format!("{on}发出")));
+        panel
+            .facts
+            .push(Fact::new("需补充的材料", or_dash(&a.supplement_items)));
+    }
+    if let Some(d) = a.verification_date {
+        panel.facts.push(Fact::new(
+            "承诺核查",
+            format!(
+                "{d} {}：{}",
+                a.verification_method,
+                or_dash(&a.verification_result)
+            ),
+        ));
+    }
+    if a.false_declaration {
+        panel.facts.push(Fact::new("核查结论", "个人诚信承诺不实"));
+    }
+    if let Some(o) = a.proposed_outcome {
+        panel.facts.push(Fact::new("审查建议", o.label()));
+        panel
+            .facts
+            .push(Fact::new("建议理由", or_dash(&a.proposal_reason)));
+    }
+    if let Some(o) = a.outcome {
+        panel.facts.push(Fact::new("决定", o.label()));
+        panel
+            .facts
+            .push(Fact::new("决定理由", or_dash(&a.decision_reason)));
+        if let Some(t) = a.decided_at {
+            panel.facts.push(Fact::new("决定时间", china(t)));
+        }
+        if a.against_assessment {
+            panel.facts.push(Fact::new(
+                "与系统审查意见",
+                "不一致（已记录理由，供监督检查）",
+            ));
+        }
+    }
+    (!panel.facts.is_empty()).then_some(panel)
+}
+
+fn actions_panel(page: &PageCtx, v: &ApplicationView) -> Panel {
+    let ctx = &page.ctx;
+    let a = &v.application;
+    let base = format!("/applications/{}", a.id);
+    let link = |to: &str, label: &str| Action {
+        href: format!("{base}/{to}"),
+        label: label.to_owned(),
+    };
+    let mut panel = Panel::new("办理");
+    match a.status {
+        Status::Received | Status::Proposed => {
+            if uc::can_decide(ctx) {
+                panel.links.push(link("decision", "作出决定"));
+            }
+            if a.status == Status::Received {
+                if uc::can_propose(ctx) {
+                    panel.links.push(link("proposal", "提出审查建议"));
+                }
+                if uc::can_handle(ctx) {
+                    panel.links.push(link("supplement-request", "补充材料通知"));
+                }
+            }
+            if uc::can_handle(ctx) {
+                panel.links.push(link("withdrawal", "撤回申请"));
+            }
+        }
+        Status::AwaitingSupplement => {
+            if uc::can_handle(ctx) {
+                panel.forms.push(
+                    PanelForm::post(format!("{base}/supplement-received"), "材料已补齐")
+                        .hidden("version", a.version.to_string()),
+                );
+                panel.links.push(link("withdrawal", "撤回申请"));
+            }
+        }
+        Status::Denied => {
+            if uc::can_handle(ctx) {
+                panel.links.push(link("objection", "登记异议"));
+            }
+        }
+        Status::ObjectionPending => {
+            if uc::can_decide_objection(ctx) {
+                for o in v.objections.iter().filter(|o| o.status == "pending") {
+                    panel.links.push(Action {
+                        href: format!("{base}/objections/{}/decision", o.id),
+                        label: "异议审查决定".into(),
+                    });
+                }
+            }
+        }
+        Status::Granted | Status::Withdrawn | Status::DeemedWithdrawn => {}
+    }
+    panel.note = match a.status {
+        Status::AwaitingSupplement => {
+            "补充材料期间审查期限中止；材料补齐后期限继续计算，期满未补齐的视为撤回申请。"
+        }
+        Status::Proposed => "审查建议已提出，待中心负责人决定。",
+        Status::ObjectionPending => "异议由司法行政部门审查，自收到之日起五日内作出决定。",
+        Status::Granted => "已决定给予法律援助，请在期限内指派承办人员。",
+        Status::Denied => "已决定不予法律援助；申请人有异议的，可登记异议。",
+        Status::Withdrawn | Status::DeemedWithdrawn => "本申请已终结。",
+        Status::Received => "",
+    }
+    .to_owned();
+    if panel.links.is_empty() && panel.forms.is_empty() && panel.note.is_empty() {
+        panel.note = "当前状态下您没有可办理的操作。".into();
+    }
+    panel
+}
+
+pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&id)?;
+    let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
+    let book = rules::rulebook(&s.app).await.map_err(page_error)?;
+    let mut p = PanelPage::new(
+        Shell::new(&page, &v.application.number, "/applications"),
+        v.application.number.clone(),
+    );
+    p.badge = v.application.status.label().to_owned();
+    p.panels = vec![facts_panel(&v, &book), assessment_panel(&v)];
+    p.blocks = vec![deadlines_block(&v)];
+    if !v.objections.is_empty() || v.application.status == Status::Denied {
+        p.blocks.push(objections_block(&page, &v));
+    }
+    p.after.extend(history_panel(&v));
+    p.after.push(actions_panel(&page, &v));
+    Ok(p.respond(false))
+}
+
+// ---------------------------------------------------------------------------
+// The action forms.
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionInput {
+    outcome: String,
+    reason: String,
+    items: String,
+    version: String,
+}
+
+impl ActionInput {
+    fn version(&self) -> i64 {
+        self.version.trim().parse().unwrap_or(0)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Supplement,
+    Proposal,
+    Decision,
+    Objection,
+    Withdrawal,
+    /// The bureau's decision on this objection.
+    ObjectionDecision(i64),
+}
+
+impl Step {
+    fn title(self) -> &'static str {
+        match self {
+            Step::Supplement => "补充材料通知",
+            Step::Proposal => "提出审查建议",
+            Step::Decision => "作出决定",
+            Step::Objection => "登记异议",
+            Step::Withdrawal => "撤回申请",
+            Step::ObjectionDecision(_) => "异议审查决定",
+        }
+    }
+
+    fn path(self, id: i64) -> String {
+        match self {
+            Step::Supplement => format!("/applications/{id}/supplement-request"),
+            Step::Proposal => format!("/applications/{id}/proposal"),
+            Step::Decision => format!("/applications/{id}/decision"),
+            Step::Objection => format!("/applications/{id}/objection"),
+            Step::Withdrawal => format!("/applications/{id}/withdrawal"),
+            Step::ObjectionDecision(o) => format!("/applications/{id}/objections/{o}/decision"),
+        }
+    }
+
+    fn allowed(self, page: &PageCtx) -> bool {
+        let ctx = &page.ctx;
+        match self {
+            Step::Supplement | Step::Objection | Step::Withdrawal => uc::can_handle(ctx),
+            Step::Proposal => uc::can_propose(ctx),
+            Step::Decision => uc::can_decide(ctx),
+            Step::ObjectionDecision(_) => uc::can_decide_objection(ctx),
+        }
+    }
+
+    fn event(self) -> Event {
+        match self {
+            Step::Supplement => Event::RequestSupplement,
+            Step::Proposal => Event::Propose,
+            Step::Decision => Event::Decide(Outcome::Granted),
+            Step::Objection => Event::Object,
+            Step::Withdrawal => Event::Withdraw,
+            Step::ObjectionDecision(_) => Event::DecideObjection(ObjectionOutcome::Upheld),
+        }
+    }
+}
+
+fn pending_objection(v: &ApplicationView, oid: i64) -> Result<&Objection, Response> {
+    let o = v
+        .objections
+        .iter()
+        .find(|o| o.id == oid)
+        .ok_or_else(|| page_error(AppError::NotFound))?;
+    if o.status != "pending" {
+        return Err(page_error(AppError::Conflict("该异议已审查完毕".into())));
+    }
+    Ok(o)
+}
+
+/// The form of a step, filled from `f` (or from the application when `f` is None).
+fn step_form(
+    page: &PageCtx,
+    v: &ApplicationView,
+    step: Step,
+    f: Option<&ActionInput>,
+) -> Result<FormPage, Response> {
+    let a = &v.application;
+    let x = &v.assessment;
+    let notice: Option<String>;
+    let outcome_of = |o: Option<Outcome>| o.map(|o| o.as_str().to_owned()).unwrap_or_default();
+    let reason = f.map(|f| f.reason.clone()).unwrap_or_default();
+    let mut fields = match step {
+        Step::Supplement => {
+            let items = f.map(|f| f.items.clone()).unwrap_or_else(|| {
+                x.missing
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| format!("{}. {m}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            notice = Some(
+                "补充材料通知应一次性列明需要补充的全部材料（《法律援助法》第四十三条）；发出后审查期限中止。"
+                    .to_owned(),
+            );
+            vec![
+                Field::new("items", "需要补充的材料或说明的事项", "textarea", items)
+                    .required()
+                    .hint("每项一行；已按系统审查意见列出缺少的材料，可修改"),
+            ]
+        }
+        Step::Proposal | Step::Decision => {
+            let chosen = match f {
+                Some(f) => f.outcome.clone(),
+                None => outcome_of(a.proposed_outcome.or(match x.verdict {
+                    Verdict::Eligible => Some(Outcome::Granted),
+                    Verdict::Ineligible => Some(Outcome::Denied),
+                    Verdict::NeedsInformation => None,
+                })),
+            };
+            let mut n = format!("系统审查意见：{}。", x.verdict.label());
+            if step == Step::Decision
+                && let Some(o) = a.proposed_outcome
+            {
+                n.push_str(&format!(
+                    "审查建议：{}{}。",
+                    o.label(),
+                    if a.proposal_reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", a.proposal_reason)
+                    }
+                ));
+            }
+            notice = Some(n);
+            let against = match x.verdict {
+                Verdict::Eligible => {
+                    "选择“不予法律援助”与系统审查意见不一致：须写明理由，决定将标记供监督检查。"
+                }
+                _ => "选择“给予法律援助”与系统审查意见不一致：须写明理由，决定将标记供监督检查。",
+            };
+            vec![
+                Field::new(
+                    "outcome",
+                    if step == Step::Decision {
+                        "决定"
+                    } else {
+                        "建议"
+                    },
+                    "select",
+                    "",
+                )
+                .required()
+                .options(
+                    kind_options(Outcome::ALL, Outcome::as_str, Outcome::label, "请选择"),
+                    &[chosen],
+                )
+                .hint(against),
+                Field::new("reason", "理由", "textarea", reason).hint(
+                    "不予法律援助须书面说明理由（《法律援助法》第四十三条）；与系统审查意见不一致的，须记录理由",
+                ),
+            ]
+        }
+        Step::Objection => {
+            notice = Some(
+                "申请人对不予法律援助的决定有异议的，由司法行政部门审查（《法律援助法》第四十九条）。"
+                    .to_owned(),
+            );
+            vec![
+                Field::new("reason", "异议理由", "textarea", reason)
+                    .required()
+                    .hint("按申请人的陈述记录"),
+            ]
+        }
+        Step::Withdrawal => {
+            notice = Some("撤回后本申请终结，不能恢复；申请人可以重新申请。".to_owned());
+            vec![]
+        }
+        Step::ObjectionDecision(oid) => {
+            let o = pending_objection(v, oid)?;
+            notice = Some(format!(
+                "异议理由：{}（{}收到）。维持原决定的，申请人仍为不予法律援助；责令改正的，申请重新进入审查。",
+                o.reason,
+                china(o.received_at)
+            ));
+            vec![
+                Field::new("outcome", "审查决定", "select", "")
+                    .required()
+                    .options(
+                        kind_options(
+                            ObjectionOutcome::ALL,
+                            ObjectionOutcome::as_str,
+                            ObjectionOutcome::label,
+                            "请选择",
+                        ),
+                        &[f.map(|f| f.outcome.clone()).unwrap_or_default()],
+                    ),
+                Field::new("reason", "审查意见", "textarea", reason).required(),
+            ]
+        }
+    };
+    let version = match step {
+        Step::ObjectionDecision(oid) => pending_objection(v, oid)?.version,
+        _ => a.version,
+    };
+    // A resubmitted form keeps the version it was opened with: a stale one is reported.
+    let version = f
+        .map(|f| f.version.clone())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| version.to_string());
+    fields.push(Field::new("version", "", "hidden", version));
+    let mut shell = Shell::new(page, step.title(), "/applications");
+    shell.notice = notice;
+    Ok(FormPage {
+        shell,
+        heading: format!("{} · {}", step.title(), a.number),
+        action: step.path(a.id),
+        submit: match step {
+            Step::Withdrawal => "确认撤回".into(),
+            Step::Supplement => "发出通知".into(),
+            _ => "提交".into(),
+        },
+        cancel: format!("/applications/{}", a.id),
+        error: None,
+        fields,
+    })
+}
+
+/// GET: the step's form, if the caller may take it and the state allows it.
+async fn open_step(s: &AppState, page: &PageCtx, id: &str, step: Step) -> PageResult {
+    let id = parse_id(id)?;
+    let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
+    if !step.allowed(page) {
+        return Err(page_error(AppError::forbidden()));
+    }
+    v.application
+        .status
+        .next(step.event())
+        .map_err(|e| page_error(AppError::Conflict(e.to_string())))?;
+    Ok(step_form(page, &v, step, None)?.respond(&[]))
+}
+
+/// POST: takes the step; a validation error shows the form again (422), a stale
+/// version or a state that does not allow it the error page (409).
+async fn take_step(s: &AppState, page: &PageCtx, id: &str, step: Step, req: Request) -> PageResult {
+    let id = parse_id(id)?;
+    let f: ActionInput = CsrfForm::parse(req, &page.csrf).await?;
+    let version = f.version();
+    let outcome = Outcome::parse(f.outcome.trim());
+    let done = match step {
+        Step::Supplement => uc::request_supplement(&s.app, &page.ctx, id, version, &f.items)
+            .await
+            .map(|_| id),
+        Step::Proposal | Step::Decision => match outcome {
+            None => Err(AppError::field("outcome", "请选择结果")),
+            Some(o) if step == Step::Proposal => {
+                uc::propose(&s.app, &page.ctx, id, version, o, &f.reason)
+                    .await
+                    .map(|_| id)
+            }
+            Some(o) => uc::decide(&s.app, &page.ctx, id, version, o, &f.reason)
+                .await
+                .map(|_| id),
+        },
+        Step::Objection => uc::object(&s.app, &page.ctx, id, version, &f.reason)
+            .await
+            .map(|_| id),
+        Step::Withdrawal => uc::withdraw(&s.app, &page.ctx, id, version)
+            .await
+            .map(|_| id),
+        Step::ObjectionDecision(oid) => match ObjectionOutcome::parse(f.outcome.trim()) {
+            None => Err(AppError::field("outcome", "请选择维持原决定或责令改正")),
+            Some(o) => uc::decide_objection(&s.app, &page.ctx, oid, version, o, &f.reason)
+                .await
+                .map(|d| d.application_id),
+        },
+    };
+    match done {
+        Ok(app_id) => Ok(see_other(&format!("/applications/{app_id}"))),
+        Err(AppError::Validation(errs)) => {
+            let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
+            Ok(step_form(page, &v, step, Some(&f))?.respond(&errs))
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+pub async fn supplement_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    open_step(&s, &page, &id, Step::Supplement).await
+}
+
+pub async fn request_supplement(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> PageResult {
+    take_step(&s, &page, &id, Step::Supplement, req).await
+}
+
+pub async fn supplement_received(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let f: ActionInput = CsrfForm::parse(req, &page.csrf).await?;
+    uc::supplement_received(&s.app, &page.ctx, id, f.version())
+        .await
+        .map_err(page_error)?;
+    Ok(see_other(&format!("/applications/{id}")))
+}
+
+pub async fn proposal_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    open_step(&s, &page, &id, Step::Proposal).await
+}
+
+pub async fn propose(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> PageResult {
+    take_step(&s, &page, &id, Step::Proposal, req).await
+}
+
+pub async fn decision_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    open_step(&s, &page, &id, Step::Decision).await
+}
+
+pub async fn decide(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> PageResult {
+    take_step(&s, &page, &id, Step::Decision, req).await
+}
+
+pub async fn objection_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    open_step(&s, &page, &id, Step::Objection).await
+}
+
+pub async fn object(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> PageResult {
+    take_step(&s, &page, &id, Step::Objection, req).await
+}
+
+pub async fn withdrawal_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    open_step(&s, &page, &id, Step::Withdrawal).await
+}
+
+pub async fn withdraw(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: Request,
+) -> PageResult {
+    take_step(&s, &page, &id, Step::Withdrawal, req).await
+}
+
+pub async fn objection_decision_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path((id, oid)): Path<(String, String)>,
+) -> PageResult {
+    let oid = parse_id(&oid)?;
+    open_step(&s, &page, &id, Step::ObjectionDecision(oid)).await
+}
+
+pub async fn decide_objection(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path((id, oid)): Path<(String, String)>,
+    req: Request,
+) -> PageResult {
+    let oid = parse_id(&oid)?;
+    take_step(&s, &page, &id, Step::ObjectionDecision(oid), req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_in_yuan_become_fen() {
+        assert_eq!(fen_of_yuan("1580"), Some(158_000));
+        assert_eq!(fen_of_yuan(" 1,580.5元 "), Some(158_050));
+        assert_eq!(fen_of_yuan("0.07"), Some(7));
+        assert_eq!(fen_of_yuan(".5"), Some(50));
+        for bad in ["", ".", "abc", "-5", "1.234", "1e3", "12 34x"] {
+            assert_eq!(fen_of_yuan(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn form_times_are_china_standard_time() {
+        let mut errs = Vec::new();
+        let t = china_time("t", "2024-09-26T10:00", &mut errs).expect("time");
+        assert_eq!(t.to_rfc3339(), "2024-09-26T02:00:00+00:00");
+        assert!(china_time("t", "", &mut errs).is_none());
+        assert!(errs.is_empty());
+        assert!(china_time("t", "26/09/2024", &mut errs).is_none());
+        assert_eq!(errs.len(), 1);
+        assert_eq!(china(t), "2024-09-26 10:00");
+    }
+}

@@ -1,0 +1,517 @@
+//! Pages for the rules in force (read-only, with new hardship standards) and the
+//! working-day calendar (years entered, special days, a new year, and the deadline check).
+
+use super::applications::{
+    Block, Fact, Panel, PanelForm, PanelPage, Row, fen_of_yuan, field_error,
+};
+use super::{
+    Action, Cell, DetailPage, Field, FormPage, PageResult, Section, Shell, page_error, render,
+    see_other, yes_no,
+};
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use axum::extract::{Request, State};
+use chrono::{Datelike, NaiveDate};
+use legalaid_app::{AppError, policy, rules};
+use legalaid_domain::assessment::yuan;
+use legalaid_domain::calendar::DayKind;
+use legalaid_domain::deadline::PeriodUnit;
+use legalaid_domain::{FieldError, local_date};
+use serde::Deserialize;
+
+fn effect(from: NaiveDate, to: Option<NaiveDate>, province: Option<&str>) -> String {
+    let mut s = match to {
+        Some(t) => format!("{from}至{t}"),
+        None => format!("{from}起"),
+    };
+    if let Some(p) = province {
+        s.push_str(&format!("（限区划{p}）"));
+    }
+    s
+}
+
+pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    let book = rules::rulebook(&s.app).await.map_err(page_error)?;
+    let count = |n: usize, unit: &str| format!("{n}{unit}");
+    let matters = Section {
+        title: "法律援助事项".into(),
+        headers: vec!["代码", "事项", "经济困难条件", "依据", "生效"],
+        rows: book
+            .matters
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::text(m.code.clone()),
+                    Cell::text(m.label.clone()),
+                    Cell::text(m.hardship.label()),
+                    Cell::text(m.basis.clone()),
+                    Cell::text(effect(
+                        m.effective_from,
+                        m.effective_to,
+                        m.province.as_deref(),
+                    )),
+                ]
+            })
+            .collect(),
+        empty: "没有法律援助事项（规则尚未导入）。".into(),
+    };
+    let exemptions = Section {
+        title: "免予核查经济困难状况的情形".into(),
+        headers: vec!["代码", "情形", "依据", "生效"],
+        rows: book
+            .exemptions
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::text(e.code.clone()),
+                    Cell::text(e.label.clone()),
+                    Cell::text(e.basis.clone()),
+                    Cell::text(effect(
+                        e.effective_from,
+                        e.effective_to,
+                        e.province.as_deref(),
+                    )),
+                ]
+            })
+            .collect(),
+        empty: "没有免予核查的情形。".into(),
+    };
+    let standards = Section {
+        title: "经济困难标准".into(),
+        headers: vec![
+            "城市",
+            "起始日期",
+            "低保（元/人·月）",
+            "倍数",
+            "标准（元/人·月）",
+            "依据",
+            "说明",
+        ],
+        rows: book
+            .standards
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::text(format!("{}（{}）", x.city, x.city_code)),
+                    Cell::text(x.effective_from.to_string()),
+                    Cell::text(yuan(x.dibao_monthly_fen)),
+                    Cell::text(x.multiplier.to_string()),
+                    Cell::text(yuan(x.threshold_fen())),
+                    Cell::text(x.source.clone()),
+                    Cell::text(x.note.clone()),
+                ]
+            })
+            .collect(),
+        empty: "还没有经济困难标准：须符合经济困难条件的申请将无法判断，请先新增本市标准。".into(),
+    };
+    let deadlines = Section {
+        title: "期限规则".into(),
+        headers: vec!["事项", "期限", "末日遇休息日顺延", "依据"],
+        rows: book
+            .deadlines
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::text(d.label.clone()),
+                    Cell::text(format!("{}{}", d.length, d.unit.label())),
+                    Cell::text(yes_no(d.roll_over_rest_days)),
+                    Cell::text(d.source.clone()),
+                ]
+            })
+            .collect(),
+        empty: "没有期限规则。".into(),
+    };
+    Ok(render(&DetailPage {
+        shell: Shell::new(&page, "规则与日历", "/admin/rules"),
+        heading: "规则与日历".into(),
+        actions: vec![
+            Action {
+                href: "/admin/rules/standards/new".into(),
+                label: "新增经济困难标准".into(),
+            },
+            Action {
+                href: "/admin/calendar".into(),
+                label: "工作日历与期限计算".into(),
+            },
+        ],
+        rows: vec![
+            ("法律援助事项", count(book.matters.len(), "项")),
+            ("免予核查情形", count(book.exemptions.len(), "项")),
+            ("经济困难标准", count(book.standards.len(), "条")),
+            ("期限规则", count(book.deadlines.len(), "条")),
+            (
+                "适用",
+                "审查按受理之日有效的规则进行；事项范围和期限规则随系统发布，此处只读。".into(),
+            ),
+        ],
+        sections: vec![matters, exemptions, standards, deadlines],
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StandardForm {
+    city_code: String,
+    city: String,
+    effective_from: String,
+    dibao_yuan: String,
+    multiplier: String,
+    source: String,
+    note: String,
+}
+
+fn standard_form(page: &PageCtx, f: &StandardForm) -> FormPage {
+    FormPage {
+        shell: Shell::new(page, "新增经济困难标准", "/admin/rules"),
+        heading: "新增经济困难标准".into(),
+        action: "/admin/rules/standards".into(),
+        submit: "保存".into(),
+        cancel: "/admin/rules".into(),
+        error: None,
+        fields: vec![
+            Field::new("city_code", "城市代码", "text", f.city_code.clone())
+                .required()
+                .hint("设区的市行政区划代码的前4位，如六安市为 3415"),
+            Field::new("city", "城市名称", "text", f.city.clone()).required(),
+            Field::new(
+                "effective_from",
+                "起始日期",
+                "date",
+                f.effective_from.clone(),
+            )
+            .required()
+            .hint("自该日起受理的申请适用本标准；此前受理的仍适用原标准"),
+            Field::new(
+                "dibao_yuan",
+                "最低生活保障标准（元/人·月）",
+                "text",
+                f.dibao_yuan.clone(),
+            )
+            .required()
+            .hint("按本市民政部门公布的城乡最低生活保障标准填写，如 790 或 790.50"),
+            Field::new("multiplier", "倍数", "number", f.multiplier.clone())
+                .required()
+                .hint("经济困难标准 = 最低生活保障标准 × 倍数（安徽省为2倍）"),
+            Field::new("source", "依据", "text", f.source.clone())
+                .required()
+                .hint("如民政部门的公布文件或地方规定"),
+            Field::new("note", "说明", "text", f.note.clone()),
+        ],
+    }
+}
+
+pub async fn new_standard(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    // Start from the city of the latest standard: a new figure is usually for the same city.
+    let book = rules::rulebook(&s.app).await.map_err(page_error)?;
+    let last = book.standards.iter().max_by_key(|x| x.effective_from);
+    let f = StandardForm {
+        city_code: last.map(|x| x.city_code.clone()).unwrap_or_default(),
+        city: last.map(|x| x.city.clone()).unwrap_or_default(),
+        multiplier: last.map_or_else(|| "2".into(), |x| x.multiplier.to_string()),
+        ..Default::default()
+    };
+    Ok(standard_form(&page, &f).respond(&[]))
+}
+
+pub async fn create_standard(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let f: StandardForm = CsrfForm::parse(req, &page.csrf).await?;
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    let input = rules::StandardInput {
+        city_code: f.city_code.trim().to_owned(),
+        city: f.city.clone(),
+        effective_from: NaiveDate::parse_from_str(f.effective_from.trim(), "%Y-%m-%d").ok(),
+        dibao_monthly_fen: fen_of_yuan(&f.dibao_yuan).filter(|v| *v > 0),
+        multiplier: f.multiplier.trim().parse().ok(),
+        source: f.source.clone(),
+        note: f.note.clone(),
+    };
+    match rules::add_standard(&s.app, &page.ctx, &input).await {
+        Ok(_) => Ok(see_other("/admin/rules")),
+        Err(AppError::Validation(errs)) => {
+            let errs: Vec<FieldError> = errs
+                .into_iter()
+                .map(|e| {
+                    if e.field == "dibao_monthly_fen" {
+                        field_error(
+                            "dibao_yuan",
+                            "请填写大于0的金额，单位为元/人·月，如 790 或 790.50",
+                        )
+                    } else {
+                        e
+                    }
+                })
+                .collect();
+            Ok(standard_form(&page, &f).respond(&errs))
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The calendar.
+
+#[derive(Deserialize, Default)]
+pub struct CalendarQuery {
+    year: Option<String>,
+    start: Option<String>,
+    days: Option<String>,
+    unit: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct YearForm {
+    year: String,
+    source: String,
+    days: String,
+}
+
+const CSV_HEADER: &str = "date,kind,name";
+
+fn kind_label(k: DayKind) -> &'static str {
+    match k {
+        DayKind::Holiday => "放假",
+        DayKind::Workday => "调休上班",
+    }
+}
+
+/// The deadline check: its form, and its answer when asked.
+async fn check_panel(s: &AppState, q: &CalendarQuery) -> Panel {
+    let raw = |v: &Option<String>| v.clone().unwrap_or_default().trim().to_owned();
+    let (start, days, unit) = (raw(&q.start), raw(&q.days), raw(&q.unit));
+    let mut panel = Panel::new("期限计算");
+    panel.class = "deadline-check";
+    let mut form = PanelForm::get("/admin/calendar", "计算").group(
+        "",
+        vec![
+            Field::new(
+                "start",
+                "起算日（引起期间开始的事件发生之日）",
+                "date",
+                start.clone(),
+            )
+            .required(),
+            Field::new("days", "期间长度", "number", days.clone()).required(),
+            Field::new("unit", "计算方式", "select", "").options(
+                [
+                    ("calendar", "日（末日为休息日的顺延至其后第一个工作日）"),
+                    ("working", "工作日（不含节假日和休息日）"),
+                ]
+                .into_iter()
+                .map(|(a, b)| (a.to_owned(), b.to_owned())),
+                std::slice::from_ref(&unit),
+            ),
+        ],
+    );
+    if let Some(y) = &q.year {
+        form = form.hidden("year", y.clone());
+    }
+    panel.note =
+        "按《民法典》第二百零一条、第二百零三条计算：起算日不计入，自次日开始计算。".into();
+    if !start.is_empty() || !days.is_empty() {
+        let mut errs = Vec::new();
+        let start_date = NaiveDate::parse_from_str(&start, "%Y-%m-%d").ok();
+        if start_date.is_none() {
+            errs.push(field_error("start", "请填写起算日期（YYYY-MM-DD）"));
+        }
+        let length = days.parse::<u32>().ok();
+        if length.is_none() {
+            errs.push(field_error("days", "请填写天数（1至366的整数）"));
+        }
+        let period = if unit == "working" {
+            PeriodUnit::WorkingDays
+        } else {
+            PeriodUnit::CalendarDays
+        };
+        if let (Some(d), Some(n)) = (start_date, length) {
+            match rules::check_deadline(&s.app, d, n, period).await {
+                Ok(c) => {
+                    panel.lead = format!("{} 届满", c.due);
+                    panel.facts = vec![
+                        Fact::new("起算日", c.start.to_string()),
+                        Fact::new(
+                            "期间",
+                            format!(
+                                "{}{}",
+                                c.length,
+                                if c.unit == PeriodUnit::WorkingDays {
+                                    "个工作日"
+                                } else {
+                                    "日"
+                                }
+                            ),
+                        ),
+                        Fact::new("届满日", c.due.to_string()),
+                        Fact::new("遇休息日顺延", yes_no(c.rolled_over)),
+                    ];
+                    panel.note = c.explanation;
+                }
+                Err(AppError::Validation(e)) => errs.extend(e),
+                Err(e) => errs.push(field_error("start", &e.to_string())),
+            }
+        }
+        if let Some(rest) = form.attach(&errs) {
+            panel.lead = rest;
+        }
+    }
+    panel.forms.push(form);
+    panel
+}
+
+fn year_panel(f: &YearForm, errors: &[FieldError]) -> (Panel, Option<String>) {
+    let mut form = PanelForm::post("/admin/calendar", "录入").group(
+        "",
+        vec![
+            Field::new("year", "年份", "number", f.year.clone()).required(),
+            Field::new("source", "依据", "text", f.source.clone())
+                .required()
+                .hint("国务院办公厅关于当年部分节假日安排的通知，如 国办发明电〔2024〕12号"),
+            Field::new("days", "放假和调休上班的日期", "textarea", f.days.clone())
+                .required()
+                .hint("首行为 date,kind,name；每行一天：日期,类型,名称。类型 holiday 为放假，workday 为调休上班，如 2026-10-01,holiday,国庆节。未列出的周一至周五为工作日"),
+        ],
+    );
+    let rest = form.attach(errors);
+    let mut panel = Panel::new("录入节假日安排");
+    panel.note = "工作日历缺少某年的安排时，该年的期限无法计算，系统会明确提示。".into();
+    panel.forms.push(form);
+    (panel, rest)
+}
+
+async fn calendar_page(
+    s: &AppState,
+    page: &PageCtx,
+    q: &CalendarQuery,
+    f: &YearForm,
+    errors: &[FieldError],
+) -> PageResult {
+    let (cal, days) = rules::calendar(&s.app).await.map_err(page_error)?;
+    let years: Vec<i32> = cal.years().collect();
+    let this_year = local_date(s.app.clock.now()).year();
+    let shown = q
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| years.contains(y))
+        .or_else(|| years.contains(&this_year).then_some(this_year))
+        .or_else(|| years.last().copied());
+    let mut p = PanelPage::new(Shell::new(page, "工作日历", "/admin/rules"), "工作日历");
+    p.actions.push(Action {
+        href: "/admin/rules".into(),
+        label: "规则".into(),
+    });
+    let (year, rest) = year_panel(f, errors);
+    if !errors.is_empty() {
+        p.error = Some(rest.unwrap_or_else(|| "请修改标出的内容后再提交".into()));
+    }
+    p.panels = vec![check_panel(s, q).await, year];
+    let count = |y: i32, k: DayKind| {
+        days.iter()
+            .filter(|d| d.date.year() == y && d.kind == k)
+            .count()
+    };
+    p.blocks.push(Block {
+        title: "已录入的年份".into(),
+        headers: vec!["年份", "放假（天）", "调休上班（天）"],
+        rows: years
+            .iter()
+            .map(|y| Row {
+                class: "",
+                cells: vec![
+                    Cell::link(format!("{y}年"), format!("/admin/calendar?year={y}")),
+                    Cell::text(count(*y, DayKind::Holiday).to_string()),
+                    Cell::text(count(*y, DayKind::Workday).to_string()),
+                ],
+            })
+            .collect(),
+        empty: "还没有录入任何年份的节假日安排，期限无法计算。".into(),
+    });
+    if let Some(y) = shown {
+        p.blocks.push(Block {
+            title: format!("{y}年的放假与调休上班"),
+            headers: vec!["日期", "类型", "名称"],
+            rows: days
+                .iter()
+                .filter(|d| d.date.year() == y)
+                .map(|d| Row {
+                    class: if d.kind == DayKind::Holiday {
+                        ""
+                    } else {
+                        "workday"
+                    },
+                    cells: vec![
+                        Cell::text(format!("{}（{}）", d.date, weekday(d.date))),
+                        Cell::text(kind_label(d.kind)),
+                        Cell::text(d.name.clone()),
+                    ],
+                })
+                .collect(),
+            empty: "该年没有放假或调休上班的日期：周一至周五均为工作日。".into(),
+        });
+    }
+    Ok(p.respond(!errors.is_empty()))
+}
+
+fn weekday(d: NaiveDate) -> &'static str {
+    match d.weekday() {
+        chrono::Weekday::Mon => "周一",
+        chrono::Weekday::Tue => "周二",
+        chrono::Weekday::Wed => "周三",
+        chrono::Weekday::Thu => "周四",
+        chrono::Weekday::Fri => "周五",
+        chrono::Weekday::Sat => "周六",
+        chrono::Weekday::Sun => "周日",
+    }
+}
+
+pub async fn calendar(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<CalendarQuery>,
+) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    let f = YearForm {
+        days: format!("{CSV_HEADER}\n"),
+        ..Default::default()
+    };
+    calendar_page(&s, &page, &q, &f, &[]).await
+}
+
+pub async fn add_year(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let f: YearForm = CsrfForm::parse(req, &page.csrf).await?;
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    let errs = match f.year.trim().parse::<i32>() {
+        Err(_) => vec![field_error("year", "请填写年份，如 2027")],
+        Ok(year) => {
+            // The header line may have been deleted: the use case skips the first line.
+            let csv = if f.days.trim_start().starts_with("date") {
+                f.days.clone()
+            } else {
+                format!("{CSV_HEADER}\n{}", f.days)
+            };
+            match rules::add_calendar_year(&s.app, &page.ctx, year, &f.source, &csv).await {
+                Ok(_) => return Ok(see_other(&format!("/admin/calendar?year={year}"))),
+                Err(AppError::Validation(e)) => e,
+                Err(e) => return Err(page_error(e)),
+            }
+        }
+    };
+    calendar_page(&s, &page, &CalendarQuery::default(), &f, &errs).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effective_dates_read_as_written() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert_eq!(effect(d("2022-01-01"), None, None), "2022-01-01起");
+        assert_eq!(
+            effect(d("2022-01-01"), Some(d("2030-12-31")), Some("34")),
+            "2022-01-01至2030-12-31（限区划34）"
+        );
+    }
+}
