@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Regenerates data/calendar/cn-work-calendar.csv from the PyPI package
+"""Regenerates crates/legalaid-domain/data/calendar/cn-work-calendar.csv from the PyPI package
 `chinesecalendar` (which carries the State Council's annual holiday notices).
 
 Usage: python3 -m venv /tmp/cal && /tmp/cal/bin/pip install chinesecalendar
-       /tmp/cal/bin/python scripts/gen-calendar.py 2023 2026 > data/calendar/cn-work-calendar.csv
+       /tmp/cal/bin/python scripts/gen-calendar.py 2023 2026 > crates/legalaid-domain/data/calendar/cn-work-calendar.csv
 
 Rows: every statutory holiday (weekday or weekend) and every adjusted working day
 (a weekend day worked, 调休). Years after the package's data must be entered by an

@@ -257,10 +257,10 @@ impl RuleBook {
     /// The defaults shipped with the system.
     pub fn shipped() -> Result<RuleBook, String> {
         RuleBook::from_csv(
-            include_str!("../../../data/rules/matters.csv"),
-            include_str!("../../../data/rules/exemptions.csv"),
-            include_str!("../../../data/rules/hardship-standards.csv"),
-            include_str!("../../../data/rules/deadlines.csv"),
+            include_str!("../data/rules/matters.csv"),
+            include_str!("../data/rules/exemptions.csv"),
+            include_str!("../data/rules/hardship-standards.csv"),
+            include_str!("../data/rules/deadlines.csv"),
         )
     }
 }
