@@ -20,6 +20,10 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("数据库暂时不可用，请稍后再试")]
     Unavailable(String),
+    /// Something the server needs is not installed or configured (the message says
+    /// what, for the operator and the user alike): 503.
+    #[error("{0}")]
+    NotAvailable(String),
     /// Details are logged by the web layer, never shown.
     #[error("系统内部错误")]
     Internal(String),

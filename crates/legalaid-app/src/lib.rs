@@ -14,6 +14,7 @@ pub mod clock;
 pub mod crypto;
 mod ctx;
 pub mod demo;
+pub mod documents;
 mod error;
 pub mod home;
 pub mod jobs;

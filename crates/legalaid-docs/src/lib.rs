@@ -1,8 +1,13 @@
 //! Documents and exports of legalaid.
 //!
-//! Today: CSV exports of lists (opened by Excel and WPS; written with a UTF-8 byte
-//! order mark so that Chinese text is recognised). Generated DOCX and PDF decision
-//! documents will live here too, keeping heavy dependencies out of the other crates.
+//! - `pdf`: documents laid out by typst with the server's CJK fonts (text extractable);
+//! - `docx`: the same documents as Word files, for staff who finish them by hand;
+//! - CSV exports of lists (UTF-8 with a byte order mark so that Excel and WPS read Chinese).
+//!
+//! Heavy dependencies live here so that the other crates build and test quickly.
+
+pub mod docx;
+pub mod pdf;
 
 use legalaid_domain::audit::AuditEntry;
 

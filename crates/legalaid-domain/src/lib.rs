@@ -44,6 +44,7 @@ pub mod assessment;
 pub mod audit;
 pub mod calendar;
 pub mod deadline;
+pub mod document;
 pub mod id_number;
 pub mod ids;
 pub mod password;

@@ -14,6 +14,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 mod connect;
+pub mod documents;
 pub mod persons;
 pub mod regions;
 pub mod rules;

@@ -15,7 +15,7 @@ pub(crate) fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::NotAvailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -108,7 +108,9 @@ impl IntoResponse for ApiError {
             AppError::Forbidden(_) => ("/problems/forbidden", "无权操作"),
             AppError::Unauthenticated(_) => ("/problems/unauthenticated", "未登录或登录已失效"),
             AppError::TooManyRequests { .. } => ("/problems/too-many-requests", "请求过于频繁"),
-            AppError::Unavailable(_) => ("/problems/unavailable", "服务暂时不可用"),
+            AppError::Unavailable(_) | AppError::NotAvailable(_) => {
+                ("/problems/unavailable", "服务暂时不可用")
+            }
             AppError::Internal(_) => ("/problems/internal", "系统内部错误"),
         };
         let retry = match &e {

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod documents;
 mod error;
 mod extract;
 mod html;

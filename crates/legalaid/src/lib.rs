@@ -394,6 +394,9 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     legalaid_app::rules::seed(&a)
         .await
         .map_err(|e| fatal(format!("cannot store the shipped rules and calendar: {e}")))?;
+    legalaid_app::documents::seed(&a)
+        .await
+        .map_err(|e| fatal(format!("cannot store the shipped document templates: {e}")))?;
     if s.demo {
         if legalaid_app::demo::load(&a)
             .await

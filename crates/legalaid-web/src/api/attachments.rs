@@ -6,8 +6,8 @@ use crate::extract::ApiCtx;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use legalaid_app::filters::Attachment;
 use legalaid_app::{AppError, attachments};
 
@@ -79,31 +79,12 @@ pub async fn download(
     Ok(file_response(&a, bytes))
 }
 
-/// A download response: the stored type, and the name encoded per RFC 6266/5987.
+/// A download response: the stored type and the original name.
 pub(crate) fn file_response(a: &Attachment, bytes: Vec<u8>) -> Response {
-    let encoded: String = a
-        .filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, a.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"attachment-{}\"; filename*=UTF-8''{encoded}",
-                    a.id
-                ),
-            ),
-        ],
+    crate::documents::download(
+        &a.content_type,
+        &a.filename,
+        &format!("attachment-{}", a.id),
         bytes,
     )
-        .into_response()
 }

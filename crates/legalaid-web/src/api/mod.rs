@@ -3,8 +3,10 @@
 
 mod admin;
 mod applications;
-mod attachments;
+pub(crate) mod attachments;
+pub(crate) use attachments::{file_response, read_upload};
 mod auth;
+mod documents;
 mod persons;
 mod records;
 mod rules;
@@ -55,6 +57,11 @@ pub fn routes() -> Router<AppState> {
             ),
         )
         .route("/attachments/{id}", get(attachments::download))
+        .route("/applications/{id}/documents", get(documents::list))
+        .route(
+            "/applications/{id}/documents/{doc}",
+            get(documents::download),
+        )
         .route(
             "/applications/{id}/verification",
             post(applications::verify),
@@ -153,7 +160,7 @@ pub struct List<T> {
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
         applications::object, applications::decide_objection, applications::verify,
-        attachments::upload, attachments::list, attachments::download,
+        attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),

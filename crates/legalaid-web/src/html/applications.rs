@@ -1228,6 +1228,25 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         p.blocks.push(objections_block(&page, &v));
     }
     p.after.extend(history_panel(&v));
+    let files = legalaid_app::attachments::list(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    let (docs, atts) = super::documents::links(&v, &files);
+    let mut papers = Panel::new("文书与附件");
+    papers.links = docs;
+    papers.links.extend(atts);
+    if uc::can_handle(&page.ctx) {
+        papers.links.push(Action {
+            href: format!("/applications/{id}/attachments/new"),
+            label: "上传附件".into(),
+        });
+    }
+    papers.note = if files.is_empty() {
+        "尚无附件。申请材料、证明材料可扫描后上传。".into()
+    } else {
+        format!("附件{}个", files.len())
+    };
+    p.after.push(papers);
     p.after.push(actions_panel(&page, &v));
     Ok(p.respond(false))
 }

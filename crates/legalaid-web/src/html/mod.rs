@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 mod applications;
+mod documents;
 mod persons;
 mod records;
 mod rules;
@@ -59,6 +60,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/persons/{id}/id-number",
             get(persons::reveal_page).post(persons::reveal),
+        )
+        .route(
+            "/applications/{id}/documents/{doc}",
+            get(documents::document),
+        )
+        .route(
+            "/applications/{id}/attachments/new",
+            get(documents::upload_page),
+        )
+        .route(
+            "/applications/{id}/attachments",
+            post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(documents::attachment))
+        .route("/admin/documents", get(documents::templates))
+        .route(
+            "/admin/documents/{kind}",
+            get(documents::edit_template).post(documents::update_template),
         )
         .route(
             "/applications",

@@ -119,6 +119,9 @@ impl TestApp {
         legalaid_app::rules::seed(&app)
             .await
             .expect("shipped rules");
+        legalaid_app::documents::seed(&app)
+            .await
+            .expect("shipped document templates");
         legalaid_app::demo::load(&app).await.expect("demo data");
         let state = legalaid_web::AppState {
             app: app.clone(),

@@ -1,0 +1,270 @@
+//! The documents of an application: which ones exist in its state, filled from
+//! the templates administrators edit, with the jurisdiction's issuer and number.
+//! Generating one is recorded in the audit trail (they carry personal data).
+
+use crate::applications::{self, ApplicationView};
+use crate::{App, AppError, AppResult, Ctx, audit, policy};
+use legalaid_domain::application::{Outcome, Status};
+use legalaid_domain::document::{
+    DocKind, DocTemplate, Document, fill, paragraphs, shipped_templates, unknown_placeholders,
+};
+use legalaid_domain::unit::UnitKind;
+use legalaid_domain::{UnitId, local_date, local_time};
+use legalaid_store::documents as store;
+use std::collections::BTreeMap;
+
+/// Stores the shipped templates on a database that has none. Idempotent.
+pub async fn seed(app: &App) -> AppResult<bool> {
+    let mut tx = app.store.write().await?;
+    if !store::list(&mut tx).await?.is_empty() {
+        return Ok(false);
+    }
+    for t in shipped_templates() {
+        store::insert(&mut tx, &t, app.clock.now()).await?;
+    }
+    audit::record(
+        app,
+        &mut tx,
+        &Ctx::system("seed"),
+        "document_template.seed",
+        "shipped",
+        None::<&()>,
+        Some(&serde_json::json!({ "templates": DocKind::ALL.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn templates(app: &App, ctx: &Ctx) -> AppResult<Vec<DocTemplate>> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut tx = app.store.read().await?;
+    Ok(store::list(&mut tx).await?)
+}
+
+/// Edits a template (system administrators); unknown placeholders are refused.
+pub async fn update_template(
+    app: &App,
+    ctx: &Ctx,
+    kind: DocKind,
+    version: i64,
+    title: &str,
+    addressee: &str,
+    body: &str,
+) -> AppResult<DocTemplate> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut v = legalaid_domain::Validation::new();
+    let title = v.text("title", title, "标题", 50);
+    let addressee = v.optional_text("addressee", addressee, "称谓", 50);
+    let body = v.text("body", body, "正文", 8000);
+    let unknown = unknown_placeholders(&body);
+    if !unknown.is_empty() {
+        v.add(
+            "body",
+            format!(
+                "未知的占位符：{}",
+                unknown
+                    .iter()
+                    .map(|u| format!("{{{u}}}"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        );
+    }
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let mut tx = app.store.write().await?;
+    let before = store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?;
+    let t = DocTemplate {
+        kind,
+        title,
+        addressee,
+        body,
+        version,
+    };
+    let after = store::update(&mut tx, &t, version, app.clock.now()).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "document_template.update",
+        kind.as_str(),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The documents an application has in its current state.
+pub fn available(v: &ApplicationView) -> Vec<DocKind> {
+    let a = &v.application;
+    let mut out = vec![DocKind::Receipt];
+    if a.status == Status::AwaitingSupplement || !a.supplement_items.is_empty() {
+        out.push(DocKind::SupplementNotice);
+    }
+    match a.outcome {
+        Some(Outcome::Granted) => out.push(DocKind::GrantDecision),
+        Some(Outcome::Denied) => out.push(DocKind::DenialDecision),
+        None => {}
+    }
+    if v.objections.iter().any(|o| o.status != "pending") {
+        out.push(DocKind::ObjectionDecision);
+    }
+    out
+}
+
+fn date_cn(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The unit that issues a document: the legal aid center (or, for objection
+/// decisions, the justice bureau) of the receiving unit's county.
+async fn issuer(app: &App, receiving_unit: i64, kind: UnitKind) -> AppResult<String> {
+    let mut tx = app.store.read().await?;
+    let unit = legalaid_store::units::get(&mut tx, UnitId(receiving_unit))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let county = unit
+        .region_code
+        .as_str()
+        .get(..6)
+        .unwrap_or(unit.region_code.as_str())
+        .to_owned();
+    let scope = legalaid_domain::visibility::Scope::Region(
+        legalaid_domain::region::RegionCode::parse(&county).unwrap_or(unit.region_code.clone()),
+    );
+    let filter = legalaid_store::units::UnitFilter {
+        kind: Some(kind),
+        ..Default::default()
+    };
+    let (found, _) = legalaid_store::units::list(
+        &mut tx,
+        &scope,
+        &filter,
+        crate::Page {
+            page: 1,
+            per_page: 1,
+        },
+    )
+    .await?;
+    Ok(found.into_iter().next().map_or(unit.name, |u| u.name))
+}
+
+/// Fills the document `kind` of an application for the caller, if it exists in its state.
+pub async fn build(
+    app: &App,
+    ctx: &Ctx,
+    application_id: i64,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    let v = applications::get(app, ctx, application_id).await?;
+    if !available(&v).contains(&kind) {
+        return Err(AppError::NotFound);
+    }
+    let template = {
+        let mut tx = app.store.read().await?;
+        store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?
+    };
+    let a = &v.application;
+    let objection = v.objections.iter().rev().find(|o| o.status != "pending");
+    let issued_on = match kind {
+        DocKind::Receipt => local_date(a.received_at),
+        DocKind::SupplementNotice => a
+            .supplement_requested_on
+            .unwrap_or_else(|| local_date(a.received_at)),
+        DocKind::GrantDecision | DocKind::DenialDecision => a
+            .decided_at
+            .map_or_else(|| local_date(app.clock.now()), local_date),
+        DocKind::ObjectionDecision => objection
+            .and_then(|o| o.decided_at)
+            .map_or_else(|| local_date(app.clock.now()), local_date),
+    };
+    let supplement_due = v
+        .deadlines
+        .iter()
+        .find(|d| d.code == "supplement_period")
+        .map(|d| date_cn(d.due))
+        .unwrap_or_else(|| "通知载明的期限".into());
+    let mut values: BTreeMap<&str, String> = BTreeMap::new();
+    values.insert("申请人", v.applicant.name.clone());
+    values.insert("证件号码", v.applicant.id_number_masked.clone());
+    values.insert("编号", a.number.clone());
+    values.insert("收到日期", date_cn(local_time(a.received_at).date()));
+    values.insert("申请事项", v.matter_label.clone());
+    values.insert("事项依据", v.assessment.basis.clone().unwrap_or_default());
+    values.insert("法律援助形式", a.service_form.label().to_owned());
+    values.insert("补充材料", a.supplement_items.clone());
+    values.insert("补充期限", supplement_due);
+    values.insert(
+        "决定日期",
+        a.decided_at
+            .map(|t| date_cn(local_date(t)))
+            .unwrap_or_default(),
+    );
+    values.insert(
+        "理由",
+        if a.decision_reason.is_empty() {
+            v.assessment.reasons.join("")
+        } else {
+            a.decision_reason.clone()
+        },
+    );
+    values.insert(
+        "审查意见",
+        match kind {
+            DocKind::ObjectionDecision => objection
+                .map(|o| o.decision_reason.clone())
+                .unwrap_or_default(),
+            _ => v.assessment.reasons.join(""),
+        },
+    );
+    values.insert(
+        "异议理由",
+        objection.map(|o| o.reason.clone()).unwrap_or_default(),
+    );
+    values.insert(
+        "异议决定",
+        match objection.map(|o| o.status.as_str()) {
+            Some("upheld") => {
+                "维持原不予法律援助的决定。对本决定不服的，可以依法申请行政复议或者提起行政诉讼。"
+                    .into()
+            }
+            Some("correction_ordered") => "责令法律援助机构改正，重新审查并作出决定。".into(),
+            _ => String::new(),
+        },
+    );
+    values.insert("承办机构", v.receiving_unit.clone());
+    values.insert("日期", date_cn(issued_on));
+    let issuing_kind = if kind == DocKind::ObjectionDecision {
+        UnitKind::JusticeBureau
+    } else {
+        UnitKind::LegalAidCenter
+    };
+    let issuer = issuer(app, a.receiving_unit_id, issuing_kind).await?;
+    let doc = Document {
+        issuer: issuer.clone(),
+        title: fill(&template.title, &values),
+        number: a.number.clone(),
+        addressee: fill(&template.addressee, &values),
+        paragraphs: paragraphs(&fill(&template.body, &values)),
+        signature: vec![issuer, date_cn(issued_on)],
+    };
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "document.generate",
+        format!("{application_id}/{}", kind.as_str()),
+        None::<&()>,
+        Some(&serde_json::json!({ "application_id": application_id, "kind": kind.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    let filename = format!("{}-{}", kind.label(), a.number);
+    Ok((doc, filename))
+}

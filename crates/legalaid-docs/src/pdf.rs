@@ -1,0 +1,206 @@
+//! PDF documents laid out by typst, in memory, with the CJK fonts installed on the
+//! server (Debian's fonts-noto-cjk; `scripts/install-fonts.sh`). Text is passed to
+//! typst as string literals, never spliced into markup.
+
+use legalaid_domain::document::Document;
+use std::path::{Path, PathBuf};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+
+/// Where fonts are looked for, in order (the first that exists wins); set
+/// `LEGALAID_FONT_DIR` to add a folder of .ttf/.otf/.ttc files.
+const FONT_FILES: &[&str] = &[
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error(
+        "服务器未安装中文字体（fonts-noto-cjk），无法生成PDF；请运行 scripts/install-fonts.sh 后重启。DOCX格式仍可下载。"
+    )]
+    NoFonts,
+    #[error("PDF layout failed: {0}")]
+    Layout(String),
+}
+
+/// Fonts loaded once; each document is compiled in a fresh in-memory world.
+pub struct PdfEngine {
+    fonts: Vec<Font>,
+    book: LazyHash<FontBook>,
+    library: LazyHash<Library>,
+}
+
+impl std::fmt::Debug for PdfEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PdfEngine({} font faces)", self.fonts.len())
+    }
+}
+
+fn font_paths() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = FONT_FILES.iter().map(PathBuf::from).collect();
+    if let Ok(dir) = std::env::var("LEGALAID_FONT_DIR")
+        && let Ok(entries) = std::fs::read_dir(&dir)
+    {
+        paths.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+    }
+    paths
+}
+
+impl PdfEngine {
+    /// Loads the CJK fonts; fails when none is installed.
+    pub fn load() -> Result<PdfEngine, PdfError> {
+        let mut fonts = Vec::new();
+        for p in font_paths() {
+            if let Ok(data) = std::fs::read(&p) {
+                fonts.extend(Font::iter(Bytes::new(data)));
+            }
+        }
+        if !fonts.iter().any(|f| f.info().family.contains("CJK")) {
+            return Err(PdfError::NoFonts);
+        }
+        Ok(PdfEngine {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            library: LazyHash::new(Library::default()),
+        })
+    }
+
+    /// Lays out a document as PDF bytes.
+    pub fn render(&self, doc: &Document) -> Result<Vec<u8>, PdfError> {
+        let source = markup(doc);
+        let id = RootedPath::new(
+            VirtualRoot::Project,
+            VirtualPath::new("main.typ").map_err(|e| PdfError::Layout(format!("{e:?}")))?,
+        )
+        .intern();
+        let world = MemWorld {
+            engine: self,
+            main: Source::new(id, source),
+        };
+        let compiled = typst::compile::<PagedDocument>(&world)
+            .output
+            .map_err(|e| PdfError::Layout(format!("{e:?}")))?;
+        typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
+            .map_err(|e| PdfError::Layout(format!("{e:?}")))
+    }
+}
+
+/// A typst string literal: quotes, backslashes and control characters escaped.
+fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The document as typst markup in the style of official documents (GB/T 9704
+/// margins, a centred issuer and title, the number under the title, indented
+/// justified paragraphs, the signature block on the right).
+fn markup(doc: &Document) -> String {
+    let mut m = String::from(
+        "#set page(paper: \"a4\", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm), \
+         footer: context align(center, text(size: 10pt)[— #counter(page).display() —]))\n\
+         #set text(font: (\"Noto Serif CJK SC\", \"Noto Sans CJK SC\"), size: 15pt, lang: \"zh\", region: \"cn\", cjk-latin-spacing: none)\n\
+         #set par(leading: 1.1em, spacing: 1.1em, justify: true)\n",
+    );
+    m.push_str(&format!(
+        "#align(center, text(size: 18pt, weight: \"bold\", {}))\n\n",
+        lit(&doc.issuer)
+    ));
+    m.push_str(&format!(
+        "#align(center, text(size: 22pt, weight: \"bold\", {}))\n\n",
+        lit(&doc.title)
+    ));
+    if !doc.number.is_empty() {
+        m.push_str(&format!("#align(right, {})\n\n", lit(&doc.number)));
+    }
+    if !doc.addressee.is_empty() {
+        m.push_str(&format!("#{}\n\n", lit(&doc.addressee)));
+    }
+    for p in &doc.paragraphs {
+        m.push_str(&format!(
+            "#par(first-line-indent: (amount: 2em, all: true), {})\n\n",
+            lit(p)
+        ));
+    }
+    m.push_str("#v(2em)\n");
+    for s in &doc.signature {
+        m.push_str(&format!("#align(right, {})\n\n", lit(s)));
+    }
+    m
+}
+
+struct MemWorld<'a> {
+    engine: &'a PdfEngine,
+    main: Source,
+}
+
+impl World for MemWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::NotFound(Path::new("").into()))
+        }
+    }
+    fn file(&self, _id: FileId) -> FileResult<Bytes> {
+        Err(FileError::NotFound(Path::new("").into()))
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_cannot_break_out_of_the_string() {
+        assert_eq!(lit("a\"b\\c\n#d"), "\"a\\\"b\\\\c\\n#d\"");
+        let doc = Document {
+            issuer: "中心".into(),
+            title: "标题".into(),
+            number: "#set page(paper: \"a5\")".into(),
+            addressee: String::new(),
+            paragraphs: vec!["]) #panic(".into()],
+            signature: vec![],
+        };
+        let m = markup(&doc);
+        assert!(
+            m.contains("#align(right, \"#set page(paper: \\\"a5\\\")\")"),
+            "{m}"
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Documents issued to applicants (材料接收凭证, 补充材料通知书, 决定书…): their
+//! kinds, the editable templates they are filled from, and the filled content that
+//! the document renderers (DOCX, PDF) lay out.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+code_enum!(
+    DocKind {
+        Receipt => ("receipt", "法律援助申请材料接收凭证"),
+        SupplementNotice => ("supplement_notice", "补充材料通知书"),
+        GrantDecision => ("grant_decision", "给予法律援助决定书"),
+        DenialDecision => ("denial_decision", "不予法律援助决定书"),
+        ObjectionDecision => ("objection_decision", "法律援助异议审查决定书"),
+    }
+);
+
+/// A template as an administrator edits it: a title, who it is addressed to, and
+/// paragraphs (separated by blank lines) with `{占位符}` placeholders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocTemplate {
+    pub kind: DocKind,
+    pub title: String,
+    pub addressee: String,
+    pub body: String,
+    pub version: i64,
+}
+
+/// A filled document, ready to lay out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    /// The issuing body, printed at the top (e.g. 六安市叶集区法律援助中心).
+    pub issuer: String,
+    pub title: String,
+    /// e.g. 叶法援申〔2024〕15号
+    pub number: String,
+    pub addressee: String,
+    pub paragraphs: Vec<String>,
+    /// Signature block: the issuer and the date, right-aligned.
+    pub signature: Vec<String>,
+}
+
+/// The templates shipped with the system (`data/documents/<kind>.txt`: the title on
+/// the first line, the addressee on the second, then the body).
+pub fn shipped_templates() -> Vec<DocTemplate> {
+    let files = [
+        (
+            DocKind::Receipt,
+            include_str!("../data/documents/receipt.txt"),
+        ),
+        (
+            DocKind::SupplementNotice,
+            include_str!("../data/documents/supplement_notice.txt"),
+        ),
+        (
+            DocKind::GrantDecision,
+            include_str!("../data/documents/grant_decision.txt"),
+        ),
+        (
+            DocKind::DenialDecision,
+            include_str!("../data/documents/denial_decision.txt"),
+        ),
+        (
+            DocKind::ObjectionDecision,
+            include_str!("../data/documents/objection_decision.txt"),
+        ),
+    ];
+    files
+        .into_iter()
+        .map(|(kind, text)| {
+            let mut lines = text.splitn(3, '\n');
+            DocTemplate {
+                kind,
+                title: lines.next().unwrap_or_default().trim().to_owned(),
+                addressee: lines.next().unwrap_or_default().trim().to_owned(),
+                body: lines.next().unwrap_or_default().trim().to_owned(),
+                version: 1,
+            }
+        })
+        .collect()
+}
+
+/// The placeholders every template may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "申请人",
+    "证件号码",
+    "编号",
+    "收到日期",
+    "申请事项",
+    "事项依据",
+    "法律援助形式",
+    "补充材料",
+    "补充期限",
+    "决定日期",
+    "理由",
+    "审查意见",
+    "异议理由",
+    "异议决定",
+    "承办机构",
+    "日期",
+];
+
+/// Fills `{name}` placeholders; unknown names are left as written so that a typo
+/// in a template shows on the page rather than vanishing.
+pub fn fill(text: &str, values: &BTreeMap<&str, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) if values.contains_key(&after[..end]) => {
+                out.push_str(&values[&after[..end]]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Paragraphs of a template body: blank lines separate them; lines within a
+/// paragraph are joined.
+pub fn paragraphs(body: &str) -> Vec<String> {
+    body.split("\n\n")
+        .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(""))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The placeholders a template uses that are not known (to warn the editor).
+pub fn unknown_placeholders(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !PLACEHOLDERS.contains(&name) && !out.iter().any(|n| n == name) {
+            out.push(name.to_owned());
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_typos_stay_visible() {
+        let mut v = BTreeMap::new();
+        v.insert("申请人", "李秀英".to_owned());
+        v.insert("编号", "叶法援申〔2024〕15号".to_owned());
+        assert_eq!(
+            fill("{申请人}：你于{编号}…{申请人x}", &v),
+            "李秀英：你于叶法援申〔2024〕15号…{申请人x}"
+        );
+        assert_eq!(fill("{未闭合", &v), "{未闭合");
+        assert_eq!(
+            unknown_placeholders("{申请人}{申请人x}{理由}"),
+            vec!["申请人x".to_owned()]
+        );
+    }
+
+    #[test]
+    fn shipped_templates_use_only_known_placeholders() {
+        let t = shipped_templates();
+        assert_eq!(t.len(), DocKind::ALL.len());
+        for tpl in &t {
+            assert!(
+                !tpl.title.is_empty() && !tpl.body.is_empty(),
+                "{:?}",
+                tpl.kind
+            );
+            assert_eq!(
+                unknown_placeholders(&tpl.body),
+                Vec::<String>::new(),
+                "{:?}",
+                tpl.kind
+            );
+        }
+        assert!(
+            t.iter().any(|x| x.body.contains("第四十九条")),
+            "the denial names the objection route"
+        );
+    }
+
+    #[test]
+    fn paragraphs_are_split_on_blank_lines() {
+        assert_eq!(
+            paragraphs("第一段\n续行\n\n第二段\n\n\n"),
+            vec!["第一段续行".to_owned(), "第二段".to_owned()]
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! The documents of an application, as PDF or DOCX.
+
+use super::records::id_from;
+use crate::extract::{ApiCtx, ApiQuery};
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::{Path, State};
+
+use axum::response::Response;
+use legalaid_app::{AppError, applications, documents};
+use legalaid_domain::document::DocKind;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The documents that exist for the application in its current state.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/documents", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object, description = "`{items: [{kind, title, formats}], total}`"), (status = 404, body = crate::error::Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_from(&id)?;
+    let v = applications::get(&s.app, &ctx, id).await?;
+    let items: Vec<Value> = documents::available(&v)
+        .into_iter()
+        .map(|k| json!({ "kind": k.as_str(), "title": k.label(), "formats": ["pdf", "docx"], "href": format!("/api/v1/applications/{id}/documents/{}", k.as_str()) }))
+        .collect();
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatQuery {
+    /// `pdf` (default) or `docx`.
+    pub format: Option<String>,
+}
+
+/// One document, generated from the current template and record (the generation is audited).
+#[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{doc}", tag = "applications", security(("bearer" = [])),
+    params(("id" = i64, Path), ("doc" = String, Path, description = "receipt, supplement_notice, grant_decision, denial_decision, objection_decision"), FormatQuery),
+    responses((status = 200, description = "the document"), (status = 404, body = crate::error::Problem), (status = 503, body = crate::error::Problem)))]
+pub async fn download(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, doc)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> Result<Response, ApiError> {
+    let kind = DocKind::parse(&doc).ok_or(ApiError(AppError::NotFound))?;
+    let format = q.format.unwrap_or_else(|| "pdf".into());
+    if format != "pdf" && format != "docx" {
+        return Err(ApiError(AppError::field(
+            "format",
+            "format 应为 pdf 或 docx",
+        )));
+    }
+    let (document, name) = documents::build(&s.app, &ctx, id_from(&id)?, kind).await?;
+    Ok(crate::documents::respond(document, &name, &format).await?)
+}

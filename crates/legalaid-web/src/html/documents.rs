@@ -1,0 +1,272 @@
+//! Pages for an application's documents and attachments, and for editing the
+//! document templates.
+
+use super::{
+    Action, Cell, Field, FormPage, ListPage, PageResult, Pager, Shell, Table, page_error, parse_id,
+    render, see_other,
+};
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use askama::Template;
+use axum::extract::{Multipart, Path, Request, State};
+
+use legalaid_app::{AppError, Page, attachments, documents};
+use legalaid_domain::document::{DocKind, PLACEHOLDERS};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct FormatQuery {
+    format: Option<String>,
+}
+
+pub async fn document(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path((id, doc)): Path<(String, String)>,
+    PageQuery(q): PageQuery<FormatQuery>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let kind = DocKind::parse(&doc).ok_or_else(|| page_error(AppError::NotFound))?;
+    let format = q.format.unwrap_or_else(|| "pdf".into());
+    if format != "pdf" && format != "docx" {
+        return Err(page_error(AppError::NotFound));
+    }
+    let (d, name) = documents::build(&s.app, &page.ctx, id, kind)
+        .await
+        .map_err(page_error)?;
+    crate::documents::respond(d, &name, &format)
+        .await
+        .map_err(page_error)
+}
+
+pub async fn attachment(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (a, bytes) = attachments::download(&s.app, &page.ctx, parse_id(&id)?)
+        .await
+        .map_err(page_error)?;
+    Ok(crate::api::file_response(&a, bytes))
+}
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    shell: Shell,
+    heading: String,
+    action: String,
+    cancel: String,
+    error: Option<String>,
+}
+
+pub async fn upload_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let v = legalaid_app::applications::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    Ok(render(&UploadPage {
+        shell: Shell::new(&page, "上传附件", "/applications"),
+        heading: format!("为{}上传附件", v.application.number),
+        action: format!("/applications/{id}/attachments"),
+        cancel: format!("/applications/{id}"),
+        error: None,
+    }))
+}
+
+pub async fn upload(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    m: Multipart,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let (name, description, bytes, csrf) = crate::api::read_upload(m).await.map_err(page_error)?;
+    if !csrf.is_some_and(|c| crate::extract::constant_time_eq(c.as_bytes(), page.csrf.as_bytes())) {
+        return Err(super::error_page(
+            axum::http::StatusCode::FORBIDDEN,
+            "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
+        ));
+    }
+    match attachments::upload(&s.app, &page.ctx, id, &name, &description, bytes).await {
+        Ok(_) => Ok(see_other(&format!("/applications/{id}"))),
+        Err(AppError::Validation(errs)) => {
+            let mut res = render(&UploadPage {
+                shell: Shell::new(&page, "上传附件", "/applications"),
+                heading: "上传附件".into(),
+                action: format!("/applications/{id}/attachments"),
+                cancel: format!("/applications/{id}"),
+                error: Some(
+                    errs.iter()
+                        .map(|e| e.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ),
+            });
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+pub async fn templates(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    let list = documents::templates(&s.app, &page.ctx)
+        .await
+        .map_err(page_error)?;
+    let total = i64::try_from(list.len()).unwrap_or(0);
+    let rows = list
+        .iter()
+        .map(|t| {
+            vec![
+                Cell::link(
+                    t.kind.label(),
+                    format!("/admin/documents/{}", t.kind.as_str()),
+                ),
+                Cell::text(t.title.clone()),
+                Cell::text(format!("第{}版", t.version)),
+            ]
+        })
+        .collect();
+    Ok(render(&ListPage {
+        shell: Shell::new(&page, "文书模板", "/admin/rules"),
+        heading: "文书模板".into(),
+        actions: vec![],
+        filters: vec![],
+        export_href: None,
+        table: Table {
+            headers: vec!["文书", "标题", "版本"],
+            rows,
+        },
+        pager: Pager::new(
+            "/admin/documents",
+            "",
+            Page {
+                page: 1,
+                per_page: total.max(1),
+            },
+            total,
+        ),
+        empty: "还没有文书模板。".into(),
+    }))
+}
+
+fn template_form(
+    page: &PageCtx,
+    kind: DocKind,
+    title: &str,
+    addressee: &str,
+    body: &str,
+    version: i64,
+) -> FormPage {
+    FormPage {
+        shell: Shell::new(page, kind.label(), "/admin/rules"),
+        heading: format!("编辑文书模板：{}", kind.label()),
+        action: format!("/admin/documents/{}", kind.as_str()),
+        submit: "保存".into(),
+        cancel: "/admin/documents".into(),
+        error: None,
+        fields: vec![
+            Field::new("title", "标题", "text", title).required(),
+            Field::new("addressee", "称谓", "text", addressee).hint("如 {申请人}："),
+            Field::new("body", "正文", "textarea", body)
+                .required()
+                .hint(&format!(
+                    "段落之间空一行。可用占位符：{}",
+                    PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )),
+            Field::new("version", "", "hidden", version.to_string()),
+        ],
+    }
+}
+
+pub async fn edit_template(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(kind): Path<String>,
+) -> PageResult {
+    let kind = DocKind::parse(&kind).ok_or_else(|| page_error(AppError::NotFound))?;
+    let t = documents::templates(&s.app, &page.ctx)
+        .await
+        .map_err(page_error)?
+        .into_iter()
+        .find(|t| t.kind == kind)
+        .ok_or_else(|| page_error(AppError::NotFound))?;
+    Ok(template_form(&page, kind, &t.title, &t.addressee, &t.body, t.version).respond(&[]))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TemplateForm {
+    title: String,
+    addressee: String,
+    body: String,
+    version: String,
+}
+
+pub async fn update_template(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(kind): Path<String>,
+    req: Request,
+) -> PageResult {
+    let kind = DocKind::parse(&kind).ok_or_else(|| page_error(AppError::NotFound))?;
+    let f: TemplateForm = CsrfForm::parse(req, &page.csrf).await?;
+    let version = f.version.trim().parse().unwrap_or(0);
+    match documents::update_template(
+        &s.app,
+        &page.ctx,
+        kind,
+        version,
+        &f.title,
+        &f.addressee,
+        &f.body,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other("/admin/documents")),
+        Err(AppError::Validation(errs)) => {
+            Ok(template_form(&page, kind, &f.title, &f.addressee, &f.body, version).respond(&errs))
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+/// Links to the documents and attachments of an application, for its page.
+pub fn links(
+    v: &legalaid_app::applications::ApplicationView,
+    files: &[legalaid_app::filters::Attachment],
+) -> (Vec<Action>, Vec<Action>) {
+    let id = v.application.id;
+    let docs = documents::available(v)
+        .into_iter()
+        .flat_map(|k| {
+            [
+                Action {
+                    href: format!("/applications/{id}/documents/{}?format=pdf", k.as_str()),
+                    label: format!("{}（PDF）", k.label()),
+                },
+                Action {
+                    href: format!("/applications/{id}/documents/{}?format=docx", k.as_str()),
+                    label: format!("{}（Word）", k.label()),
+                },
+            ]
+        })
+        .collect();
+    let atts = files
+        .iter()
+        .map(|a| Action {
+            href: format!("/attachments/{}", a.id),
+            label: format!("{}（{}KB）", a.filename, (a.size_bytes + 1023) / 1024),
+        })
+        .collect();
+    (docs, atts)
+}
