@@ -499,6 +499,17 @@ pub async fn decide(
         .status
         .next(Event::Decide(outcome))
         .map_err(|e| AppError::Conflict(e.to_string()))?;
+    // Two-step review: the approver decides on a reviewer's proposal (the
+    // administrator may act in every role).
+    let steps = store::setting(&mut tx, "review_steps")
+        .await?
+        .unwrap_or_default();
+    let admin = ctx.actor.as_ref().is_none_or(|a| a.has(Role::SystemAdmin));
+    if steps == "two" && before.status == Status::Received && !admin {
+        return Err(AppError::Conflict(
+            "本中心实行两级审批：请先由审查人员提出审查意见，再由负责人决定".into(),
+        ));
+    }
     let region = region_of(&mut tx, before.receiving_unit_id).await?;
     let verdict = assessment_of(&before, &region, &cx).verdict;
     let against = match outcome {

@@ -22,6 +22,7 @@ pub mod persons;
 pub mod policy;
 pub mod regions;
 pub mod rules;
+pub mod settings;
 pub mod staff;
 pub mod units;
 pub mod users;

@@ -302,3 +302,38 @@ pub async fn add_calendar_year(
     tx.commit().await?;
     Ok(days.len())
 }
+
+/// Changes a deadline rule (system administrators): its length, unit, rollover and source.
+pub async fn update_deadline(app: &App, ctx: &Ctx, d: &DeadlineRule) -> AppResult<DeadlineRule> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut v = Validation::new();
+    let label = v.text("label", &d.label, "事项", 100);
+    let source = v.text("source", &d.source, "依据", 200);
+    if !(1..=366).contains(&d.length) {
+        v.add("length", "期限长度应在1至366之间");
+    }
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let book = rulebook(app).await?;
+    let before = book.deadline(&d.code).cloned().ok_or(AppError::NotFound)?;
+    let after = DeadlineRule {
+        label,
+        source,
+        ..d.clone()
+    };
+    let mut tx = app.store.write().await?;
+    store::update_deadline(&mut tx, &after).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "rules.update_deadline",
+        &after.code,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

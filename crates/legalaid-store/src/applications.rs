@@ -489,3 +489,10 @@ pub async fn record_verification(
     }
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
+
+/// Sets a setting (the row exists from the migration, or is added).
+pub async fn set_setting(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+    const Q: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    on_tx!(tx, c => sqlx::query(Q).bind(key).bind(value).execute(c).await?.rows_affected());
+    Ok(())
+}

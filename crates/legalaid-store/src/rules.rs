@@ -214,3 +214,15 @@ pub async fn has_year(tx: &mut Tx, year: i32) -> Result<bool> {
     let n: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(i64::from(year)).fetch_one(c).await?);
     Ok(n > 0)
 }
+
+/// Changes a deadline rule (its code stays).
+pub async fn update_deadline(tx: &mut Tx, d: &DeadlineRule) -> Result<()> {
+    const Q: &str = "UPDATE deadline_rules SET label = $1, length = $2, unit = $3, roll_over_rest_days = $4, source = $5 WHERE code = $6";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(&d.label).bind(i64::from(d.length)).bind(d.unit.as_str()).bind(d.roll_over_rest_days)
+        .bind(&d.source).bind(&d.code).execute(c).await?.rows_affected());
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

@@ -149,3 +149,81 @@ both!(administrators_add_standards_and_calendar_years, |app| {
         "dates outside the year"
     );
 });
+
+both!(settings_change_numbering_and_review_steps, |app| {
+    let admin = app.token("admin").await;
+    let (s, st) = app.get_json("/api/v1/settings", Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(st["review_steps"], "one");
+    let (s, e) = app
+        .put_json(
+            "/api/v1/settings",
+            Some(&admin),
+            &json!({ "application_number_format": "法援{seq}", "review_steps": "three" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"].as_array().map(Vec::len), Some(2));
+    let (s, _) = app.put_json("/api/v1/settings", Some(&admin), &json!({ "application_number_format": "叶援〔{year}〕第{seq}号", "review_steps": "two" })).await;
+    assert_eq!(s, StatusCode::OK);
+    let clerk = app.token("clerk").await;
+    let (_, p) = app
+        .post_json(
+            "/api/v1/persons",
+            Some(&clerk),
+            &json!({ "name": "赵六", "id_type": "resident_id", "id_number": "11010519491231002X" }),
+        )
+        .await;
+    let body = json!({ "applicant_id": p["id"], "channel": "walk_in", "received_at": "2024-09-26T02:00:00Z", "matter_code": "abuse_violence_victim", "service_form": "litigation_representation", "summary": "家庭暴力" });
+    let (_, a) = app
+        .post_json("/api/v1/applications", Some(&clerk), &body)
+        .await;
+    assert_eq!(a["number"], "叶援〔2024〕第1号");
+    let id = a["id"].as_i64().expect("id");
+    // Two-step: the director cannot decide before a reviewer's proposal.
+    let director = app.token("director").await;
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/decision"),
+            Some(&director),
+            &json!({ "outcome": "granted", "version": 1 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let reviewer = app.token("reviewer").await;
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/proposal"),
+            Some(&reviewer),
+            &json!({ "outcome": "granted", "version": 1 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, d) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/decision"),
+            Some(&director),
+            &json!({ "outcome": "granted", "version": 2 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    // Deadline rules can be changed by administrators only.
+    let (s, _) = app.put_json("/api/v1/rules/deadlines/review_decision", Some(&director), &json!({ "label": "审查", "length": 5, "unit": "working_days", "roll_over_rest_days": true, "source": "测试" })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, r) = app.put_json("/api/v1/rules/deadlines/review_decision", Some(&admin), &json!({ "label": "审查申请并作出决定", "length": 5, "unit": "working_days", "roll_over_rest_days": true, "source": "本省规定（示例）" })).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, again) = app
+        .post_json("/api/v1/applications", Some(&clerk), &body)
+        .await;
+    let review = again["deadlines"]
+        .as_array()
+        .and_then(|d| d.iter().find(|x| x["code"] == "review_decision"))
+        .cloned()
+        .expect("review deadline");
+    assert_eq!(
+        review["due"], "2024-10-09",
+        "5 working days from 2024-09-26: Sep 27, the adjusted Sunday 29, Sep 30, Oct 8, Oct 9"
+    );
+    let (s, _) = app.put_json("/api/v1/rules/deadlines/nonexistent", Some(&admin), &json!({ "label": "x", "length": 5, "unit": "hours", "roll_over_rest_days": false, "source": "x" })).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});

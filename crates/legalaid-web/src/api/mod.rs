@@ -71,6 +71,14 @@ pub fn routes() -> Router<AppState> {
             post(applications::decide_objection),
         )
         .route("/calendar/deadline", get(rules::deadline))
+        .route(
+            "/settings",
+            get(rules::settings).put(rules::update_settings),
+        )
+        .route(
+            "/rules/deadlines/{code}",
+            axum::routing::put(rules::update_deadline),
+        )
         .route("/calendar/years", post(rules::add_year))
         .route("/rules", get(rules::list_rules))
         .route("/rules/hardship-standards", post(rules::add_standard))
@@ -156,7 +164,7 @@ pub struct List<T> {
         admin::list_users, admin::create_user, admin::show_user, admin::update_user, admin::reset_password,
         admin::search_audit, admin::verify_audit,
         persons::create_person, persons::list_persons, persons::show_person, persons::update_person, persons::reveal_id_number,
-        rules::deadline, rules::add_year, rules::list_rules, rules::add_standard,
+        rules::deadline, rules::add_year, rules::list_rules, rules::add_standard, rules::settings, rules::update_settings, rules::update_deadline,
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
         applications::object, applications::decide_objection, applications::verify,

@@ -174,3 +174,74 @@ pub async fn add_year(
         Json(serde_json::json!({ "year": b.year, "days": n })),
     ))
 }
+
+/// The settings: the application number pattern and one- or two-step review.
+#[utoipa::path(get, path = "/api/v1/settings", tag = "rules", security(("bearer" = [])), responses((status = 200, body = Object)))]
+pub async fn settings(
+    State(s): State<AppState>,
+    ApiCtx(_ctx): ApiCtx,
+) -> Result<Json<legalaid_app::settings::Settings>, ApiError> {
+    Ok(Json(legalaid_app::settings::get(&s.app).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SettingsIn {
+    /// Must contain `{year}` and `{seq}`, e.g. 叶法援申〔{year}〕{seq}号.
+    pub application_number_format: String,
+    /// `one` (the approver decides directly) or `two` (a reviewer proposes first).
+    pub review_steps: String,
+}
+
+/// Changes the settings (system administrators).
+#[utoipa::path(put, path = "/api/v1/settings", tag = "rules", security(("bearer" = [])), request_body = SettingsIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_settings(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<SettingsIn>,
+) -> Result<Json<legalaid_app::settings::Settings>, ApiError> {
+    let input = legalaid_app::settings::Settings {
+        application_number_format: b.application_number_format,
+        review_steps: b.review_steps,
+    };
+    Ok(Json(
+        legalaid_app::settings::update(&s.app, &ctx, &input).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DeadlineRuleIn {
+    pub label: String,
+    pub length: u32,
+    /// `hours`, `calendar_days` or `working_days`.
+    pub unit: String,
+    pub roll_over_rest_days: bool,
+    pub source: String,
+}
+
+/// Changes a deadline rule (system administrators).
+#[utoipa::path(put, path = "/api/v1/rules/deadlines/{code}", tag = "rules", security(("bearer" = [])), params(("code" = String, Path)), request_body = DeadlineRuleIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_deadline(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    ApiJson(b): ApiJson<DeadlineRuleIn>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let unit = PeriodUnit::parse(b.unit.trim()).ok_or_else(|| {
+        ApiError(legalaid_app::AppError::field(
+            "unit",
+            "unit 应为 hours、calendar_days 或 working_days",
+        ))
+    })?;
+    let rule = legalaid_domain::deadline::DeadlineRule {
+        code,
+        label: b.label,
+        length: b.length,
+        unit,
+        roll_over_rest_days: b.roll_over_rest_days,
+        source: b.source,
+    };
+    let saved = rules::update_deadline(&s.app, &ctx, &rule).await?;
+    Ok(Json(serde_json::to_value(saved).unwrap_or_default()))
+}

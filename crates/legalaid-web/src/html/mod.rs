@@ -119,6 +119,14 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/rules/standards/new", get(rules::new_standard))
         .route("/admin/rules/standards", post(rules::create_standard))
         .route(
+            "/admin/rules/deadlines/{code}",
+            get(rules::edit_deadline).post(rules::update_deadline),
+        )
+        .route(
+            "/admin/settings",
+            get(rules::settings_page).post(rules::update_settings),
+        )
+        .route(
             "/admin/calendar",
             get(rules::calendar).post(rules::add_year),
         )

@@ -10,12 +10,12 @@ use super::{
 };
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use chrono::{Datelike, NaiveDate};
 use legalaid_app::{AppError, policy, rules};
 use legalaid_domain::assessment::yuan;
 use legalaid_domain::calendar::DayKind;
-use legalaid_domain::deadline::PeriodUnit;
+use legalaid_domain::deadline::{DeadlineRule, PeriodUnit};
 use legalaid_domain::{FieldError, local_date};
 use serde::Deserialize;
 
@@ -113,7 +113,10 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
             .iter()
             .map(|d| {
                 vec![
-                    Cell::text(d.label.clone()),
+                    Cell::link(
+                        d.label.clone(),
+                        format!("/admin/rules/deadlines/{}", d.code),
+                    ),
                     Cell::text(format!("{}{}", d.length, d.unit.label())),
                     Cell::text(yes_no(d.roll_over_rest_days)),
                     Cell::text(d.source.clone()),
@@ -134,6 +137,14 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
                 href: "/admin/calendar".into(),
                 label: "工作日历与期限计算".into(),
             },
+            Action {
+                href: "/admin/settings".into(),
+                label: "编号与审批设置".into(),
+            },
+            Action {
+                href: "/admin/documents".into(),
+                label: "文书模板".into(),
+            },
         ],
         rows: vec![
             ("法律援助事项", count(book.matters.len(), "项")),
@@ -142,7 +153,7 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
             ("期限规则", count(book.deadlines.len(), "条")),
             (
                 "适用",
-                "审查按受理之日有效的规则进行；事项范围和期限规则随系统发布，此处只读。".into(),
+                "审查按受理之日有效的规则进行。事项范围随系统发布；期限规则可点击修改。".into(),
             ),
         ],
         sections: vec![matters, exemptions, standards, deadlines],
@@ -513,5 +524,123 @@ mod tests {
             effect(d("2022-01-01"), Some(d("2030-12-31")), Some("34")),
             "2022-01-01至2030-12-31（限区划34）"
         );
+    }
+}
+
+fn deadline_form(page: &PageCtx, d: &DeadlineRule) -> FormPage {
+    let units = PeriodUnit::ALL
+        .iter()
+        .map(|u| (u.as_str().to_owned(), u.label().to_owned()));
+    FormPage {
+        shell: Shell::new(page, "修改期限规则", "/admin/rules"),
+        heading: format!("修改期限规则：{}", d.code),
+        action: format!("/admin/rules/deadlines/{}", d.code),
+        submit: "保存".into(),
+        cancel: "/admin/rules".into(),
+        error: None,
+        fields: vec![
+            Field::new("label", "事项", "text", d.label.clone()).required(),
+            Field::new("length", "期限长度", "number", d.length.to_string()).required(),
+            Field::new("unit", "单位", "select", "").options(units, &[d.unit.as_str().to_owned()]),
+            Field::new(
+                "roll_over_rest_days",
+                "末日为休息日的，顺延至其后第一个工作日",
+                "checkbox",
+                if d.roll_over_rest_days { "true" } else { "" },
+            ),
+            Field::new("source", "依据", "text", d.source.clone()).required(),
+        ],
+    }
+}
+
+pub async fn edit_deadline(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(code): Path<String>,
+) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    let book = rules::rulebook(&s.app).await.map_err(page_error)?;
+    let d = book
+        .deadline(&code)
+        .ok_or_else(|| page_error(AppError::NotFound))?;
+    Ok(deadline_form(&page, d).respond(&[]))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DeadlineForm {
+    label: String,
+    length: String,
+    unit: String,
+    roll_over_rest_days: Option<String>,
+    source: String,
+}
+
+pub async fn update_deadline(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(code): Path<String>,
+    req: Request,
+) -> PageResult {
+    let f: DeadlineForm = CsrfForm::parse(req, &page.csrf).await?;
+    let unit = PeriodUnit::parse(f.unit.trim()).unwrap_or(PeriodUnit::CalendarDays);
+    let rule = DeadlineRule {
+        code: code.clone(),
+        label: f.label.clone(),
+        length: f.length.trim().parse().unwrap_or(0),
+        unit,
+        roll_over_rest_days: f.roll_over_rest_days.is_some(),
+        source: f.source.clone(),
+    };
+    match rules::update_deadline(&s.app, &page.ctx, &rule).await {
+        Ok(_) => Ok(see_other("/admin/rules")),
+        Err(AppError::Validation(errs)) => Ok(deadline_form(&page, &rule).respond(&errs)),
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+fn settings_form(page: &PageCtx, st: &legalaid_app::settings::Settings) -> FormPage {
+    let steps = [
+        ("one", "一级审批：中心负责人直接作出决定"),
+        ("two", "两级审批：审查人员提出意见，负责人决定"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()));
+    FormPage {
+        shell: Shell::new(page, "编号与审批设置", "/admin/rules"),
+        heading: "编号与审批设置".into(),
+        action: "/admin/settings".into(),
+        submit: "保存".into(),
+        cancel: "/admin/rules".into(),
+        error: None,
+        fields: vec![
+            Field::new(
+                "application_number_format",
+                "申请编号格式",
+                "text",
+                st.application_number_format.clone(),
+            )
+            .required()
+            .hint("{year} 为受理年份，{seq} 为当年序号，如 叶法援申〔{year}〕{seq}号"),
+            Field::new("review_steps", "审批方式", "select", "")
+                .options(steps, std::slice::from_ref(&st.review_steps)),
+        ],
+    }
+}
+
+pub async fn settings_page(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    let st = legalaid_app::settings::get(&s.app)
+        .await
+        .map_err(page_error)?;
+    Ok(settings_form(&page, &st).respond(&[]))
+}
+
+pub async fn update_settings(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let f: legalaid_app::settings::Settings = CsrfForm::parse(req, &page.csrf).await?;
+    match legalaid_app::settings::update(&s.app, &page.ctx, &f).await {
+        Ok(_) => Ok(see_other("/admin/rules")),
+        Err(AppError::Validation(errs)) => Ok(settings_form(&page, &f).respond(&errs)),
+        Err(e) => Err(page_error(e)),
     }
 }
