@@ -37,7 +37,9 @@ if ! "${rust_tests[@]}"; then
 fi
 
 section "Building legalaid (debug) for the browser tests"
-cargo build -p legalaid
+# The Rust tests above built target/debug/legalaid already (the CLI tests run it),
+# with the workspace's test features; a plain `cargo build` would recompile much of
+# the dependency graph with other features, so build only when it is missing.
 
 target_dir="${CARGO_TARGET_DIR:-target}"
 case "$target_dir" in
@@ -45,6 +47,9 @@ case "$target_dir" in
     *) target_dir="$repo_root/$target_dir" ;;
 esac
 legalaid_bin="$target_dir/debug/legalaid"
+if [ ! -x "$legalaid_bin" ]; then
+    cargo build -p legalaid
+fi
 if [ ! -x "$legalaid_bin" ]; then
     echo "test.sh: the build did not produce $legalaid_bin" >&2
     exit 1

@@ -888,3 +888,63 @@ pub async fn record_verification(
     tx.commit().await?;
     Ok(v)
 }
+
+/// Pre-emptive aid (LAL art 44): grants before the procedure is complete — also
+/// while materials are being supplemented — when the assessment finds fewer than
+/// 7 days to a limitation date or urgent preservation. The recipient completes the
+/// formalities afterwards.
+pub async fn grant_pre_emptively(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    reason: &str,
+) -> AppResult<ApplicationView> {
+    require(can_decide(ctx))?;
+    let reason = reason.trim();
+    let cx = context(app).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    let next = before
+        .status
+        .next(Event::GrantPreEmptively)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let region = region_of(&mut tx, before.receiving_unit_id).await?;
+    if !assessment_of(&before, &region, &cx).pre_emptive {
+        return Err(AppError::Conflict(
+            "不符合先行提供法律援助的情形（距时效届满不足七日或者需要立即申请保全、先予执行，《法律援助法》第四十四条）".into(),
+        ));
+    }
+    let why = if reason.is_empty() {
+        "依照《法律援助法》第四十四条先行提供法律援助，申请人应当及时补办有关手续、补充材料。"
+    } else {
+        reason
+    };
+    let change = Change {
+        status: Some(next),
+        decision: Some(store::Decision {
+            outcome: Outcome::Granted,
+            reason: why,
+            against_assessment: false,
+            at: now,
+            by: ctx.user_id(),
+        }),
+        ..Default::default()
+    };
+    let after = store::change(&mut tx, id, version, &change, now).await?;
+    store::end_pause(&mut tx, id, local_date(now)).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "application.grant_pre_emptively",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after, &cx).await?;
+    tx.commit().await?;
+    Ok(v)
+}

@@ -101,6 +101,10 @@ pub enum Event {
     Propose,
     /// The decision, taken directly or on approval of a proposal.
     Decide(Outcome),
+    /// Pre-emptive aid (LAL art 44): granted before the procedure is complete (even
+    /// while materials are still being supplemented), when a limitation date is fewer
+    /// than 7 days away or preservation is urgent.
+    GrantPreEmptively,
     /// The director sends a proposal back for further review.
     ReturnProposal,
     Withdraw,
@@ -137,6 +141,7 @@ impl Status {
             (Received, Event::Propose) => Proposed,
             (Proposed, Event::ReturnProposal) => Received,
             (Received | Proposed, Event::Decide(Outcome::Granted)) => Granted,
+            (Received | AwaitingSupplement | Proposed, Event::GrantPreEmptively) => Granted,
             (Received | Proposed, Event::Decide(Outcome::Denied)) => Denied,
             (Received | AwaitingSupplement | Proposed, Event::Withdraw) => Withdrawn,
             (Denied, Event::Object) => ObjectionPending,
@@ -491,6 +496,22 @@ pub struct ApplicationInput {
     /// A personal honesty declaration of household members and income (LAL art 41).
     #[serde(default)]
     pub declaration: Option<HouseholdInput>,
+    /// The household's monthly income by source; when given, it must add up to the
+    /// declared monthly income.
+    #[serde(default)]
+    pub income_sources: Vec<IncomeSource>,
+    /// The household's assets (property, vehicles, savings), as described.
+    #[serde(default)]
+    pub assets: String,
+}
+
+/// One source of household income.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IncomeSource {
+    /// e.g. 工资, 养老金, 务农收入, 低保金
+    pub source: String,
+    pub monthly_fen: i64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -520,6 +541,8 @@ pub struct ApplicationFields {
     pub representative_name: String,
     pub representative_relation: String,
     pub means: crate::assessment::Means,
+    pub income_sources: Vec<IncomeSource>,
+    pub assets: String,
 }
 
 impl ApplicationInput {
@@ -679,6 +702,49 @@ impl ApplicationInput {
         } else {
             Means::NotGiven
         };
+        let income_total = match &means {
+            Means::Household {
+                monthly_income_fen, ..
+            }
+            | Means::Declaration {
+                monthly_income_fen, ..
+            } => Some(*monthly_income_fen),
+            _ => None,
+        };
+        if !self.income_sources.is_empty() {
+            if self
+                .income_sources
+                .iter()
+                .any(|i| i.source.trim().is_empty() || i.monthly_fen < 0)
+            {
+                v.add("income_sources", "每项收入须写明来源，金额不能为负数");
+            }
+            let sum: i64 = self.income_sources.iter().map(|i| i.monthly_fen).sum();
+            match income_total {
+                Some(total) if total != sum => v.add(
+                    "income_sources",
+                    format!(
+                        "各项收入合计{}，与家庭月收入{}不一致",
+                        crate::assessment::yuan(sum),
+                        crate::assessment::yuan(total)
+                    ),
+                ),
+                None => v.add(
+                    "income_sources",
+                    "收入来源只在说明家庭收入或作出诚信承诺时填写",
+                ),
+                _ => {}
+            }
+        }
+        let assets = v.optional_text("assets", &self.assets, "家庭财产状况", 1000);
+        let income_sources: Vec<IncomeSource> = self
+            .income_sources
+            .iter()
+            .map(|i| IncomeSource {
+                source: i.source.trim().to_owned(),
+                monthly_fen: i.monthly_fen,
+            })
+            .collect();
         match (self.applicant_id, channel, self.received_at, service_form) {
             (Some(applicant_id), Some(channel), Some(received_at), Some(service_form))
                 if v.is_empty() =>
@@ -701,6 +767,8 @@ impl ApplicationInput {
                     representative_name,
                     representative_relation,
                     means,
+                    income_sources,
+                    assets,
                 })
             }
             _ => Err(v.errors().to_vec()),
@@ -734,6 +802,8 @@ pub struct Application {
     pub representative_relation: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub means: crate::assessment::Means,
+    pub income_sources: Vec<IncomeSource>,
+    pub assets: String,
     pub verification_method: String,
     pub verification_date: Option<NaiveDate>,
     pub verification_result: String,

@@ -36,6 +36,8 @@ struct Row {
     monthly_income_fen: Option<i64>,
     exemption_code: Option<String>,
     exemption_proof: bool,
+    income_sources: String,
+    assets: String,
     verification_method: String,
     verification_date: Option<NaiveDate>,
     verification_result: String,
@@ -56,7 +58,7 @@ struct Row {
 const COLUMNS: &str = "a.id, a.number, a.applicant_id, a.receiving_unit_id, a.channel, a.notifying_organ, a.received_at, \
     a.custody_received_at, a.matter_code, a.service_form, a.procedural_role, a.opposing_party, a.case_organ, a.case_number, \
     a.summary, a.limitation_date, a.preservation_urgent, a.representative_name, a.representative_relation, a.means_kind, \
-    a.household_members, a.monthly_income_fen, a.exemption_code, a.exemption_proof, a.verification_method, \
+    a.household_members, a.monthly_income_fen, a.exemption_code, a.exemption_proof, a.income_sources, a.assets, a.verification_method, \
     a.verification_date, a.verification_result, a.false_declaration, a.status, a.supplement_requested_on, \
     a.supplement_items, a.proposed_outcome, a.proposal_reason, a.outcome, a.decision_reason, a.against_assessment, \
     a.decided_at, a.decided_by, a.version";
@@ -124,6 +126,13 @@ impl Row {
             representative_name: self.representative_name,
             representative_relation: self.representative_relation,
             means,
+            income_sources: if self.income_sources.is_empty() {
+                Vec::new()
+            } else {
+                serde_json::from_str(&self.income_sources)
+                    .map_err(|_| bad("income sources", &self.income_sources))?
+            },
+            assets: self.assets,
             verification_method: self.verification_method,
             verification_date: self.verification_date,
             verification_result: self.verification_result,
@@ -263,8 +272,8 @@ pub async fn insert(
     const Q: &str = "INSERT INTO applications (number, applicant_id, receiving_unit_id, channel, notifying_organ, received_at, \
         custody_received_at, matter_code, service_form, procedural_role, opposing_party, case_organ, case_number, summary, \
         limitation_date, preservation_urgent, representative_name, representative_relation, means_kind, household_members, \
-        monthly_income_fen, exemption_code, exemption_proof, status, version, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'received', 1, $24, $24) \
+        monthly_income_fen, exemption_code, exemption_proof, status, version, created_at, updated_at, income_sources, assets) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'received', 1, $24, $24, $25, $26) \
         RETURNING id";
     let (kind, members, income, exemption, proof) = means_columns(&f.means);
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
@@ -273,6 +282,8 @@ pub async fn insert(
         .bind(f.procedural_role.map(|r| r.as_str())).bind(&f.opposing_party).bind(&f.case_organ).bind(&f.case_number)
         .bind(&f.summary).bind(f.limitation_date).bind(f.preservation_urgent).bind(&f.representative_name)
         .bind(&f.representative_relation).bind(kind).bind(members).bind(income).bind(&exemption).bind(proof).bind(now)
+        .bind(if f.income_sources.is_empty() { String::new() } else { serde_json::to_string(&f.income_sources).unwrap_or_default() })
+        .bind(&f.assets)
         .fetch_one(c).await?);
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }

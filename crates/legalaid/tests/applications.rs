@@ -584,3 +584,82 @@ both!(attachments_are_checked_stored_and_downloaded, |app| {
     let (s, _) = upload(&app, &lawyer, id, "x.pdf", pdf).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 });
+
+both!(
+    pre_emptive_aid_is_granted_before_the_procedure_is_complete,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let person = applicant(&app, &clerk, "341504198502150016").await;
+        let mut urgent = wage_claim(person);
+        urgent["limitation_date"] = json!("2024-09-29");
+        let (_, a) = app
+            .post_json("/api/v1/applications", Some(&clerk), &urgent)
+            .await;
+        assert_eq!(
+            a["assessment"]["pre_emptive"], true,
+            "3 days to the limitation date: {a}"
+        );
+        let id = a["id"].as_i64().expect("id");
+        let (_, w) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/supplement-request"),
+                Some(&clerk),
+                &json!({ "items": "劳动合同", "version": 1 }),
+            )
+            .await;
+        assert_eq!(w["status"], "awaiting_supplement");
+        let director = app.token("director").await;
+        let (s, g) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/pre-emptive-grant"),
+                Some(&director),
+                &json!({ "version": 2 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{g}");
+        assert_eq!(g["status"], "granted");
+        assert!(
+            g["decision_reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("第四十四条")
+        );
+        // Not urgent: no pre-emptive aid.
+        let (_, b) = app
+            .post_json("/api/v1/applications", Some(&clerk), &wage_claim(person))
+            .await;
+        let (s, _) = app
+            .post_json(
+                &format!("/api/v1/applications/{}/pre-emptive-grant", b["id"]),
+                Some(&director),
+                &json!({ "version": 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+    }
+);
+
+both!(income_by_source_must_add_up, |app| {
+    let clerk = app.token("clerk").await;
+    let person = applicant(&app, &clerk, "341504198502150016").await;
+    let mut claim = wage_claim(person);
+    claim
+        .as_object_mut()
+        .expect("object")
+        .remove("exemption_code");
+    claim["household"] = json!({ "members": 2, "monthly_income_fen": 240_000 });
+    claim["income_sources"] = json!([{ "source": "工资", "monthly_fen": 180_000 }, { "source": "养老金", "monthly_fen": 50_000 }]);
+    claim["assets"] = json!("自有住房一套（农村宅基地）");
+    let (s, e) = app
+        .post_json("/api/v1/applications", Some(&clerk), &claim)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "income_sources");
+    claim["income_sources"][1]["monthly_fen"] = json!(60_000);
+    let (s, a) = app
+        .post_json("/api/v1/applications", Some(&clerk), &claim)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(a["income_sources"][1]["source"], "养老金");
+    assert_eq!(a["assets"], "自有住房一套（农村宅基地）");
+});

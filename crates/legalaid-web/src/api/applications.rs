@@ -381,3 +381,29 @@ pub async fn verify(
     )
     .await?)))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PreEmptiveIn {
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+/// Grants pre-emptive aid (LAL art 44) when the assessment finds it warranted; 409 otherwise.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/pre-emptive-grant", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PreEmptiveIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+pub async fn grant_pre_emptively(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<PreEmptiveIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::grant_pre_emptively(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        &b.reason,
+    )
+    .await?)))
+}

@@ -57,6 +57,10 @@ pub fn routes() -> Router<AppState> {
             ),
         )
         .route("/attachments/{id}", get(attachments::download))
+        .route(
+            "/applications/{id}/pre-emptive-grant",
+            post(applications::grant_pre_emptively),
+        )
         .route("/applications/{id}/documents", get(documents::list))
         .route(
             "/applications/{id}/documents/{doc}",
@@ -167,7 +171,7 @@ pub struct List<T> {
         rules::deadline, rules::add_year, rules::list_rules, rules::add_standard, rules::settings, rules::update_settings, rules::update_deadline,
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
-        applications::object, applications::decide_objection, applications::verify,
+        applications::object, applications::decide_objection, applications::verify, applications::grant_pre_emptively,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),

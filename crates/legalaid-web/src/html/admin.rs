@@ -736,6 +736,7 @@ fn action_label(code: &str) -> String {
         "attachment.download" => "下载附件",
         "document.generate" => "生成文书",
         "settings.update" => "修改系统设置",
+        "application.grant_pre_emptively" => "先行提供法律援助",
         "rules.update_deadline" => "修改期限规则",
         "application.verify_declaration" => "核查诚信承诺",
         "document_template.seed" => "导入文书模板",

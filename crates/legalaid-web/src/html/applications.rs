@@ -503,6 +503,8 @@ pub struct IntakeForm {
     means_kind: String,
     members: String,
     monthly_income_yuan: String,
+    income_sources: String,
+    assets: String,
     exemption_code: String,
     exemption_proof_provided: String,
 }
@@ -595,6 +597,8 @@ impl IntakeForm {
             exemption_proof_provided: kind == "exemption"
                 && self.exemption_proof_provided == "true",
             declaration: household.filter(|_| kind == "declaration"),
+            income_sources: parse_income_sources(&self.income_sources, &mut errs),
+            assets: self.assets.clone(),
         };
         (input, errs)
     }
@@ -780,6 +784,20 @@ async fn intake_page(
             f.monthly_income_yuan.clone(),
         )
         .hint("全家每月收入合计，单位为元，如 2400 或 2400.50"),
+        Field::new(
+            "income_sources",
+            "收入来源（可选）",
+            "textarea",
+            f.income_sources.clone(),
+        )
+        .hint("每行一项：来源 金额（元），如“工资 1800”“养老金 600”；各项合计须等于家庭月收入"),
+        Field::new(
+            "assets",
+            "家庭财产状况（可选）",
+            "textarea",
+            f.assets.clone(),
+        )
+        .hint("房产、车辆、存款等"),
         Field::new("exemption_code", "免予核查的情形", "select", "")
             .options(
                 exemption_options(&book, region.as_deref(), today),
@@ -974,6 +992,17 @@ fn facts_panel(v: &ApplicationView, book: &RuleBook) -> Panel {
         ));
     }
     facts.push(Fact::new("经济状况", means_text(book, &a.means)));
+    if !a.income_sources.is_empty() {
+        let list: Vec<String> = a
+            .income_sources
+            .iter()
+            .map(|i| format!("{} {}", i.source, yuan(i.monthly_fen)))
+            .collect();
+        facts.push(Fact::new("收入来源", list.join("；")));
+    }
+    if !a.assets.is_empty() {
+        facts.push(Fact::new("家庭财产", a.assets.clone()));
+    }
     let mut panel = Panel::new("申请情况");
     panel.facts = facts;
     panel
@@ -1194,6 +1223,21 @@ fn actions_panel(page: &PageCtx, v: &ApplicationView) -> Panel {
             }
         }
         Status::Granted | Status::Withdrawn | Status::DeemedWithdrawn => {}
+    }
+    if v.assessment.pre_emptive
+        && uc::can_decide(ctx)
+        && matches!(
+            a.status,
+            Status::Received | Status::AwaitingSupplement | Status::Proposed
+        )
+    {
+        panel.forms.push(
+            PanelForm::post(
+                format!("{base}/pre-emptive-grant"),
+                "先行提供法律援助（第四十四条）",
+            )
+            .hidden("version", a.version.to_string()),
+        );
     }
     panel.note = match a.status {
         Status::AwaitingSupplement => {
@@ -1661,6 +1705,50 @@ pub async fn decide_objection(
 ) -> PageResult {
     let oid = parse_id(&oid)?;
     take_step(&s, &page, &id, Step::ObjectionDecision(oid), req).await
+}
+
+/// Pre-emptive aid from the review page (LAL art 44).
+pub async fn pre_emptive(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let f: ActionInput = crate::extract::CsrfForm::parse(req, &page.csrf).await?;
+    uc::grant_pre_emptively(&s.app, &page.ctx, id, f.version(), &f.reason)
+        .await
+        .map_err(page_error)?;
+    Ok(see_other(&format!("/applications/{id}")))
+}
+
+/// "工资 1800" / "养老金，600.50" lines → income sources in fen.
+fn parse_income_sources(
+    text: &str,
+    errs: &mut Vec<FieldError>,
+) -> Vec<legalaid_domain::application::IncomeSource> {
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let cut = line
+            .rfind(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == ':' || c == '：');
+        let parsed = cut.and_then(|i| {
+            let (source, amount) = line.split_at(i);
+            let amount =
+                amount.trim_start_matches(|c: char| c.is_whitespace() || ",，:：".contains(c));
+            fen_of_yuan(amount).map(|fen| legalaid_domain::application::IncomeSource {
+                source: source.trim().to_owned(),
+                monthly_fen: fen,
+            })
+        });
+        match parsed {
+            Some(i) => out.push(i),
+            None => errs.push(field_error(
+                "income_sources",
+                &format!("无法识别“{line}”：请按“来源 金额”填写，如“工资 1800”"),
+            )),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

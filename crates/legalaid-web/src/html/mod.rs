@@ -66,6 +66,10 @@ pub fn routes() -> Router<AppState> {
             get(documents::document),
         )
         .route(
+            "/applications/{id}/pre-emptive-grant",
+            post(applications::pre_emptive),
+        )
+        .route(
             "/applications/{id}/attachments/new",
             get(documents::upload_page),
         )
