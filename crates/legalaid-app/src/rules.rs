@@ -5,7 +5,7 @@ use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use chrono::{Datelike, NaiveDate};
 use legalaid_domain::calendar::{CalendarDay, SHIPPED_CSV, WorkCalendar};
 use legalaid_domain::deadline::{DeadlineRule, PeriodUnit};
-use legalaid_domain::rules::{HardshipStandard, RuleBook};
+use legalaid_domain::rules::{ExemptionRule, HardshipStandard, MatterRule, RuleBook};
 use legalaid_domain::{FieldError, Validation};
 use legalaid_store::rules as store;
 use serde::{Deserialize, Serialize};
@@ -336,4 +336,149 @@ pub async fn update_deadline(app: &App, ctx: &Ctx, d: &DeadlineRule) -> AppResul
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+fn check_code(v: &mut Validation, code: &str) -> String {
+    let c = code.trim().to_owned();
+    if c.is_empty()
+        || c.len() > 50
+        || !c
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        v.add(
+            "code",
+            "代码应为小写字母、数字和下划线（如 labor_remuneration）",
+        );
+    }
+    c
+}
+
+fn check_province(v: &mut Validation, p: &Option<String>) -> Option<String> {
+    let p = p.as_deref().map(str::trim).filter(|p| !p.is_empty())?;
+    if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        v.add("province", "省级行政区划代码应为2位数字（全国适用的留空）");
+    }
+    Some(p.to_owned())
+}
+
+/// Adds a matter to the scope from a date on (a new version of an existing code
+/// supersedes the old one from its date). System administrators.
+pub async fn add_matter(app: &App, ctx: &Ctx, m: &MatterRule) -> AppResult<MatterRule> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut v = Validation::new();
+    let code = check_code(&mut v, &m.code);
+    let label = v.text("label", &m.label, "事项", 100);
+    let basis = v.text("basis", &m.basis, "依据", 200);
+    let province = check_province(&mut v, &m.province);
+    if m.effective_to.is_some_and(|t| t < m.effective_from) {
+        v.add("effective_to", "失效日期不能早于生效日期");
+    }
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let rule = MatterRule {
+        code,
+        label,
+        basis,
+        province,
+        ..m.clone()
+    };
+    let mut tx = app.store.write().await?;
+    store::insert_matter(&mut tx, &rule)
+        .await
+        .map_err(|e| match e {
+            legalaid_store::StoreError::Duplicate(_) => {
+                AppError::field("effective_from", "该事项在这一日期已有规定")
+            }
+            e => e.into(),
+        })?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "rules.add_matter",
+        &rule.code,
+        None::<&()>,
+        Some(&rule),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rule)
+}
+
+pub async fn add_exemption(app: &App, ctx: &Ctx, e: &ExemptionRule) -> AppResult<ExemptionRule> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut v = Validation::new();
+    let code = check_code(&mut v, &e.code);
+    let label = v.text("label", &e.label, "情形", 100);
+    let basis = v.text("basis", &e.basis, "依据", 200);
+    let province = check_province(&mut v, &e.province);
+    if e.effective_to.is_some_and(|t| t < e.effective_from) {
+        v.add("effective_to", "失效日期不能早于生效日期");
+    }
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let rule = ExemptionRule {
+        code,
+        label,
+        basis,
+        province,
+        ..e.clone()
+    };
+    let mut tx = app.store.write().await?;
+    store::insert_exemption(&mut tx, &rule)
+        .await
+        .map_err(|e| match e {
+            legalaid_store::StoreError::Duplicate(_) => {
+                AppError::field("effective_from", "该情形在这一日期已有规定")
+            }
+            e => e.into(),
+        })?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "rules.add_exemption",
+        &rule.code,
+        None::<&()>,
+        Some(&rule),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rule)
+}
+
+/// Ends a matter (`kind` = matter) or an exemption (`kind` = exemption) on a date.
+pub async fn end_rule(
+    app: &App,
+    ctx: &Ctx,
+    kind: &str,
+    code: &str,
+    province: Option<&str>,
+    on: NaiveDate,
+) -> AppResult<u64> {
+    policy::ensure_manage_regions(ctx)?;
+    let mut tx = app.store.write().await?;
+    let n = match kind {
+        "matter" => store::end_matter(&mut tx, code, province, on).await?,
+        "exemption" => store::end_exemption(&mut tx, code, province, on).await?,
+        _ => return Err(AppError::NotFound),
+    };
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        &format!("rules.end_{kind}"),
+        code,
+        None::<&()>,
+        Some(&serde_json::json!({ "province": province, "effective_to": on })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
 }

@@ -226,3 +226,29 @@ pub async fn update_deadline(tx: &mut Tx, d: &DeadlineRule) -> Result<()> {
         Ok(())
     }
 }
+
+/// Ends the open versions of a matter (code and province) on `on`: from the day
+/// after, it is no longer in scope.
+pub async fn end_matter(
+    tx: &mut Tx,
+    code: &str,
+    province: Option<&str>,
+    on: NaiveDate,
+) -> Result<u64> {
+    const Q: &str = "UPDATE matter_rules SET effective_to = $1 WHERE code = $2 AND province = $3 AND effective_to IS NULL AND effective_from <= $1";
+    Ok(
+        on_tx!(tx, c => sqlx::query(Q).bind(on).bind(code).bind(province.unwrap_or_default()).execute(c).await?.rows_affected()),
+    )
+}
+
+pub async fn end_exemption(
+    tx: &mut Tx,
+    code: &str,
+    province: Option<&str>,
+    on: NaiveDate,
+) -> Result<u64> {
+    const Q: &str = "UPDATE exemption_rules SET effective_to = $1 WHERE code = $2 AND province = $3 AND effective_to IS NULL AND effective_from <= $1";
+    Ok(
+        on_tx!(tx, c => sqlx::query(Q).bind(on).bind(code).bind(province.unwrap_or_default()).execute(c).await?.rows_affected()),
+    )
+}

@@ -227,3 +227,116 @@ both!(settings_change_numbering_and_review_steps, |app| {
     let (s, _) = app.put_json("/api/v1/rules/deadlines/nonexistent", Some(&admin), &json!({ "label": "x", "length": 5, "unit": "hours", "roll_over_rest_days": false, "source": "x" })).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 });
+
+both!(administrators_extend_and_end_the_scope, |app| {
+    let admin = app.token("admin").await;
+    let matter = json!({ "code": "consumer_rights", "label": "消费者权益保护纠纷", "category": "civil", "hardship": "required",
+        "basis": "六安市法律援助补充事项规定（示例）", "province": "34", "effective_from": "2025-01-01", "effective_to": null });
+    let director = app.token("director").await;
+    let (s, _) = app
+        .post_json("/api/v1/rules/matters", Some(&director), &matter)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, m) = app
+        .post_json("/api/v1/rules/matters", Some(&admin), &matter)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let (s, e) = app.post_json("/api/v1/rules/matters", Some(&admin), &json!({ "code": "Bad Code", "label": "", "category": "civil", "hardship": "required", "basis": "", "effective_from": "2025-01-01" })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // In scope from its date, for applications received on or after it.
+    let clerk = app.token("clerk").await;
+    let (_, p) = app
+        .post_json(
+            "/api/v1/persons",
+            Some(&clerk),
+            &json!({ "name": "钱七", "id_type": "resident_id", "id_number": "11010519491231002X" }),
+        )
+        .await;
+    let mut body = json!({ "applicant_id": p["id"], "channel": "walk_in", "received_at": "2024-12-31T02:00:00Z", "matter_code": "consumer_rights",
+        "service_form": "litigation_representation", "summary": "购买的电动车存在质量问题", "household": { "members": 1, "monthly_income_fen": 100_000 } });
+    let (s, _) = app
+        .post_json("/api/v1/applications", Some(&clerk), &body)
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not yet in force in 2024"
+    );
+    body["received_at"] = json!("2025-03-03T02:00:00Z");
+    let (s, a) = app
+        .post_json("/api/v1/applications", Some(&clerk), &body)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(a["assessment"]["verdict"], "eligible");
+    // Ended: later applications are out of the list of known codes.
+    let (s, _) = app
+        .post_json(
+            "/api/v1/rules/matters/consumer_rights/end",
+            Some(&admin),
+            &json!({ "province": "34", "effective_to": "2025-06-30" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    body["received_at"] = json!("2025-07-01T02:00:00Z");
+    let (s, _) = app
+        .post_json("/api/v1/applications", Some(&clerk), &body)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "ended on 2025-06-30");
+    let exemption = json!({ "code": "low_income_family", "label": "低收入家庭成员", "basis": "示例", "province": null, "effective_from": "2025-01-01", "effective_to": null });
+    let (s, _) = app
+        .post_json("/api/v1/rules/exemptions", Some(&admin), &exemption)
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = app
+        .post_json(
+            "/api/v1/rules/exemptions/nope/end",
+            Some(&admin),
+            &json!({ "effective_to": "2025-06-30" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});
+
+both!(the_scope_pages_add_matters, |app| {
+    let b = app.browser("admin").await;
+    let token = b.csrf("/admin/rules/matters/new").await;
+    let (s, html, _) = b
+        .post_form(
+            "/admin/rules/matters",
+            &[
+                ("_csrf", &token),
+                ("code", "X Y"),
+                ("label", ""),
+                ("basis", ""),
+                ("effective_from", ""),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!common::select(&html, ".field-error").is_empty());
+    let (s, _, to) = b
+        .post_form(
+            "/admin/rules/matters",
+            &[
+                ("_csrf", &token),
+                ("code", "consumer_rights"),
+                ("label", "消费者权益保护纠纷"),
+                ("category", "civil"),
+                ("hardship", "required"),
+                ("basis", "示例规定"),
+                ("province", "34"),
+                ("effective_from", "2025-01-01"),
+                ("effective_to", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (s, to.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin/rules"))
+    );
+    let (_, html) = b.get("/admin/rules").await;
+    assert!(html.contains("消费者权益保护纠纷"));
+    let clerk = app.browser("clerk").await;
+    let (s, _) = clerk.get("/admin/rules/matters/new").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+});

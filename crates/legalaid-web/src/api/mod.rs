@@ -79,6 +79,9 @@ pub fn routes() -> Router<AppState> {
             "/settings",
             get(rules::settings).put(rules::update_settings),
         )
+        .route("/rules/matters", post(rules::add_matter))
+        .route("/rules/exemptions", post(rules::add_exemption))
+        .route("/rules/{kind}/{code}/end", post(rules::end_rule))
         .route(
             "/rules/deadlines/{code}",
             axum::routing::put(rules::update_deadline),
@@ -168,7 +171,7 @@ pub struct List<T> {
         admin::list_users, admin::create_user, admin::show_user, admin::update_user, admin::reset_password,
         admin::search_audit, admin::verify_audit,
         persons::create_person, persons::list_persons, persons::show_person, persons::update_person, persons::reveal_id_number,
-        rules::deadline, rules::add_year, rules::list_rules, rules::add_standard, rules::settings, rules::update_settings, rules::update_deadline,
+        rules::deadline, rules::add_year, rules::list_rules, rules::add_standard, rules::settings, rules::update_settings, rules::update_deadline, rules::add_matter, rules::add_exemption, rules::end_rule,
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
         applications::object, applications::decide_objection, applications::verify, applications::grant_pre_emptively,

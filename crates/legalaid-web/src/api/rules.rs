@@ -245,3 +245,68 @@ pub async fn update_deadline(
     let saved = rules::update_deadline(&s.app, &ctx, &rule).await?;
     Ok(Json(serde_json::to_value(saved).unwrap_or_default()))
 }
+
+/// Adds a matter to the scope from its effective date (system administrators).
+#[utoipa::path(post, path = "/api/v1/rules/matters", tag = "rules", security(("bearer" = [])), request_body = Object,
+    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_matter(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<legalaid_domain::rules::MatterRule>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let saved = rules::add_matter(&s.app, &ctx, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(saved).unwrap_or_default()),
+    ))
+}
+
+/// Adds a ground for exemption from hardship verification (system administrators).
+#[utoipa::path(post, path = "/api/v1/rules/exemptions", tag = "rules", security(("bearer" = [])), request_body = Object,
+    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_exemption(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<legalaid_domain::rules::ExemptionRule>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let saved = rules::add_exemption(&s.app, &ctx, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(saved).unwrap_or_default()),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct EndRuleIn {
+    /// The province of a provincial rule; omit for national rules.
+    pub province: Option<String>,
+    /// The last day the rule applies.
+    pub effective_to: NaiveDate,
+}
+
+/// Ends a matter or an exemption (`kind` = `matters` | `exemptions`) after a date.
+#[utoipa::path(post, path = "/api/v1/rules/{kind}/{code}/end", tag = "rules", security(("bearer" = [])),
+    params(("kind" = String, Path), ("code" = String, Path)), request_body = EndRuleIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn end_rule(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    axum::extract::Path((kind, code)): axum::extract::Path<(String, String)>,
+    ApiJson(b): ApiJson<EndRuleIn>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let kind = match kind.as_str() {
+        "matters" => "matter",
+        "exemptions" => "exemption",
+        _ => return Err(ApiError(legalaid_app::AppError::NotFound)),
+    };
+    let n = rules::end_rule(
+        &s.app,
+        &ctx,
+        kind,
+        &code,
+        b.province.as_deref().filter(|p| !p.is_empty()),
+        b.effective_to,
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "ended": n })))
+}

@@ -126,6 +126,10 @@ pub fn routes() -> Router<AppState> {
             "/admin/rules/deadlines/{code}",
             get(rules::edit_deadline).post(rules::update_deadline),
         )
+        .route("/admin/rules/matters/new", get(rules::new_matter))
+        .route("/admin/rules/matters", post(rules::create_matter))
+        .route("/admin/rules/exemptions/new", get(rules::new_exemption))
+        .route("/admin/rules/exemptions", post(rules::create_exemption))
         .route(
             "/admin/settings",
             get(rules::settings_page).post(rules::update_settings),

@@ -138,6 +138,14 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
                 label: "工作日历与期限计算".into(),
             },
             Action {
+                href: "/admin/rules/matters/new".into(),
+                label: "新增事项".into(),
+            },
+            Action {
+                href: "/admin/rules/exemptions/new".into(),
+                label: "新增免核情形".into(),
+            },
+            Action {
                 href: "/admin/settings".into(),
                 label: "编号与审批设置".into(),
             },
@@ -153,7 +161,7 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
             ("期限规则", count(book.deadlines.len(), "条")),
             (
                 "适用",
-                "审查按受理之日有效的规则进行。事项范围随系统发布；期限规则可点击修改。".into(),
+                "审查按受理之日有效的规则进行。事项和免核情形可新增新版本（按生效日期适用）；期限规则可点击修改。".into(),
             ),
         ],
         sections: vec![matters, exemptions, standards, deadlines],
@@ -643,4 +651,175 @@ pub async fn update_settings(State(s): State<AppState>, page: PageCtx, req: Requ
         Err(AppError::Validation(errs)) => Ok(settings_form(&page, &f).respond(&errs)),
         Err(e) => Err(page_error(e)),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ScopeRuleForm {
+    code: String,
+    label: String,
+    category: String,
+    hardship: String,
+    basis: String,
+    province: String,
+    effective_from: String,
+    effective_to: String,
+}
+
+fn scope_rule_form(page: &PageCtx, matter: bool, f: &ScopeRuleForm) -> FormPage {
+    use legalaid_domain::rules::{HardshipCondition, MatterCategory};
+    let (heading, action) = if matter {
+        ("新增法律援助事项", "/admin/rules/matters")
+    } else {
+        ("新增免予核查情形", "/admin/rules/exemptions")
+    };
+    let mut fields = vec![
+        Field::new("code", "代码", "text", f.code.clone())
+            .required()
+            .hint("小写字母、数字和下划线；与已有代码相同即为该事项的新版本"),
+        Field::new(
+            "label",
+            if matter { "事项" } else { "情形" },
+            "text",
+            f.label.clone(),
+        )
+        .required(),
+    ];
+    if matter {
+        fields.push(
+            Field::new("category", "类别", "select", "").options(
+                MatterCategory::ALL
+                    .iter()
+                    .map(|c| (c.as_str().to_owned(), c.label().to_owned())),
+                std::slice::from_ref(&f.category),
+            ),
+        );
+        fields.push(
+            Field::new("hardship", "经济困难条件", "select", "").options(
+                HardshipCondition::ALL
+                    .iter()
+                    .map(|c| (c.as_str().to_owned(), c.label().to_owned())),
+                std::slice::from_ref(&f.hardship),
+            ),
+        );
+    }
+    fields.extend([
+        Field::new("basis", "依据", "text", f.basis.clone())
+            .required()
+            .hint("法律、法规、规章的名称和条款"),
+        Field::new("province", "适用省份代码", "text", f.province.clone())
+            .hint("如 34（安徽）；全国适用的留空"),
+        Field::new(
+            "effective_from",
+            "生效日期",
+            "date",
+            f.effective_from.clone(),
+        )
+        .required(),
+        Field::new("effective_to", "失效日期", "date", f.effective_to.clone())
+            .hint("长期有效的留空"),
+    ]);
+    FormPage {
+        shell: Shell::new(page, heading, "/admin/rules"),
+        heading: heading.into(),
+        action: action.into(),
+        submit: "保存".into(),
+        cancel: "/admin/rules".into(),
+        error: None,
+        fields,
+    }
+}
+
+pub async fn new_matter(page: PageCtx) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    Ok(scope_rule_form(
+        &page,
+        true,
+        &ScopeRuleForm {
+            category: "civil".into(),
+            hardship: "required".into(),
+            ..Default::default()
+        },
+    )
+    .respond(&[]))
+}
+
+pub async fn new_exemption(page: PageCtx) -> PageResult {
+    policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
+    Ok(scope_rule_form(&page, false, &ScopeRuleForm::default()).respond(&[]))
+}
+
+fn dates(f: &ScopeRuleForm) -> (Option<NaiveDate>, Option<NaiveDate>, Vec<FieldError>) {
+    let mut errs = Vec::new();
+    let from = NaiveDate::parse_from_str(f.effective_from.trim(), "%Y-%m-%d")
+        .map_err(|_| {
+            errs.push(FieldError {
+                field: "effective_from".into(),
+                message: "请填写生效日期".into(),
+            })
+        })
+        .ok();
+    let to = if f.effective_to.trim().is_empty() {
+        None
+    } else {
+        NaiveDate::parse_from_str(f.effective_to.trim(), "%Y-%m-%d")
+            .map_err(|_| {
+                errs.push(FieldError {
+                    field: "effective_to".into(),
+                    message: "日期格式应为 YYYY-MM-DD".into(),
+                })
+            })
+            .ok()
+    };
+    (from, to, errs)
+}
+
+pub async fn create_matter(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    use legalaid_domain::rules::{HardshipCondition, MatterCategory, MatterRule};
+    let f: ScopeRuleForm = CsrfForm::parse(req, &page.csrf).await?;
+    let (from, to, mut errs) = dates(&f);
+    if let Some(from) = from.filter(|_| errs.is_empty()) {
+        let rule = MatterRule {
+            code: f.code.clone(),
+            label: f.label.clone(),
+            category: MatterCategory::parse(&f.category).unwrap_or(MatterCategory::Civil),
+            hardship: HardshipCondition::parse(&f.hardship).unwrap_or(HardshipCondition::Required),
+            basis: f.basis.clone(),
+            province: Some(f.province.clone()),
+            effective_from: from,
+            effective_to: to,
+        };
+        match rules::add_matter(&s.app, &page.ctx, &rule).await {
+            Ok(_) => return Ok(see_other("/admin/rules")),
+            Err(AppError::Validation(e)) => errs = e,
+            Err(e) => return Err(page_error(e)),
+        }
+    }
+    Ok(scope_rule_form(&page, true, &f).respond(&errs))
+}
+
+pub async fn create_exemption(
+    State(s): State<AppState>,
+    page: PageCtx,
+    req: Request,
+) -> PageResult {
+    use legalaid_domain::rules::ExemptionRule;
+    let f: ScopeRuleForm = CsrfForm::parse(req, &page.csrf).await?;
+    let (from, to, mut errs) = dates(&f);
+    if let Some(from) = from.filter(|_| errs.is_empty()) {
+        let rule = ExemptionRule {
+            code: f.code.clone(),
+            label: f.label.clone(),
+            basis: f.basis.clone(),
+            province: Some(f.province.clone()),
+            effective_from: from,
+            effective_to: to,
+        };
+        match rules::add_exemption(&s.app, &page.ctx, &rule).await {
+            Ok(_) => return Ok(see_other("/admin/rules")),
+            Err(AppError::Validation(e)) => errs = e,
+            Err(e) => return Err(page_error(e)),
+        }
+    }
+    Ok(scope_rule_form(&page, false, &f).respond(&errs))
 }
