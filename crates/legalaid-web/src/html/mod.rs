@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod applications;
 mod documents;
+mod panels;
 mod persons;
 mod records;
 mod rules;
