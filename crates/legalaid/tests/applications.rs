@@ -663,3 +663,57 @@ both!(income_by_source_must_add_up, |app| {
     assert_eq!(a["income_sources"][1]["source"], "养老金");
     assert_eq!(a["assets"], "自有住房一套（农村宅基地）");
 });
+
+both!(the_verification_page_records_the_check, |app| {
+    let clerk = app.token("clerk").await;
+    let person = applicant(&app, &clerk, "341504198502150016").await;
+    let mut claim = wage_claim(person);
+    claim
+        .as_object_mut()
+        .expect("object")
+        .remove("exemption_code");
+    claim["declaration"] = json!({ "members": 2, "monthly_income_fen": 200_000 });
+    let (_, a) = app
+        .post_json("/api/v1/applications", Some(&clerk), &claim)
+        .await;
+    let id = a["id"].as_i64().expect("id");
+    let b = app.browser("clerk").await;
+    let (_, html) = b.get(&format!("/applications/{id}")).await;
+    assert!(html.contains("核查诚信承诺"), "a link on the review page");
+    let token = b.csrf(&format!("/applications/{id}/verification")).await;
+    let (s, html, _) = b
+        .post_form(
+            &format!("/applications/{id}/verification"),
+            &[
+                ("_csrf", &token),
+                ("method", "函询"),
+                ("date", ""),
+                ("result", ""),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!common::select(&html, ".field-error").is_empty());
+    let (s, _, to) = b
+        .post_form(
+            &format!("/applications/{id}/verification"),
+            &[
+                ("_csrf", &token),
+                ("method", "函询"),
+                ("date", "2024-10-08"),
+                ("result", "村委会复函，与承诺一致"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (s, to),
+        (StatusCode::SEE_OTHER, Some(format!("/applications/{id}")))
+    );
+    let (_, now) = app
+        .get_json(&format!("/api/v1/applications/{id}"), Some(&clerk))
+        .await;
+    assert_eq!(now["verification_method"], "函询");
+    assert_eq!(now["false_declaration"], false);
+});

@@ -970,6 +970,16 @@ fn actions_panel(page: &PageCtx, v: &ApplicationView) -> Panel {
         }
         Status::Granted | Status::Withdrawn | Status::DeemedWithdrawn => {}
     }
+    if matches!(a.means, Means::Declaration { .. }) && uc::can_handle(ctx) {
+        panel.links.push(link(
+            "verification",
+            if a.verification_method.is_empty() {
+                "核查诚信承诺"
+            } else {
+                "更新核查结果"
+            },
+        ));
+    }
     if v.assessment.pre_emptive
         && uc::can_decide(ctx)
         && matches!(

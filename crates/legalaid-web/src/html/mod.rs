@@ -11,6 +11,7 @@ mod panels;
 mod persons;
 mod records;
 mod rules;
+mod verification;
 
 use crate::AppState;
 use crate::extract::PageCtx;
@@ -65,6 +66,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/applications/{id}/documents/{doc}",
             get(documents::document),
+        )
+        .route(
+            "/applications/{id}/verification",
+            get(verification::page).post(verification::save),
         )
         .route(
             "/applications/{id}/pre-emptive-grant",
