@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod application_steps;
 mod applications;
 mod documents;
 mod panels;
@@ -73,7 +74,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/applications/{id}/pre-emptive-grant",
-            post(applications::pre_emptive),
+            post(application_steps::pre_emptive),
         )
         .route(
             "/applications/{id}/attachments/new",
@@ -99,31 +100,32 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}", get(applications::show))
         .route(
             "/applications/{id}/supplement-request",
-            get(applications::supplement_page).post(applications::request_supplement),
+            get(application_steps::supplement_page).post(application_steps::request_supplement),
         )
         .route(
             "/applications/{id}/supplement-received",
-            post(applications::supplement_received),
+            post(application_steps::supplement_received),
         )
         .route(
             "/applications/{id}/proposal",
-            get(applications::proposal_page).post(applications::propose),
+            get(application_steps::proposal_page).post(application_steps::propose),
         )
         .route(
             "/applications/{id}/decision",
-            get(applications::decision_page).post(applications::decide),
+            get(application_steps::decision_page).post(application_steps::decide),
         )
         .route(
             "/applications/{id}/objection",
-            get(applications::objection_page).post(applications::object),
+            get(application_steps::objection_page).post(application_steps::object),
         )
         .route(
             "/applications/{id}/withdrawal",
-            get(applications::withdrawal_page).post(applications::withdraw),
+            get(application_steps::withdrawal_page).post(application_steps::withdraw),
         )
         .route(
             "/applications/{id}/objections/{oid}/decision",
-            get(applications::objection_decision_page).post(applications::decide_objection),
+            get(application_steps::objection_decision_page)
+                .post(application_steps::decide_objection),
         )
         .route("/admin/rules", get(rules::rules_page))
         .route("/admin/rules/standards/new", get(rules::new_standard))
