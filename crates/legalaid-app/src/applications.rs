@@ -235,6 +235,31 @@ async fn view_of(
     })
 }
 
+/// Ends a state change: its audit entry (before and after), the fresh view, the commit.
+async fn finish(
+    app: &App,
+    mut tx: Tx,
+    ctx: &Ctx,
+    action: &str,
+    before: &Application,
+    after: Application,
+    cx: &Context,
+) -> AppResult<ApplicationView> {
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        action,
+        after.id,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after, cx).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
 /// Receives an application: validates it against the rules in force, numbers it,
 /// and starts its deadlines.
 pub async fn create(
@@ -549,19 +574,7 @@ pub async fn decide(
         now,
     )
     .await?;
-    audit::record(
-        app,
-        &mut tx,
-        ctx,
-        "application.decide",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    let v = view_of(app, &mut tx, after, &cx).await?;
-    tx.commit().await?;
-    Ok(v)
+    finish(app, tx, ctx, "application.decide", &before, after, &cx).await
 }
 
 /// Records an objection to a denial; the bureau decides within 5 days.
@@ -607,19 +620,7 @@ pub async fn object(
         Some(&objection),
     )
     .await?;
-    audit::record(
-        app,
-        &mut tx,
-        ctx,
-        "application.object",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    let v = view_of(app, &mut tx, after, &cx).await?;
-    tx.commit().await?;
-    Ok(v)
+    finish(app, tx, ctx, "application.object", &before, after, &cx).await
 }
 
 /// The bureau upholds the denial or orders a correction, which reopens the application.
@@ -728,10 +729,7 @@ where
         Event::DeemWithdrawn => "application.deemed_withdrawn",
         _ => "application.update",
     };
-    audit::record(app, &mut tx, ctx, action, id, Some(&before), Some(&after)).await?;
-    let v = view_of(app, &mut tx, after, &cx).await?;
-    tx.commit().await?;
-    Ok(v)
+    finish(app, tx, ctx, action, &before, after, &cx).await
 }
 
 /// Applications whose supplement period ran out without the materials are deemed
@@ -874,19 +872,16 @@ pub async fn record_verification(
         false_declaration: input.false_declaration,
     };
     let after = store::record_verification(&mut tx, id, version, &record, now).await?;
-    audit::record(
+    finish(
         app,
-        &mut tx,
+        tx,
         ctx,
         "application.verify_declaration",
-        id,
-        Some(&before),
-        Some(&after),
+        &before,
+        after,
+        &cx,
     )
-    .await?;
-    let v = view_of(app, &mut tx, after, &cx).await?;
-    tx.commit().await?;
-    Ok(v)
+    .await
 }
 
 /// Pre-emptive aid (LAL art 44): grants before the procedure is complete — also
@@ -934,17 +929,14 @@ pub async fn grant_pre_emptively(
     };
     let after = store::change(&mut tx, id, version, &change, now).await?;
     store::end_pause(&mut tx, id, local_date(now)).await?;
-    audit::record(
+    finish(
         app,
-        &mut tx,
+        tx,
         ctx,
         "application.grant_pre_emptively",
-        id,
-        Some(&before),
-        Some(&after),
+        &before,
+        after,
+        &cx,
     )
-    .await?;
-    let v = view_of(app, &mut tx, after, &cx).await?;
-    tx.commit().await?;
-    Ok(v)
+    .await
 }
