@@ -4,6 +4,10 @@
 #   legalaid-domain  must not depend on sqlx, axum, tokio, hyper, askama  (whole tree)
 #   legalaid-store   must not depend on axum, askama, hyper               (whole tree)
 #   legalaid-app     must not depend on axum, askama, hyper, utoipa       (whole tree)
+#   legalaid-notify  must not depend on sqlx, axum, askama, utoipa, openssl, native-tls (whole tree):
+#                    channel adapters only (SMS gateway, SMTP, file sink); no database, no
+#                    web server, no OpenSSL. The app crate's hyper rule keeps notify (reqwest →
+#                    hyper) out of the use cases: the binary plugs it in behind outbox::Deliver.
 #   legalaid-web     must not depend on sqlx                               (direct deps only:
 #                    web -> app -> store -> sqlx is allowed, web itself never touches SQL)
 # A forbidden name also covers its family: "sqlx" matches sqlx-core, "askama" askama_derive.
@@ -58,6 +62,7 @@ check() {
 }
 
 check legalaid-domain tree sqlx axum tokio hyper askama
+check legalaid-notify tree sqlx axum askama utoipa openssl native-tls
 check legalaid-store tree axum askama hyper
 check legalaid-app tree axum askama hyper utoipa
 check legalaid-web direct sqlx

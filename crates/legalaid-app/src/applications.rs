@@ -78,7 +78,8 @@ pub struct DeadlineView {
     pub state_label: String,
 }
 
-fn view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
+/// A deadline as shown today.
+pub fn deadline_view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
     let standing = Standing::of(d.due, today, WARN_DAYS);
     let (state, state_label) = if d.met {
         ("met".to_owned(), "已完成".to_owned())
@@ -176,22 +177,27 @@ async fn deadlines_of(
         objection_received_at: objections
             .iter()
             .rev()
-            .find(|o| o.status == "pending")
+            .find(|o| o.status == "pending" && o.case_id.is_none())
             .map(|o| local_time(o.received_at)),
     };
     match deadlines(&clock, &cx.rules, &cx.calendar) {
-        Ok(ds) => Ok(ds.iter().map(|d| view(d, today)).collect()),
+        Ok(ds) => Ok(ds.iter().map(|d| deadline_view(d, today)).collect()),
         // A missing calendar year is shown, not hidden: the deadline cannot be computed.
-        Err(gap) => Ok(vec![DeadlineView {
-            code: "calendar_gap".into(),
-            label: gap.to_string(),
-            due: today,
-            due_at: None,
-            rule: String::new(),
-            met: false,
-            state: "overdue".into(),
-            state_label: "无法计算".into(),
-        }]),
+        Err(gap) => Ok(vec![gap_view(&gap, today)]),
+    }
+}
+
+/// A missing calendar year is shown, not hidden: the deadline cannot be computed.
+pub fn gap_view(gap: &legalaid_domain::calendar::CalendarGap, today: NaiveDate) -> DeadlineView {
+    DeadlineView {
+        code: "calendar_gap".into(),
+        label: gap.to_string(),
+        due: today,
+        due_at: None,
+        rule: String::new(),
+        met: false,
+        state: "overdue".into(),
+        state_label: "无法计算".into(),
     }
 }
 
@@ -645,6 +651,39 @@ pub async fn decide_objection(
     let a = visible(&mut tx, ctx, before.application_id).await?;
     if before.status != "pending" {
         return Err(AppError::Conflict("该异议已审查完毕".into()));
+    }
+    if let Some(case_id) = before.case_id {
+        // An objection to a termination (LAL art 49): the case resumes or stays ended.
+        let decided = store::decide_objection(
+            &mut tx,
+            objection_id,
+            version,
+            outcome.as_str(),
+            reason,
+            now,
+            ctx.user_id(),
+        )
+        .await?;
+        crate::cases::decide_termination_objection(
+            app,
+            &mut tx,
+            ctx,
+            case_id,
+            outcome == ObjectionOutcome::Upheld,
+        )
+        .await?;
+        audit::record(
+            app,
+            &mut tx,
+            ctx,
+            "objection.decide",
+            objection_id,
+            Some(&before),
+            Some(&decided),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(decided);
     }
     let next = a
         .status

@@ -84,7 +84,12 @@ pub async fn seed(app: &App) -> AppResult<bool> {
 
 pub async fn rulebook(app: &App) -> AppResult<RuleBook> {
     let mut tx = app.store.read().await?;
-    Ok(store::load(&mut tx).await?)
+    rulebook_in(&mut tx).await
+}
+
+/// The rules in force, read inside the caller's transaction.
+pub async fn rulebook_in(tx: &mut legalaid_store::Tx) -> AppResult<RuleBook> {
+    Ok(store::load(tx).await?)
 }
 
 pub async fn calendar(app: &App) -> AppResult<(WorkCalendar, Vec<CalendarDay>)> {

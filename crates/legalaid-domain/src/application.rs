@@ -827,6 +827,8 @@ pub struct Application {
 pub struct Objection {
     pub id: i64,
     pub application_id: i64,
+    /// Set for an objection to the termination of a case; None for a denial.
+    pub case_id: Option<i64>,
     pub received_at: chrono::DateTime<chrono::Utc>,
     pub reason: String,
     /// `pending`, `upheld` or `correction_ordered`.

@@ -41,18 +41,23 @@ macro_rules! code_enum {
 
 pub mod application;
 pub mod assessment;
+pub mod assignment;
 pub mod audit;
 pub mod calendar;
+pub mod case;
 pub mod deadline;
 pub mod document;
+pub mod funding;
 pub mod id_number;
 pub mod ids;
+pub mod notice;
 pub mod password;
 pub mod person;
 pub mod region;
 pub mod role;
 pub mod rules;
 pub mod staff;
+pub mod subsidy;
 pub mod unit;
 pub mod user;
 pub mod validation;

@@ -399,6 +399,7 @@ pub async fn end_pause(tx: &mut Tx, id: i64, on: NaiveDate) -> Result<()> {
 struct ObjectionRow {
     id: i64,
     application_id: i64,
+    case_id: Option<i64>,
     received_at: DateTime<Utc>,
     reason: String,
     status: String,
@@ -413,6 +414,7 @@ impl From<ObjectionRow> for Objection {
         Objection {
             id: r.id,
             application_id: r.application_id,
+            case_id: r.case_id,
             received_at: r.received_at,
             reason: r.reason,
             status: r.status,
@@ -424,7 +426,7 @@ impl From<ObjectionRow> for Objection {
     }
 }
 
-const OBJ_COLUMNS: &str = "id, application_id, received_at, reason, status, decision_reason, decided_at, decided_by, version";
+const OBJ_COLUMNS: &str = "id, application_id, case_id, received_at, reason, status, decision_reason, decided_at, decided_by, version";
 
 pub async fn objections_of(tx: &mut Tx, application_id: i64) -> Result<Vec<Objection>> {
     let sql = format!("SELECT {OBJ_COLUMNS} FROM objections WHERE application_id = $1 ORDER BY id");
@@ -448,6 +450,20 @@ pub async fn insert_objection(
     const Q: &str = "INSERT INTO objections (application_id, received_at, reason, status, version, created_at) \
         VALUES ($1, $2, $3, 'pending', 1, $2) RETURNING id";
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(application_id).bind(at).bind(reason).fetch_one(c).await?);
+    get_objection(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// An objection to the termination of a case (decided by the bureau like any other).
+pub async fn insert_case_objection(
+    tx: &mut Tx,
+    application_id: i64,
+    case_id: i64,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<Objection> {
+    const Q: &str = "INSERT INTO objections (application_id, case_id, received_at, reason, status, version, created_at) \
+        VALUES ($1, $2, $3, $4, 'pending', 1, $3) RETURNING id";
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(application_id).bind(case_id).bind(at).bind(reason).fetch_one(c).await?);
     get_objection(tx, id).await?.ok_or(StoreError::NotFound)
 }
 

@@ -216,6 +216,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out: an empty body is `T::default()`; otherwise
+/// as [`ApiJson`] (malformed 400, wrong shape 422).
+pub struct OptionalApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request(format!("请求内容读取失败：{}", e.body_text())))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalApiJson(T::default()));
+        }
+        match serde_json::from_slice::<T>(&bytes) {
+            Ok(v) => Ok(OptionalApiJson(v)),
+            Err(e) if e.is_data() => {
+                Err(
+                    ApiError(AppError::Validation(vec![legalaid_domain::FieldError {
+                        field: "body".into(),
+                        message: format!("请求内容不符合要求：{e}"),
+                    }]))
+                    .into_response(),
+                )
+            }
+            Err(e) => Err(ApiError::bad_request(format!("JSON 格式错误：{e}"))),
+        }
+    }
+}
+
 /// A form posted from one of our pages: its CSRF token must match the session's.
 /// Repeated keys (checkbox groups) become lists.
 pub struct CsrfForm<T>(pub T);

@@ -19,6 +19,14 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<u64>,
     pub session_absolute_hours: Option<u64>,
     pub token_ttl_hours: Option<u64>,
+    /// Message delivery (full-process notification); see docs/CONFIGURATION.md.
+    pub sms_url: Option<String>,
+    pub sms_key: Option<String>,
+    pub sms_sign: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    /// How often (milliseconds) the delivery worker looks for due messages when idle.
+    pub delivery_interval_ms: Option<u64>,
 }
 
 impl FileConfig {
@@ -56,6 +64,9 @@ pub struct Settings {
     pub json_logs: bool,
     pub secure_cookies: bool,
     pub auth: legalaid_app::AuthSettings,
+    pub notify: legalaid_notify::NotifyConfig,
+    /// How often the delivery worker looks for due messages when idle.
+    pub delivery_interval: std::time::Duration,
 }
 
 pub struct Overrides<'a> {
@@ -63,6 +74,14 @@ pub struct Overrides<'a> {
     pub bind: Option<&'a str>,
     pub demo: bool,
     pub log_format: Option<&'a str>,
+}
+
+/// An environment variable (non-empty) over a file setting.
+fn env_or(var: &str, file: &Option<String>) -> Option<String> {
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| file.clone())
 }
 
 /// Merges flags/environment over the file over defaults, and checks the result.
@@ -140,12 +159,28 @@ pub fn resolve(file: &FileConfig, o: &Overrides<'_>) -> Result<Settings, Vec<Str
     match (bind, data_dir, database_url) {
         (Some(bind), Some(data_dir), Some(database_url)) if problems.is_empty() => Ok(Settings {
             bind,
-            data_dir,
+            data_dir: data_dir.clone(),
             database_url,
             demo: o.demo || file.demo.unwrap_or(false),
             json_logs: log_format == "json",
             secure_cookies: file.secure_cookies.unwrap_or(false),
             auth,
+            notify: legalaid_notify::NotifyConfig {
+                sms_url: env_or("LEGALAID_SMS_URL", &file.sms_url),
+                sms_key: env_or("LEGALAID_SMS_KEY", &file.sms_key),
+                sms_sign: env_or("LEGALAID_SMS_SIGN", &file.sms_sign).unwrap_or_default(),
+                smtp_url: env_or("LEGALAID_SMTP_URL", &file.smtp_url),
+                mail_from: env_or("LEGALAID_MAIL_FROM", &file.mail_from)
+                    .unwrap_or_else(|| "legalaid <noreply@localhost>".into()),
+                sink_dir: data_dir.clone(),
+            },
+            delivery_interval: std::time::Duration::from_millis(
+                env_or("LEGALAID_DELIVERY_INTERVAL_MS", &None)
+                    .and_then(|v| v.trim().parse().ok())
+                    .or(file.delivery_interval_ms)
+                    .unwrap_or(500)
+                    .clamp(50, 3_600_000),
+            ),
         }),
         _ => Err(problems),
     }

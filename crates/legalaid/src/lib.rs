@@ -2,6 +2,7 @@
 //! the layers together and runs a subcommand. No business logic lives here.
 
 pub mod config;
+pub mod delivery;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -397,6 +398,14 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     legalaid_app::documents::seed(&a)
         .await
         .map_err(|e| fatal(format!("cannot store the shipped document templates: {e}")))?;
+    legalaid_app::outbox::seed(&a)
+        .await
+        .map_err(|e| fatal(format!("cannot store the shipped message templates: {e}")))?;
+    legalaid_app::cases::seed_schedule(&a)
+        .await
+        .map_err(|e| fatal(format!("cannot store the shipped subsidy schedule: {e}")))?;
+    let channels = legalaid_notify::Channels::from_config(&s.notify)
+        .map_err(|e| fatal(format!("message delivery is misconfigured: {e}")))?;
     if s.demo {
         if legalaid_app::demo::load(&a)
             .await
@@ -432,6 +441,17 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
             },
         ))
     };
+    let worker = {
+        let mut rx = stop_rx.clone();
+        tokio::spawn(delivery::run(
+            a.clone(),
+            channels,
+            s.delivery_interval,
+            async move {
+                let _ = rx.changed().await;
+            },
+        ))
+    };
     println!(
         "legalaid is listening on http://{} (ready in {} ms)",
         s.bind,
@@ -450,6 +470,7 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     });
     server.await.context("serving HTTP")?;
     let _ = jobs.await;
+    let _ = worker.await;
     // Every acknowledged write was committed before its response was sent; closing
     // the pools checkpoints SQLite's WAL cleanly.
     store.close().await;

@@ -6,6 +6,7 @@ mod applications;
 pub(crate) mod attachments;
 pub(crate) use attachments::{file_response, read_upload};
 mod auth;
+mod cases;
 mod documents;
 mod persons;
 mod records;
@@ -74,6 +75,32 @@ pub fn routes() -> Router<AppState> {
             "/objections/{id}/decision",
             post(applications::decide_objection),
         )
+        .route("/applications/{id}/case", post(cases::open))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route(
+            "/cases/{id}/assignment-suggestions",
+            get(cases::suggestions),
+        )
+        .route("/cases/{id}/assignment", post(cases::assign))
+        .route("/cases/{id}/agreement", post(cases::agreement))
+        .route("/cases/{id}/progress", post(cases::progress))
+        .route("/cases/{id}/termination", post(cases::terminate))
+        .route("/cases/{id}/objection", post(cases::object))
+        .route("/cases/{id}/closure", post(cases::closure))
+        .route("/cases/{id}/closure-review", post(cases::review_closure))
+        .route("/cases/{id}/subsidy", get(cases::subsidy))
+        .route("/cases/{id}/subsidy/payment", post(cases::pay))
+        .route("/cases/{id}/grade", post(cases::grade))
+        .route("/cases/{id}/replacements", post(cases::request_replacement))
+        .route(
+            "/cases/{id}/replacements/{rid}/decision",
+            post(cases::decide_replacement),
+        )
+        .route("/cases/{id}/next-stage", post(cases::next_stage))
+        .route("/cases/{id}/messages", get(cases::messages))
+        .route("/funding/estimate", get(cases::estimate))
+        .route("/targets", axum::routing::put(cases::set_target))
         .route("/calendar/deadline", get(rules::deadline))
         .route(
             "/settings",
@@ -175,11 +202,14 @@ pub struct List<T> {
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
         applications::object, applications::decide_objection, applications::verify, applications::grant_pre_emptively,
+        cases::open, cases::show, cases::list, cases::suggestions, cases::assign, cases::agreement, cases::progress,
+        cases::terminate, cases::object, cases::closure, cases::review_closure, cases::subsidy, cases::grade, cases::pay,
+        cases::request_replacement, cases::decide_replacement, cases::next_stage, cases::messages, cases::estimate, cases::set_target,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "admin", description = "用户、角色、行政区划与审计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"))
 )]
 pub struct ApiDoc;
 

@@ -122,6 +122,12 @@ impl TestApp {
         legalaid_app::documents::seed(&app)
             .await
             .expect("shipped document templates");
+        legalaid_app::outbox::seed(&app)
+            .await
+            .expect("shipped message templates");
+        legalaid_app::cases::seed_schedule(&app)
+            .await
+            .expect("shipped subsidy schedule");
         legalaid_app::demo::load(&app).await.expect("demo data");
         let state = legalaid_web::AppState {
             app: app.clone(),
@@ -154,6 +160,23 @@ impl TestApp {
                 .expect("client"),
             pg_admin,
         }
+    }
+
+    /// Delivers the due messages into file sinks in the data directory (as the
+    /// server does without a gateway) and returns the SMS sink's lines.
+    pub async fn deliver(&self) -> Vec<Value> {
+        let channels = legalaid_notify::Channels::from_config(&legalaid_notify::NotifyConfig {
+            sink_dir: self.data_dir.path().to_owned(),
+            ..Default::default()
+        })
+        .expect("sinks");
+        let adapter = legalaid::delivery::Adapter::new(channels);
+        while legalaid_app::outbox::deliver_due(&self.app, &adapter, "test-worker", 100)
+            .await
+            .expect("delivery")
+            > 0
+        {}
+        sink_lines(&self.data_dir.path().join("sms-sink.jsonl"))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -366,7 +389,7 @@ impl Drop for TestApp {
     }
 }
 
-fn url_for(admin_url: &str, db: &str) -> String {
+pub fn url_for(admin_url: &str, db: &str) -> String {
     match url::Url::parse(admin_url) {
         Ok(mut u) => {
             u.set_path(&format!("/{db}"));
@@ -374,6 +397,16 @@ fn url_for(admin_url: &str, db: &str) -> String {
         }
         Err(_) => String::new(),
     }
+}
+
+/// The JSON lines of a sink file (none when it does not exist yet).
+pub fn sink_lines(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("sink line is JSON"))
+        .collect()
 }
 
 pub fn urlenc(s: &str) -> String {

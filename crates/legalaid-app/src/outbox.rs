@@ -1,0 +1,362 @@
+//! Full-process notification (全流程告知): every step that matters to a recipient
+//! or a handler writes its messages into the outbox in the same transaction as the
+//! step; [`deliver_due`] sends them through the configured channels with retries.
+//!
+//! The channels themselves (SMS gateway, SMTP, the file sink) live outside this
+//! crate, behind [`Deliver`]; the binary plugs them in.
+
+use crate::{AppResult, Ctx};
+use chrono::{DateTime, Utc};
+use legalaid_domain::notice::{Audience, Channel, ContactPrefs, MessageKind, Templates, route};
+use legalaid_store::Tx;
+use legalaid_store::messages::{self as store, NewMessage};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The values a template fills in (see `notice::PLACEHOLDERS`).
+pub type Values = BTreeMap<&'static str, String>;
+
+/// What a message is about.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct About {
+    pub case_id: Option<i64>,
+    pub application_id: Option<i64>,
+}
+
+async fn templates(tx: &mut Tx) -> AppResult<Templates> {
+    let stored = store::templates(tx).await?;
+    Ok(if stored.is_empty() {
+        Templates::shipped()
+    } else {
+        Templates::from_list(stored)
+    })
+}
+
+/// One message to one addressee, before the channels are chosen.
+struct Slot<'a> {
+    kind: MessageKind,
+    audience: Audience,
+    about: About,
+    name: &'a str,
+}
+
+/// Writes one message per usable channel; a `skipped` record when there is none,
+/// so that staff see that the person was not reached.
+async fn write(
+    tx: &mut Tx,
+    ts: &Templates,
+    slot: &Slot<'_>,
+    routes: &[(Channel, String, Option<i64>)],
+    values: &Values,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let Slot {
+        kind,
+        audience,
+        about,
+        name,
+    } = *slot;
+    let mut written = 0;
+    for (channel, address, user) in routes {
+        let Some(r) = ts.render(kind, audience, *channel, values) else {
+            continue;
+        };
+        let status = if *channel == Channel::InApp {
+            "sent"
+        } else {
+            "pending"
+        };
+        store::insert(
+            tx,
+            &NewMessage {
+                kind,
+                audience,
+                channel: *channel,
+                case_id: about.case_id,
+                application_id: about.application_id,
+                user_id: *user,
+                recipient_name: name,
+                address,
+                subject: &r.subject,
+                body: &r.body,
+                status,
+            },
+            now,
+        )
+        .await?;
+        written += 1;
+    }
+    if written == 0 {
+        let text = ts
+            .render(kind, audience, Channel::InApp, values)
+            .or_else(|| ts.render(kind, audience, Channel::Sms, values));
+        if let Some(r) = text {
+            store::insert(
+                tx,
+                &NewMessage {
+                    kind,
+                    audience,
+                    channel: Channel::Sms,
+                    case_id: about.case_id,
+                    application_id: about.application_id,
+                    user_id: None,
+                    recipient_name: name,
+                    address: "",
+                    subject: &r.subject,
+                    body: &r.body,
+                    status: "skipped",
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(written)
+}
+
+/// Messages to an applicant or recipient, by the channels they allow.
+pub(crate) async fn to_person(
+    tx: &mut Tx,
+    kind: MessageKind,
+    person_id: i64,
+    about: About,
+    mut values: Values,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(c) = store::person_contact(tx, person_id).await? else {
+        return Ok(());
+    };
+    let prefs = ContactPrefs {
+        phone: Some(c.phone.clone()),
+        email: Some(c.email.clone()),
+        sms_opt_out: c.sms_opt_out,
+        unsafe_usual_phone: c.unsafe_usual_phone,
+        safe_channel: c.safe_channel.as_deref().and_then(Channel::parse),
+        safe_contact: Some(c.safe_contact.clone()),
+    };
+    values.entry("name").or_insert_with(|| c.name.clone());
+    let routes: Vec<_> = route(&prefs, false)
+        .into_iter()
+        .map(|(ch, a)| (ch, a, None))
+        .collect();
+    let ts = templates(tx).await?;
+    write(
+        tx,
+        &ts,
+        &Slot {
+            kind,
+            audience: Audience::Recipient,
+            about,
+            name: &c.name,
+        },
+        &routes,
+        &values,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Messages to a handler: in-app to their accounts, SMS to their work phone.
+pub(crate) async fn to_staff(
+    tx: &mut Tx,
+    kind: MessageKind,
+    staff_id: i64,
+    about: About,
+    mut values: Values,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(s) = legalaid_store::staff::get(tx, legalaid_domain::StaffId(staff_id)).await? else {
+        return Ok(());
+    };
+    values.insert("name", s.name.clone());
+    let users = store::staff_users(tx, staff_id).await?;
+    let mut routes: Vec<(Channel, String, Option<i64>)> = users
+        .iter()
+        .map(|u| (Channel::InApp, String::new(), Some(*u)))
+        .collect();
+    if !s.phone.trim().is_empty() {
+        routes.push((Channel::Sms, s.phone.clone(), None));
+    }
+    let ts = templates(tx).await?;
+    write(
+        tx,
+        &ts,
+        &Slot {
+            kind,
+            audience: Audience::Handler,
+            about,
+            name: &s.name,
+        },
+        &routes,
+        &values,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// In-app messages to the accounts of a handling unit (a law firm or office).
+pub(crate) async fn to_unit(
+    tx: &mut Tx,
+    kind: MessageKind,
+    unit_id: i64,
+    about: About,
+    values: Values,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let users = store::unit_users(tx, unit_id).await?;
+    let name = values.get("unit").cloned().unwrap_or_default();
+    let routes: Vec<_> = users
+        .iter()
+        .map(|u| (Channel::InApp, String::new(), Some(*u)))
+        .collect();
+    if routes.is_empty() {
+        return Ok(());
+    }
+    let ts = templates(tx).await?;
+    write(
+        tx,
+        &ts,
+        &Slot {
+            kind,
+            audience: Audience::Unit,
+            about,
+            name: &name,
+        },
+        &routes,
+        &values,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A message on its way out.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: i64,
+    pub channel: Channel,
+    pub address: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Why a send failed.
+#[derive(Debug, Clone)]
+pub enum SendError {
+    /// Worth another try later (timeouts, 5xx).
+    Temporary(String),
+    /// Never worth retrying (an invalid number, a refused message).
+    Permanent(String),
+}
+
+/// The channels, as the binary configures them.
+pub trait Deliver: Send + Sync {
+    /// Sends one message; the provider's id on success.
+    fn send<'a>(
+        &'a self,
+        m: &'a Outgoing,
+    ) -> Pin<Box<dyn Future<Output = Result<String, SendError>> + Send + 'a>>;
+}
+
+/// How long a claimed message is reserved for one worker.
+pub const LEASE_SECS: i64 = 120;
+
+/// Claims due messages and sends them; returns how many were sent. Safe to run
+/// in several processes on one database: a message is claimed by one worker at a
+/// time and marked sent only by the worker holding it.
+pub async fn deliver_due(
+    app: &crate::App,
+    deliver: &dyn Deliver,
+    worker: &str,
+    limit: i64,
+) -> AppResult<usize> {
+    let now = app.clock.now();
+    let claimed = {
+        let mut tx = app.store.write().await?;
+        let c = store::claim(
+            &mut tx,
+            worker,
+            now,
+            now + chrono::Duration::seconds(LEASE_SECS),
+            limit,
+        )
+        .await?;
+        tx.commit().await?;
+        c
+    };
+    let mut sent = 0;
+    for m in claimed {
+        let Some(channel) = Channel::parse(&m.channel) else {
+            continue;
+        };
+        let out = Outgoing {
+            id: m.id,
+            channel,
+            address: m.address,
+            subject: m.subject,
+            body: m.body,
+        };
+        let result = deliver.send(&out).await;
+        let at = app.clock.now();
+        let mut tx = app.store.write().await?;
+        match result {
+            Ok(provider_id) => {
+                if store::mark_sent(&mut tx, m.id, worker, &provider_id, at).await? {
+                    sent += 1;
+                }
+                tracing::info!(message_id = m.id, channel = %channel, "message sent");
+            }
+            Err(e) => {
+                let attempts = u32::try_from(m.attempts).unwrap_or(u32::MAX);
+                let (error, next) = match e {
+                    SendError::Temporary(e) if attempts < legalaid_domain::notice::MAX_ATTEMPTS => {
+                        (
+                            e,
+                            Some(at + legalaid_domain::notice::backoff(attempts.saturating_sub(1))),
+                        )
+                    }
+                    SendError::Temporary(e) | SendError::Permanent(e) => (e, None),
+                };
+                store::mark_failed(&mut tx, m.id, worker, &error, next).await?;
+                tracing::warn!(message_id = m.id, channel = %channel, retry = next.is_some(), "message not sent");
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(sent)
+}
+
+/// A signed-in user's in-app messages.
+pub async fn inbox(app: &crate::App, ctx: &Ctx) -> AppResult<(Vec<store::Message>, i64)> {
+    let Some(user) = ctx.user_id() else {
+        return Ok((Vec::new(), 0));
+    };
+    let mut tx = app.store.read().await?;
+    let items = store::inbox(&mut tx, user, 100).await?;
+    let unread = store::unread(&mut tx, user).await?;
+    Ok((items, unread))
+}
+
+/// Marks the user's in-app messages read (not audited: it changes no record of
+/// the case, only the reader's own inbox).
+pub async fn mark_read(app: &crate::App, ctx: &Ctx) -> AppResult<u64> {
+    let Some(user) = ctx.user_id() else {
+        return Ok(0);
+    };
+    let mut tx = app.store.write().await?;
+    let n = store::mark_read(&mut tx, user, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Seeds the shipped message templates (missing ones only).
+pub async fn seed(app: &crate::App) -> AppResult<u64> {
+    let mut tx = app.store.write().await?;
+    let ts: Vec<_> = Templates::shipped().iter().cloned().collect();
+    let n = store::seed_templates(&mut tx, &ts, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(n)
+}

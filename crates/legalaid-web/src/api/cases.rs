@@ -1,0 +1,533 @@
+//! Cases: opening, assignment (with ranked suggestions), agreement, progress,
+//! hearings, replacement, termination, closure, subsidies, messages, and the
+//! funding estimate.
+
+use super::records::id_from;
+use super::{List, PageParams};
+use crate::extract::{ApiCtx, ApiJson, ApiQuery, OptionalApiJson};
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use legalaid_app::AppError;
+use legalaid_app::cases::{self as uc, CaseView};
+use legalaid_app::filters::CaseFilter;
+use legalaid_domain::case::{
+    AssignInput, CaseStatus, CaseType, ClosureInput, OpenCase, ProgressInput, SubsidyStatus,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The case with everything around it.
+fn out(v: CaseView) -> Value {
+    let mut o = serde_json::to_value(&v.case).unwrap_or_default();
+    if let Value::Object(m) = &mut o {
+        let mut put = |k: &str, val: Value| {
+            m.insert(k.to_owned(), val);
+        };
+        put(
+            "recipient",
+            serde_json::to_value(&v.recipient).unwrap_or_default(),
+        );
+        put("application_number", json!(v.application_number));
+        put("matter_label", json!(v.matter_label));
+        put("intake_unit", json!(v.intake_unit));
+        put("handling_unit", json!(v.handling_unit));
+        put("handler_name", json!(v.handler_name));
+        put(
+            "assignments",
+            serde_json::to_value(&v.assignments).unwrap_or_default(),
+        );
+        put(
+            "progress",
+            serde_json::to_value(&v.progress).unwrap_or_default(),
+        );
+        put(
+            "checklist",
+            serde_json::to_value(&v.checklist).unwrap_or_default(),
+        );
+        put(
+            "hearings",
+            serde_json::to_value(&v.hearings).unwrap_or_default(),
+        );
+        put(
+            "replacements",
+            serde_json::to_value(&v.replacements).unwrap_or_default(),
+        );
+        put(
+            "objections",
+            serde_json::to_value(&v.objections).unwrap_or_default(),
+        );
+        put(
+            "deadlines",
+            serde_json::to_value(&v.deadlines).unwrap_or_default(),
+        );
+        put(
+            "subsidy",
+            serde_json::to_value(&v.subsidy).unwrap_or_default(),
+        );
+        put(
+            "stages",
+            json!(
+                v.stages
+                    .iter()
+                    .map(|(id, n, s)| json!({"id": id, "number": n, "stage": s}))
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    o
+}
+
+/// Opens the case of a granted application (a notification is granted by it).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/case", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = OpenCase,
+    responses((status = 201, body = Object, description = "the case with `id`, `number`, `status` and `deadlines`"),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn open(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    OptionalApiJson(input): OptionalApiJson<OpenCase>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v = uc::open(&s.app, &ctx, id_from(&id)?, &input).await?;
+    Ok((StatusCode::CREATED, Json(out(v))))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+pub async fn show(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::get(&s.app, &ctx, id_from(&id)?).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    pub status: Option<String>,
+    /// The intake or the handling unit.
+    pub unit_id: Option<i64>,
+    pub handler_id: Option<i64>,
+    /// The year the case was opened.
+    pub year: Option<i32>,
+    pub case_type: Option<String>,
+    pub subsidy_status: Option<String>,
+    /// Only cases still being handled.
+    pub open: Option<bool>,
+}
+
+pub(crate) fn filter_of(q: &CaseQuery) -> Result<CaseFilter, AppError> {
+    fn code<T>(
+        v: &Option<String>,
+        f: fn(&str) -> Option<T>,
+        field: &str,
+    ) -> Result<Option<T>, AppError> {
+        match v.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            Some(x) => f(x)
+                .map(Some)
+                .ok_or_else(|| AppError::field(field, format!("未知的取值：{x}"))),
+            None => Ok(None),
+        }
+    }
+    if q.year.is_some_and(|y| !(2000..=2100).contains(&y)) {
+        return Err(AppError::field("year", "年份应在2000至2100之间"));
+    }
+    Ok(CaseFilter {
+        status: code(&q.status, CaseStatus::parse, "status")?,
+        unit_id: q.unit_id,
+        handler_id: q.handler_id,
+        year: q.year,
+        case_type: code(&q.case_type, CaseType::parse, "case_type")?,
+        subsidy_status: code(&q.subsidy_status, SubsidyStatus::parse, "subsidy_status")?,
+        open: q.open.unwrap_or(false),
+    })
+}
+
+/// Cases the caller can see (through the intake or the handling unit), newest first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseQuery, PageParams),
+    responses((status = 200, body = Object, description = "`{items, total}`; each item is a case with `recipient_name`, `handler_name`, `handling_unit`"),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<Json<List<Value>>, ApiError> {
+    let f = filter_of(&q)?;
+    let (items, total) = uc::list(&s.app, &ctx, &f, p.page()).await?;
+    let items = items
+        .into_iter()
+        .map(|i| {
+            let mut o = serde_json::to_value(&i.case).unwrap_or_default();
+            if let Value::Object(m) = &mut o {
+                m.insert("recipient_name".into(), json!(i.recipient_name));
+                m.insert("handler_name".into(), json!(i.handler_name));
+                m.insert("handling_unit".into(), json!(i.handling_unit));
+            }
+            o
+        })
+        .collect();
+    Ok(Json(List { items, total }))
+}
+
+/// Possible handlers ranked by workload, specialty and rotation, eligible first;
+/// each with the law's refusals and any conflicts.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/assignment-suggestions", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = [legalaid_domain::assignment::Suggestion]), (status = 404, body = crate::error::Problem)))]
+pub async fn suggestions(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let v = uc::suggestions(&s.app, &ctx, id_from(&id)?).await?;
+    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+}
+
+/// Assigns the case to a unit and handler (409 with the reason when the law does
+/// not allow the handler, or a conflict is not explained).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assignment", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AssignInput,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn assign(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AssignInput>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        out(uc::assign(&s.app, &ctx, id_from(&id)?, &b).await?),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AgreementIn {
+    pub signed_on: Option<chrono::NaiveDate>,
+    pub version: i64,
+}
+
+/// The entrustment agreement and power of attorney were signed.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/agreement", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AgreementIn,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn agreement(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AgreementIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::sign_agreement(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        b.signed_on,
+    )
+    .await?)))
+}
+
+/// Records a dated progress entry (and a hearing it schedules); the recipient is told.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/progress", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ProgressInput,
+    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn progress(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ProgressInput>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v = uc::add_progress(&s.app, &ctx, id_from(&id)?, &b).await?;
+    Ok((StatusCode::CREATED, Json(out(v))))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TerminationIn {
+    /// One of the eight grounds of LAL art 48, e.g. `own_counsel`.
+    #[serde(default)]
+    pub ground: String,
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+/// Terminates legal aid (LAL art 48), with the facts and reasons.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/termination", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TerminationIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn terminate(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TerminationIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::terminate(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        &b.ground,
+        &b.reason,
+    )
+    .await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReasonIn {
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+/// The recipient objects to the termination; the bureau decides (POST /objections/{id}/decision).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/objection", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReasonIn,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn object(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ReasonIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::object_termination(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        &b.reason,
+    )
+    .await?)))
+}
+
+/// The handler reports the closure: outcome, end date, amount obtained, adoption, report.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/closure", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ClosureInput,
+    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn closure(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ClosureInput>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::submit_closure(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        &b,
+    )
+    .await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ClosureReviewIn {
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: String,
+    pub version: i64,
+}
+
+/// The center reviews the closure materials: approved (archived, subsidy payable) or returned.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/closure-review", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ClosureReviewIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn review_closure(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ClosureReviewIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::review_closure(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        b.approve,
+        &b.reason,
+    )
+    .await?)))
+}
+
+/// The case's subsidy with its derivation from the schedule in force.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/subsidy", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object, description = "`status`, `grade`, `amount_fen`, `computation` {`total_fen`, `lines`}, `note`, `paid_on`, `voucher`"), (status = 404, body = crate::error::Problem)))]
+pub async fn subsidy(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let v = uc::subsidy(&s.app, &ctx, id_from(&id)?).await?;
+    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct GradeIn {
+    /// `excellent`, `good`, `qualified` or `unqualified`
+    #[serde(default)]
+    pub grade: String,
+    pub version: i64,
+}
+
+/// Sets the quality grade (合格 by default until the quality review grades it).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/grade", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = GradeIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn grade(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<GradeIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::set_grade(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        &b.grade,
+    )
+    .await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PaymentIn {
+    pub paid_on: Option<chrono::NaiveDate>,
+    pub version: i64,
+}
+
+/// Records the payment of the subsidy (a voucher number is issued).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/subsidy/payment", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PaymentIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn pay(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<PaymentIn>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(out(uc::pay_subsidy(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        b.paid_on,
+    )
+    .await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReplacementIn {
+    /// `recipient` or `handler`
+    #[serde(default)]
+    pub requested_by: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A request to replace the handler (LAL art 55).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/replacements", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReplacementIn,
+    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn request_replacement(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ReplacementIn>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v =
+        uc::request_replacement(&s.app, &ctx, id_from(&id)?, &b.requested_by, &b.reason).await?;
+    Ok((StatusCode::CREATED, Json(out(v))))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReplacementDecisionIn {
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: String,
+    /// On approval: the new unit, handler and the case version.
+    #[serde(flatten)]
+    pub to: AssignInput,
+}
+
+/// The center approves (naming the new handler) or refuses a replacement request.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/replacements/{rid}/decision", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path), ("rid" = i64, Path)), request_body = ReplacementDecisionIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn decide_replacement(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, rid)): Path<(String, String)>,
+    ApiJson(b): ApiJson<ReplacementDecisionIn>,
+) -> Result<Json<Value>, ApiError> {
+    let v = uc::decide_replacement(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        id_from(&rid)?,
+        b.approve,
+        &b.reason,
+        &b.to,
+    )
+    .await?;
+    Ok(Json(out(v)))
+}
+
+/// Opens the next stage of a criminal matter once this stage has ended.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/next-stage", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem)))]
+pub async fn next_stage(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v = uc::open_next_stage(&s.app, &ctx, id_from(&id)?).await?;
+    Ok((StatusCode::CREATED, Json(out(v))))
+}
+
+/// Every message about the case, with channel, recipient and delivery status.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/messages", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object, description = "`{items, total}`: `channel` (sms/email/in_app), `audience`, `recipient_name`, `address`, `status` (pending/sent/failed/dead/skipped), `attempts`, `sent_at`"), (status = 404, body = crate::error::Problem)))]
+pub async fn messages(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<Value>>, ApiError> {
+    let items: Vec<Value> = uc::messages(&s.app, &ctx, id_from(&id)?)
+        .await?
+        .into_iter()
+        .map(|m| serde_json::to_value(m).unwrap_or_default())
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EstimateQuery {
+    pub year: Option<i32>,
+    /// The unit whose target is estimated; default the caller's own.
+    pub unit_id: Option<i64>,
+}
+
+/// The funding estimate (经费测算) with its derivation.
+#[utoipa::path(get, path = "/api/v1/funding/estimate", tag = "cases", security(("bearer" = [])), params(EstimateQuery),
+    responses((status = 200, body = Object, description = "`year`, `target_cases`, `lines` (expected cases × mean rate by type and stage), `estimated_fen`, `committed_fen`, `paid_fen`, `remaining_fen`, `notes`"),
+        (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn estimate(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<EstimateQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let year = q
+        .year
+        .ok_or_else(|| ApiError(AppError::field("year", "请指定年份")))?;
+    let e = legalaid_app::funding::estimate(&s.app, &ctx, year, q.unit_id).await?;
+    Ok(Json(serde_json::to_value(e).unwrap_or_default()))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TargetIn {
+    pub unit_id: i64,
+    pub year: i32,
+    pub cases: i64,
+}
+
+/// Sets a unit's annual target (目标任务).
+#[utoipa::path(put, path = "/api/v1/targets", tag = "cases", security(("bearer" = [])), request_body = TargetIn,
+    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn set_target(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<TargetIn>,
+) -> Result<StatusCode, ApiError> {
+    legalaid_app::funding::set_target(&s.app, &ctx, b.unit_id, b.year, b.cases).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,588 @@
+//! Cases through the API: opening from a granted application and from a court
+//! notification, lawful assignment (experience, conflicts), agreement, progress,
+//! closure, subsidy and payment, termination with its objection, the funding
+//! estimate, and the messages each step writes (read back from the SMS sink).
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn person(app: &TestApp, token: &str, name: &str, id_number: &str, phone: &str) -> i64 {
+    let (s, p) = app
+        .post_json(
+            "/api/v1/persons",
+            Some(token),
+            &json!({ "name": name, "id_type": "resident_id", "id_number": id_number, "phone": phone }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    p["id"].as_i64().expect("id")
+}
+
+/// A wage claim granted by the director; returns the application id.
+async fn granted_wage_claim(app: &TestApp, applicant: i64, opposing: &str) -> i64 {
+    let clerk = app.token("clerk").await;
+    let (s, a) = app
+        .post_json(
+            "/api/v1/applications",
+            Some(&clerk),
+            &json!({
+                "applicant_id": applicant, "channel": "walk_in", "received_at": "2024-09-26T02:00:00Z",
+                "matter_code": "labor_remuneration", "service_form": "labor_arbitration", "procedural_role": "applicant",
+                "opposing_party": opposing, "summary": "被拖欠工资三个月共计一万二千元。",
+                "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let id = a["id"].as_i64().expect("id");
+    let director = app.token("director").await;
+    let (s, d) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/decision"),
+            Some(&director),
+            &json!({ "outcome": "granted", "reason": "", "version": a["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    id
+}
+
+/// The demo account `lawyer`'s staff record and firm.
+async fn lawyer_staff(app: &TestApp) -> (i64, i64) {
+    let t = app.token("lawyer").await;
+    let (_, me) = app.get_json("/api/v1/me", Some(&t)).await;
+    (
+        me["staff_id"]
+            .as_i64()
+            .expect("the demo lawyer has a staff record"),
+        me["unit_id"].as_i64().expect("unit"),
+    )
+}
+
+fn deadline<'a>(v: &'a Value, code: &str) -> &'a Value {
+    v["deadlines"]
+        .as_array()
+        .and_then(|d| d.iter().find(|x| x["code"] == code))
+        .unwrap_or(&Value::Null)
+}
+
+both!(
+    a_granted_application_runs_from_assignment_to_paid_subsidy,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let applicant = person(&app, &clerk, "张秀兰", "341504198502150016", "13955501234").await;
+        let application = granted_wage_claim(&app, applicant, "某建筑劳务有限公司").await;
+        let director = app.token("director").await;
+
+        // Opening it makes a numbered case waiting for assignment, with its deadline.
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/applications/{application}/case"),
+                Some(&director),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        let id = c["id"].as_i64().expect("id");
+        assert!(
+            c["number"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("叶法援〔") && n.ends_with("第1号")),
+            "{c}"
+        );
+        assert_eq!(c["status"], "awaiting_assignment");
+        assert_eq!(
+            c["case_type"], "non_litigation",
+            "labour arbitration is non-litigation work"
+        );
+        assert_eq!(deadline(&c, "assign_after_grant")["met"], false, "{c}");
+        // Only once.
+        let (s, _) = app
+            .post_json(
+                &format!("/api/v1/applications/{application}/case"),
+                Some(&director),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+
+        // Suggestions: eligible first, with reasons.
+        let (s, sugg) = app
+            .get_json(
+                &format!("/api/v1/cases/{id}/assignment-suggestions"),
+                Some(&director),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{sugg}");
+        let list = sugg.as_array().expect("list");
+        assert!(
+            list.len() >= 30,
+            "every lawyer of the district: {}",
+            list.len()
+        );
+        assert_eq!(list[0]["eligible"], true);
+        assert!(list[0]["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+
+        let (lawyer, firm) = lawyer_staff(&app).await;
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/assignment"),
+                Some(&director),
+                &json!({ "unit_id": firm, "handler_id": lawyer, "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["status"], "assigned");
+        assert_eq!(deadline(&c, "assign_after_grant")["met"], true);
+        assert_eq!(
+            deadline(&c, "sign_agreement")["met"],
+            false,
+            "5 days to sign: {c}"
+        );
+
+        // The handler works the case.
+        let lawyer_token = app.token("lawyer").await;
+        let today = chrono::Utc::now().date_naive();
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/agreement"),
+                Some(&lawyer_token),
+                &json!({ "signed_on": today, "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["status"], "in_progress");
+        let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/progress"),
+            Some(&lawyer_token),
+            &json!({ "activity": "meeting", "occurred_on": today, "note": "约见受援人，了解欠薪情况。" }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        assert!(c["checklist"].as_array().is_some_and(|l| {
+            l.iter()
+                .any(|i| i["activity"] == "meeting" && !i["done_on"].is_null())
+        }));
+        // Bad input changes nothing.
+        let (s, p) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/progress"),
+                Some(&lawyer_token),
+                &json!({ "activity": "dancing" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        // Another firm's lawyer does not see the case.
+        let other = app.token("lawyer2").await;
+        let (s, _) = app
+            .get_json(&format!("/api/v1/cases/{id}"), Some(&other))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Closure: mediated, 12,000 yuan recovered; the center approves.
+        let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/closure"),
+            Some(&lawyer_token),
+            &json!({ "outcome": "mediation", "ended_on": today, "amount_fen": 1_200_000, "adoption": "adopted",
+                     "report": "经劳动争议调解，用人单位同意支付拖欠工资一万二千元。", "flat_item": "mediation",
+                     "version": c["version"] }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["status"], "closure_submitted");
+        assert_eq!(deadline(&c, "closure_review")["met"], false);
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/closure-review"),
+                Some(&director),
+                &json!({ "approve": true, "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["status"], "archived");
+
+        // The subsidy: the schedule's flat mediation item, 800 yuan, with its derivation.
+        let (s, sub) = app
+            .get_json(&format!("/api/v1/cases/{id}/subsidy"), Some(&director))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{sub}");
+        assert_eq!(sub["status"], "payable");
+        assert_eq!(sub["amount_fen"], 80_000, "{sub}");
+        assert!(
+            sub["computation"]["lines"]
+                .as_array()
+                .is_some_and(|l| !l.is_empty())
+        );
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/subsidy/payment"),
+                Some(&director),
+                &json!({ "paid_on": today, "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["subsidy_status"], "paid");
+        assert!(
+            c["subsidy_voucher"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("补贴〔"))
+        );
+
+        // Every step told the recipient and the handler; the SMS sink has each once.
+        let (s, msgs) = app
+            .get_json(&format!("/api/v1/cases/{id}/messages"), Some(&director))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let kinds = |audience: &str| -> Vec<String> {
+            msgs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter(|m| m["audience"] == audience)
+                .map(|m| m["kind"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        for k in ["assigned_recipient", "progress_recorded", "closed"] {
+            assert!(
+                kinds("recipient").iter().any(|x| x == k),
+                "recipient got {k}: {msgs}"
+            );
+        }
+        for k in ["assigned_handler", "closed", "subsidy_paid"] {
+            assert!(
+                kinds("handler").iter().any(|x| x == k),
+                "handler got {k}: {msgs}"
+            );
+        }
+        let sms = app.deliver().await;
+        let pending: Vec<i64> = msgs["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|m| m["channel"] == "sms" && m["status"] == "pending")
+            .map(|m| m["id"].as_i64().expect("id"))
+            .collect();
+        assert!(!pending.is_empty());
+        for id in &pending {
+            assert_eq!(
+                sms.iter().filter(|l| l["id"] == *id).count(),
+                1,
+                "message {id} sent once"
+            );
+        }
+        assert!(
+            sms.iter().any(|l| l["address"] == "13955501234"),
+            "the recipient's phone"
+        );
+        let (_, msgs) = app
+            .get_json(&format!("/api/v1/cases/{id}/messages"), Some(&director))
+            .await;
+        assert!(
+            msgs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|m| m["status"] == "sent"),
+            "{msgs}"
+        );
+        // Delivering again sends nothing more.
+        assert_eq!(app.deliver().await.len(), sms.len());
+        // The lawyer's inbox has the in-app messages.
+        assert!(
+            app.scalar(
+                "SELECT COUNT(*) FROM messages WHERE channel = 'in_app' AND audience = 'handler'"
+            )
+            .await
+                >= 3
+        );
+    }
+);
+
+both!(a_court_notification_needs_an_experienced_defender, |app| {
+    let clerk = app.token("clerk").await;
+    let defendant = person(&app, &clerk, "李强", "341504199003070032", "13955507777").await;
+    let (s, a) = app
+        .post_json(
+            "/api/v1/applications",
+            Some(&clerk),
+            &json!({
+                "applicant_id": defendant, "channel": "notified", "notifying_organ": "court", "received_at": "2024-05-06T01:00:00Z",
+                "matter_code": "criminal_defense_notified", "service_form": "criminal_defense", "procedural_role": "criminal_defendant",
+                "case_organ": "六安市中级人民法院", "case_number": "（2024）皖15刑初12号", "summary": "被告人涉嫌故意杀人罪，可能判处死刑。"
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let director = app.token("director").await;
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/applications/{}/case", a["id"]),
+            Some(&director),
+            &json!({ "possible_life_or_death": true }),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::CREATED,
+        "the notification needs no decision: {c}"
+    );
+    assert_eq!(c["case_type"], "criminal");
+    assert_eq!(c["stage"], "trial", "a court notifies at trial");
+    assert_eq!(deadline(&c, "assign_notified")["due"], "2024-05-09", "{c}");
+    let (s, app_now) = app
+        .get_json(
+            &format!("/api/v1/applications/{}", a["id"]),
+            Some(&director),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app_now["status"], "granted");
+    let id = c["id"].as_i64().expect("id");
+
+    // A junior criminal defender in the same firm.
+    let (lawyer, firm) = lawyer_staff(&app).await;
+    let supervisor = app.token("supervisor").await;
+    let year = chrono::Utc::now()
+        .date_naive()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .expect("year");
+    let (s, junior) = app
+        .post_json(
+            "/api/v1/staff",
+            Some(&supervisor),
+            &json!({ "unit_id": firm, "name": "周新", "sex": "male", "kind": "lawyer",
+                     "licence_no": format!("13415{}11123456", year - 1), "practice_start_year": year - 1,
+                     "specialties": ["criminal_defense"], "phone": "13955500001" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{junior}");
+    let (s, p) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/assignment"),
+            Some(&director),
+            &json!({ "unit_id": firm, "handler_id": junior["id"], "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("三年以上") && d.contains("第二十六条")),
+        "{p}"
+    );
+    let (_, sugg) = app
+        .get_json(
+            &format!("/api/v1/cases/{id}/assignment-suggestions"),
+            Some(&director),
+        )
+        .await;
+    let j = sugg
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|x| x["staff_id"] == junior["id"])
+        .expect("listed");
+    assert_eq!(j["eligible"], false);
+    // Unchanged by the refusal.
+    let (_, same) = app
+        .get_json(&format!("/api/v1/cases/{id}"), Some(&director))
+        .await;
+    assert_eq!(same["status"], "awaiting_assignment");
+    assert_eq!(same["version"], c["version"]);
+
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/assignment"),
+            Some(&director),
+            &json!({ "unit_id": firm, "handler_id": lawyer, "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "assigned");
+    // A stale version is refused.
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/assignment"),
+            Some(&director),
+            &json!({ "unit_id": firm, "handler_id": lawyer, "version": 1 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let sms = app.deliver().await;
+    assert!(
+        sms.iter().any(|l| l["address"] == "13955507777"),
+        "the defendant was told"
+    );
+});
+
+both!(
+    conflicts_are_flagged_and_terminations_can_be_objected_to,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let first = person(&app, &clerk, "赵大山", "341504198001010015", "13955502222").await;
+        let second = person(&app, &clerk, "钱小红", "341504198202020025", "").await;
+        let director = app.token("director").await;
+        let (lawyer, firm) = lawyer_staff(&app).await;
+        let mut ids = Vec::new();
+        for (who, opposing) in [(first, "某物业公司"), (second, "赵大山")] {
+            let application = granted_wage_claim(&app, who, opposing).await;
+            let (s, c) = app
+                .post_json(
+                    &format!("/api/v1/applications/{application}/case"),
+                    Some(&director),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{c}");
+            ids.push((
+                c["id"].as_i64().expect("id"),
+                c["version"].as_i64().expect("version"),
+            ));
+        }
+        let assign = |version: i64, reason: &str| json!({ "unit_id": firm, "handler_id": lawyer, "version": version, "conflict_reason": reason });
+        let (s, _) = app
+            .post_json(
+                &format!("/api/v1/cases/{}/assignment", ids[0].0),
+                Some(&director),
+                &assign(ids[0].1, ""),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        // The second recipient's opponent is the lawyer's other recipient.
+        let (s, p) = app
+            .post_json(
+                &format!("/api/v1/cases/{}/assignment", ids[1].0),
+                Some(&director),
+                &assign(ids[1].1, ""),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{p}");
+        assert!(
+            p["detail"].as_str().is_some_and(|d| d.contains("利益冲突")),
+            "{p}"
+        );
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{}/assignment", ids[1].0),
+                Some(&director),
+                &assign(ids[1].1, "两案争议标的不同，受援人均书面同意"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert!(
+            c["assignments"][0]["conflict_note"]
+                .as_str()
+                .is_some_and(|n| n.contains("确认理由")),
+            "{c}"
+        );
+        // No phone: the recipient's messages are recorded as not sent.
+        assert!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM messages WHERE case_id = {} AND status = 'skipped'",
+                ids[1].0
+            ))
+            .await
+                >= 1
+        );
+
+        // Termination (LAL art 48(6)) needs a ground and reasons; the objection goes to the bureau.
+        let id = ids[1].0;
+        let (s, p) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/termination"),
+                Some(&director),
+                &json!({ "ground": "bored", "reason": "", "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/termination"),
+            Some(&director),
+            &json!({ "ground": "own_counsel", "reason": "受援人已自行委托律师。", "version": c["version"] }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["status"], "terminated");
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/objection"),
+                Some(&director),
+                &json!({ "reason": "本人并未委托律师。", "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["status"], "objection_pending");
+        assert_eq!(deadline(&c, "objection_review")["met"], false);
+        let objection = &c["objections"][0];
+        let supervisor = app.token("supervisor").await;
+        let (s, o) = app
+        .post_json(
+            &format!("/api/v1/objections/{}/decision", objection["id"]),
+            Some(&supervisor),
+            &json!({ "outcome": "correction_ordered", "reason": "经核实受援人未另行委托律师。", "version": objection["version"] }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{o}");
+        let (_, c) = app
+            .get_json(&format!("/api/v1/cases/{id}"), Some(&director))
+            .await;
+        assert_eq!(
+            c["status"], "assigned",
+            "handling resumes where it stood: {c}"
+        );
+        assert!(c["termination_ground"].is_null());
+    }
+);
+
+both!(the_funding_estimate_for_the_yeji_target, |app| {
+    let supervisor = app.token("supervisor").await;
+    let bureau = app.unit_id("六安市叶集区司法局").await;
+    let (s, p) = app
+        .get_json(
+            &format!("/api/v1/funding/estimate?year=2024&unit_id={bureau}"),
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "no target yet: {p}");
+    let (s, _) = app
+        .put_json(
+            "/api/v1/targets",
+            Some(&supervisor),
+            &json!({ "unit_id": bureau, "year": 2024, "cases": 260 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, e) = app
+        .get_json(
+            &format!("/api/v1/funding/estimate?year=2024&unit_id={bureau}"),
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    assert_eq!(e["target_cases"], 260);
+    // No 2023 history: the default mix (civil 70%, criminal trial 20%, prosecution
+    // review 10%) at 合格: 182 × 1,200 + 52 × 1,300 + 26 × 1,200 = 317,200 yuan.
+    assert_eq!(e["estimated_fen"], 31_720_000, "{e}");
+    assert!(e["notes"].as_array().is_some_and(|n| !n.is_empty()));
+    assert!(e["lines"].as_array().is_some_and(|l| l.len() == 3));
+    let lawyer = app.token("lawyer").await;
+    let (s, _) = app
+        .get_json(
+            &format!("/api/v1/funding/estimate?year=2024&unit_id={bureau}"),
+            Some(&lawyer),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .get_json("/api/v1/funding/estimate?year=abc", Some(&supervisor))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+});

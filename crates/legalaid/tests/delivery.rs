@@ -1,0 +1,340 @@
+//! Message delivery by the real server process: a message written with a change
+//! is sent after a restart when the process was killed before sending it, exactly
+//! once; two instances on one PostgreSQL database send each message exactly once,
+//! and a user signed in through one is signed in through the other.
+
+mod common;
+
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Starts `legalaid serve --demo` on a free port; waits for /readyz.
+async fn start(data: &Path, database_url: Option<&str>, interval_ms: u64) -> Server {
+    let bind = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        l.local_addr().expect("addr").to_string()
+    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_legalaid"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("LEGALAID_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.args(["serve", "--demo", "--bind", &bind, "--data-dir"])
+        .arg(data)
+        .env("LEGALAID_DATA_KEY", KEY)
+        .env("LEGALAID_ADMIN_PASSWORD", common::ADMIN_PASSWORD)
+        .env("LEGALAID_DELIVERY_INTERVAL_MS", interval_ms.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(u) = database_url {
+        cmd.env("LEGALAID_DATABASE_URL", u);
+    }
+    let mut server = Server {
+        child: cmd.spawn().expect("start serve"),
+        base: format!("http://{bind}"),
+    };
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    while !http
+        .get(format!("{}/readyz", server.base))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(
+            server.child.try_wait().expect("try_wait").is_none(),
+            "serve exited early"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "not ready within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server
+}
+
+async fn token(http: &reqwest::Client, base: &str, user: &str) -> String {
+    let r: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "username": user, "password": common::DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    r["token"].as_str().expect("token").to_owned()
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: &str,
+    url: String,
+    token: &str,
+    body: Value,
+) -> (u16, Value) {
+    let req = match method {
+        "GET" => http.get(url),
+        _ => http.post(url).json(&body),
+    };
+    let res = req.bearer_auth(token).send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Opens and assigns a case for a granted demo application with an applicant
+/// who has a phone; returns (case id, version).
+async fn assigned_case(http: &reqwest::Client, base: &str) -> (i64, i64) {
+    let director = token(http, base, "director").await;
+    let (_, apps) = call(
+        http,
+        "GET",
+        format!("{base}/api/v1/applications?status=granted&per_page=200"),
+        &director,
+        Value::Null,
+    )
+    .await;
+    let mut opened = None;
+    for a in apps["items"].as_array().expect("items") {
+        let (s, c) = call(
+            http,
+            "POST",
+            format!("{base}/api/v1/applications/{}/case", a["id"]),
+            &director,
+            json!({}),
+        )
+        .await;
+        if s == 201
+            && !c["recipient"]["phone"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty()
+            && c["case_type"] != "criminal"
+        {
+            opened = Some(c);
+            break;
+        }
+    }
+    let c = opened.expect("a granted demo application with a phone");
+    let id = c["id"].as_i64().expect("id");
+    let (_, sugg) = call(
+        http,
+        "GET",
+        format!("{base}/api/v1/cases/{id}/assignment-suggestions"),
+        &director,
+        Value::Null,
+    )
+    .await;
+    let best = &sugg[0];
+    let (s, c) = call(
+        http,
+        "POST",
+        format!("{base}/api/v1/cases/{id}/assignment"),
+        &director,
+        json!({ "unit_id": best["unit_id"], "handler_id": best["staff_id"], "version": c["version"] }),
+    )
+    .await;
+    assert_eq!(s, 200, "{c}");
+    (id, c["version"].as_i64().expect("version"))
+}
+
+async fn pending_sms(http: &reqwest::Client, base: &str, case: i64) -> Vec<i64> {
+    let director = token(http, base, "director").await;
+    let (_, m) = call(
+        http,
+        "GET",
+        format!("{base}/api/v1/cases/{case}/messages"),
+        &director,
+        Value::Null,
+    )
+    .await;
+    m["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|m| m["channel"] == "sms")
+        .map(|m| m["id"].as_i64().expect("id"))
+        .collect()
+}
+
+async fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !ok() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{what} within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_message_written_before_a_kill_is_sent_once_after_restart() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let data = t.path().join("data");
+    let sink = data.join("sms-sink.jsonl");
+    let http = reqwest::Client::new();
+    // The first instance looks for due messages only once an hour: the change
+    // commits its messages, and the process dies before it sends them.
+    let mut first = start(&data, None, 3_600_000).await;
+    let (case, _) = assigned_case(&http, &first.base).await;
+    let ids = pending_sms(&http, &first.base, case).await;
+    assert!(!ids.is_empty(), "the assignment wrote SMS messages");
+    let kill = Command::new("kill")
+        .args(["-KILL", &first.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let _ = first.child.wait();
+    assert!(
+        common::sink_lines(&sink)
+            .iter()
+            .all(|l| !ids.contains(&l["id"].as_i64().unwrap_or(-1))),
+        "not sent before the kill"
+    );
+
+    let second = start(&data, None, 100).await;
+    wait_for("every message sent", || {
+        let lines = common::sink_lines(&sink);
+        ids.iter().all(|id| lines.iter().any(|l| l["id"] == *id))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let lines = common::sink_lines(&sink);
+    for id in &ids {
+        assert_eq!(
+            lines.iter().filter(|l| l["id"] == *id).count(),
+            1,
+            "message {id} exactly once"
+        );
+    }
+    let director = token(&http, &second.base, "director").await;
+    let (_, m) = call(
+        &http,
+        "GET",
+        format!("{}/api/v1/cases/{case}/messages", second.base),
+        &director,
+        Value::Null,
+    )
+    .await;
+    assert!(
+        m["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|m| m["channel"] == "sms")
+            .all(|m| m["status"] == "sent"),
+        "{m}"
+    );
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgres_database_send_each_message_once() {
+    let Ok(admin_url) = std::env::var("LEGALAID_TEST_DATABASE_URL") else {
+        eprintln!("LEGALAID_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+        return;
+    };
+    let name = format!("legalaid_two_{}", std::process::id());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+        .await
+        .expect("PostgreSQL");
+    let _ = sqlx::Executor::execute(
+        &mut conn,
+        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+    )
+    .await;
+    sqlx::Executor::execute(
+        &mut conn,
+        sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"
+        )),
+    )
+    .await
+    .expect("create database");
+    let url = common::url_for(&admin_url, &name);
+    let t = tempfile::tempdir().expect("tempdir");
+    let (data_a, data_b) = (t.path().join("a"), t.path().join("b"));
+    let http = reqwest::Client::new();
+    let a = start(&data_a, Some(&url), 100).await;
+    let b = start(&data_b, Some(&url), 100).await;
+
+    // Signed in through one, signed in through the other.
+    let lawyer_on_a = token(&http, &a.base, "lawyer").await;
+    let (s, me) = call(
+        &http,
+        "GET",
+        format!("{}/api/v1/me", b.base),
+        &lawyer_on_a,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(s, 200, "{me}");
+    assert_eq!(me["username"], "lawyer");
+
+    // Many messages, written through both instances.
+    let (case, _) = assigned_case(&http, &a.base).await;
+    let director_a = token(&http, &a.base, "director").await;
+    let director_b = token(&http, &b.base, "director").await;
+    let today = chrono::Utc::now().date_naive();
+    for i in 0..20 {
+        let (base, tok) = if i % 2 == 0 {
+            (&a.base, &director_a)
+        } else {
+            (&b.base, &director_b)
+        };
+        let (s, p) = call(
+            &http,
+            "POST",
+            format!("{base}/api/v1/cases/{case}/progress"),
+            tok,
+            json!({ "activity": "other", "occurred_on": today, "note": format!("第{i}次进展") }),
+        )
+        .await;
+        assert_eq!(s, 201, "{p}");
+    }
+    let ids = pending_sms(&http, &a.base, case).await;
+    assert!(ids.len() >= 21, "{}", ids.len());
+    let sinks = [data_a.join("sms-sink.jsonl"), data_b.join("sms-sink.jsonl")];
+    let all = || -> Vec<Value> { sinks.iter().flat_map(|p| common::sink_lines(p)).collect() };
+    wait_for("every message sent", || {
+        let lines = all();
+        ids.iter().all(|id| lines.iter().any(|l| l["id"] == *id))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let lines = all();
+    for id in &ids {
+        assert_eq!(
+            lines.iter().filter(|l| l["id"] == *id).count(),
+            1,
+            "message {id} exactly once across instances"
+        );
+    }
+    drop(a);
+    drop(b);
+    let _ = sqlx::Executor::execute(
+        &mut conn,
+        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+    )
+    .await;
+}
