@@ -11,6 +11,7 @@ use legalaid_domain::application::{
 use legalaid_domain::assessment::{Assessment, Facts, Verdict, assess};
 use legalaid_domain::calendar::WorkCalendar;
 use legalaid_domain::deadline::{Due, Standing};
+use legalaid_domain::notice::MessageKind;
 use legalaid_domain::person::Person;
 use legalaid_domain::role::Role;
 use legalaid_domain::rules::RuleBook;
@@ -117,6 +118,8 @@ pub struct ApplicationView {
     pub objections: Vec<Objection>,
     pub matter_label: String,
     pub receiving_unit: String,
+    /// The cases made from the application (one per stage for criminal matters).
+    pub cases: Vec<(i64, String)>,
 }
 
 struct Context {
@@ -125,9 +128,11 @@ struct Context {
 }
 
 async fn context(app: &App) -> AppResult<Context> {
+    let mut tx = app.store.read().await?;
+    let f = rules::in_force(app, &mut tx).await?;
     Ok(Context {
-        rules: rules::rulebook(app).await?,
-        calendar: rules::calendar(app).await?.0,
+        rules: f.rules.as_ref().clone(),
+        calendar: f.calendar.as_ref().clone(),
     })
 }
 
@@ -223,6 +228,7 @@ async fn view_of(
         .as_ref()
         .map(|u| u.region_code.to_string())
         .unwrap_or_default();
+    let a_id = a.id;
     let objections = store::objections_of(tx, a.id).await?;
     let deadlines = deadlines_of(tx, &a, &objections, cx, today(app)).await?;
     let assessment = assessment_of(&a, &region, cx);
@@ -238,6 +244,11 @@ async fn view_of(
         objections,
         matter_label,
         receiving_unit: unit.map(|u| u.name).unwrap_or_default(),
+        cases: legalaid_store::cases::of_application(tx, a_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.number))
+            .collect(),
     })
 }
 
@@ -262,8 +273,61 @@ async fn finish(
     )
     .await?;
     let v = view_of(app, &mut tx, after, cx).await?;
+    let kind = match action {
+        "application.request_supplement" => Some(MessageKind::SupplementNeeded),
+        "application.decide" | "application.grant_pre_emptively" => match v.application.outcome {
+            Some(Outcome::Granted) => Some(MessageKind::DecidedGranted),
+            Some(Outcome::Denied) => Some(MessageKind::DecidedDenied),
+            None => None,
+        },
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        tell_applicant(app, &mut tx, &v, kind, app.clock.now()).await?;
+    }
     tx.commit().await?;
     Ok(v)
+}
+
+/// Tells the applicant of a step (full-process notification), in the step's transaction.
+async fn tell_applicant(
+    app: &App,
+    tx: &mut Tx,
+    v: &ApplicationView,
+    kind: MessageKind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let a = &v.application;
+    let date_cn = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    let mut values = crate::outbox::Values::new();
+    values.insert("number", a.number.clone());
+    // The legal aid center of the county decides, whichever unit took the application in.
+    let center = crate::documents::issuer(
+        app,
+        a.receiving_unit_id,
+        legalaid_domain::unit::UnitKind::LegalAidCenter,
+    )
+    .await?;
+    values.insert("unit", center);
+    values.insert("date", date_cn(local_date(now)));
+    if kind == MessageKind::SupplementNeeded {
+        values.insert("note", a.supplement_items.clone());
+        if let Some(d) = v.deadlines.iter().find(|d| d.code == "supplement_period") {
+            values.insert("deadline", date_cn(d.due));
+        }
+    }
+    crate::outbox::to_person(
+        tx,
+        kind,
+        a.applicant_id,
+        crate::outbox::About {
+            case_id: None,
+            application_id: Some(a.id),
+        },
+        values,
+        now,
+    )
+    .await
 }
 
 /// Receives an application: validates it against the rules in force, numbers it,
@@ -320,6 +384,7 @@ pub async fn create(
     )
     .await?;
     let v = view_of(app, &mut tx, a, &cx).await?;
+    tell_applicant(app, &mut tx, &v, MessageKind::ApplicationAccepted, now).await?;
     tx.commit().await?;
     Ok(v)
 }

@@ -187,8 +187,8 @@ async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
 }
 
 async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
-    let rules = rules::rulebook_in(tx).await?;
-    let (calendar, _) = legalaid_store::rules::calendar(tx).await?;
+    let f = rules::in_force(app, tx).await?;
+    let (rules, calendar) = (&f.rules, &f.calendar);
     let today = local_date(app.clock.now());
     let recipient = legalaid_store::persons::get(tx, c.recipient_id)
         .await?
@@ -228,7 +228,7 @@ async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
         closure_submitted_at: c.closure_submitted_at.map(local_time),
         objection_received_at: objections.last().map(|o| local_time(o.received_at)),
     };
-    let deadlines = match legalaid_domain::case::deadlines(&clock, &rules, &calendar) {
+    let deadlines = match legalaid_domain::case::deadlines(&clock, rules, calendar) {
         Ok(ds) => ds.iter().map(|d| deadline_view(d, today)).collect(),
         Err(gap) => vec![crate::applications::gap_view(&gap, today)],
     };
@@ -440,7 +440,7 @@ pub async fn open(
             )));
         }
     };
-    let rules = rules::rulebook_in(&mut tx).await?;
+    let rules = rules::in_force(app, &mut tx).await?.rules.clone();
     let region = region_of(&mut tx, a.receiving_unit_id).await?;
     let matter = rules.matter(&a.matter_code, &region, local_date(a.received_at));
     let mut v = legalaid_domain::Validation::new();
@@ -636,6 +636,8 @@ pub struct ListItem {
     pub recipient_name: String,
     pub handler_name: Option<String>,
     pub handling_unit: Option<String>,
+    /// The most pressing running deadline, if any.
+    pub next_deadline: Option<DeadlineView>,
 }
 
 pub async fn list(
@@ -664,14 +666,49 @@ pub async fn list(
                 .map(|u| u.name),
             None => None,
         };
+        let next_deadline = if c.status.is_open() {
+            next_deadline(app, &mut tx, &c).await?
+        } else {
+            None
+        };
         items.push(ListItem {
             case: c,
             recipient_name,
             handler_name,
             handling_unit,
+            next_deadline,
         });
     }
     Ok((items, total))
+}
+
+/// The earliest deadline still running on an open case.
+async fn next_deadline(app: &App, tx: &mut Tx, c: &Case) -> AppResult<Option<DeadlineView>> {
+    let f = rules::in_force(app, tx).await?;
+    let notified = legalaid_store::applications::get(tx, c.application_id)
+        .await?
+        .is_some_and(|a| a.channel == Channel::Notified);
+    let clock = CaseClock {
+        status: c.status,
+        notified,
+        assign_from: local_time(c.assign_from),
+        assigned_at: c.assigned_at.map(local_time),
+        agreement_signed_on: c.agreement_signed_on,
+        ended_on: c.ended_on,
+        closure_submitted_at: c.closure_submitted_at.map(local_time),
+        objection_received_at: None,
+    };
+    let today = local_date(app.clock.now());
+    Ok(
+        match legalaid_domain::case::deadlines(&clock, &f.rules, &f.calendar) {
+            Ok(ds) => ds
+                .iter()
+                .filter(|d| !d.met)
+                .min_by_key(|d| d.due.date())
+                .map(|d| deadline_view(d, today)),
+            Err(gap) => Some(crate::applications::gap_view(&gap, today)),
+        },
+    )
 }
 
 async fn needs_of<'a>(
@@ -775,10 +812,12 @@ pub async fn suggestions(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Suggest
         },
     )
     .await?;
-    // A firm names its own lawyer: its users see only their own staff anyway.
+    // A firm names its own lawyer (its users see only their own staff anyway); a
+    // replacement may go to any unit.
+    let naming = c.status == CaseStatus::AwaitingHandler;
     let staff: Vec<_> = staff
         .into_iter()
-        .filter(|s| c.handling_unit_id.is_none_or(|u| s.unit_id.0 == u))
+        .filter(|s| !naming || c.handling_unit_id == Some(s.unit_id.0))
         .collect();
     let cands = candidates(&mut tx, staff, c.id, today.year()).await?;
     let cands: Vec<_> = cands
@@ -923,7 +962,7 @@ pub async fn assign(app: &App, ctx: &Ctx, id: i64, input: &AssignInput) -> AppRe
         )
         .await?;
     }
-    let deadline = agreement_deadline(&mut tx, now).await?;
+    let deadline = agreement_deadline(app, &mut tx, now).await?;
     if saved.handler_id.is_some() {
         let extra = [("deadline", deadline)];
         tell(
@@ -965,11 +1004,11 @@ pub async fn assign(app: &App, ctx: &Ctx, id: i64, input: &AssignInput) -> AppRe
 }
 
 /// The agreement deadline (5 days from now) as the messages state it.
-async fn agreement_deadline(tx: &mut Tx, now: DateTime<Utc>) -> AppResult<String> {
-    let rules = rules::rulebook_in(tx).await?;
-    let (cal, _) = legalaid_store::rules::calendar(tx).await?;
+async fn agreement_deadline(app: &App, tx: &mut Tx, now: DateTime<Utc>) -> AppResult<String> {
+    let f = rules::in_force(app, tx).await?;
+    let (rules, cal) = (&f.rules, &f.calendar);
     Ok(match rules.deadline("sign_agreement") {
-        Some(r) => match r.due(local_time(now), &[], &cal) {
+        Some(r) => match r.due(local_time(now), &[], cal) {
             Ok(d) => date_cn(d.date()),
             Err(_) => String::new(),
         },
@@ -1571,7 +1610,7 @@ pub async fn decide_replacement(
         now,
     )
     .await?;
-    let deadline = agreement_deadline(&mut tx, now).await?;
+    let deadline = agreement_deadline(app, &mut tx, now).await?;
     tell(
         &mut tx,
         &saved,
@@ -1652,4 +1691,30 @@ pub async fn subsidy_totals(
     require(can_manage(ctx) || has_role(ctx, &[Role::BureauSupervisor]))?;
     let mut tx = app.store.read().await?;
     Ok(store::subsidy_totals(&mut tx, &policy::scope(ctx), year, by).await?)
+}
+
+/// The hearings in the caller's scope from the start of `from` for `days` days
+/// (China Standard Time), earliest first: the hearing calendar.
+pub async fn hearings(app: &App, ctx: &Ctx, from: NaiveDate, days: i64) -> AppResult<Vec<Hearing>> {
+    let start =
+        |d: NaiveDate| (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).and_utc();
+    let to = from + chrono::Duration::days(days.clamp(1, 366));
+    let mut tx = app.store.read().await?;
+    Ok(store::hearings_between(&mut tx, &policy::scope(ctx), start(from), start(to)).await?)
+}
+
+/// Every message about an application (before and after it became a case).
+pub async fn application_messages(
+    app: &App,
+    ctx: &Ctx,
+    application_id: i64,
+) -> AppResult<Vec<Message>> {
+    let mut tx = app.store.read().await?;
+    let a = legalaid_store::applications::get(&mut tx, application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    units::visible(&mut tx, ctx, UnitId(a.receiving_unit_id))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok(legalaid_store::messages::of_application(&mut tx, application_id).await?)
 }

@@ -326,6 +326,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     }
     let units = crate::units::all_visible(app, &Ctx::system("demo")).await?;
     load_applications(app, &units).await?;
+    crate::demo_cases::load(app).await?;
     Ok(true)
 }
 

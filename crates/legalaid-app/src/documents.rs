@@ -3,8 +3,10 @@
 //! Generating one is recorded in the audit trail (they carry personal data).
 
 use crate::applications::{self, ApplicationView};
+use crate::cases::CaseView;
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use legalaid_domain::application::{Outcome, Status};
+use legalaid_domain::case::SubsidyStatus;
 use legalaid_domain::document::{
     DocKind, DocTemplate, Document, fill, paragraphs, shipped_templates, unknown_placeholders,
 };
@@ -13,14 +15,20 @@ use legalaid_domain::{UnitId, local_date, local_time};
 use legalaid_store::documents as store;
 use std::collections::BTreeMap;
 
-/// Stores the shipped templates on a database that has none. Idempotent.
+/// Stores the shipped templates that are missing (a new database, or kinds added
+/// by an upgrade); edited templates are kept. Idempotent.
 pub async fn seed(app: &App) -> AppResult<bool> {
     let mut tx = app.store.write().await?;
-    if !store::list(&mut tx).await?.is_empty() {
+    let present: Vec<DocKind> = store::list(&mut tx).await?.iter().map(|t| t.kind).collect();
+    let missing: Vec<DocTemplate> = shipped_templates()
+        .into_iter()
+        .filter(|t| !present.contains(&t.kind))
+        .collect();
+    if missing.is_empty() {
         return Ok(false);
     }
-    for t in shipped_templates() {
-        store::insert(&mut tx, &t, app.clock.now()).await?;
+    for t in &missing {
+        store::insert(&mut tx, t, app.clock.now()).await?;
     }
     audit::record(
         app,
@@ -29,7 +37,9 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         "document_template.seed",
         "shipped",
         None::<&()>,
-        Some(&serde_json::json!({ "templates": DocKind::ALL.len() })),
+        Some(&serde_json::json!({
+            "templates": missing.iter().map(|t| t.kind.as_str()).collect::<Vec<_>>()
+        })),
     )
     .await?;
     tx.commit().await?;
@@ -123,7 +133,7 @@ fn date_cn(d: chrono::NaiveDate) -> String {
 
 /// The unit that issues a document: the legal aid center (or, for objection
 /// decisions, the justice bureau) of the receiving unit's county.
-async fn issuer(app: &App, receiving_unit: i64, kind: UnitKind) -> AppResult<String> {
+pub(crate) async fn issuer(app: &App, receiving_unit: i64, kind: UnitKind) -> AppResult<String> {
     let mut tx = app.store.read().await?;
     let unit = legalaid_store::units::get(&mut tx, UnitId(receiving_unit))
         .await?
@@ -182,6 +192,8 @@ pub async fn build(
         DocKind::ObjectionDecision => objection
             .and_then(|o| o.decided_at)
             .map_or_else(|| local_date(app.clock.now()), local_date),
+        // The documents of cases are built by `build_for_case`.
+        _ => local_date(app.clock.now()),
     };
     let supplement_due = v
         .deadlines
@@ -267,4 +279,211 @@ pub async fn build(
     tx.commit().await?;
     let filename = format!("{}-{}", kind.label(), a.number);
     Ok((doc, filename))
+}
+
+/// The documents a case has in its current state.
+pub fn case_available(v: &CaseView) -> Vec<DocKind> {
+    let c = &v.case;
+    let mut out = Vec::new();
+    if c.handling_unit_id.is_some() {
+        out.push(DocKind::AssignmentNotice);
+        if c.handler_id.is_some() && !c.case_organ.trim().is_empty() {
+            out.push(DocKind::OfficialLetter);
+        }
+    }
+    if c.termination_ground.is_some() {
+        out.push(DocKind::TerminationDecision);
+    }
+    if c.closure.is_some() {
+        out.push(DocKind::ClosureReport);
+    }
+    if matches!(
+        c.subsidy_status,
+        SubsidyStatus::Payable | SubsidyStatus::Paid
+    ) {
+        out.push(DocKind::SubsidyVoucher);
+    }
+    out
+}
+
+/// Fills the document `kind` of a case for the caller, if it exists in its state.
+pub async fn build_for_case(
+    app: &App,
+    ctx: &Ctx,
+    case_id: i64,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    let v = crate::cases::get(app, ctx, case_id).await?;
+    if !case_available(&v).contains(&kind) {
+        return Err(AppError::NotFound);
+    }
+    let c = &v.case;
+    let (template, application, licence) = {
+        let mut tx = app.store.read().await?;
+        let t = store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?;
+        let a = legalaid_store::applications::get(&mut tx, c.application_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let licence = match c.handler_id {
+            Some(h) => legalaid_store::staff::get(&mut tx, legalaid_domain::StaffId(h))
+                .await?
+                .map(|s| s.licence_no)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        (t, a, licence)
+    };
+    let assigned_on = c.assigned_at.map(local_date);
+    let agreement_due = v
+        .deadlines
+        .iter()
+        .find(|d| d.code == "sign_agreement")
+        .map(|d| date_cn(d.due))
+        .unwrap_or_default();
+    let issued_on = match kind {
+        DocKind::AssignmentNotice | DocKind::OfficialLetter => assigned_on,
+        DocKind::TerminationDecision => c.terminated_at.map(local_date),
+        DocKind::ClosureReport => c.closure_submitted_at.map(local_date),
+        DocKind::SubsidyVoucher => c.subsidy_paid_on.or(c.closed_at.map(local_date)),
+        _ => None,
+    }
+    .unwrap_or_else(|| local_date(app.clock.now()));
+    let work = v
+        .progress
+        .iter()
+        .map(|p| {
+            let label = legalaid_domain::case::Activity::parse(&p.activity)
+                .map_or(p.activity.as_str(), |a| a.label());
+            if p.note.is_empty() {
+                format!("{}，{}", date_cn(p.occurred_on), label)
+            } else {
+                format!("{}，{}：{}", date_cn(p.occurred_on), label, p.note)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let subsidy_lines = v
+        .subsidy
+        .computation
+        .as_ref()
+        .map(|comp| {
+            comp.lines
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("；")
+        })
+        .unwrap_or_else(|| v.subsidy.note.clone());
+    let mut values: BTreeMap<&str, String> = BTreeMap::new();
+    values.insert("案件编号", c.number.clone());
+    values.insert("编号", c.number.clone());
+    values.insert("受援人", v.recipient.name.clone());
+    values.insert("申请人", v.recipient.name.clone());
+    values.insert("受援人电话", v.recipient.phone.clone());
+    values.insert("证件号码", v.recipient.id_number_masked.clone());
+    values.insert("对方当事人", or_none(&c.opposing_party));
+    values.insert("申请事项", v.matter_label.clone());
+    values.insert("案件类型", c.case_type.label().to_owned());
+    values.insert("诉讼阶段", c.stage.label().to_owned());
+    values.insert("承办单位", v.handling_unit.clone().unwrap_or_default());
+    values.insert("承办人", v.handler_name.clone().unwrap_or_default());
+    values.insert("执业证号", or_none(&licence));
+    values.insert("承办人电话", v.handler_phone.clone().unwrap_or_default());
+    values.insert("办案机关", or_none(&c.case_organ));
+    values.insert("办案机关案号", or_none(&c.organ_case_number));
+    values.insert(
+        "决定日期",
+        application
+            .decided_at
+            .map(|t| date_cn(local_date(t)))
+            .unwrap_or_default(),
+    );
+    values.insert("指派日期", assigned_on.map(date_cn).unwrap_or_default());
+    values.insert("协议期限", agreement_due);
+    values.insert(
+        "终止情形",
+        c.termination_ground
+            .map(|g| g.label().to_owned())
+            .unwrap_or_default(),
+    );
+    values.insert(
+        "终止依据",
+        c.termination_ground.map(|g| g.basis()).unwrap_or_default(),
+    );
+    values.insert("终止理由", c.termination_reason.clone());
+    if let Some(cl) = &c.closure {
+        values.insert("办理结果", cl.outcome.label().to_owned());
+        values.insert("办结日期", date_cn(cl.ended_on));
+        values.insert("挽回金额", legalaid_domain::subsidy::yuan(cl.amount_fen));
+        values.insert("意见采纳", cl.adoption.label().to_owned());
+        values.insert("结案报告", cl.report.clone());
+    }
+    values.insert(
+        "工作记录",
+        if work.is_empty() {
+            "（未登记）".into()
+        } else {
+            work
+        },
+    );
+    values.insert("质量等级", c.grade.label().to_owned());
+    values.insert("补贴明细", subsidy_lines);
+    values.insert(
+        "补贴金额",
+        legalaid_domain::subsidy::yuan(v.subsidy.amount_fen.unwrap_or(0)),
+    );
+    values.insert("凭单编号", or_none(&c.subsidy_voucher));
+    values.insert(
+        "发放日期",
+        c.subsidy_paid_on
+            .map(date_cn)
+            .unwrap_or_else(|| "（待发放）".into()),
+    );
+    values.insert("承办机构", v.intake_unit.clone());
+    values.insert("日期", date_cn(issued_on));
+    let issuer = issuer(app, c.intake_unit_id, UnitKind::LegalAidCenter).await?;
+    // The closure report is the handler's, addressed to the center.
+    values.insert("承办机构", issuer.clone());
+    let signature = if kind == DocKind::ClosureReport {
+        vec![
+            format!(
+                "{} {}",
+                v.handling_unit.clone().unwrap_or_default(),
+                v.handler_name.clone().unwrap_or_default()
+            ),
+            date_cn(issued_on),
+        ]
+    } else {
+        vec![issuer.clone(), date_cn(issued_on)]
+    };
+    let doc = Document {
+        issuer: issuer.clone(),
+        title: fill(&template.title, &values),
+        number: c.number.clone(),
+        addressee: fill(&template.addressee, &values),
+        paragraphs: paragraphs(&fill(&template.body, &values)),
+        signature,
+    };
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "document.generate",
+        format!("case/{case_id}/{}", kind.as_str()),
+        None::<&()>,
+        Some(&serde_json::json!({ "case_id": case_id, "kind": kind.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    let filename = format!("{}-{}", kind.label(), c.number);
+    Ok((doc, filename))
+}
+
+fn or_none(s: &str) -> String {
+    if s.trim().is_empty() {
+        "无".into()
+    } else {
+        s.to_owned()
+    }
 }

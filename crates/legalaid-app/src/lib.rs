@@ -15,6 +15,7 @@ pub mod clock;
 pub mod crypto;
 mod ctx;
 pub mod demo;
+mod demo_cases;
 pub mod documents;
 mod error;
 pub mod funding;
@@ -80,6 +81,8 @@ pub struct App {
     pub cipher: Arc<crypto::FieldCipher>,
     /// Where uploaded files are kept (`<data-dir>/files`); uploads are refused without it.
     pub files: Option<std::path::PathBuf>,
+    /// The rules and calendar in force, kept while their generation is unchanged.
+    pub(crate) rules_cache: Arc<std::sync::RwLock<Option<Arc<rules::InForce>>>>,
 }
 
 impl App {
@@ -95,6 +98,7 @@ impl App {
             auth,
             cipher,
             files: None,
+            rules_cache: Arc::default(),
         }
     }
 

@@ -7,7 +7,9 @@
 
 use crate::{AppResult, Ctx};
 use chrono::{DateTime, Utc};
-use legalaid_domain::notice::{Audience, Channel, ContactPrefs, MessageKind, Templates, route};
+use legalaid_domain::notice::{
+    Audience, Channel, ContactPrefs, MessageKind, Template, Templates, route,
+};
 use legalaid_store::Tx;
 use legalaid_store::messages::{self as store, NewMessage};
 use std::collections::BTreeMap;
@@ -24,7 +26,7 @@ pub struct About {
     pub application_id: Option<i64>,
 }
 
-async fn templates(tx: &mut Tx) -> AppResult<Templates> {
+async fn load_templates(tx: &mut Tx) -> AppResult<Templates> {
     let stored = store::templates(tx).await?;
     Ok(if stored.is_empty() {
         Templates::shipped()
@@ -140,7 +142,7 @@ pub(crate) async fn to_person(
         .into_iter()
         .map(|(ch, a)| (ch, a, None))
         .collect();
-    let ts = templates(tx).await?;
+    let ts = load_templates(tx).await?;
     write(
         tx,
         &ts,
@@ -179,7 +181,7 @@ pub(crate) async fn to_staff(
     if !s.phone.trim().is_empty() {
         routes.push((Channel::Sms, s.phone.clone(), None));
     }
-    let ts = templates(tx).await?;
+    let ts = load_templates(tx).await?;
     write(
         tx,
         &ts,
@@ -215,7 +217,7 @@ pub(crate) async fn to_unit(
     if routes.is_empty() {
         return Ok(());
     }
-    let ts = templates(tx).await?;
+    let ts = load_templates(tx).await?;
     write(
         tx,
         &ts,
@@ -359,4 +361,62 @@ pub async fn seed(app: &crate::App) -> AppResult<u64> {
     let n = store::seed_templates(&mut tx, &ts, app.clock.now()).await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// The message templates in force (system administrators edit them).
+pub async fn templates(app: &crate::App, ctx: &Ctx) -> AppResult<Vec<Template>> {
+    crate::policy::ensure_manage_regions(ctx)?;
+    let mut tx = app.store.read().await?;
+    Ok(load_templates(&mut tx).await?.iter().cloned().collect())
+}
+
+/// Replaces one template's text; problems (unknown placeholders, case facts in an
+/// SMS, a text too long for two SMS segments) are refused with the reasons.
+pub async fn update_template(
+    app: &crate::App,
+    ctx: &Ctx,
+    kind: &str,
+    audience: &str,
+    channel: &str,
+    subject: &str,
+    body: &str,
+) -> AppResult<Template> {
+    crate::policy::ensure_manage_regions(ctx)?;
+    let (Some(kind), Some(audience), Some(channel)) = (
+        MessageKind::parse(kind.trim()),
+        Audience::parse(audience.trim()),
+        Channel::parse(channel.trim()),
+    ) else {
+        return Err(crate::AppError::NotFound);
+    };
+    let t = Template {
+        kind,
+        audience,
+        channel,
+        subject: subject.trim().to_owned(),
+        body: body.trim().to_owned(),
+    };
+    let problems = t.problems();
+    if !problems.is_empty() {
+        return Err(crate::AppError::field("body", problems.join("；")));
+    }
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = load_templates(&mut tx)
+        .await?
+        .get(kind, audience, channel)
+        .cloned();
+    store::set_template(&mut tx, &t, now).await?;
+    crate::audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "message_template.update",
+        format!("{kind}/{audience}/{channel}"),
+        before.as_ref(),
+        Some(&t),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(t)
 }

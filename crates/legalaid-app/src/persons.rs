@@ -228,3 +228,129 @@ pub async fn update(
     tx.commit().await?;
     Ok(after)
 }
+
+/// How a person wants to be contacted about their case (full-process notification).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ContactInput {
+    pub email: String,
+    /// The person asked not to receive text messages.
+    pub sms_opt_out: bool,
+    /// The usual phone is not safe (e.g. shared with an abuser): only the channel named below.
+    pub unsafe_usual_phone: bool,
+    /// `sms`, `email` or `in_app`; with `unsafe_usual_phone`.
+    pub safe_channel: Option<String>,
+    /// The phone number or e-mail address on the safe channel.
+    pub safe_contact: String,
+}
+
+pub async fn contact(app: &App, ctx: &Ctx, id: i64) -> AppResult<ContactInput> {
+    let mut tx = app.store.read().await?;
+    visible(&mut tx, ctx, id).await?;
+    let c = legalaid_store::messages::person_contact(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ContactInput {
+        email: c.email,
+        sms_opt_out: c.sms_opt_out,
+        unsafe_usual_phone: c.unsafe_usual_phone,
+        safe_channel: c.safe_channel,
+        safe_contact: c.safe_contact,
+    })
+}
+
+/// Records how a person may be contacted; audited like every change of personal data.
+pub async fn set_contact(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    input: &ContactInput,
+) -> AppResult<ContactInput> {
+    use legalaid_domain::notice::Channel;
+    let mut v = legalaid_domain::Validation::new();
+    let email = input.email.trim().to_owned();
+    if !email.is_empty() && (email.len() > 200 || !email.contains('@') || email.contains(' ')) {
+        v.add("email", "电子邮箱格式不正确");
+    }
+    let channel = match input
+        .safe_channel
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(c) => {
+            let p = Channel::parse(c);
+            if p.is_none() {
+                v.add("safe_channel", "安全联系渠道应为短信、电子邮件或站内消息");
+            }
+            p
+        }
+        None => None,
+    };
+    let safe_contact = input.safe_contact.trim().to_owned();
+    if input.unsafe_usual_phone {
+        match channel {
+            None => v.add("safe_channel", "常用电话不安全时，须指定一个安全的联系渠道"),
+            Some(Channel::Sms) if !legalaid_domain::validation::is_phone(&safe_contact) => {
+                v.add("safe_contact", "请填写安全的手机号码")
+            }
+            Some(Channel::Email) if !safe_contact.contains('@') => {
+                v.add("safe_contact", "请填写安全的电子邮箱")
+            }
+            _ => {}
+        }
+    }
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let mut tx = app.store.write().await?;
+    visible(&mut tx, ctx, id).await?;
+    ensure_register(ctx)?;
+    let before = legalaid_store::messages::person_contact(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = legalaid_store::messages::ContactRow {
+        name: before.name.clone(),
+        phone: before.phone.clone(),
+        email,
+        sms_opt_out: input.sms_opt_out,
+        unsafe_usual_phone: input.unsafe_usual_phone,
+        safe_channel: if input.unsafe_usual_phone {
+            channel.map(|c| c.as_str().to_owned())
+        } else {
+            None
+        },
+        safe_contact: if input.unsafe_usual_phone {
+            safe_contact
+        } else {
+            String::new()
+        },
+    };
+    legalaid_store::messages::set_person_contact(&mut tx, id, &row).await?;
+    let after = ContactInput {
+        email: row.email.clone(),
+        sms_opt_out: row.sms_opt_out,
+        unsafe_usual_phone: row.unsafe_usual_phone,
+        safe_channel: row.safe_channel.clone(),
+        safe_contact: row.safe_contact.clone(),
+    };
+    let old = ContactInput {
+        email: before.email,
+        sms_opt_out: before.sms_opt_out,
+        unsafe_usual_phone: before.unsafe_usual_phone,
+        safe_channel: before.safe_channel,
+        safe_contact: before.safe_contact,
+    };
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "person.contact",
+        id,
+        Some(&old),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

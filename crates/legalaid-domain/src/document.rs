@@ -12,6 +12,11 @@ code_enum!(
         GrantDecision => ("grant_decision", "给予法律援助决定书"),
         DenialDecision => ("denial_decision", "不予法律援助决定书"),
         ObjectionDecision => ("objection_decision", "法律援助异议审查决定书"),
+        AssignmentNotice => ("assignment_notice", "指派通知书"),
+        OfficialLetter => ("official_letter", "法律援助公函"),
+        TerminationDecision => ("termination_decision", "终止法律援助决定书"),
+        ClosureReport => ("closure_report", "法律援助案件结案报告"),
+        SubsidyVoucher => ("subsidy_voucher", "法律援助办案补贴领款凭单"),
     }
 );
 
@@ -64,6 +69,26 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
             DocKind::ObjectionDecision,
             include_str!("../data/documents/objection_decision.txt"),
         ),
+        (
+            DocKind::AssignmentNotice,
+            include_str!("../data/documents/assignment_notice.txt"),
+        ),
+        (
+            DocKind::OfficialLetter,
+            include_str!("../data/documents/official_letter.txt"),
+        ),
+        (
+            DocKind::TerminationDecision,
+            include_str!("../data/documents/termination_decision.txt"),
+        ),
+        (
+            DocKind::ClosureReport,
+            include_str!("../data/documents/closure_report.txt"),
+        ),
+        (
+            DocKind::SubsidyVoucher,
+            include_str!("../data/documents/subsidy_voucher.txt"),
+        ),
     ];
     files
         .into_iter()
@@ -98,6 +123,34 @@ pub const PLACEHOLDERS: &[&str] = &[
     "异议决定",
     "承办机构",
     "日期",
+    "案件编号",
+    "受援人",
+    "受援人电话",
+    "对方当事人",
+    "案件类型",
+    "诉讼阶段",
+    "承办单位",
+    "承办人",
+    "执业证号",
+    "承办人电话",
+    "办案机关",
+    "办案机关案号",
+    "指派日期",
+    "协议期限",
+    "终止情形",
+    "终止依据",
+    "终止理由",
+    "办理结果",
+    "办结日期",
+    "挽回金额",
+    "意见采纳",
+    "工作记录",
+    "结案报告",
+    "质量等级",
+    "补贴明细",
+    "补贴金额",
+    "凭单编号",
+    "发放日期",
 ];
 
 /// Fills `{name}` placeholders; unknown names are left as written so that a typo

@@ -285,3 +285,10 @@ pub async fn unit_users(tx: &mut Tx, unit_id: i64) -> Result<Vec<i64>> {
     const Q: &str = "SELECT id FROM users WHERE unit_id = $1 AND active = TRUE ORDER BY id";
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(unit_id).fetch_all(c).await?))
 }
+
+/// Marks every pending message as sent at its creation time (demo history).
+pub async fn mark_history_sent(tx: &mut Tx, provider: &str) -> Result<u64> {
+    const Q: &str = "UPDATE messages SET status = 'sent', sent_at = created_at, attempts = 1, provider_id = $1 \
+        WHERE status = 'pending'";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(provider).execute(c).await?.rows_affected()))
+}

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{granted_wage_claim, lawyer_staff};
+
 use common::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -21,45 +23,33 @@ async fn person(app: &TestApp, token: &str, name: &str, id_number: &str, phone: 
     p["id"].as_i64().expect("id")
 }
 
-/// A wage claim granted by the director; returns the application id.
-async fn granted_wage_claim(app: &TestApp, applicant: i64, opposing: &str) -> i64 {
-    let clerk = app.token("clerk").await;
-    let (s, a) = app
-        .post_json(
-            "/api/v1/applications",
-            Some(&clerk),
-            &json!({
-                "applicant_id": applicant, "channel": "walk_in", "received_at": "2024-09-26T02:00:00Z",
-                "matter_code": "labor_remuneration", "service_form": "labor_arbitration", "procedural_role": "applicant",
-                "opposing_party": opposing, "summary": "被拖欠工资三个月共计一万二千元。",
-                "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
-            }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{a}");
-    let id = a["id"].as_i64().expect("id");
-    let director = app.token("director").await;
-    let (s, d) = app
-        .post_json(
-            &format!("/api/v1/applications/{id}/decision"),
-            Some(&director),
-            &json!({ "outcome": "granted", "reason": "", "version": a["version"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{d}");
-    id
+/// The text of a PDF, without whitespace (so that line breaks do not split words).
+fn pdftotext(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/test.sh)");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect()
 }
 
-/// The demo account `lawyer`'s staff record and firm.
-async fn lawyer_staff(app: &TestApp) -> (i64, i64) {
-    let t = app.token("lawyer").await;
-    let (_, me) = app.get_json("/api/v1/me", Some(&t)).await;
-    (
-        me["staff_id"]
-            .as_i64()
-            .expect("the demo lawyer has a staff record"),
-        me["unit_id"].as_i64().expect("unit"),
-    )
+async fn document(app: &TestApp, token: &str, case: i64, kind: &str, format: &str) -> Vec<u8> {
+    let res = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/cases/{case}/documents/{kind}?format={format}"
+        )))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("document");
+    assert_eq!(res.status(), StatusCode::OK, "{kind}");
+    res.bytes().await.expect("bytes").to_vec()
 }
 
 fn deadline<'a>(v: &'a Value, code: &str) -> &'a Value {
@@ -233,6 +223,45 @@ both!(
                 .is_some_and(|v| v.starts_with("补贴〔"))
         );
 
+        // The documents of the case: the assignment notice, the closure report with the
+        // work done, the subsidy voucher with its derivation.
+        let (s, docs) = app
+            .get_json(&format!("/api/v1/cases/{id}/documents"), Some(&director))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let kinds: Vec<&str> = docs["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|d| d["kind"].as_str())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["assignment_notice", "closure_report", "subsidy_voucher"],
+            "{docs}"
+        );
+        let text = pdftotext(&document(&app, &director, id, "assignment_notice", "pdf").await);
+        assert!(
+            text.contains("指派通知书") && text.contains("张秀兰") && text.contains("委托协议"),
+            "{text}"
+        );
+        let text = pdftotext(&document(&app, &lawyer_token, id, "closure_report", "pdf").await);
+        assert!(
+            text.contains("调解结案") && text.contains("12,000.00") && text.contains("约见受援人"),
+            "{text}"
+        );
+        let text = pdftotext(&document(&app, &director, id, "subsidy_voucher", "pdf").await);
+        assert!(text.contains("800.00") && text.contains("补贴〔"), "{text}");
+        let docx = document(&app, &director, id, "subsidy_voucher", "docx").await;
+        assert!(docx.starts_with(b"PK"), "a DOCX is a zip package");
+        let (s, _) = app
+            .get_json(
+                &format!("/api/v1/cases/{id}/documents/termination_decision"),
+                Some(&director),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "not terminated");
+
         // Every step told the recipient and the handler; the SMS sink has each once.
         let (s, msgs) = app
             .get_json(&format!("/api/v1/cases/{id}/messages"), Some(&director))
@@ -289,6 +318,21 @@ both!(
                 .iter()
                 .all(|m| m["status"] == "sent"),
             "{msgs}"
+        );
+        // Totals by handler count the paid subsidy.
+        let year = chrono::Utc::now().date_naive().format("%Y").to_string();
+        let (s, totals) = app
+            .get_json(
+                &format!("/api/v1/subsidies/totals?year={year}&by=handler"),
+                Some(&director),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{totals}");
+        assert!(
+            totals["items"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|r| r["paid_fen"] == 80_000)),
+            "{totals}"
         );
         // Delivering again sends nothing more.
         assert_eq!(app.deliver().await.len(), sms.len());
@@ -586,3 +630,134 @@ both!(the_funding_estimate_for_the_yeji_target, |app| {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 });
+
+both!(
+    contact_preferences_and_editable_templates_decide_what_is_sent,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let director = app.token("director").await;
+        let admin = app.token("admin").await;
+        let (lawyer, firm) = lawyer_staff(&app).await;
+        // A domestic violence victim whose usual phone the abuser reads.
+        let victim = person(&app, &clerk, "孙梅", "341504198808080022", "13955509999").await;
+        let (s, p) = app
+            .put_json(
+                &format!("/api/v1/persons/{victim}/contact"),
+                Some(&clerk),
+                &json!({ "unsafe_usual_phone": true, "safe_channel": "sms" }),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a safe number is needed: {p}"
+        );
+        let (s, p) = app
+        .put_json(
+            &format!("/api/v1/persons/{victim}/contact"),
+            Some(&clerk),
+            &json!({ "unsafe_usual_phone": true, "safe_channel": "sms", "safe_contact": "13955508888" }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        // Someone who opted out of SMS and gave no e-mail.
+        let quiet = person(&app, &clerk, "周平", "341504197707070015", "13955506666").await;
+        let (s, _) = app
+            .put_json(
+                &format!("/api/v1/persons/{quiet}/contact"),
+                Some(&clerk),
+                &json!({ "sms_opt_out": true }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+
+        // The administrator rewrites the SMS that tells the recipient of the assignment.
+        let (s, p) = app
+        .put_json(
+            "/api/v1/message-templates/assigned_recipient/recipient/sms",
+            Some(&admin),
+            &json!({ "body": "{name}：案件{number}由{handler}（{handler_phone}）承办，案情{note}" }),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no case facts in a text message: {p}"
+        );
+        let (s, p) = app
+        .put_json(
+            "/api/v1/message-templates/assigned_recipient/recipient/sms",
+            Some(&admin),
+            &json!({ "body": "{name}您好，您的法律援助案件{number}由{handler}律师承办，电话{handler_phone}。" }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let (s, _) = app
+            .put_json(
+                "/api/v1/message-templates/closed/recipient/sms",
+                Some(&clerk),
+                &json!({ "body": "x" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        for who in [victim, quiet] {
+            let application = granted_wage_claim(&app, who, "某公司").await;
+            let (s, c) = app
+                .post_json(
+                    &format!("/api/v1/applications/{application}/case"),
+                    Some(&director),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{c}");
+            let (s, c) = app
+                .post_json(
+                    &format!("/api/v1/cases/{}/assignment", c["id"]),
+                    Some(&director),
+                    &json!({ "unit_id": firm, "handler_id": lawyer, "version": c["version"] }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{c}");
+        }
+        let sms = app.deliver().await;
+        assert!(
+            sms.iter().all(|l| l["address"] != "13955509999"),
+            "never the unsafe phone"
+        );
+        let to_victim: Vec<&Value> = sms
+            .iter()
+            .filter(|l| l["address"] == "13955508888")
+            .collect();
+        assert_eq!(
+            to_victim.len(),
+            3,
+            "accepted, granted, assigned: to the safe number only: {sms:?}"
+        );
+        assert!(
+            to_victim.iter().any(|l| l["body"]
+                .as_str()
+                .is_some_and(|b| b.contains("法律援助中心已决定给予您法律援助"))),
+            "the center decides: {sms:?}"
+        );
+        let to_victim: Vec<&Value> = to_victim
+            .into_iter()
+            .filter(|l| l["body"].as_str().is_some_and(|b| b.contains("律师承办")))
+            .collect();
+        assert_eq!(to_victim.len(), 1);
+        assert!(
+            to_victim[0]["body"]
+                .as_str()
+                .is_some_and(|b| b.starts_with("孙梅您好，您的法律援助案件")),
+            "the edited template"
+        );
+        assert!(
+            sms.iter().all(|l| l["address"] != "13955506666"),
+            "opted out"
+        );
+        assert!(
+        app.scalar("SELECT COUNT(*) FROM messages WHERE audience = 'recipient' AND status = 'skipped' AND recipient_name = '周平'").await >= 1,
+        "recorded as not sent, for staff to see"
+    );
+    }
+);

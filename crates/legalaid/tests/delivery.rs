@@ -102,40 +102,51 @@ async fn call(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-/// Opens and assigns a case for a granted demo application with an applicant
-/// who has a phone; returns (case id, version).
-async fn assigned_case(http: &reqwest::Client, base: &str) -> (i64, i64) {
+/// Registers an applicant with a phone, receives and grants a wage claim, opens
+/// its case and assigns the best-ranked handler; returns (case id, version).
+async fn assigned_case(http: &reqwest::Client, base: &str, n: u32) -> (i64, i64) {
+    let clerk = token(http, base, "clerk").await;
     let director = token(http, base, "director").await;
-    let (_, apps) = call(
+    // A valid resident ID number (GB 11643 check digit) unique to `n`.
+    let first17 = format!("3415041985021{:04}", 500 + n);
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let id_number = format!(
+        "{first17}{}",
+        ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]
+    );
+    let (s, p) = call(http, "POST", format!("{base}/api/v1/persons"), &clerk,
+        json!({ "name": "吴桂芳", "id_type": "resident_id", "id_number": id_number, "phone": "13955501111" })).await;
+    assert_eq!(s, 201, "{p}");
+    let (s, a) = call(http, "POST", format!("{base}/api/v1/applications"), &clerk, json!({
+        "applicant_id": p["id"], "channel": "walk_in", "received_at": "2024-09-26T02:00:00Z",
+        "matter_code": "labor_remuneration", "service_form": "labor_arbitration", "procedural_role": "applicant",
+        "opposing_party": "某公司", "summary": "被拖欠工资。",
+        "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
+    })).await;
+    assert_eq!(s, 201, "{a}");
+    let (s, d) = call(
         http,
-        "GET",
-        format!("{base}/api/v1/applications?status=granted&per_page=200"),
+        "POST",
+        format!("{base}/api/v1/applications/{}/decision", a["id"]),
         &director,
-        Value::Null,
+        json!({ "outcome": "granted", "reason": "", "version": a["version"] }),
     )
     .await;
-    let mut opened = None;
-    for a in apps["items"].as_array().expect("items") {
-        let (s, c) = call(
-            http,
-            "POST",
-            format!("{base}/api/v1/applications/{}/case", a["id"]),
-            &director,
-            json!({}),
-        )
-        .await;
-        if s == 201
-            && !c["recipient"]["phone"]
-                .as_str()
-                .unwrap_or_default()
-                .is_empty()
-            && c["case_type"] != "criminal"
-        {
-            opened = Some(c);
-            break;
-        }
-    }
-    let c = opened.expect("a granted demo application with a phone");
+    assert_eq!(s, 200, "{d}");
+    let (s, c) = call(
+        http,
+        "POST",
+        format!("{base}/api/v1/applications/{}/case", a["id"]),
+        &director,
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 201, "{c}");
     let id = c["id"].as_i64().expect("id");
     let (_, sugg) = call(
         http,
@@ -197,7 +208,7 @@ async fn a_message_written_before_a_kill_is_sent_once_after_restart() {
     // The first instance looks for due messages only once an hour: the change
     // commits its messages, and the process dies before it sends them.
     let mut first = start(&data, None, 3_600_000).await;
-    let (case, _) = assigned_case(&http, &first.base).await;
+    let (case, _) = assigned_case(&http, &first.base, 1).await;
     let ids = pending_sms(&http, &first.base, case).await;
     assert!(!ids.is_empty(), "the assignment wrote SMS messages");
     let kill = Command::new("kill")
@@ -292,7 +303,7 @@ async fn two_instances_on_one_postgres_database_send_each_message_once() {
     assert_eq!(me["username"], "lawyer");
 
     // Many messages, written through both instances.
-    let (case, _) = assigned_case(&http, &a.base).await;
+    let (case, _) = assigned_case(&http, &a.base, 2).await;
     let director_a = token(&http, &a.base, "director").await;
     let director_b = token(&http, &b.base, "director").await;
     let today = chrono::Utc::now().date_naive();

@@ -531,3 +531,132 @@ pub async fn set_target(
     legalaid_app::funding::set_target(&s.app, &ctx, b.unit_id, b.year, b.cases).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TotalsQuery {
+    pub year: Option<i32>,
+    /// `handler`, `unit` (default) or `month` (of payment).
+    pub by: Option<String>,
+}
+
+/// Subsidy totals (payable and paid) by handler, handling unit or month of payment.
+#[utoipa::path(get, path = "/api/v1/subsidies/totals", tag = "cases", security(("bearer" = [])), params(TotalsQuery),
+    responses((status = 200, body = Object, description = "`{items: [{key, label, cases, payable_fen, paid_fen}], total}`"), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn subsidy_totals(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<TotalsQuery>,
+) -> Result<Json<List<Value>>, ApiError> {
+    let year = q
+        .year
+        .ok_or_else(|| ApiError(AppError::field("year", "请指定年份")))?;
+    let by = q.by.unwrap_or_else(|| "unit".into());
+    if !["handler", "unit", "month"].contains(&by.as_str()) {
+        return Err(ApiError(AppError::field(
+            "by",
+            "by 应为 handler、unit 或 month",
+        )));
+    }
+    let items: Vec<Value> = uc::subsidy_totals(&s.app, &ctx, year, &by)
+        .await?
+        .into_iter()
+        .map(|t| serde_json::to_value(t).unwrap_or_default())
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ContactIn {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub sms_opt_out: bool,
+    /// The usual phone is not safe: only `safe_channel` with `safe_contact` is used.
+    #[serde(default)]
+    pub unsafe_usual_phone: bool,
+    /// `sms`, `email` or `in_app`
+    #[serde(default)]
+    pub safe_channel: Option<String>,
+    #[serde(default)]
+    pub safe_contact: String,
+}
+
+/// How a person is contacted about their case: SMS opt-out, a safe channel.
+#[utoipa::path(put, path = "/api/v1/persons/{id}/contact", tag = "persons", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ContactIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn set_contact(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ContactIn>,
+) -> Result<Json<Value>, ApiError> {
+    let input = legalaid_app::persons::ContactInput {
+        email: b.email,
+        sms_opt_out: b.sms_opt_out,
+        unsafe_usual_phone: b.unsafe_usual_phone,
+        safe_channel: b.safe_channel,
+        safe_contact: b.safe_contact,
+    };
+    let c = legalaid_app::persons::set_contact(&s.app, &ctx, id_from(&id)?, &input).await?;
+    Ok(Json(serde_json::to_value(c).unwrap_or_default()))
+}
+
+/// The message templates of full-process notification (system administrators).
+#[utoipa::path(get, path = "/api/v1/message-templates", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, body = Object, description = "`{items: [{kind, audience, channel, subject, body}], total}`"), (status = 403, body = crate::error::Problem)))]
+pub async fn message_templates(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> Result<Json<List<Value>>, ApiError> {
+    let items: Vec<Value> = legalaid_app::outbox::templates(&s.app, &ctx)
+        .await?
+        .into_iter()
+        .map(|t| serde_json::to_value(t).unwrap_or_default())
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TemplateIn {
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+/// Replaces a message template (placeholders checked; SMS texts carry no case facts).
+#[utoipa::path(put, path = "/api/v1/message-templates/{kind}/{audience}/{channel}", tag = "cases", security(("bearer" = [])),
+    params(("kind" = String, Path), ("audience" = String, Path), ("channel" = String, Path)), request_body = TemplateIn,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_message_template(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((kind, audience, channel)): Path<(String, String, String)>,
+    ApiJson(b): ApiJson<TemplateIn>,
+) -> Result<Json<Value>, ApiError> {
+    let t = legalaid_app::outbox::update_template(
+        &s.app, &ctx, &kind, &audience, &channel, &b.subject, &b.body,
+    )
+    .await?;
+    Ok(Json(serde_json::to_value(t).unwrap_or_default()))
+}
+
+/// Every message about an application (accepted, supplement needed, decided, and the case's).
+#[utoipa::path(get, path = "/api/v1/applications/{id}/messages", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object, description = "`{items, total}` as for a case's messages"), (status = 404, body = crate::error::Problem)))]
+pub async fn application_messages(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<Value>>, ApiError> {
+    let items: Vec<Value> = uc::application_messages(&s.app, &ctx, id_from(&id)?)
+        .await?
+        .into_iter()
+        .map(|m| serde_json::to_value(m).unwrap_or_default())
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(List { items, total }))
+}

@@ -57,3 +57,43 @@ pub async fn download(
     let (document, name) = documents::build(&s.app, &ctx, id_from(&id)?, kind).await?;
     Ok(crate::documents::respond(document, &name, &format).await?)
 }
+
+/// The documents that exist for the case in its current state.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/documents", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object, description = "`{items: [{kind, title, formats, href}], total}`"), (status = 404, body = crate::error::Problem)))]
+pub async fn case_list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_from(&id)?;
+    let v = legalaid_app::cases::get(&s.app, &ctx, id).await?;
+    let items: Vec<Value> = documents::case_available(&v)
+        .into_iter()
+        .map(|k| json!({ "kind": k.as_str(), "title": k.label(), "formats": ["pdf", "docx"], "href": format!("/api/v1/cases/{id}/documents/{}", k.as_str()) }))
+        .collect();
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+/// One document of a case (assignment notice, official letter, termination
+/// decision, closure report, subsidy voucher); the generation is audited.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/documents/{doc}", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path), ("doc" = String, Path, description = "assignment_notice, official_letter, termination_decision, closure_report, subsidy_voucher"), FormatQuery),
+    responses((status = 200, description = "the document"), (status = 404, body = crate::error::Problem), (status = 503, body = crate::error::Problem)))]
+pub async fn case_download(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, doc)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> Result<Response, ApiError> {
+    let kind = DocKind::parse(&doc).ok_or(ApiError(AppError::NotFound))?;
+    let format = q.format.unwrap_or_else(|| "pdf".into());
+    if format != "pdf" && format != "docx" {
+        return Err(ApiError(AppError::field(
+            "format",
+            "format 应为 pdf 或 docx",
+        )));
+    }
+    let (document, name) = documents::build_for_case(&s.app, &ctx, id_from(&id)?, kind).await?;
+    Ok(crate::documents::respond(document, &name, &format).await?)
+}

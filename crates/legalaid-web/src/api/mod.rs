@@ -76,6 +76,10 @@ pub fn routes() -> Router<AppState> {
             post(applications::decide_objection),
         )
         .route("/applications/{id}/case", post(cases::open))
+        .route(
+            "/applications/{id}/messages",
+            get(cases::application_messages),
+        )
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
         .route(
@@ -99,7 +103,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/next-stage", post(cases::next_stage))
         .route("/cases/{id}/messages", get(cases::messages))
+        .route("/cases/{id}/documents", get(documents::case_list))
+        .route("/cases/{id}/documents/{doc}", get(documents::case_download))
         .route("/funding/estimate", get(cases::estimate))
+        .route("/subsidies/totals", get(cases::subsidy_totals))
+        .route(
+            "/persons/{id}/contact",
+            axum::routing::put(cases::set_contact),
+        )
+        .route("/message-templates", get(cases::message_templates))
+        .route(
+            "/message-templates/{kind}/{audience}/{channel}",
+            axum::routing::put(cases::update_message_template),
+        )
         .route("/targets", axum::routing::put(cases::set_target))
         .route("/calendar/deadline", get(rules::deadline))
         .route(
@@ -205,7 +221,9 @@ pub struct List<T> {
         cases::open, cases::show, cases::list, cases::suggestions, cases::assign, cases::agreement, cases::progress,
         cases::terminate, cases::object, cases::closure, cases::review_closure, cases::subsidy, cases::grade, cases::pay,
         cases::request_replacement, cases::decide_replacement, cases::next_stage, cases::messages, cases::estimate, cases::set_target,
+        cases::application_messages, cases::subsidy_totals, cases::set_contact, cases::message_templates, cases::update_message_template,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
+        documents::case_list, documents::case_download,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),

@@ -18,7 +18,7 @@ use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use chrono::NaiveDate;
-use legalaid_app::applications::{self as uc, ApplicationView, DeadlineView};
+use legalaid_app::applications::{self as uc, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
 use legalaid_app::{AppError, Page, persons, rules, units};
 use legalaid_domain::application::{
@@ -124,12 +124,7 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
-fn due_text(d: &DeadlineView) -> String {
-    match d.due_at {
-        Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
-        None => d.due.to_string(),
-    }
-}
+use super::panels::due_text;
 
 pub async fn list(
     State(s): State<AppState>,
@@ -812,32 +807,6 @@ fn assessment_panel(v: &ApplicationView) -> Panel {
     panel
 }
 
-fn deadlines_block(v: &ApplicationView) -> Block {
-    Block {
-        title: "期限".into(),
-        headers: vec!["事项", "期限", "依据", "状态"],
-        rows: v
-            .deadlines
-            .iter()
-            .map(|d| Row {
-                class: match d.state.as_str() {
-                    "overdue" => "overdue",
-                    "due_today" | "due_soon" => "due-soon",
-                    "met" => "met",
-                    _ => "",
-                },
-                cells: vec![
-                    Cell::text(d.label.clone()),
-                    Cell::text(due_text(d)),
-                    Cell::text(or_dash(&d.rule)),
-                    Cell::text(d.state_label.clone()),
-                ],
-            })
-            .collect(),
-        empty: "当前没有正在计算的期限。".into(),
-    }
-}
-
 fn objections_block(page: &PageCtx, v: &ApplicationView) -> Block {
     let id = v.application.id;
     let decide =
@@ -970,6 +939,20 @@ fn actions_panel(page: &PageCtx, v: &ApplicationView) -> Panel {
         }
         Status::Granted | Status::Withdrawn | Status::DeemedWithdrawn => {}
     }
+    // A granted application, or a notification (granted by opening it), becomes a case.
+    if legalaid_app::cases::can_manage(ctx)
+        && v.cases.is_empty()
+        && (a.status == Status::Granted
+            || a.channel == Channel::Notified && a.status == Status::Received)
+    {
+        panel.links.push(link("case", "立案"));
+    }
+    for (id, number) in &v.cases {
+        panel.links.push(Action {
+            href: format!("/cases/{id}"),
+            label: format!("案件 {number}"),
+        });
+    }
     if matches!(a.means, Means::Declaration { .. }) && uc::can_handle(ctx) {
         panel.links.push(link(
             "verification",
@@ -1023,7 +1006,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     );
     p.badge = v.application.status.label().to_owned();
     p.panels = vec![facts_panel(&v, &book), assessment_panel(&v)];
-    p.blocks = vec![deadlines_block(&v)];
+    p.blocks = vec![super::panels::deadlines_block(&v.deadlines)];
     if !v.objections.is_empty() || v.application.status == Status::Denied {
         p.blocks.push(objections_block(&page, &v));
     }

@@ -39,6 +39,26 @@ pub async fn document(
         .map_err(page_error)
 }
 
+pub async fn case_document(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path((id, doc)): Path<(String, String)>,
+    PageQuery(q): PageQuery<FormatQuery>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let kind = DocKind::parse(&doc).ok_or_else(|| page_error(AppError::NotFound))?;
+    let format = q.format.unwrap_or_else(|| "pdf".into());
+    if format != "pdf" && format != "docx" {
+        return Err(page_error(AppError::NotFound));
+    }
+    let (d, name) = documents::build_for_case(&s.app, &page.ctx, id, kind)
+        .await
+        .map_err(page_error)?;
+    crate::documents::respond(d, &name, &format)
+        .await
+        .map_err(page_error)
+}
+
 pub async fn attachment(
     State(s): State<AppState>,
     page: PageCtx,
@@ -269,4 +289,24 @@ pub fn links(
         })
         .collect();
     (docs, atts)
+}
+
+/// Links to the documents of a case (PDF and Word), for its page.
+pub fn case_links(v: &legalaid_app::cases::CaseView) -> Vec<Action> {
+    let id = v.case.id;
+    documents::case_available(v)
+        .into_iter()
+        .flat_map(|k| {
+            [
+                Action {
+                    href: format!("/cases/{id}/documents/{}?format=pdf", k.as_str()),
+                    label: format!("{}（PDF）", k.label()),
+                },
+                Action {
+                    href: format!("/cases/{id}/documents/{}?format=docx", k.as_str()),
+                    label: format!("{}（Word）", k.label()),
+                },
+            ]
+        })
+        .collect()
 }

@@ -7,7 +7,13 @@ mod account;
 mod admin;
 mod application_steps;
 mod applications;
+mod case_assign;
+mod case_page;
+mod case_steps;
+mod cases;
 mod documents;
+mod funding;
+mod notices;
 mod panels;
 mod persons;
 mod records;
@@ -68,6 +74,7 @@ pub fn routes() -> Router<AppState> {
             "/applications/{id}/documents/{doc}",
             get(documents::document),
         )
+        .route("/cases/{id}/documents/{doc}", get(documents::case_document))
         .route(
             "/applications/{id}/verification",
             get(verification::page).post(verification::save),
@@ -87,6 +94,15 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/attachments/{id}", get(documents::attachment))
+        .route("/admin/messages", get(notices::templates))
+        .route(
+            "/admin/messages/{kind}/{audience}/{channel}",
+            get(notices::edit_template).post(notices::update_template),
+        )
+        .route(
+            "/persons/{id}/contact",
+            get(notices::edit_contact).post(notices::update_contact),
+        )
         .route("/admin/documents", get(documents::templates))
         .route(
             "/admin/documents/{kind}",
@@ -127,6 +143,69 @@ pub fn routes() -> Router<AppState> {
             get(application_steps::objection_decision_page)
                 .post(application_steps::decide_objection),
         )
+        .route(
+            "/applications/{id}/case",
+            get(case_assign::open_page).post(case_assign::open),
+        )
+        .route("/cases", get(cases::list))
+        .route("/cases/export.csv", get(cases::export))
+        .route("/cases/{id}", get(case_page::show))
+        .route(
+            "/cases/{id}/assign",
+            get(case_assign::assign_page).post(case_assign::assign),
+        )
+        .route(
+            "/cases/{id}/agreement",
+            get(case_steps::agreement_page).post(case_steps::sign_agreement),
+        )
+        .route(
+            "/cases/{id}/progress",
+            get(case_steps::progress_page).post(case_steps::add_progress),
+        )
+        .route(
+            "/cases/{id}/terminate",
+            get(case_steps::terminate_page).post(case_steps::terminate),
+        )
+        .route(
+            "/cases/{id}/object",
+            get(case_steps::object_page).post(case_steps::object),
+        )
+        .route(
+            "/cases/{id}/objections/{oid}/decision",
+            get(case_steps::objection_decision_page).post(case_steps::decide_objection),
+        )
+        .route(
+            "/cases/{id}/closure",
+            get(case_steps::closure_page).post(case_steps::submit_closure),
+        )
+        .route(
+            "/cases/{id}/closure-review",
+            get(case_steps::closure_review_page).post(case_steps::review_closure),
+        )
+        .route(
+            "/cases/{id}/grade",
+            get(case_steps::grade_page).post(case_steps::set_grade),
+        )
+        .route(
+            "/cases/{id}/pay",
+            get(case_steps::pay_page).post(case_steps::pay),
+        )
+        .route(
+            "/cases/{id}/replacement",
+            get(case_steps::replacement_page).post(case_steps::request_replacement),
+        )
+        .route(
+            "/cases/{id}/replacements/{rid}",
+            get(case_assign::replacement_decision_page).post(case_assign::decide_replacement),
+        )
+        .route("/cases/{id}/next-stage", post(case_steps::next_stage))
+        .route("/hearings", get(cases::hearings))
+        .route("/messages", get(cases::inbox))
+        .route("/messages/read", post(cases::mark_read))
+        .route("/funding", get(funding::page))
+        .route("/funding/target", post(funding::set_target))
+        .route("/subsidies", get(funding::subsidies))
+        .route("/subsidies/export.csv", get(funding::subsidies_csv))
         .route("/admin/rules", get(rules::rules_page))
         .route("/admin/rules/standards/new", get(rules::new_standard))
         .route("/admin/rules/standards", post(rules::create_standard))
@@ -266,6 +345,17 @@ impl Shell {
             ("/units", "单位"),
             ("/staff", "工作人员"),
         ];
+        if cases::sees_cases(ctx) {
+            nav.insert(3, ("/cases", "案件"));
+            nav.insert(4, ("/hearings", "开庭日历"));
+        }
+        if funding::sees_funding(ctx) {
+            nav.push(("/funding", "经费测算"));
+        }
+        if funding::sees_subsidies(ctx) {
+            nav.push(("/subsidies", "补贴统计"));
+        }
+        nav.push(("/messages", "站内消息"));
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));
         }

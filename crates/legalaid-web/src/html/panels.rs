@@ -268,3 +268,37 @@ pub(super) fn or_dash(s: &str) -> String {
         s.to_owned()
     }
 }
+
+/// When a deadline falls due: the day, or the moment for hour periods.
+pub(super) fn due_text(d: &legalaid_app::applications::DeadlineView) -> String {
+    match d.due_at {
+        Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        None => d.due.to_string(),
+    }
+}
+
+/// The deadlines of an application or a case, each with its rule and standing.
+pub(super) fn deadlines_block(deadlines: &[legalaid_app::applications::DeadlineView]) -> Block {
+    Block {
+        title: "期限".into(),
+        headers: vec!["事项", "期限", "依据", "状态"],
+        rows: deadlines
+            .iter()
+            .map(|d| Row {
+                class: match d.state.as_str() {
+                    "overdue" => "overdue",
+                    "due_today" | "due_soon" => "due-soon",
+                    "met" => "met",
+                    _ => "",
+                },
+                cells: vec![
+                    Cell::text(d.label.clone()),
+                    Cell::text(due_text(d)),
+                    Cell::text(or_dash(&d.rule)),
+                    Cell::text(d.state_label.clone()),
+                ],
+            })
+            .collect(),
+        empty: "当前没有正在计算的期限。".into(),
+    }
+}

@@ -306,6 +306,10 @@ fn detail(page: &PageCtx, p: &Person, unit: String, full_id: Option<String>) -> 
             href: format!("/persons/{}/edit", p.id),
             label: "编辑".into(),
         });
+        actions.push(Action {
+            href: format!("/persons/{}/contact", p.id),
+            label: "联系方式与告知偏好".into(),
+        });
     }
     let mut shell = Shell::new(page, &p.name, "/persons");
     if full_id.is_some() {

@@ -153,6 +153,10 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
                 href: "/admin/documents".into(),
                 label: "文书模板".into(),
             },
+            Action {
+                href: "/admin/messages".into(),
+                label: "告知消息模板".into(),
+            },
         ],
         rows: vec![
             ("法律援助事项", count(book.matters.len(), "项")),

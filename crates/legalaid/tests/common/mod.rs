@@ -500,3 +500,44 @@ pub fn select(html: &str, css: &str) -> Vec<String> {
         .map(|e| e.text().collect::<String>().trim().to_owned())
         .collect()
 }
+
+/// A wage claim granted by the director; returns the application id.
+pub async fn granted_wage_claim(app: &TestApp, applicant: i64, opposing: &str) -> i64 {
+    let clerk = app.token("clerk").await;
+    let (s, a) = app
+        .post_json(
+            "/api/v1/applications",
+            Some(&clerk),
+            &serde_json::json!({
+                "applicant_id": applicant, "channel": "walk_in", "received_at": "2024-09-26T02:00:00Z",
+                "matter_code": "labor_remuneration", "service_form": "labor_arbitration", "procedural_role": "applicant",
+                "opposing_party": opposing, "summary": "被拖欠工资三个月共计一万二千元。",
+                "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
+            }),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{a}");
+    let id = a["id"].as_i64().expect("id");
+    let director = app.token("director").await;
+    let (s, d) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/decision"),
+            Some(&director),
+            &serde_json::json!({ "outcome": "granted", "reason": "", "version": a["version"] }),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{d}");
+    id
+}
+
+/// The demo account `lawyer`'s staff record and firm.
+pub async fn lawyer_staff(app: &TestApp) -> (i64, i64) {
+    let t = app.token("lawyer").await;
+    let (_, me) = app.get_json("/api/v1/me", Some(&t)).await;
+    (
+        me["staff_id"]
+            .as_i64()
+            .expect("the demo lawyer has a staff record"),
+        me["unit_id"].as_i64().expect("unit"),
+    )
+}
