@@ -79,6 +79,58 @@ pub async fn upload(
     if !crate::applications::can_handle(ctx) {
         return Err(AppError::forbidden());
     }
+    keep(
+        app,
+        ctx,
+        (application_id, None),
+        filename,
+        description,
+        bytes,
+    )
+    .await
+}
+
+/// Attaches a file to a case (progress evidence, closure materials): its handler,
+/// a user of its handling unit, or the center.
+pub async fn upload_for_case(
+    app: &App,
+    ctx: &Ctx,
+    case_id: i64,
+    filename: &str,
+    description: &str,
+    bytes: Vec<u8>,
+) -> AppResult<Attachment> {
+    let v = crate::cases::get(app, ctx, case_id).await?;
+    if !crate::cases::works_on(ctx, &v.case) {
+        return Err(AppError::forbidden());
+    }
+    keep(
+        app,
+        ctx,
+        (v.case.application_id, Some(case_id)),
+        filename,
+        description,
+        bytes,
+    )
+    .await
+}
+
+/// The files of a case.
+pub async fn of_case(app: &App, ctx: &Ctx, case_id: i64) -> AppResult<Vec<Attachment>> {
+    crate::cases::get(app, ctx, case_id).await?;
+    let mut tx = app.store.read().await?;
+    Ok(store::of_case(&mut tx, case_id).await?)
+}
+
+/// Checks an upload, stores its content by hash and records it with its audit entry.
+async fn keep(
+    app: &App,
+    ctx: &Ctx,
+    (application_id, case_id): (i64, Option<i64>),
+    filename: &str,
+    description: &str,
+    bytes: Vec<u8>,
+) -> AppResult<Attachment> {
     let mut v = legalaid_domain::Validation::new();
     let name = v.text(
         "file",
@@ -110,6 +162,7 @@ pub async fn upload(
     let mut tx = app.store.write().await?;
     let record = NewAttachment {
         application_id,
+        case_id,
         filename: &name,
         content_type,
         size_bytes: size,
@@ -144,7 +197,11 @@ pub async fn download(app: &App, ctx: &Ctx, id: i64) -> AppResult<(Attachment, V
         let mut tx = app.store.read().await?;
         store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?
     };
-    application_visible(app, ctx, a.application_id).await?;
+    match a.case_id {
+        // A case's materials are visible to whoever sees the case (its handler too).
+        Some(case_id) => crate::cases::get(app, ctx, case_id).await.map(|_| ())?,
+        None => application_visible(app, ctx, a.application_id).await?,
+    }
     let path = path_for(root(app)?, &a.sha256);
     let bytes = tokio::fs::read(&path)
         .await

@@ -66,7 +66,7 @@ fn conflict(e: impl std::fmt::Display) -> AppError {
 
 /// Whether the caller works the case: its handler, a user of its handling unit,
 /// or the center.
-fn works_on(ctx: &Ctx, c: &Case) -> bool {
+pub fn works_on(ctx: &Ctx, c: &Case) -> bool {
     let Some(a) = &ctx.actor else {
         return true;
     };
@@ -137,6 +137,8 @@ pub struct CaseView {
     pub objections: Vec<Objection>,
     pub deadlines: Vec<DeadlineView>,
     pub messages: Vec<Message>,
+    /// The case's materials (progress evidence, closure documents).
+    pub attachments: Vec<legalaid_store::attachments::Attachment>,
     pub subsidy: SubsidyView,
     /// Other stages of the same criminal matter (id, number, stage).
     pub stages: Vec<(i64, String, Stage)>,
@@ -273,6 +275,7 @@ async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
         objections,
         deadlines,
         messages: legalaid_store::messages::of_case(tx, c.id).await?,
+        attachments: legalaid_store::attachments::of_case(tx, c.id).await?,
         subsidy: subsidy_of(tx, &c).await?,
         stages,
         case: c,
@@ -823,10 +826,14 @@ pub async fn suggestions(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Suggest
     let cands: Vec<_> = cands
         .into_iter()
         .filter(|c| {
+            // Center staff without a lawyer's or legal professional qualification
+            // never handle cases: they are left out rather than listed as refused.
+            let qualified = c.kind != StaffKind::CenterStaff || !c.licence_no.trim().is_empty();
             matches!(
                 c.unit_kind,
                 UnitKind::LawFirm | UnitKind::LegalServiceOffice | UnitKind::LegalAidCenter
             ) && c.kind != StaffKind::JudicialOfficer
+                && qualified
         })
         .collect();
     Ok(assignment::rank(&cands, &needs, today))
@@ -1717,4 +1724,39 @@ pub async fn application_messages(
         .await
         .map_err(|_| AppError::NotFound)?;
     Ok(legalaid_store::messages::of_application(&mut tx, application_id).await?)
+}
+
+/// Reminds the handler (and the handling unit) of an agreement due today or
+/// tomorrow and not yet signed (Procedural Rules art 27), once per case.
+/// Run by the background job; idempotent.
+pub async fn remind_agreements(app: &App) -> AppResult<usize> {
+    let now = app.clock.now();
+    let today = local_date(now);
+    let mut tx = app.store.write().await?;
+    let f = rules::in_force(app, &mut tx).await?;
+    let Some(rule) = f.rules.deadline("sign_agreement").cloned() else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for c in store::in_status(&mut tx, CaseStatus::Assigned, 1000).await? {
+        let Some(at) = c.assigned_at else {
+            continue;
+        };
+        let Ok(due) = rule.due(local_time(at), &[], &f.calendar) else {
+            continue;
+        };
+        let due = due.date();
+        if due < today || due > today + chrono::Duration::days(1) {
+            continue;
+        }
+        if legalaid_store::messages::exists(&mut tx, c.id, MessageKind::AgreementDue).await? {
+            continue;
+        }
+        let extra = [("deadline", date_cn(due))];
+        tell(&mut tx, &c, MessageKind::AgreementDue, HANDLER, &extra, now).await?;
+        tell(&mut tx, &c, MessageKind::AgreementDue, UNIT, &extra, now).await?;
+        n += 1;
+    }
+    tx.commit().await?;
+    Ok(n)
 }

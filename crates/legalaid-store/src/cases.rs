@@ -823,3 +823,12 @@ pub async fn schedule_is_empty(tx: &mut Tx) -> Result<bool> {
     let n: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).fetch_one(c).await?);
     Ok(n == 0)
 }
+
+/// Cases in a state, oldest assignment first (for reminder jobs).
+pub async fn in_status(tx: &mut Tx, status: CaseStatus, limit: i64) -> Result<Vec<Case>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases c WHERE c.status = $1 ORDER BY c.assigned_at, c.id LIMIT $2"
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(status.as_str()).bind(limit).fetch_all(c).await?);
+    rows.into_iter().map(Row::into_case).collect()
+}

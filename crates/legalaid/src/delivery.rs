@@ -75,6 +75,11 @@ pub async fn run(app: App, channels: Channels, idle: Duration, shutdown: impl Fu
                     Ok(n) => tracing::info!(count = n, "hearing reminders written"),
                     Err(e) => tracing::warn!(error = %e, "hearing reminders failed"),
                 }
+                match legalaid_app::cases::remind_agreements(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "agreement reminders written"),
+                    Err(e) => tracing::warn!(error = %e, "agreement reminders failed"),
+                }
             }
             () = tokio::time::sleep(if busy { Duration::ZERO } else { idle }) => {}
         }

@@ -761,3 +761,155 @@ both!(
     );
     }
 );
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("description", "判决书副本");
+    let res = app
+        .http
+        .post(app.url(path))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let s = res.status();
+    (s, res.json().await.unwrap_or(Value::Null))
+}
+
+both!(
+    the_handler_keeps_case_materials_and_is_reminded_of_the_agreement,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let director = app.token("director").await;
+        let recipient = person(&app, &clerk, "郑红", "341504198808080022", "13955503333").await;
+        let application = granted_wage_claim(&app, recipient, "某商贸公司").await;
+        let (_, c) = app
+            .post_json(
+                &format!("/api/v1/applications/{application}/case"),
+                Some(&director),
+                &json!({}),
+            )
+            .await;
+        let id = c["id"].as_i64().expect("id");
+        let (lawyer, firm) = lawyer_staff(&app).await;
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/assignment"),
+                Some(&director),
+                &json!({ "unit_id": firm, "handler_id": lawyer, "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+
+        // Materials: the handler uploads and downloads them, though the application is
+        // another unit's; another firm sees nothing; a file of the wrong kind is refused.
+        let lawyer_token = app.token("lawyer").await;
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+        let (s, a) = upload(
+            &app,
+            &lawyer_token,
+            &format!("/api/v1/cases/{id}/attachments"),
+            "判决书.pdf",
+            pdf.clone(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        assert_eq!(a["case_id"], id);
+        let (s, _) = upload(
+            &app,
+            &lawyer_token,
+            &format!("/api/v1/cases/{id}/attachments"),
+            "x.exe",
+            b"MZ\x90\x00".to_vec(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let res = app
+            .http
+            .get(app.url(&format!("/api/v1/attachments/{}", a["id"])))
+            .bearer_auth(&lawyer_token)
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.bytes().await.expect("bytes").to_vec(), pdf);
+        let other = app.token("lawyer2").await;
+        let (s, _) = app
+            .get_json(&format!("/api/v1/cases/{id}/attachments"), Some(&other))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let res = app
+            .http
+            .get(app.url(&format!("/api/v1/attachments/{}", a["id"])))
+            .bearer_auth(&other)
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let (_, listed) = app
+            .get_json(&format!("/api/v1/cases/{id}/attachments"), Some(&director))
+            .await;
+        assert_eq!(listed["total"], 1);
+        let (_, of_application) = app
+            .get_json(
+                &format!("/api/v1/applications/{application}/attachments"),
+                Some(&clerk),
+            )
+            .await;
+        assert_eq!(
+            of_application["total"], 0,
+            "kept with the case, not the application"
+        );
+
+        // The day before the agreement is due (5 days, rolled past rest days): one reminder.
+        let due = chrono::NaiveDate::parse_from_str(
+            deadline(&c, "sign_agreement")["due"].as_str().expect("due"),
+            "%Y-%m-%d",
+        )
+        .expect("date");
+        let today = legalaid_domain::local_date(legalaid_app::Clock::now(app.clock.as_ref()));
+        assert_eq!(
+            legalaid_app::cases::remind_agreements(&app.app)
+                .await
+                .expect("job"),
+            0,
+            "not yet due"
+        );
+        app.clock.advance(due - today - chrono::Duration::days(1));
+        assert_eq!(
+            legalaid_app::cases::remind_agreements(&app.app)
+                .await
+                .expect("job"),
+            1
+        );
+        assert_eq!(
+            legalaid_app::cases::remind_agreements(&app.app)
+                .await
+                .expect("job"),
+            0,
+            "once"
+        );
+        // Days have passed: sign in again (tokens last a day).
+        let director = app.token("director").await;
+        let (_, m) = app
+            .get_json(&format!("/api/v1/cases/{id}/messages"), Some(&director))
+            .await;
+        assert!(
+            m["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|x| x["kind"] == "agreement_due" && x["audience"] == "handler"),
+            "{m}"
+        );
+    }
+);

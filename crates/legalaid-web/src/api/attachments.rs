@@ -88,3 +88,33 @@ pub(crate) fn file_response(a: &Attachment, bytes: Vec<u8>) -> Response {
         bytes,
     )
 }
+
+/// Attaches a file to a case (progress evidence, closure materials) as multipart `file`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "`file` and an optional `description`"),
+    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn case_upload(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    m: Multipart,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
+    let id = id_from(&id)?;
+    let (name, description, bytes, _) = read_upload(m).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(attachments::upload_for_case(&s.app, &ctx, id, &name, &description, bytes).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+pub async fn case_list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<Attachment>>, ApiError> {
+    let items = attachments::of_case(&s.app, &ctx, id_from(&id)?).await?;
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok(Json(List { items, total }))
+}

@@ -104,6 +104,14 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/next-stage", post(cases::next_stage))
         .route("/cases/{id}/messages", get(cases::messages))
         .route("/cases/{id}/documents", get(documents::case_list))
+        .route(
+            "/cases/{id}/attachments",
+            get(attachments::case_list)
+                .post(attachments::case_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+                )),
+        )
         .route("/cases/{id}/documents/{doc}", get(documents::case_download))
         .route("/funding/estimate", get(cases::estimate))
         .route("/subsidies/totals", get(cases::subsidy_totals))
@@ -223,7 +231,7 @@ pub struct List<T> {
         cases::request_replacement, cases::decide_replacement, cases::next_stage, cases::messages, cases::estimate, cases::set_target,
         cases::application_messages, cases::subsidy_totals, cases::set_contact, cases::message_templates, cases::update_message_template,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
-        documents::case_list, documents::case_download,
+        documents::case_list, documents::case_download, attachments::case_upload, attachments::case_list,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth),

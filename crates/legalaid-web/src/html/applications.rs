@@ -984,7 +984,7 @@ fn actions_panel(page: &PageCtx, v: &ApplicationView) -> Panel {
         }
         Status::Proposed => "审查建议已提出，待中心负责人决定。",
         Status::ObjectionPending => "异议由司法行政部门审查，自收到之日起五日内作出决定。",
-        Status::Granted => "已决定给予法律援助，请在期限内指派承办人员。",
+        Status::Granted => "已决定给予法律援助：请立案，并在期限内指派承办人员。",
         Status::Denied => "已决定不予法律援助；申请人有异议的，可登记异议。",
         Status::Withdrawn | Status::DeemedWithdrawn => "本申请已终结。",
         Status::Received => "",

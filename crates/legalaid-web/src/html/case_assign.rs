@@ -262,7 +262,7 @@ async fn assign_form(
                     list,
                     None,
                     if center {
-                        "（只指派承办单位，由单位确定承办人）"
+                        "请选择承办人（或在下一项只选承办单位）"
                     } else {
                         "请选择"
                     },
@@ -284,7 +284,7 @@ async fn assign_form(
         fields.push(
             Field::new("unit_id", "或只指派承办单位", "select", "")
                 .options(
-                    std::iter::once((String::new(), "（按所选承办人）".to_owned()))
+                    std::iter::once((String::new(), "（不单独指派承办单位）".to_owned()))
                         .chain(firms.into_iter().map(|u| (u.id.to_string(), u.name))),
                     &one(&f.unit_id),
                 )

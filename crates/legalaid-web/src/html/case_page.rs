@@ -522,7 +522,12 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         v.case.number.clone(),
     );
     p.badge = v.case.status.label().to_owned();
-    p.panels = vec![facts_panel(&v), checklist_panel(&v)];
+    // What the reader can do comes first, so that it is in view on a phone too.
+    p.panels = vec![
+        actions_panel(&page, &v),
+        facts_panel(&v),
+        checklist_panel(&v),
+    ];
     p.blocks = vec![
         super::panels::deadlines_block(&v.deadlines),
         assignments_block(&v),
@@ -550,6 +555,17 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         papers.note = "当前没有可生成的文书。".into();
     }
     p.after.push(papers);
-    p.after.push(actions_panel(&page, &v));
+    let mut files = Panel::new("案卷材料");
+    files.links = super::documents::case_files(&v);
+    if files.links.is_empty() {
+        files.note = "还没有上传案卷材料（法律文书副本、证据、庭审笔录等）。".into();
+    }
+    if legalaid_app::cases::works_on(&page.ctx, &v.case) {
+        files.links.push(super::Action {
+            href: format!("/cases/{}/attachments/new", v.case.id),
+            label: "上传案卷材料".into(),
+        });
+    }
+    p.after.push(files);
     Ok(p.respond(false))
 }

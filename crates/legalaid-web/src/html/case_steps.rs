@@ -318,7 +318,19 @@ fn step_fields(
                     Field::new("travel_km", "异地办案距离（公里）", "number", f.travel_km.clone())
                         .hint("到外地办案的单程距离；本地办案留空"),
                 ],
-                Some("事项办结后，承办人提交结案报告和材料（《法律援助法》第五十条），由中心审查；补贴按结案时有效的标准计算。".into()),
+                Some({
+                    let missing: Vec<&str> = v
+                        .checklist
+                        .iter()
+                        .filter(|i| i.done_on.is_none())
+                        .map(|i| i.label)
+                        .collect();
+                    let mut n = "事项办结后，承办人提交结案报告和材料（《法律援助法》第五十条），由中心审查；补贴按结案时有效的标准计算。".to_owned();
+                    if !missing.is_empty() {
+                        n.push_str(&format!("本阶段尚未登记的工作：{}；未办理的，请在结案报告中说明。", missing.join("、")));
+                    }
+                    n
+                }),
             )
         }
         Step::ClosureReview => {
@@ -338,6 +350,17 @@ fn step_fields(
                     v.subsidy.grade.label(),
                     money(a)
                 ));
+            }
+            // Work the stage calls for that was never recorded: the reviewer decides
+            // whether the report explains it (e.g. a mediation before any hearing).
+            let missing: Vec<&str> = v
+                .checklist
+                .iter()
+                .filter(|i| i.done_on.is_none())
+                .map(|i| i.label)
+                .collect();
+            if !missing.is_empty() {
+                n.push_str(&format!("未登记办理进展的工作：{}。", missing.join("、")));
             }
             let decisions = [
                 (String::new(), "请选择".to_owned()),

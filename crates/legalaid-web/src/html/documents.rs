@@ -98,6 +98,63 @@ pub async fn upload_page(
     }))
 }
 
+pub async fn case_upload_page(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let v = legalaid_app::cases::get(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    if !legalaid_app::cases::works_on(&page.ctx, &v.case) {
+        return Err(page_error(AppError::forbidden()));
+    }
+    Ok(render(&UploadPage {
+        shell: Shell::new(&page, "上传案卷材料", "/cases"),
+        heading: format!("为{}上传案卷材料", v.case.number),
+        action: format!("/cases/{id}/attachments"),
+        cancel: format!("/cases/{id}"),
+        error: None,
+    }))
+}
+
+pub async fn case_upload(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    m: Multipart,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let (name, description, bytes, csrf) = crate::api::read_upload(m).await.map_err(page_error)?;
+    if !csrf.is_some_and(|c| crate::extract::constant_time_eq(c.as_bytes(), page.csrf.as_bytes())) {
+        return Err(super::error_page(
+            axum::http::StatusCode::FORBIDDEN,
+            "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
+        ));
+    }
+    match attachments::upload_for_case(&s.app, &page.ctx, id, &name, &description, bytes).await {
+        Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
+        Err(AppError::Validation(errs)) => {
+            let mut res = render(&UploadPage {
+                shell: Shell::new(&page, "上传案卷材料", "/cases"),
+                heading: "上传案卷材料".into(),
+                action: format!("/cases/{id}/attachments"),
+                cancel: format!("/cases/{id}"),
+                error: Some(
+                    errs.iter()
+                        .map(|e| e.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ),
+            });
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
 pub async fn upload(
     State(s): State<AppState>,
     page: PageCtx,
@@ -289,6 +346,17 @@ pub fn links(
         })
         .collect();
     (docs, atts)
+}
+
+/// Links to the case's materials (uploaded files), for its page.
+pub fn case_files(v: &legalaid_app::cases::CaseView) -> Vec<Action> {
+    v.attachments
+        .iter()
+        .map(|a| Action {
+            href: format!("/attachments/{}", a.id),
+            label: format!("{}（{}KB）", a.filename, (a.size_bytes + 1023) / 1024),
+        })
+        .collect()
 }
 
 /// Links to the documents of a case (PDF and Word), for its page.

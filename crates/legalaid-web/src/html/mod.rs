@@ -93,6 +93,16 @@ pub fn routes() -> Router<AppState> {
                 legalaid_app::attachments::MAX_BYTES + 64 * 1024,
             )),
         )
+        .route(
+            "/cases/{id}/attachments/new",
+            get(documents::case_upload_page),
+        )
+        .route(
+            "/cases/{id}/attachments",
+            post(documents::case_upload).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
         .route("/attachments/{id}", get(documents::attachment))
         .route("/admin/messages", get(notices::templates))
         .route(

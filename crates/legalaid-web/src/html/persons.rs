@@ -311,6 +311,12 @@ fn detail(page: &PageCtx, p: &Person, unit: String, full_id: Option<String>) -> 
             label: "联系方式与告知偏好".into(),
         });
     }
+    if legalaid_app::applications::can_handle(&page.ctx) {
+        actions.push(Action {
+            href: format!("/applications/new?applicant_id={}", p.id),
+            label: "受理申请".into(),
+        });
+    }
     let mut shell = Shell::new(page, &p.name, "/persons");
     if full_id.is_some() {
         shell.notice = Some("已显示完整证件号码；本次查看已记入审计日志。".into());
