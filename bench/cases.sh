@@ -31,8 +31,15 @@ start() {   # $1 = data dir, $2 = database URL or "", rest: env assignments
 }
 stop() { kill -TERM "$pid"; wait "$pid" || true; }
 
-# Copies of an archived demo case and of a sent demo message, by SQL.
-CASE_COLUMNS="application_id, recipient_id, case_type, stage, status, intake_unit_id, handling_unit_id, handler_id, \
+# Copies of a granted demo application with its archived case (one case per
+# application, as in real data), and of a sent demo message, by SQL.
+APP_COLUMNS="applicant_id, receiving_unit_id, channel, notifying_organ, received_at, custody_received_at, matter_code, \
+service_form, procedural_role, opposing_party, case_organ, case_number, summary, limitation_date, preservation_urgent, \
+representative_name, representative_relation, means_kind, household_members, monthly_income_fen, exemption_code, \
+exemption_proof, verification_method, verification_date, verification_result, false_declaration, status, \
+supplement_requested_on, supplement_items, proposed_outcome, proposal_reason, outcome, decision_reason, \
+against_assessment, decided_at, decided_by, version, created_at, updated_at, income_sources, assets"
+CASE_COLUMNS="recipient_id, case_type, stage, status, intake_unit_id, handling_unit_id, handler_id, \
 possible_life_or_death, juvenile, opposing_party, case_organ, organ_case_number, assign_from, assigned_at, \
 agreement_signed_on, ended_on, closure_submitted_at, closed_at, outcome, amount_fen, adoption, closure_report, flat_item, \
 early_end, travel_km, termination_ground, termination_reason, terminated_at, grade, subsidy_status, subsidy_fen, \
@@ -48,10 +55,12 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or ""
     start "$dir" "$url"
     stop
     if [ -n "$url" ]; then
-        run "INSERT INTO cases (number, $CASE_COLUMNS) SELECT 'BENCH-' || g, $CASE_COLUMNS FROM cases, generate_series(1, 100000) g WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
+        run "INSERT INTO applications (number, $APP_COLUMNS) SELECT 'BENCH-A-' || g, $APP_COLUMNS FROM applications, generate_series(1, 100000) g WHERE applications.id = (SELECT application_id FROM cases WHERE id = (SELECT MIN(id) FROM cases WHERE status = 'archived'))"
+        run "INSERT INTO cases (number, application_id, $CASE_COLUMNS) SELECT 'BENCH-' || g, a.id, $CASE_COLUMNS FROM cases, generate_series(1, 100000) g JOIN applications a ON a.number = 'BENCH-A-' || g WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
         run "INSERT INTO messages ($MESSAGE_COLUMNS, status, next_attempt_at, created_at) SELECT $MESSAGE_COLUMNS, 'pending', now(), now() FROM messages, generate_series(1, 20000) g WHERE messages.id = (SELECT MIN(id) FROM messages WHERE channel = 'sms')"
     else
-        run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO cases (number, $CASE_COLUMNS) SELECT 'BENCH-' || i, $CASE_COLUMNS FROM cases, n WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
+        run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO applications (number, $APP_COLUMNS) SELECT 'BENCH-A-' || i, $APP_COLUMNS FROM applications, n WHERE applications.id = (SELECT application_id FROM cases WHERE id = (SELECT MIN(id) FROM cases WHERE status = 'archived'))"
+        run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO cases (number, application_id, $CASE_COLUMNS) SELECT 'BENCH-' || i, a.id, $CASE_COLUMNS FROM cases, n JOIN applications a ON a.number = 'BENCH-A-' || i WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
         run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO messages ($MESSAGE_COLUMNS, status, next_attempt_at, created_at) SELECT $MESSAGE_COLUMNS, 'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM messages, n WHERE messages.id = (SELECT MIN(id) FROM messages WHERE channel = 'sms')"
     fi
     echo "[$label] cases in the database: $(run "SELECT COUNT(*) FROM cases")"

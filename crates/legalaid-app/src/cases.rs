@@ -1760,3 +1760,84 @@ pub async fn remind_agreements(app: &App) -> AppResult<usize> {
     tx.commit().await?;
     Ok(n)
 }
+
+/// The subsidy schedule as stored (every version, for the schedule page).
+pub async fn schedule(
+    app: &App,
+    ctx: &Ctx,
+) -> AppResult<legalaid_domain::subsidy::SubsidySchedule> {
+    require(can_manage(ctx) || has_role(ctx, &[Role::BureauSupervisor]))?;
+    let mut tx = app.store.read().await?;
+    Ok(store::schedule(&mut tx).await?)
+}
+
+/// A new schedule row, as an administrator enters it (the CSV's columns).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ScheduleRow {
+    pub kind: String,
+    pub case_type: String,
+    pub stage: String,
+    pub grade: String,
+    pub item: String,
+    pub amount_fen: String,
+    pub percent: String,
+    pub min_km: String,
+    pub region: String,
+    pub effective_from: String,
+    pub effective_to: String,
+    pub label: String,
+    pub source: String,
+}
+
+/// Adds a row to the subsidy schedule (system administrators): a new rate, or a
+/// new version from a later date. Rows are never edited in place, so what was
+/// computed under an older version can always be explained.
+pub async fn add_schedule_row(
+    app: &App,
+    ctx: &Ctx,
+    r: &ScheduleRow,
+) -> AppResult<legalaid_domain::subsidy::ScheduleEntry> {
+    policy::ensure_manage_regions(ctx)?;
+    let cells = [
+        &r.kind,
+        &r.case_type,
+        &r.stage,
+        &r.grade,
+        &r.item,
+        &r.amount_fen,
+        &r.percent,
+        &r.min_km,
+        &r.region,
+        &r.effective_from,
+        &r.effective_to,
+        &r.label,
+        &r.source,
+    ];
+    if cells.iter().any(|c| c.contains(',') || c.contains('\n')) {
+        return Err(AppError::field(
+            "label",
+            "内容中不能有半角逗号或换行（请使用中文标点）",
+        ));
+    }
+    if r.source.trim().is_empty() {
+        return Err(AppError::field("source", "请填写依据（文件名称和文号）"));
+    }
+    let line = cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(",");
+    let entry = legalaid_domain::subsidy::SubsidySchedule::parse_row(&line)
+        .map_err(|e| AppError::field("kind", e))?;
+    let mut tx = app.store.write().await?;
+    store::add_schedule_entry(&mut tx, &entry).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "subsidy_schedule.add",
+        format!("{}/{}", entry.region, entry.effective_from),
+        None::<&()>,
+        Some(&entry),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(entry)
+}

@@ -877,3 +877,60 @@ both!(
         assert!(html.contains("感谢信任"));
     }
 );
+
+both!(the_subsidy_schedule_page_lists_and_adds_rows, |app| {
+    let director = app.browser("director").await;
+    let (s, html) = director.get("/admin/subsidy-schedule").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("天长市") && html.contains("1,200.00元"),
+        "the shipped example with its source"
+    );
+    let (s, _) = director.get("/admin/subsidy-schedule/new").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "administrators add rows");
+    let clerk = app.browser("clerk").await;
+    let (s, _) = clerk.get("/admin/subsidy-schedule").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let admin = app.browser("admin").await;
+    let csrf = admin.csrf("/admin/subsidy-schedule/new").await;
+    let (s, html, _) = admin
+        .post_form(
+            "/admin/subsidy-schedule",
+            &[
+                ("_csrf", &csrf),
+                ("kind", "travel"),
+                ("min_km", "200"),
+                ("effective_from", "2025-01-01"),
+                ("source", "测试"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a travel band needs its amount"
+    );
+    assert!(
+        html.contains("amount_fen") || html.contains("金额"),
+        "{html}"
+    );
+    let (s, _, to) = admin
+        .post_form(
+            "/admin/subsidy-schedule",
+            &[
+                ("_csrf", &csrf),
+                ("kind", "travel"),
+                ("min_km", "200"),
+                ("amount_fen", "30000"),
+                ("region", "34"),
+                ("effective_from", "2025-01-01"),
+                ("label", "差旅补助"),
+                ("source", "测试依据"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(to.as_deref(), Some("/admin/subsidy-schedule"));
+    let (_, html) = admin.get("/admin/subsidy-schedule").await;
+    assert!(html.contains("200公里以上") && html.contains("测试依据"));
+});

@@ -629,6 +629,45 @@ both!(the_funding_estimate_for_the_yeji_target, |app| {
         .get_json("/api/v1/funding/estimate?year=abc", Some(&supervisor))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The schedule is data: an administrator adds a Yeji rate for civil cases from
+    // 2024 (a more local region wins), and the estimate follows it.
+    let (s, sched) = app
+        .get_json("/api/v1/subsidy-schedule", Some(&supervisor))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(sched["total"].as_i64().is_some_and(|n| n >= 30), "{sched}");
+    let row = json!({ "kind": "rate", "case_type": "civil", "stage": "whole", "grade": "qualified", "amount_fen": 150_000,
+                      "region": "341504", "effective_from": "2024-01-01", "label": "民事诉讼", "source": "叶集区法律援助经费管理办法（测试）" });
+    let (s, _) = app
+        .post_json("/api/v1/subsidy-schedule", Some(&supervisor), &row)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "administrators only");
+    let admin = app.token("admin").await;
+    let mut bad = row.clone();
+    bad["label"] = json!("民事,诉讼");
+    let (s, _) = app
+        .post_json("/api/v1/subsidy-schedule", Some(&admin), &bad)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut bad = row.clone();
+    bad["grade"] = json!("superb");
+    let (s, p) = app
+        .post_json("/api/v1/subsidy-schedule", Some(&admin), &bad)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let (s, p) = app
+        .post_json("/api/v1/subsidy-schedule", Some(&admin), &row)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let (_, e) = app
+        .get_json(
+            &format!("/api/v1/funding/estimate?year=2024&unit_id={bureau}"),
+            Some(&supervisor),
+        )
+        .await;
+    // 182 × 1,500 + 52 × 1,300 + 26 × 1,200 = 371,800 yuan.
+    assert_eq!(e["estimated_fen"], 37_180_000, "{e}");
 });
 
 both!(

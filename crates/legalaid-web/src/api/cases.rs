@@ -660,3 +660,79 @@ pub async fn application_messages(
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(Json(List { items, total }))
 }
+
+/// The subsidy schedule: every row with its region and effective dates.
+#[utoipa::path(get, path = "/api/v1/subsidy-schedule", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, body = Object, description = "`{items: [{tariff: {kind, …}, region, effective_from, effective_to, label, source}], total}`"), (status = 403, body = crate::error::Problem)))]
+pub async fn schedule(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> Result<Json<List<Value>>, ApiError> {
+    let items: Vec<Value> = uc::schedule(&s.app, &ctx)
+        .await?
+        .entries
+        .into_iter()
+        .map(|e| serde_json::to_value(e).unwrap_or_default())
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ScheduleRowIn {
+    /// `rate`, `flat`, `partial` or `travel`
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub case_type: String,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub grade: String,
+    /// The flat item or the early-end code.
+    #[serde(default)]
+    pub item: String,
+    pub amount_fen: Option<i64>,
+    pub percent: Option<u32>,
+    pub min_km: Option<u32>,
+    /// A region code prefix (e.g. `34` for Anhui, `341504` for Yeji).
+    #[serde(default)]
+    pub region: String,
+    pub effective_from: Option<chrono::NaiveDate>,
+    pub effective_to: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Adds a row (a new rate or a new version from a later date; rows are never edited).
+#[utoipa::path(post, path = "/api/v1/subsidy-schedule", tag = "cases", security(("bearer" = [])), request_body = ScheduleRowIn,
+    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_schedule_row(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<ScheduleRowIn>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let row = uc::ScheduleRow {
+        kind: b.kind,
+        case_type: b.case_type,
+        stage: b.stage,
+        grade: b.grade,
+        item: b.item,
+        amount_fen: opt(b.amount_fen.map(|v| v.to_string())),
+        percent: opt(b.percent.map(|v| v.to_string())),
+        min_km: opt(b.min_km.map(|v| v.to_string())),
+        region: b.region,
+        effective_from: opt(b.effective_from.map(|d| d.to_string())),
+        effective_to: opt(b.effective_to.map(|d| d.to_string())),
+        label: b.label,
+        source: b.source,
+    };
+    let e = uc::add_schedule_row(&s.app, &ctx, &row).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(e).unwrap_or_default()),
+    ))
+}

@@ -116,6 +116,10 @@ pub fn routes() -> Router<AppState> {
         .route("/funding/estimate", get(cases::estimate))
         .route("/subsidies/totals", get(cases::subsidy_totals))
         .route(
+            "/subsidy-schedule",
+            get(cases::schedule).post(cases::add_schedule_row),
+        )
+        .route(
             "/persons/{id}/contact",
             axum::routing::put(cases::set_contact),
         )
@@ -229,7 +233,7 @@ pub struct List<T> {
         cases::open, cases::show, cases::list, cases::suggestions, cases::assign, cases::agreement, cases::progress,
         cases::terminate, cases::object, cases::closure, cases::review_closure, cases::subsidy, cases::grade, cases::pay,
         cases::request_replacement, cases::decide_replacement, cases::next_stage, cases::messages, cases::estimate, cases::set_target,
-        cases::application_messages, cases::subsidy_totals, cases::set_contact, cases::message_templates, cases::update_message_template,
+        cases::application_messages, cases::schedule, cases::add_schedule_row, cases::subsidy_totals, cases::set_contact, cases::message_templates, cases::update_message_template,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
         documents::case_list, documents::case_download, attachments::case_upload, attachments::case_list,
     ),

@@ -380,7 +380,10 @@ pub async fn subsidies(
     Ok(render(&ListPage {
         shell: Shell::new(&page, "办案补贴统计", "/subsidies"),
         heading: format!("办案补贴统计（{year}年立案）"),
-        actions: vec![],
+        actions: vec![super::Action {
+            href: "/admin/subsidy-schedule".into(),
+            label: "补贴标准".into(),
+        }],
         filters: vec![
             year_field,
             Field::new("by", "统计方式", "select", "").options(

@@ -18,6 +18,7 @@ mod panels;
 mod persons;
 mod records;
 mod rules;
+mod schedule;
 mod verification;
 
 use crate::AppState;
@@ -104,6 +105,11 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/attachments/{id}", get(documents::attachment))
+        .route(
+            "/admin/subsidy-schedule",
+            get(schedule::list).post(schedule::create),
+        )
+        .route("/admin/subsidy-schedule/new", get(schedule::new))
         .route("/admin/messages", get(notices::templates))
         .route(
             "/admin/messages/{kind}/{audience}/{channel}",
