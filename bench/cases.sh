@@ -44,6 +44,8 @@ possible_life_or_death, juvenile, opposing_party, case_organ, organ_case_number,
 agreement_signed_on, ended_on, closure_submitted_at, closed_at, outcome, amount_fen, adoption, closure_report, flat_item, \
 early_end, travel_km, termination_ground, termination_reason, terminated_at, grade, subsidy_status, subsidy_fen, \
 subsidy_paid_on, subsidy_voucher, version, created_at, updated_at"
+# The same columns, qualified (the copy joins applications, which has some of the same names).
+CASE_SELECT=$(printf '%s' "$CASE_COLUMNS" | sed 's/\([a-z_][a-z_]*\)/cases.\1/g')
 MESSAGE_COLUMNS="kind, audience, channel, case_id, application_id, user_id, recipient_name, address, subject, body"
 
 sql_sqlite() { sqlite3 "$1/legalaid.db" "$2"; }
@@ -56,11 +58,11 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or ""
     stop
     if [ -n "$url" ]; then
         run "INSERT INTO applications (number, $APP_COLUMNS) SELECT 'BENCH-A-' || g, $APP_COLUMNS FROM applications, generate_series(1, 100000) g WHERE applications.id = (SELECT application_id FROM cases WHERE id = (SELECT MIN(id) FROM cases WHERE status = 'archived'))"
-        run "INSERT INTO cases (number, application_id, $CASE_COLUMNS) SELECT 'BENCH-' || g, a.id, $CASE_COLUMNS FROM cases, generate_series(1, 100000) g JOIN applications a ON a.number = 'BENCH-A-' || g WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
+        run "INSERT INTO cases (number, application_id, $CASE_COLUMNS) SELECT 'BENCH-' || g, a.id, $CASE_SELECT FROM cases, generate_series(1, 100000) g JOIN applications a ON a.number = 'BENCH-A-' || g WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
         run "INSERT INTO messages ($MESSAGE_COLUMNS, status, next_attempt_at, created_at) SELECT $MESSAGE_COLUMNS, 'pending', now(), now() FROM messages, generate_series(1, 20000) g WHERE messages.id = (SELECT MIN(id) FROM messages WHERE channel = 'sms')"
     else
         run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO applications (number, $APP_COLUMNS) SELECT 'BENCH-A-' || i, $APP_COLUMNS FROM applications, n WHERE applications.id = (SELECT application_id FROM cases WHERE id = (SELECT MIN(id) FROM cases WHERE status = 'archived'))"
-        run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO cases (number, application_id, $CASE_COLUMNS) SELECT 'BENCH-' || i, a.id, $CASE_COLUMNS FROM cases, n JOIN applications a ON a.number = 'BENCH-A-' || i WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
+        run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO cases (number, application_id, $CASE_COLUMNS) SELECT 'BENCH-' || i, a.id, $CASE_SELECT FROM cases, n JOIN applications a ON a.number = 'BENCH-A-' || i WHERE cases.id = (SELECT MIN(id) FROM cases WHERE status = 'archived')"
         run "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO messages ($MESSAGE_COLUMNS, status, next_attempt_at, created_at) SELECT $MESSAGE_COLUMNS, 'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM messages, n WHERE messages.id = (SELECT MIN(id) FROM messages WHERE channel = 'sms')"
     fi
     echo "[$label] cases in the database: $(run "SELECT COUNT(*) FROM cases")"

@@ -100,9 +100,29 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
         if n % 17 == 16 {
             continue;
         }
-        // Assigned within the 3 days, to the best-ranked eligible handler.
+        // Assigned within the 3 days, to the best-ranked eligible handler; a few to a
+        // law firm only, which has yet to name its lawyer.
         let t = start + Duration::hours(26);
         let suggestions = cases::suggestions(&at(app, t), &ctx, id).await?;
+        if n % 19 == 18
+            && let Some(firm) = suggestions.iter().find(|s| {
+                s.eligible && s.conflicts.is_empty() && s.unit_name.contains("律师事务所")
+            })
+        {
+            cases::assign(
+                &at(app, t),
+                &ctx,
+                id,
+                &AssignInput {
+                    unit_id: Some(firm.unit_id),
+                    handler_id: None,
+                    version: Some(v.case.version),
+                    conflict_reason: String::new(),
+                },
+            )
+            .await?;
+            continue;
+        }
         let Some(best) = suggestions
             .iter()
             .find(|s| s.eligible && s.conflicts.is_empty())
@@ -180,7 +200,8 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
                     "受援人称仅咨询过其他律师，并未委托。",
                 )
                 .await?;
-                if let Some(o) = v.objections.last() {
+                // The latest objection still waits for the bureau's decision.
+                if let Some(o) = v.objections.last().filter(|_| n < 60) {
                     crate::applications::decide_objection(
                         &at(app, t + Duration::days(3)),
                         &ctx,
