@@ -445,6 +445,14 @@ both!(
         assert!(html.contains("第一仲裁庭"));
         let (_, html) = other.get("/hearings").await;
         assert!(!html.contains(&number), "another firm's calendar");
+        let (s, csv) = lawyer.get("/hearings/export.csv").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            csv.contains("开庭时间") && csv.contains(&number) && csv.contains("第一仲裁庭"),
+            "{csv}"
+        );
+        let (_, csv) = other.get("/hearings/export.csv").await;
+        assert!(!csv.contains(&number), "another firm's export");
 
         // The lawyer's inbox: the assignment, unread, linked to the case.
         let (s, html) = lawyer.get("/messages").await;

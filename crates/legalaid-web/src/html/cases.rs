@@ -440,6 +440,14 @@ pub async fn hearings(State(s): State<AppState>, page: PageCtx) -> PageResult {
             }),
         }
     }
+    if !list.is_empty() {
+        let mut panel = Panel::new("");
+        panel.links.push(Action {
+            href: "/hearings/export.csv".into(),
+            label: "导出CSV".into(),
+        });
+        p.panels.push(panel);
+    }
     if p.blocks.is_empty() {
         p.blocks.push(Block {
             title: "开庭安排".into(),
@@ -449,6 +457,39 @@ pub async fn hearings(State(s): State<AppState>, page: PageCtx) -> PageResult {
         });
     }
     Ok(p.respond(false))
+}
+
+/// The hearing calendar as CSV (same period and scope as the page).
+pub async fn hearings_csv(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    let today = local_date(s.app.clock.now());
+    let list = uc::hearings(&s.app, &page.ctx, today - Duration::days(7), 68)
+        .await
+        .map_err(page_error)?;
+    let bytes = legalaid_docs::csv(
+        &["开庭时间", "案件编号", "地点", "说明"],
+        list.iter().map(|h| {
+            vec![
+                legalaid_domain::local_time(h.starts_at)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                h.case_number.clone(),
+                h.place.clone(),
+                h.note.clone(),
+            ]
+        }),
+    )
+    .map_err(|e| page_error(AppError::Internal(e.to_string())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"hearings.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 // ---------------------------------------------------------------------------

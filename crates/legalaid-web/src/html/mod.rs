@@ -216,6 +216,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/next-stage", post(case_steps::next_stage))
         .route("/hearings", get(cases::hearings))
+        .route("/hearings/export.csv", get(cases::hearings_csv))
         .route("/messages", get(cases::inbox))
         .route("/messages/read", post(cases::mark_read))
         .route("/funding", get(funding::page))
