@@ -1,0 +1,305 @@
+//! Closure and subsidies: the closure report and its review, the grade, the
+//! subsidy computed from the schedule and its payment, totals, and the schedule.
+
+use super::*;
+
+/// The handler reports the closure (LAL art 50): outcome, result, report.
+pub async fn submit_closure(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    input: &ClosureInput,
+) -> AppResult<CaseView> {
+    let version = input
+        .version
+        .ok_or_else(|| AppError::field("version", "缺少版本号"))?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    require(works_on(ctx, &before))?;
+    let began = before
+        .assigned_at
+        .map_or_else(|| local_date(before.created_at), local_date);
+    let closure = input.validate(before.case_type, began, local_date(now))?;
+    let mut after = before.clone();
+    after.status = before
+        .status
+        .next(CaseEvent::SubmitClosure)
+        .map_err(conflict)?;
+    after.ended_on = Some(closure.ended_on);
+    after.closure = Some(closure);
+    after.closure_submitted_at = Some(now);
+    after.version = version;
+    let saved = store::save(&mut tx, &after, now).await?;
+    finish(app, tx, ctx, "case.submit_closure", &before, saved).await
+}
+
+/// The center reviews the closure materials: approved (closed, archived, the
+/// subsidy fixed and payable) or returned for correction.
+pub async fn review_closure(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    approve: bool,
+    reason: &str,
+) -> AppResult<CaseView> {
+    require(can_decide(ctx))?;
+    if !approve && reason.trim().is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "退回结案材料须说明需要补正的内容",
+        ));
+    }
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    let mut after = before.clone();
+    after.version = version;
+    if approve {
+        after.status = before
+            .status
+            .next(CaseEvent::ApproveClosure)
+            .map_err(conflict)?;
+        after.closed_at = Some(now);
+        let sub = subsidy_of(&mut tx, &after).await?;
+        let Some(comp) = sub.computation else {
+            return Err(AppError::Conflict(sub.note));
+        };
+        after.subsidy_fen = Some(comp.total_fen);
+        after.subsidy_status = if after.grade == Grade::Unqualified {
+            SubsidyStatus::Withheld
+        } else {
+            SubsidyStatus::Payable
+        };
+    } else {
+        after.status = before
+            .status
+            .next(CaseEvent::ReturnClosure)
+            .map_err(conflict)?;
+        after.closure_submitted_at = None;
+        after.closure = None;
+    }
+    let saved = store::save(&mut tx, &after, now).await?;
+    if approve {
+        tell(
+            &mut tx,
+            &saved,
+            MessageKind::Closed,
+            RECIPIENT_AND_HANDLER,
+            &[],
+            now,
+        )
+        .await?;
+    } else {
+        audit::record(
+            app,
+            &mut tx,
+            ctx,
+            "case.closure_returned_reason",
+            id,
+            None::<&()>,
+            Some(&reason.trim()),
+        )
+        .await?;
+    }
+    let action = if approve {
+        "case.approve_closure"
+    } else {
+        "case.return_closure"
+    };
+    finish(app, tx, ctx, action, &before, saved).await
+}
+
+/// Sets the quality grade (until the quality review sets it); an unpaid subsidy
+/// is recomputed.
+pub async fn set_grade(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    grade: &str,
+) -> AppResult<CaseView> {
+    require(can_grade(ctx))?;
+    let grade =
+        Grade::parse(grade.trim()).ok_or_else(|| AppError::field("grade", "质量等级不正确"))?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    if before.subsidy_status == SubsidyStatus::Paid {
+        return Err(AppError::Conflict("补贴已发放，不能再修改质量等级".into()));
+    }
+    let mut after = before.clone();
+    after.grade = grade;
+    after.version = version;
+    if before.status == CaseStatus::Archived {
+        after.subsidy_fen = None;
+        let sub = subsidy_of(&mut tx, &after).await?;
+        after.subsidy_fen = sub.computation.map(|c| c.total_fen);
+        after.subsidy_status = if grade == Grade::Unqualified {
+            SubsidyStatus::Withheld
+        } else {
+            SubsidyStatus::Payable
+        };
+    }
+    let saved = store::save(&mut tx, &after, now).await?;
+    finish(app, tx, ctx, "case.grade", &before, saved).await
+}
+
+/// Records the payment of the subsidy with its voucher number (补贴领款凭单).
+pub async fn pay_subsidy(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    paid_on: Option<NaiveDate>,
+) -> AppResult<CaseView> {
+    require(can_decide(ctx))?;
+    let now = app.clock.now();
+    let paid_on = paid_on.ok_or_else(|| AppError::field("paid_on", "请填写发放日期"))?;
+    if paid_on > local_date(now) {
+        return Err(AppError::field("paid_on", "发放日期不能晚于今天"));
+    }
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    if before.subsidy_status != SubsidyStatus::Payable {
+        return Err(AppError::Conflict(format!(
+            "补贴当前状态为“{}”，不能登记发放",
+            before.subsidy_status.label()
+        )));
+    }
+    let seq = legalaid_store::applications::next_number(&mut tx, "subsidy_voucher", paid_on.year())
+        .await?;
+    let mut after = before.clone();
+    after.subsidy_status = SubsidyStatus::Paid;
+    after.subsidy_paid_on = Some(paid_on);
+    after.subsidy_voucher = format!("补贴〔{}〕{}号", paid_on.year(), seq);
+    after.version = version;
+    let saved = store::save(&mut tx, &after, now).await?;
+    let amount = yuan(saved.subsidy_fen.unwrap_or(0)).replace(',', "");
+    let extra = [("amount", amount), ("date", date_cn(paid_on))];
+    tell(
+        &mut tx,
+        &saved,
+        MessageKind::SubsidyPaid,
+        HANDLER,
+        &extra,
+        now,
+    )
+    .await?;
+    finish(app, tx, ctx, "case.pay_subsidy", &before, saved).await
+}
+
+/// Seeds the shipped subsidy schedule on an empty table.
+pub async fn seed_schedule(app: &App) -> AppResult<usize> {
+    let mut tx = app.store.write().await?;
+    if !store::schedule_is_empty(&mut tx).await? {
+        return Ok(0);
+    }
+    let s = legalaid_domain::subsidy::SubsidySchedule::shipped().map_err(AppError::Internal)?;
+    for e in &s.entries {
+        store::add_schedule_entry(&mut tx, e).await?;
+    }
+    tx.commit().await?;
+    Ok(s.entries.len())
+}
+
+/// The subsidy of a case with its derivation.
+pub async fn subsidy(app: &App, ctx: &Ctx, id: i64) -> AppResult<SubsidyView> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    subsidy_of(&mut tx, &c).await
+}
+
+/// Subsidy totals by handler, unit or month of payment, for cases opened in `year`.
+pub async fn subsidy_totals(
+    app: &App,
+    ctx: &Ctx,
+    year: i32,
+    by: &str,
+) -> AppResult<Vec<store::SubsidyTotal>> {
+    require(can_manage(ctx) || has_role(ctx, &[Role::BureauSupervisor]))?;
+    let mut tx = app.store.read().await?;
+    Ok(store::subsidy_totals(&mut tx, &policy::scope(ctx), year, by).await?)
+}
+
+/// The subsidy schedule as stored (every version, for the schedule page).
+pub async fn schedule(
+    app: &App,
+    ctx: &Ctx,
+) -> AppResult<legalaid_domain::subsidy::SubsidySchedule> {
+    require(can_manage(ctx) || has_role(ctx, &[Role::BureauSupervisor]))?;
+    let mut tx = app.store.read().await?;
+    Ok(store::schedule(&mut tx).await?)
+}
+
+/// A new schedule row, as an administrator enters it (the CSV's columns).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ScheduleRow {
+    pub kind: String,
+    pub case_type: String,
+    pub stage: String,
+    pub grade: String,
+    pub item: String,
+    pub amount_fen: String,
+    pub percent: String,
+    pub min_km: String,
+    pub region: String,
+    pub effective_from: String,
+    pub effective_to: String,
+    pub label: String,
+    pub source: String,
+}
+
+/// Adds a row to the subsidy schedule (system administrators): a new rate, or a
+/// new version from a later date. Rows are never edited in place, so what was
+/// computed under an older version can always be explained.
+pub async fn add_schedule_row(
+    app: &App,
+    ctx: &Ctx,
+    r: &ScheduleRow,
+) -> AppResult<legalaid_domain::subsidy::ScheduleEntry> {
+    policy::ensure_manage_regions(ctx)?;
+    let cells = [
+        &r.kind,
+        &r.case_type,
+        &r.stage,
+        &r.grade,
+        &r.item,
+        &r.amount_fen,
+        &r.percent,
+        &r.min_km,
+        &r.region,
+        &r.effective_from,
+        &r.effective_to,
+        &r.label,
+        &r.source,
+    ];
+    if cells.iter().any(|c| c.contains(',') || c.contains('\n')) {
+        return Err(AppError::field(
+            "label",
+            "内容中不能有半角逗号或换行（请使用中文标点）",
+        ));
+    }
+    if r.source.trim().is_empty() {
+        return Err(AppError::field("source", "请填写依据（文件名称和文号）"));
+    }
+    let line = cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(",");
+    let entry = legalaid_domain::subsidy::SubsidySchedule::parse_row(&line)
+        .map_err(|e| AppError::field("kind", e))?;
+    let mut tx = app.store.write().await?;
+    store::add_schedule_entry(&mut tx, &entry).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "subsidy_schedule.add",
+        format!("{}/{}", entry.region, entry.effective_from),
+        None::<&()>,
+        Some(&entry),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(entry)
+}

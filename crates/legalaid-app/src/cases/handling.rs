@@ -1,0 +1,296 @@
+//! Handling: progress entries and hearings, termination (LAL art 48) and the
+//! objection to it, and the reminder jobs (hearings, agreements).
+
+use super::*;
+
+/// Records a dated progress entry (and the hearing it schedules, if any); the
+/// recipient is told (LAL art 46: the handler reports progress).
+pub async fn add_progress(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    input: &ProgressInput,
+) -> AppResult<CaseView> {
+    let now = app.clock.now();
+    let today = local_date(now);
+    let mut v = legalaid_domain::Validation::new();
+    let activity = Activity::parse(input.activity.trim());
+    if activity.is_none() {
+        v.add("activity", "请选择工作事项");
+    }
+    match input.occurred_on {
+        None => v.add("occurred_on", "请填写日期"),
+        Some(d) if d > today => v.add(
+            "occurred_on",
+            "已完成的工作日期不能晚于今天；开庭安排请填写开庭时间",
+        ),
+        _ => {}
+    }
+    let note = v.optional_text("note", &input.note, "情况说明", 4000);
+    let place = v.optional_text("hearing_place", &input.hearing_place, "开庭地点", 200);
+    if input.hearing_at.is_some_and(|h| h <= now) {
+        v.add("hearing_at", "开庭时间应晚于现在");
+    }
+    let (Some(activity), Some(on)) = (activity, input.occurred_on) else {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    };
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    require(works_on(ctx, &before))?;
+    if !matches!(before.status, CaseStatus::Assigned | CaseStatus::InProgress) {
+        return Err(AppError::Conflict(format!(
+            "案件当前状态（{}）不能登记办理进展",
+            before.status.label()
+        )));
+    }
+    if before.assigned_at.is_some_and(|a| on < local_date(a)) {
+        return Err(AppError::field("occurred_on", "日期不能早于指派日期"));
+    }
+    let pid = store::add_progress(&mut tx, id, activity, on, &note, ctx.user_id(), now).await?;
+    if let Some(at) = input.hearing_at {
+        let hid = store::add_hearing(&mut tx, id, at, &place, &note, now).await?;
+        audit::record(
+            app,
+            &mut tx,
+            ctx,
+            "case.hearing_scheduled",
+            hid,
+            None::<&()>,
+            Some(&(id, at, &place)),
+        )
+        .await?;
+    }
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "case.progress",
+        pid,
+        None::<&()>,
+        Some(&(id, activity, on, &note)),
+    )
+    .await?;
+    let mut after = before.clone();
+    if activity == Activity::JudgmentReceived && before.ended_on.is_none() {
+        after.ended_on = Some(on);
+        after = store::save(&mut tx, &after, now).await?;
+        audit::record(
+            app,
+            &mut tx,
+            ctx,
+            "case.ended",
+            id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+    }
+    tell(
+        &mut tx,
+        &after,
+        MessageKind::ProgressRecorded,
+        RECIPIENT,
+        &[("stage", activity.label().to_owned())],
+        now,
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Terminates legal aid on a ground of LAL art 48, with written reasons.
+pub async fn terminate(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    ground: &str,
+    reason: &str,
+) -> AppResult<CaseView> {
+    require(can_decide(ctx))?;
+    let mut v = legalaid_domain::Validation::new();
+    let ground = TerminationGround::parse(ground.trim());
+    if ground.is_none() {
+        v.add(
+            "ground",
+            "请选择终止法律援助的情形（《法律援助法》第四十八条）",
+        );
+    }
+    let reason = v.text("reason", reason, "终止的事实和理由", 4000);
+    let Some(ground) = ground.filter(|_| v.is_empty()) else {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    };
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    let mut after = before.clone();
+    after.status = before.status.next(CaseEvent::Terminate).map_err(conflict)?;
+    after.termination_ground = Some(ground);
+    after.termination_reason = reason;
+    after.terminated_at = Some(now);
+    after.version = version;
+    let saved = store::save(&mut tx, &after, now).await?;
+    tell(&mut tx, &saved, MessageKind::Terminated, EVERYONE, &[], now).await?;
+    finish(app, tx, ctx, "case.terminate", &before, saved).await
+}
+
+/// The recipient objects to a termination; the bureau decides within 5 days.
+pub async fn object_termination(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    reason: &str,
+) -> AppResult<CaseView> {
+    require(can_manage(ctx) || has_role(ctx, &[Role::IntakeClerk]))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "请填写异议的理由"));
+    }
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    let mut after = before.clone();
+    after.status = before.status.next(CaseEvent::Object).map_err(conflict)?;
+    after.version = version;
+    let saved = store::save(&mut tx, &after, now).await?;
+    let o = legalaid_store::applications::insert_case_objection(
+        &mut tx,
+        before.application_id,
+        id,
+        reason,
+        now,
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "objection.create",
+        o.id,
+        None::<&()>,
+        Some(&o),
+    )
+    .await?;
+    finish(app, tx, ctx, "case.object", &before, saved).await
+}
+
+/// The bureau's decision on an objection to a termination: upheld, or handling
+/// resumes where it stood.
+pub(crate) async fn decide_termination_objection(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    case_id: i64,
+    upheld: bool,
+) -> AppResult<()> {
+    let now = app.clock.now();
+    let before = visible(tx, ctx, case_id).await?;
+    let event = if upheld {
+        CaseEvent::UpholdTermination
+    } else {
+        CaseEvent::Reinstate(CaseStatus::resumed(
+            before.handling_unit_id.is_some(),
+            before.handler_id.is_some(),
+            before.agreement_signed_on.is_some(),
+        ))
+    };
+    let mut after = before.clone();
+    after.status = before.status.next(event).map_err(conflict)?;
+    if !upheld {
+        after.termination_ground = None;
+        after.termination_reason = String::new();
+        after.terminated_at = None;
+    }
+    let saved = store::save(tx, &after, now).await?;
+    audit::record(
+        app,
+        tx,
+        ctx,
+        "case.objection_decided",
+        case_id,
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sends hearing reminders for hearings within the next 2 days (background job).
+pub async fn remind_hearings(app: &App) -> AppResult<usize> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let due = store::hearings_to_remind(&mut tx, now, now + chrono::Duration::days(2)).await?;
+    let mut n = 0;
+    for h in due {
+        if !store::mark_reminded(&mut tx, h.id).await? {
+            continue;
+        }
+        let Some(c) = store::get(&mut tx, h.case_id).await? else {
+            continue;
+        };
+        let t = local_time(h.starts_at);
+        let when = format!("{}{}", date_cn(t.date()), t.format(" %H:%M"));
+        tell(
+            &mut tx,
+            &c,
+            MessageKind::HearingUpcoming,
+            RECIPIENT_AND_HANDLER,
+            &[("date", when)],
+            now,
+        )
+        .await?;
+        n += 1;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// The hearings in the caller's scope from the start of `from` for `days` days
+/// (China Standard Time), earliest first: the hearing calendar.
+pub async fn hearings(app: &App, ctx: &Ctx, from: NaiveDate, days: i64) -> AppResult<Vec<Hearing>> {
+    let start =
+        |d: NaiveDate| (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).and_utc();
+    let to = from + chrono::Duration::days(days.clamp(1, 366));
+    let mut tx = app.store.read().await?;
+    Ok(store::hearings_between(&mut tx, &policy::scope(ctx), start(from), start(to)).await?)
+}
+
+/// Reminds the handler (and the handling unit) of an agreement due today or
+/// tomorrow and not yet signed (Procedural Rules art 27), once per case.
+/// Run by the background job; idempotent.
+pub async fn remind_agreements(app: &App) -> AppResult<usize> {
+    let now = app.clock.now();
+    let today = local_date(now);
+    let mut tx = app.store.write().await?;
+    let f = rules::in_force(app, &mut tx).await?;
+    let Some(rule) = f.rules.deadline("sign_agreement").cloned() else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for c in store::in_status(&mut tx, CaseStatus::Assigned, 1000).await? {
+        let Some(at) = c.assigned_at else {
+            continue;
+        };
+        let Ok(due) = rule.due(local_time(at), &[], &f.calendar) else {
+            continue;
+        };
+        let due = due.date();
+        if due < today || due > today + chrono::Duration::days(1) {
+            continue;
+        }
+        if legalaid_store::messages::exists(&mut tx, c.id, MessageKind::AgreementDue).await? {
+            continue;
+        }
+        let extra = [("deadline", date_cn(due))];
+        tell(&mut tx, &c, MessageKind::AgreementDue, HANDLER, &extra, now).await?;
+        tell(&mut tx, &c, MessageKind::AgreementDue, UNIT, &extra, now).await?;
+        n += 1;
+    }
+    tx.commit().await?;
+    Ok(n)
+}

@@ -1,0 +1,751 @@
+//! Cases: a granted application (or a notification) becomes a case; the center
+//! assigns it lawfully and in time; the handler signs the agreement, records
+//! progress and hearings, and reports the closure; the center reviews it, pays the
+//! subsidy, or terminates legal aid on a ground of LAL art 48. Every step that
+//! matters to the recipient or the handler writes its messages in the same
+//! transaction (full-process notification).
+
+use crate::applications::{DeadlineView, deadline_view};
+use crate::outbox::{self, About, Values};
+use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use legalaid_domain::application::{Application, Channel, Objection, Status};
+use legalaid_domain::assignment::{self, Candidate, Needs, OtherMatter, Suggestion};
+use legalaid_domain::case::{
+    Activity, AssignInput, Case, CaseClock, CaseEvent, CaseStatus, CaseType, ClosureInput, Grade,
+    OpenCase, ProgressInput, Stage, SubsidyStatus, TerminationGround, checklist, first_stage,
+    format_number, type_for,
+};
+use legalaid_domain::notice::MessageKind;
+use legalaid_domain::person::Person;
+use legalaid_domain::role::Role;
+use legalaid_domain::staff::StaffKind;
+use legalaid_domain::subsidy::{SubsidyComputation, SubsidyFacts, compute, yuan};
+use legalaid_domain::unit::UnitKind;
+use legalaid_domain::{StaffId, UnitId, local_date, local_time};
+use legalaid_store::Tx;
+use legalaid_store::cases::{
+    self as store, Assignment, CaseFilter, Hearing, Progress, Replacement,
+};
+use legalaid_store::messages::Message;
+use serde::Serialize;
+
+mod assign;
+mod closure;
+mod handling;
+
+pub use assign::*;
+pub use closure::*;
+pub use handling::*;
+
+fn has_role(ctx: &Ctx, roles: &[Role]) -> bool {
+    match &ctx.actor {
+        None => true,
+        Some(a) => a.has(Role::SystemAdmin) || roles.iter().any(|r| a.has(*r)),
+    }
+}
+
+/// The center runs cases: opens, assigns, reviews closures.
+pub fn can_manage(ctx: &Ctx) -> bool {
+    has_role(ctx, &[Role::CenterReviewer, Role::CenterDirector])
+}
+
+/// Terminations, closure approval and payment are the director's.
+pub fn can_decide(ctx: &Ctx) -> bool {
+    has_role(ctx, &[Role::CenterDirector])
+}
+
+/// Grades come from the quality review (the director may set them until it lands).
+pub fn can_grade(ctx: &Ctx) -> bool {
+    has_role(ctx, &[Role::QualityReviewer, Role::CenterDirector])
+}
+
+fn require(ok: bool) -> AppResult<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+fn conflict(e: impl std::fmt::Display) -> AppError {
+    AppError::Conflict(e.to_string())
+}
+
+/// Whether the caller works the case: its handler, a user of its handling unit,
+/// or the center.
+pub fn works_on(ctx: &Ctx, c: &Case) -> bool {
+    let Some(a) = &ctx.actor else {
+        return true;
+    };
+    if can_manage(ctx) || a.has(Role::IntakeClerk) && c.handling_unit_id.is_none() {
+        return true;
+    }
+    let own_unit =
+        a.user.unit_id.map(|u| u.0) == c.handling_unit_id && c.handling_unit_id.is_some();
+    let own_case = a.user.staff_id.map(|s| s.0) == c.handler_id && c.handler_id.is_some();
+    a.has(Role::Handler) && (own_case || own_unit)
+}
+
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Case> {
+    let c = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    let scope = policy::scope(ctx);
+    for unit in [Some(c.intake_unit_id), c.handling_unit_id]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(u) = legalaid_store::units::get(tx, UnitId(unit)).await?
+            && scope.covers(u.id, &u.region_code)
+        {
+            return Ok(c);
+        }
+    }
+    Err(AppError::NotFound)
+}
+
+/// One item of the stage checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistItem {
+    pub activity: Activity,
+    pub label: &'static str,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// The subsidy of a case as computed from the schedule in force.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubsidyView {
+    pub status: SubsidyStatus,
+    pub status_label: &'static str,
+    pub grade: Grade,
+    /// The amount fixed at closure approval (or the current computation before it).
+    pub amount_fen: Option<i64>,
+    pub computation: Option<SubsidyComputation>,
+    /// Why it cannot be computed yet (no closure, or a gap in the schedule).
+    pub note: String,
+    pub paid_on: Option<NaiveDate>,
+    pub voucher: String,
+}
+
+/// Everything shown about a case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub case: Case,
+    pub recipient: Person,
+    pub application_number: String,
+    pub matter_label: String,
+    pub intake_unit: String,
+    pub handling_unit: Option<String>,
+    pub handler_name: Option<String>,
+    pub handler_phone: Option<String>,
+    pub assignments: Vec<Assignment>,
+    pub progress: Vec<Progress>,
+    pub checklist: Vec<ChecklistItem>,
+    pub hearings: Vec<Hearing>,
+    pub replacements: Vec<Replacement>,
+    pub objections: Vec<Objection>,
+    pub deadlines: Vec<DeadlineView>,
+    pub messages: Vec<Message>,
+    /// The case's materials (progress evidence, closure documents).
+    pub attachments: Vec<legalaid_store::attachments::Attachment>,
+    pub subsidy: SubsidyView,
+    /// Other stages of the same criminal matter (id, number, stage).
+    pub stages: Vec<(i64, String, Stage)>,
+}
+
+async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
+    Ok(legalaid_store::units::get(tx, UnitId(unit))
+        .await?
+        .map(|u| u.region_code.to_string())
+        .unwrap_or_default())
+}
+
+async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
+    let mut view = SubsidyView {
+        status: c.subsidy_status,
+        status_label: c.subsidy_status.label(),
+        grade: c.grade,
+        amount_fen: c.subsidy_fen,
+        computation: None,
+        note: String::new(),
+        paid_on: c.subsidy_paid_on,
+        voucher: c.subsidy_voucher.clone(),
+    };
+    let Some(cl) = &c.closure else {
+        view.note = "结案材料提交后计算办案补贴".into();
+        return Ok(view);
+    };
+    let schedule = store::schedule(tx).await?;
+    let region = region_of(tx, c.handling_unit_id.unwrap_or(c.intake_unit_id)).await?;
+    let facts = SubsidyFacts {
+        case_type: c.case_type,
+        stage: c.stage,
+        grade: c.grade,
+        flat_item: cl.flat_item,
+        early_end: cl.early_end,
+        travel_km: cl.travel_km,
+    };
+    match compute(&schedule, &facts, &region, cl.ended_on) {
+        Ok(comp) => {
+            if view.amount_fen.is_none() {
+                view.amount_fen = Some(comp.total_fen);
+            }
+            view.computation = Some(comp);
+        }
+        Err(e) => view.note = format!("无法计算办案补贴：{e}"),
+    }
+    Ok(view)
+}
+
+async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
+    let f = rules::in_force(app, tx).await?;
+    let (rules, calendar) = (&f.rules, &f.calendar);
+    let today = local_date(app.clock.now());
+    let recipient = legalaid_store::persons::get(tx, c.recipient_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let application = legalaid_store::applications::get(tx, c.application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let intake = legalaid_store::units::get(tx, UnitId(c.intake_unit_id)).await?;
+    let region = intake
+        .as_ref()
+        .map(|u| u.region_code.to_string())
+        .unwrap_or_default();
+    let handling = match c.handling_unit_id {
+        Some(u) => legalaid_store::units::get(tx, UnitId(u))
+            .await?
+            .map(|u| u.name),
+        None => None,
+    };
+    let handler = match c.handler_id {
+        Some(s) => legalaid_store::staff::get(tx, StaffId(s)).await?,
+        None => None,
+    };
+    let progress = store::progress(tx, c.id).await?;
+    let objections: Vec<Objection> =
+        legalaid_store::applications::objections_of(tx, c.application_id)
+            .await?
+            .into_iter()
+            .filter(|o| o.case_id == Some(c.id))
+            .collect();
+    let clock = CaseClock {
+        status: c.status,
+        notified: application.channel == Channel::Notified,
+        assign_from: local_time(c.assign_from),
+        assigned_at: c.assigned_at.map(local_time),
+        agreement_signed_on: c.agreement_signed_on,
+        ended_on: c.ended_on,
+        closure_submitted_at: c.closure_submitted_at.map(local_time),
+        objection_received_at: objections.last().map(|o| local_time(o.received_at)),
+    };
+    let deadlines = match legalaid_domain::case::deadlines(&clock, rules, calendar) {
+        Ok(ds) => ds.iter().map(|d| deadline_view(d, today)).collect(),
+        Err(gap) => vec![crate::applications::gap_view(&gap, today)],
+    };
+    let checklist = checklist(c.case_type, c.stage)
+        .iter()
+        .map(|a| ChecklistItem {
+            activity: *a,
+            label: a.label(),
+            done_on: progress
+                .iter()
+                .filter(|p| p.activity == a.as_str())
+                .map(|p| p.occurred_on)
+                .min(),
+        })
+        .collect();
+    let stages = store::of_application(tx, c.application_id)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != c.id)
+        .map(|o| (o.id, o.number, o.stage))
+        .collect();
+    let matter_label = rules
+        .matter(
+            &application.matter_code,
+            &region,
+            local_date(application.received_at),
+        )
+        .map_or_else(|| application.matter_code.clone(), |m| m.label.clone());
+    Ok(CaseView {
+        recipient,
+        application_number: application.number,
+        matter_label,
+        intake_unit: intake.map(|u| u.name).unwrap_or_default(),
+        handling_unit: handling,
+        handler_name: handler.as_ref().map(|h| h.name.clone()),
+        handler_phone: handler.as_ref().map(|h| h.phone.clone()),
+        assignments: store::assignments(tx, c.id).await?,
+        progress,
+        checklist,
+        hearings: store::hearings(tx, c.id).await?,
+        replacements: store::replacements(tx, c.id).await?,
+        objections,
+        deadlines,
+        messages: legalaid_store::messages::of_case(tx, c.id).await?,
+        attachments: legalaid_store::attachments::of_case(tx, c.id).await?,
+        subsidy: subsidy_of(tx, &c).await?,
+        stages,
+        case: c,
+    })
+}
+
+/// Ends a case change: the audit entry, the fresh view, the commit.
+async fn finish(
+    app: &App,
+    mut tx: Tx,
+    ctx: &Ctx,
+    action: &str,
+    before: &Case,
+    after: Case,
+) -> AppResult<CaseView> {
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        action,
+        after.id,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+fn date_cn(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The values every message about a case may use.
+async fn values(tx: &mut Tx, c: &Case, now: DateTime<Utc>) -> AppResult<Values> {
+    let mut v = Values::new();
+    v.insert("number", c.number.clone());
+    v.insert("date", date_cn(local_date(now)));
+    let unit = match c.handling_unit_id {
+        Some(u) => legalaid_store::units::get(tx, UnitId(u)).await?,
+        None => legalaid_store::units::get(tx, UnitId(c.intake_unit_id)).await?,
+    };
+    v.insert("unit", unit.map(|u| u.name).unwrap_or_default());
+    if let Some(h) = c.handler_id
+        && let Some(s) = legalaid_store::staff::get(tx, StaffId(h)).await?
+    {
+        v.insert("handler", s.name);
+        v.insert("handler_phone", s.phone);
+    }
+    Ok(v)
+}
+
+/// Who is told of a step.
+#[derive(Debug, Clone, Copy)]
+struct To {
+    recipient: bool,
+    handler: bool,
+    unit: bool,
+}
+
+const RECIPIENT: To = To {
+    recipient: true,
+    handler: false,
+    unit: false,
+};
+
+const HANDLER: To = To {
+    recipient: false,
+    handler: true,
+    unit: false,
+};
+
+const UNIT: To = To {
+    recipient: false,
+    handler: false,
+    unit: true,
+};
+
+const RECIPIENT_AND_HANDLER: To = To {
+    recipient: true,
+    handler: true,
+    unit: false,
+};
+
+const RECIPIENT_AND_UNIT: To = To {
+    recipient: true,
+    handler: false,
+    unit: true,
+};
+
+const EVERYONE: To = To {
+    recipient: true,
+    handler: true,
+    unit: true,
+};
+
+/// Messages to the recipient and the handler (and the handling unit) about a step.
+async fn tell(
+    tx: &mut Tx,
+    c: &Case,
+    kind: MessageKind,
+    to: To,
+    extra: &[(&'static str, String)],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let To {
+        recipient,
+        handler,
+        unit,
+    } = to;
+    let mut v = values(tx, c, now).await?;
+    for (k, val) in extra {
+        v.insert(k, val.clone());
+    }
+    let about = About {
+        case_id: Some(c.id),
+        application_id: Some(c.application_id),
+    };
+    if recipient {
+        outbox::to_person(tx, kind, c.recipient_id, about, v.clone(), now).await?;
+    }
+    if handler && let Some(h) = c.handler_id {
+        outbox::to_staff(tx, kind, h, about, v.clone(), now).await?;
+    }
+    if unit && let Some(u) = c.handling_unit_id {
+        outbox::to_unit(tx, kind, u, about, v, now).await?;
+    }
+    Ok(())
+}
+
+async fn next_number(tx: &mut Tx, year: i32) -> AppResult<String> {
+    let pattern = legalaid_store::applications::setting(tx, "case_number_format")
+        .await?
+        .unwrap_or_else(|| "法援〔{year}〕第{seq}号".into());
+    let seq = legalaid_store::applications::next_number(tx, "case", year).await?;
+    Ok(format_number(&pattern, year, seq))
+}
+
+/// Opens the case of a granted application. A notification from a court,
+/// procuratorate or police needs no decision: opening its case grants it.
+pub async fn open(
+    app: &App,
+    ctx: &Ctx,
+    application_id: i64,
+    input: &OpenCase,
+) -> AppResult<CaseView> {
+    require(can_manage(ctx))?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let a = legalaid_store::applications::get(&mut tx, application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    units::visible(&mut tx, ctx, UnitId(a.receiving_unit_id))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    if !store::of_application(&mut tx, a.id).await?.is_empty() {
+        return Err(AppError::Conflict(
+            "该申请已立案；刑事案件的后续阶段请在案件页面“进入下一阶段”".into(),
+        ));
+    }
+    let notified = a.channel == Channel::Notified;
+    let a = match (a.status, notified) {
+        (Status::Granted, _) => a,
+        (Status::Received, true) => grant_notified(app, &mut tx, ctx, a, now).await?,
+        (s, _) => {
+            return Err(AppError::Conflict(format!(
+                "只有决定给予法律援助的申请才能立案，该申请当前状态为“{}”",
+                s.label()
+            )));
+        }
+    };
+    let rules = rules::in_force(app, &mut tx).await?.rules.clone();
+    let region = region_of(&mut tx, a.receiving_unit_id).await?;
+    let matter = rules.matter(&a.matter_code, &region, local_date(a.received_at));
+    let mut v = legalaid_domain::Validation::new();
+    let case_type = match input
+        .case_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(t) => CaseType::parse(t).unwrap_or_else(|| {
+            v.add("case_type", "案件类型不正确");
+            CaseType::Civil
+        }),
+        None => matter.map_or(CaseType::Civil, |m| type_for(m.category, a.service_form)),
+    };
+    let stage = match input
+        .stage
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => Stage::parse(s).unwrap_or_else(|| {
+            v.add("stage", "诉讼阶段不正确");
+            Stage::Whole
+        }),
+        None => first_stage(case_type, &a.matter_code, a.notifying_organ),
+    };
+    if v.is_empty() && !case_type.allows(stage) {
+        v.add(
+            "stage",
+            format!("{}案件不能选择{}", case_type.label(), stage.label()),
+        );
+    }
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let recipient = legalaid_store::persons::get(&mut tx, a.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let minor = recipient
+        .birth_date
+        .is_some_and(|b| legalaid_domain::person::age_on(b, local_date(a.received_at)) < 18);
+    let year = local_date(now).year();
+    let number = next_number(&mut tx, year).await?;
+    let assign_from = if notified {
+        a.received_at
+    } else {
+        a.decided_at.unwrap_or(now)
+    };
+    let c = store::insert(
+        &mut tx,
+        &store::NewCase {
+            number: &number,
+            application_id: a.id,
+            previous_case_id: None,
+            recipient_id: a.applicant_id,
+            case_type,
+            stage,
+            intake_unit_id: a.receiving_unit_id,
+            possible_life_or_death: input.possible_life_or_death
+                || stage == Stage::DeathPenaltyReview,
+            juvenile: input.juvenile.unwrap_or(minor),
+            opposing_party: &a.opposing_party,
+            case_organ: &a.case_organ,
+            organ_case_number: &a.case_number,
+            assign_from,
+        },
+        now,
+    )
+    .await?;
+    audit::record(app, &mut tx, ctx, "case.open", c.id, None::<&()>, Some(&c)).await?;
+    let v = view_of(app, &mut tx, c).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// A notification needs no review of means: it is granted when its case opens.
+async fn grant_notified(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    a: Application,
+    now: DateTime<Utc>,
+) -> AppResult<Application> {
+    use legalaid_domain::application::{Event, Outcome};
+    let next = a
+        .status
+        .next(Event::Decide(Outcome::Granted))
+        .map_err(conflict)?;
+    let after = legalaid_store::applications::change(
+        tx,
+        a.id,
+        a.version,
+        &legalaid_store::applications::Change {
+            status: Some(next),
+            decision: Some(legalaid_store::applications::Decision {
+                outcome: Outcome::Granted,
+                reason: "办案机关通知辩护（代理），依法指派，无需审查经济状况",
+                against_assessment: false,
+                at: now,
+                by: ctx.user_id(),
+            }),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        app,
+        tx,
+        ctx,
+        "application.decide",
+        a.id,
+        Some(&a),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Opens the next stage of a criminal matter (e.g. trial after prosecution review),
+/// once the current stage has ended.
+pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseView> {
+    require(can_manage(ctx))?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let prev = visible(&mut tx, ctx, id).await?;
+    let Some(stage) = prev
+        .stage
+        .next()
+        .filter(|_| prev.case_type == CaseType::Criminal)
+    else {
+        return Err(AppError::Conflict("该案件没有后续诉讼阶段".into()));
+    };
+    if !matches!(
+        prev.status,
+        CaseStatus::ClosureSubmitted | CaseStatus::Archived
+    ) {
+        return Err(AppError::Conflict(
+            "本阶段办结并提交结案材料后，才能进入下一阶段".into(),
+        ));
+    }
+    let all = store::of_application(&mut tx, prev.application_id).await?;
+    if all.iter().any(|c| c.previous_case_id == Some(prev.id)) {
+        return Err(AppError::Conflict("下一阶段已立案".into()));
+    }
+    let number = next_number(&mut tx, local_date(now).year()).await?;
+    let c = store::insert(
+        &mut tx,
+        &store::NewCase {
+            number: &number,
+            application_id: prev.application_id,
+            previous_case_id: Some(prev.id),
+            recipient_id: prev.recipient_id,
+            case_type: prev.case_type,
+            stage,
+            intake_unit_id: prev.intake_unit_id,
+            possible_life_or_death: prev.possible_life_or_death,
+            juvenile: prev.juvenile,
+            opposing_party: &prev.opposing_party,
+            case_organ: &prev.case_organ,
+            organ_case_number: &prev.organ_case_number,
+            assign_from: now,
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        "case.open_next_stage",
+        c.id,
+        None::<&()>,
+        Some(&c),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, c).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseView> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    view_of(app, &mut tx, c).await
+}
+
+/// A row of the case list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListItem {
+    pub case: Case,
+    pub recipient_name: String,
+    pub handler_name: Option<String>,
+    pub handling_unit: Option<String>,
+    /// The most pressing running deadline, if any.
+    pub next_deadline: Option<DeadlineView>,
+}
+
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    filter: &CaseFilter,
+    page: Page,
+) -> AppResult<(Vec<ListItem>, i64)> {
+    let mut tx = app.store.read().await?;
+    let (cases, total) = store::list(&mut tx, &policy::scope(ctx), filter, page).await?;
+    let mut items = Vec::with_capacity(cases.len());
+    for c in cases {
+        let recipient_name = legalaid_store::persons::get(&mut tx, c.recipient_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let handler_name = match c.handler_id {
+            Some(h) => legalaid_store::staff::get(&mut tx, StaffId(h))
+                .await?
+                .map(|s| s.name),
+            None => None,
+        };
+        let handling_unit = match c.handling_unit_id {
+            Some(u) => legalaid_store::units::get(&mut tx, UnitId(u))
+                .await?
+                .map(|u| u.name),
+            None => None,
+        };
+        let next_deadline = if c.status.is_open() {
+            next_deadline(app, &mut tx, &c).await?
+        } else {
+            None
+        };
+        items.push(ListItem {
+            case: c,
+            recipient_name,
+            handler_name,
+            handling_unit,
+            next_deadline,
+        });
+    }
+    Ok((items, total))
+}
+
+/// The earliest deadline still running on an open case.
+async fn next_deadline(app: &App, tx: &mut Tx, c: &Case) -> AppResult<Option<DeadlineView>> {
+    let f = rules::in_force(app, tx).await?;
+    let notified = legalaid_store::applications::get(tx, c.application_id)
+        .await?
+        .is_some_and(|a| a.channel == Channel::Notified);
+    let clock = CaseClock {
+        status: c.status,
+        notified,
+        assign_from: local_time(c.assign_from),
+        assigned_at: c.assigned_at.map(local_time),
+        agreement_signed_on: c.agreement_signed_on,
+        ended_on: c.ended_on,
+        closure_submitted_at: c.closure_submitted_at.map(local_time),
+        objection_received_at: None,
+    };
+    let today = local_date(app.clock.now());
+    Ok(
+        match legalaid_domain::case::deadlines(&clock, &f.rules, &f.calendar) {
+            Ok(ds) => ds
+                .iter()
+                .filter(|d| !d.met)
+                .min_by_key(|d| d.due.date())
+                .map(|d| deadline_view(d, today)),
+            Err(gap) => Some(crate::applications::gap_view(&gap, today)),
+        },
+    )
+}
+
+/// Every message about a case, with its delivery status.
+pub async fn messages(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Message>> {
+    let mut tx = app.store.read().await?;
+    visible(&mut tx, ctx, id).await?;
+    Ok(legalaid_store::messages::of_case(&mut tx, id).await?)
+}
+
+/// Every message about an application (before and after it became a case).
+pub async fn application_messages(
+    app: &App,
+    ctx: &Ctx,
+    application_id: i64,
+) -> AppResult<Vec<Message>> {
+    let mut tx = app.store.read().await?;
+    let a = legalaid_store::applications::get(&mut tx, application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    units::visible(&mut tx, ctx, UnitId(a.receiving_unit_id))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok(legalaid_store::messages::of_application(&mut tx, application_id).await?)
+}
