@@ -2,6 +2,7 @@
 //! review clock stops), decisions within the deadline, withdrawal, objections to
 //! the justice bureau, and the deadlines that run on each.
 
+use crate::policy::{acts_as, require};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
 use chrono::{Datelike, NaiveDate};
 use legalaid_domain::application::{
@@ -23,16 +24,9 @@ use serde::Serialize;
 /// Deadlines at or within this many days are "due soon".
 pub const WARN_DAYS: i64 = 2;
 
-fn has_role(ctx: &Ctx, roles: &[Role]) -> bool {
-    match &ctx.actor {
-        None => true,
-        Some(a) => a.has(Role::SystemAdmin) || roles.iter().any(|r| a.has(*r)),
-    }
-}
-
 /// Intake and review staff handle applications day to day.
 pub fn can_handle(ctx: &Ctx) -> bool {
-    has_role(
+    acts_as(
         ctx,
         &[
             Role::IntakeClerk,
@@ -44,24 +38,16 @@ pub fn can_handle(ctx: &Ctx) -> bool {
 
 /// The center director approves decisions (the administrator may act in every role).
 pub fn can_decide(ctx: &Ctx) -> bool {
-    has_role(ctx, &[Role::CenterDirector])
+    acts_as(ctx, &[Role::CenterDirector])
 }
 
 pub fn can_propose(ctx: &Ctx) -> bool {
-    has_role(ctx, &[Role::CenterReviewer, Role::CenterDirector])
+    acts_as(ctx, &[Role::CenterReviewer, Role::CenterDirector])
 }
 
 /// Objections go to the justice bureau (LAL art 49).
 pub fn can_decide_objection(ctx: &Ctx) -> bool {
-    has_role(ctx, &[Role::BureauSupervisor])
-}
-
-fn require(ok: bool) -> AppResult<()> {
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
+    acts_as(ctx, &[Role::BureauSupervisor])
 }
 
 /// A deadline as shown: when, under which rule, and how it stands today.
@@ -298,7 +284,7 @@ async fn tell_applicant(
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
     let a = &v.application;
-    let date_cn = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    use legalaid_domain::document::date_cn;
     let mut values = crate::outbox::Values::new();
     values.insert("number", a.number.clone());
     // The legal aid center of the county decides, whichever unit took the application in.

@@ -8,7 +8,8 @@ use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use legalaid_domain::application::{Outcome, Status};
 use legalaid_domain::case::SubsidyStatus;
 use legalaid_domain::document::{
-    DocKind, DocTemplate, Document, fill, paragraphs, shipped_templates, unknown_placeholders,
+    DocKind, DocTemplate, Document, date_cn, fill, paragraphs, shipped_templates,
+    unknown_placeholders,
 };
 use legalaid_domain::unit::UnitKind;
 use legalaid_domain::{UnitId, local_date, local_time};
@@ -124,11 +125,6 @@ pub fn available(v: &ApplicationView) -> Vec<DocKind> {
         out.push(DocKind::ObjectionDecision);
     }
     out
-}
-
-fn date_cn(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// The unit that issues a document: the legal aid center (or, for objection

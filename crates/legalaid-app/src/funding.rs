@@ -11,17 +11,14 @@ use legalaid_domain::role::Role;
 use legalaid_store::cases as store;
 
 fn allowed(ctx: &Ctx) -> bool {
-    match &ctx.actor {
-        None => true,
-        Some(a) => [
-            Role::SystemAdmin,
+    policy::acts_as(
+        ctx,
+        &[
             Role::BureauSupervisor,
             Role::CenterDirector,
             Role::CenterReviewer,
-        ]
-        .iter()
-        .any(|r| a.has(*r)),
-    }
+        ],
+    )
 }
 
 /// The estimate for `year` and a unit (its target); without a unit, the caller's own.

@@ -58,7 +58,14 @@ fn has_any(ctx: &Ctx, roles: &[Role]) -> bool {
     }
 }
 
-fn require(ok: bool) -> AppResult<()> {
+/// Whether the caller holds one of `roles`; a system administrator may act in
+/// every role (the command line and jobs act with full rights).
+pub(crate) fn acts_as(ctx: &Ctx, roles: &[Role]) -> bool {
+    has_any(ctx, roles) || has_any(ctx, &[Role::SystemAdmin])
+}
+
+/// Forbidden (403) unless `ok`.
+pub(crate) fn require(ok: bool) -> AppResult<()> {
     if ok {
         Ok(())
     } else {

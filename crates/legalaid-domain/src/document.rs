@@ -105,6 +105,12 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         .collect()
 }
 
+/// A date as documents and messages write it: 2024年6月1日.
+pub fn date_cn(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// The placeholders every template may use.
 pub const PLACEHOLDERS: &[&str] = &[
     "申请人",

@@ -366,7 +366,7 @@ pub async fn request_replacement(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let c = visible(&mut tx, ctx, id).await?;
-    require(works_on(ctx, &c) || has_role(ctx, &[Role::IntakeClerk]))?;
+    require(works_on(ctx, &c) || acts_as(ctx, &[Role::IntakeClerk]))?;
     if !matches!(c.status, CaseStatus::Assigned | CaseStatus::InProgress) {
         return Err(AppError::Conflict("只有在办案件才能申请更换承办人".into()));
     }

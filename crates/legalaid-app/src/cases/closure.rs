@@ -218,7 +218,7 @@ pub async fn subsidy_totals(
     year: i32,
     by: &str,
 ) -> AppResult<Vec<store::SubsidyTotal>> {
-    require(can_manage(ctx) || has_role(ctx, &[Role::BureauSupervisor]))?;
+    require(can_manage(ctx) || acts_as(ctx, &[Role::BureauSupervisor]))?;
     let mut tx = app.store.read().await?;
     Ok(store::subsidy_totals(&mut tx, &policy::scope(ctx), year, by).await?)
 }
@@ -228,7 +228,7 @@ pub async fn schedule(
     app: &App,
     ctx: &Ctx,
 ) -> AppResult<legalaid_domain::subsidy::SubsidySchedule> {
-    require(can_manage(ctx) || has_role(ctx, &[Role::BureauSupervisor]))?;
+    require(can_manage(ctx) || acts_as(ctx, &[Role::BureauSupervisor]))?;
     let mut tx = app.store.read().await?;
     Ok(store::schedule(&mut tx).await?)
 }

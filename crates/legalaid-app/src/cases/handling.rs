@@ -146,7 +146,7 @@ pub async fn object_termination(
     version: i64,
     reason: &str,
 ) -> AppResult<CaseView> {
-    require(can_manage(ctx) || has_role(ctx, &[Role::IntakeClerk]))?;
+    require(can_manage(ctx) || acts_as(ctx, &[Role::IntakeClerk]))?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写异议的理由"));

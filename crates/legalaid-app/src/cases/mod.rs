@@ -7,6 +7,7 @@
 
 use crate::applications::{DeadlineView, deadline_view};
 use crate::outbox::{self, About, Values};
+use crate::policy::{acts_as, require};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use legalaid_domain::application::{Application, Channel, Objection, Status};
@@ -16,6 +17,7 @@ use legalaid_domain::case::{
     OpenCase, ProgressInput, Stage, SubsidyStatus, TerminationGround, checklist, first_stage,
     format_number, type_for,
 };
+use legalaid_domain::document::date_cn;
 use legalaid_domain::notice::MessageKind;
 use legalaid_domain::person::Person;
 use legalaid_domain::role::Role;
@@ -38,34 +40,19 @@ pub use assign::*;
 pub use closure::*;
 pub use handling::*;
 
-fn has_role(ctx: &Ctx, roles: &[Role]) -> bool {
-    match &ctx.actor {
-        None => true,
-        Some(a) => a.has(Role::SystemAdmin) || roles.iter().any(|r| a.has(*r)),
-    }
-}
-
 /// The center runs cases: opens, assigns, reviews closures.
 pub fn can_manage(ctx: &Ctx) -> bool {
-    has_role(ctx, &[Role::CenterReviewer, Role::CenterDirector])
+    acts_as(ctx, &[Role::CenterReviewer, Role::CenterDirector])
 }
 
 /// Terminations, closure approval and payment are the director's.
 pub fn can_decide(ctx: &Ctx) -> bool {
-    has_role(ctx, &[Role::CenterDirector])
+    acts_as(ctx, &[Role::CenterDirector])
 }
 
 /// Grades come from the quality review (the director may set them until it lands).
 pub fn can_grade(ctx: &Ctx) -> bool {
-    has_role(ctx, &[Role::QualityReviewer, Role::CenterDirector])
-}
-
-fn require(ok: bool) -> AppResult<()> {
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
+    acts_as(ctx, &[Role::QualityReviewer, Role::CenterDirector])
 }
 
 fn conflict(e: impl std::fmt::Display) -> AppError {
@@ -198,7 +185,6 @@ async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
 
 async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
     let f = rules::in_force(app, tx).await?;
-    let (rules, calendar) = (&f.rules, &f.calendar);
     let today = local_date(app.clock.now());
     let recipient = legalaid_store::persons::get(tx, c.recipient_id)
         .await?
@@ -228,20 +214,13 @@ async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
             .into_iter()
             .filter(|o| o.case_id == Some(c.id))
             .collect();
-    let clock = CaseClock {
-        status: c.status,
-        notified: application.channel == Channel::Notified,
-        assign_from: local_time(c.assign_from),
-        assigned_at: c.assigned_at.map(local_time),
-        agreement_signed_on: c.agreement_signed_on,
-        ended_on: c.ended_on,
-        closure_submitted_at: c.closure_submitted_at.map(local_time),
-        objection_received_at: objections.last().map(|o| local_time(o.received_at)),
-    };
-    let deadlines = match legalaid_domain::case::deadlines(&clock, rules, calendar) {
-        Ok(ds) => ds.iter().map(|d| deadline_view(d, today)).collect(),
-        Err(gap) => vec![crate::applications::gap_view(&gap, today)],
-    };
+    let deadlines = deadlines_of(
+        &c,
+        application.channel == Channel::Notified,
+        objections.last().map(|o| o.received_at),
+        &f,
+        today,
+    );
     let checklist = checklist(c.case_type, c.stage)
         .iter()
         .map(|a| ChecklistItem {
@@ -260,7 +239,8 @@ async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
         .filter(|o| o.id != c.id)
         .map(|o| (o.id, o.number, o.stage))
         .collect();
-    let matter_label = rules
+    let matter_label = f
+        .rules
         .matter(
             &application.matter_code,
             &region,
@@ -312,10 +292,6 @@ async fn finish(
     let v = view_of(app, &mut tx, after).await?;
     tx.commit().await?;
     Ok(v)
-}
-
-fn date_cn(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// The values every message about a case may use.
@@ -664,6 +640,8 @@ pub async fn list(
 ) -> AppResult<(Vec<ListItem>, i64)> {
     let mut tx = app.store.read().await?;
     let (cases, total) = store::list(&mut tx, &policy::scope(ctx), filter, page).await?;
+    let f = rules::in_force(app, &mut tx).await?;
+    let today = local_date(app.clock.now());
     let mut items = Vec::with_capacity(cases.len());
     for c in cases {
         let recipient_name = legalaid_store::persons::get(&mut tx, c.recipient_id)
@@ -683,7 +661,7 @@ pub async fn list(
             None => None,
         };
         let next_deadline = if c.status.is_open() {
-            next_deadline(app, &mut tx, &c).await?
+            next_deadline(&mut tx, &c, &f, today).await?
         } else {
             None
         };
@@ -699,11 +677,14 @@ pub async fn list(
 }
 
 /// The earliest deadline still running on an open case.
-async fn next_deadline(app: &App, tx: &mut Tx, c: &Case) -> AppResult<Option<DeadlineView>> {
-    let f = rules::in_force(app, tx).await?;
-    let notified = legalaid_store::applications::get(tx, c.application_id)
-        .await?
-        .is_some_and(|a| a.channel == Channel::Notified);
+/// The deadlines that run on a case today (deadline engine over the calendar).
+fn deadlines_of(
+    c: &Case,
+    notified: bool,
+    objection_received_at: Option<DateTime<Utc>>,
+    f: &rules::InForce,
+    today: NaiveDate,
+) -> Vec<DeadlineView> {
     let clock = CaseClock {
         status: c.status,
         notified,
@@ -712,19 +693,28 @@ async fn next_deadline(app: &App, tx: &mut Tx, c: &Case) -> AppResult<Option<Dea
         agreement_signed_on: c.agreement_signed_on,
         ended_on: c.ended_on,
         closure_submitted_at: c.closure_submitted_at.map(local_time),
-        objection_received_at: None,
+        objection_received_at: objection_received_at.map(local_time),
     };
-    let today = local_date(app.clock.now());
-    Ok(
-        match legalaid_domain::case::deadlines(&clock, &f.rules, &f.calendar) {
-            Ok(ds) => ds
-                .iter()
-                .filter(|d| !d.met)
-                .min_by_key(|d| d.due.date())
-                .map(|d| deadline_view(d, today)),
-            Err(gap) => Some(crate::applications::gap_view(&gap, today)),
-        },
-    )
+    match legalaid_domain::case::deadlines(&clock, &f.rules, &f.calendar) {
+        Ok(ds) => ds.iter().map(|d| deadline_view(d, today)).collect(),
+        Err(gap) => vec![crate::applications::gap_view(&gap, today)],
+    }
+}
+
+/// The earliest deadline still running on an open case.
+async fn next_deadline(
+    tx: &mut Tx,
+    c: &Case,
+    f: &rules::InForce,
+    today: NaiveDate,
+) -> AppResult<Option<DeadlineView>> {
+    let notified = legalaid_store::applications::get(tx, c.application_id)
+        .await?
+        .is_some_and(|a| a.channel == Channel::Notified);
+    Ok(deadlines_of(c, notified, None, f, today)
+        .into_iter()
+        .filter(|d| !d.met)
+        .min_by_key(|d| (d.due, d.due_at)))
 }
 
 /// Every message about a case, with its delivery status.
