@@ -509,20 +509,8 @@ async fn upload(
     name: &str,
     bytes: Vec<u8>,
 ) -> (StatusCode, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
-    let form = reqwest::multipart::Form::new()
-        .part("file", part)
-        .text("description", "身份证复印件");
-    let res = app
-        .http
-        .post(app.url(&format!("/api/v1/applications/{id}/attachments")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let s = res.status();
-    (s, res.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/applications/{id}/attachments");
+    common::upload_file(app, token, &path, name, bytes, "身份证复印件").await
 }
 
 both!(attachments_are_checked_stored_and_downloaded, |app| {

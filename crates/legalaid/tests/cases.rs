@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{granted_wage_claim, lawyer_staff};
+use common::{granted_wage_claim, lawyer_staff, pdftotext};
 
 use common::TestApp;
 use reqwest::StatusCode;
@@ -21,21 +21,6 @@ async fn person(app: &TestApp, token: &str, name: &str, id_number: &str, phone: 
         .await;
     assert_eq!(s, StatusCode::CREATED, "{p}");
     p["id"].as_i64().expect("id")
-}
-
-/// The text of a PDF, without whitespace (so that line breaks do not split words).
-fn pdftotext(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("d.pdf");
-    std::fs::write(&path, bytes).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, installed by scripts/test.sh)");
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect()
 }
 
 async fn document(app: &TestApp, token: &str, case: i64, kind: &str, format: &str) -> Vec<u8> {
@@ -808,20 +793,7 @@ async fn upload(
     name: &str,
     bytes: Vec<u8>,
 ) -> (StatusCode, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
-    let form = reqwest::multipart::Form::new()
-        .part("file", part)
-        .text("description", "判决书副本");
-    let res = app
-        .http
-        .post(app.url(path))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let s = res.status();
-    (s, res.json().await.unwrap_or(Value::Null))
+    common::upload_file(app, token, path, name, bytes, "判决书副本").await
 }
 
 both!(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, pdftotext};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -28,20 +28,6 @@ async fn denied_application(app: &TestApp) -> i64 {
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     id
-}
-
-fn pdftotext(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("d.pdf");
-    std::fs::write(&path, bytes).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, installed by scripts/test.sh)");
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect()
 }
 
 both!(

@@ -36,6 +36,18 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
+/// The requested format: `pdf` (default) or `docx`.
+fn format_of(q: FormatQuery) -> Result<String, ApiError> {
+    let format = q.format.unwrap_or_else(|| "pdf".into());
+    if format != "pdf" && format != "docx" {
+        return Err(ApiError(AppError::field(
+            "format",
+            "format 应为 pdf 或 docx",
+        )));
+    }
+    Ok(format)
+}
+
 /// One document, generated from the current template and record (the generation is audited).
 #[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{doc}", tag = "applications", security(("bearer" = [])),
     params(("id" = i64, Path), ("doc" = String, Path, description = "receipt, supplement_notice, grant_decision, denial_decision, objection_decision"), FormatQuery),
@@ -47,13 +59,7 @@ pub async fn download(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, ApiError> {
     let kind = DocKind::parse(&doc).ok_or(ApiError(AppError::NotFound))?;
-    let format = q.format.unwrap_or_else(|| "pdf".into());
-    if format != "pdf" && format != "docx" {
-        return Err(ApiError(AppError::field(
-            "format",
-            "format 应为 pdf 或 docx",
-        )));
-    }
+    let format = format_of(q)?;
     let (document, name) = documents::build(&s.app, &ctx, id_from(&id)?, kind).await?;
     Ok(crate::documents::respond(document, &name, &format).await?)
 }
@@ -87,13 +93,7 @@ pub async fn case_download(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, ApiError> {
     let kind = DocKind::parse(&doc).ok_or(ApiError(AppError::NotFound))?;
-    let format = q.format.unwrap_or_else(|| "pdf".into());
-    if format != "pdf" && format != "docx" {
-        return Err(ApiError(AppError::field(
-            "format",
-            "format 应为 pdf 或 docx",
-        )));
-    }
+    let format = format_of(q)?;
     let (document, name) = documents::build_for_case(&s.app, &ctx, id_from(&id)?, kind).await?;
     Ok(crate::documents::respond(document, &name, &format).await?)
 }

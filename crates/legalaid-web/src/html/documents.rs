@@ -9,14 +9,33 @@ use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use askama::Template;
 use axum::extract::{Multipart, Path, Request, State};
+use axum::response::Response;
 
 use legalaid_app::{AppError, Page, attachments, documents};
-use legalaid_domain::document::{DocKind, PLACEHOLDERS};
+use legalaid_domain::document::{DocKind, Document, PLACEHOLDERS};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 pub struct FormatQuery {
     format: Option<String>,
+}
+
+/// What a document link asks for: a known document kind, as PDF (default) or DOCX.
+fn requested(id: &str, doc: &str, q: FormatQuery) -> Result<(i64, DocKind, String), Response> {
+    let id = parse_id(id)?;
+    let kind = DocKind::parse(doc).ok_or_else(|| page_error(AppError::NotFound))?;
+    let format = q.format.unwrap_or_else(|| "pdf".into());
+    if format != "pdf" && format != "docx" {
+        return Err(page_error(AppError::NotFound));
+    }
+    Ok((id, kind, format))
+}
+
+async fn send(built: Result<(Document, String), AppError>, format: &str) -> PageResult {
+    let (d, name) = built.map_err(page_error)?;
+    crate::documents::respond(d, &name, format)
+        .await
+        .map_err(page_error)
 }
 
 pub async fn document(
@@ -25,18 +44,8 @@ pub async fn document(
     Path((id, doc)): Path<(String, String)>,
     PageQuery(q): PageQuery<FormatQuery>,
 ) -> PageResult {
-    let id = parse_id(&id)?;
-    let kind = DocKind::parse(&doc).ok_or_else(|| page_error(AppError::NotFound))?;
-    let format = q.format.unwrap_or_else(|| "pdf".into());
-    if format != "pdf" && format != "docx" {
-        return Err(page_error(AppError::NotFound));
-    }
-    let (d, name) = documents::build(&s.app, &page.ctx, id, kind)
-        .await
-        .map_err(page_error)?;
-    crate::documents::respond(d, &name, &format)
-        .await
-        .map_err(page_error)
+    let (id, kind, format) = requested(&id, &doc, q)?;
+    send(documents::build(&s.app, &page.ctx, id, kind).await, &format).await
 }
 
 pub async fn case_document(
@@ -45,18 +54,12 @@ pub async fn case_document(
     Path((id, doc)): Path<(String, String)>,
     PageQuery(q): PageQuery<FormatQuery>,
 ) -> PageResult {
-    let id = parse_id(&id)?;
-    let kind = DocKind::parse(&doc).ok_or_else(|| page_error(AppError::NotFound))?;
-    let format = q.format.unwrap_or_else(|| "pdf".into());
-    if format != "pdf" && format != "docx" {
-        return Err(page_error(AppError::NotFound));
-    }
-    let (d, name) = documents::build_for_case(&s.app, &page.ctx, id, kind)
-        .await
-        .map_err(page_error)?;
-    crate::documents::respond(d, &name, &format)
-        .await
-        .map_err(page_error)
+    let (id, kind, format) = requested(&id, &doc, q)?;
+    send(
+        documents::build_for_case(&s.app, &page.ctx, id, kind).await,
+        &format,
+    )
+    .await
 }
 
 pub async fn attachment(
@@ -126,33 +129,16 @@ pub async fn case_upload(
     m: Multipart,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let (name, description, bytes, csrf) = crate::api::read_upload(m).await.map_err(page_error)?;
-    if !csrf.is_some_and(|c| crate::extract::constant_time_eq(c.as_bytes(), page.csrf.as_bytes())) {
-        return Err(super::error_page(
-            axum::http::StatusCode::FORBIDDEN,
-            "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
-        ));
-    }
-    match attachments::upload_for_case(&s.app, &page.ctx, id, &name, &description, bytes).await {
-        Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
-        Err(AppError::Validation(errs)) => {
-            let mut res = render(&UploadPage {
-                shell: Shell::new(&page, "上传案卷材料", "/cases"),
-                heading: "上传案卷材料".into(),
-                action: format!("/cases/{id}/attachments"),
-                cancel: format!("/cases/{id}"),
-                error: Some(
-                    errs.iter()
-                        .map(|e| e.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                ),
-            });
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
-        Err(e) => Err(page_error(e)),
-    }
+    let (name, description, bytes) = read_checked(&page, m).await?;
+    let result =
+        attachments::upload_for_case(&s.app, &page.ctx, id, &name, &description, bytes).await;
+    uploaded(
+        &page,
+        result,
+        "上传案卷材料",
+        "/cases",
+        &format!("/cases/{id}"),
+    )
 }
 
 pub async fn upload(
@@ -162,6 +148,19 @@ pub async fn upload(
     m: Multipart,
 ) -> PageResult {
     let id = parse_id(&id)?;
+    let (name, description, bytes) = read_checked(&page, m).await?;
+    let result = attachments::upload(&s.app, &page.ctx, id, &name, &description, bytes).await;
+    uploaded(
+        &page,
+        result,
+        "上传附件",
+        "/applications",
+        &format!("/applications/{id}"),
+    )
+}
+
+/// Reads an upload posted from a page and checks its CSRF token.
+async fn read_checked(page: &PageCtx, m: Multipart) -> Result<(String, String, Vec<u8>), Response> {
     let (name, description, bytes, csrf) = crate::api::read_upload(m).await.map_err(page_error)?;
     if !csrf.is_some_and(|c| crate::extract::constant_time_eq(c.as_bytes(), page.csrf.as_bytes())) {
         return Err(super::error_page(
@@ -169,14 +168,25 @@ pub async fn upload(
             "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
         ));
     }
-    match attachments::upload(&s.app, &page.ctx, id, &name, &description, bytes).await {
-        Ok(_) => Ok(see_other(&format!("/applications/{id}"))),
+    Ok((name, description, bytes))
+}
+
+/// Where an upload ends: back on the record's page, or the form again with the reasons.
+fn uploaded(
+    page: &PageCtx,
+    result: Result<legalaid_app::filters::Attachment, AppError>,
+    title: &str,
+    section: &str,
+    record: &str,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other(record)),
         Err(AppError::Validation(errs)) => {
             let mut res = render(&UploadPage {
-                shell: Shell::new(&page, "上传附件", "/applications"),
-                heading: "上传附件".into(),
-                action: format!("/applications/{id}/attachments"),
-                cancel: format!("/applications/{id}"),
+                shell: Shell::new(page, title, section),
+                heading: title.to_owned(),
+                action: format!("{record}/attachments"),
+                cancel: record.to_owned(),
                 error: Some(
                     errs.iter()
                         .map(|e| e.message.clone())

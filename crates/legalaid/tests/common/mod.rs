@@ -541,3 +541,43 @@ pub async fn lawyer_staff(app: &TestApp) -> (i64, i64) {
         me["unit_id"].as_i64().expect("unit"),
     )
 }
+
+/// The text of a PDF, without whitespace (so that line breaks do not split words).
+pub fn pdftotext(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/test.sh)");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect()
+}
+
+/// Uploads `bytes` as the multipart field `file` (with a description) to `path`.
+pub async fn upload_file(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    description: &str,
+) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("description", description.to_owned());
+    let res = app
+        .http
+        .post(app.url(path))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let s = res.status();
+    (s, res.json().await.unwrap_or(Value::Null))
+}
