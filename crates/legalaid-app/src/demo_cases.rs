@@ -263,7 +263,7 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
     // The messages of 2024 are history: they were delivered then.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;
-    legalaid_store::cases::set_target(&mut tx, bureau(app).await?, 2024, 260).await?;
+    legalaid_store::subsidies::set_target(&mut tx, bureau(app).await?, 2024, 260).await?;
     tx.commit().await?;
     Ok(made)
 }

@@ -8,7 +8,7 @@ use legalaid_domain::UnitId;
 use legalaid_domain::case::{CaseType, Grade, Stage};
 use legalaid_domain::funding::{Estimate, EstimateInput, estimate as compute};
 use legalaid_domain::role::Role;
-use legalaid_store::cases as store;
+use legalaid_store::subsidies as store;
 
 fn allowed(ctx: &Ctx) -> bool {
     policy::acts_as(

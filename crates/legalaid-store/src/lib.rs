@@ -22,6 +22,7 @@ pub mod regions;
 pub mod rules;
 pub mod sessions;
 pub mod staff;
+pub mod subsidies;
 pub mod units;
 pub mod users;
 

@@ -193,12 +193,12 @@ pub async fn pay_subsidy(
 /// Seeds the shipped subsidy schedule on an empty table.
 pub async fn seed_schedule(app: &App) -> AppResult<usize> {
     let mut tx = app.store.write().await?;
-    if !store::schedule_is_empty(&mut tx).await? {
+    if !legalaid_store::subsidies::schedule_is_empty(&mut tx).await? {
         return Ok(0);
     }
     let s = legalaid_domain::subsidy::SubsidySchedule::shipped().map_err(AppError::Internal)?;
     for e in &s.entries {
-        store::add_schedule_entry(&mut tx, e).await?;
+        legalaid_store::subsidies::add_schedule_entry(&mut tx, e).await?;
     }
     tx.commit().await?;
     Ok(s.entries.len())
@@ -217,10 +217,10 @@ pub async fn subsidy_totals(
     ctx: &Ctx,
     year: i32,
     by: &str,
-) -> AppResult<Vec<store::SubsidyTotal>> {
+) -> AppResult<Vec<legalaid_store::subsidies::SubsidyTotal>> {
     require(can_manage(ctx) || acts_as(ctx, &[Role::BureauSupervisor]))?;
     let mut tx = app.store.read().await?;
-    Ok(store::subsidy_totals(&mut tx, &policy::scope(ctx), year, by).await?)
+    Ok(legalaid_store::subsidies::subsidy_totals(&mut tx, &policy::scope(ctx), year, by).await?)
 }
 
 /// The subsidy schedule as stored (every version, for the schedule page).
@@ -230,7 +230,7 @@ pub async fn schedule(
 ) -> AppResult<legalaid_domain::subsidy::SubsidySchedule> {
     require(can_manage(ctx) || acts_as(ctx, &[Role::BureauSupervisor]))?;
     let mut tx = app.store.read().await?;
-    Ok(store::schedule(&mut tx).await?)
+    Ok(legalaid_store::subsidies::schedule(&mut tx).await?)
 }
 
 /// A new schedule row, as an administrator enters it (the CSV's columns).
@@ -289,7 +289,7 @@ pub async fn add_schedule_row(
     let entry = legalaid_domain::subsidy::SubsidySchedule::parse_row(&line)
         .map_err(|e| AppError::field("kind", e))?;
     let mut tx = app.store.write().await?;
-    store::add_schedule_entry(&mut tx, &entry).await?;
+    legalaid_store::subsidies::add_schedule_entry(&mut tx, &entry).await?;
     audit::record(
         app,
         &mut tx,

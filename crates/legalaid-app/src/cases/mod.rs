@@ -161,7 +161,7 @@ async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
         view.note = "结案材料提交后计算办案补贴".into();
         return Ok(view);
     };
-    let schedule = store::schedule(tx).await?;
+    let schedule = legalaid_store::subsidies::schedule(tx).await?;
     let region = region_of(tx, c.handling_unit_id.unwrap_or(c.intake_unit_id)).await?;
     let facts = SubsidyFacts {
         case_type: c.case_type,
