@@ -10,6 +10,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// A unique key refused the write (409), naming the field where there is one.
+    #[error("{message}")]
+    Duplicate { field: String, message: String },
     #[error("记录不存在")]
     NotFound,
     #[error("{0}")]
@@ -18,6 +21,9 @@ pub enum AppError {
     Unauthenticated(String),
     #[error("尝试次数过多，请{retry_after_secs}秒后再试")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Too many requests of a costly kind at once (sign-ins): 503 with Retry-After.
+    #[error("登录请求较多，系统繁忙，请{retry_after_secs}秒后再试")]
+    Busy { retry_after_secs: u64 },
     #[error("数据库暂时不可用，请稍后再试")]
     Unavailable(String),
     /// Something the server needs is not installed or configured (the message says
@@ -55,8 +61,21 @@ impl From<StoreError> for AppError {
             StoreError::VersionConflict => {
                 AppError::Conflict("该记录已被他人修改，请刷新后重新编辑".into())
             }
-            StoreError::Duplicate(what) => AppError::Conflict(duplicate_message(&what)),
-            StoreError::Reference => AppError::Conflict("引用的记录不存在或仍被使用".into()),
+            StoreError::Duplicate(what) => {
+                let (field, message) = duplicate(&what);
+                AppError::Duplicate {
+                    field: field.to_owned(),
+                    message: message.to_owned(),
+                }
+            }
+            StoreError::Reference { column, missing } => match (column.is_empty(), missing) {
+                (false, true) => AppError::field(&column, "引用的记录不存在"),
+                (true, true) => AppError::Validation(vec![FieldError {
+                    field: "body".into(),
+                    message: "引用的记录不存在".into(),
+                }]),
+                _ => AppError::Conflict("该记录仍被其他记录引用，不能删除".into()),
+            },
             StoreError::NotFound => AppError::NotFound,
             StoreError::Unavailable(m) => AppError::Unavailable(m),
             StoreError::Corrupt(m) | StoreError::Db(m) => AppError::Internal(m),
@@ -64,12 +83,190 @@ impl From<StoreError> for AppError {
     }
 }
 
-fn duplicate_message(constraint: &str) -> String {
-    if constraint.contains("username") || constraint.contains("users") {
-        "用户名已被使用".into()
-    } else if constraint.contains("units") || constraint.contains("name") {
-        "名称已存在".into()
-    } else {
-        "记录重复".into()
+/// What each unique key protects: the constraint's name (PostgreSQL) or the
+/// columns it lists (SQLite's "UNIQUE constraint failed: table.column"), the field
+/// it concerns and the sentence for the user.
+const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
+    (
+        "cases_first_stage_uq",
+        "cases.application_id",
+        "application_id",
+        "该申请已立案；刑事案件的后续阶段请在案件页面“进入下一阶段”",
+    ),
+    (
+        "cases_next_stage_uq",
+        "cases.previous_case_id",
+        "previous_case_id",
+        "下一阶段已立案",
+    ),
+    (
+        "cases_application_stage_uq",
+        "cases.application_id, cases.stage",
+        "stage",
+        "该申请在此诉讼阶段已立案",
+    ),
+    (
+        "cases_subsidy_voucher_uq",
+        "cases.subsidy_voucher",
+        "subsidy_voucher",
+        "补贴领款凭单编号重复",
+    ),
+    (
+        "cases_number_key",
+        "cases.number",
+        "number",
+        "案件编号重复，请重试",
+    ),
+    (
+        "applications_number_key",
+        "applications.number",
+        "number",
+        "申请编号重复，请重试",
+    ),
+    (
+        "case_assignments_current_uq",
+        "case_assignments.case_id",
+        "case_id",
+        "该案件已有指派，请刷新后查看",
+    ),
+    (
+        "case_replacements_pending_uq",
+        "case_replacements.case_id",
+        "case_id",
+        "该案件已有待审批的更换承办人申请",
+    ),
+    (
+        "objections_pending_application_uq",
+        "objections.application_id",
+        "application_id",
+        "已有尚未处理的异议",
+    ),
+    (
+        "objections_pending_case_uq",
+        "objections.case_id",
+        "case_id",
+        "已有尚未处理的异议",
+    ),
+    (
+        "application_pauses_open_uq",
+        "application_pauses.application_id",
+        "application_id",
+        "已有尚未答复的补充材料通知",
+    ),
+    (
+        "subsidy_entries_key_uq",
+        "subsidy_entries.",
+        "effective_from",
+        "同一生效日期已有相同的补贴标准",
+    ),
+    (
+        "persons_id_number_hash_key",
+        "persons.id_number_hash",
+        "id_number",
+        "该证件号码已登记",
+    ),
+    (
+        "users_username_key",
+        "users.username",
+        "username",
+        "用户名已被使用",
+    ),
+    ("units_name_key", "units.name", "name", "已有同名单位"),
+    ("regions_pkey", "regions.code", "code", "该区划代码已存在"),
+    (
+        "calendar_years_pkey",
+        "calendar_years.year",
+        "year",
+        "该年度的工作日历已录入",
+    ),
+    (
+        "calendar_days_pkey",
+        "calendar_days.day",
+        "day",
+        "该日期已录入",
+    ),
+    (
+        "matter_rules_code_province_effective_from_key",
+        "matter_rules.",
+        "effective_from",
+        "同一生效日期已有该事项范围规则",
+    ),
+    (
+        "exemption_rules_code_province_effective_from_key",
+        "exemption_rules.",
+        "effective_from",
+        "同一生效日期已有该免予核查情形",
+    ),
+    (
+        "hardship_standards_city_code_effective_from_key",
+        "hardship_standards.",
+        "effective_from",
+        "同一生效日期已有该地经济困难标准",
+    ),
+    (
+        "deadline_rules_pkey",
+        "deadline_rules.code",
+        "code",
+        "该期限规则已存在",
+    ),
+    (
+        "document_templates_pkey",
+        "document_templates.kind",
+        "kind",
+        "该文书模板已存在",
+    ),
+    (
+        "message_templates_pkey",
+        "message_templates.",
+        "kind",
+        "该消息模板已存在",
+    ),
+    (
+        "targets_pkey",
+        "targets.",
+        "year",
+        "该单位该年度的目标已设定",
+    ),
+    ("user_roles_pkey", "user_roles.", "roles", "角色重复"),
+];
+
+/// The field and sentence for a unique key's refusal (see [`UNIQUE_KEYS`]).
+pub(crate) fn duplicate(what: &str) -> (&'static str, &'static str) {
+    let by_name = UNIQUE_KEYS.iter().find(|k| what == k.0);
+    // SQLite lists the columns; the longest listing that matches is the most precise.
+    let by_columns = || {
+        UNIQUE_KEYS
+            .iter()
+            .filter(|k| what.contains(k.1))
+            .max_by_key(|k| k.1.len())
+    };
+    by_name
+        .or_else(by_columns)
+        .map_or(("", "记录重复，请刷新后查看"), |k| (k.2, k.3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_keys_name_their_field_on_both_backends() {
+        assert_eq!(duplicate("cases_first_stage_uq").0, "application_id");
+        assert_eq!(
+            duplicate("UNIQUE constraint failed: cases.application_id").1,
+            duplicate("cases_first_stage_uq").1
+        );
+        assert_eq!(
+            duplicate("UNIQUE constraint failed: cases.application_id, cases.stage").0,
+            "stage"
+        );
+        assert_eq!(
+            duplicate("UNIQUE constraint failed: persons.id_number_hash").0,
+            "id_number"
+        );
+        assert_eq!(
+            duplicate("something_else_key"),
+            ("", "记录重复，请刷新后查看")
+        );
     }
 }

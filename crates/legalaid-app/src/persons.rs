@@ -117,7 +117,13 @@ pub async fn create(
     .await
     {
         Ok(p) => p,
-        Err(StoreError::Duplicate(_)) => return Err(duplicate(&mut tx, ctx, &hash).await?),
+        Err(StoreError::Duplicate(_)) => {
+            // Registered meanwhile by another request: on PostgreSQL the failed
+            // insert has aborted this transaction, so say who holds it from a new one.
+            drop(tx);
+            let mut tx = app.store.read().await?;
+            return Err(duplicate(&mut tx, ctx, &hash).await?);
+        }
         Err(e) => return Err(e.into()),
     };
     audit::record(

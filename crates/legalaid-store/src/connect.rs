@@ -148,6 +148,26 @@ impl Store {
         r.map_err(|e| ConnectError::Migrate(e.to_string()))
     }
 
+    /// Serialises start-up work (seeding the shipped data, the demo) across instances
+    /// that share one database: on PostgreSQL a session-level advisory lock held on a
+    /// connection of its own until [`StartupLock::release`] (or until that connection
+    /// closes, so a killed instance never leaves it held). On SQLite every writer
+    /// already queues behind `BEGIN IMMEDIATE`, and the seeds re-check inside their
+    /// write transaction, so no lock is needed.
+    pub async fn startup_lock(&self) -> Result<StartupLock, StoreError> {
+        match &self.inner {
+            Pools::Sqlite { .. } => Ok(StartupLock(None)),
+            Pools::Pg(p) => {
+                let mut conn = p.acquire().await?.detach();
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(STARTUP_LOCK_KEY)
+                    .execute(&mut conn)
+                    .await?;
+                Ok(StartupLock(Some(conn)))
+            }
+        }
+    }
+
     /// A transaction for reads only.
     pub async fn read(&self) -> Result<Tx, StoreError> {
         Ok(match &self.inner {
@@ -181,6 +201,26 @@ impl Store {
                 writer.close().await;
             }
             Pools::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// The advisory lock key of start-up work ("legalaid" in ASCII, as a number); sqlx's
+/// migrator takes its own key, derived from the database name.
+const STARTUP_LOCK_KEY: i64 = 0x6c65_6761_6c61_6964;
+
+/// Held while one instance does its start-up work; see [`Store::startup_lock`].
+pub struct StartupLock(Option<PgConnection>);
+
+impl StartupLock {
+    /// Releases the lock (closing its connection releases it too).
+    pub async fn release(self) {
+        if let Some(mut conn) = self.0 {
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(STARTUP_LOCK_KEY)
+                .execute(&mut conn)
+                .await;
+            let _ = conn.close().await;
         }
     }
 }

@@ -26,7 +26,7 @@ pub mod subsidies;
 pub mod units;
 pub mod users;
 
-pub use connect::{Backend, ConnectError, Store, redact as connect_redact};
+pub use connect::{Backend, ConnectError, StartupLock, Store, redact as connect_redact};
 
 use sqlx::{Postgres, Sqlite, Transaction};
 
@@ -58,9 +58,11 @@ pub enum StoreError {
     /// A unique constraint refused the write (e.g. a duplicate username).
     #[error("duplicate value for {0}")]
     Duplicate(String),
-    /// A foreign key refused the write (a referenced record does not exist, or is still referenced).
-    #[error("referenced record missing or still in use")]
-    Reference,
+    /// A foreign key refused the write: a referenced record does not exist
+    /// (`missing`), or a record to delete is still referenced. `column` is the
+    /// referencing column where the backend names it (PostgreSQL), else empty.
+    #[error("referenced record missing or still in use ({column})")]
+    Reference { column: String, missing: bool },
     /// The record changed since the caller read it (optimistic concurrency).
     #[error("the record was changed by someone else")]
     VersionConflict,
@@ -82,7 +84,22 @@ impl From<sqlx::Error> for StoreError {
                 d.constraint()
                     .map_or_else(|| d.message().to_owned(), str::to_owned),
             ),
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Reference,
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                // PostgreSQL names the constraint `<table>_<column>_fkey`.
+                let column = match (d.table(), d.constraint()) {
+                    (Some(t), Some(c)) => c
+                        .strip_prefix(t)
+                        .and_then(|c| c.strip_prefix('_'))
+                        .and_then(|c| c.strip_suffix("_fkey"))
+                        .unwrap_or_default()
+                        .to_owned(),
+                    _ => String::new(),
+                };
+                StoreError::Reference {
+                    column,
+                    missing: d.message().starts_with("insert or update"),
+                }
+            }
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 StoreError::Unavailable(e.to_string())
