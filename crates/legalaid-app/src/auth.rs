@@ -6,11 +6,10 @@
 //! and per client address; past the limits sign-in answers 429.
 
 use crate::{Actor, App, AppError, AppResult, Ctx, RequestMeta, audit};
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use legalaid_domain::UserId;
 use legalaid_domain::password::policy_violations;
+use legalaid_domain::throttle;
 use legalaid_domain::user::{User, normalize_username};
 use legalaid_store::{Tx, sessions, units, users};
 use sha2::{Digest, Sha256};
@@ -30,42 +29,23 @@ fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// Hashes a password with Argon2id (CPU-heavy: run off the async threads).
-pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt_bytes = [0u8; 16];
-        getrandom::fill(&mut salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-        let salt =
-            SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+/// Hashes a password with Argon2id, on a bounded worker (see [`crate::hashing`]).
+pub async fn hash_password(app: &App, password: String) -> AppResult<String> {
+    app.hasher.hash(password).await
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
+async fn verify_password(app: &App, password: String, hash: String) -> AppResult<bool> {
+    app.hasher.verify(password, hash).await
 }
 
 /// A hash of a password nobody knows: verified against when the username does not
-/// exist, so that both cases take the same time.
-async fn dummy_hash() -> String {
+/// exist, so that both cases take the same time and the same memory.
+async fn dummy_hash(app: &App) -> AppResult<String> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY
-        .get_or_init(|| async { hash_password(random_secret()).await.unwrap_or_default() })
+        .get_or_try_init(|| async { hash_password(app, random_secret()).await })
         .await
-        .clone()
+        .cloned()
 }
 
 pub fn check_password_policy(password: &str, username: &str) -> AppResult<()> {
@@ -104,50 +84,63 @@ pub async fn login(
     password: &str,
     kind: LoginKind,
 ) -> AppResult<LoginOutcome> {
-    let key: String = username.trim().to_lowercase().chars().take(64).collect();
+    // Characters no record may keep never reach the database (the key is stored).
+    let key: String = username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    let ip: String = meta.ip.chars().filter(|c| !c.is_control()).collect();
     let now = app.clock.now();
-    let since = now - secs(app.auth.lockout_window);
-    let (by_user, by_ip, last) = {
+    let policy = app.auth.throttle();
+    let (mut failures, found) = {
         let mut tx = app.store.read().await?;
-        sessions::failures_since(&mut tx, &key, &meta.ip, since).await?
+        let failures = sessions::failures_since(&mut tx, &key, &ip, now - policy.window).await?;
+        let found = match normalize_username(username) {
+            Ok(u) => users::find_for_login(&mut tx, &u).await?,
+            Err(_) => None,
+        };
+        (failures, found)
     };
-    if by_user >= app.auth.max_failures_per_user || by_ip >= app.auth.max_failures_per_ip {
-        let until = last.unwrap_or(now) + secs(app.auth.lockout_window);
-        let retry = (until - now).num_seconds().max(1);
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: u64::try_from(retry).unwrap_or(1),
-        });
+    if let Some((user, _)) = &found {
+        let mut tx = app.store.read().await?;
+        failures.familiar_address =
+            sessions::is_familiar_address(&mut tx, user.id, &ip, now - FAMILIAR_FOR).await?;
     }
-    if by_user > 1 {
-        // Slow down repeated guessing for this name.
-        let factor = u32::try_from(by_user - 1).unwrap_or(1);
-        tokio::time::sleep(app.auth.failure_delay * factor).await;
-    }
-    let found = match normalize_username(username) {
-        Ok(u) => {
-            let mut tx = app.store.read().await?;
-            users::find_for_login(&mut tx, &u).await?
+    match throttle::judge(&policy, &failures, now) {
+        throttle::Verdict::Wait { retry_after_secs } => {
+            return Err(AppError::TooManyRequests { retry_after_secs });
         }
-        Err(_) => None,
-    };
+        throttle::Verdict::Proceed { pause } if !pause.is_zero() => {
+            tokio::time::sleep(pause).await;
+        }
+        throttle::Verdict::Proceed { .. } => {}
+    }
     let (user, ok) = match found {
         Some((user, hash)) => {
-            let ok = verify_password(password.to_owned(), hash).await && user.active;
+            let ok = verify_password(app, password.to_owned(), hash).await? && user.active;
             (Some(user), ok)
         }
         None => {
-            verify_password(password.to_owned(), dummy_hash().await).await;
+            verify_password(app, password.to_owned(), dummy_hash(app).await?).await?;
             (None, false)
         }
     };
     let mut tx = app.store.write().await?;
     let Some(user) = user.filter(|_| ok) else {
-        sessions::record_failure(&mut tx, &key, &meta.ip, now).await?;
+        sessions::record_failure(&mut tx, &key, &ip, now).await?;
+        let count = failures.pair + failures.name_elsewhere + 1;
+        if throttle::alerts(&policy, count) {
+            alert_administrators(app, &mut tx, meta, &key, count).await?;
+        }
         tx.commit().await?;
         metrics_failed_login();
         return Err(AppError::Unauthenticated(BAD_CREDENTIALS.into()));
     };
-    sessions::clear_failures(&mut tx, &key).await?;
+    sessions::clear_failures(&mut tx, &key, &ip).await?;
+    sessions::remember_address(&mut tx, user.id, &ip, now).await?;
     let secret = random_secret();
     let expires_at = match kind {
         LoginKind::Web => {
@@ -190,6 +183,45 @@ pub async fn login(
         secret,
         expires_at,
     })
+}
+
+/// How long an address the user signed in from stays familiar.
+const FAMILIAR_FOR: chrono::Duration = chrono::Duration::days(90);
+
+/// A user name has failed as often as an attack on it looks like: the audit trail
+/// (which administrators read) gets an entry, and the log a warning without the name.
+async fn alert_administrators(
+    app: &App,
+    tx: &mut Tx,
+    meta: &RequestMeta,
+    key: &str,
+    count: i64,
+) -> AppResult<()> {
+    tracing::warn!(
+        event = "sign_in_attack_suspected",
+        failures = count,
+        "many failed sign-ins for one user name"
+    );
+    let ctx = Ctx {
+        actor: None,
+        meta: meta.clone(),
+    };
+    audit::record(
+        app,
+        tx,
+        &ctx,
+        "auth.attack_suspected",
+        key,
+        None::<&()>,
+        Some(&serde_json::json!({
+            "username": key,
+            "failures": count,
+            "window_minutes": app.auth.throttle().window.num_minutes(),
+            "latest_address": meta.ip,
+        })),
+    )
+    .await?;
+    Ok(())
 }
 
 fn metrics_failed_login() {
@@ -307,7 +339,7 @@ pub async fn change_password(
             .await?
             .ok_or(AppError::NotFound)?
     };
-    if !verify_password(current.to_owned(), stored).await {
+    if !verify_password(app, current.to_owned(), stored).await? {
         return Err(AppError::field("current_password", "当前密码不正确"));
     }
     if current == new {
@@ -320,7 +352,7 @@ pub async fn change_password(
         }
         e => e,
     })?;
-    let hash = hash_password(new.to_owned()).await?;
+    let hash = hash_password(app, new.to_owned()).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     users::set_password(&mut tx, user.id, &hash, false, now).await?;
@@ -362,17 +394,6 @@ pub async fn change_password(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn hashes_verify_and_differ() {
-        let a = hash_password("Legalaid@2024".into()).await.expect("hash");
-        let b = hash_password("Legalaid@2024".into()).await.expect("hash");
-        assert_ne!(a, b, "salted");
-        assert!(a.starts_with("$argon2id$"));
-        assert!(verify_password("Legalaid@2024".into(), a.clone()).await);
-        assert!(!verify_password("legalaid@2024".into(), a).await);
-        assert!(!verify_password("x".into(), dummy_hash().await).await);
-    }
 
     #[test]
     fn secrets_are_random_and_digests_stable() {

@@ -36,7 +36,7 @@ pub async fn ensure_admin(app: &App, given_password: Option<&str>) -> AppResult<
             (p.clone(), AdminBootstrap::CreatedWithRandomPassword(p))
         }
     };
-    let hash = hash_password(password).await?;
+    let hash = hash_password(app, password).await?;
     let fields = UserFields {
         display_name: "系统管理员".into(),
         unit_id: None,

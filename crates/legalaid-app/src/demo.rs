@@ -272,7 +272,7 @@ pub async fn load(app: &App) -> AppResult<bool> {
         };
         created.iter().find(|u| u.kind == kind).map(|u| u.id)
     };
-    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let hash = hash_password(app, DEMO_PASSWORD.to_owned()).await?;
     let mut tx = app.store.write().await?;
     for (username, display, role) in DEMO_ACCOUNTS {
         let staff_id = match *username {

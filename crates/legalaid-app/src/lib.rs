@@ -19,6 +19,7 @@ mod demo_cases;
 pub mod documents;
 mod error;
 pub mod funding;
+pub mod hashing;
 pub mod home;
 pub mod jobs;
 pub mod outbox;
@@ -48,13 +49,33 @@ pub struct AuthSettings {
     pub session_absolute: Duration,
     /// API tokens expire this long after they are issued.
     pub token_ttl: Duration,
-    /// Failed attempts for one username within `lockout_window` before it is locked.
+    /// Failed attempts for one user name from one address before each further
+    /// attempt there waits (a doubling delay, capped at a minute; ADR 0009).
     pub max_failures_per_user: i64,
-    /// Failed attempts from one address within `lockout_window` before it is refused.
+    /// Failed attempts from one address, any name, before its attempts are slowed.
     pub max_failures_per_ip: i64,
+    /// Failed attempts for one user name from other addresses before attempts from
+    /// addresses the user never signed in from must wait, and administrators are told.
+    pub max_failures_per_name: i64,
+    /// Failures are counted within this window.
     pub lockout_window: Duration,
-    /// Extra delay per failure beyond the first, to slow down guessing.
+    /// The first wait after the free failures; it doubles with each further failure.
     pub failure_delay: Duration,
+}
+
+impl AuthSettings {
+    /// The sign-in throttling rule with these numbers.
+    pub fn throttle(&self) -> legalaid_domain::throttle::Policy {
+        let d = |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        legalaid_domain::throttle::Policy {
+            window: d(self.lockout_window),
+            free_per_pair: self.max_failures_per_user,
+            free_per_name: self.max_failures_per_name,
+            free_per_address: self.max_failures_per_ip,
+            first_wait: d(self.failure_delay),
+            ..legalaid_domain::throttle::Policy::default()
+        }
+    }
 }
 
 impl Default for AuthSettings {
@@ -65,8 +86,9 @@ impl Default for AuthSettings {
             token_ttl: Duration::from_secs(24 * 3600),
             max_failures_per_user: 5,
             max_failures_per_ip: 50,
+            max_failures_per_name: 10,
             lockout_window: Duration::from_secs(15 * 60),
-            failure_delay: Duration::from_millis(200),
+            failure_delay: Duration::from_secs(1),
         }
     }
 }
@@ -81,6 +103,8 @@ pub struct App {
     pub cipher: Arc<crypto::FieldCipher>,
     /// Where uploaded files are kept (`<data-dir>/files`); uploads are refused without it.
     pub files: Option<std::path::PathBuf>,
+    /// Password hashing, bounded in workers and memory.
+    pub hasher: Arc<hashing::Hasher>,
     /// The rules and calendar in force, kept while their generation is unchanged.
     pub(crate) rules_cache: Arc<std::sync::RwLock<Option<Arc<rules::InForce>>>>,
 }
@@ -98,6 +122,7 @@ impl App {
             auth,
             cipher,
             files: None,
+            hasher: Arc::new(hashing::Hasher::from_cores()),
             rules_cache: Arc::default(),
         }
     }

@@ -88,7 +88,7 @@ pub async fn create(
     let (Some(username), Some(fields), true) = (username, fields, v.is_empty()) else {
         return Err(AppError::Validation(v.errors().to_vec()));
     };
-    let hash = hash_password(password.to_owned()).await?;
+    let hash = hash_password(app, password.to_owned()).await?;
     let mut tx = app.store.write().await?;
     check_unit(&mut tx, ctx, &fields).await?;
     let user = store::insert(&mut tx, &username, &fields, &hash, true, app.clock.now())
@@ -158,7 +158,7 @@ pub async fn reset_password(app: &App, ctx: &Ctx, id: UserId, password: &str) ->
     drop(tx);
     policy::ensure_manage_users(ctx)?;
     check_password_policy(password, &user.username)?;
-    let hash = hash_password(password.to_owned()).await?;
+    let hash = hash_password(app, password.to_owned()).await?;
     let mut tx = app.store.write().await?;
     store::set_password(&mut tx, id, &hash, true, app.clock.now()).await?;
     sessions::delete_user_sessions(&mut tx, id).await?;

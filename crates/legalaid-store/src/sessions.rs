@@ -110,30 +110,65 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// Failures since `since` for this name and for this address, and the latest for the name.
+/// The failures since `since` that bear on a sign-in with this name from this
+/// address (see `legalaid_domain::throttle`); `familiar_address` is left false.
 pub async fn failures_since(
     tx: &mut Tx,
     username_key: &str,
     ip: &str,
     since: DateTime<Utc>,
-) -> Result<(i64, i64, Option<DateTime<Utc>>)> {
-    const U: &str = "SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND at > $2";
-    const I: &str = "SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2";
-    const L: &str = "SELECT MAX(at) FROM login_failures WHERE username_key = $1 AND at > $2";
-    let by_user: i64 =
-        on_tx!(tx, c => sqlx::query_scalar(U).bind(username_key).bind(since).fetch_one(c).await?);
-    let by_ip: i64 =
-        on_tx!(tx, c => sqlx::query_scalar(I).bind(ip).bind(since).fetch_one(c).await?);
-    let last: Option<DateTime<Utc>> = if by_user > 0 {
-        on_tx!(tx, c => sqlx::query_scalar(L).bind(username_key).bind(since).fetch_one(c).await?)
-    } else {
-        None
-    };
-    Ok((by_user, by_ip, last))
+) -> Result<legalaid_domain::throttle::Failures> {
+    const PAIR: &str = "SELECT COUNT(*), MAX(at) FROM login_failures \
+                        WHERE username_key = $1 AND ip = $2 AND at > $3";
+    const ELSEWHERE: &str = "SELECT COUNT(*), MAX(at) FROM login_failures \
+                             WHERE username_key = $1 AND ip <> $2 AND at > $3";
+    const ADDRESS: &str = "SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2";
+    let (pair, pair_last): (i64, Option<DateTime<Utc>>) = on_tx!(tx, c => sqlx::query_as(PAIR)
+        .bind(username_key).bind(ip).bind(since).fetch_one(c).await?);
+    let (name_elsewhere, name_elsewhere_last): (i64, Option<DateTime<Utc>>) = on_tx!(tx, c => sqlx::query_as(ELSEWHERE)
+            .bind(username_key).bind(ip).bind(since).fetch_one(c).await?);
+    let address: i64 =
+        on_tx!(tx, c => sqlx::query_scalar(ADDRESS).bind(ip).bind(since).fetch_one(c).await?);
+    Ok(legalaid_domain::throttle::Failures {
+        pair,
+        pair_last,
+        name_elsewhere,
+        name_elsewhere_last,
+        address,
+        familiar_address: false,
+    })
 }
 
-pub async fn clear_failures(tx: &mut Tx, username_key: &str) -> Result<()> {
-    const Q: &str = "DELETE FROM login_failures WHERE username_key = $1";
-    on_tx!(tx, c => sqlx::query(Q).bind(username_key).execute(c).await?.rows_affected());
+/// Forgets the failures of this name from this address (after a sign-in there);
+/// failures from other addresses still count against the name.
+pub async fn clear_failures(tx: &mut Tx, username_key: &str, ip: &str) -> Result<()> {
+    const Q: &str = "DELETE FROM login_failures WHERE username_key = $1 AND ip = $2";
+    on_tx!(tx, c => sqlx::query(Q).bind(username_key).bind(ip).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Whether the user signed in from this address since `since`.
+pub async fn is_familiar_address(
+    tx: &mut Tx,
+    user: UserId,
+    ip: &str,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    const Q: &str = "SELECT COUNT(*) FROM login_addresses \
+                     WHERE user_id = $1 AND ip = $2 AND last_success_at > $3";
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(user.0).bind(ip).bind(since).fetch_one(c).await?);
+    Ok(n > 0)
+}
+
+/// Remembers a successful sign-in from this address.
+pub async fn remember_address(
+    tx: &mut Tx,
+    user: UserId,
+    ip: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    const Q: &str = "INSERT INTO login_addresses (user_id, ip, last_success_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (user_id, ip) DO UPDATE SET last_success_at = excluded.last_success_at";
+    on_tx!(tx, c => sqlx::query(Q).bind(user.0).bind(ip).bind(at).execute(c).await?.rows_affected());
     Ok(())
 }

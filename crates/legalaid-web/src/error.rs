@@ -10,12 +10,14 @@ use serde::Serialize;
 pub(crate) fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Conflict(_) | AppError::Duplicate { .. } => StatusCode::CONFLICT,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable(_) | AppError::NotAvailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::NotAvailable(_) | AppError::Busy { .. } => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -64,7 +66,7 @@ impl ApiError {
     }
 }
 
-fn problem(
+pub(crate) fn problem(
     status: StatusCode,
     type_: &str,
     title: &str,
@@ -104,17 +106,19 @@ impl IntoResponse for ApiError {
         let (type_, title) = match &e {
             AppError::Validation(_) => ("/problems/validation", "输入有误"),
             AppError::Conflict(_) => ("/problems/conflict", "操作冲突"),
+            AppError::Duplicate { .. } => ("/problems/duplicate", "记录重复"),
             AppError::NotFound => ("/problems/not-found", "记录不存在"),
             AppError::Forbidden(_) => ("/problems/forbidden", "无权操作"),
             AppError::Unauthenticated(_) => ("/problems/unauthenticated", "未登录或登录已失效"),
             AppError::TooManyRequests { .. } => ("/problems/too-many-requests", "请求过于频繁"),
-            AppError::Unavailable(_) | AppError::NotAvailable(_) => {
+            AppError::Unavailable(_) | AppError::NotAvailable(_) | AppError::Busy { .. } => {
                 ("/problems/unavailable", "服务暂时不可用")
             }
             AppError::Internal(_) => ("/problems/internal", "系统内部错误"),
         };
         let retry = match &e {
-            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            AppError::TooManyRequests { retry_after_secs }
+            | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
         let detail = match &e {
@@ -127,6 +131,9 @@ impl IntoResponse for ApiError {
         };
         let errors = match e {
             AppError::Validation(errs) => errs,
+            AppError::Duplicate { field, message } if !field.is_empty() => {
+                vec![FieldError { field, message }]
+            }
             _ => Vec::new(),
         };
         problem(status, type_, title, detail, errors, retry)
