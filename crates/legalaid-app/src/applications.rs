@@ -60,6 +60,9 @@ pub struct DeadlineView {
     pub due_at: Option<chrono::NaiveDateTime>,
     pub rule: String,
     pub met: bool,
+    /// Counted with weekends only: the period runs into a year whose holidays are
+    /// not entered yet.
+    pub provisional: bool,
     /// overdue / due_today / due_soon / running / met
     pub state: String,
     pub state_label: String,
@@ -87,7 +90,14 @@ pub fn deadline_view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
             Due::At(t) => Some(t),
             Due::EndOfDay(_) => None,
         },
-        rule: d.rule.clone(),
+        rule: match d.provisional {
+            Some(year) => format!(
+                "{}；{year}年节假日安排尚未录入，暂按周末推算，请管理员及时录入",
+                d.rule
+            ),
+            None => d.rule.clone(),
+        },
+        provisional: d.provisional.is_some(),
         met: d.met,
         state,
         state_label,
@@ -187,6 +197,7 @@ pub fn gap_view(gap: &legalaid_domain::calendar::CalendarGap, today: NaiveDate) 
         due_at: None,
         rule: String::new(),
         met: false,
+        provisional: false,
         state: "overdue".into(),
         state_label: "无法计算".into(),
     }

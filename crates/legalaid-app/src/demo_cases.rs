@@ -159,7 +159,7 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
             }
             let hearing =
                 (*activity == Activity::Evidence && n % 2 == 0).then(|| day + Duration::days(10));
-            v = cases::add_progress(
+            v.case = cases::add_progress(
                 &at(app, day),
                 &ctx,
                 id,
@@ -175,7 +175,8 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
                     },
                 },
             )
-            .await?;
+            .await?
+            .case;
         }
         let finished = v.case.ended_on.is_some()
             || planned == steps.len() && v.case.case_type == CaseType::NonLitigation;

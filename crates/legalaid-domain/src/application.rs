@@ -191,6 +191,9 @@ pub struct RunningDeadline {
     pub rule: String,
     /// Whether the act has been done (the deadline no longer runs).
     pub met: bool,
+    /// The year the period runs into whose holidays are not entered yet: the due
+    /// date is provisional, counted with weekends only.
+    pub provisional: Option<i32>,
 }
 
 /// The deadlines that apply to an application in its current state.
@@ -206,10 +209,12 @@ pub fn deadlines(
                     met: bool|
      -> Result<(), CalendarGap> {
         if let Some(rule) = rules.deadline(code) {
+            let (due, provisional) = rule.due_or_provisional(start, pauses, cal)?;
             out.push(RunningDeadline {
                 code: rule.code.clone(),
                 label: rule.label.clone(),
-                due: rule.due(start, pauses, cal)?,
+                due,
+                provisional,
                 rule: rule.describe(),
                 met,
             });

@@ -113,6 +113,24 @@ impl DeadlineRule {
         }
     }
 
+    /// As [`DeadlineRule::due`], but a period running into a year whose holidays
+    /// are not entered yet gets a provisional date counted with weekends only,
+    /// together with that year, so that it is shown (and warned about), not lost.
+    pub fn due_or_provisional(
+        &self,
+        start: NaiveDateTime,
+        pauses: &[Pause],
+        cal: &WorkCalendar,
+    ) -> Result<(Due, Option<i32>), CalendarGap> {
+        match self.due(start, pauses, cal) {
+            Ok(d) => Ok((d, None)),
+            Err(gap) => Ok((
+                self.due(start, pauses, &cal.assuming_weekends())?,
+                Some(gap.year),
+            )),
+        }
+    }
+
     /// "7日（《法律援助法》第四十三条）"
     pub fn describe(&self) -> String {
         format!("{}{}（{}）", self.length, self.unit.label(), self.source)
@@ -168,6 +186,34 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("valid")
+    }
+
+    #[test]
+    fn a_period_into_a_year_without_holidays_gets_a_provisional_date_not_an_error() {
+        // The calendar covers 2024 only. 30 days from 2024-12-20 end on Sunday
+        // 2025-01-19: without the 2025 holidays that rolls over to Monday the 20th,
+        // counted with weekends only and marked as provisional for 2025.
+        let r = rule(30, PeriodUnit::CalendarDays, true);
+        assert_eq!(
+            r.due(at("2024-12-20 10:00"), &[], &cal_2024()),
+            Err(CalendarGap { year: 2025 })
+        );
+        assert_eq!(
+            r.due_or_provisional(at("2024-12-20 10:00"), &[], &cal_2024()),
+            Ok((Due::EndOfDay(d("2025-01-20")), Some(2025)))
+        );
+        // Within the covered year nothing is provisional.
+        assert_eq!(
+            r.due_or_provisional(at("2024-08-05 10:00"), &[], &cal_2024())
+                .map(|(_, p)| p),
+            Ok(None)
+        );
+        // Working days count Monday to Friday in the missing year.
+        let w = rule(3, PeriodUnit::WorkingDays, false);
+        assert_eq!(
+            w.due_or_provisional(at("2024-12-31 10:00"), &[], &cal_2024()),
+            Ok((Due::EndOfDay(d("2025-01-03")), Some(2025)))
+        );
     }
 
     #[test]

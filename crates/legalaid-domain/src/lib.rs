@@ -58,6 +58,7 @@ pub mod role;
 pub mod rules;
 pub mod staff;
 pub mod subsidy;
+pub mod throttle;
 pub mod unit;
 pub mod user;
 pub mod validation;

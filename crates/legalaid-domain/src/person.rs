@@ -118,10 +118,15 @@ impl PersonInput {
             None => None,
         };
         let mut birth_date = self.birth_date;
-        if let Some(b) = birth_date
-            && b > today
-        {
-            v.add("birth_date", "出生日期不能晚于今天");
+        if let Some(b) = birth_date {
+            if b > today {
+                v.add("birth_date", "出生日期不能晚于今天");
+            } else if age_on(b, today) > MAX_AGE {
+                v.add(
+                    "birth_date",
+                    format!("出生日期不合常理（年龄超过{MAX_AGE}岁），请核对"),
+                );
+            }
         }
         if let Some(id) = &id
             && id.id_type == IdType::ResidentId
@@ -174,6 +179,10 @@ impl PersonInput {
         }
     }
 }
+
+/// No one registered is older than this: a birth date further back is a typing
+/// mistake (0001-01-01 from a date picker's default, say).
+pub const MAX_AGE: i32 = 120;
 
 /// Age in whole years on `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
@@ -246,6 +255,24 @@ mod tests {
         let f = i.validate(today()).expect("valid");
         assert_eq!(f.id.number, "H12345678");
         assert_eq!(f.sex, Some(Sex::Male));
+    }
+
+    #[test]
+    fn an_implausible_birth_date_is_refused() {
+        let born = |y, m, d| PersonInput {
+            name: "陈大文".into(),
+            id_type: "passport".into(),
+            id_number: "E12345678".into(),
+            birth_date: NaiveDate::from_ymd_opt(y, m, d),
+            ..Default::default()
+        };
+        let e = born(1, 1, 1).validate(today()).expect_err("year 1");
+        assert_eq!(e[0].field, "birth_date");
+        assert!(
+            born(1904, 1, 1).validate(today()).is_ok(),
+            "120 years is possible"
+        );
+        assert!(born(1903, 1, 1).validate(today()).is_err());
     }
 
     #[test]

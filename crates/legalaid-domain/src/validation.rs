@@ -10,6 +10,18 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The message for text that holds a character no record may keep.
+pub const CONTROL_CHARACTER_MESSAGE: &str =
+    "含有不可见的控制字符（如 NUL），无法保存；请删除后重新输入";
+
+/// Whether a text may be stored: no NUL and no other control character (C0, DEL,
+/// C1), except tab and line breaks. PostgreSQL refuses NUL in text outright and
+/// SQLite keeps it, so the edge refuses them alike on both backends.
+pub fn is_storable_text(s: &str) -> bool {
+    !s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
 /// An accumulator of field errors.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Validation {
@@ -110,6 +122,16 @@ mod tests {
         assert!(!is_phone("10912345678x"));
         assert!(!is_phone("-0564123456"));
         assert!(!is_phone("123"));
+    }
+
+    #[test]
+    fn storable_text_keeps_tabs_and_line_breaks_and_refuses_control_characters() {
+        assert!(is_storable_text("张三\t第一行\r\n第二行"));
+        assert!(is_storable_text("全角１２３ and emoji 😀"));
+        assert!(!is_storable_text("a\0b"));
+        assert!(!is_storable_text("bell\u{7}"));
+        assert!(!is_storable_text("del\u{7f}"));
+        assert!(!is_storable_text("c1\u{85}"));
     }
 
     #[test]

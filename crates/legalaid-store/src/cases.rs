@@ -351,6 +351,13 @@ pub struct Progress {
     pub created_at: DateTime<Utc>,
 }
 
+/// One progress entry.
+pub async fn progress_entry(tx: &mut Tx, id: i64) -> Result<Progress> {
+    const Q: &str = "SELECT p.id, p.case_id, p.activity, p.occurred_on, p.note, p.recorded_by, u.display_name AS recorded_by_name, \
+        p.created_at FROM case_progress p LEFT JOIN users u ON u.id = p.recorded_by WHERE p.id = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(id).fetch_one(c).await?))
+}
+
 pub async fn progress(tx: &mut Tx, case_id: i64) -> Result<Vec<Progress>> {
     const Q: &str = "SELECT p.id, p.case_id, p.activity, p.occurred_on, p.note, p.recorded_by, u.display_name AS recorded_by_name, \
         p.created_at FROM case_progress p LEFT JOIN users u ON u.id = p.recorded_by WHERE p.case_id = $1 \

@@ -3,12 +3,14 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::input;
 use crate::middleware::RequestInfo;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use legalaid_app::{AppError, Ctx, RequestMeta, auth};
+use legalaid_domain::validation::CONTROL_CHARACTER_MESSAGE;
 use serde::de::DeserializeOwned;
 
 pub const SESSION_COOKIE: &str = "legalaid_session";
@@ -149,24 +151,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Meta {
     }
 }
 
-/// Query parameters for the API; a malformed query is a 422 problem, not plain text.
+/// Query parameters for the API. Text no record may keep, or a value of the wrong
+/// form, is a 422 problem naming the parameter, never plain text.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(e) => Err(
-                ApiError(AppError::Validation(vec![legalaid_domain::FieldError {
-                    field: "query".into(),
-                    message: format!("查询参数有误：{}", e.body_text()),
-                }]))
-                .into_response(),
-            ),
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or_default().as_bytes();
+        if let Some(field) = input::unstorable_in_pairs(q) {
+            return Err(invalid(input::control_character(&field)));
         }
+        input::from_pairs(q).map(ApiQuery).map_err(invalid)
     }
+}
+
+fn invalid(e: legalaid_domain::FieldError) -> Response {
+    ApiError(AppError::Validation(vec![e])).into_response()
 }
 
 /// Query parameters for pages; a malformed query shows the error page.
@@ -175,74 +177,116 @@ pub struct PageQuery<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
-            Err(_) => Err(crate::html::error_page(
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or_default().as_bytes();
+        if let Some(field) = input::unstorable_in_pairs(q) {
+            return Err(crate::html::error_page(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("查询条件“{field}”{CONTROL_CHARACTER_MESSAGE}"),
+            ));
+        }
+        input::from_pairs(q).map(PageQuery).map_err(|_| {
+            crate::html::error_page(
                 axum::http::StatusCode::BAD_REQUEST,
                 "查询条件格式有误（页码应为数字），请检查地址后重试。",
-            )),
-        }
+            )
+        })
     }
 }
 
-/// A JSON body; malformed JSON is 400, JSON of the wrong shape is 422, both as problem+json.
+/// The largest JSON body the API reads (uploads are multipart, with their own limit).
+pub const JSON_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Reads a JSON body: too large is 413, not JSON (or nested deeper than 128) is 400,
+/// text no record may keep or JSON of the wrong shape is 422 naming the field, all
+/// as problem+json. `None` for an empty body.
+async fn json_body<T: DeserializeOwned>(req: Request) -> Result<Option<T>, Response> {
+    let bytes = axum::body::to_bytes(req.into_body(), JSON_LIMIT)
+        .await
+        .map_err(|_| too_large())?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::bad_request(format!("JSON 格式错误：第{}行第{}列", e.line(), e.column()))
+    })?;
+    if let Some(field) = input::unstorable_in_json(&value) {
+        return Err(invalid(input::control_character(&field)));
+    }
+    input::from_json(value).map(Some).map_err(invalid)
+}
+
+/// 413 as problem+json.
+pub fn too_large() -> Response {
+    crate::error::problem(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "/problems/too-large",
+        "请求内容过大",
+        format!("请求内容不能超过 {} MB", JSON_LIMIT / 1024 / 1024),
+        Vec::new(),
+        None,
+    )
+}
+
+fn is_json(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+        .is_some_and(|m| {
+            m.eq_ignore_ascii_case("application/json")
+                || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+}
+
+/// A JSON body: see [`json_body`] for what is refused, and how.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::extract::rejection::JsonRejection;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                Err(
-                    ApiError(AppError::Validation(vec![legalaid_domain::FieldError {
-                        field: "body".into(),
-                        message: format!("请求内容不符合要求：{}", e.body_text()),
-                    }]))
-                    .into_response(),
-                )
-            }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::bad_request(
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(&req) {
+            return Err(ApiError::bad_request(
                 "请使用 Content-Type: application/json",
-            )),
-            Err(e) => Err(ApiError::bad_request(format!(
-                "JSON 格式错误：{}",
-                e.body_text()
-            ))),
+            ));
+        }
+        match json_body(req).await? {
+            Some(v) => Ok(ApiJson(v)),
+            None => Err(ApiError::bad_request("请求内容为空，应为 JSON 对象")),
         }
     }
 }
 
 /// A JSON body that may be left out: an empty body is `T::default()`; otherwise
-/// as [`ApiJson`] (malformed 400, wrong shape 422).
+/// as [`ApiJson`].
 pub struct OptionalApiJson<T>(pub T);
 
 impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalApiJson<T> {
     type Rejection = Response;
 
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(OptionalApiJson(json_body(req).await?.unwrap_or_default()))
+    }
+}
+
+/// A multipart body for the API; a body that is not multipart is a 400 problem.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = Response;
+
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
+        axum::extract::Multipart::from_request(req, state)
             .await
-            .map_err(|e| ApiError::bad_request(format!("请求内容读取失败：{}", e.body_text())))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(OptionalApiJson(T::default()));
-        }
-        match serde_json::from_slice::<T>(&bytes) {
-            Ok(v) => Ok(OptionalApiJson(v)),
-            Err(e) if e.is_data() => {
-                Err(
-                    ApiError(AppError::Validation(vec![legalaid_domain::FieldError {
-                        field: "body".into(),
-                        message: format!("请求内容不符合要求：{e}"),
-                    }]))
-                    .into_response(),
-                )
-            }
-            Err(e) => Err(ApiError::bad_request(format!("JSON 格式错误：{e}"))),
-        }
+            .map(ApiMultipart)
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "请使用 multipart/form-data 上传文件（{}）",
+                    e.body_text()
+                ))
+            })
     }
 }
 
@@ -259,7 +303,7 @@ struct CsrfField {
 impl<T: DeserializeOwned + Send> CsrfForm<T> {
     /// Parses the body and checks its token against the session's.
     pub async fn parse(req: Request, expected_csrf: &str) -> Result<T, Response> {
-        let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
+        let bytes = axum::body::to_bytes(req.into_body(), JSON_LIMIT)
             .await
             .map_err(|_| {
                 crate::html::error_page(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过大")
@@ -271,6 +315,12 @@ impl<T: DeserializeOwned + Send> CsrfForm<T> {
             return Err(crate::html::error_page(
                 axum::http::StatusCode::FORBIDDEN,
                 "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
+            ));
+        }
+        if let Some(field) = input::unstorable_in_pairs(&bytes) {
+            return Err(crate::html::error_page(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("表单项“{field}”{CONTROL_CHARACTER_MESSAGE}"),
             ));
         }
         serde_html_form::from_bytes(&bytes).map_err(|e| {

@@ -11,6 +11,7 @@ mod documents;
 mod error;
 mod extract;
 mod html;
+mod input;
 mod middleware;
 
 pub use error::{ApiError, PageError};
@@ -26,6 +27,9 @@ use std::sync::Arc;
 pub struct WebSettings {
     /// Mark cookies `Secure` (serve behind HTTPS). Off for plain-HTTP local use.
     pub secure_cookies: bool,
+    /// `/metrics` asks for this bearer token; without one it answers loopback
+    /// clients only (a Prometheus on the same host), everyone else 404.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -50,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             11 * 1024 * 1024,
         ))
+        .layer(axum::middleware::from_fn(middleware::explain_limits))
         .with_state(state)
 }
 
@@ -74,8 +79,22 @@ async fn ready(
 
 async fn metrics(
     axum::extract::State(s): axum::extract::State<AppState>,
+    req: axum::extract::Request,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    let (parts, _) = req.into_parts();
+    let allowed = match &s.settings.metrics_token {
+        Some(t) => extract::bearer(&parts)
+            .is_some_and(|b| extract::constant_time_eq(b.as_bytes(), t.as_bytes())),
+        None => parts
+            .extensions
+            .get::<middleware::RequestInfo>()
+            .and_then(|r| r.ip.parse::<std::net::IpAddr>().ok())
+            .is_some_and(|ip| ip.is_loopback()),
+    };
+    if !allowed {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
     match &s.metrics {
         Some(h) => (
             [(

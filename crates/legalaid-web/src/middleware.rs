@@ -93,3 +93,27 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     }
     res
 }
+
+/// A body over the server-wide limit is refused by the limit layer with a bare 413;
+/// this answers it as the rest of the surface does (problem+json for the API, the
+/// error page for pages).
+pub async fn explain_limits(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let ours = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("text/html"));
+    if res.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || ours {
+        return res;
+    }
+    if api {
+        crate::extract::too_large()
+    } else {
+        crate::html::error_page(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "提交的内容过大（上传文件不能超过 10 MB）",
+        )
+    }
+}

@@ -16,6 +16,7 @@ pub struct FileConfig {
     pub demo: Option<bool>,
     pub log_format: Option<String>,
     pub secure_cookies: Option<bool>,
+    pub metrics_token: Option<String>,
     pub session_idle_minutes: Option<u64>,
     pub session_absolute_hours: Option<u64>,
     pub token_ttl_hours: Option<u64>,
@@ -63,6 +64,8 @@ pub struct Settings {
     pub demo: bool,
     pub json_logs: bool,
     pub secure_cookies: bool,
+    /// The bearer token `/metrics` asks for; without one it answers loopback clients only.
+    pub metrics_token: Option<String>,
     pub auth: legalaid_app::AuthSettings,
     pub notify: legalaid_notify::NotifyConfig,
     /// How often the delivery worker looks for due messages when idle.
@@ -163,7 +166,19 @@ pub fn resolve(file: &FileConfig, o: &Overrides<'_>) -> Result<Settings, Vec<Str
             database_url,
             demo: o.demo || file.demo.unwrap_or(false),
             json_logs: log_format == "json",
-            secure_cookies: file.secure_cookies.unwrap_or(false),
+            // Secure cookies unless serving plain HTTP on loopback (local use, tests);
+            // behind a TLS proxy on another address they are on by default.
+            secure_cookies: std::env::var("LEGALAID_SECURE_COOKIES")
+                .ok()
+                .and_then(|v| match v.trim() {
+                    "1" | "true" | "yes" => Some(true),
+                    "0" | "false" | "no" => Some(false),
+                    _ => None,
+                })
+                .or(file.secure_cookies)
+                .unwrap_or(!bind.ip().is_loopback()),
+            metrics_token: env_or("LEGALAID_METRICS_TOKEN", &file.metrics_token)
+                .filter(|t| !t.trim().is_empty()),
             auth,
             notify: legalaid_notify::NotifyConfig {
                 sms_url: env_or("LEGALAID_SMS_URL", &file.sms_url),

@@ -364,6 +364,11 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open_store(&s.database_url).await?;
     let a = app(store.clone(), &s)?;
+    // Instances started together on one empty database take turns to seed it.
+    let startup = store
+        .startup_lock()
+        .await
+        .map_err(|e| fatal(format!("cannot take the start-up lock: {e}")))?;
     let given = std::env::var("LEGALAID_ADMIN_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty());
@@ -420,10 +425,12 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
             println!("loaded the demo year 2024 of applications");
         }
     }
+    startup.release().await;
     let state = legalaid_web::AppState {
         app: a.clone(),
         settings: Arc::new(legalaid_web::WebSettings {
             secure_cookies: s.secure_cookies,
+            metrics_token: s.metrics_token.clone(),
         }),
         metrics: legalaid_web::install_metrics(),
     };

@@ -8,6 +8,7 @@ mod common;
 use common::{granted_wage_claim, lawyer_staff, pdftotext};
 
 use common::TestApp;
+use legalaid_app::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -120,7 +121,7 @@ both!(
 
         // The handler works the case.
         let lawyer_token = app.token("lawyer").await;
-        let today = chrono::Utc::now().date_naive();
+        let today = legalaid_domain::local_date(app.clock.now());
         let (s, c) = app
             .post_json(
                 &format!("/api/v1/cases/{id}/agreement"),
@@ -138,6 +139,13 @@ both!(
         )
         .await;
         assert_eq!(s, StatusCode::CREATED, "{c}");
+        // The write answers with what it changed: the entry and the case's state.
+        assert_eq!(c["progress"]["activity"], "meeting", "{c}");
+        assert_eq!(c["progress"]["note"], "约见受援人，了解欠薪情况。");
+        assert_eq!(c["case"]["status"], "in_progress");
+        let (_, c) = app
+            .get_json(&format!("/api/v1/cases/{id}"), Some(&lawyer_token))
+            .await;
         assert!(c["checklist"].as_array().is_some_and(|l| {
             l.iter()
                 .any(|i| i["activity"] == "meeting" && !i["done_on"].is_null())
@@ -305,7 +313,9 @@ both!(
             "{msgs}"
         );
         // Totals by handler count the paid subsidy.
-        let year = chrono::Utc::now().date_naive().format("%Y").to_string();
+        let year = legalaid_domain::local_date(app.clock.now())
+            .format("%Y")
+            .to_string();
         let (s, totals) = app
             .get_json(
                 &format!("/api/v1/subsidies/totals?year={year}&by=handler"),
@@ -376,8 +386,7 @@ both!(a_court_notification_needs_an_experienced_defender, |app| {
     // A junior criminal defender in the same firm.
     let (lawyer, firm) = lawyer_staff(&app).await;
     let supervisor = app.token("supervisor").await;
-    let year = chrono::Utc::now()
-        .date_naive()
+    let year = legalaid_domain::local_date(app.clock.now())
         .format("%Y")
         .to_string()
         .parse::<i32>()

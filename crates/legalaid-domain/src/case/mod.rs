@@ -396,10 +396,12 @@ pub fn deadlines(
     let mut out = Vec::new();
     let mut push = |code: &str, start: chrono::NaiveDateTime, met: bool| {
         if let Some(rule) = rules.deadline(code) {
+            let (due, provisional) = rule.due_or_provisional(start, &[], cal)?;
             out.push(RunningDeadline {
                 code: rule.code.clone(),
                 label: rule.label.clone(),
-                due: rule.due(start, &[], cal)?,
+                due,
+                provisional,
                 rule: rule.describe(),
                 met,
             });

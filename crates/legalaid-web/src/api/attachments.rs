@@ -2,7 +2,7 @@
 
 use super::List;
 use super::records::id_from;
-use crate::extract::ApiCtx;
+use crate::extract::{ApiCtx, ApiMultipart};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
@@ -26,13 +26,24 @@ pub(crate) async fn read_upload(
     while let Some(field) = m.next_field().await.map_err(|_| too_big())? {
         match field.name() {
             Some("file") => {
-                name = field.file_name().unwrap_or_default().to_owned();
+                // A file name is only a label: characters no record may keep are dropped.
+                name = field
+                    .file_name()
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect();
                 bytes = field.bytes().await.map_err(|_| too_big())?.to_vec();
             }
             Some("description") => description = field.text().await.unwrap_or_default(),
             Some("_csrf") => csrf = field.text().await.ok(),
             _ => {}
         }
+    }
+    if !legalaid_domain::validation::is_storable_text(&description) {
+        return Err(AppError::Validation(vec![crate::input::control_character(
+            "description",
+        )]));
     }
     Ok((name, description, bytes, csrf))
 }
@@ -45,7 +56,7 @@ pub async fn upload(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-    m: Multipart,
+    ApiMultipart(m): ApiMultipart,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
     let id = id_from(&id)?;
     let (name, description, bytes, _) = read_upload(m).await?;
@@ -97,7 +108,7 @@ pub async fn case_upload(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-    m: Multipart,
+    ApiMultipart(m): ApiMultipart,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
     let id = id_from(&id)?;
     let (name, description, bytes, _) = read_upload(m).await?;

@@ -226,7 +226,8 @@ pub async fn agreement(
     .await?)))
 }
 
-/// Records a dated progress entry (and a hearing it schedules); the recipient is told.
+/// Records a dated progress entry (and a hearing it schedules); the recipient is
+/// told. Answers with what changed: `{"progress": {…}, "hearing_id", "case": {…}}`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/progress", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ProgressInput,
     responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn progress(
@@ -235,8 +236,11 @@ pub async fn progress(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ProgressInput>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let v = uc::add_progress(&s.app, &ctx, id_from(&id)?, &b).await?;
-    Ok((StatusCode::CREATED, Json(out(v))))
+    let r = uc::add_progress(&s.app, &ctx, id_from(&id)?, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(&r).unwrap_or_default()),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

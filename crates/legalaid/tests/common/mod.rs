@@ -56,7 +56,54 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<FixedClock>,
     pub http: reqwest::Client,
+    /// The key of the sensitive fields, shared with a [`TestApp::twin`].
+    pub key_hex: String,
     pg_admin: Option<(String, String)>,
+}
+
+/// A second instance of the server over the same database (as two processes
+/// behind a load balancer would be), with its own pools, on its own port.
+pub struct Twin {
+    pub base: String,
+    pub app: App,
+}
+
+impl Twin {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// Serves the whole router for `app` on a fresh loopback port.
+async fn serve(app: App) -> SocketAddr {
+    let state = legalaid_web::AppState {
+        app,
+        settings: Arc::new(legalaid_web::WebSettings::default()),
+        metrics: None,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = legalaid_web::router(state);
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    addr
+}
+
+/// An HTTP client whose requests come from `ip` (any of 127.0.0.0/8), so tests
+/// can play several client addresses.
+pub fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip.parse::<std::net::IpAddr>().expect("ip"))
+        .build()
+        .expect("client")
 }
 
 fn random_suffix() -> String {
@@ -96,14 +143,10 @@ impl TestApp {
         };
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let auth = AuthSettings {
-            failure_delay: std::time::Duration::from_millis(5),
-            ..AuthSettings::default()
-        };
-        let cipher = legalaid_app::crypto::FieldCipher::from_hex(
-            &legalaid_app::crypto::FieldCipher::generate_hex(),
-        )
-        .expect("key");
+        // Sign-in waits count on the injected clock, which only the tests move.
+        let auth = AuthSettings::default();
+        let key_hex = legalaid_app::crypto::FieldCipher::generate_hex();
+        let cipher = legalaid_app::crypto::FieldCipher::from_hex(&key_hex).expect("key");
         // A clock the tests can move forward (deemed withdrawal, expiries); it starts now.
         let clock = Arc::new(FixedClock::new(SystemClock.now()));
         let app = App::new(
@@ -129,23 +172,7 @@ impl TestApp {
             .await
             .expect("shipped subsidy schedule");
         legalaid_app::demo::load(&app).await.expect("demo data");
-        let state = legalaid_web::AppState {
-            app: app.clone(),
-            settings: Arc::new(legalaid_web::WebSettings::default()),
-            metrics: None,
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let router = legalaid_web::router(state);
-        tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await;
-        });
+        let addr = serve(app.clone()).await;
         TestApp {
             kind,
             addr,
@@ -158,7 +185,26 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
+            key_hex,
             pg_admin,
+        }
+    }
+
+    /// A second instance over the same database, sharing the clock and the key.
+    pub async fn twin(&self) -> Twin {
+        let store = Store::connect(&self.database_url).await.expect("connect");
+        let cipher = legalaid_app::crypto::FieldCipher::from_hex(&self.key_hex).expect("key");
+        let app = App::new(
+            store,
+            self.clock.clone() as Arc<dyn Clock>,
+            AuthSettings::default(),
+            Arc::new(cipher),
+        )
+        .with_files(self.data_dir.path().join("files"));
+        let addr = serve(app.clone()).await;
+        Twin {
+            base: format!("http://{addr}"),
+            app,
         }
     }
 
