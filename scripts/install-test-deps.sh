@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the test suite needs outside of Cargo:
 #   - Debian packages: chromium (browser tests), fonts-noto-cjk (Chinese glyphs
-#     in screenshots and PDFs), poppler-utils (pdftoppm/pdftotext for PDF checks);
+#     in screenshots and PDFs), poppler-utils (pdftoppm/pdftotext for PDF checks),
+#     faketime (the suite's second run just after midnight China time);
 #   - the npm packages of tests/browser (playwright-core), from package-lock.json.
 # Idempotent: does nothing when everything is already in place.
 set -euo pipefail
@@ -28,7 +29,7 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "install-test-deps: /usr/bin/chromium is missing"
     need_apt=1
 fi
-for pkg in fonts-noto-cjk poppler-utils; do
+for pkg in fonts-noto-cjk poppler-utils faketime; do
     if ! deb_installed "$pkg"; then
         echo "install-test-deps: Debian package $pkg is missing"
         need_apt=1
@@ -38,9 +39,9 @@ done
 if [ "$need_apt" -eq 1 ]; then
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update
-    as_root apt-get install -y --no-install-recommends chromium fonts-noto-cjk poppler-utils
+    as_root apt-get install -y --no-install-recommends chromium fonts-noto-cjk poppler-utils faketime
 else
-    echo "install-test-deps: chromium, fonts-noto-cjk and poppler-utils are installed"
+    echo "install-test-deps: chromium, fonts-noto-cjk, poppler-utils and faketime are installed"
 fi
 
 # --- npm packages for the browser tests --------------------------------------

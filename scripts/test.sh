@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs the whole test suite, also on a fresh machine:
 #   1. install test dependencies (Chromium, CJK fonts, poppler, npm packages);
-#   2. the Rust tests of the whole workspace (cargo nextest, or cargo test);
+#   2. the Rust tests of the whole workspace (cargo nextest, or cargo test), then
+#      once more under a clock set just after midnight China time (faketime);
 #   3. build the legalaid binary (debug) and run the browser tests against it.
 # LEGALAID_TEST_DATABASE_URL is passed through untouched: the Rust tests read it
 # (PostgreSQL tests); .ci/run sets it.
@@ -34,6 +35,41 @@ fi
 echo "+ ${rust_tests[*]}"
 if ! "${rust_tests[@]}"; then
     failed+=("Rust tests")
+fi
+
+section "Rust tests again, just after midnight China time (faketime)"
+# The system counts dates in China time (UTC+8); a test that takes "today" from
+# the UTC wall clock passes by day and fails from 00:00 to 08:00 China time. So
+# the suite runs once more with the clock set to 00:05 China time (16:05 UTC),
+# ticking from there; monotonic time is left alone so timers behave.
+# Cargo itself hangs under libfaketime, so the test executables it built are run
+# directly, each from its package's folder as cargo would.
+if command -v faketime >/dev/null 2>&1; then
+    midnight="$(date -u +%Y-%m-%d) 16:05:00"
+    mapfile -t test_runs < <(cargo test --workspace --no-run --message-format=json 2>/dev/null \
+        | python3 -c '
+import json, os, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") and m.get("executable"):
+        print(os.path.dirname(m["manifest_path"]) + "\t" + m["executable"])
+')
+    echo "faketime -f @${midnight}: ${#test_runs[@]} test executables"
+    midnight_failed=0
+    for run in "${test_runs[@]}"; do
+        dir="${run%%$'\t'*}"
+        exe="${run#*$'\t'}"
+        if ! (cd "$dir" && FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@${midnight}" "$exe" -q); then
+            echo "test.sh: $exe failed just after midnight China time" >&2
+            midnight_failed=1
+        fi
+    done
+    if [ "${#test_runs[@]}" -eq 0 ] || [ "$midnight_failed" -ne 0 ]; then
+        failed+=("Rust tests just after midnight China time")
+    fi
+else
+    echo "test.sh: faketime is missing (scripts/install-test-deps.sh installs it)" >&2
+    failed+=("Rust tests just after midnight China time (faketime missing)")
 fi
 
 section "Building legalaid (debug) for the browser tests"

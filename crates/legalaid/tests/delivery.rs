@@ -350,3 +350,70 @@ async fn two_instances_on_one_postgres_database_send_each_message_once() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn instances_started_together_on_an_empty_postgres_database_all_come_up() {
+    let Ok(admin_url) = std::env::var("LEGALAID_TEST_DATABASE_URL") else {
+        eprintln!("LEGALAID_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+        return;
+    };
+    let name = format!("legalaid_start_{}", std::process::id());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+        .await
+        .expect("PostgreSQL");
+    let _ = sqlx::Executor::execute(
+        &mut conn,
+        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+    )
+    .await;
+    sqlx::Executor::execute(
+        &mut conn,
+        sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"
+        )),
+    )
+    .await
+    .expect("create database");
+    let url = common::url_for(&admin_url, &name);
+    let t = tempfile::tempdir().expect("tempdir");
+    // Three instances, each migrating, seeding the shipped data and loading the demo,
+    // started at the same moment: `start` fails if any exits.
+    let dirs = ["a", "b", "c"].map(|d| t.path().join(d));
+    let (a, b, c) = tokio::join!(
+        start(&dirs[0], Some(&url), 1000),
+        start(&dirs[1], Some(&url), 1000),
+        start(&dirs[2], Some(&url), 1000),
+    );
+    let http = reqwest::Client::new();
+    for s in [&a, &b, &c] {
+        token(&http, &s.base, "clerk").await;
+    }
+    // Everything was seeded once.
+    let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("test database");
+    for (sql, want) in [
+        ("SELECT COUNT(*) FROM users WHERE username = 'admin'", 1_i64),
+        (
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'rules.seed'",
+            1,
+        ),
+        (
+            "SELECT COUNT(*) FROM (SELECT name FROM units GROUP BY name HAVING COUNT(*) > 1) d",
+            0,
+        ),
+    ] {
+        let n: i64 = sqlx::query_scalar(sql)
+            .fetch_one(&mut db)
+            .await
+            .expect("count");
+        assert_eq!(n, want, "{sql}");
+    }
+    drop(db);
+    drop((a, b, c));
+    let _ = sqlx::Executor::execute(
+        &mut conn,
+        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+    )
+    .await;
+}
