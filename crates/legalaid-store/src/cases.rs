@@ -450,6 +450,14 @@ pub async fn hearings_to_remind(
 }
 
 /// Marks a hearing reminded; false if another worker did it first.
+/// Claims a case's agreement reminder; false when it was claimed before (by this
+/// or another instance: on PostgreSQL the second waits for the first's commit and
+/// then finds the column set).
+pub async fn claim_agreement_reminder(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE cases SET agreement_reminded_at = $1 WHERE id = $2 AND agreement_reminded_at IS NULL";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(at).bind(id).execute(c).await?.rows_affected()) == 1)
+}
+
 pub async fn mark_reminded(tx: &mut Tx, id: i64) -> Result<bool> {
     const Q: &str = "UPDATE case_hearings SET reminded = TRUE WHERE id = $1 AND reminded = FALSE";
     Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).execute(c).await?.rows_affected()) == 1)

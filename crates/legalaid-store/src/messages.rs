@@ -292,10 +292,3 @@ pub async fn mark_history_sent(tx: &mut Tx, provider: &str) -> Result<u64> {
         WHERE status = 'pending'";
     Ok(on_tx!(tx, c => sqlx::query(Q).bind(provider).execute(c).await?.rows_affected()))
 }
-
-/// Whether a message of `kind` about the case was already written (reminders go once).
-pub async fn exists(tx: &mut Tx, case_id: i64, kind: MessageKind) -> Result<bool> {
-    const Q: &str = "SELECT COUNT(*) FROM messages WHERE case_id = $1 AND kind = $2";
-    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(case_id).bind(kind.as_str()).fetch_one(c).await?);
-    Ok(n > 0)
-}

@@ -305,8 +305,8 @@ async fn agreement_deadline(app: &App, tx: &mut Tx, now: DateTime<Utc>) -> AppRe
     let f = rules::in_force(app, tx).await?;
     let (rules, cal) = (&f.rules, &f.calendar);
     Ok(match rules.deadline("sign_agreement") {
-        Some(r) => match r.due(local_time(now), &[], cal) {
-            Ok(d) => date_cn(d.date()),
+        Some(r) => match r.due_or_provisional(local_time(now), &[], cal) {
+            Ok((d, _)) => date_cn(d.date()),
             Err(_) => String::new(),
         },
         None => String::new(),

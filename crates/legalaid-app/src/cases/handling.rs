@@ -293,14 +293,15 @@ pub async fn remind_agreements(app: &App) -> AppResult<usize> {
         let Some(at) = c.assigned_at else {
             continue;
         };
-        let Ok(due) = rule.due(local_time(at), &[], &f.calendar) else {
+        // A provisional date (a year without holidays entered) still earns a reminder.
+        let Ok((due, _)) = rule.due_or_provisional(local_time(at), &[], &f.calendar) else {
             continue;
         };
         let due = due.date();
         if due < today || due > today + chrono::Duration::days(1) {
             continue;
         }
-        if legalaid_store::messages::exists(&mut tx, c.id, MessageKind::AgreementDue).await? {
+        if !store::claim_agreement_reminder(&mut tx, c.id, now).await? {
             continue;
         }
         let extra = [("deadline", date_cn(due))];
