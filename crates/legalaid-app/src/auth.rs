@@ -95,20 +95,20 @@ pub async fn login(
     let ip: String = meta.ip.chars().filter(|c| !c.is_control()).collect();
     let now = app.clock.now();
     let policy = app.auth.throttle();
-    let (mut failures, found) = {
+    let (failures, found) = {
         let mut tx = app.store.read().await?;
-        let failures = sessions::failures_since(&mut tx, &key, &ip, now - policy.window).await?;
+        let mut failures =
+            sessions::failures_since(&mut tx, &key, &ip, now - policy.window).await?;
         let found = match normalize_username(username) {
             Ok(u) => users::find_for_login(&mut tx, &u).await?,
             Err(_) => None,
         };
+        if let Some((user, _)) = &found {
+            failures.familiar_address =
+                sessions::is_familiar_address(&mut tx, user.id, &ip, now - FAMILIAR_FOR).await?;
+        }
         (failures, found)
     };
-    if let Some((user, _)) = &found {
-        let mut tx = app.store.read().await?;
-        failures.familiar_address =
-            sessions::is_familiar_address(&mut tx, user.id, &ip, now - FAMILIAR_FOR).await?;
-    }
     match throttle::judge(&policy, &failures, now) {
         throttle::Verdict::Wait { retry_after_secs } => {
             return Err(AppError::TooManyRequests { retry_after_secs });
