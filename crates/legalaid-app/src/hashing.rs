@@ -66,18 +66,16 @@ impl Hasher {
             let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
             let mut raw = [0u8; 64];
             let raw = salt.decode_b64(&mut raw).map_err(|e| e.to_string())?;
-            let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-            let out = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
-                argon
-                    .hash_password_into_with_memory(
-                        password.as_bytes(),
-                        raw,
-                        out,
-                        sized(blocks, params.block_count()),
-                    )
-                    .map_err(|_| argon2::password_hash::Error::Crypto)
-            })
-            .map_err(|e| e.to_string())?;
+            let out = compute(
+                blocks,
+                Algorithm::Argon2id,
+                Version::V0x13,
+                &params,
+                &password,
+                raw,
+                Params::DEFAULT_OUTPUT_LEN,
+            )
+            .ok_or("Argon2 failed")?;
             let phc = PasswordHash {
                 algorithm: Algorithm::Argon2id.ident(),
                 version: Some(Version::V0x13.into()),
@@ -166,8 +164,31 @@ fn verify_with(blocks: &mut Vec<Block>, password: &str, phc: &str) -> Option<boo
     let expected = parsed.hash?;
     let mut salt = [0u8; 64];
     let salt = parsed.salt?.decode_b64(&mut salt).ok()?;
+    let out = compute(
+        blocks,
+        algorithm,
+        version,
+        &params,
+        password,
+        salt,
+        expected.len(),
+    )?;
+    // Output's equality is constant-time.
+    Some(out == expected)
+}
+
+/// One Argon2 hash of `password`, computed in the reused `blocks`.
+fn compute(
+    blocks: &mut Vec<Block>,
+    algorithm: Algorithm,
+    version: Version,
+    params: &Params,
+    password: &str,
+    salt: &[u8],
+    len: usize,
+) -> Option<Output> {
     let argon = Argon2::new(algorithm, version, params.clone());
-    let out = Output::init_with(expected.len(), |out| {
+    Output::init_with(len, |out| {
         argon
             .hash_password_into_with_memory(
                 password.as_bytes(),
@@ -177,9 +198,7 @@ fn verify_with(blocks: &mut Vec<Block>, password: &str, phc: &str) -> Option<boo
             )
             .map_err(|_| argon2::password_hash::Error::Crypto)
     })
-    .ok()?;
-    // Output's equality is constant-time.
-    Some(out == expected)
+    .ok()
 }
 
 #[cfg(test)]
