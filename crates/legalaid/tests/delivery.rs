@@ -259,30 +259,62 @@ async fn a_message_written_before_a_kill_is_sent_once_after_restart() {
     );
 }
 
+/// An empty PostgreSQL database of its own, for tests that start real servers;
+/// `None` (the test is skipped) when LEGALAID_TEST_DATABASE_URL is not set.
+struct EmptyDatabase {
+    admin: sqlx::PgConnection,
+    name: String,
+    url: String,
+}
+
+impl EmptyDatabase {
+    async fn create(prefix: &str) -> Option<EmptyDatabase> {
+        let Ok(admin_url) = std::env::var("LEGALAID_TEST_DATABASE_URL") else {
+            eprintln!("LEGALAID_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+            return None;
+        };
+        let name = format!("{prefix}_{}", std::process::id());
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+            .await
+            .expect("PostgreSQL");
+        let _ = sqlx::Executor::execute(
+            &mut admin,
+            sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+        )
+        .await;
+        sqlx::Executor::execute(
+            &mut admin,
+            sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"
+            )),
+        )
+        .await
+        .expect("create database");
+        Some(EmptyDatabase {
+            url: common::url_for(&admin_url, &name),
+            name,
+            admin,
+        })
+    }
+
+    async fn drop(mut self) {
+        let _ = sqlx::Executor::execute(
+            &mut self.admin,
+            sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            )),
+        )
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn two_instances_on_one_postgres_database_send_each_message_once() {
-    let Ok(admin_url) = std::env::var("LEGALAID_TEST_DATABASE_URL") else {
-        eprintln!("LEGALAID_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+    let Some(db) = EmptyDatabase::create("legalaid_two").await else {
         return;
     };
-    let name = format!("legalaid_two_{}", std::process::id());
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
-        .await
-        .expect("PostgreSQL");
-    let _ = sqlx::Executor::execute(
-        &mut conn,
-        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-    )
-    .await;
-    sqlx::Executor::execute(
-        &mut conn,
-        sqlx::AssertSqlSafe(format!(
-            "CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"
-        )),
-    )
-    .await
-    .expect("create database");
-    let url = common::url_for(&admin_url, &name);
+    let url = db.url.clone();
     let t = tempfile::tempdir().expect("tempdir");
     let (data_a, data_b) = (t.path().join("a"), t.path().join("b"));
     let http = reqwest::Client::new();
@@ -344,37 +376,15 @@ async fn two_instances_on_one_postgres_database_send_each_message_once() {
     }
     drop(a);
     drop(b);
-    let _ = sqlx::Executor::execute(
-        &mut conn,
-        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-    )
-    .await;
+    db.drop().await;
 }
 
 #[tokio::test]
 async fn instances_started_together_on_an_empty_postgres_database_all_come_up() {
-    let Ok(admin_url) = std::env::var("LEGALAID_TEST_DATABASE_URL") else {
-        eprintln!("LEGALAID_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+    let Some(db) = EmptyDatabase::create("legalaid_start").await else {
         return;
     };
-    let name = format!("legalaid_start_{}", std::process::id());
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
-        .await
-        .expect("PostgreSQL");
-    let _ = sqlx::Executor::execute(
-        &mut conn,
-        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-    )
-    .await;
-    sqlx::Executor::execute(
-        &mut conn,
-        sqlx::AssertSqlSafe(format!(
-            "CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"
-        )),
-    )
-    .await
-    .expect("create database");
-    let url = common::url_for(&admin_url, &name);
+    let url = db.url.clone();
     let t = tempfile::tempdir().expect("tempdir");
     // Three instances, each migrating, seeding the shipped data and loading the demo,
     // started at the same moment: `start` fails if any exits.
@@ -389,7 +399,7 @@ async fn instances_started_together_on_an_empty_postgres_database_all_come_up() 
         token(&http, &s.base, "clerk").await;
     }
     // Everything was seeded once.
-    let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
         .await
         .expect("test database");
     for (sql, want) in [
@@ -404,16 +414,12 @@ async fn instances_started_together_on_an_empty_postgres_database_all_come_up() 
         ),
     ] {
         let n: i64 = sqlx::query_scalar(sql)
-            .fetch_one(&mut db)
+            .fetch_one(&mut conn)
             .await
             .expect("count");
         assert_eq!(n, want, "{sql}");
     }
-    drop(db);
+    drop(conn);
     drop((a, b, c));
-    let _ = sqlx::Executor::execute(
-        &mut conn,
-        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-    )
-    .await;
+    db.drop().await;
 }
