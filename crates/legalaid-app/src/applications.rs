@@ -553,6 +553,9 @@ pub async fn propose(
     if outcome == Outcome::Denied && reason.is_empty() {
         return Err(AppError::field("reason", "建议不予法律援助须说明理由"));
     }
+    if reason.chars().count() > 4000 {
+        return Err(AppError::field("reason", "理由不能超过4000字"));
+    }
     transition(
         app,
         ctx,
@@ -657,6 +660,9 @@ pub async fn object(
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写异议的理由"));
     }
+    if reason.chars().count() > 4000 {
+        return Err(AppError::field("reason", "理由不能超过4000字"));
+    }
     require(can_handle(ctx))?;
     let cx = context(app).await?;
     let now = app.clock.now();
@@ -704,6 +710,9 @@ pub async fn decide_objection(
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field("reason", "请写明审查意见"));
+    }
+    if reason.chars().count() > 4000 {
+        return Err(AppError::field("reason", "审查意见不能超过4000字"));
     }
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -998,6 +1007,9 @@ pub async fn grant_pre_emptively(
 ) -> AppResult<ApplicationView> {
     require(can_decide(ctx))?;
     let reason = reason.trim();
+    if reason.chars().count() > 4000 {
+        return Err(AppError::field("reason", "理由不能超过4000字"));
+    }
     let cx = context(app).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;

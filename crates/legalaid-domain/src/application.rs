@@ -11,6 +11,7 @@ code_enum!(
     /// How an application reached the system.
     Channel {
         WalkIn => ("walk_in", "来访申请"),
+        #[serde(rename = "hotline_12348")]
         Hotline12348 => ("hotline_12348", "12348热线"),
         Online => ("online", "网上申请"),
         Mail => ("mail", "邮寄申请"),
@@ -458,42 +459,76 @@ mod tests {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationInput {
+    /// The registered applicant (a person visible to the caller).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, nullable = false, minimum = 1)
+    )]
     pub applicant_id: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, inline, value_type = Channel)
+    )]
     pub channel: String,
+    /// Who notified the case; required when `channel` is `notified`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NotifyingOrgan>))]
     pub notifying_organ: Option<String>,
-    /// When the center (or the receiving unit) received it; RFC 3339.
+    /// When the center (or the receiving unit) received it; RFC 3339. Not later
+    /// than now (5 minutes' clock difference allowed).
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// For applications forwarded from custody: when the facility received them.
+    /// Required when `channel` is `custody_forwarded`; not later than `received_at`.
     #[serde(default)]
     pub custody_received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A matter code in force in the receiving unit's region on the day received
+    /// (the matter scope is data, listed by `GET /api/v1/rules`), or `not_listed`.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, example = "not_listed")
+    )]
     pub matter_code: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = ServiceForm))]
     pub service_form: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ProceduralRole>))]
     pub procedural_role: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub opposing_party: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub case_organ: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub case_number: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 4000, pattern = r"\S")
+    )]
     pub summary: String,
     #[serde(default)]
     pub limitation_date: Option<NaiveDate>,
     #[serde(default)]
     pub preservation_urgent: bool,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub representative_name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub representative_relation: String,
-    /// Household members and total monthly income (fen), shown with evidence.
+    /// Household members and total monthly income (fen), shown with evidence. At
+    /// most one of `household`, `exemption_code` and `declaration` may be given.
     #[serde(default)]
     pub household: Option<HouseholdInput>,
-    /// A ground for exemption from hardship verification (LAL art 42).
+    /// A ground for exemption from hardship verification (LAL art 42): a code in
+    /// force in the receiving unit's region on the day received (data, listed by
+    /// `GET /api/v1/rules`).
     #[serde(default)]
     pub exemption_code: Option<String>,
     #[serde(default)]
@@ -502,11 +537,13 @@ pub struct ApplicationInput {
     #[serde(default)]
     pub declaration: Option<HouseholdInput>,
     /// The household's monthly income by source; when given, it must add up to the
-    /// declared monthly income.
+    /// declared monthly income (of `household` or `declaration`, one of which is then
+    /// required).
     #[serde(default)]
     pub income_sources: Vec<IncomeSource>,
     /// The household's assets (property, vehicles, savings), as described.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub assets: String,
 }
 
@@ -515,14 +552,18 @@ pub struct ApplicationInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomeSource {
     /// e.g. 工资, 养老金, 务农收入, 低保金
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub source: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub monthly_fen: i64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdInput {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
     pub members: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub monthly_income_fen: i64,
 }
 

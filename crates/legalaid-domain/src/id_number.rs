@@ -51,7 +51,7 @@ impl ResidentId {
     /// code, a real birth date no later than `today`, and the MOD 11-2 check character.
     pub fn parse(raw: &str, today: NaiveDate) -> Result<ResidentId, String> {
         let n = raw.trim().to_ascii_uppercase();
-        if n.len() != 18 || !n[..17].bytes().all(|b| b.is_ascii_digit()) {
+        if n.len() != 18 || !n.is_ascii() || !n[..17].bytes().all(|b| b.is_ascii_digit()) {
             return Err("居民身份证号码应为18位，前17位为数字，最后一位为数字或X".into());
         }
         let last = n.as_bytes()[17];
@@ -105,6 +105,11 @@ impl IdNumber {
     /// [`ResidentId::parse`]); other documents by their published formats.
     pub fn parse(id_type: IdType, raw: &str, today: NaiveDate) -> Result<IdNumber, String> {
         let n = raw.trim().to_ascii_uppercase();
+        // Every document number is ASCII; checking first also keeps the byte
+        // slicing below on character boundaries.
+        if !n.is_ascii() {
+            return Err(format!("{}号码格式不正确", id_type.label()));
+        }
         let ok = match id_type {
             IdType::ResidentId => {
                 return ResidentId::parse(&n, today).map(|r| IdNumber {
@@ -170,6 +175,23 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, 8, 5).expect("valid date")
+    }
+
+    /// Multi-byte characters where ASCII is expected are refused, never sliced.
+    #[test]
+    fn non_ascii_numbers_are_refused_not_sliced() {
+        for raw in [
+            "1111111111111111é",
+            "11111111111111111é",
+            "ÉAB123456789012",
+            "9ABCDEFGHIJKLMNOé",
+            "９１１１１１１１１１１１１１１１１X",
+        ] {
+            for t in IdType::ALL {
+                assert!(IdNumber::parse(*t, raw, today()).is_err(), "{t:?} {raw}");
+            }
+            assert!(ResidentId::parse(raw, today()).is_err(), "{raw}");
+        }
     }
 
     /// Builds a valid number from an address code, birth date and sequence.

@@ -77,3 +77,60 @@ pub fn local_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
 pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     t.naive_utc() + chrono::Duration::hours(8)
 }
+
+#[cfg(test)]
+mod tests {
+    /// A code's JSON name (serde, and so the OpenAPI schema) is the code the
+    /// parser and the database accept: what the API sends can be sent back.
+    fn codes_are_json_names<T>(all: &[T])
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Display + PartialEq + Copy,
+    {
+        for v in all {
+            let json = serde_json::to_value(v).expect("serializes");
+            assert_eq!(json, serde_json::Value::String(v.to_string()), "{json}");
+            let back: T = serde_json::from_value(json).expect("parses back");
+            assert!(back == *v);
+        }
+    }
+
+    #[test]
+    fn every_code_enum_names_its_codes_in_json() {
+        use crate::*;
+        codes_are_json_names(notice::MessageKind::ALL);
+        codes_are_json_names(notice::Channel::ALL);
+        codes_are_json_names(notice::Audience::ALL);
+        codes_are_json_names(notice::DeliveryStatus::ALL);
+        codes_are_json_names(document::DocKind::ALL);
+        codes_are_json_names(unit::UnitKind::ALL);
+        codes_are_json_names(unit::WorkstationHost::ALL);
+        codes_are_json_names(role::Role::ALL);
+        codes_are_json_names(subsidy::FlatItem::ALL);
+        codes_are_json_names(subsidy::EarlyEnd::ALL);
+        codes_are_json_names(calendar::DayKind::ALL);
+        codes_are_json_names(id_number::IdType::ALL);
+        codes_are_json_names(case::CaseOutcome::ALL);
+        codes_are_json_names(case::Adoption::ALL);
+        codes_are_json_names(case::CaseType::ALL);
+        codes_are_json_names(case::Stage::ALL);
+        codes_are_json_names(case::Grade::ALL);
+        codes_are_json_names(case::CaseStatus::ALL);
+        codes_are_json_names(case::TerminationGround::ALL);
+        codes_are_json_names(case::Activity::ALL);
+        codes_are_json_names(case::SubsidyStatus::ALL);
+        codes_are_json_names(application::Channel::ALL);
+        codes_are_json_names(application::NotifyingOrgan::ALL);
+        codes_are_json_names(application::ServiceForm::ALL);
+        codes_are_json_names(application::ProceduralRole::ALL);
+        codes_are_json_names(application::Status::ALL);
+        codes_are_json_names(application::Outcome::ALL);
+        codes_are_json_names(application::ObjectionOutcome::ALL);
+        codes_are_json_names(rules::HardshipCondition::ALL);
+        codes_are_json_names(rules::MatterCategory::ALL);
+        codes_are_json_names(person::RecipientGroup::ALL);
+        codes_are_json_names(staff::StaffKind::ALL);
+        codes_are_json_names(staff::Sex::ALL);
+        codes_are_json_names(staff::Specialty::ALL);
+        codes_are_json_names(deadline::PeriodUnit::ALL);
+    }
+}

@@ -66,29 +66,59 @@ pub struct PersonFields {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 50, pattern = r"\S")
+    )]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = IdType))]
     pub id_type: String,
+    /// The document number; its format depends on `id_type` (lower case is accepted
+    /// and stored upper-case): `resident_id` 17 digits and a check digit or `X`, with
+    /// a real province, birth date and MOD 11-2 check (GB 11643); `passport` 5 to 20
+    /// letters and digits; `hk_macao_permit` `H` or `M` and 8 or 10 digits;
+    /// `taiwan_permit` 8 digits or 10 letters and digits;
+    /// `foreign_permanent_residence` 3 letters and 12 digits, or 18 characters
+    /// starting with 9 and ending in a MOD 11-2 check character. The pattern is only
+    /// what all of these share.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^[0-9A-Za-z]{5,20}$")
+    )]
     pub id_number: String,
-    /// For documents other than the resident ID (which encodes them).
+    /// For documents other than the resident ID (which encodes them; a differing
+    /// entry is refused).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Sex>))]
     pub sex: Option<String>,
+    /// Not after today nor more than 120 years back; for a resident ID, omit it or
+    /// give the date the number encodes.
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub ethnicity: String,
+    /// Empty, a mainland mobile number or a landline: 7 to 16 digits, single
+    /// hyphens between them (e.g. `0564-6123456`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(?:[0-9](?:-?[0-9]){6,15})?$"))]
     pub phone: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub address: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub household_registration: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub education: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub occupation: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<RecipientGroup>))]
     pub groups: Vec<String>,
 }
 
@@ -282,6 +312,35 @@ mod tests {
         assert_eq!(
             age_on(b, NaiveDate::from_ymd_opt(2024, 8, 6).expect("date")),
             18
+        );
+    }
+}
+
+/// The request schema says what `validate` requires, so that a client (or a fuzzer)
+/// working from the API document sends people that can be registered.
+#[cfg(all(test, feature = "openapi"))]
+mod schema_tests {
+    use super::PersonInput;
+    use crate::id_number::IdType;
+    use utoipa::PartialSchema;
+
+    #[test]
+    fn the_schema_requires_what_validation_requires() {
+        let s = serde_json::to_value(PersonInput::schema()).expect("a schema serializes");
+        assert_eq!(
+            s["required"],
+            serde_json::json!(["name", "id_type", "id_number"]),
+            "exactly the fields validation refuses to leave empty"
+        );
+        assert_eq!(
+            s["properties"]["id_type"]["$ref"],
+            "#/components/schemas/IdType"
+        );
+        let codes: Vec<&str> = IdType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            serde_json::to_value(IdType::schema()).expect("a schema serializes")["enum"],
+            serde_json::json!(codes),
+            "the enum lists the codes IdType::parse accepts"
         );
     }
 }

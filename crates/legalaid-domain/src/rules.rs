@@ -26,14 +26,20 @@ code_enum!(
 
 /// One matter in the scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatterRule {
+    /// Lower-case letters, digits and underscores, e.g. `labor_remuneration`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9_]{1,50}$"))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: String,
     pub category: MatterCategory,
     pub hardship: HardshipCondition,
     /// The article that brings the matter into scope.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub basis: String,
     /// Province code for provincial additions; None for national rules.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{2}$"))]
     pub province: Option<String>,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
@@ -41,10 +47,17 @@ pub struct MatterRule {
 
 /// One ground for exemption from hardship verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExemptionRule {
+    /// Lower-case letters, digits and underscores.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9_]{1,50}$"))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub basis: String,
+    /// Province code for provincial additions; None for national rules.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{2}$"))]
     pub province: Option<String>,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,

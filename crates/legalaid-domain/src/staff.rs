@@ -73,20 +73,39 @@ pub struct StaffFields {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffInput {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, nullable = false, minimum = 1)
+    )]
     pub unit_id: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 50, pattern = r"\S")
+    )]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = Sex))]
     pub sex: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = StaffKind))]
     pub kind: String,
+    /// The practice licence number: for a lawyer required, 17 digits (the first 1
+    /// to 7, the 6th to 9th a year from 1979 to this year); otherwise optional.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub licence_no: String,
+    /// From 1979 to this year; required for a lawyer.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1979))]
     pub practice_start_year: Option<i32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Specialty>))]
     pub specialties: Vec<String>,
+    /// Empty, a mainland mobile number or a landline: 7 to 16 digits, single
+    /// hyphens between them (e.g. `0564-6123456`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(?:[0-9](?:-?[0-9]){6,15})?$"))]
     pub phone: String,
     #[serde(default = "yes")]
     pub active: bool,

@@ -70,19 +70,43 @@ pub struct UnitFields {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitInput {
+    /// Unique among units.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = UnitKind))]
     pub kind: String,
+    /// Where a workstation sits: required for `kind` `workstation`, refused for
+    /// any other kind.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WorkstationHost>))]
     pub workstation_host: Option<String>,
+    /// GB/T 2260 code of 2, 4, 6 or 9 digits, not starting with 0, of a region
+    /// the system knows and within the caller's own.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            required = true,
+            pattern = "^[1-9](?:[0-9]|[0-9]{3}|[0-9]{5}|[0-9]{8})$",
+            example = "341504"
+        )
+    )]
     pub region_code: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub address: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub contact_person: String,
+    /// Empty, a mainland mobile number or a landline: 7 to 16 digits, single
+    /// hyphens between them (e.g. `0564-6123456`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(?:[0-9](?:-?[0-9]){6,15})?$"))]
     pub phone: String,
     #[serde(default = "yes")]
     pub active: bool,

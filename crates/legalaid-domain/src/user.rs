@@ -40,12 +40,23 @@ pub struct UserFields {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserInput {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 50, pattern = r"\S")
+    )]
     pub display_name: String,
+    /// Required unless the only role is `system_admin`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub unit_id: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub staff_id: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, value_type = Vec<Role>, min_items = 1)
+    )]
     pub roles: Vec<String>,
     #[serde(default = "yes")]
     pub active: bool,

@@ -48,6 +48,11 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .fallback(html::not_found)
+        // A bug that panics answers 500 to its request; the connection and the
+        // server carry on.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            middleware::panicked,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::observe))
         // Uploads (10 MB) are the largest bodies; every other extractor keeps axum's 2 MB default.

@@ -117,3 +117,16 @@ pub async fn explain_limits(req: Request, next: Next) -> Response {
         )
     }
 }
+
+/// The answer to a request whose handler panicked: a 500 problem that says
+/// nothing of the cause (logged by the panic hook, without its message).
+pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    crate::error::problem(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "/problems/internal",
+        "系统内部错误",
+        "系统内部错误，请稍后重试；如果问题持续，请联系系统管理员".into(),
+        Vec::new(),
+        None,
+    )
+}

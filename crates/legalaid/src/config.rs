@@ -269,6 +269,44 @@ mod tests {
     }
 
     #[test]
+    fn cookies_are_secure_unless_serving_on_loopback() {
+        if std::env::var_os("LEGALAID_SECURE_COOKIES").is_some() {
+            eprintln!("LEGALAID_SECURE_COOKIES is set: the default cannot be observed");
+            return;
+        }
+        let t = tempfile::tempdir().expect("tempdir");
+        let d = db(t.path());
+        let secure = |file: &FileConfig, bind: &str| {
+            resolve(
+                file,
+                &Overrides {
+                    db: &d,
+                    bind: Some(bind),
+                    demo: false,
+                    log_format: None,
+                },
+            )
+            .expect("valid")
+            .secure_cookies
+        };
+        let plain = FileConfig::default();
+        assert!(!secure(&plain, "127.0.0.1:8080"), "plain HTTP on loopback");
+        assert!(!secure(&plain, "[::1]:8080"), "plain HTTP on IPv6 loopback");
+        assert!(secure(&plain, "0.0.0.0:8080"), "every address: behind TLS");
+        assert!(secure(&plain, "10.1.2.3:8080"), "a LAN address");
+        let off = FileConfig {
+            secure_cookies: Some(false),
+            ..Default::default()
+        };
+        assert!(!secure(&off, "0.0.0.0:8080"), "the file can turn it off");
+        let on = FileConfig {
+            secure_cookies: Some(true),
+            ..Default::default()
+        };
+        assert!(secure(&on, "127.0.0.1:8080"), "the file can turn it on");
+    }
+
+    #[test]
     fn malformed_file_is_one_sentence() {
         let t = tempfile::tempdir().expect("tempdir");
         let p = t.path().join("c.toml");

@@ -205,6 +205,16 @@ fn init_logs(json: bool) {
     } else {
         b.try_init()
     };
+    // A panic's message can quote the value it choked on (a name, an ID number):
+    // log where it happened, never what. The request still gets a 500 (see
+    // legalaid_web::router) and the server carries on.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(location = %at, "panic (message withheld: it may hold personal data)");
+    }));
 }
 
 /// Runs the parsed command.

@@ -370,3 +370,129 @@ both!(
         assert_eq!(s, StatusCode::OK);
     }
 );
+
+/// Calls `router` as a client at `from` would (the connection's address is what
+/// the server trusts), without a socket: so addresses beyond loopback can be played.
+async fn call_from(
+    router: axum::Router,
+    from: [u8; 4],
+    req: axum::http::Request<axum::body::Body>,
+) -> axum::http::Response<axum::body::Body> {
+    use tower::ServiceExt as _;
+    let mut req = req;
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            from, 40_000,
+        ))));
+    router.oneshot(req).await.expect("infallible")
+}
+
+fn router_with(app: &common::TestApp, settings: legalaid_web::WebSettings) -> axum::Router {
+    legalaid_web::router(legalaid_web::AppState {
+        app: app.app.clone(),
+        settings: std::sync::Arc::new(settings),
+        metrics: legalaid_web::install_metrics(),
+    })
+}
+
+fn get(path: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn metrics_answer_loopback_or_the_token_only() {
+    let app = common::TestApp::spawn(common::Kind::Sqlite).await;
+    const LOOPBACK: [u8; 4] = [127, 0, 0, 1];
+    const OUTSIDE: [u8; 4] = [203, 0, 113, 7];
+
+    // Without a token: a Prometheus on the same host, nobody else.
+    let open = router_with(&app, legalaid_web::WebSettings::default());
+    let res = call_from(open.clone(), LOOPBACK, get("/metrics")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = call_from(open, OUTSIDE, get("/metrics")).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "hidden from the network"
+    );
+
+    // With a token: whoever bears it, from anywhere; nobody else, not even loopback.
+    let guarded = router_with(
+        &app,
+        legalaid_web::WebSettings {
+            metrics_token: Some("metrics-secret".into()),
+            ..Default::default()
+        },
+    );
+    let bearing = |token: &str| {
+        axum::http::Request::get("/metrics")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    let res = call_from(guarded.clone(), OUTSIDE, bearing("metrics-secret")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    assert!(
+        String::from_utf8_lossy(&body).contains("# TYPE"),
+        "Prometheus text"
+    );
+    for req in [bearing("metrics-secre"), bearing("wrong"), get("/metrics")] {
+        let res = call_from(guarded.clone(), LOOPBACK, req).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn cookies_carry_secure_when_configured() {
+    let app = common::TestApp::spawn(common::Kind::Sqlite).await;
+    const CLIENT: [u8; 4] = [127, 0, 0, 1];
+    for secure in [false, true] {
+        let router = router_with(
+            &app,
+            legalaid_web::WebSettings {
+                secure_cookies: secure,
+                ..Default::default()
+            },
+        );
+        let res = call_from(router.clone(), CLIENT, get("/login")).await;
+        let login_cookie = res.headers()["set-cookie"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert_eq!(login_cookie.contains("; Secure"), secure, "{login_cookie}");
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        let csrf = {
+            let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&body));
+            let sel = scraper::Selector::parse("form[action='/login'] input[name=_csrf]")
+                .expect("selector");
+            doc.select(&sel)
+                .next()
+                .and_then(|e| e.value().attr("value"))
+                .expect("a CSRF field")
+                .to_owned()
+        };
+        let pair = login_cookie.split(';').next().expect("name=value");
+        let form = format!(
+            "username=admin&password={}&_csrf={}",
+            common::urlenc(common::ADMIN_PASSWORD),
+            common::urlenc(&csrf)
+        );
+        let req = axum::http::Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", pair)
+            .body(axum::body::Body::from(form))
+            .expect("request");
+        let res = call_from(router, CLIENT, req).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed in");
+        let session = res.headers()["set-cookie"].to_str().expect("ascii");
+        assert!(session.contains("HttpOnly"), "{session}");
+        assert_eq!(session.contains("; Secure"), secure, "{session}");
+    }
+}

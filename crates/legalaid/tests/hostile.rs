@@ -287,6 +287,29 @@ both!(
 
 both!(the_api_edges_answer_in_problem_json_and_chinese, |app| {
     let clerk = app.token("clerk").await;
+    // A multi-byte character where an ID number has ASCII is a field error,
+    // for every kind of document (it once panicked the request).
+    for (id_type, number) in [
+        ("resident_id", "1111111111111111é"),
+        ("resident_id", "３４１５０４１９９０１２３４５６７X"),
+        ("foreign_permanent_residence", "ÉAB123456789012"),
+        ("foreign_permanent_residence", "9ABCDEFGHIJKLMNOé"),
+        ("passport", "E1234567８"),
+    ] {
+        let (s, p) = app
+            .post_json(
+                "/api/v1/persons",
+                Some(&clerk),
+                &json!({ "name": "赵六", "id_type": id_type, "id_number": number }),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{id_type} {number}: {p}"
+        );
+        assert_eq!(p["errors"][0]["field"], "id_number", "{p}");
+    }
     // An impossible date is reported against its field, in Chinese.
     let (s, p) = app
         .post_json(

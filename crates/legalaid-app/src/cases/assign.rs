@@ -163,6 +163,9 @@ async fn check_handler(
             refusals.join("；")
         )));
     }
+    if conflict_reason.trim().chars().count() > 4000 {
+        return Err(AppError::field("conflict_reason", "确认理由不能超过4000字"));
+    }
     let conflicts = assignment::conflicts(&cand, &needs);
     if !conflicts.is_empty() && conflict_reason.trim().is_empty() {
         return Err(AppError::Conflict(format!(
@@ -363,6 +366,9 @@ pub async fn request_replacement(
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写更换的理由"));
     }
+    if reason.chars().count() > 4000 {
+        return Err(AppError::field("reason", "理由不能超过4000字"));
+    }
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let c = visible(&mut tx, ctx, id).await?;
@@ -408,6 +414,9 @@ pub async fn decide_replacement(
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写审批意见"));
+    }
+    if reason.chars().count() > 4000 {
+        return Err(AppError::field("reason", "审批意见不能超过4000字"));
     }
     let now = app.clock.now();
     let mut tx = app.store.write().await?;

@@ -51,6 +51,9 @@ pub async fn review_closure(
             "退回结案材料须说明需要补正的内容",
         ));
     }
+    if reason.trim().chars().count() > 4000 {
+        return Err(AppError::field("reason", "审查意见不能超过4000字"));
+    }
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;

@@ -86,21 +86,51 @@ pub struct Closure {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosureInput {
+    /// One that can end a case of this type: e.g. `acquitted` only a criminal case,
+    /// `mediation` any other.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = CaseOutcome))]
     pub outcome: String,
+    /// Not after today nor before the case began.
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
     pub ended_on: Option<chrono::NaiveDate>,
+    /// Money recovered or the value of the benefit obtained, in fen (at most
+    /// 1 000 000 000 yuan).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 100_000_000_000_i64)
+    )]
     pub amount_fen: i64,
+    /// Empty means `not_applicable`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Adoption))]
     pub adoption: String,
+    /// The closure report (结案报告): the work done and the result.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 8000, pattern = r"\S")
+    )]
     pub report: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<crate::subsidy::FlatItem>)
+    )]
     pub flat_item: Option<String>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<crate::subsidy::EarlyEnd>)
+    )]
     pub early_end: Option<String>,
+    /// Distance travelled for a case handled away from the unit's place (异地办案), in km.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 5000))]
     pub travel_km: Option<u32>,
+    /// The case's version as read.
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
     pub version: Option<i64>,
 }
 

@@ -459,9 +459,12 @@ pub fn deadlines(
 pub struct OpenCase {
     /// `criminal`, `civil`, `administrative` or `non_litigation`; default from the matter.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<CaseType>))]
     pub case_type: Option<String>,
-    /// For criminal cases; default from the notifying organ.
+    /// For criminal cases; default from the notifying organ. A criminal case takes
+    /// one of the criminal stages, any other case `whole`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Stage>))]
     pub stage: Option<String>,
     /// The offence may carry life imprisonment or death (LAL art 26).
     #[serde(default)]
@@ -475,13 +478,23 @@ pub struct OpenCase {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignInput {
+    /// A law firm, legal service office or legal aid center.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, nullable = false, minimum = 1)
+    )]
     pub unit_id: Option<i64>,
-    /// Empty: a law firm or legal service office names its own handler later.
+    /// A staff member of `unit_id`. Empty: a law firm or legal service office names
+    /// its own handler later (a legal aid center must name one now).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub handler_id: Option<i64>,
+    /// The case's version as read.
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
     pub version: Option<i64>,
     /// Required to assign despite a flagged conflict: why it is not one.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub conflict_reason: String,
 }
 
@@ -490,14 +503,19 @@ pub struct AssignInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = Activity))]
     pub activity: String,
+    /// When the work was done: not after today nor before the case was assigned.
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
     pub occurred_on: Option<chrono::NaiveDate>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub note: String,
-    /// For a scheduled hearing: when it starts (RFC 3339) and where.
+    /// For a scheduled hearing: when it starts (RFC 3339, later than now) and where.
     #[serde(default)]
     pub hearing_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub hearing_place: String,
 }
 

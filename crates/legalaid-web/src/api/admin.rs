@@ -48,7 +48,11 @@ pub async fn list_regions(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RegionIn {
+    /// GB/T 2260: 2 (province), 4 (city), 6 (county) or 9 (township) digits,
+    /// under an existing parent.
+    #[schema(pattern = "^[1-9][0-9]([0-9]{2}){0,2}([0-9]{3})?$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
 }
 
@@ -77,8 +81,9 @@ pub async fn create_region(
 pub struct UserQuery {
     /// Part of the username or name.
     pub q: Option<String>,
+    #[param(minimum = 1)]
     pub unit_id: Option<i64>,
-    /// Role code.
+    #[param(inline, value_type = Option<Role>)]
     pub role: Option<String>,
 }
 
@@ -108,8 +113,13 @@ pub async fn list_users(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct UserCreate {
+    /// 3 to 32 letters, digits, `.`, `_` or `-`, starting with a letter (kept in lower case).
+    #[schema(pattern = "^\\s*[A-Za-z][A-Za-z0-9._-]{2,31}\\s*$")]
     pub username: String,
-    /// Initial password; the user must change it at first sign-in.
+    /// Initial password; the user must change it at first sign-in. 10 to 128
+    /// characters of at least three classes (upper, lower, digit, symbol), not
+    /// containing the username.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
     #[serde(flatten)]
     pub fields: UserInput,
@@ -141,6 +151,7 @@ pub async fn show_user(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct UserUpdate {
+    #[schema(minimum = 1)]
     pub version: i64,
     #[serde(flatten)]
     pub fields: UserInput,
@@ -162,6 +173,8 @@ pub async fn update_user(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PasswordReset {
+    /// 10 to 128 characters of at least three classes, not containing the username.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
 }
 
@@ -186,6 +199,7 @@ pub struct AuditQuery {
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     /// Acting user's id.
+    #[param(minimum = 1)]
     pub user_id: Option<i64>,
     /// Action, e.g. `unit.update`.
     pub action: Option<String>,
@@ -221,10 +235,10 @@ pub struct AuditOut {
     pub entity_type: String,
     pub entity_id: String,
     /// The record before the change, as JSON.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub before: Option<serde_json::Value>,
     /// The record after the change, as JSON.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub after: Option<serde_json::Value>,
     pub prev_hash: String,
     pub hash: String,

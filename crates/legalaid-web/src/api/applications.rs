@@ -75,13 +75,17 @@ pub async fn show(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApplicationQuery {
+    #[param(inline, value_type = Option<Status>)]
     pub status: Option<String>,
+    /// A matter code of the scope rules (`GET /api/v1/rules`).
     pub matter_code: Option<String>,
+    #[param(inline, value_type = Option<Channel>)]
     pub channel: Option<String>,
     /// Only applications with a running deadline already past.
     pub overdue: Option<bool>,
     /// Only decisions taken against the system's assessment.
     pub against_assessment: Option<bool>,
+    #[param(minimum = 1)]
     pub applicant_id: Option<i64>,
 }
 
@@ -164,11 +168,14 @@ pub async fn assessment(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct DecisionIn {
-    /// `granted` or `denied`.
+    #[schema(inline, value_type = Outcome)]
     pub outcome: String,
     /// Written reasons: required for a denial and for a decision against the assessment.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub reason: String,
+    /// The `version` of the application that was read.
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -223,7 +230,9 @@ pub async fn propose(
 pub struct SupplementIn {
     /// Everything missing, listed once (LAL art 43(2)).
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 2000)]
     pub items: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -248,6 +257,8 @@ pub async fn request_supplement(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct VersionIn {
+    /// The `version` of the record that was read.
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -290,7 +301,9 @@ pub async fn withdraw(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ObjectionIn {
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     pub reason: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -318,10 +331,12 @@ pub async fn object(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ObjectionDecisionIn {
-    /// `upheld` or `correction_ordered`.
+    #[schema(inline, value_type = ObjectionOutcome)]
     pub outcome: String,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     pub reason: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -348,12 +363,17 @@ pub async fn decide_objection(
 pub struct VerificationIn {
     /// e.g. 信息共享查询, 函询, 电话核实, 入户走访
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 50)]
     pub method: String,
+    /// The day of the check; not in the future.
+    #[schema(required = true, value_type = chrono::NaiveDate)]
     pub date: Option<chrono::NaiveDate>,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 2000)]
     pub result: String,
     #[serde(default)]
     pub false_declaration: bool,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -384,8 +404,11 @@ pub async fn verify(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PreEmptiveIn {
+    /// Default: the reason LAL art 44 gives.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub reason: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 

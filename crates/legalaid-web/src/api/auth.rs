@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
+    #[schema(min_length = 1, max_length = 64)]
     pub username: String,
+    #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 
@@ -72,7 +74,10 @@ pub async fn me(ApiCtx(ctx): ApiCtx) -> Result<Json<User>, ApiError> {
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ChangePasswordRequest {
+    #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
+    /// 10 to 128 characters of at least three classes, not containing the username.
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 

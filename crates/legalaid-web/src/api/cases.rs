@@ -107,13 +107,19 @@ pub async fn show(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
+    #[param(inline, value_type = Option<legalaid_domain::case::CaseStatus>)]
     pub status: Option<String>,
     /// The intake or the handling unit.
+    #[param(minimum = 1)]
     pub unit_id: Option<i64>,
+    #[param(minimum = 1)]
     pub handler_id: Option<i64>,
     /// The year the case was opened.
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
+    #[param(inline, value_type = Option<legalaid_domain::case::CaseType>)]
     pub case_type: Option<String>,
+    #[param(inline, value_type = Option<legalaid_domain::case::SubsidyStatus>)]
     pub subsidy_status: Option<String>,
     /// Only cases still being handled.
     pub open: Option<bool>,
@@ -203,7 +209,10 @@ pub async fn assign(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct AgreementIn {
+    /// Not before the assignment, not in the future.
+    #[schema(required = true, value_type = chrono::NaiveDate)]
     pub signed_on: Option<chrono::NaiveDate>,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -245,11 +254,15 @@ pub async fn progress(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TerminationIn {
-    /// One of the eight grounds of LAL art 48, e.g. `own_counsel`.
+    // One of the grounds of LAL art 48.
     #[serde(default)]
+    #[schema(required = true, inline, value_type = legalaid_domain::case::TerminationGround)]
     pub ground: String,
+    /// The facts and reasons.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     pub reason: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -276,7 +289,9 @@ pub async fn terminate(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ReasonIn {
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     pub reason: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -320,8 +335,11 @@ pub async fn closure(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ClosureReviewIn {
     pub approve: bool,
+    /// Required when the materials are returned: what must be corrected.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub reason: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -359,9 +377,10 @@ pub async fn subsidy(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct GradeIn {
-    /// `excellent`, `good`, `qualified` or `unqualified`
     #[serde(default)]
+    #[schema(required = true, inline, value_type = legalaid_domain::case::Grade)]
     pub grade: String,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -386,7 +405,10 @@ pub async fn grade(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PaymentIn {
+    /// Not in the future.
+    #[schema(required = true, value_type = chrono::NaiveDate)]
     pub paid_on: Option<chrono::NaiveDate>,
+    #[schema(minimum = 1)]
     pub version: i64,
 }
 
@@ -411,10 +433,12 @@ pub async fn pay(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ReplacementIn {
-    /// `recipient` or `handler`
+    // Who asks for the replacement.
     #[serde(default)]
+    #[schema(required = true, inline, value_type = RequestedBy)]
     pub requested_by: String,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     pub reason: String,
 }
 
@@ -436,10 +460,21 @@ pub async fn request_replacement(
 pub struct ReplacementDecisionIn {
     pub approve: bool,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 4000)]
     pub reason: String,
-    /// On approval: the new unit, handler and the case version.
-    #[serde(flatten)]
-    pub to: AssignInput,
+    /// On approval: the new unit (a law firm, legal service office or legal aid center).
+    #[schema(minimum = 1)]
+    pub unit_id: Option<i64>,
+    /// On approval: the new handler, a staff member of `unit_id`.
+    #[schema(minimum = 1)]
+    pub handler_id: Option<i64>,
+    /// On approval: the case's version as read.
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
+    /// On approval despite a flagged conflict: why it is not one.
+    #[serde(default)]
+    #[schema(max_length = 4000)]
+    pub conflict_reason: String,
 }
 
 /// The center approves (naming the new handler) or refuses a replacement request.
@@ -458,7 +493,12 @@ pub async fn decide_replacement(
         id_from(&rid)?,
         b.approve,
         &b.reason,
-        &b.to,
+        &AssignInput {
+            unit_id: b.unit_id,
+            handler_id: b.handler_id,
+            version: b.version,
+            conflict_reason: b.conflict_reason,
+        },
     )
     .await?;
     Ok(Json(out(v)))
@@ -496,8 +536,10 @@ pub async fn messages(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EstimateQuery {
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// The unit whose target is estimated; default the caller's own.
+    #[param(minimum = 1)]
     pub unit_id: Option<i64>,
 }
 
@@ -519,8 +561,12 @@ pub async fn estimate(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TargetIn {
+    #[schema(minimum = 1)]
     pub unit_id: i64,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
+    /// The number of cases the unit is to handle in the year.
+    #[schema(minimum = 0, maximum = 1000000)]
     pub cases: i64,
 }
 
@@ -539,8 +585,10 @@ pub async fn set_target(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TotalsQuery {
+    #[param(required = true, minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
-    /// `handler`, `unit` (default) or `month` (of payment).
+    // By handling unit (default), handler, or month of payment.
+    #[param(inline, value_type = Option<TotalsBy>)]
     pub by: Option<String>,
 }
 
@@ -580,8 +628,9 @@ pub struct ContactIn {
     /// The usual phone is not safe: only `safe_channel` with `safe_contact` is used.
     #[serde(default)]
     pub unsafe_usual_phone: bool,
-    /// `sms`, `email` or `in_app`
+    // The one channel used when the usual phone is not safe.
     #[serde(default)]
+    #[schema(inline, value_type = Option<legalaid_domain::notice::Channel>)]
     pub safe_channel: Option<String>,
     #[serde(default)]
     pub safe_contact: String,
@@ -684,30 +733,79 @@ pub async fn schedule(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ScheduleRowIn {
-    /// `rate`, `flat`, `partial` or `travel`
+    // A graded rate, a flat amount for a way of ending, a share for an early
+    // end, or a travel allowance.
     #[serde(default)]
+    #[schema(required = true, inline, value_type = ScheduleKind)]
     pub kind: String,
+    // For rates (and optionally flat rows).
     #[serde(default)]
+    #[schema(inline, value_type = legalaid_domain::case::CaseType)]
     pub case_type: String,
+    // For rates.
     #[serde(default)]
+    #[schema(inline, value_type = legalaid_domain::case::Stage)]
     pub stage: String,
+    // For rates.
     #[serde(default)]
+    #[schema(inline, value_type = legalaid_domain::case::Grade)]
     pub grade: String,
     /// The flat item or the early-end code.
     #[serde(default)]
     pub item: String,
+    #[schema(minimum = 0)]
     pub amount_fen: Option<i64>,
+    #[schema(maximum = 100)]
     pub percent: Option<u32>,
     pub min_km: Option<u32>,
     /// A region code prefix (e.g. `34` for Anhui, `341504` for Yeji).
     #[serde(default)]
+    #[schema(required = true, pattern = "^[0-9]{2,12}$")]
     pub region: String,
     pub effective_from: Option<chrono::NaiveDate>,
     pub effective_to: Option<chrono::NaiveDate>,
+    /// No ASCII commas or line breaks (rows are kept as CSV).
     #[serde(default)]
+    #[schema(pattern = "^[^,\\n]*$")]
     pub label: String,
+    /// The document and its number; no ASCII commas or line breaks.
     #[serde(default)]
+    #[schema(
+        required = true,
+        min_length = 1,
+        pattern = "^[^,\\n]*[^,\\n\\s][^,\\n]*$"
+    )]
     pub source: String,
+}
+
+/// The kinds of subsidy schedule row (schema only: the row is parsed as CSV).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ScheduleKind {
+    Rate,
+    Flat,
+    Partial,
+    Travel,
+}
+
+/// Who asks for a new handler (schema only).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum RequestedBy {
+    Recipient,
+    Handler,
+}
+
+/// How subsidy totals are grouped (schema only).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum TotalsBy {
+    Unit,
+    Handler,
+    Month,
 }
 
 /// Adds a row (a new rate or a new version from a later date; rows are never edited).

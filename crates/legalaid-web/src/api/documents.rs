@@ -32,8 +32,18 @@ pub async fn list(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
-    /// `pdf` (default) or `docx`.
+    // PDF (default) or Word.
+    #[param(inline, value_type = Option<DocFormat>)]
     pub format: Option<String>,
+}
+
+/// The formats a document is rendered in (schema only).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum DocFormat {
+    Pdf,
+    Docx,
 }
 
 /// The requested format: `pdf` (default) or `docx`.

@@ -8,6 +8,8 @@ pub(crate) use attachments::{file_response, read_upload};
 mod auth;
 mod cases;
 mod documents;
+mod openapi;
+use openapi::{BearerAuth, ErrorResponses};
 mod persons;
 mod records;
 mod rules;
@@ -188,8 +190,8 @@ async fn not_found() -> crate::ApiError {
     crate::ApiError(legalaid_app::AppError::NotFound)
 }
 
-async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
+async fn openapi() -> axum::Json<serde_json::Value> {
+    axum::Json(openapi::document())
 }
 
 /// Page parameters shared by every list.
@@ -238,20 +240,7 @@ pub struct List<T> {
         documents::case_list, documents::case_download, attachments::case_upload, attachments::case_list,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"))
 )]
 pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}

@@ -31,9 +31,10 @@ fn bad_filter(field: &str, msg: &str) -> ApiError {
 pub struct UnitQuery {
     /// Part of the unit name.
     pub q: Option<String>,
-    /// Unit kind code.
+    #[param(inline, value_type = Option<legalaid_domain::unit::UnitKind>)]
     pub kind: Option<String>,
     /// Region code: units in this region's subtree.
+    #[param(pattern = "^[1-9][0-9]([0-9]{2}){0,2}([0-9]{3})?$")]
     pub region: Option<String>,
 }
 
@@ -92,6 +93,7 @@ pub async fn show_unit(
 /// An update: the fields and the `version` that was read.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct UnitUpdate {
+    #[schema(minimum = 1)]
     pub version: i64,
     #[serde(flatten)]
     pub fields: UnitInput,
@@ -123,8 +125,9 @@ pub async fn update_unit(
 pub struct StaffQuery {
     /// Part of the name or licence number.
     pub q: Option<String>,
+    #[param(minimum = 1)]
     pub unit_id: Option<i64>,
-    /// Staff kind code.
+    #[param(inline, value_type = Option<legalaid_domain::staff::StaffKind>)]
     pub kind: Option<String>,
 }
 
@@ -177,6 +180,7 @@ pub async fn show_staff(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct StaffUpdate {
+    #[schema(minimum = 1)]
     pub version: i64,
     #[serde(flatten)]
     pub fields: StaffInput,

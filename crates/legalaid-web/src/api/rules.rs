@@ -14,10 +14,13 @@ use serde::{Deserialize, Serialize};
 #[into_params(parameter_in = Query)]
 pub struct DeadlineQuery {
     /// The day of the triggering event (not counted), YYYY-MM-DD.
+    #[param(required = true)]
     pub start: Option<NaiveDate>,
     /// Length of the period in days.
+    #[param(required = true, minimum = 1, maximum = 366)]
     pub days: Option<u32>,
-    /// `calendar` (default) or `working`.
+    // Calendar days (default) or working days.
+    #[param(inline, value_type = Option<DayUnit>)]
     pub unit: Option<String>,
 }
 
@@ -99,14 +102,22 @@ pub async fn list_rules(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct StandardIn {
     /// 4-digit code of the prefecture-level city, e.g. 3415.
+    #[schema(pattern = "^[0-9]{4}$")]
     pub city_code: String,
+    #[schema(min_length = 1, max_length = 20)]
     pub city: String,
+    #[schema(required = true, value_type = NaiveDate)]
     pub effective_from: Option<NaiveDate>,
     /// The city's 低保 amount, fen per person per month.
+    #[schema(required = true, value_type = i64, minimum = 1)]
     pub dibao_monthly_fen: Option<i64>,
+    /// The standard is this many times the 低保 amount.
+    #[schema(required = true, value_type = i64, minimum = 1, maximum = 10)]
     pub multiplier: Option<i64>,
+    #[schema(min_length = 1, max_length = 200)]
     pub source: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub note: String,
 }
 
@@ -136,17 +147,23 @@ pub async fn add_standard(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CalendarDayIn {
+    /// A day of `year`.
     pub date: NaiveDate,
-    /// `holiday` or `workday` (an adjusted working day, 调休).
+    // A public holiday or an adjusted working day (调休).
+    #[schema(inline, value_type = legalaid_domain::calendar::DayKind)]
     pub kind: String,
+    /// e.g. 春节.
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub name: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CalendarYearIn {
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// e.g. the State Council notice's document number.
+    #[schema(min_length = 1, max_length = 200)]
     pub source: String,
     pub days: Vec<CalendarDayIn>,
 }
@@ -187,8 +204,14 @@ pub async fn settings(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SettingsIn {
     /// Must contain `{year}` and `{seq}`, e.g. 叶法援申〔{year}〕{seq}号.
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = "\\{year\\}.*\\{seq\\}|\\{seq\\}.*\\{year\\}"
+    )]
     pub application_number_format: String,
-    /// `one` (the approver decides directly) or `two` (a reviewer proposes first).
+    // `one` (the approver decides directly) or `two` (a reviewer proposes first).
+    #[schema(inline, value_type = ReviewSteps)]
     pub review_steps: String,
 }
 
@@ -211,11 +234,14 @@ pub async fn update_settings(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct DeadlineRuleIn {
+    #[schema(min_length = 1, max_length = 100)]
     pub label: String,
+    #[schema(minimum = 1, maximum = 366)]
     pub length: u32,
-    /// `hours`, `calendar_days` or `working_days`.
+    #[schema(inline, value_type = legalaid_domain::deadline::PeriodUnit)]
     pub unit: String,
     pub roll_over_rest_days: bool,
+    #[schema(min_length = 1, max_length = 200)]
     pub source: String,
 }
 
@@ -247,7 +273,7 @@ pub async fn update_deadline(
 }
 
 /// Adds a matter to the scope from its effective date (system administrators).
-#[utoipa::path(post, path = "/api/v1/rules/matters", tag = "rules", security(("bearer" = [])), request_body = Object,
+#[utoipa::path(post, path = "/api/v1/rules/matters", tag = "rules", security(("bearer" = [])), request_body = legalaid_domain::rules::MatterRule,
     responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_matter(
     State(s): State<AppState>,
@@ -262,7 +288,7 @@ pub async fn add_matter(
 }
 
 /// Adds a ground for exemption from hardship verification (system administrators).
-#[utoipa::path(post, path = "/api/v1/rules/exemptions", tag = "rules", security(("bearer" = [])), request_body = Object,
+#[utoipa::path(post, path = "/api/v1/rules/exemptions", tag = "rules", security(("bearer" = [])), request_body = legalaid_domain::rules::ExemptionRule,
     responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_exemption(
     State(s): State<AppState>,
@@ -279,14 +305,42 @@ pub async fn add_exemption(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct EndRuleIn {
     /// The province of a provincial rule; omit for national rules.
+    #[schema(pattern = "^[0-9]{2}$")]
     pub province: Option<String>,
     /// The last day the rule applies.
     pub effective_to: NaiveDate,
 }
 
+/// `matters` or `exemptions` (schema only).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum RuleKind {
+    Matters,
+    Exemptions,
+}
+
+/// How a period is counted (schema only).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum DayUnit {
+    Calendar,
+    Working,
+}
+
+/// One- or two-step review of applications (schema only).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ReviewSteps {
+    One,
+    Two,
+}
+
 /// Ends a matter or an exemption (`kind` = `matters` | `exemptions`) after a date.
 #[utoipa::path(post, path = "/api/v1/rules/{kind}/{code}/end", tag = "rules", security(("bearer" = [])),
-    params(("kind" = String, Path), ("code" = String, Path)), request_body = EndRuleIn,
+    params(("kind" = inline(RuleKind), Path), ("code" = String, Path, description = "The rule's code, e.g. `labor_remuneration`.")), request_body = EndRuleIn,
     responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn end_rule(
     State(s): State<AppState>,

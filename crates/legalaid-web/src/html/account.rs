@@ -41,7 +41,12 @@ struct LoginPage {
 /// (double submit), so another site cannot sign a browser in to a chosen account.
 const LOGIN_COOKIE: &str = "legalaid_login";
 
-fn login_form(status: StatusCode, error: Option<String>, username: String) -> Response {
+fn login_form(
+    s: &AppState,
+    status: StatusCode,
+    error: Option<String>,
+    username: String,
+) -> Response {
     let csrf = auth::random_secret();
     let mut res = render(&LoginPage {
         error,
@@ -49,15 +54,18 @@ fn login_form(status: StatusCode, error: Option<String>, username: String) -> Re
         csrf: csrf.clone(),
     });
     *res.status_mut() = status;
-    let c = format!("{LOGIN_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    let c = format!(
+        "{LOGIN_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        secure_attribute(s)
+    );
     if let Ok(v) = HeaderValue::from_str(&c) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
 }
 
-pub async fn login_page() -> Response {
-    login_form(StatusCode::OK, None, String::new())
+pub async fn login_page(State(s): State<AppState>) -> Response {
+    login_form(&s, StatusCode::OK, None, String::new())
 }
 
 #[derive(Deserialize)]
@@ -70,14 +78,19 @@ pub struct LoginForm {
     _csrf: String,
 }
 
-fn session_cookie_header(s: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if s.settings.secure_cookies {
+/// `; Secure` when cookies must travel over HTTPS only (see docs/CONFIGURATION.md).
+fn secure_attribute(s: &AppState) -> &'static str {
+    if s.settings.secure_cookies {
         "; Secure"
     } else {
         ""
-    };
+    }
+}
+
+fn session_cookie_header(s: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let c = format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        secure_attribute(s)
     );
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -112,6 +125,7 @@ pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) ->
         .is_none_or(|t| !crate::extract::constant_time_eq(t.as_bytes(), form._csrf.as_bytes()))
     {
         return login_form(
+            &s,
             StatusCode::FORBIDDEN,
             Some("登录页面已过期，请重新输入用户名和密码".into()),
             username,
@@ -150,7 +164,7 @@ pub async fn login(State(s): State<AppState>, Meta(meta): Meta, req: Request) ->
             } else {
                 status
             };
-            login_form(status, Some(message), username)
+            login_form(&s, status, Some(message), username)
         }
     }
 }
