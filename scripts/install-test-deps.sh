@@ -3,7 +3,9 @@
 #   - Debian packages: chromium (browser tests), fonts-noto-cjk (Chinese glyphs
 #     in screenshots and PDFs), poppler-utils (pdftoppm/pdftotext for PDF checks),
 #     faketime (the suite's second run just after midnight China time);
-#   - the npm packages of tests/browser (playwright-core), from package-lock.json.
+#   - the npm packages of tests/browser (playwright-core), from package-lock.json;
+#   - schemathesis (the API fuzzer of scripts/fuzz.sh), pinned in
+#     tests/fuzz/requirements.txt, into a virtual environment outside the clone.
 # Idempotent: does nothing when everything is already in place.
 set -euo pipefail
 
@@ -54,4 +56,18 @@ if [ ! -d "$browser_dir/node_modules" ] || [ ! -f "$stamp" ] \
     (cd "$browser_dir" && npm ci --no-audit --no-fund)
 else
     echo "install-test-deps: tests/browser/node_modules is up to date"
+fi
+
+# --- schemathesis for the API fuzz run ---------------------------------------------
+fuzz_venv="${LEGALAID_FUZZ_VENV:-/var/tmp/legalaid-tools/schemathesis}"
+fuzz_req="$repo_root/tests/fuzz/requirements.txt"
+fuzz_stamp="$fuzz_venv/.requirements.txt"
+if [ ! -x "$fuzz_venv/bin/schemathesis" ] || ! cmp -s "$fuzz_req" "$fuzz_stamp"; then
+    echo "install-test-deps: installing schemathesis into $fuzz_venv"
+    mkdir -p "$(dirname "$fuzz_venv")"
+    python3 -m venv "$fuzz_venv"
+    "$fuzz_venv/bin/pip" install --quiet --disable-pip-version-check -r "$fuzz_req"
+    cp "$fuzz_req" "$fuzz_stamp"
+else
+    echo "install-test-deps: schemathesis is installed in $fuzz_venv"
 fi

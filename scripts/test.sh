@@ -3,7 +3,8 @@
 #   1. install test dependencies (Chromium, CJK fonts, poppler, npm packages);
 #   2. the Rust tests of the whole workspace (cargo nextest, or cargo test), then
 #      once more under a clock set just after midnight China time (faketime);
-#   3. build the legalaid binary (debug) and run the browser tests against it.
+#   3. build the legalaid binary (debug) and run the browser tests against it;
+#   4. a bounded fuzz run of the JSON API (schemathesis) on SQLite and PostgreSQL.
 # LEGALAID_TEST_DATABASE_URL is passed through untouched: the Rust tests read it
 # (PostgreSQL tests); .ci/run sets it.
 # A failing test step does not stop the later ones; the script exits 1 at the end.
@@ -94,6 +95,11 @@ fi
 section "Browser tests (tests/browser, $legalaid_bin)"
 if ! LEGALAID_BIN="$legalaid_bin" node --test tests/browser/; then
     failed+=("browser tests")
+fi
+
+section "API fuzz run (scripts/fuzz.sh, schemathesis)"
+if ! scripts/fuzz.sh "$legalaid_bin"; then
+    failed+=("API fuzz run")
 fi
 
 section "Summary"
