@@ -394,9 +394,7 @@ pub async fn request_replacement(
         Some(&r),
     )
     .await?;
-    let v = view_of(app, &mut tx, c).await?;
-    tx.commit().await?;
-    Ok(v)
+    commit_then_view(app, tx, c).await
 }
 
 /// The center decides a replacement request; approval names the new handler
@@ -437,9 +435,7 @@ pub async fn decide_replacement(
             Some(&reason),
         )
         .await?;
-        let v = view_of(app, &mut tx, before).await?;
-        tx.commit().await?;
-        return Ok(v);
+        return commit_then_view(app, tx, before).await;
     }
     let (Some(unit_id), Some(handler_id)) = (to.unit_id, to.handler_id) else {
         return Err(AppError::field(

@@ -289,9 +289,16 @@ async fn finish(
         Some(&after),
     )
     .await?;
-    let v = view_of(app, &mut tx, after).await?;
+    commit_then_view(app, tx, after).await
+}
+
+/// Commits a write, then reads what the caller is shown in a read transaction:
+/// the writer (one at a time on SQLite) is held for the write alone, not for the
+/// dozen reads of a case view.
+async fn commit_then_view(app: &App, tx: Tx, c: Case) -> AppResult<CaseView> {
     tx.commit().await?;
-    Ok(v)
+    let mut rx = app.store.read().await?;
+    view_of(app, &mut rx, c).await
 }
 
 /// The values every message about a case may use.
@@ -504,9 +511,7 @@ pub async fn open(
     )
     .await?;
     audit::record(app, &mut tx, ctx, "case.open", c.id, None::<&()>, Some(&c)).await?;
-    let v = view_of(app, &mut tx, c).await?;
-    tx.commit().await?;
-    Ok(v)
+    commit_then_view(app, tx, c).await
 }
 
 /// A notification needs no review of means: it is granted when its case opens.
@@ -610,9 +615,7 @@ pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseVie
         Some(&c),
     )
     .await?;
-    let v = view_of(app, &mut tx, c).await?;
-    tx.commit().await?;
-    Ok(v)
+    commit_then_view(app, tx, c).await
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseView> {
