@@ -59,6 +59,15 @@ async fn check_unit(
             .await
             .map_err(|_| AppError::field("unit_id", "所属单位不存在"))?;
     }
+    // The staff record an account belongs to is a person of the account's unit.
+    if let Some(staff) = input.staff_id {
+        let s = legalaid_store::staff::get(tx, staff)
+            .await?
+            .ok_or_else(|| AppError::field("staff_id", "对应的人员不存在"))?;
+        if Some(s.unit_id) != input.unit_id {
+            return Err(AppError::field("staff_id", "对应的人员不属于所选单位"));
+        }
+    }
     Ok(())
 }
 

@@ -496,3 +496,46 @@ async fn cookies_carry_secure_when_configured() {
         assert_eq!(session.contains("; Secure"), secure, "{session}");
     }
 }
+
+both!(
+    an_account_belongs_to_a_staff_member_of_its_own_unit,
+    |app| {
+        let a = app.token("admin").await;
+        let (lawyer_staff, lawyer_unit) = common::lawyer_staff(&app).await;
+        let other_unit = app.unit_id("安徽史河律师事务所").await;
+        assert_ne!(other_unit, lawyer_unit);
+        let account = |username: &str, unit: i64, staff: i64| {
+            json!({ "username": username, "password": "Handler#Yeji2026", "display_name": "张三",
+                "unit_id": unit, "staff_id": staff, "roles": ["handler"] })
+        };
+        // Another unit's lawyer, and a staff record that does not exist: field errors.
+        for body in [
+            account("zhangsan", other_unit, lawyer_staff),
+            account("zhangsan", lawyer_unit, 999_999),
+        ] {
+            let (s, p) = app.post_json("/api/v1/users", Some(&a), &body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+            assert_eq!(p["errors"][0]["field"], "staff_id", "{p}");
+        }
+        // The lawyer's own unit: created.
+        let (s, u) = app
+            .post_json(
+                "/api/v1/users",
+                Some(&a),
+                &account("zhangsan", lawyer_unit, lawyer_staff),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{u}");
+        // Moving the account to another unit while keeping the staff record is refused.
+        let (s, p) = app
+            .put_json(
+                &format!("/api/v1/users/{}", u["id"]),
+                Some(&a),
+                &json!({ "display_name": "张三", "unit_id": other_unit, "staff_id": lawyer_staff,
+                     "roles": ["handler"], "active": true, "version": u["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(p["errors"][0]["field"], "staff_id", "{p}");
+    }
+);
