@@ -348,16 +348,14 @@ pub async fn create(
         .await
         .map_err(|_| AppError::field("receiving_unit_id", "接收单位不存在"))?;
     let fields = input.validate(&cx.rules, receiving.region_code.as_str(), now)?;
+    // The applicant may be registered by any unit of the district the caller
+    // searches (persons::register_scope); the application stays with `unit_id`.
     let applicant = legalaid_store::persons::get(&mut tx, fields.applicant_id).await?;
-    if applicant.is_none()
-        || units::visible(
-            &mut tx,
-            ctx,
-            applicant.as_ref().map_or(UnitId(0), |p| p.unit_id),
-        )
-        .await
-        .is_err()
-    {
+    let reachable = match &applicant {
+        Some(p) => crate::persons::reachable(&mut tx, ctx, p).await?,
+        None => false,
+    };
+    if !reachable {
         return Err(AppError::field(
             "applicant_id",
             "申请人不存在，请先登记当事人",

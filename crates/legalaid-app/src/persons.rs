@@ -3,8 +3,9 @@
 
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
 use legalaid_domain::UnitId;
-use legalaid_domain::person::{Person, PersonFields, PersonInput};
+use legalaid_domain::person::{Person, PersonCard, PersonFields, PersonInput};
 use legalaid_domain::role::Role;
+use legalaid_domain::visibility::{Scope, register_region};
 use legalaid_store::persons::{self as store, PersonRecord};
 use legalaid_store::{StoreError, Tx};
 
@@ -72,13 +73,114 @@ fn record<'a>(
     }
 }
 
-/// The message for a number that is already registered; names the record only if the caller may see it.
+/// The part of the person register the caller searches: intake and review staff
+/// search their district ([`register_region`]); everyone else sees only the
+/// persons of the units they see.
+pub fn register_scope(ctx: &Ctx) -> Scope {
+    let own = policy::scope(ctx);
+    if !can_register(ctx) {
+        return own;
+    }
+    match (&own, ctx.actor.as_ref().and_then(|a| a.unit.as_ref())) {
+        (Scope::All, _) => Scope::All,
+        (_, Some(u)) => Scope::Region(register_region(&u.region_code)),
+        _ => own,
+    }
+}
+
+/// Whether the caller may take an application for `p`: a person of a unit it sees,
+/// or one registered in the district it searches.
+pub(crate) async fn reachable(tx: &mut Tx, ctx: &Ctx, p: &Person) -> AppResult<bool> {
+    let Some(unit) = legalaid_store::units::get(tx, p.unit_id).await? else {
+        return Ok(false);
+    };
+    Ok(policy::sees(ctx, &unit) || register_scope(ctx).covers(unit.id, &unit.region_code))
+}
+
+/// How an intake unit looks a person up in the register.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    /// The full number of any identity document.
+    IdNumber(&'a str),
+    /// The exact name and the date of birth.
+    NameAndBirth(&'a str, chrono::NaiveDate),
+}
+
+/// At most this many persons answer a name-and-birth-date lookup.
+pub const LOOKUP_LIMIT: i64 = 20;
+
+/// Finds persons in the caller's register (its district) for intake, as cards:
+/// name, masked ID, sex, birth date, phone and the registering unit. A card of
+/// another unit's person is recorded in the audit trail (`person.lookup`).
+pub async fn lookup(app: &App, ctx: &Ctx, by: Lookup<'_>) -> AppResult<Vec<PersonCard>> {
+    ensure_register(ctx)?;
+    let scope = register_scope(ctx);
+    let mut tx = app.store.write().await?;
+    let found = match by {
+        Lookup::IdNumber(number) => {
+            let number = number.trim();
+            if number.is_empty() {
+                return Err(AppError::field("id_number", "请输入完整的证件号码"));
+            }
+            store::find_by_hash(&mut tx, &lookup_hash(app, number))
+                .await?
+                .into_iter()
+                .collect::<Vec<_>>()
+        }
+        Lookup::NameAndBirth(name, birth) => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(AppError::field("name", "请输入姓名"));
+            }
+            store::find_by_name_and_birth(&mut tx, &scope, name, birth, LOOKUP_LIMIT).await?
+        }
+    };
+    let how = match by {
+        Lookup::IdNumber(_) => "id_number",
+        Lookup::NameAndBirth(..) => "name_and_birth_date",
+    };
+    let mut cards = Vec::new();
+    for p in found {
+        let Some(unit) = legalaid_store::units::get(&mut tx, p.unit_id).await? else {
+            continue;
+        };
+        if !scope.covers(unit.id, &unit.region_code) && !policy::sees(ctx, &unit) {
+            continue;
+        }
+        if !policy::sees(ctx, &unit) {
+            audit::record(
+                app,
+                &mut tx,
+                ctx,
+                "person.lookup",
+                p.id,
+                None::<&()>,
+                Some(&serde_json::json!({ "by": how, "registered_by": unit.id.0 })),
+            )
+            .await?;
+        }
+        cards.push(PersonCard::of(&p, unit.name));
+    }
+    tx.commit().await?;
+    Ok(cards)
+}
+
+/// The message for a number that is already registered; names the record when
+/// the caller may take applications for it (it leads intake to that record).
 async fn duplicate(tx: &mut Tx, ctx: &Ctx, hash: &str) -> AppResult<AppError> {
-    Ok(match store::find_by_hash(tx, hash).await? {
-        Some(p) if units::visible(tx, ctx, p.unit_id).await.is_ok() => AppError::Conflict(format!(
-            "该证件号码已登记（当事人编号 {}，{}），请直接使用已有记录",
-            p.id, p.name
-        )),
+    let found = store::find_by_hash(tx, hash).await?;
+    let reachable = match &found {
+        Some(p) => reachable(tx, ctx, p).await?,
+        None => false,
+    };
+    Ok(match found {
+        Some(p) if reachable => AppError::Duplicate {
+            field: "id_number".into(),
+            message: format!(
+                "该证件号码已登记（当事人编号 {}，{}），请直接使用已有记录",
+                p.id, p.name
+            ),
+        },
         Some(_) => AppError::Conflict("该证件号码已由其他单位登记，请联系法律援助中心".into()),
         None => AppError::Conflict("该证件号码已登记".into()),
     })

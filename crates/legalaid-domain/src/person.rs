@@ -46,6 +46,40 @@ pub struct Person {
     pub version: i64,
 }
 
+/// What an intake unit sees of a person another unit of its district registered:
+/// enough to recognise them and take their application (necessary and minimal,
+/// PIPL art 6), nothing of their address, circumstances or cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonCard {
+    pub id: i64,
+    pub name: String,
+    pub id_type: IdType,
+    pub id_number_masked: String,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: String,
+    /// The unit that registered the person.
+    pub unit_id: UnitId,
+    pub unit_name: String,
+}
+
+impl PersonCard {
+    pub fn of(p: &Person, unit_name: String) -> Self {
+        PersonCard {
+            id: p.id,
+            name: p.name.clone(),
+            id_type: p.id_type,
+            id_number_masked: p.id_number_masked.clone(),
+            sex: p.sex,
+            birth_date: p.birth_date,
+            phone: p.phone.clone(),
+            unit_id: p.unit_id,
+            unit_name,
+        }
+    }
+}
+
 /// Validated fields of a person, with the full ID number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonFields {

@@ -101,6 +101,27 @@ pub async fn find_by_hash(tx: &mut Tx, hash: &str) -> Result<Option<Person>> {
     row.map(Row::into_person).transpose()
 }
 
+/// Persons registered by units in `scope` with exactly this name and birth date
+/// (at most `limit`, oldest registration first).
+pub async fn find_by_name_and_birth(
+    tx: &mut Tx,
+    scope: &Scope,
+    name: &str,
+    birth_date: chrono::NaiveDate,
+    limit: i64,
+) -> Result<Vec<Person>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM persons p JOIN units u ON u.id = p.unit_id \
+         WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) \
+         AND p.name = $3 AND p.birth_date = $4 ORDER BY p.id LIMIT $5"
+    );
+    let (region, unit) = scope_params(scope);
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&region).bind(unit).bind(name).bind(birth_date).bind(limit)
+        .fetch_all(c).await?);
+    rows.into_iter().map(Row::into_person).collect()
+}
+
 /// The encrypted ID number (for an audited reveal).
 pub async fn encrypted_id_number(tx: &mut Tx, id: i64) -> Result<Option<String>> {
     const Q: &str = "SELECT id_number_enc FROM persons WHERE id = $1";

@@ -209,3 +209,172 @@ both!(the_person_pages_work_with_masking_and_reveal, |app| {
     let (_, list) = b.get(&format!("/persons?id_number={ID}")).await;
     assert_eq!(common::select(&list, "tbody tr").len(), 1);
 });
+
+/// A clerk account of `unit` (created by the administrator, initial password changed).
+async fn clerk_of(app: &common::TestApp, unit: &str, username: &str) -> String {
+    let admin = app.token("admin").await;
+    let unit_id = app.unit_id(unit).await;
+    let (s, u) = app
+        .post_json(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": username, "password": "Initial#Yeji2026", "display_name": "平岗司法所 刘芳",
+                     "unit_id": unit_id, "roles": ["intake_clerk"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{u}");
+    let login = |pw: &'static str| json!({ "username": username, "password": pw });
+    let (_, t) = app
+        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
+        .await;
+    let first = t["token"].as_str().expect("token").to_owned();
+    let (s, _) = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&first),
+            &json!({ "current_password": "Initial#Yeji2026", "new_password": "Pinggang#Office2026" }),
+        )
+        .await;
+    assert!(s.is_success(), "password changed: {s}");
+    let (s, t) = app
+        .post_json("/api/v1/auth/login", None, &login("Pinggang#Office2026"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    t["token"].as_str().expect("token").to_owned()
+}
+
+both!(
+    a_person_registered_by_one_office_applies_at_another,
+    |app| {
+        // 史河街道司法所 (the demo clerk) registers the person.
+        let shihe = app.token("clerk").await;
+        let (s, p) = app
+            .post_json("/api/v1/persons", Some(&shihe), &person())
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let person_id = p["id"].as_i64().expect("id");
+        let pinggang = clerk_of(&app, "叶集区平岗街道司法所", "liufang").await;
+
+        // 平岗 does not see 史河's records as its own...
+        let (s, _) = app
+            .get_json(&format!("/api/v1/persons/{person_id}"), Some(&pinggang))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // ...but registering the same number leads to the existing record,
+        let (s, dup) = app
+            .post_json("/api/v1/persons", Some(&pinggang), &person())
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{dup}");
+        assert!(
+            dup["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&format!("当事人编号 {person_id}")),
+            "{dup}"
+        );
+        // and the register finds the person by the full number or by name and birth date,
+        // as a card: what intake needs, not the address or the person's groups.
+        for query in [
+            format!("id_number={ID}"),
+            format!("name={}&birth_date=1949-12-31", common::urlenc("李秀英")),
+        ] {
+            let (s, found) = app
+                .get_json(&format!("/api/v1/persons/lookup?{query}"), Some(&pinggang))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{found}");
+            assert_eq!(found["total"], 1, "{query}: {found}");
+            let card = &found["items"][0];
+            assert_eq!(card["id"], person_id);
+            assert_eq!(card["id_number_masked"], "110105********002X");
+            assert_eq!(card["phone"], "13912345678");
+            assert_eq!(card["unit_name"], "叶集区史河街道司法所");
+            assert!(
+                card.get("groups").is_none() && card.get("address").is_none(),
+                "{card}"
+            );
+        }
+        // Each cross-unit lookup is in the audit trail; the registering unit's own is not.
+        let lookups = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'person.lookup' AND entity_id = '{person_id}'"
+        ))
+        .await;
+        assert_eq!(lookups, 2);
+        let (s, own) = app
+            .get_json(
+                &format!("/api/v1/persons/lookup?id_number={ID}"),
+                Some(&shihe),
+            )
+            .await;
+        assert_eq!((s, own["total"].as_i64()), (StatusCode::OK, Some(1)));
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'person.lookup'")
+                .await,
+            2
+        );
+
+        // 平岗 takes the application; it stays with 平岗.
+        let application = json!({
+            "applicant_id": person_id, "channel": "walk_in",
+            "received_at": common::now_rfc3339(&app),
+            "matter_code": "labor_remuneration", "service_form": "labor_arbitration",
+            "procedural_role": "applicant", "opposing_party": "某建筑公司",
+            "summary": "被拖欠工资三个月。",
+            "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
+        });
+        let (s, a) = app
+            .post_json("/api/v1/applications", Some(&pinggang), &application)
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        let pinggang_id = app.unit_id("叶集区平岗街道司法所").await;
+        assert_eq!(a["receiving_unit_id"], pinggang_id, "{a}");
+        let (s, shown) = app
+            .get_json(
+                &format!("/api/v1/applications/{}", a["id"]),
+                Some(&pinggang),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{shown}");
+
+        // A district's register ends at the district: a unit of another county
+        // neither finds the person nor takes an application for them.
+        let elsewhere = app.token("admin").await;
+        let (s, region) = app
+            .post_json(
+                "/api/v1/regions",
+                Some(&elsewhere),
+                &json!({ "code": "341502", "name": "金安区" }),
+            )
+            .await;
+        // (The shipped regions may hold it already.)
+    assert!(
+        s.is_success() || region["errors"][0]["field"] == "code",
+        "{region}"
+    );
+        let (s, unit) = app
+        .post_json(
+            "/api/v1/units",
+            Some(&elsewhere),
+            &json!({ "name": "金安区某司法所", "kind": "judicial_office", "region_code": "341502" }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{unit}");
+        let jinan = clerk_of(&app, "金安区某司法所", "jinan").await;
+        let (s, found) = app
+            .get_json(
+                &format!("/api/v1/persons/lookup?id_number={ID}"),
+                Some(&jinan),
+            )
+            .await;
+        assert_eq!(
+            (s, found["total"].as_i64()),
+            (StatusCode::OK, Some(0)),
+            "{found}"
+        );
+        let (s, e) = app
+            .post_json("/api/v1/applications", Some(&jinan), &application)
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "applicant_id", "{e}");
+    }
+);

@@ -170,6 +170,7 @@ pub fn routes() -> Router<AppState> {
             "/persons",
             get(persons::list_persons).post(persons::create_person),
         )
+        .route("/persons/lookup", get(persons::lookup))
         .route(
             "/persons/{id}",
             get(persons::show_person).put(persons::update_person),
@@ -227,7 +228,7 @@ pub struct List<T> {
         records::list_staff, records::create_staff, records::show_staff, records::update_staff,
         admin::list_users, admin::create_user, admin::show_user, admin::update_user, admin::reset_password,
         admin::search_audit, admin::verify_audit,
-        persons::create_person, persons::list_persons, persons::show_person, persons::update_person, persons::reveal_id_number,
+        persons::create_person, persons::list_persons, persons::lookup, persons::show_person, persons::update_person, persons::reveal_id_number,
         rules::deadline, rules::add_year, rules::list_rules, rules::add_standard, rules::settings, rules::update_settings, rules::update_deadline, rules::add_matter, rules::add_exemption, rules::end_rule,
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use legalaid_app::persons;
 use legalaid_domain::UnitId;
-use legalaid_domain::person::{Person, PersonInput};
+use legalaid_domain::person::{Person, PersonCard, PersonInput};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,6 +61,44 @@ pub async fn list_persons(
         return Ok(Json(List { items, total }));
     }
     let (items, total) = persons::list(&s.app, &ctx, q.q.as_deref(), p.page()).await?;
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    /// The full number of any identity document; or give `name` and `birth_date`.
+    pub id_number: Option<String>,
+    /// The exact name (with `birth_date`).
+    pub name: Option<String>,
+    pub birth_date: Option<chrono::NaiveDate>,
+}
+
+/// Looks a person up in the register of the caller's district (intake and review
+/// staff), by full ID number or by exact name and birth date, to take an
+/// application for them. Answers cards: name, masked ID, sex, birth date, phone
+/// and the registering unit. Each card of another unit's person is audited.
+#[utoipa::path(get, path = "/api/v1/persons/lookup", tag = "persons", security(("bearer" = [])), params(LookupQuery),
+    responses((status = 200, body = List<PersonCard>), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn lookup(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<LookupQuery>,
+) -> Result<Json<List<PersonCard>>, ApiError> {
+    let by = match (q.id_number.as_deref(), q.name.as_deref(), q.birth_date) {
+        (Some(n), _, _) if !n.trim().is_empty() => persons::Lookup::IdNumber(n),
+        (_, Some(name), Some(birth)) if !name.trim().is_empty() => {
+            persons::Lookup::NameAndBirth(name, birth)
+        }
+        _ => {
+            return Err(ApiError(legalaid_app::AppError::field(
+                "id_number",
+                "请提供完整的证件号码，或者姓名和出生日期",
+            )));
+        }
+    };
+    let items = persons::lookup(&s.app, &ctx, by).await?;
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(Json(List { items, total }))
 }
 

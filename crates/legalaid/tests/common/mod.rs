@@ -627,3 +627,8 @@ pub async fn upload_file(
     let s = res.status();
     (s, res.json().await.unwrap_or(Value::Null))
 }
+
+/// The test clock's now, as RFC 3339 (for `received_at` and the like).
+pub fn now_rfc3339(app: &TestApp) -> String {
+    app.clock.now().to_rfc3339()
+}
