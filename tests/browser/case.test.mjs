@@ -129,8 +129,18 @@ serverTest('an application goes from intake to closure through the pages', async
       'the person page should list the group 农民工');
 
     // ---- The clerk receives the application: a migrant worker's wage claim. ----
+    // The applicant is found by name (a search, not a long list) and chosen.
     await page.goto(`${base}/applications/new`);
-    await page.selectOption('select[name=applicant_id]', personId);
+    await page.fill('input[name=find]', applicant);
+    await Promise.all([
+      page.waitForURL(/\/applications\/new\?find=/),
+      page.click('form[action="/applications/new"] button[type=submit]'),
+    ]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`/applications/new\\?applicant_id=${personId}$`)),
+      page.click(`a[href="/applications/new?applicant_id=${personId}"]`),
+    ]);
+    assert.equal(await page.inputValue('select[name=applicant_id]'), personId);
     await page.selectOption('select[name=channel]', 'walk_in');
     await page.selectOption('select[name=matter_code]', 'labor_remuneration');
     await page.selectOption('select[name=service_form]', 'labor_arbitration');

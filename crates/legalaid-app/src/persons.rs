@@ -165,6 +165,34 @@ pub async fn lookup(app: &App, ctx: &Ctx, by: Lookup<'_>) -> AppResult<Vec<Perso
     Ok(cards)
 }
 
+/// The card of one person of the caller's register (the applicant chosen on the
+/// intake form). Audited like a lookup when another unit registered the person.
+pub async fn card(app: &App, ctx: &Ctx, id: i64) -> AppResult<PersonCard> {
+    let mut tx = app.store.write().await?;
+    let p = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let unit = legalaid_store::units::get(&mut tx, p.unit_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let own = policy::sees(ctx, &unit);
+    if !own && !(can_register(ctx) && register_scope(ctx).covers(unit.id, &unit.region_code)) {
+        return Err(AppError::NotFound);
+    }
+    if !own {
+        audit::record(
+            app,
+            &mut tx,
+            ctx,
+            "person.lookup",
+            p.id,
+            None::<&()>,
+            Some(&serde_json::json!({ "by": "id", "registered_by": unit.id.0 })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(PersonCard::of(&p, unit.name))
+}
+
 /// The message for a number that is already registered; names the record when
 /// the caller may take applications for it (it leads intake to that record).
 async fn duplicate(tx: &mut Tx, ctx: &Ctx, hash: &str) -> AppResult<AppError> {

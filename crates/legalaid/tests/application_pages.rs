@@ -120,11 +120,31 @@ fn section_rows(html: &str, title: &str) -> Vec<String> {
 both!(intake_review_and_decision_through_the_pages, |app| {
     let person = applicant(&app).await;
     let clerk = app.browser("clerk").await;
+    // The applicant is searched for, not picked from a long list.
     let (s, html) = clerk.get("/applications/new").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        select(&html, "select[name=applicant_id] option"),
+        ["请先在上方查找申请人"]
+    );
+    let (s, html) = clerk
+        .get(&format!(
+            "/applications/new?find={}",
+            common::urlenc("王大力")
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let chosen = format!("/applications/new?applicant_id={person}");
+    assert_eq!(
+        select(&html, &format!("a[href='{chosen}']")),
+        ["选为申请人"],
+        "the search finds the person"
+    );
+    let (s, html) = clerk.get(&chosen).await;
     assert_eq!(s, StatusCode::OK);
     let applicants = select(&html, "select[name=applicant_id] option");
     assert!(
-        applicants.iter().any(|o| o.starts_with("王大力")),
+        applicants.len() == 1 && applicants[0].starts_with("王大力"),
         "{applicants:?}"
     );
     assert_eq!(

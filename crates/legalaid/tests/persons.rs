@@ -336,6 +336,67 @@ both!(
             .await;
         assert_eq!(s, StatusCode::OK, "{shown}");
 
+        // Through the pages: 平岗 finds the person by the full number, chooses them,
+        // and receives an application that stays with 平岗.
+        let pages = app.browser_as("liufang", "Pinggang#Office2026").await;
+        let (s, html) = pages.get(&format!("/applications/new?find={ID}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let chosen = format!("/applications/new?applicant_id={person_id}");
+        assert_eq!(
+            common::select(&html, &format!("a[href='{chosen}']")),
+            ["选为申请人"]
+        );
+        assert!(
+            html.contains("叶集区史河街道司法所"),
+            "the registering unit is shown"
+        );
+        let (s, html) = pages.get(&chosen).await;
+        assert_eq!(s, StatusCode::OK);
+        let option = common::select(&html, "select[name=applicant_id] option");
+        assert!(
+            option.len() == 1 && option[0].starts_with("李秀英"),
+            "{option:?}"
+        );
+        let csrf = pages.csrf(&chosen).await;
+        let received = common::now_rfc3339(&app);
+        let received_local = chrono::DateTime::parse_from_rfc3339(&received)
+            .expect("rfc3339")
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let person_field = person_id.to_string();
+        let form = [
+            ("_csrf", csrf.as_str()),
+            ("applicant_id", person_field.as_str()),
+            ("channel", "walk_in"),
+            ("received_at", received_local.as_str()),
+            ("matter_code", "labor_remuneration"),
+            ("service_form", "labor_arbitration"),
+            ("procedural_role", "applicant"),
+            ("opposing_party", "某劳务公司"),
+            ("summary", "被拖欠工资两个月。"),
+            ("means_kind", "exemption"),
+            ("exemption_code", "migrant_worker_wage_or_injury"),
+            ("exemption_proof_provided", "true"),
+        ];
+        let (s, html, location) = pages.post_form("/applications", &form).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+        let path = location.expect("redirect to the application");
+        let (_, by_page) = app
+            .get_json(&format!("/api/v1{path}"), Some(&pinggang))
+            .await;
+        assert_eq!(by_page["receiving_unit_id"], pinggang_id, "{by_page}");
+        assert_eq!(by_page["applicant_id"], person_id);
+        // The search and the chosen applicant were cards of another unit's person: audited.
+        assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'person.lookup' AND entity_id = '{person_id}'"
+        ))
+        .await,
+        2 + 1 + 2,
+        "two API lookups, the page search, and the chosen card shown twice (page and CSRF fetch)"
+    );
+
         // A district's register ends at the district: a unit of another county
         // neither finds the person nor takes an application for them.
         let elsewhere = app.token("admin").await;
@@ -347,10 +408,10 @@ both!(
             )
             .await;
         // (The shipped regions may hold it already.)
-    assert!(
-        s.is_success() || region["errors"][0]["field"] == "code",
-        "{region}"
-    );
+        assert!(
+            s.is_success() || region["errors"][0]["field"] == "code",
+            "{region}"
+        );
         let (s, unit) = app
         .post_json(
             "/api/v1/units",

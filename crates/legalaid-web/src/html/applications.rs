@@ -26,6 +26,7 @@ use legalaid_domain::application::{
     ServiceForm, Status,
 };
 use legalaid_domain::assessment::{Means, Verdict, yuan};
+use legalaid_domain::person::PersonCard;
 use legalaid_domain::rules::RuleBook;
 use legalaid_domain::{FieldError, UnitId, local_date, local_time};
 use serde::Deserialize;
@@ -366,26 +367,147 @@ fn intake_errors(errors: Vec<FieldError>) -> Vec<FieldError> {
         .collect()
 }
 
+/// The applicant search above the intake form: by the full ID number or by name
+/// (with the birth date, across the district's register; without it, among the
+/// caller's own units' persons).
+#[derive(Default)]
+struct Finder {
+    q: String,
+    birth_date: String,
+    /// None: nothing searched yet.
+    found: Option<Result<Vec<PersonCard>, String>>,
+}
+
+/// At most this many persons answer a name search among the caller's own.
+const NAME_MATCHES: i64 = 20;
+
+async fn find_applicants(s: &AppState, page: &PageCtx, q: &str, birth: &str) -> Finder {
+    let q = q.trim();
+    let birth = birth.trim();
+    let mut finder = Finder {
+        q: q.to_owned(),
+        birth_date: birth.to_owned(),
+        found: None,
+    };
+    if q.is_empty() {
+        return finder;
+    }
+    let looks_like_number = q.len() >= 5
+        && q.chars().all(|c| c.is_ascii_alphanumeric())
+        && q.chars().any(|c| c.is_ascii_digit());
+    let found = if looks_like_number {
+        persons::lookup(&s.app, &page.ctx, persons::Lookup::IdNumber(q)).await
+    } else if !birth.is_empty() {
+        match NaiveDate::parse_from_str(birth, "%Y-%m-%d") {
+            Ok(d) => persons::lookup(&s.app, &page.ctx, persons::Lookup::NameAndBirth(q, d)).await,
+            Err(_) => Err(AppError::field("birth_date", "出生日期格式应为 年-月-日")),
+        }
+    } else {
+        persons::list(
+            &s.app,
+            &page.ctx,
+            Some(q),
+            Page {
+                page: 1,
+                per_page: NAME_MATCHES,
+            },
+        )
+        .await
+        .map(|(people, _)| {
+            people
+                .iter()
+                .map(|p| PersonCard::of(p, String::new()))
+                .collect()
+        })
+    };
+    finder.found = Some(found.map_err(|e| e.to_string()));
+    finder
+}
+
+fn finder_panel(finder: &Finder, can_register: bool) -> (Panel, Option<Block>) {
+    let mut panel = Panel::new("查找申请人");
+    panel.class = "narrow";
+    panel.note = "输入完整的证件号码，可查到本区任一单位登记的当事人；按姓名查找时填写出生日期，可查到本区登记的同名同生日者，不填则只查本单位登记的当事人。跨单位查询记入审计日志。".into();
+    panel
+        .forms
+        .push(PanelForm::get("/applications/new", "查找").group(
+            "",
+            vec![
+                Field::new("find", "证件号码或姓名", "text", finder.q.clone()).required(),
+                Field::new(
+                    "birth_date",
+                    "出生日期（按姓名查找时）",
+                    "date",
+                    finder.birth_date.clone(),
+                ),
+            ],
+        ));
+    let block = match &finder.found {
+        None => None,
+        Some(Err(message)) => {
+            panel.lead = message.clone();
+            None
+        }
+        Some(Ok(cards)) => {
+            if cards.is_empty() {
+                panel.lead = "没有找到符合条件的当事人。".into();
+                if can_register {
+                    panel.links.push(Action {
+                        href: "/persons/new".into(),
+                        label: "登记当事人".into(),
+                    });
+                }
+            }
+            Some(Block {
+                title: "查找结果".into(),
+                headers: vec!["姓名", "证件号码", "出生日期", "电话", "登记单位", ""],
+                rows: cards
+                    .iter()
+                    .map(|c| Row {
+                        class: "",
+                        cells: vec![
+                            Cell::text(c.name.clone()),
+                            Cell::text(c.id_number_masked.clone()),
+                            Cell::text(
+                                c.birth_date
+                                    .map(|d| d.to_string())
+                                    .unwrap_or_else(|| "—".into()),
+                            ),
+                            Cell::text(or_dash(&c.phone)),
+                            Cell::text(if c.unit_name.is_empty() {
+                                "本单位".to_owned()
+                            } else {
+                                c.unit_name.clone()
+                            }),
+                            Cell::link(
+                                "选为申请人",
+                                format!("/applications/new?applicant_id={}", c.id),
+                            ),
+                        ],
+                    })
+                    .collect(),
+                empty: "没有找到符合条件的当事人".into(),
+            })
+        }
+    };
+    (panel, block)
+}
+
 async fn intake_page(
     s: &AppState,
     page: &PageCtx,
     f: &IntakeForm,
     errors: &[FieldError],
+    finder: &Finder,
 ) -> Response {
     let book = rules::rulebook(&s.app).await.unwrap_or_default();
     let today = local_date(s.app.clock.now());
     let region = caller_region(page);
-    let (people, total) = persons::list(
-        &s.app,
-        &page.ctx,
-        None,
-        Page {
-            page: 1,
-            per_page: Page::MAX_PER_PAGE,
-        },
-    )
-    .await
-    .unwrap_or_default();
+    // The chosen applicant, as a card (a person of another unit of the district too).
+    let chosen = match f.applicant_id.trim().parse::<i64>() {
+        Ok(id) => persons::card(&s.app, &page.ctx, id).await.ok(),
+        Err(_) => None,
+    };
     let one = |v: &str| [v.to_owned()];
 
     let mut who = Vec::new();
@@ -402,22 +524,18 @@ async fn intake_page(
                 .options(opts, &one(&f.receiving_unit_id)),
         );
     }
-    let applicants =
-        std::iter::once((String::new(), "请选择".to_owned())).chain(people.iter().map(|p| {
-            (
-                p.id.to_string(),
-                format!("{}（{}）", p.name, p.id_number_masked),
-            )
-        }));
+    let applicants: Vec<(String, String)> = match &chosen {
+        Some(c) => vec![(
+            c.id.to_string(),
+            format!("{}（{}，{}）", c.name, c.id_number_masked, c.unit_name),
+        )],
+        None => vec![(String::new(), "请先在上方查找申请人".to_owned())],
+    };
     who.extend([
         Field::new("applicant_id", "申请人", "select", "")
             .required()
             .options(applicants, &one(&f.applicant_id))
-            .hint(if total > i64::try_from(people.len()).unwrap_or(0) {
-                "只列出最近登记的200名当事人；申请人须先登记为当事人，未登记的请先点上方“登记当事人”"
-            } else {
-                "申请人须先登记为当事人；未登记的请先点上方“登记当事人”，登记后回到本页"
-            }),
+            .hint("在上方按证件号码或姓名查找并选定申请人；未登记的请先点“登记当事人”，登记后回到本页"),
         Field::new("channel", "申请渠道", "select", "")
             .required()
             .options(
@@ -586,6 +704,10 @@ async fn intake_page(
         let rest = form.attach(errors);
         page_.error = Some(rest.unwrap_or_else(|| "请修改标出的内容后再提交".into()));
     }
+    // The search first, its results, then the form.
+    let (find_panel, found) = finder_panel(finder, persons::can_register(&page.ctx));
+    page_.panels.push(find_panel);
+    page_.blocks.extend(found);
     let mut panel = Panel::new("");
     panel.class = "narrow";
     panel.forms.push(form);
@@ -596,6 +718,9 @@ async fn intake_page(
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     applicant_id: Option<String>,
+    /// The applicant search: a full ID number or a name.
+    find: Option<String>,
+    birth_date: Option<String>,
 }
 
 pub async fn new(
@@ -614,7 +739,14 @@ pub async fn new(
         means_kind: "household".into(),
         ..Default::default()
     };
-    Ok(intake_page(&s, &page, &f, &[]).await)
+    let finder = find_applicants(
+        &s,
+        &page,
+        q.find.as_deref().unwrap_or_default(),
+        q.birth_date.as_deref().unwrap_or_default(),
+    )
+    .await;
+    Ok(intake_page(&s, &page, &f, &[], &finder).await)
 }
 
 pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
@@ -631,7 +763,7 @@ pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> P
             Err(e) => return Err(page_error(e)),
         }
     }
-    Ok(intake_page(&s, &page, &f, &errs).await)
+    Ok(intake_page(&s, &page, &f, &errs, &Finder::default()).await)
 }
 
 // ---------------------------------------------------------------------------

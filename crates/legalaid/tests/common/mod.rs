@@ -325,16 +325,21 @@ impl TestApp {
 
     /// A browser-like client (cookies, no redirects followed) signed in to the pages.
     pub async fn browser(&self, username: &str) -> Browser {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
         let pw = if username == "admin" {
             ADMIN_PASSWORD
         } else {
             DEMO_PASSWORD
         };
+        self.browser_as(username, pw).await
+    }
+
+    /// A browser signed in with `password` (an account a test created).
+    pub async fn browser_as(&self, username: &str, pw: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         let token = login_token(&client, &self.base).await;
         let res = client
             .post(self.url("/login"))
