@@ -174,7 +174,8 @@ pub async fn card(app: &App, ctx: &Ctx, id: i64) -> AppResult<PersonCard> {
         .await?
         .ok_or(AppError::NotFound)?;
     let own = policy::sees(ctx, &unit);
-    if !own && !(can_register(ctx) && register_scope(ctx).covers(unit.id, &unit.region_code)) {
+    let in_register = can_register(ctx) && register_scope(ctx).covers(unit.id, &unit.region_code);
+    if !(own || in_register) {
         return Err(AppError::NotFound);
     }
     if !own {
