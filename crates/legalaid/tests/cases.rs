@@ -93,7 +93,8 @@ both!(
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{sugg}");
-        let list = sugg.as_array().expect("list");
+        let list = sugg["items"].as_array().expect("list");
+        assert_eq!(sugg["total"].as_u64(), Some(list.len() as u64));
         assert!(
             list.len() >= 30,
             "every lawyer of the district: {}",
@@ -421,7 +422,7 @@ both!(a_court_notification_needs_an_experienced_defender, |app| {
             Some(&director),
         )
         .await;
-    let j = sugg
+    let j = sugg["items"]
         .as_array()
         .expect("list")
         .iter()

@@ -156,7 +156,7 @@ async fn assigned_case(http: &reqwest::Client, base: &str, n: u32) -> (i64, i64)
         Value::Null,
     )
     .await;
-    let best = &sugg[0];
+    let best = &sugg["items"][0];
     let (s, c) = call(
         http,
         "POST",

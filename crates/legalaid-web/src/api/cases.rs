@@ -182,14 +182,15 @@ pub async fn list(
 /// Possible handlers ranked by workload, specialty and rotation, eligible first;
 /// each with the law's refusals and any conflicts.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/assignment-suggestions", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = [legalaid_domain::assignment::Suggestion]), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = List<legalaid_domain::assignment::Suggestion>), (status = 404, body = crate::error::Problem)))]
 pub async fn suggestions(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let v = uc::suggestions(&s.app, &ctx, id_from(&id)?).await?;
-    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+) -> Result<Json<List<legalaid_domain::assignment::Suggestion>>, ApiError> {
+    let items = uc::suggestions(&s.app, &ctx, id_from(&id)?).await?;
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(List { items, total }))
 }
 
 /// Assigns the case to a unit and handler (409 with the reason when the law does
