@@ -141,28 +141,44 @@ pub async fn lookup(app: &App, ctx: &Ctx, by: Lookup<'_>) -> AppResult<Vec<Perso
     };
     let mut cards = Vec::new();
     for p in found {
-        let Some(unit) = legalaid_store::units::get(&mut tx, p.unit_id).await? else {
-            continue;
-        };
-        if !scope.covers(unit.id, &unit.region_code) && !policy::sees(ctx, &unit) {
-            continue;
+        if let Some(card) = card_in_register(app, &mut tx, ctx, &p, how).await? {
+            cards.push(card);
         }
-        if !policy::sees(ctx, &unit) {
-            audit::record(
-                app,
-                &mut tx,
-                ctx,
-                "person.lookup",
-                p.id,
-                None::<&()>,
-                Some(&serde_json::json!({ "by": how, "registered_by": unit.id.0 })),
-            )
-            .await?;
-        }
-        cards.push(PersonCard::of(&p, unit.name));
     }
     tx.commit().await?;
     Ok(cards)
+}
+
+/// The card of `p` if it lies in the caller's register (its own units' persons or
+/// the district's), writing `person.lookup` to the audit trail when another unit
+/// registered the person. `how`: the key it was found by.
+async fn card_in_register(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    p: &Person,
+    how: &str,
+) -> AppResult<Option<PersonCard>> {
+    let Some(unit) = legalaid_store::units::get(tx, p.unit_id).await? else {
+        return Ok(None);
+    };
+    let own = policy::sees(ctx, &unit);
+    if !own && !register_scope(ctx).covers(unit.id, &unit.region_code) {
+        return Ok(None);
+    }
+    if !own {
+        audit::record(
+            app,
+            tx,
+            ctx,
+            "person.lookup",
+            p.id,
+            None::<&()>,
+            Some(&serde_json::json!({ "by": how, "registered_by": unit.id.0 })),
+        )
+        .await?;
+    }
+    Ok(Some(PersonCard::of(p, unit.name)))
 }
 
 /// The card of one person of the caller's register (the applicant chosen on the
@@ -170,28 +186,11 @@ pub async fn lookup(app: &App, ctx: &Ctx, by: Lookup<'_>) -> AppResult<Vec<Perso
 pub async fn card(app: &App, ctx: &Ctx, id: i64) -> AppResult<PersonCard> {
     let mut tx = app.store.write().await?;
     let p = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let unit = legalaid_store::units::get(&mut tx, p.unit_id)
+    let card = card_in_register(app, &mut tx, ctx, &p, "id")
         .await?
         .ok_or(AppError::NotFound)?;
-    let own = policy::sees(ctx, &unit);
-    let in_register = can_register(ctx) && register_scope(ctx).covers(unit.id, &unit.region_code);
-    if !(own || in_register) {
-        return Err(AppError::NotFound);
-    }
-    if !own {
-        audit::record(
-            app,
-            &mut tx,
-            ctx,
-            "person.lookup",
-            p.id,
-            None::<&()>,
-            Some(&serde_json::json!({ "by": "id", "registered_by": unit.id.0 })),
-        )
-        .await?;
-    }
     tx.commit().await?;
-    Ok(PersonCard::of(&p, unit.name))
+    Ok(card)
 }
 
 /// The message for a number that is already registered; names the record when
