@@ -551,9 +551,7 @@ pub async fn propose(
     if outcome == Outcome::Denied && reason.is_empty() {
         return Err(AppError::field("reason", "建议不予法律援助须说明理由"));
     }
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "理由不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "理由")?;
     transition(
         app,
         ctx,
@@ -582,9 +580,7 @@ pub async fn decide(
 ) -> AppResult<ApplicationView> {
     require(can_decide(ctx))?;
     let reason = reason.trim();
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "理由不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "理由")?;
     let cx = context(app).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -658,9 +654,7 @@ pub async fn object(
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写异议的理由"));
     }
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "理由不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "理由")?;
     require(can_handle(ctx))?;
     let cx = context(app).await?;
     let now = app.clock.now();
@@ -709,9 +703,7 @@ pub async fn decide_objection(
     if reason.is_empty() {
         return Err(AppError::field("reason", "请写明审查意见"));
     }
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "审查意见不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "审查意见")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = store::get_objection(&mut tx, objection_id)
@@ -1005,9 +997,7 @@ pub async fn grant_pre_emptively(
 ) -> AppResult<ApplicationView> {
     require(can_decide(ctx))?;
     let reason = reason.trim();
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "理由不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "理由")?;
     let cx = context(app).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;

@@ -49,6 +49,21 @@ impl AppError {
     }
 }
 
+/// The longest written reason or opinion (理由, 意见) a step takes, in characters.
+pub const MAX_REASON_CHARS: usize = 4000;
+
+/// Refuses a written reason longer than [`MAX_REASON_CHARS`] (after trimming) as a
+/// field error: "`label`不能超过4000字".
+pub(crate) fn check_reason_length(field: &str, text: &str, label: &str) -> AppResult<()> {
+    if text.trim().chars().count() > MAX_REASON_CHARS {
+        return Err(AppError::field(
+            field,
+            format!("{label}不能超过{MAX_REASON_CHARS}字"),
+        ));
+    }
+    Ok(())
+}
+
 impl From<Vec<FieldError>> for AppError {
     fn from(e: Vec<FieldError>) -> Self {
         AppError::Validation(e)

@@ -163,9 +163,7 @@ async fn check_handler(
             refusals.join("；")
         )));
     }
-    if conflict_reason.trim().chars().count() > 4000 {
-        return Err(AppError::field("conflict_reason", "确认理由不能超过4000字"));
-    }
+    crate::error::check_reason_length("conflict_reason", conflict_reason, "确认理由")?;
     let conflicts = assignment::conflicts(&cand, &needs);
     if !conflicts.is_empty() && conflict_reason.trim().is_empty() {
         return Err(AppError::Conflict(format!(
@@ -366,9 +364,7 @@ pub async fn request_replacement(
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写更换的理由"));
     }
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "理由不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "理由")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let c = visible(&mut tx, ctx, id).await?;
@@ -413,9 +409,7 @@ pub async fn decide_replacement(
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写审批意见"));
     }
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "审批意见不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "审批意见")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;

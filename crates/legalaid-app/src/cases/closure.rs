@@ -51,9 +51,7 @@ pub async fn review_closure(
             "退回结案材料须说明需要补正的内容",
         ));
     }
-    if reason.trim().chars().count() > 4000 {
-        return Err(AppError::field("reason", "审查意见不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "审查意见")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;

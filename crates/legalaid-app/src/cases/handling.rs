@@ -168,9 +168,7 @@ pub async fn object_termination(
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写异议的理由"));
     }
-    if reason.chars().count() > 4000 {
-        return Err(AppError::field("reason", "理由不能超过4000字"));
-    }
+    crate::error::check_reason_length("reason", reason, "理由")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;
