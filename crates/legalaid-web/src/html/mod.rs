@@ -13,6 +13,7 @@ mod case_steps;
 mod cases;
 mod documents;
 mod funding;
+mod intake;
 mod notices;
 mod panels;
 mod persons;
@@ -126,9 +127,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/applications",
-            get(applications::list).post(applications::create),
+            get(applications::list).post(intake::create),
         )
-        .route("/applications/new", get(applications::new))
+        .route("/applications/new", get(intake::new))
         .route("/applications/{id}", get(applications::show))
         .route(
             "/applications/{id}/supplement-request",
