@@ -8,6 +8,8 @@ pub(crate) use attachments::{file_response, read_upload};
 mod auth;
 mod cases;
 mod documents;
+mod funding;
+mod messages;
 mod openapi;
 use openapi::{BearerAuth, ErrorResponses};
 mod persons;
@@ -80,7 +82,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/case", post(cases::open))
         .route(
             "/applications/{id}/messages",
-            get(cases::application_messages),
+            get(messages::application_messages),
         )
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
@@ -104,7 +106,7 @@ pub fn routes() -> Router<AppState> {
             post(cases::decide_replacement),
         )
         .route("/cases/{id}/next-stage", post(cases::next_stage))
-        .route("/cases/{id}/messages", get(cases::messages))
+        .route("/cases/{id}/messages", get(messages::messages))
         .route("/cases/{id}/documents", get(documents::case_list))
         .route(
             "/cases/{id}/attachments",
@@ -115,22 +117,22 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route("/cases/{id}/documents/{doc}", get(documents::case_download))
-        .route("/funding/estimate", get(cases::estimate))
-        .route("/subsidies/totals", get(cases::subsidy_totals))
+        .route("/funding/estimate", get(funding::estimate))
+        .route("/subsidies/totals", get(funding::subsidy_totals))
         .route(
             "/subsidy-schedule",
-            get(cases::schedule).post(cases::add_schedule_row),
+            get(funding::schedule).post(funding::add_schedule_row),
         )
         .route(
             "/persons/{id}/contact",
-            axum::routing::put(cases::set_contact),
+            axum::routing::put(messages::set_contact),
         )
-        .route("/message-templates", get(cases::message_templates))
+        .route("/message-templates", get(messages::message_templates))
         .route(
             "/message-templates/{kind}/{audience}/{channel}",
-            axum::routing::put(cases::update_message_template),
+            axum::routing::put(messages::update_message_template),
         )
-        .route("/targets", axum::routing::put(cases::set_target))
+        .route("/targets", axum::routing::put(funding::set_target))
         .route("/calendar/deadline", get(rules::deadline))
         .route(
             "/settings",
@@ -235,8 +237,8 @@ pub struct List<T> {
         applications::object, applications::decide_objection, applications::verify, applications::grant_pre_emptively,
         cases::open, cases::show, cases::list, cases::suggestions, cases::assign, cases::agreement, cases::progress,
         cases::terminate, cases::object, cases::closure, cases::review_closure, cases::subsidy, cases::grade, cases::pay,
-        cases::request_replacement, cases::decide_replacement, cases::next_stage, cases::messages, cases::estimate, cases::set_target,
-        cases::application_messages, cases::schedule, cases::add_schedule_row, cases::subsidy_totals, cases::set_contact, cases::message_templates, cases::update_message_template,
+        cases::request_replacement, cases::decide_replacement, cases::next_stage, messages::messages, funding::estimate, funding::set_target,
+        messages::application_messages, funding::schedule, funding::add_schedule_row, funding::subsidy_totals, messages::set_contact, messages::message_templates, messages::update_message_template,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
         documents::case_list, documents::case_download, attachments::case_upload, attachments::case_list,
     ),
