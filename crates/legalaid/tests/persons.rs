@@ -396,6 +396,16 @@ both!(
         2 + 1 + 2,
         "two API lookups, the page search, and the chosen card shown twice (page and CSRF fetch)"
     );
+        // The person's page shows 平岗 the card and the way to take an application,
+        // not 史河's full record.
+        let (s, html) = pages.get(&format!("/persons/{person_id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("由叶集区史河街道司法所登记"), "{html}");
+        assert_eq!(
+            common::select(&html, &format!("a[href='{chosen}']")),
+            ["受理申请"]
+        );
+        assert!(!html.contains("住址") && !html.contains(ID_NORMAL));
 
         // A district's register ends at the district: a unit of another county
         // neither finds the person nor takes an application for them.

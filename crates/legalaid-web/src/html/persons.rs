@@ -9,7 +9,7 @@ use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
 use legalaid_app::{AppError, Page, persons, units};
 use legalaid_domain::id_number::IdType;
-use legalaid_domain::person::{Person, PersonInput, RecipientGroup};
+use legalaid_domain::person::{Person, PersonCard, PersonInput, RecipientGroup};
 use legalaid_domain::staff::Sex;
 use legalaid_domain::{FieldError, UnitId};
 use serde::Deserialize;
@@ -363,11 +363,53 @@ async fn unit_name(s: &AppState, page: &PageCtx, p: &Person) -> String {
         .unwrap_or_default()
 }
 
+/// What an intake unit sees of a person another unit of its district registered
+/// (ADR 0011): the card, and the way to take their application.
+fn card_detail(page: &PageCtx, c: &PersonCard) -> DetailPage {
+    let mut shell = Shell::new(page, &c.name, "/persons");
+    shell.notice = Some(format!(
+        "该当事人由{}登记；本单位可查看受理所需的信息并为其受理申请，本次查看已记入审计日志。",
+        c.unit_name
+    ));
+    let mut actions = Vec::new();
+    if legalaid_app::applications::can_handle(&page.ctx) {
+        actions.push(Action {
+            href: format!("/applications/new?applicant_id={}", c.id),
+            label: "受理申请".into(),
+        });
+    }
+    DetailPage {
+        shell,
+        heading: c.name.clone(),
+        actions,
+        rows: vec![
+            ("证件类型", c.id_type.label().to_owned()),
+            ("证件号码", c.id_number_masked.clone()),
+            ("性别", c.sex.map_or("—".into(), |s| s.label().to_owned())),
+            (
+                "出生日期",
+                c.birth_date.map_or("—".into(), |d| d.to_string()),
+            ),
+            ("联系电话", c.phone.clone()),
+            ("登记单位", c.unit_name.clone()),
+        ],
+        sections: vec![],
+    }
+}
+
 pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id)?;
-    let p = persons::get(&s.app, &page.ctx, id)
-        .await
-        .map_err(page_error)?;
+    let p = match persons::get(&s.app, &page.ctx, id).await {
+        Ok(p) => p,
+        // Another unit's person of the caller's register: the card.
+        Err(AppError::NotFound) => {
+            let card = persons::card(&s.app, &page.ctx, id)
+                .await
+                .map_err(page_error)?;
+            return Ok(render(&card_detail(&page, &card)));
+        }
+        Err(e) => return Err(page_error(e)),
+    };
     let unit = unit_name(&s, &page, &p).await;
     let mut d = detail(&page, &p, unit, None);
     if persons::can_register(&page.ctx) {
