@@ -19,6 +19,7 @@ use legalaid_domain::rules::RuleBook;
 use legalaid_domain::{UnitId, local_date, local_time};
 use legalaid_store::Tx;
 use legalaid_store::applications::{self as store, ApplicationFilter, Change};
+use legalaid_store::deadlines::Subject;
 use serde::Serialize;
 
 /// Deadlines at or within this many days are "due soon".
@@ -164,6 +165,18 @@ async fn deadlines_of(
     cx: &Context,
     today: NaiveDate,
 ) -> AppResult<Vec<DeadlineView>> {
+    running_deadlines(tx, a, objections, &cx.rules, &cx.calendar, today).await
+}
+
+/// The deadlines of an application in its current state, as shown today.
+pub(crate) async fn running_deadlines(
+    tx: &mut Tx,
+    a: &Application,
+    objections: &[Objection],
+    rules: &RuleBook,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+) -> AppResult<Vec<DeadlineView>> {
     let pause_rows = store::pauses(tx, a.id).await?;
     let pauses = store::as_pauses(&pause_rows, today);
     let clock = AppClock {
@@ -181,7 +194,7 @@ async fn deadlines_of(
             .find(|o| o.status == "pending" && o.case_id.is_none())
             .map(|o| local_time(o.received_at)),
     };
-    match deadlines(&clock, &cx.rules, &cx.calendar) {
+    match deadlines(&clock, rules, calendar) {
         Ok(ds) => Ok(ds.iter().map(|d| deadline_view(d, today)).collect()),
         // A missing calendar year is shown, not hidden: the deadline cannot be computed.
         Err(gap) => Ok(vec![gap_view(&gap, today)]),
@@ -282,6 +295,7 @@ async fn finish(
     if let Some(kind) = kind {
         tell_applicant(app, &mut tx, &v, kind, app.clock.now()).await?;
     }
+    crate::queues::track(app, &mut tx, Subject::Application(v.application.id)).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -380,6 +394,7 @@ pub async fn create(
     .await?;
     let v = view_of(app, &mut tx, a, &cx).await?;
     tell_applicant(app, &mut tx, &v, MessageKind::ApplicationAccepted, now).await?;
+    crate::queues::track(app, &mut tx, Subject::Application(v.application.id)).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -743,6 +758,8 @@ pub async fn decide_objection(
             Some(&decided),
         )
         .await?;
+        crate::queues::track(app, &mut tx, Subject::Case(case_id)).await?;
+        crate::queues::track(app, &mut tx, Subject::Application(a.id)).await?;
         tx.commit().await?;
         return Ok(decided);
     }
@@ -786,6 +803,7 @@ pub async fn decide_objection(
         Some(&after),
     )
     .await?;
+    crate::queues::track(app, &mut tx, Subject::Application(a.id)).await?;
     tx.commit().await?;
     Ok(decided)
 }
@@ -882,35 +900,6 @@ pub async fn deem_withdrawn_overdue(app: &App) -> AppResult<usize> {
         }
     }
     Ok(n)
-}
-
-/// Open applications in the caller's scope with a deadline due soon or past, most urgent first.
-pub async fn due_items(
-    app: &App,
-    ctx: &Ctx,
-) -> AppResult<Vec<(Application, String, DeadlineView)>> {
-    let cx = context(app).await?;
-    let today = today(app);
-    let mut tx = app.store.read().await?;
-    let open = store::open(&mut tx, &policy::scope(ctx), 2000).await?;
-    let mut out = Vec::new();
-    for a in open {
-        let objections = store::objections_of(&mut tx, a.id).await?;
-        let ds = deadlines_of(&mut tx, &a, &objections, &cx, today).await?;
-        if let Some(d) = ds
-            .into_iter()
-            .filter(|d| !d.met && d.state != "running")
-            .min_by_key(|d| d.due)
-        {
-            let name = legalaid_store::persons::get(&mut tx, a.applicant_id)
-                .await?
-                .map(|p| p.name)
-                .unwrap_or_default();
-            out.push((a, name, d));
-        }
-    }
-    out.sort_by_key(|(_, _, d)| d.due);
-    Ok(out)
 }
 
 /// How a declaration was checked: the method, the date and what was found.

@@ -27,6 +27,9 @@ impl FixedClock {
     pub fn new(at: DateTime<Utc>) -> Self {
         Self(Mutex::new(at))
     }
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = at;
+    }
     pub fn advance(&self, by: chrono::Duration) {
         let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
         *t += by;

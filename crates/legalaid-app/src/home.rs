@@ -1,6 +1,8 @@
-//! The home page's work queue: what needs the signed-in user's attention, and the
-//! figures of their part of the system.
+//! The home page: what needs the signed-in user's attention (notices, and their
+//! work queues with every deadline, from `queues`), and the figures of their part
+//! of the system.
 
+use crate::queues::{self, DueFilter, QueuePage};
 use crate::{App, AppResult, Ctx, Page, policy};
 use legalaid_domain::role::Role;
 use legalaid_store::staff::StaffFilter;
@@ -26,11 +28,14 @@ pub struct Figure {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkQueue {
+    /// What the user must see to first (an initial password, a missing calendar year).
     pub items: Vec<WorkItem>,
+    /// The page of their queues asked for.
+    pub queue: QueuePage,
     pub figures: Vec<Figure>,
 }
 
-pub async fn work_queue(app: &App, ctx: &Ctx) -> AppResult<WorkQueue> {
+pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> AppResult<WorkQueue> {
     let scope = policy::scope(ctx);
     let one = Page {
         page: 1,
@@ -47,29 +52,41 @@ pub async fn work_queue(app: &App, ctx: &Ctx) -> AppResult<WorkQueue> {
             urgent: true,
         });
     }
-    if crate::applications::can_handle(ctx) || crate::applications::can_decide_objection(ctx) {
-        for (a, name, d) in crate::applications::due_items(app, ctx)
-            .await?
-            .into_iter()
-            .take(50)
-        {
-            items.push(WorkItem {
-                title: format!("{} {}（{}）", a.number, name, a.status.label()),
-                detail: format!(
-                    "{}：{}，期限{}（{}）",
-                    d.label, d.state_label, d.due, d.rule
-                ),
-                href: format!("/applications/{}", a.id),
-                urgent: d.state == "overdue" || d.state == "due_today",
-            });
-        }
+    if policy::ensure_manage_regions(ctx).is_ok()
+        && let Some(warning) = crate::rules::calendar_warning(app).await?
+    {
+        items.push(WorkItem {
+            title: "录入节假日安排".into(),
+            detail: warning,
+            href: "/admin/calendar".into(),
+            urgent: true,
+        });
     }
+    let queue = queues::queue(app, ctx, due, page).await?;
     let mut tx = app.store.read().await?;
     let (_, units) =
         legalaid_store::units::list(&mut tx, &scope, &UnitFilter::default(), one).await?;
     let (_, staff) =
         legalaid_store::staff::list(&mut tx, &scope, &StaffFilter::default(), one).await?;
-    let mut figures = vec![
+    let mut figures = Vec::new();
+    if matches!(
+        scope,
+        legalaid_domain::visibility::Scope::Region(_) | legalaid_domain::visibility::Scope::All
+    ) {
+        // Supervision: every queue of the region, not only the caller's.
+        let (overdue, soon) = queues::standing(app, ctx).await?;
+        figures.push(Figure {
+            label: "辖区已超期事项".into(),
+            value: overdue,
+            href: "/queues?due=overdue".into(),
+        });
+        figures.push(Figure {
+            label: "辖区3日内到期事项".into(),
+            value: soon,
+            href: "/queues?due=soon".into(),
+        });
+    }
+    figures.extend([
         Figure {
             label: "可见单位".into(),
             value: units,
@@ -80,7 +97,7 @@ pub async fn work_queue(app: &App, ctx: &Ctx) -> AppResult<WorkQueue> {
             value: staff,
             href: "/staff".into(),
         },
-    ];
+    ]);
     if policy::can_view_users(ctx) {
         let (_, users) =
             legalaid_store::users::list(&mut tx, &scope, &UserFilter::default(), one).await?;
@@ -111,5 +128,9 @@ pub async fn work_queue(app: &App, ctx: &Ctx) -> AppResult<WorkQueue> {
             href: "/staff?kind=lawyer".into(),
         });
     }
-    Ok(WorkQueue { items, figures })
+    Ok(WorkQueue {
+        items,
+        queue,
+        figures,
+    })
 }

@@ -25,6 +25,11 @@ pub async fn run(app: App, every: Duration, shutdown: impl std::future::Future<O
         tokio::select! {
             _ = &mut shutdown => break,
             _ = tick.tick() => {
+                match crate::queues::track_pending(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "deadlines tracked for records written without them"),
+                    Err(e) => tracing::warn!(error = %e, "deadline tracking job failed"),
+                }
                 match purge_expired(&app).await {
                     Ok(n) => tracing::debug!(removed = n, "purged expired sessions"),
                     Err(e) => tracing::warn!(error = %e, "session purge failed"),

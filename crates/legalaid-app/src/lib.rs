@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod persons;
 pub mod policy;
+pub mod queues;
 pub mod regions;
 pub mod rules;
 pub mod settings;

@@ -139,6 +139,30 @@ pub async fn calendar(app: &App) -> AppResult<(WorkCalendar, Vec<CalendarDay>)> 
     Ok(store::calendar(&mut tx).await?)
 }
 
+/// What the administrators are told about the calendar as of today: the current
+/// year missing (always), or the next year missing from the warning day of the
+/// settings (1 November by default). `None` when nothing is missing.
+pub async fn calendar_warning(app: &App) -> AppResult<Option<String>> {
+    let today = legalaid_domain::local_date(app.clock.now());
+    let year = today.year();
+    let (cal, _) = calendar(app).await?;
+    let has = |y: i32| cal.years().any(|c| c == y);
+    if !has(year) {
+        return Ok(Some(format!(
+            "{year}年节假日安排尚未录入：期间跨入{year}年的期限暂按周末推算，标为“暂定”。请尽快录入国务院办公厅发布的{year}年放假安排。"
+        )));
+    }
+    let settings = crate::settings::get(app).await?;
+    let from = crate::settings::warning_day(&settings, year);
+    if !has(year + 1) && from.is_some_and(|d| today >= d) {
+        let next = year + 1;
+        return Ok(Some(format!(
+            "{next}年节假日安排尚未录入：期间跨入{next}年的期限将暂按周末推算，标为“暂定”。国务院办公厅发布{next}年放假安排后，请及时录入。"
+        )));
+    }
+    Ok(None)
+}
+
 /// The answer of the public deadline check.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadlineCheck {
@@ -149,6 +173,9 @@ pub struct DeadlineCheck {
     pub due: NaiveDate,
     /// The plain count landed on a rest day and moved to the next working day.
     pub rolled_over: bool,
+    /// The period runs into this year, whose holidays are not entered yet: the due
+    /// date is provisional (暂定), counted with weekends only.
+    pub provisional: Option<i32>,
     pub explanation: String,
 }
 
@@ -182,13 +209,13 @@ pub async fn check_deadline(
     let start_time = start
         .and_hms_opt(12, 0, 0)
         .ok_or_else(|| AppError::field("start", "日期无效"))?;
-    let due = rule
-        .due(start_time, &[], &cal)
-        .map_err(|gap| AppError::field("start", gap.to_string()))?
-        .date();
+    let (due, provisional) = rule
+        .due_or_provisional(start_time, &[], &cal)
+        .map_err(|gap| AppError::field("start", gap.to_string()))?;
+    let due = due.date();
     let plain = start + chrono::Duration::days(i64::from(length));
     let rolled_over = unit == PeriodUnit::CalendarDays && due != plain;
-    let explanation = match unit {
+    let mut explanation = match unit {
         PeriodUnit::CalendarDays if rolled_over => format!(
             "自{start}的次日起算{length}日，期间届满日{plain}为休息日，顺延至其后第一个工作日{due}（《民法典》第二百零一条、第二百零三条）。"
         ),
@@ -199,12 +226,18 @@ pub async fn check_deadline(
             "自{start}的次日起算{length}个工作日（不含法定节假日和休息日，含调休工作日），于{due}届满。"
         ),
     };
+    if let Some(year) = provisional {
+        explanation.push_str(&format!(
+            "{year}年节假日安排尚未录入，暂按周末推算，届满日为暂定日期，录入后以录入的安排为准。"
+        ));
+    }
     Ok(DeadlineCheck {
         start,
         length,
         unit,
         due,
         rolled_over,
+        provisional,
         explanation,
     })
 }
@@ -284,13 +317,14 @@ pub async fn add_standard(app: &App, ctx: &Ctx, i: &StandardInput) -> AppResult<
     Ok(s)
 }
 
-/// Enters a year's holiday arrangement: `csv` has `date,kind,name` lines (header first).
+/// Enters a year's holiday arrangement: `text` is the State Council notice as
+/// published, or one day per line (`legalaid_domain::holiday_notice`).
 pub async fn add_calendar_year(
     app: &App,
     ctx: &Ctx,
     year: i32,
     source: &str,
-    csv: &str,
+    text: &str,
 ) -> AppResult<usize> {
     policy::ensure_manage_regions(ctx)?;
     let mut errs: Vec<FieldError> = Vec::new();
@@ -306,26 +340,25 @@ pub async fn add_calendar_year(
             message: "请填写依据（如国务院办公厅通知的文号）".into(),
         });
     }
-    let cal = WorkCalendar::from_csv(csv).map_err(|m| AppError::field("days", m))?;
-    let days: Vec<CalendarDay> = csv
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut f = l.splitn(3, ',');
-            Some(CalendarDay {
-                date: NaiveDate::parse_from_str(f.next()?.trim(), "%Y-%m-%d").ok()?,
-                kind: legalaid_domain::calendar::DayKind::parse(f.next()?.trim())?,
-                name: f.next().unwrap_or_default().trim().to_owned(),
-            })
-        })
-        .collect();
-    if cal.years().any(|y| y != year) {
-        errs.push(FieldError {
-            field: "days".into(),
-            message: format!("所有日期都应在{year}年内"),
-        });
-    }
+    let days = match legalaid_domain::holiday_notice::parse(year, text) {
+        Ok(days) => days,
+        Err(lines) => {
+            let mut message = lines
+                .iter()
+                .take(10)
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("；");
+            if lines.len() > 10 {
+                message.push_str(&format!("；另有{}行有误", lines.len() - 10));
+            }
+            errs.push(FieldError {
+                field: "days".into(),
+                message,
+            });
+            Vec::new()
+        }
+    };
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
@@ -337,6 +370,8 @@ pub async fn add_calendar_year(
         ));
     }
     store::insert_year(&mut tx, year, source.trim(), &days).await?;
+    // The provisional dates in the year are counted again, now with its holidays.
+    crate::queues::recount_provisional(&mut tx, year).await?;
     audit::record(
         app,
         &mut tx,
@@ -349,6 +384,7 @@ pub async fn add_calendar_year(
     .await?;
     changed(&mut tx).await?;
     tx.commit().await?;
+    crate::queues::track_pending(app).await?;
     Ok(days.len())
 }
 

@@ -12,6 +12,23 @@ pub struct Settings {
     pub application_number_format: String,
     /// `one` or `two`.
     pub review_steps: String,
+    /// From this day of each year (`MM-DD`), the administrators are told when the
+    /// next year's holiday arrangement is not entered yet.
+    #[serde(default = "default_calendar_warning_from")]
+    pub calendar_warning_from: String,
+}
+
+fn default_calendar_warning_from() -> String {
+    "11-01".into()
+}
+
+/// The day of `year` from which a missing next year is warned about.
+pub fn warning_day(s: &Settings, year: i32) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(
+        &format!("{year}-{}", s.calendar_warning_from.trim()),
+        "%Y-%m-%d",
+    )
+    .ok()
 }
 
 pub async fn get(app: &App) -> AppResult<Settings> {
@@ -23,6 +40,9 @@ pub async fn get(app: &App) -> AppResult<Settings> {
         review_steps: store::setting(&mut tx, "review_steps")
             .await?
             .unwrap_or_else(|| "one".into()),
+        calendar_warning_from: store::setting(&mut tx, "calendar_warning_from")
+            .await?
+            .unwrap_or_else(default_calendar_warning_from),
     })
 }
 
@@ -44,6 +64,11 @@ pub async fn update(app: &App, ctx: &Ctx, s: &Settings) -> AppResult<Settings> {
     if s.review_steps != "one" && s.review_steps != "two" {
         v.add("review_steps", "审批方式应为 one（一级）或 two（两级）");
     }
+    // 02-29 is refused: it would not come every year.
+    let warning_from = s.calendar_warning_from.trim().to_owned();
+    if warning_day(s, 2027).is_none() {
+        v.add("calendar_warning_from", "提醒日期应写作“月-日”，如 11-01");
+    }
     if !v.is_empty() {
         return Err(AppError::Validation(v.errors().to_vec()));
     }
@@ -51,6 +76,7 @@ pub async fn update(app: &App, ctx: &Ctx, s: &Settings) -> AppResult<Settings> {
     let after = Settings {
         application_number_format: format,
         review_steps: s.review_steps.clone(),
+        calendar_warning_from: warning_from,
     };
     let mut tx = app.store.write().await?;
     store::set_setting(
@@ -60,6 +86,12 @@ pub async fn update(app: &App, ctx: &Ctx, s: &Settings) -> AppResult<Settings> {
     )
     .await?;
     store::set_setting(&mut tx, "review_steps", &after.review_steps).await?;
+    store::set_setting(
+        &mut tx,
+        "calendar_warning_from",
+        &after.calendar_warning_from,
+    )
+    .await?;
     audit::record(
         app,
         &mut tx,

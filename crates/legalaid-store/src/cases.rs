@@ -49,6 +49,7 @@ struct Row {
     subsidy_fen: Option<i64>,
     subsidy_paid_on: Option<NaiveDate>,
     subsidy_voucher: String,
+    graded_at: Option<DateTime<Utc>>,
     version: i64,
     created_at: DateTime<Utc>,
 }
@@ -58,7 +59,7 @@ const COLUMNS: &str = "c.id, c.number, c.application_id, c.previous_case_id, c.r
     c.case_organ, c.organ_case_number, c.assign_from, c.assigned_at, c.agreement_signed_on, c.ended_on, \
     c.closure_submitted_at, c.closed_at, c.outcome, c.amount_fen, c.adoption, c.closure_report, c.flat_item, c.early_end, \
     c.travel_km, c.termination_ground, c.termination_reason, c.terminated_at, c.grade, c.subsidy_status, c.subsidy_fen, \
-    c.subsidy_paid_on, c.subsidy_voucher, c.version, c.created_at";
+    c.subsidy_paid_on, c.subsidy_voucher, c.graded_at, c.version, c.created_at";
 
 fn parse<T>(id: i64, what: &str, v: &str, f: impl Fn(&str) -> Option<T>) -> Result<T> {
     f(v).ok_or_else(|| StoreError::Corrupt(format!("case {id}: {what} {v:?}")))
@@ -131,6 +132,7 @@ impl Row {
             subsidy_fen: self.subsidy_fen,
             subsidy_paid_on: self.subsidy_paid_on,
             subsidy_voucher: self.subsidy_voucher,
+            graded_at: self.graded_at,
             version: self.version,
             created_at: self.created_at,
         })
@@ -258,8 +260,8 @@ pub async fn save(tx: &mut Tx, case: &Case, now: DateTime<Utc>) -> Result<Case> 
         juvenile = $5, assigned_at = $6, agreement_signed_on = $7, ended_on = $8, closure_submitted_at = $9, closed_at = $10, \
         outcome = $11, amount_fen = $12, adoption = $13, closure_report = $14, flat_item = $15, early_end = $16, travel_km = $17, \
         termination_ground = $18, termination_reason = $19, terminated_at = $20, grade = $21, subsidy_status = $22, \
-        subsidy_fen = $23, subsidy_paid_on = $24, subsidy_voucher = $25, version = version + 1, updated_at = $26 \
-        WHERE id = $27 AND version = $28";
+        subsidy_fen = $23, subsidy_paid_on = $24, subsidy_voucher = $25, version = version + 1, updated_at = $26, \
+        graded_at = $29 WHERE id = $27 AND version = $28";
     let cl = case.closure.as_ref();
     let n = on_tx!(tx, c => sqlx::query(Q)
         .bind(case.status.as_str()).bind(case.handling_unit_id).bind(case.handler_id).bind(case.possible_life_or_death)
@@ -270,7 +272,7 @@ pub async fn save(tx: &mut Tx, case: &Case, now: DateTime<Utc>) -> Result<Case> 
         .bind(cl.and_then(|c| c.early_end).map(|f| f.as_str())).bind(cl.and_then(|c| c.travel_km).map(i64::from))
         .bind(case.termination_ground.map(|g| g.as_str())).bind(&case.termination_reason).bind(case.terminated_at)
         .bind(case.grade.as_str()).bind(case.subsidy_status.as_str()).bind(case.subsidy_fen).bind(case.subsidy_paid_on)
-        .bind(&case.subsidy_voucher).bind(now).bind(case.id).bind(case.version)
+        .bind(&case.subsidy_voucher).bind(now).bind(case.id).bind(case.version).bind(case.graded_at)
         .execute(c).await?.rows_affected());
     if n == 0 {
         return Err(match get(tx, case.id).await? {

@@ -15,6 +15,7 @@ pub mod attachments;
 pub mod audit;
 pub mod cases;
 mod connect;
+pub mod deadlines;
 pub mod documents;
 pub mod messages;
 pub mod persons;

@@ -210,39 +210,6 @@ both!(the_person_pages_work_with_masking_and_reveal, |app| {
     assert_eq!(common::select(&list, "tbody tr").len(), 1);
 });
 
-/// A clerk account of `unit` (created by the administrator, initial password changed).
-async fn clerk_of(app: &common::TestApp, unit: &str, username: &str) -> String {
-    let admin = app.token("admin").await;
-    let unit_id = app.unit_id(unit).await;
-    let (s, u) = app
-        .post_json(
-            "/api/v1/users",
-            Some(&admin),
-            &json!({ "username": username, "password": "Initial#Yeji2026", "display_name": "平岗司法所 刘芳",
-                     "unit_id": unit_id, "roles": ["intake_clerk"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{u}");
-    let login = |pw: &'static str| json!({ "username": username, "password": pw });
-    let (_, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
-        .await;
-    let first = t["token"].as_str().expect("token").to_owned();
-    let (s, _) = app
-        .post_json(
-            "/api/v1/me/password",
-            Some(&first),
-            &json!({ "current_password": "Initial#Yeji2026", "new_password": "Pinggang#Office2026" }),
-        )
-        .await;
-    assert!(s.is_success(), "password changed: {s}");
-    let (s, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Pinggang#Office2026"))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{t}");
-    t["token"].as_str().expect("token").to_owned()
-}
-
 both!(
     a_person_registered_by_one_office_applies_at_another,
     |app| {
@@ -253,7 +220,7 @@ both!(
             .await;
         assert_eq!(s, StatusCode::CREATED, "{p}");
         let person_id = p["id"].as_i64().expect("id");
-        let pinggang = clerk_of(&app, "叶集区平岗街道司法所", "liufang").await;
+        let pinggang = common::clerk_of(&app, "叶集区平岗街道司法所", "liufang").await;
 
         // 平岗 does not see 史河's records as its own...
         let (s, _) = app
@@ -430,7 +397,7 @@ both!(
         )
         .await;
         assert_eq!(s, StatusCode::CREATED, "{unit}");
-        let jinan = clerk_of(&app, "金安区某司法所", "jinan").await;
+        let jinan = common::clerk_of(&app, "金安区某司法所", "jinan").await;
         let (s, found) = app
             .get_json(
                 &format!("/api/v1/persons/lookup?id_number={ID}"),

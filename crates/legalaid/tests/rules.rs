@@ -36,17 +36,23 @@ both!(the_deadline_engine_follows_the_holiday_calendar, |app| {
                 .contains(start)
         );
     }
-    // No data for 2027: a clear answer, never a guess.
+    // No data for 2027: a provisional date counted with weekends only, said to be
+    // one, with the reason; never a guessed holiday.
     let (s, b) = app
         .get_json("/api/v1/calendar/deadline?start=2027-03-01&days=7", None)
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(b["errors"][0]["field"], "start");
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        (&b["due"], &b["provisional"]),
+        (&json!("2027-03-08"), &json!(true)),
+        "{b}"
+    );
     assert!(
-        b["errors"][0]["message"]
+        b["explanation"]
             .as_str()
             .unwrap_or_default()
-            .contains("2027")
+            .contains("2027年节假日安排尚未录入"),
+        "{b}"
     );
     let (s, b) = app
         .get_json("/api/v1/calendar/deadline?unit=weeks", None)

@@ -132,6 +132,7 @@ pub async fn set_grade(
     }
     let mut after = before.clone();
     after.grade = grade;
+    after.graded_at = Some(now);
     after.version = version;
     if before.status == CaseStatus::Archived {
         after.subsidy_fen = None;

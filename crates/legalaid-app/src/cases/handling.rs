@@ -111,6 +111,7 @@ pub async fn add_progress(
     )
     .await?;
     let progress = store::progress_entry(&mut tx, pid).await?;
+    crate::queues::track(app, &mut tx, legalaid_store::deadlines::Subject::Case(id)).await?;
     tx.commit().await?;
     Ok(ProgressRecorded {
         progress,

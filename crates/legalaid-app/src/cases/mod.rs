@@ -29,6 +29,7 @@ use legalaid_store::Tx;
 use legalaid_store::cases::{
     self as store, Assignment, CaseFilter, Hearing, Progress, Replacement,
 };
+use legalaid_store::deadlines::Subject;
 use legalaid_store::messages::Message;
 use serde::Serialize;
 
@@ -295,7 +296,10 @@ async fn finish(
 /// Commits a write, then reads what the caller is shown in a read transaction:
 /// the writer (one at a time on SQLite) is held for the write alone, not for the
 /// dozen reads of a case view.
-async fn commit_then_view(app: &App, tx: Tx, c: Case) -> AppResult<CaseView> {
+/// The stored deadlines of the case and its application follow the write.
+async fn commit_then_view(app: &App, mut tx: Tx, c: Case) -> AppResult<CaseView> {
+    crate::queues::track(app, &mut tx, Subject::Case(c.id)).await?;
+    crate::queues::track(app, &mut tx, Subject::Application(c.application_id)).await?;
     tx.commit().await?;
     let mut rx = app.store.read().await?;
     view_of(app, &mut rx, c).await
@@ -681,7 +685,7 @@ pub async fn list(
 
 /// The earliest deadline still running on an open case.
 /// The deadlines that run on a case today (deadline engine over the calendar).
-fn deadlines_of(
+pub(crate) fn deadlines_of(
     c: &Case,
     notified: bool,
     objection_received_at: Option<DateTime<Utc>>,

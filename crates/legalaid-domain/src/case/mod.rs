@@ -357,6 +357,8 @@ pub struct Case {
     pub subsidy_paid_on: Option<chrono::NaiveDate>,
     /// The number of the payment voucher (补贴领款凭单).
     pub subsidy_voucher: String,
+    /// When the quality reviewer graded the case (before the subsidy is paid).
+    pub graded_at: Option<chrono::DateTime<chrono::Utc>>,
     pub version: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

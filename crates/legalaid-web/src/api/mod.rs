@@ -13,6 +13,7 @@ mod messages;
 mod openapi;
 use openapi::{BearerAuth, ErrorResponses};
 mod persons;
+mod queues;
 mod records;
 mod rules;
 
@@ -107,6 +108,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/next-stage", post(cases::next_stage))
         .route("/cases/{id}/messages", get(messages::messages))
+        .route("/work-queue", get(queues::mine))
+        .route("/work-queue/region", get(queues::region))
         .route("/cases/{id}/documents", get(documents::case_list))
         .route(
             "/cases/{id}/attachments",
@@ -241,9 +244,10 @@ pub struct List<T> {
         messages::application_messages, funding::schedule, funding::add_schedule_row, funding::subsidy_totals, messages::set_contact, messages::message_templates, messages::update_message_template,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
         documents::case_list, documents::case_download, attachments::case_upload, attachments::case_list,
+        queues::mine, queues::region,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"))
 )]
 pub struct ApiDoc;

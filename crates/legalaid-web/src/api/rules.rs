@@ -32,6 +32,9 @@ pub struct DeadlineOut {
     /// The last day on which the act is in time.
     pub due: NaiveDate,
     pub rolled_over: bool,
+    /// The period runs into a year whose holidays are not entered yet: `due` is
+    /// provisional (暂定), counted with weekends only.
+    pub provisional: bool,
     pub explanation: String,
 }
 
@@ -82,6 +85,7 @@ pub async fn deadline(
         .into(),
         due: c.due,
         rolled_over: c.rolled_over,
+        provisional: c.provisional.is_some(),
         explanation: c.explanation,
     }))
 }
@@ -176,16 +180,17 @@ pub async fn add_year(
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<CalendarYearIn>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let mut csv = String::from("date,kind,name\n");
+    // One day per line, as the page accepts them.
+    let mut text = String::new();
     for d in &b.days {
-        csv.push_str(&format!(
-            "{},{},{}\n",
+        text.push_str(&format!(
+            "{} {} {}\n",
             d.date,
-            d.kind.replace(',', ""),
-            d.name.replace(',', "，")
+            d.kind.split_whitespace().collect::<String>(),
+            d.name.split_whitespace().collect::<String>()
         ));
     }
-    let n = rules::add_calendar_year(&s.app, &ctx, b.year, &b.source, &csv).await?;
+    let n = rules::add_calendar_year(&s.app, &ctx, b.year, &b.source, &text).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "year": b.year, "days": n })),
@@ -213,6 +218,11 @@ pub struct SettingsIn {
     // `one` (the approver decides directly) or `two` (a reviewer proposes first).
     #[schema(inline, value_type = ReviewSteps)]
     pub review_steps: String,
+    /// From this day of each year (`MM-DD`, default 11-01) the administrators are told
+    /// when the next year's holiday arrangement is not entered yet.
+    #[serde(default)]
+    #[schema(pattern = "^[01][0-9]-[0-3][0-9]$")]
+    pub calendar_warning_from: Option<String>,
 }
 
 /// Changes the settings (system administrators).
@@ -223,9 +233,13 @@ pub async fn update_settings(
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<SettingsIn>,
 ) -> Result<Json<legalaid_app::settings::Settings>, ApiError> {
+    let kept = legalaid_app::settings::get(&s.app).await?;
     let input = legalaid_app::settings::Settings {
         application_number_format: b.application_number_format,
         review_steps: b.review_steps,
+        calendar_warning_from: b
+            .calendar_warning_from
+            .unwrap_or(kept.calendar_warning_from),
     };
     Ok(Json(
         legalaid_app::settings::update(&s.app, &ctx, &input).await?,

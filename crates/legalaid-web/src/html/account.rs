@@ -2,7 +2,7 @@
 
 use super::{Field, FormPage, PageResult, Shell, page_error, render, see_other};
 use crate::AppState;
-use crate::extract::{CsrfForm, Meta, PageCtx, SESSION_COOKIE, session_cookie};
+use crate::extract::{CsrfForm, Meta, PageCtx, PageQuery, SESSION_COOKIE, session_cookie};
 use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -10,21 +10,112 @@ use axum::response::Response;
 use legalaid_app::AppError;
 use legalaid_app::auth::{self, LoginKind, LoginOutcome};
 use legalaid_app::home::{self, WorkQueue};
+use legalaid_app::queues::DueFilter;
 use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     shell: Shell,
+    heading: String,
+    /// The home page lists the caller's queues; /queues every queue of the region.
+    region_wide: bool,
     queue: WorkQueue,
+    tabs: Vec<Tab>,
+    pager: super::Pager,
 }
 
-pub async fn home(State(s): State<AppState>, page: PageCtx) -> PageResult {
-    let queue = home::work_queue(&s.app, &page.ctx)
+/// A filter of the queue, with its count (the same query as the list).
+struct Tab {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    due: Option<String>,
+    page: Option<i64>,
+}
+
+fn due_filter(q: &QueueQuery) -> DueFilter {
+    match q.due.as_deref() {
+        Some("overdue") => DueFilter::Overdue,
+        Some("soon") => DueFilter::Soon,
+        _ => DueFilter::All,
+    }
+}
+
+fn tabs(base: &str, due: DueFilter, p: &legalaid_app::queues::QueuePage) -> Vec<Tab> {
+    [
+        (DueFilter::All, "", "全部", p.all),
+        (DueFilter::Overdue, "overdue", "已超期", p.overdue),
+        (DueFilter::Soon, "soon", "3日内到期（含已超期）", p.soon),
+    ]
+    .into_iter()
+    .map(|(f, code, label, n)| Tab {
+        label: format!("{label}（{n}）"),
+        href: if code.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?due={code}")
+        },
+        current: f == due,
+    })
+    .collect()
+}
+
+fn due_code(due: DueFilter) -> &'static str {
+    match due {
+        DueFilter::All => "",
+        DueFilter::Overdue => "due=overdue",
+        DueFilter::Soon => "due=soon",
+    }
+}
+
+pub async fn home(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<QueueQuery>,
+) -> PageResult {
+    let due = due_filter(&q);
+    let pg = legalaid_app::Page::new(q.page, Some(50));
+    let queue = home::work_queue(&s.app, &page.ctx, due, pg)
         .await
         .map_err(page_error)?;
     Ok(render(&HomePage {
         shell: Shell::new(&page, "工作台", "/"),
+        heading: "工作台".into(),
+        region_wide: false,
+        tabs: tabs("/", due, &queue.queue),
+        pager: super::Pager::new("/", due_code(due), pg, queue.queue.total),
+        queue,
+    }))
+}
+
+/// Every queue of the caller's region (bureau, center, administrators): who is
+/// behind, and on what.
+pub async fn supervision(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<QueueQuery>,
+) -> PageResult {
+    let due = due_filter(&q);
+    let pg = legalaid_app::Page::new(q.page, Some(50));
+    let queue = legalaid_app::queues::supervision(&s.app, &page.ctx, due, pg)
+        .await
+        .map_err(page_error)?;
+    let queue = WorkQueue {
+        items: Vec::new(),
+        queue,
+        figures: Vec::new(),
+    };
+    Ok(render(&HomePage {
+        shell: Shell::new(&page, "辖区待办事项", "/"),
+        heading: "辖区待办事项".into(),
+        region_wide: true,
+        tabs: tabs("/queues", due, &queue.queue),
+        pager: super::Pager::new("/queues", due_code(due), pg, queue.queue.total),
         queue,
     }))
 }

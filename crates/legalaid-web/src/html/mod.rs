@@ -41,6 +41,7 @@ pub type PageResult = Result<Response, Response>;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(account::home))
+        .route("/queues", get(account::supervision))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
         .route(

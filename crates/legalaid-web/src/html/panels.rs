@@ -270,10 +270,16 @@ pub(super) fn or_dash(s: &str) -> String {
 }
 
 /// When a deadline falls due: the day, or the moment for hour periods.
+/// A provisional date (a year whose holidays are not entered yet) is marked 暂定.
 pub(super) fn due_text(d: &legalaid_app::applications::DeadlineView) -> String {
-    match d.due_at {
+    let at = match d.due_at {
         Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
         None => d.due.to_string(),
+    };
+    if d.provisional {
+        format!("{at}（暂定）")
+    } else {
+        at
     }
 }
 

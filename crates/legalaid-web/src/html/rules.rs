@@ -291,8 +291,6 @@ pub struct YearForm {
     days: String,
 }
 
-const CSV_HEADER: &str = "date,kind,name";
-
 fn kind_label(k: DayKind) -> &'static str {
     match k {
         DayKind::Holiday => "放假",
@@ -351,7 +349,12 @@ async fn check_panel(s: &AppState, q: &CalendarQuery) -> Panel {
         if let (Some(d), Some(n)) = (start_date, length) {
             match rules::check_deadline(&s.app, d, n, period).await {
                 Ok(c) => {
-                    panel.lead = format!("{} 届满", c.due);
+                    let mark = if c.provisional.is_some() {
+                        "（暂定）"
+                    } else {
+                        ""
+                    };
+                    panel.lead = format!("{} 届满{mark}", c.due);
                     panel.facts = vec![
                         Fact::new("起算日", c.start.to_string()),
                         Fact::new(
@@ -366,7 +369,7 @@ async fn check_panel(s: &AppState, q: &CalendarQuery) -> Panel {
                                 }
                             ),
                         ),
-                        Fact::new("届满日", c.due.to_string()),
+                        Fact::new("届满日", format!("{}{mark}", c.due)),
                         Fact::new("遇休息日顺延", yes_no(c.rolled_over)),
                     ];
                     panel.note = c.explanation;
@@ -391,14 +394,14 @@ fn year_panel(f: &YearForm, errors: &[FieldError]) -> (Panel, Option<String>) {
             Field::new("source", "依据", "text", f.source.clone())
                 .required()
                 .hint("国务院办公厅关于当年部分节假日安排的通知，如 国办发明电〔2024〕12号"),
-            Field::new("days", "放假和调休上班的日期", "textarea", f.days.clone())
+            Field::new("days", "放假和调休上班安排", "textarea", f.days.clone())
                 .required()
-                .hint("首行为 date,kind,name；每行一天：日期,类型,名称。类型 holiday 为放假，workday 为调休上班，如 2026-10-01,holiday,国庆节。未列出的周一至周五为工作日"),
+                .hint("可直接粘贴国务院办公厅通知的正文，如“一、元旦：1月1日（周五）至3日（周日）放假，共3天。”；也可每行写一天：日期 放假或上班 节日名称，如“2027-10-01 放假 国庆节”“2027-09-26 上班 国庆节”。未列出的周一至周五为工作日，周六、周日为休息日"),
         ],
     );
     let rest = form.attach(errors);
     let mut panel = Panel::new("录入节假日安排");
-    panel.note = "工作日历缺少某年的安排时，该年的期限无法计算，系统会明确提示。".into();
+    panel.note = "某年的安排录入前，期间跨入该年的期限暂按周末推算，并标明“暂定”；录入后即按录入的安排重新计算。请勿自行推测未公布年份的安排。".into();
     panel.forms.push(form);
     (panel, rest)
 }
@@ -420,7 +423,9 @@ async fn calendar_page(
         .filter(|y| years.contains(y))
         .or_else(|| years.contains(&this_year).then_some(this_year))
         .or_else(|| years.last().copied());
-    let mut p = PanelPage::new(Shell::new(page, "工作日历", "/admin/rules"), "工作日历");
+    let mut shell = Shell::new(page, "工作日历", "/admin/rules");
+    shell.notice = rules::calendar_warning(&s.app).await.map_err(page_error)?;
+    let mut p = PanelPage::new(shell, "工作日历");
     p.actions.push(Action {
         href: "/admin/rules".into(),
         label: "规则".into(),
@@ -495,11 +500,7 @@ pub async fn calendar(
     PageQuery(q): PageQuery<CalendarQuery>,
 ) -> PageResult {
     policy::ensure_manage_regions(&page.ctx).map_err(page_error)?;
-    let f = YearForm {
-        days: format!("{CSV_HEADER}\n"),
-        ..Default::default()
-    };
-    calendar_page(&s, &page, &q, &f, &[]).await
+    calendar_page(&s, &page, &q, &YearForm::default(), &[]).await
 }
 
 pub async fn add_year(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
@@ -508,13 +509,7 @@ pub async fn add_year(State(s): State<AppState>, page: PageCtx, req: Request) ->
     let errs = match f.year.trim().parse::<i32>() {
         Err(_) => vec![field_error("year", "请填写年份，如 2027")],
         Ok(year) => {
-            // The header line may have been deleted: the use case skips the first line.
-            let csv = if f.days.trim_start().starts_with("date") {
-                f.days.clone()
-            } else {
-                format!("{CSV_HEADER}\n{}", f.days)
-            };
-            match rules::add_calendar_year(&s.app, &page.ctx, year, &f.source, &csv).await {
+            match rules::add_calendar_year(&s.app, &page.ctx, year, &f.source, &f.days).await {
                 Ok(_) => return Ok(see_other(&format!("/admin/calendar?year={year}"))),
                 Err(AppError::Validation(e)) => e,
                 Err(e) => return Err(page_error(e)),
@@ -636,6 +631,14 @@ fn settings_form(page: &PageCtx, st: &legalaid_app::settings::Settings) -> FormP
             .hint("{year} 为受理年份，{seq} 为当年序号，如 叶法援申〔{year}〕{seq}号"),
             Field::new("review_steps", "审批方式", "select", "")
                 .options(steps, std::slice::from_ref(&st.review_steps)),
+            Field::new(
+                "calendar_warning_from",
+                "次年节假日安排提醒日期",
+                "text",
+                st.calendar_warning_from.clone(),
+            )
+            .required()
+            .hint("月-日，如 11-01：自每年该日起，次年放假安排尚未录入的，在管理员工作台和工作日历页面提醒"),
         ],
     }
 }

@@ -637,3 +637,36 @@ pub async fn upload_file(
 pub fn now_rfc3339(app: &TestApp) -> String {
     app.clock.now().to_rfc3339()
 }
+
+/// A clerk account of `unit` (created by the administrator, initial password changed).
+pub async fn clerk_of(app: &TestApp, unit: &str, username: &str) -> String {
+    let admin = app.token("admin").await;
+    let unit_id = app.unit_id(unit).await;
+    let (s, u) = app
+        .post_json(
+            "/api/v1/users",
+            Some(&admin),
+            &serde_json::json!({ "username": username, "password": "Initial#Yeji2026", "display_name": "平岗司法所 刘芳",
+                     "unit_id": unit_id, "roles": ["intake_clerk"] }),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{u}");
+    let login = |pw: &'static str| serde_json::json!({ "username": username, "password": pw });
+    let (_, t) = app
+        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
+        .await;
+    let first = t["token"].as_str().expect("token").to_owned();
+    let (s, _) = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&first),
+            &serde_json::json!({ "current_password": "Initial#Yeji2026", "new_password": "Pinggang#Office2026" }),
+        )
+        .await;
+    assert!(s.is_success(), "password changed: {s}");
+    let (s, t) = app
+        .post_json("/api/v1/auth/login", None, &login("Pinggang#Office2026"))
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{t}");
+    t["token"].as_str().expect("token").to_owned()
+}

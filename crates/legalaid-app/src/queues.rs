@@ -1,0 +1,392 @@
+//! Work queues: what waits on whom, by when. Each write to an application or a case
+//! rewrites its stored deadlines (`track`, in the write's transaction), routed by
+//! the domain (`legalaid_domain::queue`) to the queue of the role and unit that
+//! must act; a queue is then one indexed query (`queue`), paged, never a
+//! computation over every open record. Records written before tracking began, or
+//! marked for recounting when a calendar year is entered, are tracked by the
+//! background job in batches (`track_pending`).
+
+use crate::applications::{DeadlineView, WARN_DAYS};
+use crate::{App, AppResult, Ctx, Page, policy, rules};
+use chrono::{Datelike, NaiveDate};
+use legalaid_domain::application::{Channel, Status};
+use legalaid_domain::case::{CaseStatus, SubsidyStatus};
+use legalaid_domain::deadline::Standing;
+use legalaid_domain::queue::{Queue, Step, route_application, route_case, route_step};
+use legalaid_domain::{UnitId, local_date};
+use legalaid_store::Tx;
+use legalaid_store::deadlines::{self as store, Entry, QueueFilter, QueueRow, Subject};
+use serde::Serialize;
+
+/// Rewrites the stored deadlines of `subject` from its current state. Idempotent;
+/// call it in the transaction of every write to the record.
+pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
+    let f = rules::in_force(app, tx).await?;
+    let today = local_date(app.clock.now());
+    match subject {
+        Subject::Application(id) => {
+            let Some(a) = legalaid_store::applications::get(tx, id).await? else {
+                return Ok(());
+            };
+            let objections = legalaid_store::applications::objections_of(tx, id).await?;
+            let views = crate::applications::running_deadlines(
+                tx,
+                &a,
+                &objections,
+                &f.rules,
+                &f.calendar,
+                today,
+            )
+            .await?;
+            let has_case = !legalaid_store::cases::of_application(tx, id)
+                .await?
+                .is_empty();
+            let region = region_of(tx, a.receiving_unit_id).await?;
+            let entries = views
+                .iter()
+                .filter(|d| !d.met)
+                .filter_map(|d| {
+                    route_application(&d.code, a.status, has_case)
+                        .map(|q| entry(d, q, a.receiving_unit_id, &region, None))
+                })
+                .collect::<Vec<_>>();
+            store::replace(tx, subject, a.version, &entries).await?;
+        }
+        Subject::Case(id) => {
+            let Some(c) = legalaid_store::cases::get(tx, id).await? else {
+                return Ok(());
+            };
+            let notified = legalaid_store::applications::get(tx, c.application_id)
+                .await?
+                .is_some_and(|a| a.channel == Channel::Notified);
+            let objection = legalaid_store::applications::objections_of(tx, c.application_id)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|o| o.case_id == Some(c.id) && o.status == "pending")
+                .map(|o| o.received_at);
+            let views = crate::cases::deadlines_of(&c, notified, objection, &f, today);
+            // The center's work is in the intake unit; the handler's and the
+            // firm's in the handling unit.
+            let center = (c.intake_unit_id, region_of(tx, c.intake_unit_id).await?);
+            let handling = match c.handling_unit_id {
+                Some(u) => (u, region_of(tx, u).await?),
+                None => center.clone(),
+            };
+            let place = |q: Queue| match q {
+                Queue::Firm | Queue::Handler => &handling,
+                _ => &center,
+            };
+            let mut entries = Vec::new();
+            for d in views.iter().filter(|d| !d.met) {
+                if let Some(q) = route_case(&d.code, c.status) {
+                    let (unit, region) = place(q);
+                    let staff = (q == Queue::Handler).then_some(c.handler_id).flatten();
+                    if q == Queue::Handler && staff.is_none() {
+                        continue;
+                    }
+                    entries.push(entry(d, q, *unit, region, staff));
+                }
+            }
+            let closed_on = c.closed_at.map(local_date);
+            let mut step = |s: Step, on: NaiveDate| {
+                let (unit, region) = place(route_step(s));
+                entries.push(Entry {
+                    code: s.as_str().to_owned(),
+                    queue: route_step(s).as_str(),
+                    unit_id: *unit,
+                    region_code: region.clone(),
+                    staff_id: None,
+                    due_on: on,
+                    due_at: None,
+                    provisional_year: None,
+                    statutory: false,
+                });
+            };
+            if c.status == CaseStatus::Archived
+                && let Some(on) = closed_on
+                && c.subsidy_status != SubsidyStatus::Paid
+            {
+                if c.graded_at.is_none() {
+                    step(Step::Grading, on);
+                } else if c.subsidy_status == SubsidyStatus::Payable {
+                    step(Step::SubsidyPayment, on);
+                }
+            }
+            if let Some(r) = legalaid_store::cases::replacements(tx, c.id)
+                .await?
+                .into_iter()
+                .find(|r| r.status == "pending")
+            {
+                step(Step::Replacement, local_date(r.created_at));
+            }
+            store::replace(tx, subject, c.version, &entries).await?;
+        }
+    }
+    Ok(())
+}
+
+fn entry(d: &DeadlineView, q: Queue, unit_id: i64, region: &str, staff_id: Option<i64>) -> Entry {
+    Entry {
+        code: d.code.clone(),
+        queue: q.as_str(),
+        unit_id,
+        region_code: region.to_owned(),
+        staff_id,
+        due_on: d.due,
+        due_at: d.due_at,
+        provisional_year: d.provisional.then(|| d.due.year()),
+        statutory: true,
+    }
+}
+
+async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
+    Ok(legalaid_store::units::get(tx, UnitId(unit))
+        .await?
+        .map(|u| u.region_code.to_string())
+        .unwrap_or_default())
+}
+
+/// Tracks records whose stored deadlines do not follow their current version, a
+/// batch per transaction until none is left. Returns how many were tracked.
+pub async fn track_pending(app: &App) -> AppResult<usize> {
+    const BATCH: i64 = 200;
+    let mut n = 0;
+    loop {
+        let mut tx = app.store.write().await?;
+        let batch = store::untracked(&mut tx, BATCH).await?;
+        if batch.is_empty() {
+            return Ok(n);
+        }
+        n += batch.len();
+        for s in batch {
+            track(app, &mut tx, s).await?;
+        }
+        tx.commit().await?;
+    }
+}
+
+/// After a calendar year is entered: the provisional dates in it are counted again.
+pub(crate) async fn recount_provisional(tx: &mut Tx, year: i32) -> AppResult<u64> {
+    Ok(store::recount_provisional(tx, year).await?)
+}
+
+/// Which items of the queues to show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueFilter {
+    #[default]
+    All,
+    /// Past their due date.
+    Overdue,
+    /// Due within the warning days (today included), or overdue.
+    Soon,
+}
+
+/// One item of a work queue: what to do, on which record, by when.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    pub queue: String,
+    pub queue_label: &'static str,
+    /// The deadline rule's code or the step's.
+    pub code: String,
+    /// What must be done, e.g. 审查申请并作出是否给予法律援助的决定.
+    pub task: String,
+    pub application_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub number: String,
+    pub status_label: String,
+    pub unit_name: String,
+    pub due: NaiveDate,
+    pub due_at: Option<chrono::NaiveDateTime>,
+    /// The period runs into a year whose holidays are not entered yet.
+    pub provisional: bool,
+    /// A statutory period; otherwise `due` is the day the step became due.
+    pub statutory: bool,
+    /// overdue / due_today / due_soon / running / waiting
+    pub state: String,
+    pub state_label: String,
+    /// The page where it is done.
+    pub href: String,
+}
+
+/// A page of the caller's queues, with the counts the filters show.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    pub total: i64,
+    /// All items, those overdue, and those due soon (overdue included), whatever
+    /// the filter.
+    pub all: i64,
+    pub overdue: i64,
+    pub soon: i64,
+}
+
+/// The items waiting on the caller (their roles' queues in their scope, and their
+/// own cases as handler), earliest due first.
+pub async fn queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> AppResult<QueuePage> {
+    let Some(actor) = &ctx.actor else {
+        return read(app, ctx, QueueFilter::default(), due, page).await;
+    };
+    let queues = Queue::of_roles(&actor.user.roles);
+    let base = QueueFilter {
+        scoped: queues
+            .iter()
+            .filter(|q| **q != Queue::Handler)
+            .map(|q| q.as_str())
+            .collect(),
+        staff_id: queues
+            .contains(&Queue::Handler)
+            .then_some(actor.user.staff_id.map(|s| s.0))
+            .flatten(),
+        due_before: None,
+        due_by: None,
+    };
+    read(app, ctx, base, due, page).await
+}
+
+/// Whether the caller supervises every queue of a region (bureau, center,
+/// administrators).
+pub fn can_supervise(ctx: &Ctx) -> bool {
+    matches!(
+        policy::scope(ctx),
+        legalaid_domain::visibility::Scope::Region(_) | legalaid_domain::visibility::Scope::All
+    )
+}
+
+/// Every queue's items in the caller's region, earliest due first (supervision of
+/// the units that fall behind).
+pub async fn supervision(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> AppResult<QueuePage> {
+    policy::require(can_supervise(ctx))?;
+    let base = QueueFilter {
+        scoped: Queue::ALL.iter().map(|q| q.as_str()).collect(),
+        staff_id: None,
+        due_before: None,
+        due_by: None,
+    };
+    read(app, ctx, base, due, page).await
+}
+
+async fn read(
+    app: &App,
+    ctx: &Ctx,
+    base: QueueFilter,
+    due: DueFilter,
+    page: Page,
+) -> AppResult<QueuePage> {
+    let today = local_date(app.clock.now());
+    let soon_by = today + chrono::Duration::days(WARN_DAYS);
+    let overdue_f = QueueFilter {
+        due_before: Some(today),
+        ..base.clone()
+    };
+    let soon_f = QueueFilter {
+        due_by: Some(soon_by),
+        ..base.clone()
+    };
+    let scope = policy::scope(ctx);
+    let mut tx = app.store.read().await?;
+    let f = rules::in_force(app, &mut tx).await?;
+    let chosen = match due {
+        DueFilter::All => &base,
+        DueFilter::Overdue => &overdue_f,
+        DueFilter::Soon => &soon_f,
+    };
+    let (rows, total) = store::queue(&mut tx, &scope, chosen, page).await?;
+    let one = Page {
+        page: 1,
+        per_page: 1,
+    };
+    let count = |t: i64, d: DueFilter| (d == due).then_some(t);
+    let all = match count(total, DueFilter::All) {
+        Some(t) => t,
+        None => store::queue(&mut tx, &scope, &base, one).await?.1,
+    };
+    let overdue = match count(total, DueFilter::Overdue) {
+        Some(t) => t,
+        None => store::queue(&mut tx, &scope, &overdue_f, one).await?.1,
+    };
+    let soon = match count(total, DueFilter::Soon) {
+        Some(t) => t,
+        None => store::queue(&mut tx, &scope, &soon_f, one).await?.1,
+    };
+    let items = rows.into_iter().map(|r| item(r, &f.rules, today)).collect();
+    Ok(QueuePage {
+        items,
+        total,
+        all,
+        overdue,
+        soon,
+    })
+}
+
+fn item(r: QueueRow, rules: &legalaid_domain::rules::RuleBook, today: NaiveDate) -> QueueItem {
+    let queue = Queue::parse(&r.queue);
+    let step = Step::parse(&r.code);
+    let task = match step {
+        Some(s) => s.label().to_owned(),
+        None => rules
+            .deadline(&r.code)
+            .map_or_else(|| r.code.clone(), |d| d.label.clone()),
+    };
+    let (state, state_label) = if r.statutory {
+        let s = Standing::of(
+            legalaid_domain::deadline::Due::EndOfDay(r.due_on),
+            today,
+            WARN_DAYS,
+        );
+        let code = match s {
+            Standing::Overdue(_) => "overdue",
+            Standing::DueToday => "due_today",
+            Standing::DueSoon(_) => "due_soon",
+            Standing::Running(_) => "running",
+        };
+        (code.to_owned(), s.label())
+    } else {
+        let waited = (today - r.due_on).num_days().max(0);
+        ("waiting".to_owned(), format!("已等待{waited}日"))
+    };
+    let status_label = match (r.application_id, r.case_id) {
+        (Some(_), _) => Status::parse(&r.status).map(|s| s.label().to_owned()),
+        (_, Some(_)) => CaseStatus::parse(&r.status).map(|s| s.label().to_owned()),
+        _ => None,
+    }
+    .unwrap_or_default();
+    let href = match (r.application_id, r.case_id) {
+        (Some(a), _) => format!("/applications/{a}"),
+        (_, Some(c)) => format!("/cases/{c}"),
+        _ => "/".to_owned(),
+    };
+    QueueItem {
+        queue: r.queue.clone(),
+        queue_label: queue.map_or("", Queue::label),
+        code: r.code,
+        task,
+        application_id: r.application_id,
+        case_id: r.case_id,
+        number: r.number,
+        status_label,
+        unit_name: r.unit_name,
+        due: r.due_on,
+        due_at: r.due_at,
+        provisional: r.provisional_year.is_some(),
+        statutory: r.statutory,
+        state,
+        state_label,
+        href,
+    }
+}
+
+/// Supervision figures: items of every queue in the caller's scope that are
+/// overdue, and due within the warning days.
+pub async fn standing(app: &App, ctx: &Ctx) -> AppResult<(i64, i64)> {
+    let today = local_date(app.clock.now());
+    let mut tx = app.store.read().await?;
+    Ok(store::standing(
+        &mut tx,
+        &policy::scope(ctx),
+        today,
+        today + chrono::Duration::days(WARN_DAYS),
+    )
+    .await?)
+}

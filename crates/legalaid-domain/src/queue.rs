@@ -1,0 +1,196 @@
+//! Work queues: whose turn it is. Every running deadline of an application or a
+//! case, and every step that waits on someone without a statutory period (grading
+//! a closed case, a replacement request, a subsidy to pay), belongs to the queue of
+//! the role that must act, in the unit that must act.
+
+use crate::application::Status;
+use crate::case::CaseStatus;
+use crate::role::Role;
+
+code_enum!(
+    /// A role's share of the work.
+    Queue {
+        Intake => ("intake", "受理"),
+        Review => ("review", "审查"),
+        Decide => ("decide", "审批"),
+        Bureau => ("bureau", "异议审查"),
+        Center => ("center", "指派"),
+        Firm => ("firm", "确定承办人"),
+        Handler => ("handler", "承办"),
+        Quality => ("quality", "质量评查"),
+    }
+);
+
+code_enum!(
+    /// Steps that wait on someone without a statutory period.
+    Step {
+        Grading => ("grading", "评定案件质量等级"),
+        Replacement => ("replacement", "处理更换承办人申请"),
+        SubsidyPayment => ("subsidy_payment", "发放办案补贴"),
+    }
+);
+
+impl Queue {
+    /// The queues a user with `roles` works. The system administrator works none
+    /// (they may act in every role, but nothing waits on them by role).
+    pub fn of_roles(roles: &[Role]) -> Vec<Queue> {
+        let mut out = Vec::new();
+        let mut add = |q: Queue| {
+            if !out.contains(&q) {
+                out.push(q);
+            }
+        };
+        for r in roles {
+            match r {
+                Role::IntakeClerk => add(Queue::Intake),
+                Role::CenterReviewer => {
+                    add(Queue::Review);
+                    add(Queue::Center);
+                }
+                Role::CenterDirector => {
+                    add(Queue::Review);
+                    add(Queue::Decide);
+                    add(Queue::Center);
+                }
+                Role::BureauSupervisor => add(Queue::Bureau),
+                Role::Handler => {
+                    add(Queue::Handler);
+                    add(Queue::Firm);
+                }
+                Role::QualityReviewer => add(Queue::Quality),
+                Role::SystemAdmin => {}
+            }
+        }
+        out
+    }
+}
+
+/// The queue of a running deadline of an application, or `None` when nobody needs
+/// to see it in a queue: the review clock is stopped while materials are awaited
+/// (the supplement period runs instead) and while the bureau reviews an objection;
+/// the time to assign is the case's once a case is opened.
+pub fn route_application(code: &str, status: Status, has_case: bool) -> Option<Queue> {
+    match code {
+        "review_decision" => match status {
+            Status::Received => Some(Queue::Review),
+            Status::Proposed => Some(Queue::Decide),
+            _ => None,
+        },
+        "supplement_period" => Some(Queue::Intake),
+        "assign_after_grant" | "assign_notified" if !has_case => Some(Queue::Center),
+        "objection_review" => Some(Queue::Bureau),
+        _ => None,
+    }
+}
+
+/// The queue of a running deadline of a case: assignment is the center's until a
+/// unit is chosen, then that unit's (to name the handler); the agreement and the
+/// closure materials are the handler's; the closure review is the director's; an
+/// objection to a termination is the bureau's.
+pub fn route_case(code: &str, status: CaseStatus) -> Option<Queue> {
+    match code {
+        "assign_after_grant" | "assign_notified" => match status {
+            CaseStatus::AwaitingAssignment => Some(Queue::Center),
+            CaseStatus::AwaitingHandler => Some(Queue::Firm),
+            _ => None,
+        },
+        "sign_agreement" | "closure_submission" => Some(Queue::Handler),
+        "closure_review" => Some(Queue::Decide),
+        "objection_review" => Some(Queue::Bureau),
+        _ => None,
+    }
+}
+
+/// The queue of a step without a statutory period.
+pub fn route_step(step: Step) -> Queue {
+    match step {
+        Step::Grading => Queue::Quality,
+        Step::Replacement => Queue::Center,
+        Step::SubsidyPayment => Queue::Decide,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_works_its_own_queues() {
+        assert_eq!(Queue::of_roles(&[Role::IntakeClerk]), [Queue::Intake]);
+        assert_eq!(
+            Queue::of_roles(&[Role::CenterDirector, Role::CenterReviewer]),
+            [Queue::Review, Queue::Decide, Queue::Center]
+        );
+        assert_eq!(
+            Queue::of_roles(&[Role::Handler]),
+            [Queue::Handler, Queue::Firm]
+        );
+        assert!(Queue::of_roles(&[Role::SystemAdmin]).is_empty());
+    }
+
+    #[test]
+    fn a_deadline_goes_to_whoever_must_act_now() {
+        use CaseStatus as C;
+        use Status as A;
+        assert_eq!(
+            route_application("review_decision", A::Received, false),
+            Some(Queue::Review)
+        );
+        assert_eq!(
+            route_application("review_decision", A::Proposed, false),
+            Some(Queue::Decide)
+        );
+        // Stopped while materials are awaited, and during an objection.
+        assert_eq!(
+            route_application("review_decision", A::AwaitingSupplement, false),
+            None
+        );
+        assert_eq!(
+            route_application("review_decision", A::ObjectionPending, false),
+            None
+        );
+        assert_eq!(
+            route_application("supplement_period", A::AwaitingSupplement, false),
+            Some(Queue::Intake)
+        );
+        assert_eq!(
+            route_application("assign_after_grant", A::Granted, false),
+            Some(Queue::Center)
+        );
+        assert_eq!(
+            route_application("assign_after_grant", A::Granted, true),
+            None
+        );
+        assert_eq!(
+            route_application("objection_review", A::ObjectionPending, false),
+            Some(Queue::Bureau)
+        );
+        assert_eq!(
+            route_application("custody_forwarding", A::Received, false),
+            None
+        );
+
+        assert_eq!(
+            route_case("assign_after_grant", C::AwaitingAssignment),
+            Some(Queue::Center)
+        );
+        assert_eq!(
+            route_case("assign_notified", C::AwaitingHandler),
+            Some(Queue::Firm)
+        );
+        assert_eq!(route_case("assign_notified", C::InProgress), None);
+        assert_eq!(
+            route_case("sign_agreement", C::Assigned),
+            Some(Queue::Handler)
+        );
+        assert_eq!(
+            route_case("closure_review", C::ClosureSubmitted),
+            Some(Queue::Decide)
+        );
+        assert_eq!(
+            route_case("objection_review", C::ObjectionPending),
+            Some(Queue::Bureau)
+        );
+        assert_eq!(route_step(Step::Grading), Queue::Quality);
+    }
+}

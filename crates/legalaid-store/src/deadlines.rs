@@ -1,0 +1,182 @@
+//! The running deadlines of applications and cases, stored for the work queues
+//! (migration 0011): rewritten with each change of their record, read by queue.
+
+use crate::{Page, Result, Tx, scope_params};
+use chrono::{NaiveDate, NaiveDateTime};
+use legalaid_domain::visibility::Scope;
+
+/// The record a deadline runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Application(i64),
+    Case(i64),
+}
+
+/// One running deadline (or a step without a statutory period) to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub code: String,
+    /// The queue's code (`legalaid_app::queues::Queue`).
+    pub queue: &'static str,
+    pub unit_id: i64,
+    pub region_code: String,
+    pub staff_id: Option<i64>,
+    pub due_on: NaiveDate,
+    pub due_at: Option<NaiveDateTime>,
+    pub provisional_year: Option<i32>,
+    pub statutory: bool,
+}
+
+/// Replaces the stored deadlines of `subject` with `entries`, and records that
+/// they follow the record at `version`.
+pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Entry]) -> Result<()> {
+    let (column, table, id) = match subject {
+        Subject::Application(id) => ("application_id", "applications", id),
+        Subject::Case(id) => ("case_id", "cases", id),
+    };
+    let delete = format!("DELETE FROM deadlines WHERE {column} = $1");
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(delete)).bind(id).execute(c).await?.rows_affected());
+    let insert = format!(
+        "INSERT INTO deadlines ({column}, code, queue, unit_id, region_code, staff_id, due_on, due_at, \
+         provisional_year, statutory) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    );
+    for e in entries {
+        on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
+            .bind(id).bind(&e.code).bind(e.queue).bind(e.unit_id).bind(&e.region_code).bind(e.staff_id)
+            .bind(e.due_on).bind(e.due_at).bind(e.provisional_year).bind(e.statutory)
+            .execute(c).await?.rows_affected());
+    }
+    let mark = format!("UPDATE {table} SET deadlines_version = $1 WHERE id = $2");
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(mark)).bind(version).bind(id).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Records whose stored deadlines do not follow their current version (written
+/// before tracking began, by hand, or marked for recounting), a batch at a time.
+pub async fn untracked(tx: &mut Tx, limit: i64) -> Result<Vec<Subject>> {
+    const A: &str =
+        "SELECT id FROM applications WHERE deadlines_version IS NULL ORDER BY id LIMIT $1";
+    const C: &str = "SELECT id FROM cases WHERE deadlines_version IS NULL ORDER BY id LIMIT $1";
+    let apps: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(A).bind(limit).fetch_all(c).await?);
+    let cases: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(C).bind(limit).fetch_all(c).await?);
+    Ok(apps
+        .into_iter()
+        .map(Subject::Application)
+        .chain(cases.into_iter().map(Subject::Case))
+        .collect())
+}
+
+/// Marks the records with a provisional date in `year` for recounting (the
+/// year's holidays were entered). Returns how many.
+pub async fn recount_provisional(tx: &mut Tx, year: i32) -> Result<u64> {
+    const A: &str = "UPDATE applications SET deadlines_version = NULL WHERE id IN \
+        (SELECT application_id FROM deadlines WHERE provisional_year = $1 AND application_id IS NOT NULL)";
+    const C: &str = "UPDATE cases SET deadlines_version = NULL WHERE id IN \
+        (SELECT case_id FROM deadlines WHERE provisional_year = $1 AND case_id IS NOT NULL)";
+    let a = on_tx!(tx, c => sqlx::query(A).bind(year).execute(c).await?.rows_affected());
+    let b = on_tx!(tx, c => sqlx::query(C).bind(year).execute(c).await?.rows_affected());
+    Ok(a + b)
+}
+
+/// Which queues to read, and whose.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// Queue codes read within the visibility scope (unit or region).
+    pub scoped: Vec<&'static str>,
+    /// The caller's own handler queue (`handler` items of this staff member).
+    pub staff_id: Option<i64>,
+    /// Only statutory deadlines due before this day (overdue), or due on or
+    /// before `due_by`.
+    pub due_before: Option<NaiveDate>,
+    pub due_by: Option<NaiveDate>,
+}
+
+/// One item of a queue, with what its page needs to name it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: i64,
+    pub application_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub code: String,
+    pub queue: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub due_on: NaiveDate,
+    pub due_at: Option<NaiveDateTime>,
+    pub provisional_year: Option<i32>,
+    pub statutory: bool,
+    pub number: String,
+    pub status: String,
+}
+
+fn queue_where(f: &QueueFilter) -> String {
+    // The queue codes are the closed set of `Queue::code`, never user input.
+    let scoped = if f.scoped.is_empty() {
+        "FALSE".to_owned()
+    } else {
+        let codes: Vec<String> = f
+            .scoped
+            .iter()
+            .filter(|q| q.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(|q| format!("'{q}'"))
+            .collect();
+        format!(
+            "(d.queue IN ({}) AND ($1 IS NULL OR d.region_code LIKE $1) AND ($2 IS NULL OR d.unit_id = $2))",
+            codes.join(", ")
+        )
+    };
+    format!(
+        "WHERE ({scoped} OR (d.queue = 'handler' AND d.staff_id = $3)) \
+         AND ($4 IS NULL OR (d.statutory AND d.due_on < $4)) \
+         AND ($5 IS NULL OR (d.statutory AND d.due_on <= $5))"
+    )
+}
+
+/// The items of the caller's queues in `scope`, earliest due first, a page at a
+/// time, with the total.
+pub async fn queue(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &QueueFilter,
+    page: Page,
+) -> Result<(Vec<QueueRow>, i64)> {
+    let w = queue_where(f);
+    let (region, unit) = scope_params(scope);
+    let list = format!(
+        "SELECT d.id, d.application_id, d.case_id, d.code, d.queue, d.unit_id, u.name AS unit_name, d.due_on, \
+         d.due_at, d.provisional_year, d.statutory, COALESCE(a.number, c.number, '') AS number, \
+         COALESCE(a.status, c.status, '') AS status \
+         FROM deadlines d JOIN units u ON u.id = d.unit_id \
+         LEFT JOIN applications a ON a.id = d.application_id LEFT JOIN cases c ON c.id = d.case_id \
+         {w} ORDER BY d.due_on, d.id LIMIT $6 OFFSET $7"
+    );
+    let count = format!("SELECT COUNT(*) FROM deadlines d {w}");
+    let rows: Vec<QueueRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list))
+        .bind(&region).bind(unit).bind(f.staff_id).bind(f.due_before).bind(f.due_by)
+        .bind(page.per_page).bind(page.offset())
+        .fetch_all(c).await?);
+    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count))
+        .bind(&region).bind(unit).bind(f.staff_id).bind(f.due_before).bind(f.due_by)
+        .fetch_one(c).await?);
+    Ok((rows, total))
+}
+
+/// How many items of every queue in `scope` are overdue (due before `today`), and
+/// how many are due from `today` to `soon` (supervision figures).
+pub async fn standing(
+    tx: &mut Tx,
+    scope: &Scope,
+    today: NaiveDate,
+    soon: NaiveDate,
+) -> Result<(i64, i64)> {
+    const Q: &str = "SELECT COUNT(*) FROM deadlines d WHERE ($1 IS NULL OR d.region_code LIKE $1) \
+        AND ($2 IS NULL OR d.unit_id = $2) AND d.statutory AND d.due_on >= $3 AND d.due_on < $4";
+    let (region, unit) = scope_params(scope);
+    let far_past = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(today);
+    let overdue: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
+        .bind(&region).bind(unit).bind(far_past).bind(today).fetch_one(c).await?);
+    let next = soon.succ_opt().unwrap_or(soon);
+    let due_soon: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
+        .bind(&region).bind(unit).bind(today).bind(next).fetch_one(c).await?);
+    Ok((overdue, due_soon))
+}
