@@ -86,6 +86,22 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or ""
     start "$dir" "$url"
     t1=$(date +%s%N)
     echo "[$label] start-up to ready: $(( (t1 - t0) / 1000000 )) ms"
+    # Builds with stored deadlines track the records the SQL added, in the background
+    # job: wait until it is done (older builds have no such column).
+    local has
+    if [ -n "$url" ]; then
+        has=$(run "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'applications' AND column_name = 'deadlines_version'")
+    else
+        has=$(run "SELECT COUNT(*) FROM pragma_table_info('applications') WHERE name = 'deadlines_version'")
+    fi
+    if [ "$has" = "1" ]; then
+        t0=$(date +%s%N)
+        while [ "$(run "SELECT (SELECT COUNT(*) FROM applications WHERE deadlines_version IS NULL) + (SELECT COUNT(*) FROM cases WHERE deadlines_version IS NULL)")" != "0" ]; do
+            sleep 1
+        done
+        t1=$(date +%s%N)
+        echo "[$label] deadlines of the added records tracked in $(( (t1 - t0) / 1000000 )) ms; stored: $(run "SELECT COUNT(*) FROM deadlines")"
+    fi
     home "$label" supervisor
     home "$label" director
     echo "[$label] RSS: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"

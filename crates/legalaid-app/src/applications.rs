@@ -60,11 +60,13 @@ pub struct DeadlineView {
     /// For hour periods: the exact moment (local time).
     pub due_at: Option<chrono::NaiveDateTime>,
     pub rule: String,
+    /// The version of the rule the period runs under (its effective date).
+    pub rule_from: NaiveDate,
     pub met: bool,
     /// Counted with weekends only: the period runs into a year whose holidays are
     /// not entered yet.
     pub provisional: bool,
-    /// overdue / due_today / due_soon / running / met
+    /// overdue / due_today / due_soon / running / met / met_late (done, but late)
     pub state: String,
     pub state_label: String,
 }
@@ -72,7 +74,9 @@ pub struct DeadlineView {
 /// A deadline as shown today.
 pub fn deadline_view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
     let standing = Standing::of(d.due, today, WARN_DAYS);
-    let (state, state_label) = if d.met {
+    let (state, state_label) = if d.met && d.late {
+        ("met_late".to_owned(), "逾期完成".to_owned())
+    } else if d.met {
         ("met".to_owned(), "已完成".to_owned())
     } else {
         let s = match standing {
@@ -99,6 +103,7 @@ pub fn deadline_view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
             None => d.rule.clone(),
         },
         provisional: d.provisional.is_some(),
+        rule_from: d.rule_from,
         met: d.met,
         state,
         state_label,
@@ -209,6 +214,7 @@ pub fn gap_view(gap: &legalaid_domain::calendar::CalendarGap, today: NaiveDate) 
         due: today,
         due_at: None,
         rule: String::new(),
+        rule_from: today,
         met: false,
         provisional: false,
         state: "overdue".into(),
@@ -290,6 +296,7 @@ async fn finish(
             Some(Outcome::Denied) => Some(MessageKind::DecidedDenied),
             None => None,
         },
+        "application.deemed_withdrawn" => Some(MessageKind::DeemedWithdrawn),
         _ => None,
     };
     if let Some(kind) = kind {
@@ -487,6 +494,7 @@ pub async fn request_supplement(
     id: i64,
     version: i64,
     items: &str,
+    reason: &str,
 ) -> AppResult<ApplicationView> {
     let items = items.trim();
     if items.is_empty() {
@@ -498,6 +506,25 @@ pub async fn request_supplement(
     if items.chars().count() > 2000 {
         return Err(AppError::field("items", "补充材料清单不能超过2000字"));
     }
+    // The notice is given once (一次性告知, LAL art 43(2)): a second one needs its
+    // reason on record, and the review clock does not stop again.
+    let again = {
+        let mut tx = app.store.read().await?;
+        !store::pauses(&mut tx, id).await?.is_empty()
+    };
+    let reason = reason.trim();
+    crate::error::check_reason_length("reason", reason, "再次告知的原因")?;
+    if again && reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "补充材料应当一次性告知；再次要求补充的，请写明原因（审查期限不再中止）",
+        ));
+    }
+    let text = if again {
+        format!("{items}\n（再次告知的原因：{reason}）")
+    } else {
+        items.to_owned()
+    };
     transition(
         app,
         ctx,
@@ -507,7 +534,7 @@ pub async fn request_supplement(
         can_handle,
         |_, on| Change {
             status: Some(Status::AwaitingSupplement),
-            supplement: Some((Some(on), items)),
+            supplement: Some((Some(on), text.as_str())),
             ..Default::default()
         },
     )
@@ -719,6 +746,7 @@ pub async fn decide_objection(
         return Err(AppError::field("reason", "请写明审查意见"));
     }
     crate::error::check_reason_length("reason", reason, "审查意见")?;
+    let cx = context(app).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = store::get_objection(&mut tx, objection_id)
@@ -803,6 +831,13 @@ pub async fn decide_objection(
         Some(&after),
     )
     .await?;
+    // The applicant is told of the outcome (the denial stands, or it is reviewed again).
+    let v = view_of(app, &mut tx, after, &cx).await?;
+    let kind = match outcome {
+        ObjectionOutcome::Upheld => MessageKind::ObjectionUpheld,
+        ObjectionOutcome::CorrectionOrdered => MessageKind::ObjectionCorrected,
+    };
+    tell_applicant(app, &mut tx, &v, kind, now).await?;
     crate::queues::track(app, &mut tx, Subject::Application(a.id)).await?;
     tx.commit().await?;
     Ok(decided)
@@ -833,7 +868,10 @@ where
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     let after = store::change(&mut tx, id, version, &change(&before, today), now).await?;
     match event {
-        Event::RequestSupplement => store::start_pause(&mut tx, id, today).await?,
+        // Only the first notice stops the review clock (一次性告知).
+        Event::RequestSupplement if store::pauses(&mut tx, id).await?.is_empty() => {
+            store::start_pause(&mut tx, id, today).await?
+        }
         Event::SupplementReceived | Event::DeemWithdrawn | Event::Withdraw => {
             store::end_pause(&mut tx, id, today).await?
         }
@@ -853,31 +891,40 @@ where
 /// Applications whose supplement period ran out without the materials are deemed
 /// withdrawn (LAL art 43(2)). Run by the background job; idempotent.
 pub async fn deem_withdrawn_overdue(app: &App) -> AppResult<usize> {
-    let cx = context(app).await?;
+    const BATCH: i64 = 200;
     let today = today(app);
-    let candidates = {
-        let mut tx = app.store.read().await?;
-        store::open(&mut tx, &legalaid_domain::visibility::Scope::All, 10_000).await?
-    };
-    let Some(rule) = cx.rules.deadline("supplement_period").cloned() else {
-        return Ok(0);
-    };
     let ctx = Ctx::system("deadline-job");
-    let mut n = 0;
-    for a in candidates
-        .into_iter()
-        .filter(|a| a.status == Status::AwaitingSupplement)
-    {
-        let Some(on) = a.supplement_requested_on else {
-            continue;
+    let (mut n, mut after) = (0, 0);
+    loop {
+        // The stored supplement periods that ran out before today, a batch at a time.
+        let due = {
+            let mut tx = app.store.read().await?;
+            let from = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(today);
+            let yesterday = today.pred_opt().unwrap_or(today);
+            legalaid_store::deadlines::due_between(
+                &mut tx,
+                "supplement_period",
+                from,
+                yesterday,
+                after,
+                BATCH,
+            )
+            .await?
         };
-        let Some(start) = on.and_hms_opt(12, 0, 0) else {
-            continue;
+        let Some((last, _)) = due.last() else {
+            return Ok(n);
         };
-        let Ok(due) = rule.due(start, &[], &cx.calendar) else {
-            continue;
-        };
-        if due.date() < today {
+        after = *last;
+        for (_, subject) in due {
+            let Subject::Application(id) = subject else {
+                continue;
+            };
+            let Some(a) = store::get(&mut app.store.read().await?, id).await? else {
+                continue;
+            };
+            if a.status != Status::AwaitingSupplement {
+                continue;
+            }
             let r = transition(
                 app,
                 &ctx,
@@ -899,7 +946,6 @@ pub async fn deem_withdrawn_overdue(app: &App) -> AppResult<usize> {
             }
         }
     }
-    Ok(n)
 }
 
 /// How a declaration was checked: the method, the date and what was found.

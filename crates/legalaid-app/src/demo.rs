@@ -19,18 +19,39 @@ use legalaid_store::users;
 /// The password of every demo account (stated in the README).
 pub const DEMO_PASSWORD: &str = "Legalaid@2024";
 
-/// The demo accounts: username, display name, role, and the unit they belong to
-/// (by index into the units created below).
+/// The demo accounts of the bureau and the center: username, display name, role.
+/// Besides these, each judicial office has a clerk ([`OFFICE_CLERKS`]) and each
+/// demo lawyer an account of their own (`lawyer`, `lawyer2` … `lawyer30`).
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
     ("sysadmin", "信息科 周明", Role::SystemAdmin),
     ("supervisor", "法律援助科 陈静", Role::BureauSupervisor),
     ("reviewer", "审查员 刘洋", Role::CenterReviewer),
     ("director", "中心主任 王海", Role::CenterDirector),
-    ("clerk", "史河司法所 张敏", Role::IntakeClerk),
-    ("lawyer", "律师（第一家律所）", Role::Handler),
-    ("lawyer2", "律师（第二家律所）", Role::Handler),
     ("quality", "评查员 孙丽", Role::QualityReviewer),
 ];
+
+/// One intake clerk per judicial office: username, the office, display name.
+pub const OFFICE_CLERKS: &[(&str, &str, &str)] = &[
+    ("clerk", "叶集区史河街道司法所", "史河司法所 张敏"),
+    ("clerk_pinggang", "叶集区平岗街道司法所", "平岗司法所 刘芳"),
+    ("clerk_sanyuan", "叶集区三元镇司法所", "三元司法所 何平"),
+    ("clerk_hongji", "叶集区洪集镇司法所", "洪集司法所 罗文"),
+    ("clerk_yaoli", "叶集区姚李镇司法所", "姚李司法所 梁霞"),
+    ("clerk_sungang", "叶集区孙岗乡司法所", "孙岗司法所 宋涛"),
+];
+
+/// The account of the `k`-th lawyer (from 0) of the `f`-th firm (from 0), five per
+/// firm: the first lawyers of the first two firms are `lawyer` and `lawyer2`, the
+/// others `lawyer3` to `lawyer30` in order.
+pub fn lawyer_username(f: usize, k: usize) -> String {
+    match f * 5 + k {
+        0 => "lawyer".into(),
+        5 => "lawyer2".into(),
+        // 1–4 → lawyer3–lawyer6; 6–29 → lawyer7–lawyer30.
+        i if i < 5 => format!("lawyer{}", i + 2),
+        i => format!("lawyer{}", i + 1),
+    }
+}
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -41,6 +62,9 @@ const GIVEN: &[&str] = &[
     "秀英", "霞", "平", "刚", "桂英", "文", "辉", "建华", "玉兰", "志强", "海燕", "国庆", "晓东",
     "春梅", "立新",
 ];
+
+/// A demo account to create: username, display name, role, unit, staff record.
+type Account = (String, String, Role, Option<UnitId>, Option<StaffId>);
 
 /// A small deterministic generator, so the demo is the same on every machine.
 struct Lcg(u64);
@@ -196,7 +220,8 @@ pub async fn load(app: &App) -> AppResult<bool> {
         .filter(|u| u.kind == legalaid_domain::unit::UnitKind::LawFirm)
         .collect();
     let mut rng = Lcg(20240805);
-    let mut first_lawyer: Vec<StaffId> = Vec::new();
+    // (username, display name, firm, staff record) of every demo lawyer.
+    let mut lawyers: Vec<(String, String, UnitId, StaffId)> = Vec::new();
     for (fi, firm) in firms.iter().enumerate() {
         for k in 0..5 {
             let female = rng.next(2) == 0;
@@ -216,6 +241,7 @@ pub async fn load(app: &App) -> AppResult<bool> {
             if k == 1 {
                 specialties.push("juvenile".into());
             }
+            let display = format!("{name}（{}）", firm.name);
             let s = staff::create(
                 app,
                 &ctx,
@@ -232,9 +258,7 @@ pub async fn load(app: &App) -> AppResult<bool> {
                 },
             )
             .await?;
-            if k == 0 {
-                first_lawyer.push(s.id);
-            }
+            lawyers.push((lawyer_username(fi, k), display, firm.id, s.id));
         }
     }
     let center = created
@@ -256,38 +280,50 @@ pub async fn load(app: &App) -> AppResult<bool> {
         )
         .await?;
     }
-    let unit_for = |role: Role, username: &str| -> Option<UnitId> {
+    let of_kind = |kind: legalaid_domain::unit::UnitKind| {
+        created.iter().find(|u| u.kind == kind).map(|u| u.id)
+    };
+    let mut accounts: Vec<Account> = Vec::new();
+    for (username, display, role) in DEMO_ACCOUNTS {
         let kind = match role {
             Role::SystemAdmin | Role::BureauSupervisor => {
                 legalaid_domain::unit::UnitKind::JusticeBureau
             }
-            Role::CenterReviewer | Role::CenterDirector | Role::QualityReviewer => {
-                legalaid_domain::unit::UnitKind::LegalAidCenter
-            }
-            Role::IntakeClerk => legalaid_domain::unit::UnitKind::JudicialOffice,
-            Role::Handler => {
-                let i = usize::from(username == "lawyer2");
-                return firms.get(i).map(|f| f.id);
-            }
+            _ => legalaid_domain::unit::UnitKind::LegalAidCenter,
         };
-        created.iter().find(|u| u.kind == kind).map(|u| u.id)
-    };
+        accounts.push((
+            (*username).into(),
+            (*display).into(),
+            *role,
+            of_kind(kind),
+            None,
+        ));
+    }
+    for (username, office, display) in OFFICE_CLERKS {
+        let unit = created.iter().find(|u| u.name == *office).map(|u| u.id);
+        accounts.push((
+            (*username).into(),
+            (*display).into(),
+            Role::IntakeClerk,
+            unit,
+            None,
+        ));
+    }
+    for (username, display, firm, staff_id) in lawyers {
+        accounts.push((username, display, Role::Handler, Some(firm), Some(staff_id)));
+    }
     let hash = hash_password(app, DEMO_PASSWORD.to_owned()).await?;
     let mut tx = app.store.write().await?;
-    for (username, display, role) in DEMO_ACCOUNTS {
-        let staff_id = match *username {
-            "lawyer" => first_lawyer.first().copied(),
-            "lawyer2" => first_lawyer.get(1).copied(),
-            _ => None,
-        };
+    for (username, display, role, unit_id, staff_id) in accounts {
         let fields = UserFields {
-            display_name: (*display).into(),
-            unit_id: unit_for(*role, username),
+            display_name: display,
+            unit_id,
             staff_id,
-            roles: vec![*role],
+            roles: vec![role],
             active: true,
         };
-        let user = users::insert(&mut tx, username, &fields, &hash, false, app.clock.now()).await?;
+        let user =
+            users::insert(&mut tx, &username, &fields, &hash, false, app.clock.now()).await?;
         audit::record(
             app,
             &mut tx,
@@ -303,8 +339,10 @@ pub async fn load(app: &App) -> AppResult<bool> {
     Ok(true)
 }
 
-/// The demo's year of activity (2024): applicants and applications in every
-/// channel and state. Loaded after [`load`], only on a database without applications.
+/// The demo's activity, last year and this year up to the clock's today:
+/// applicants and applications in every channel and state, and their cases, so
+/// that every demo account's queue has live work. Loaded after [`load`], only on a
+/// database without applications.
 pub async fn load_activity(app: &App) -> AppResult<bool> {
     {
         let mut tx = app.store.read().await?;
@@ -325,8 +363,13 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
         }
     }
     let units = crate::units::all_visible(app, &Ctx::system("demo")).await?;
-    load_applications(app, &units).await?;
+    // Last year as history, and this year up to today: the demo lives on the clock.
+    let this_year = chrono::Datelike::year(&legalaid_domain::local_date(app.clock.now()));
+    for year in [this_year - 1, this_year] {
+        load_applications(app, &units, year).await?;
+    }
     crate::demo_cases::load(app).await?;
+    crate::demo_today::load(app, &units).await?;
     Ok(true)
 }
 
@@ -389,8 +432,8 @@ fn demo_person(rng: &mut Lcg, i: usize) -> PersonInput {
     }
 }
 
-/// An App whose clock reads `t`: the demo's 2024 events carry 2024 times (their
-/// audit entries too, as the demo's story is set in 2024).
+/// An App whose clock reads `t`: the demo's events carry the times they happened
+/// at (their audit entries too).
 fn at(app: &App, t: chrono::DateTime<chrono::Utc>) -> App {
     App {
         clock: std::sync::Arc::new(crate::FixedClock::new(t)),
@@ -398,9 +441,11 @@ fn at(app: &App, t: chrono::DateTime<chrono::Utc>) -> App {
     }
 }
 
-/// A year (2024) of applications through every channel and in every state,
-/// including open ones whose deadlines have long passed.
-async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
+/// A year of applications through every channel and in every state, up to the
+/// clock's now: the story of each stops at now, and those of the last two weeks are
+/// still open (under review, proposed, or denied with an objection waiting), some
+/// of them overdue.
+async fn load_applications(app: &App, units: &[Unit], year: i32) -> AppResult<()> {
     use legalaid_domain::application::{HouseholdInput, ObjectionOutcome, Outcome};
     use legalaid_domain::unit::UnitKind;
     let ctx = Ctx::system("demo");
@@ -417,7 +462,8 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
         .ok_or(crate::AppError::NotFound)?;
     let offices = of_kind(UnitKind::JudicialOffice);
     let stations = of_kind(UnitKind::Workstation);
-    let mut rng = Lcg(2024);
+    let now = app.clock.now();
+    let mut rng = Lcg(u64::try_from(year).unwrap_or(2024));
     let civil = [
         (
             "labor_remuneration",
@@ -500,9 +546,10 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
             n += 1;
             let day = 1 + (k * 3 + month) % 27;
             let hour = 1 + rng.next(7) as u32;
-            let Some(received) = chrono::NaiveDate::from_ymd_opt(2024, month, day)
+            let Some(received) = chrono::NaiveDate::from_ymd_opt(year, month, day)
                 .and_then(|d| d.and_hms_opt(hour, 15, 0))
                 .map(|t| t.and_utc())
+                .filter(|t| *t <= now)
             else {
                 continue;
             };
@@ -538,7 +585,7 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                     input.service_form = "criminal_defense".into();
                     input.procedural_role = Some("criminal_defendant".into());
                     input.case_organ = "六安市叶集区人民法院".into();
-                    input.case_number = format!("（2024）皖1504刑初{}号", 10 + n);
+                    input.case_number = format!("（{year}）皖1504刑初{}号", 10 + n);
                     input.summary =
                         "办案机关通知：被告人没有委托辩护人，依法通知法律援助机构指派律师。".into();
                 }
@@ -608,18 +655,16 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
             // The story of each application: most are decided within the 7 days, some
             // go through a supplement notice, a few are withdrawn, denied and objected to,
             // and the last weeks of December are still open (long overdue by now).
-            let fate = if month == 12 && day > 20 {
-                9
-            } else {
-                rng.next(20)
-            };
+            let recent = now - received < chrono::Duration::days(14);
+            let fate = if recent { 9 } else { rng.next(20) };
             let eligible = v.assessment.verdict == legalaid_domain::assessment::Verdict::Eligible;
+            let happened = |t: chrono::DateTime<chrono::Utc>| t <= now;
             match fate {
-                9 if month == 12 => match n % 3 {
-                    // Still under review: long overdue by now.
+                9 if recent => match n % 3 {
+                    // Still under review (overdue after 7 days).
                     0 => {}
                     // A reviewer's proposal awaiting the director.
-                    1 => {
+                    1 if happened(later(2)) => {
                         crate::applications::propose(
                             &at(app, later(2)),
                             &ctx,
@@ -630,8 +675,9 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                         )
                         .await?;
                     }
+                    1 => {}
                     // Denied, and the objection still waits for the bureau.
-                    _ => {
+                    _ if happened(later(4)) => {
                         let d = crate::applications::decide(
                             &at(app, later(2)),
                             &ctx,
@@ -650,6 +696,7 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                         )
                         .await?;
                     }
+                    _ => {}
                 },
                 0 => {
                     let s = crate::applications::request_supplement(
@@ -658,6 +705,7 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                         id,
                         1,
                         "1. 身份证复印件；2. 经济困难证明或个人诚信承诺书",
+                        "",
                     )
                     .await?;
                     if n.is_multiple_of(2) {
@@ -682,7 +730,7 @@ async fn load_applications(app: &App, units: &[Unit]) -> AppResult<()> {
                             "材料补齐后审查，依法作出决定。",
                         )
                         .await?;
-                    } else {
+                    } else if happened(later(20)) {
                         // Never supplemented: the job deems it withdrawn after the period.
                         crate::applications::deem_withdrawn_overdue(&at(app, later(20))).await?;
                     }

@@ -1,12 +1,13 @@
-//! The demo's cases of 2024: every granted application and notification becomes
-//! a case, assigned to the best-ranked handler within the deadline, and then
-//! carried to a state: still being handled, closure submitted, archived with its
-//! subsidy payable or paid, terminated (one with an objection the bureau decided).
-//! Progress entries, hearings and the messages of every step come with them; the
-//! messages are history, so they are recorded as sent.
+//! The demo's cases: every granted application and notification becomes a case,
+//! assigned to the best-ranked handler within the deadline, and then carried
+//! towards a state, as far as the clock's now allows: still being handled, closure
+//! submitted, archived and awaiting its grade, graded with its subsidy payable or
+//! paid, terminated (one with an objection the bureau decided). Progress entries,
+//! hearings and the messages of every step come with them; the messages are
+//! history, so they are recorded as sent.
 
 use crate::{App, AppResult, Ctx, cases};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::case::{
     Activity, AssignInput, CaseOutcome, CaseStatus, CaseType, ClosureInput, OpenCase,
@@ -19,13 +20,6 @@ fn at(app: &App, t: DateTime<Utc>) -> App {
         clock: std::sync::Arc::new(crate::FixedClock::new(t)),
         ..app.clone()
     }
-}
-
-/// The demo's year ends here: later steps are not taken.
-fn year_end() -> DateTime<Utc> {
-    NaiveDate::from_ymd_opt(2024, 12, 31)
-        .and_then(|d| d.and_hms_opt(8, 0, 0))
-        .map_or_else(Utc::now, |t| t.and_utc())
 }
 
 fn outcome_for(t: CaseType, n: usize) -> CaseOutcome {
@@ -56,17 +50,25 @@ fn outcome_for(t: CaseType, n: usize) -> CaseOutcome {
 /// Loads the cases (after the applications of [`crate::demo::load_activity`]).
 pub(crate) async fn load(app: &App) -> AppResult<usize> {
     let ctx = Ctx::system("demo");
-    let (apps, _) = crate::applications::list(
-        app,
-        &ctx,
-        &legalaid_store::applications::ApplicationFilter::default(),
-        false,
-        crate::Page {
-            page: 1,
-            per_page: 200,
-        },
-    )
-    .await?;
+    let mut apps = Vec::new();
+    for page in 1.. {
+        let (items, total) = crate::applications::list(
+            app,
+            &ctx,
+            &legalaid_store::applications::ApplicationFilter::default(),
+            false,
+            crate::Page {
+                page,
+                per_page: 200,
+            },
+        )
+        .await?;
+        let done = items.is_empty() || page * 200 >= total;
+        apps.extend(items);
+        if done {
+            break;
+        }
+    }
     let mut apps: Vec<_> = apps
         .into_iter()
         .map(|i| i.application)
@@ -76,7 +78,11 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
         })
         .collect();
     apps.sort_by_key(|a| (a.received_at, a.id));
-    let end = year_end();
+    // The story stops at the clock's now: later steps are not taken yet. Steps left
+    // undone on purpose (to show work waiting) are left undone only in the last
+    // weeks, so that the demo's queues hold live work, not months-old backlogs.
+    let end = app.clock.now();
+    let recent = |t: DateTime<Utc>, days: i64| end - t < Duration::days(days);
     let mut made = 0;
     for (n, a) in apps.iter().enumerate() {
         let start = a.decided_at.unwrap_or(a.received_at).max(a.received_at) + Duration::hours(20);
@@ -97,14 +103,18 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
         made += 1;
         let id = v.case.id;
         // A few stay unassigned: their 3-day deadline shows as overdue.
-        if n % 17 == 16 {
+        if n % 17 == 16 && recent(start, 10) {
             continue;
         }
         // Assigned within the 3 days, to the best-ranked eligible handler; a few to a
         // law firm only, which has yet to name its lawyer.
         let t = start + Duration::hours(26);
+        if t >= end {
+            continue;
+        }
         let suggestions = cases::suggestions(&at(app, t), &ctx, id).await?;
         if n % 19 == 18
+            && recent(t, 10)
             && let Some(firm) = suggestions.iter().find(|s| {
                 s.eligible && s.conflicts.is_empty() && s.unit_name.contains("律师事务所")
             })
@@ -142,7 +152,7 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
         )
         .await?;
         // Every ninth case has just been assigned: its agreement is still due.
-        if n % 9 == 8 || t + Duration::days(3) >= end {
+        if n % 9 == 8 && recent(t, 8) || t + Duration::days(3) >= end {
             continue;
         }
         let t = t + Duration::days(2);
@@ -244,12 +254,26 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
             },
         )
         .await?;
-        if n % 6 == 1 || t + Duration::days(12) >= end {
+        if n % 6 == 1 && recent(t, 30) || t + Duration::days(12) >= end {
             continue; // waiting for the center's review
         }
         let t = t + Duration::days(12);
         let v = cases::review_closure(&at(app, t), &ctx, id, v.case.version, true, "").await?;
-        if v.case.status == CaseStatus::Archived && n % 3 != 2 && t + Duration::days(20) < end {
+        // Graded by the quality reviewer before the subsidy is paid; a few archived
+        // cases still wait for their grade, a few graded ones for their payment.
+        let graded = t + Duration::days(10);
+        if v.case.status != CaseStatus::Archived || n % 5 == 4 && recent(t, 45) || graded >= end {
+            continue;
+        }
+        let v = cases::set_grade(
+            &at(app, graded),
+            &ctx,
+            id,
+            v.case.version,
+            if n % 4 == 0 { "excellent" } else { "qualified" },
+        )
+        .await?;
+        if (n % 3 != 2 || !recent(t, 45)) && t + Duration::days(20) < end {
             let paid = t + Duration::days(20);
             cases::pay_subsidy(
                 &at(app, paid),
@@ -261,10 +285,14 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
             .await?;
         }
     }
-    // The messages of 2024 are history: they were delivered then.
+    // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;
-    legalaid_store::subsidies::set_target(&mut tx, bureau(app).await?, 2024, 260).await?;
+    let this_year = chrono::Datelike::year(&local_date(end));
+    let bureau = bureau(app).await?;
+    for year in [this_year - 1, this_year] {
+        legalaid_store::subsidies::set_target(&mut tx, bureau, year, 260).await?;
+    }
     tx.commit().await?;
     Ok(made)
 }

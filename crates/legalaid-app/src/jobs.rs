@@ -13,6 +13,8 @@ pub async fn purge_expired(app: &App) -> crate::AppResult<u64> {
     let mut tx = app.store.write().await?;
     let n =
         legalaid_store::sessions::purge_expired(&mut tx, now, now - idle, now - window * 4).await?;
+    // One-time form keys are kept for a day (long enough for Back and submit).
+    legalaid_store::forms::purge(&mut tx, now - chrono::Duration::days(1)).await?;
     tx.commit().await?;
     Ok(n)
 }

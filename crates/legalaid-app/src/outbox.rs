@@ -43,6 +43,9 @@ struct Slot<'a> {
     name: &'a str,
 }
 
+/// Identical messages to one address within this window are sent once.
+pub const DUPLICATE_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
+
 /// Writes one message per usable channel; a `skipped` record when there is none,
 /// so that staff see that the person was not reached.
 async fn write(
@@ -64,7 +67,21 @@ async fn write(
         let Some(r) = ts.render(kind, audience, *channel, values) else {
             continue;
         };
-        let status = if *channel == Channel::InApp {
+        // The same text to the same address within the window is not sent again
+        // (a step saved twice, two jobs at once); it is recorded as not sent.
+        let duplicate = *channel != Channel::InApp
+            && !address.is_empty()
+            && store::sent_recently(
+                tx,
+                channel.as_str(),
+                address,
+                &r.body,
+                now - DUPLICATE_WINDOW,
+            )
+            .await?;
+        let status = if duplicate {
+            "skipped"
+        } else if *channel == Channel::InApp {
             "sent"
         } else {
             "pending"

@@ -42,23 +42,37 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 .await?
                 .is_empty();
             let region = region_of(tx, a.receiving_unit_id).await?;
+            let paused = legalaid_store::applications::pauses(tx, id)
+                .await?
+                .iter()
+                .any(|(_, resumed)| resumed.is_none());
             let entries = views
                 .iter()
                 .filter(|d| !d.met)
                 .filter_map(|d| {
-                    route_application(&d.code, a.status, has_case)
+                    route_application(&d.code, a.status, has_case, paused)
                         .map(|q| entry(d, q, a.receiving_unit_id, &region, None))
                 })
                 .collect::<Vec<_>>();
             store::replace(tx, subject, a.version, &entries).await?;
+            // What is found on the application (a false declaration) bears on its cases.
+            for c in legalaid_store::cases::of_application(tx, id).await? {
+                Box::pin(track(app, tx, Subject::Case(c.id))).await?;
+            }
         }
         Subject::Case(id) => {
             let Some(c) = legalaid_store::cases::get(tx, id).await? else {
                 return Ok(());
             };
-            let notified = legalaid_store::applications::get(tx, c.application_id)
-                .await?
+            let application = legalaid_store::applications::get(tx, c.application_id).await?;
+            let notified = application
+                .as_ref()
                 .is_some_and(|a| a.channel == Channel::Notified);
+            let false_declaration = application.as_ref().is_some_and(|a| a.false_declaration)
+                && !matches!(
+                    c.status,
+                    CaseStatus::Terminated | CaseStatus::ObjectionPending | CaseStatus::Archived
+                );
             let objection = legalaid_store::applications::objections_of(tx, c.application_id)
                 .await?
                 .into_iter()
@@ -100,6 +114,7 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                     due_on: on,
                     due_at: None,
                     provisional_year: None,
+                    rule_from: None,
                     statutory: false,
                 });
             };
@@ -112,6 +127,13 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 } else if c.subsidy_status == SubsidyStatus::Payable {
                     step(Step::SubsidyPayment, on);
                 }
+            }
+            if false_declaration {
+                let found_on = application
+                    .as_ref()
+                    .and_then(|a| a.verification_date)
+                    .unwrap_or(today);
+                step(Step::FalseDeclaration, found_on);
             }
             if let Some(r) = legalaid_store::cases::replacements(tx, c.id)
                 .await?
@@ -136,6 +158,7 @@ fn entry(d: &DeadlineView, q: Queue, unit_id: i64, region: &str, staff_id: Optio
         due_on: d.due,
         due_at: d.due_at,
         provisional_year: d.provisional.then(|| d.due.year()),
+        rule_from: Some(d.rule_from),
         statutory: true,
     }
 }

@@ -205,6 +205,7 @@ pub async fn check_deadline(
         unit,
         roll_over_rest_days: true,
         source: "《民法典》第二百零一条、第二百零三条".into(),
+        effective_from: legalaid_domain::deadline::legal_aid_law_in_force(),
     };
     let start_time = start
         .and_hms_opt(12, 0, 0)
@@ -388,7 +389,16 @@ pub async fn add_calendar_year(
     Ok(days.len())
 }
 
-/// Changes a deadline rule (system administrators): its length, unit, rollover and source.
+/// The day after today (China time): the earliest a new rule version may take effect.
+pub fn tomorrow(app: &App) -> NaiveDate {
+    let today = legalaid_domain::local_date(app.clock.now());
+    today.succ_opt().unwrap_or(today)
+}
+
+/// Changes a deadline rule (system administrators): a new version of its length,
+/// unit, rollover and source, governing the periods that start on or after its
+/// effective date, which is tomorrow or later; running periods keep their version,
+/// and with it their due dates. A version not yet in effect may be corrected.
 pub async fn update_deadline(app: &App, ctx: &Ctx, d: &DeadlineRule) -> AppResult<DeadlineRule> {
     policy::ensure_manage_regions(ctx)?;
     let mut v = Validation::new();
@@ -397,18 +407,28 @@ pub async fn update_deadline(app: &App, ctx: &Ctx, d: &DeadlineRule) -> AppResul
     if !(1..=366).contains(&d.length) {
         v.add("length", "期限长度应在1至366之间");
     }
+    let today = legalaid_domain::local_date(app.clock.now());
+    if d.effective_from <= today {
+        v.add(
+            "effective_from",
+            "生效日期应晚于今天：已经开始计算的期间仍按原规则计算",
+        );
+    }
     if !v.is_empty() {
         return Err(AppError::Validation(v.errors().to_vec()));
     }
     let book = rulebook(app).await?;
-    let before = book.deadline(&d.code).cloned().ok_or(AppError::NotFound)?;
+    let before = book
+        .deadline_at(&d.code, d.effective_from)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
     let after = DeadlineRule {
         label,
         source,
         ..d.clone()
     };
     let mut tx = app.store.write().await?;
-    store::update_deadline(&mut tx, &after).await?;
+    store::put_deadline_version(&mut tx, &after).await?;
     audit::record(
         app,
         &mut tx,

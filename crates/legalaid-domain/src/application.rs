@@ -190,8 +190,12 @@ pub struct RunningDeadline {
     pub due: Due,
     /// The rule as a sentence, e.g. "7日（《法律援助法》第四十三条第一款）".
     pub rule: String,
+    /// The version of the rule the period runs under (its effective date).
+    pub rule_from: chrono::NaiveDate,
     /// Whether the act has been done (the deadline no longer runs).
     pub met: bool,
+    /// The act was done, after the period ran out.
+    pub late: bool,
     /// The year the period runs into whose holidays are not entered yet: the due
     /// date is provisional, counted with weekends only.
     pub provisional: Option<i32>,
@@ -204,12 +208,14 @@ pub fn deadlines(
     cal: &WorkCalendar,
 ) -> Result<Vec<RunningDeadline>, CalendarGap> {
     let mut out = Vec::new();
+    // `done`: when the act was done, if it is known (to tell whether in time).
     let mut push = |code: &str,
                     start: NaiveDateTime,
                     pauses: &[Pause],
-                    met: bool|
+                    met: bool,
+                    done: Option<NaiveDateTime>|
      -> Result<(), CalendarGap> {
-        if let Some(rule) = rules.deadline(code) {
+        if let Some(rule) = rules.deadline_at(code, start.date()) {
             let (due, provisional) = rule.due_or_provisional(start, pauses, cal)?;
             out.push(RunningDeadline {
                 code: rule.code.clone(),
@@ -217,24 +223,34 @@ pub fn deadlines(
                 due,
                 provisional,
                 rule: rule.describe(),
+                rule_from: rule.effective_from,
                 met,
+                late: met && done.is_some_and(|t| due.is_past(t)),
             });
         }
         Ok(())
     };
     if let Some(custody) = c.custody_received_at {
-        // Met when the center received it; the record shows whether in time.
-        push("custody_forwarding", custody, &[], true)?;
+        // Met when the center received it: within 24 hours of the facility's receipt,
+        // or late (LAL art 39).
+        push(
+            "custody_forwarding",
+            custody,
+            &[],
+            true,
+            Some(c.received_at),
+        )?;
     }
     let decided = c.decided_at.is_some() || !c.status.is_open();
     if c.channel == Channel::Notified {
-        push("assign_notified", c.received_at, &[], decided)?;
+        push("assign_notified", c.received_at, &[], decided, None)?;
     } else {
         push(
             "review_decision",
             c.received_at,
             c.pauses,
             decided && c.status != Status::ObjectionPending,
+            c.decided_at,
         )?;
     }
     if c.status == Status::AwaitingSupplement
@@ -245,13 +261,14 @@ pub fn deadlines(
             on.and_hms_opt(12, 0, 0).unwrap_or(c.received_at),
             &[],
             false,
+            None,
         )?;
     }
     if c.outcome == Some(Outcome::Granted)
         && c.channel != Channel::Notified
         && let Some(at) = c.decided_at
     {
-        push("assign_after_grant", at, &[], false)?;
+        push("assign_after_grant", at, &[], false, None)?;
     }
     if let Some(at) = c.objection_received_at {
         push(
@@ -259,6 +276,7 @@ pub fn deadlines(
             at,
             &[],
             c.status != Status::ObjectionPending,
+            None,
         )?;
     }
     Ok(out)
@@ -446,7 +464,14 @@ mod tests {
             ]
         );
         assert_eq!(ds[0].due, Due::At(at("2024-05-06 08:30")), "24 hours");
-        assert!(ds[1].met, "decided");
+        assert!(
+            ds[0].met && ds[0].late,
+            "received at 09:00, half an hour after the 24 hours ran out"
+        );
+        assert!(ds[1].met && !ds[1].late, "decided within the 7 days");
+        c.received_at = at("2024-05-06 08:00");
+        let ds = deadlines(&c, &r, &cal()).expect("2024");
+        assert!(ds[0].met && !ds[0].late, "forwarded within 24 hours");
         assert_eq!(
             ds[2].due,
             Due::EndOfDay(d("2024-05-11")),

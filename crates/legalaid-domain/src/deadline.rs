@@ -32,6 +32,15 @@ pub struct DeadlineRule {
     pub roll_over_rest_days: bool,
     /// The legal source, e.g. 《法律援助法》第四十三条.
     pub source: String,
+    /// This version governs the periods that start on or after this day (until a
+    /// later version); past periods keep the version they started under.
+    #[serde(default = "legal_aid_law_in_force")]
+    pub effective_from: NaiveDate,
+}
+
+/// The day the Legal Aid Law took effect: the shipped rules govern from it.
+pub fn legal_aid_law_in_force() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default()
 }
 
 /// When a period ends, in China Standard Time.
@@ -181,6 +190,7 @@ mod tests {
             unit,
             roll_over_rest_days: roll,
             source: "测试".into(),
+            effective_from: legal_aid_law_in_force(),
         }
     }
 

@@ -22,6 +22,14 @@ code_enum!(
         /// LAL arts 43(1), 49: a denial is told in writing with reasons, and may
         /// be objected to before the justice bureau.
         DecidedDenied => ("decided_denied", "决定不予法律援助"),
+        /// LAL art 43(2): materials not supplied in time; the application is
+        /// deemed withdrawn, and the applicant may apply again.
+        DeemedWithdrawn => ("deemed_withdrawn", "申请视为撤回"),
+        /// LAL art 49: the bureau upheld the decision objected to.
+        ObjectionUpheld => ("objection_upheld", "异议审查：维持原决定"),
+        /// LAL art 49: the bureau ordered the center to correct its decision: the
+        /// application is reviewed again, or the terminated aid resumes.
+        ObjectionCorrected => ("objection_corrected", "异议审查：责令改正"),
         AssignedRecipient => ("assigned_recipient", "已指派承办人（告知受援人）"),
         AssignedHandler => ("assigned_handler", "收到指派（告知承办人/承办单位）"),
         /// The agreement with the recipient is due (rule `sign_agreement`).
@@ -440,6 +448,9 @@ mod tests {
             SupplementNeeded,
             DecidedGranted,
             DecidedDenied,
+            DeemedWithdrawn,
+            ObjectionUpheld,
+            ObjectionCorrected,
             AssignedRecipient,
             HearingUpcoming,
             ProgressRecorded,
@@ -717,7 +728,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 13);
+        assert_eq!(MessageKind::ALL.len(), 16);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

@@ -27,6 +27,8 @@ code_enum!(
         Grading => ("grading", "评定案件质量等级"),
         Replacement => ("replacement", "处理更换承办人申请"),
         SubsidyPayment => ("subsidy_payment", "发放办案补贴"),
+        /// The honesty declaration was found false: terminate (LAL art 48(1)(1)).
+        FalseDeclaration => ("false_declaration", "个人诚信承诺不实，依法终止法律援助"),
     }
 );
 
@@ -66,13 +68,20 @@ impl Queue {
 }
 
 /// The queue of a running deadline of an application, or `None` when nobody needs
-/// to see it in a queue: the review clock is stopped while materials are awaited
-/// (the supplement period runs instead) and while the bureau reviews an objection;
-/// the time to assign is the case's once a case is opened.
-pub fn route_application(code: &str, status: Status, has_case: bool) -> Option<Queue> {
+/// to see it in a queue: the review clock is stopped (`review_paused`) while the
+/// materials of the first supplement notice are awaited (a second notice does not
+/// stop it) and while the bureau reviews an objection; the time to assign is the
+/// case's once a case is opened.
+pub fn route_application(
+    code: &str,
+    status: Status,
+    has_case: bool,
+    review_paused: bool,
+) -> Option<Queue> {
     match code {
         "review_decision" => match status {
             Status::Received => Some(Queue::Review),
+            Status::AwaitingSupplement if !review_paused => Some(Queue::Review),
             Status::Proposed => Some(Queue::Decide),
             _ => None,
         },
@@ -106,7 +115,7 @@ pub fn route_step(step: Step) -> Queue {
     match step {
         Step::Grading => Queue::Quality,
         Step::Replacement => Queue::Center,
-        Step::SubsidyPayment => Queue::Decide,
+        Step::SubsidyPayment | Step::FalseDeclaration => Queue::Decide,
     }
 }
 
@@ -132,52 +141,35 @@ mod tests {
     fn a_deadline_goes_to_whoever_must_act_now() {
         use CaseStatus as C;
         use Status as A;
+        let route = |code, status| route_application(code, status, false, false);
+        assert_eq!(route("review_decision", A::Received), Some(Queue::Review));
+        assert_eq!(route("review_decision", A::Proposed), Some(Queue::Decide));
+        // Stopped while the first notice's materials are awaited, and during an
+        // objection; a second notice does not stop it.
         assert_eq!(
-            route_application("review_decision", A::Received, false),
+            route_application("review_decision", A::AwaitingSupplement, false, true),
+            None
+        );
+        assert_eq!(
+            route("review_decision", A::AwaitingSupplement),
             Some(Queue::Review)
         );
+        assert_eq!(route("review_decision", A::ObjectionPending), None);
         assert_eq!(
-            route_application("review_decision", A::Proposed, false),
-            Some(Queue::Decide)
-        );
-        // Stopped while materials are awaited, and during an objection.
-        assert_eq!(
-            route_application("review_decision", A::AwaitingSupplement, false),
-            None
-        );
-        assert_eq!(
-            route_application("review_decision", A::ObjectionPending, false),
-            None
-        );
-        assert_eq!(
-            route_application("supplement_period", A::AwaitingSupplement, false),
+            route("supplement_period", A::AwaitingSupplement),
             Some(Queue::Intake)
         );
+        assert_eq!(route("assign_after_grant", A::Granted), Some(Queue::Center));
         assert_eq!(
-            route_application("assign_after_grant", A::Granted, false),
-            Some(Queue::Center)
-        );
-        assert_eq!(
-            route_application("assign_after_grant", A::Granted, true),
+            route_application("assign_after_grant", A::Granted, true, false),
             None
         );
         assert_eq!(
-            route_application("objection_review", A::ObjectionPending, false),
+            route("objection_review", A::ObjectionPending),
             Some(Queue::Bureau)
         );
-        assert_eq!(
-            route_application("custody_forwarding", A::Received, false),
-            None
-        );
+        assert_eq!(route("custody_forwarding", A::Received), None);
 
-        assert_eq!(
-            route_case("assign_after_grant", C::AwaitingAssignment),
-            Some(Queue::Center)
-        );
-        assert_eq!(
-            route_case("assign_notified", C::AwaitingHandler),
-            Some(Queue::Firm)
-        );
         assert_eq!(route_case("assign_notified", C::InProgress), None);
         assert_eq!(
             route_case("sign_agreement", C::Assigned),

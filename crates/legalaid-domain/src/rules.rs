@@ -130,9 +130,24 @@ impl RuleBook {
             .max_by_key(|e| e.effective_from)
     }
 
-    /// The deadline rule with this code.
+    /// The latest version of the deadline rule with this code (for its label and
+    /// for pages that show the rule as it now stands).
     pub fn deadline(&self, code: &str) -> Option<&DeadlineRule> {
-        self.deadlines.iter().find(|d| d.code == code)
+        self.deadlines
+            .iter()
+            .filter(|d| d.code == code)
+            .max_by_key(|d| d.effective_from)
+    }
+
+    /// The version of the deadline rule `code` that governs a period starting on
+    /// `on`: the latest effective on or before that day; a period older than every
+    /// version falls under the earliest.
+    pub fn deadline_at(&self, code: &str, on: NaiveDate) -> Option<&DeadlineRule> {
+        let versions = || self.deadlines.iter().filter(|d| d.code == code);
+        versions()
+            .filter(|d| d.effective_from <= on)
+            .max_by_key(|d| d.effective_from)
+            .or_else(|| versions().min_by_key(|d| d.effective_from))
     }
 
     /// The standard of the city that governs `region_code` (its first 4 digits), in force on `on`.
@@ -256,6 +271,7 @@ impl RuleBook {
                         .ok_or(format!("deadlines.csv: unit {:?}", f[3]))?,
                     roll_over_rest_days: f[4] == "true",
                     source: f[5].to_owned(),
+                    effective_from: crate::deadline::legal_aid_law_in_force(),
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -281,6 +297,29 @@ impl RuleBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_changed_deadline_rule_governs_only_the_periods_that_start_from_its_date() {
+        let mut b = RuleBook::shipped().expect("shipped rules");
+        let mut shorter = b.deadline("review_decision").cloned().expect("LAL art 43");
+        shorter.length = 5;
+        shorter.effective_from = d("2026-07-01");
+        b.deadlines.push(shorter);
+        let length = |on: &str| b.deadline_at("review_decision", d(on)).map(|r| r.length);
+        assert_eq!(
+            length("2026-06-30"),
+            Some(7),
+            "started before: the old version"
+        );
+        assert_eq!(length("2026-07-01"), Some(5));
+        assert_eq!(
+            length("2019-01-01"),
+            Some(7),
+            "older than every version: the first"
+        );
+        assert_eq!(b.deadline("review_decision").map(|r| r.length), Some(5));
+        assert!(b.deadline_at("no_such_rule", d("2026-07-01")).is_none());
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")

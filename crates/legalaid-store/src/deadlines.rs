@@ -24,6 +24,8 @@ pub struct Entry {
     pub due_on: NaiveDate,
     pub due_at: Option<NaiveDateTime>,
     pub provisional_year: Option<i32>,
+    /// The version of the deadline rule the period runs under (its effective date).
+    pub rule_from: Option<NaiveDate>,
     pub statutory: bool,
 }
 
@@ -38,12 +40,12 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
     on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(delete)).bind(id).execute(c).await?.rows_affected());
     let insert = format!(
         "INSERT INTO deadlines ({column}, code, queue, unit_id, region_code, staff_id, due_on, due_at, \
-         provisional_year, statutory) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+         provisional_year, statutory, rule_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     );
     for e in entries {
         on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
             .bind(id).bind(&e.code).bind(e.queue).bind(e.unit_id).bind(&e.region_code).bind(e.staff_id)
-            .bind(e.due_on).bind(e.due_at).bind(e.provisional_year).bind(e.statutory)
+            .bind(e.due_on).bind(e.due_at).bind(e.provisional_year).bind(e.statutory).bind(e.rule_from)
             .execute(c).await?.rows_affected());
     }
     let mark = format!("UPDATE {table} SET deadlines_version = $1 WHERE id = $2");
@@ -179,4 +181,41 @@ pub async fn standing(
     let due_soon: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
         .bind(&region).bind(unit).bind(today).bind(next).fetch_one(c).await?);
     Ok((overdue, due_soon))
+}
+
+/// The records with a running deadline `code` due from `from` to `to` (both
+/// included), as (deadline id, subject), in deadline id order after `after`: jobs
+/// page through them a batch at a time.
+pub async fn due_between(
+    tx: &mut Tx,
+    code: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Subject)>> {
+    const Q: &str = "SELECT id, application_id, case_id FROM deadlines \
+        WHERE code = $1 AND due_on >= $2 AND due_on <= $3 AND id > $4 ORDER BY id LIMIT $5";
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = on_tx!(tx, c => sqlx::query_as(Q)
+        .bind(code).bind(from).bind(to).bind(after).bind(limit).fetch_all(c).await?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, a, c)| match (a, c) {
+            (Some(a), _) => Some((id, Subject::Application(a))),
+            (_, Some(c)) => Some((id, Subject::Case(c))),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The due day of the running deadline `code` of `subject`, if it runs.
+pub async fn due_on(tx: &mut Tx, subject: Subject, code: &str) -> Result<Option<NaiveDate>> {
+    let (column, id) = match subject {
+        Subject::Application(id) => ("application_id", id),
+        Subject::Case(id) => ("case_id", id),
+    };
+    let q = format!("SELECT due_on FROM deadlines WHERE {column} = $1 AND code = $2");
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(q)).bind(id).bind(code).fetch_optional(c).await?),
+    )
 }

@@ -17,6 +17,7 @@ pub mod cases;
 mod connect;
 pub mod deadlines;
 pub mod documents;
+pub mod forms;
 pub mod messages;
 pub mod persons;
 pub mod regions;

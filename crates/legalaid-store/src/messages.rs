@@ -292,3 +292,17 @@ pub async fn mark_history_sent(tx: &mut Tx, provider: &str) -> Result<u64> {
         WHERE status = 'pending'";
     Ok(on_tx!(tx, c => sqlx::query(Q).bind(provider).execute(c).await?.rows_affected()))
 }
+
+/// Whether the same text went (or is going) to `address` on `channel` since `since`.
+pub async fn sent_recently(
+    tx: &mut Tx,
+    channel: &str,
+    address: &str,
+    body: &str,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    const Q: &str = "SELECT COUNT(*) FROM messages WHERE address = $1 AND channel = $2 AND body = $3 \
+        AND created_at >= $4 AND status <> 'skipped'";
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(address).bind(channel).bind(body).bind(since).fetch_one(c).await?);
+    Ok(n > 0)
+}

@@ -57,6 +57,7 @@ struct DeadlineRow {
     unit: String,
     roll_over_rest_days: bool,
     source: String,
+    effective_from: NaiveDate,
 }
 
 /// Every rule, in force or not (the domain picks what applies on a date).
@@ -64,7 +65,7 @@ pub async fn load(tx: &mut Tx) -> Result<RuleBook> {
     const M: &str = "SELECT code, label, category, hardship, basis, province, effective_from, effective_to FROM matter_rules ORDER BY id";
     const E: &str = "SELECT code, label, basis, province, effective_from, effective_to FROM exemption_rules ORDER BY id";
     const S: &str = "SELECT city_code, city, effective_from, dibao_monthly_fen, multiplier, source, note FROM hardship_standards ORDER BY city_code, effective_from";
-    const D: &str = "SELECT code, label, length, unit, roll_over_rest_days, source FROM deadline_rules ORDER BY code";
+    const D: &str = "SELECT code, label, length, unit, roll_over_rest_days, source, effective_from FROM deadline_rules ORDER BY code, effective_from";
     let m: Vec<MatterRow> = on_tx!(tx, c => sqlx::query_as(M).fetch_all(c).await?);
     let e: Vec<ExemptionRow> = on_tx!(tx, c => sqlx::query_as(E).fetch_all(c).await?);
     let s: Vec<StandardRow> = on_tx!(tx, c => sqlx::query_as(S).fetch_all(c).await?);
@@ -122,6 +123,7 @@ pub async fn load(tx: &mut Tx) -> Result<RuleBook> {
                     label: r.label,
                     roll_over_rest_days: r.roll_over_rest_days,
                     source: r.source,
+                    effective_from: r.effective_from,
                 })
             })
             .collect::<Result<_>>()?,
@@ -159,9 +161,10 @@ pub async fn insert_standard(tx: &mut Tx, s: &HardshipStandard) -> Result<()> {
 }
 
 pub async fn insert_deadline(tx: &mut Tx, d: &DeadlineRule) -> Result<()> {
-    const Q: &str = "INSERT INTO deadline_rules (code, label, length, unit, roll_over_rest_days, source) VALUES ($1, $2, $3, $4, $5, $6)";
+    const Q: &str = "INSERT INTO deadline_rules (code, label, length, unit, roll_over_rest_days, source, effective_from) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7)";
     on_tx!(tx, c => sqlx::query(Q).bind(&d.code).bind(&d.label).bind(i64::from(d.length)).bind(d.unit.as_str())
-        .bind(d.roll_over_rest_days).bind(&d.source).execute(c).await?.rows_affected());
+        .bind(d.roll_over_rest_days).bind(&d.source).bind(d.effective_from).execute(c).await?.rows_affected());
     Ok(())
 }
 
@@ -215,16 +218,12 @@ pub async fn has_year(tx: &mut Tx, year: i32) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// Changes a deadline rule (its code stays).
-pub async fn update_deadline(tx: &mut Tx, d: &DeadlineRule) -> Result<()> {
-    const Q: &str = "UPDATE deadline_rules SET label = $1, length = $2, unit = $3, roll_over_rest_days = $4, source = $5 WHERE code = $6";
-    let n = on_tx!(tx, c => sqlx::query(Q).bind(&d.label).bind(i64::from(d.length)).bind(d.unit.as_str()).bind(d.roll_over_rest_days)
-        .bind(&d.source).bind(&d.code).execute(c).await?.rows_affected());
-    if n == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+/// Adds a version of a deadline rule from its effective date, or replaces the
+/// version of that code and date (a correction before it takes effect).
+pub async fn put_deadline_version(tx: &mut Tx, d: &DeadlineRule) -> Result<()> {
+    const DEL: &str = "DELETE FROM deadline_rules WHERE code = $1 AND effective_from = $2";
+    on_tx!(tx, c => sqlx::query(DEL).bind(&d.code).bind(d.effective_from).execute(c).await?.rows_affected());
+    insert_deadline(tx, d).await
 }
 
 /// Ends the open versions of a matter (code and province) on `on`: from the day

@@ -186,3 +186,11 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
     const Q: &str = "SELECT COUNT(*) FROM users";
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q).fetch_one(c).await?))
 }
+
+/// The active accounts linked to a staff record, as (staff id, unit id), in the
+/// order they were created.
+pub async fn with_staff(tx: &mut Tx) -> Result<Vec<(i64, i64)>> {
+    const Q: &str = "SELECT staff_id, unit_id FROM users \
+        WHERE staff_id IS NOT NULL AND unit_id IS NOT NULL AND active ORDER BY id";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).fetch_all(c).await?))
+}

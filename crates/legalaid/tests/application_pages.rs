@@ -196,9 +196,29 @@ both!(intake_review_and_decision_through_the_pages, |app| {
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM applications").await, 0);
 
-    // Valid: received, numbered, and shown with the assessment and deadlines.
+    // Valid: received, numbered, and shown with the assessment and deadlines. The
+    // form carries a one-time key (the same through the refused attempts above):
+    // posted again (Back, then submit), it shows the same application.
+    let (_, page) = clerk.get("/applications/new").await;
+    let once = {
+        let doc = scraper::Html::parse_document(&page);
+        let sel = scraper::Selector::parse("input[name=_once]").expect("selector");
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .expect("a one-time key")
+            .to_owned()
+    };
+    let form = with(&form, &[("_once", &once)]);
     let (s, body, to) = post(&clerk, "/applications", &form).await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    let (s, _, again) = post(&clerk, "/applications", &form).await;
+    assert_eq!(
+        (s, &again),
+        (StatusCode::SEE_OTHER, &to),
+        "the same application"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM applications").await, 1);
     let to = to.expect("a Location");
     let id: i64 = to
         .strip_prefix("/applications/")

@@ -326,6 +326,16 @@ both!(
             .get_json(&format!("/api/v1/applications/{id}"), Some(&clerk))
             .await;
         assert_eq!(now["status"], "deemed_withdrawn");
+        // The applicant is told, and may apply again.
+        let (_, m) = app
+            .get_json(&format!("/api/v1/applications/{id}/messages"), Some(&clerk))
+            .await;
+        assert!(
+            m["items"].as_array().is_some_and(|items| items
+                .iter()
+                .any(|x| x["kind"] == "deemed_withdrawn" && x["audience"] == "recipient")),
+            "{m}"
+        );
     }
 );
 

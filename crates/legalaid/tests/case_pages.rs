@@ -610,6 +610,29 @@ both!(closure_payment_and_a_termination_objected_to, |app| {
     );
     assert!(!select(&html, ".sentences li").is_empty(), "the derivation");
     let pay = format!("{page}/pay");
+    // Graded before it is paid: no payment until the grade is set.
+    assert!(
+        select(&html, &format!("a[href='{pay}']")).is_empty(),
+        "{html}"
+    );
+    let (s, refused) = director.get(&pay).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{refused}");
+    assert!(refused.contains("尚未评定质量等级"), "{refused}");
+    let grade = format!("{page}/grade");
+    let (_, html) = director.get(&grade).await;
+    let version = hidden(&html, &grade, "version");
+    let (s, _, _) = post(
+        &director,
+        &grade,
+        &[
+            ("_csrf", dcsrf.clone()),
+            ("grade", "good".into()),
+            ("version", version),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = director.get(&page).await;
     assert_eq!(select(&html, &format!("a[href='{pay}']")), ["登记补贴发放"]);
     let (_, html) = director.get(&pay).await;
     let version = hidden(&html, &pay, "version");

@@ -202,6 +202,43 @@ both!(
                 .as_array()
                 .is_some_and(|l| !l.is_empty())
         );
+        // Graded before it is paid: the case waits in the quality reviewer's queue,
+        // and the payment is refused until the grade is set.
+        let quality = app.token("quality").await;
+        let (_, q) = app
+            .get_json("/api/v1/work-queue?per_page=200", Some(&quality))
+            .await;
+        assert!(
+            q["items"].as_array().is_some_and(|items| items
+                .iter()
+                .any(|i| i["case_id"] == id && i["code"] == "grading")),
+            "{q}"
+        );
+        let (s, e) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/subsidy/payment"),
+                Some(&director),
+                &json!({ "paid_on": today, "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{id}/grade"),
+                Some(&quality),
+                &json!({ "grade": "good", "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        let (_, q) = app
+            .get_json("/api/v1/work-queue?per_page=200", Some(&director))
+            .await;
+        assert!(
+            q["items"].as_array().is_some_and(|items| items
+                .iter()
+                .any(|i| i["case_id"] == id && i["code"] == "subsidy_payment")),
+            "{q}"
+        );
         let (s, c) = app
             .post_json(
                 &format!("/api/v1/cases/{id}/subsidy/payment"),
@@ -211,6 +248,15 @@ both!(
             .await;
         assert_eq!(s, StatusCode::OK, "{c}");
         assert_eq!(c["subsidy_status"], "paid");
+        let (_, q) = app
+            .get_json("/api/v1/work-queue?per_page=200", Some(&director))
+            .await;
+        assert!(
+            !q["items"]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|i| i["case_id"] == id)),
+            "nothing left to do on a paid case: {q}"
+        );
         assert!(
             c["subsidy_voucher"]
                 .as_str()

@@ -183,7 +183,7 @@ async fn pending_sms(http: &reqwest::Client, base: &str, case: i64) -> Vec<i64> 
         .as_array()
         .expect("items")
         .iter()
-        .filter(|m| m["channel"] == "sms")
+        .filter(|m| m["channel"] == "sms" && m["status"] != "skipped")
         .map(|m| m["id"].as_i64().expect("id"))
         .collect()
 }
@@ -334,29 +334,72 @@ async fn two_instances_on_one_postgres_database_send_each_message_once() {
     assert_eq!(s, 200, "{me}");
     assert_eq!(me["username"], "lawyer");
 
-    // Many messages, written through both instances.
+    // Many messages, written through both instances: eleven cases assigned (their
+    // recipients, handlers and units told), each with a progress entry.
     let (case, _) = assigned_case(&http, &a.base, 2).await;
+    let mut cases = vec![case];
+    for i in 0..10 {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        cases.push(assigned_case(&http, base, 10 + i).await.0);
+    }
     let director_a = token(&http, &a.base, "director").await;
     let director_b = token(&http, &b.base, "director").await;
     // The server counts dates in China time.
     let today = legalaid_domain::local_date(chrono::Utc::now());
-    for i in 0..20 {
-        let (base, tok) = if i % 2 == 0 {
-            (&a.base, &director_a)
+    let progress = |i: usize, case: i64| {
+        let (base, tok) = if i.is_multiple_of(2) {
+            (a.base.clone(), director_a.clone())
         } else {
-            (&b.base, &director_b)
+            (b.base.clone(), director_b.clone())
         };
-        let (s, p) = call(
-            &http,
-            "POST",
-            format!("{base}/api/v1/cases/{case}/progress"),
-            tok,
-            json!({ "activity": "other", "occurred_on": today, "note": format!("第{i}次进展") }),
-        )
-        .await;
-        assert_eq!(s, 201, "{p}");
+        let http = http.clone();
+        async move {
+            let (s, p) = call(
+                &http,
+                "POST",
+                format!("{base}/api/v1/cases/{case}/progress"),
+                &tok,
+                json!({ "activity": "other", "occurred_on": today, "note": format!("第{i}次进展") }),
+            )
+            .await;
+            assert_eq!(s, 201, "{p}");
+        }
+    };
+    for (i, c) in cases.iter().enumerate() {
+        progress(i, *c).await;
     }
-    let ids = pending_sms(&http, &a.base, case).await;
+    // The same news to the same phone within minutes is sent once: a second progress
+    // entry on a case writes its text message as not sent.
+    progress(1, case).await;
+    let (_, m) = call(
+        &http,
+        "GET",
+        format!("{}/api/v1/cases/{case}/messages", a.base),
+        &director_a,
+        Value::Null,
+    )
+    .await;
+    let told: Vec<&str> = m["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|x| {
+            x["kind"] == "progress_recorded"
+                && x["channel"] == "sms"
+                && x["audience"] == "recipient"
+        })
+        .filter_map(|x| x["status"].as_str())
+        .collect();
+    assert_eq!(
+        told.iter().filter(|s| **s == "skipped").count(),
+        1,
+        "{told:?}"
+    );
+    assert_eq!(told.len(), 2, "{told:?}");
+    let mut ids = Vec::new();
+    for c in &cases {
+        ids.extend(pending_sms(&http, &a.base, *c).await);
+    }
     assert!(ids.len() >= 21, "{}", ids.len());
     let sinks = [data_a.join("sms-sink.jsonl"), data_b.join("sms-sink.jsonl")];
     let all = || -> Vec<Value> { sinks.iter().flat_map(|p| common::sink_lines(p)).collect() };

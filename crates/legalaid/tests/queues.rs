@@ -124,6 +124,48 @@ both!(each_role_sees_its_work_until_it_is_done, |app| {
         codes_for(&app, &reviewer, &number).await,
         ["review_decision"]
     );
+    let due_before = items_for(&app, &reviewer, &number).await[0]["due"].clone();
+
+    // The notice is one-time (一次性告知): a second one needs its reason, and the
+    // review clock keeps running (the review stays in the reviewer's queue, due as before).
+    let (s, e) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/supplement-request"),
+            Some(&clerk),
+            &json!({ "items": "劳动合同", "version": w["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "reason");
+    let (s, w) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/supplement-request"),
+            Some(&clerk),
+            &json!({ "items": "劳动合同", "reason": "补充的工资条显示另有用工单位，需说明劳动关系", "version": w["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    assert!(
+        w["supplement_items"]
+            .as_str()
+            .is_some_and(|t| t.contains("再次告知的原因")),
+        "{w}"
+    );
+    let review = items_for(&app, &reviewer, &number).await;
+    assert_eq!(review.len(), 1, "{review:?}");
+    assert_eq!(review[0]["due"], due_before, "the clock did not stop again");
+    assert_eq!(
+        codes_for(&app, &clerk, &number).await,
+        ["supplement_period"]
+    );
+    let (s, w) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/supplement-received"),
+            Some(&clerk),
+            &json!({ "version": w["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{w}");
 
     // Granted: the center opens and assigns the case within 3 days.
     let (s, g) = app
@@ -223,6 +265,20 @@ both!(each_role_sees_its_work_until_it_is_done, |app| {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(codes_for(&app, &supervisor, &b_number).await.is_empty());
+    // The applicant is told of the outcome.
+    let (s, m) = app
+        .get_json(
+            &format!("/api/v1/applications/{b_id}/messages"),
+            Some(&pinggang),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    assert!(
+        m["items"].as_array().is_some_and(|items| items
+            .iter()
+            .any(|x| x["kind"] == "objection_upheld" && x["audience"] == "recipient")),
+        "{m}"
+    );
 
     // The pages: the lawyer's home lists nothing of the signed case; the reviewer's
     // lists the new work with its deadline and a link.
@@ -344,5 +400,100 @@ both!(
         assert!(page.contains("辖区各单位的待办事项"), "{page}");
         let (s, _) = app.browser("lawyer").await.get("/queues").await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);
+
+both!(
+    a_declaration_found_false_after_the_grant_leads_to_termination,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let director = app.token("director").await;
+        let applicant = person(&app, &clerk, "341504198803120013").await;
+        let (s, a) = app
+        .post_json(
+            "/api/v1/applications",
+            Some(&clerk),
+            &json!({
+                "applicant_id": applicant, "channel": "walk_in", "received_at": common::now_rfc3339(&app),
+                "matter_code": "labor_remuneration", "service_form": "labor_arbitration", "procedural_role": "applicant",
+                "opposing_party": "某劳务派遣公司", "summary": "被拖欠工资。",
+                "declaration": { "members": 2, "monthly_income_fen": 200_000 }
+            }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        let id = a["id"].as_i64().expect("id");
+        let (s, g) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/decision"),
+            Some(&director),
+            &json!({ "outcome": "granted", "reason": "依申请人的个人诚信承诺，先行给予法律援助，事后核查。", "version": a["version"] }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{g}");
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/case"),
+                Some(&director),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        let case_id = c["id"].as_i64().expect("case");
+        let case_number = c["number"].as_str().expect("number").to_owned();
+        assert!(
+            !codes_for(&app, &director, &case_number)
+                .await
+                .contains(&"false_declaration".to_owned())
+        );
+
+        // The verification finds the declaration false: the director is to terminate
+        // the aid, on the first ground of LAL art 48, proposed on the form.
+        let today = legalaid_domain::local_date(legalaid_app::Clock::now(app.clock.as_ref()));
+        let (s, v) = app
+        .post_json(
+            &format!("/api/v1/applications/{id}/verification"),
+            Some(&clerk),
+            &json!({ "method": "信息共享查询", "date": today, "result": "申请人名下有商品房两套，与承诺不符", "false_declaration": true, "version": g["version"] }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let items = items_for(&app, &director, &case_number).await;
+        assert!(
+            items
+                .iter()
+                .any(|i| i["code"] == "false_declaration"
+                    && i["href"] == format!("/cases/{case_id}")),
+            "{items:?}"
+        );
+        let (s, page) = app
+            .browser("director")
+            .await
+            .get(&format!("/cases/{case_id}/terminate"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert_eq!(
+            select(&page, "select[name=ground] option[selected]"),
+            ["受援人以欺骗或者其他不正当手段获得法律援助（《法律援助法》第四十八条第一款第一项）"],
+            "{page}"
+        );
+        assert!(page.contains("与承诺不符"), "{page}");
+        let (_, c) = app
+            .get_json(&format!("/api/v1/cases/{case_id}"), Some(&director))
+            .await;
+        let (s, t) = app
+        .post_json(
+            &format!("/api/v1/cases/{case_id}/termination"),
+            Some(&director),
+            &json!({ "ground": "deception", "reason": "个人诚信承诺不实。", "version": c["version"] }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        assert!(
+            !codes_for(&app, &director, &case_number)
+                .await
+                .contains(&"false_declaration".to_owned()),
+            "terminated: nothing left to do"
+        );
     }
 );

@@ -216,20 +216,65 @@ both!(settings_change_numbering_and_review_steps, |app| {
     // Deadline rules can be changed by administrators only.
     let (s, _) = app.put_json("/api/v1/rules/deadlines/review_decision", Some(&director), &json!({ "label": "审查", "length": 5, "unit": "working_days", "roll_over_rest_days": true, "source": "测试" })).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, r) = app.put_json("/api/v1/rules/deadlines/review_decision", Some(&admin), &json!({ "label": "审查申请并作出决定", "length": 5, "unit": "working_days", "roll_over_rest_days": true, "source": "本省规定（示例）" })).await;
+    // A change is a new version from tomorrow or later: it governs the periods that
+    // start from its date, and the periods already running keep their due dates.
+    let today = legalaid_domain::local_date(legalaid_app::Clock::now(app.clock.as_ref()));
+    let tomorrow = today.succ_opt().expect("tomorrow");
+    let five = json!({ "label": "审查申请并作出决定", "length": 5, "unit": "working_days", "roll_over_rest_days": true, "source": "本省规定（示例）" });
+    let mut backdated = five.clone();
+    backdated["effective_from"] = json!(today);
+    let (s, e) = app
+        .put_json(
+            "/api/v1/rules/deadlines/review_decision",
+            Some(&admin),
+            &backdated,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "effective_from");
+    let (s, r) = app
+        .put_json(
+            "/api/v1/rules/deadlines/review_decision",
+            Some(&admin),
+            &five,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["effective_from"], json!(tomorrow), "{r}");
+    let review_of = |a: &serde_json::Value| {
+        a["deadlines"]
+            .as_array()
+            .and_then(|d| d.iter().find(|x| x["code"] == "review_decision"))
+            .cloned()
+            .expect("review deadline")
+    };
     let (_, again) = app
         .post_json("/api/v1/applications", Some(&clerk), &body)
         .await;
-    let review = again["deadlines"]
-        .as_array()
-        .and_then(|d| d.iter().find(|x| x["code"] == "review_decision"))
-        .cloned()
-        .expect("review deadline");
+    let review = review_of(&again);
     assert_eq!(
-        review["due"], "2024-10-09",
-        "5 working days from 2024-09-26: Sep 27, the adjusted Sunday 29, Sep 30, Oct 8, Oct 9"
+        (&review["due"], &review["rule_from"]),
+        (&json!("2024-10-08"), &json!("2022-01-01")),
+        "a period of 2024 runs under the version it started under: {review}"
     );
+    // From tomorrow, a new application runs under the new version.
+    app.clock.advance(chrono::Duration::days(1));
+    let clerk = app.token("clerk").await;
+    let mut fresh = body.clone();
+    fresh["received_at"] = json!(common::now_rfc3339(&app));
+    let (s, later) = app
+        .post_json("/api/v1/applications", Some(&clerk), &fresh)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{later}");
+    let review = review_of(&later);
+    assert_eq!(review["rule_from"], json!(tomorrow), "{review}");
+    assert!(
+        review["rule"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("5个工作日")),
+        "{review}"
+    );
+    let admin = app.token("admin").await;
     let (s, _) = app.put_json("/api/v1/rules/deadlines/nonexistent", Some(&admin), &json!({ "label": "x", "length": 5, "unit": "hours", "roll_over_rest_days": false, "source": "x" })).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 });

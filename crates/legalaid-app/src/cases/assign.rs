@@ -305,7 +305,7 @@ pub async fn assign(app: &App, ctx: &Ctx, id: i64, input: &AssignInput) -> AppRe
 async fn agreement_deadline(app: &App, tx: &mut Tx, now: DateTime<Utc>) -> AppResult<String> {
     let f = rules::in_force(app, tx).await?;
     let (rules, cal) = (&f.rules, &f.calendar);
-    Ok(match rules.deadline("sign_agreement") {
+    Ok(match rules.deadline_at("sign_agreement", local_date(now)) {
         Some(r) => match r.due_or_provisional(local_time(now), &[], cal) {
             Ok((d, _)) => date_cn(d.date()),
             Err(_) => String::new(),

@@ -170,6 +170,12 @@ pub async fn pay_subsidy(
             before.subsidy_status.label()
         )));
     }
+    // The grade decides the subsidy (以案定补): it is set before the payment.
+    if before.graded_at.is_none() {
+        return Err(AppError::Conflict(
+            "该案件尚未评定质量等级，请质量评查人员评定后再发放补贴".into(),
+        ));
+    }
     let seq = legalaid_store::applications::next_number(&mut tx, "subsidy_voucher", paid_on.year())
         .await?;
     let mut after = before.clone();

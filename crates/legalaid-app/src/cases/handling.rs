@@ -236,6 +236,13 @@ pub(crate) async fn decide_termination_objection(
         Some(&saved),
     )
     .await?;
+    // The recipient is told of the outcome: the termination stands, or the aid resumes.
+    let kind = if upheld {
+        MessageKind::ObjectionUpheld
+    } else {
+        MessageKind::ObjectionCorrected
+    };
+    tell(tx, &saved, kind, RECIPIENT, &[], now).await?;
     Ok(())
 }
 
@@ -283,34 +290,48 @@ pub async fn hearings(app: &App, ctx: &Ctx, from: NaiveDate, days: i64) -> AppRe
 /// tomorrow and not yet signed (Procedural Rules art 27), once per case.
 /// Run by the background job; idempotent.
 pub async fn remind_agreements(app: &App) -> AppResult<usize> {
+    const BATCH: i64 = 200;
     let now = app.clock.now();
     let today = local_date(now);
-    let mut tx = app.store.write().await?;
-    let f = rules::in_force(app, &mut tx).await?;
-    let Some(rule) = f.rules.deadline("sign_agreement").cloned() else {
-        return Ok(0);
-    };
-    let mut n = 0;
-    for c in store::in_status(&mut tx, CaseStatus::Assigned, 1000).await? {
-        let Some(at) = c.assigned_at else {
-            continue;
+    let tomorrow = today + chrono::Duration::days(1);
+    let (mut n, mut after) = (0, 0);
+    loop {
+        let mut tx = app.store.write().await?;
+        // The stored agreement deadlines due today or tomorrow (provisional dates of
+        // a year without holidays entered included), a batch at a time.
+        let due = legalaid_store::deadlines::due_between(
+            &mut tx,
+            "sign_agreement",
+            today,
+            tomorrow,
+            after,
+            BATCH,
+        )
+        .await?;
+        let Some((last, _)) = due.last() else {
+            return Ok(n);
         };
-        // A provisional date (a year without holidays entered) still earns a reminder.
-        let Ok((due, _)) = rule.due_or_provisional(local_time(at), &[], &f.calendar) else {
-            continue;
-        };
-        let due = due.date();
-        if due < today || due > today + chrono::Duration::days(1) {
-            continue;
+        after = *last;
+        for (_, subject) in due {
+            let legalaid_store::deadlines::Subject::Case(id) = subject else {
+                continue;
+            };
+            let Some(c) = store::get(&mut tx, id).await? else {
+                continue;
+            };
+            if c.status != CaseStatus::Assigned
+                || !store::claim_agreement_reminder(&mut tx, c.id, now).await?
+            {
+                continue;
+            }
+            let due_on = legalaid_store::deadlines::due_on(&mut tx, subject, "sign_agreement")
+                .await?
+                .unwrap_or(tomorrow);
+            let extra = [("deadline", date_cn(due_on))];
+            tell(&mut tx, &c, MessageKind::AgreementDue, HANDLER, &extra, now).await?;
+            tell(&mut tx, &c, MessageKind::AgreementDue, UNIT, &extra, now).await?;
+            n += 1;
         }
-        if !store::claim_agreement_reminder(&mut tx, c.id, now).await? {
-            continue;
-        }
-        let extra = [("deadline", date_cn(due))];
-        tell(&mut tx, &c, MessageKind::AgreementDue, HANDLER, &extra, now).await?;
-        tell(&mut tx, &c, MessageKind::AgreementDue, UNIT, &extra, now).await?;
-        n += 1;
+        tx.commit().await?;
     }
-    tx.commit().await?;
-    Ok(n)
 }

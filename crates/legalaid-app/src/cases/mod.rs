@@ -120,6 +120,9 @@ pub struct CaseView {
     pub case: Case,
     pub recipient: Person,
     pub application_number: String,
+    /// The applicant's honesty declaration was found false at verification: the aid
+    /// is to be terminated (LAL art 48(1)(1)), with what the verification found.
+    pub false_declaration: Option<String>,
     pub matter_label: String,
     pub intake_unit: String,
     pub handling_unit: Option<String>,
@@ -250,6 +253,9 @@ async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
         .map_or_else(|| application.matter_code.clone(), |m| m.label.clone());
     Ok(CaseView {
         recipient,
+        false_declaration: application
+            .false_declaration
+            .then(|| application.verification_result.clone()),
         application_number: application.number,
         matter_label,
         intake_unit: intake.map(|u| u.name).unwrap_or_default(),

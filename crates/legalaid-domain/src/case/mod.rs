@@ -396,8 +396,12 @@ pub fn deadlines(
 ) -> Result<Vec<crate::application::RunningDeadline>, crate::calendar::CalendarGap> {
     use crate::application::RunningDeadline;
     let mut out = Vec::new();
-    let mut push = |code: &str, start: chrono::NaiveDateTime, met: bool| {
-        if let Some(rule) = rules.deadline(code) {
+    // `done`: when the act was done, if it is known (to tell whether in time).
+    let mut push = |code: &str,
+                    start: chrono::NaiveDateTime,
+                    met: bool,
+                    done: Option<chrono::NaiveDateTime>| {
+        if let Some(rule) = rules.deadline_at(code, start.date()) {
             let (due, provisional) = rule.due_or_provisional(start, &[], cal)?;
             out.push(RunningDeadline {
                 code: rule.code.clone(),
@@ -405,7 +409,9 @@ pub fn deadlines(
                 due,
                 provisional,
                 rule: rule.describe(),
+                rule_from: rule.effective_from,
                 met,
+                late: met && done.is_some_and(|t| due.is_past(t)),
             });
         }
         Ok::<(), crate::calendar::CalendarGap>(())
@@ -423,12 +429,14 @@ pub fn deadlines(
         assign_code,
         c.assign_from,
         c.assigned_at.is_some() || stopped,
+        c.assigned_at,
     )?;
     if let Some(at) = c.assigned_at {
         push(
             "sign_agreement",
             at,
             c.agreement_signed_on.is_some() || stopped || c.status == CaseStatus::Archived,
+            c.agreement_signed_on.and_then(|d| d.and_hms_opt(12, 0, 0)),
         )?;
     }
     if let Some(end) = c.ended_on {
@@ -436,6 +444,7 @@ pub fn deadlines(
             "closure_submission",
             end.and_hms_opt(12, 0, 0).unwrap_or(c.assign_from),
             c.closure_submitted_at.is_some() || stopped,
+            c.closure_submitted_at,
         )?;
     }
     if let Some(at) = c.closure_submitted_at {
@@ -443,6 +452,7 @@ pub fn deadlines(
             "closure_review",
             at,
             c.status != CaseStatus::ClosureSubmitted,
+            None,
         )?;
     }
     if let Some(at) = c.objection_received_at {
@@ -450,6 +460,7 @@ pub fn deadlines(
             "objection_review",
             at,
             c.status != CaseStatus::ObjectionPending,
+            None,
         )?;
     }
     Ok(out)

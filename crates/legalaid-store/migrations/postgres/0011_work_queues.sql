@@ -24,6 +24,8 @@ CREATE TABLE deadlines (
     provisional_year INTEGER,
     -- A statutory period (false: the day the step became due, shown as such).
     statutory        BOOLEAN NOT NULL,
+    -- The version of the deadline rule the period runs under (its effective date).
+    rule_from        DATE,
     CHECK ((application_id IS NULL) <> (case_id IS NULL))
 );
 CREATE UNIQUE INDEX deadlines_application_uq ON deadlines (application_id, code) WHERE application_id IS NOT NULL;
@@ -45,3 +47,25 @@ CREATE INDEX cases_untracked ON cases (id) WHERE deadlines_version IS NULL;
 -- subsidy is paid). Cases already paid count as graded.
 ALTER TABLE cases ADD COLUMN graded_at TIMESTAMPTZ;
 UPDATE cases SET graded_at = updated_at WHERE subsidy_status = 'paid';
+
+-- Deadline rules get effective dates: a changed rule governs the periods that start
+-- on or after its date, and past periods keep theirs. The shipped rules govern from
+-- the Legal Aid Law's entry into force.
+ALTER TABLE deadline_rules ADD COLUMN effective_from DATE NOT NULL DEFAULT DATE '2022-01-01';
+ALTER TABLE deadline_rules ALTER COLUMN effective_from DROP DEFAULT;
+ALTER TABLE deadline_rules DROP CONSTRAINT deadline_rules_pkey;
+ALTER TABLE deadline_rules ADD CONSTRAINT deadline_rules_pkey PRIMARY KEY (code, effective_from);
+
+-- Identical messages to one address within a short window are sent once: the
+-- check looks up recent messages by address.
+CREATE INDEX messages_address_created ON messages (address, created_at);
+
+-- A form posted twice (Back, then submit again) makes one record: each create form
+-- carries a one-time key; the first submission claims it and records the page of
+-- what it made, and a second submission is shown that page.
+CREATE TABLE form_submissions (
+    key        TEXT PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users (id),
+    href       TEXT,
+    created_at TIMESTAMPTZ NOT NULL
+);

@@ -24,6 +24,8 @@ CREATE TABLE deadlines (
     provisional_year INTEGER,
     -- A statutory period (false: the day the step became due, shown as such).
     statutory        BOOLEAN NOT NULL,
+    -- The version of the deadline rule the period runs under (its effective date).
+    rule_from        TEXT,
     CHECK ((application_id IS NULL) <> (case_id IS NULL))
 );
 CREATE UNIQUE INDEX deadlines_application_uq ON deadlines (application_id, code) WHERE application_id IS NOT NULL;
@@ -45,3 +47,36 @@ CREATE INDEX cases_untracked ON cases (id) WHERE deadlines_version IS NULL;
 -- subsidy is paid). Cases already paid count as graded.
 ALTER TABLE cases ADD COLUMN graded_at TEXT;
 UPDATE cases SET graded_at = updated_at WHERE subsidy_status = 'paid';
+
+-- Deadline rules get effective dates: a changed rule governs the periods that start
+-- on or after its date, and past periods keep theirs. The shipped rules govern from
+-- the Legal Aid Law's entry into force. (SQLite cannot change a primary key in
+-- place: the table is rebuilt.)
+CREATE TABLE deadline_rule_versions (
+    code                TEXT NOT NULL,
+    effective_from      TEXT NOT NULL,
+    label               TEXT NOT NULL,
+    length              BIGINT NOT NULL CHECK (length > 0),
+    unit                TEXT NOT NULL CHECK (unit IN ('hours', 'calendar_days', 'working_days')),
+    roll_over_rest_days BOOLEAN NOT NULL,
+    source              TEXT NOT NULL,
+    PRIMARY KEY (code, effective_from)
+);
+INSERT INTO deadline_rule_versions (code, effective_from, label, length, unit, roll_over_rest_days, source)
+    SELECT code, '2022-01-01', label, length, unit, roll_over_rest_days, source FROM deadline_rules;
+DROP TABLE deadline_rules;
+ALTER TABLE deadline_rule_versions RENAME TO deadline_rules;
+
+-- Identical messages to one address within a short window are sent once: the
+-- check looks up recent messages by address.
+CREATE INDEX messages_address_created ON messages (address, created_at);
+
+-- A form posted twice (Back, then submit again) makes one record: each create form
+-- carries a one-time key; the first submission claims it and records the page of
+-- what it made, and a second submission is shown that page.
+CREATE TABLE form_submissions (
+    key        TEXT PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users (id),
+    href       TEXT,
+    created_at TEXT NOT NULL
+);

@@ -232,6 +232,11 @@ pub struct SupplementIn {
     #[serde(default)]
     #[schema(required = true, min_length = 1, max_length = 2000)]
     pub items: String,
+    /// Required for a second notice: why the first did not list it (the notice is
+    /// given once; a second one does not stop the review clock again).
+    #[serde(default)]
+    #[schema(max_length = 4000)]
+    pub reason: String,
     #[schema(minimum = 1)]
     pub version: i64,
 }
@@ -251,6 +256,7 @@ pub async fn request_supplement(
         id_from(&id)?,
         b.version,
         &b.items,
+        &b.reason,
     )
     .await?)))
 }

@@ -257,9 +257,13 @@ pub struct DeadlineRuleIn {
     pub roll_over_rest_days: bool,
     #[schema(min_length = 1, max_length = 200)]
     pub source: String,
+    /// The new version governs the periods that start on or after this day
+    /// (tomorrow or later; default tomorrow); running periods keep theirs.
+    #[serde(default)]
+    pub effective_from: Option<chrono::NaiveDate>,
 }
 
-/// Changes a deadline rule (system administrators).
+/// Changes a deadline rule (system administrators): a new version from its effective date.
 #[utoipa::path(put, path = "/api/v1/rules/deadlines/{code}", tag = "rules", security(("bearer" = [])), params(("code" = String, Path)), request_body = DeadlineRuleIn,
     responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_deadline(
@@ -281,6 +285,7 @@ pub async fn update_deadline(
         unit,
         roll_over_rest_days: b.roll_over_rest_days,
         source: b.source,
+        effective_from: b.effective_from.unwrap_or_else(|| rules::tomorrow(&s.app)),
     };
     let saved = rules::update_deadline(&s.app, &ctx, &rule).await?;
     Ok(Json(serde_json::to_value(saved).unwrap_or_default()))

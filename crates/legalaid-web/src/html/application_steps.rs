@@ -119,15 +119,25 @@ fn step_form(
                     .collect::<Vec<_>>()
                     .join("\n")
             });
-            notice = Some(
-                "补充材料通知应一次性列明需要补充的全部材料（《法律援助法》第四十三条）；发出后审查期限中止。"
-                    .to_owned(),
-            );
-            vec![
+            let mut fields = vec![
                 Field::new("items", "需要补充的材料或说明的事项", "textarea", items)
                     .required()
                     .hint("每项一行；已按系统审查意见列出缺少的材料，可修改"),
-            ]
+            ];
+            let again = !a.supplement_items.is_empty();
+            notice = Some(if again {
+                "已经发出过补充材料通知。补充材料应当一次性告知；再次要求补充的，须写明原因，审查期限不再中止（《法律援助法》第四十三条）。".to_owned()
+            } else {
+                "补充材料通知应一次性列明需要补充的全部材料（《法律援助法》第四十三条）；发出后审查期限中止。".to_owned()
+            });
+            if again {
+                fields.push(
+                    Field::new("reason", "再次告知的原因", "textarea", reason.clone())
+                        .required()
+                        .hint("如：申请人补充的材料中出现了新的事实，需要进一步说明"),
+                );
+            }
+            fields
         }
         Step::Proposal | Step::Decision => {
             let chosen = match f {
@@ -268,9 +278,11 @@ async fn take_step(s: &AppState, page: &PageCtx, id: &str, step: Step, req: Requ
     let version = f.version();
     let outcome = Outcome::parse(f.outcome.trim());
     let done = match step {
-        Step::Supplement => uc::request_supplement(&s.app, &page.ctx, id, version, &f.items)
-            .await
-            .map(|_| id),
+        Step::Supplement => {
+            uc::request_supplement(&s.app, &page.ctx, id, version, &f.items, &f.reason)
+                .await
+                .map(|_| id)
+        }
         Step::Proposal | Step::Decision => match outcome {
             None => Err(AppError::field("outcome", "请选择结果")),
             Some(o) if step == Step::Proposal => {

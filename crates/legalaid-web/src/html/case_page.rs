@@ -479,7 +479,7 @@ fn actions_panel(page: &PageCtx, v: &CaseView) -> Panel {
     {
         panel.links.push(link("grade", "质量等级"));
     }
-    if c.subsidy_status == SubsidyStatus::Payable && uc::can_decide(ctx) {
+    if c.subsidy_status == SubsidyStatus::Payable && c.graded_at.is_some() && uc::can_decide(ctx) {
         panel.links.push(link("pay", "登记补贴发放"));
     }
     if let Some(next) = c.stage.next().filter(|_| c.case_type == CaseType::Criminal)
@@ -508,6 +508,17 @@ fn actions_panel(page: &PageCtx, v: &CaseView) -> Panel {
         CaseStatus::ObjectionPending => "终止异议由司法行政部门自收到之日起五日内审查决定。",
     }
     .to_owned();
+    if v.false_declaration.is_some()
+        && !matches!(
+            c.status,
+            CaseStatus::Terminated | CaseStatus::ObjectionPending | CaseStatus::Archived
+        )
+    {
+        panel.note = format!(
+            "申请时的个人诚信承诺经核查不实，应当依照《法律援助法》第四十八条第一款第一项终止法律援助。{}",
+            panel.note
+        );
+    }
     if panel.links.is_empty() && panel.forms.is_empty() {
         panel.note = format!("{}当前状态下您没有可办理的操作。", panel.note);
     }

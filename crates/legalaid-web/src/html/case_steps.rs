@@ -172,6 +172,9 @@ impl Step {
                 "补贴当前状态为“{}”，不能登记发放",
                 c.subsidy_status.label()
             )),
+            Step::Pay if c.graded_at.is_none() => {
+                Err("该案件尚未评定质量等级，请质量评查人员评定后再发放补贴".into())
+            }
             Step::Pay => Ok(()),
             Step::ObjectionDecision(oid) => pending_objection(v, oid).map(|_| ()),
         }
@@ -241,16 +244,30 @@ fn step_fields(
                     .iter()
                     .map(|g| (g.as_str().to_owned(), format!("{}（{}）", g.label(), g.basis()))),
             );
+            // A declaration found false at verification is the first ground (LAL art
+            // 48(1)(1)): proposed, with what the verification found.
+            let (ground, reason, notice) = match &v.false_declaration {
+                Some(found) if f.ground.is_empty() && f.reason.is_empty() => (
+                    TerminationGround::Deception.as_str().to_owned(),
+                    format!("经核查，受援人申请时作出的个人诚信承诺不实：{found}"),
+                    "该案申请时的个人诚信承诺经核查不实，应当依照《法律援助法》第四十八条第一款第一项终止法律援助；受援人有异议的，可以向司法行政部门提出。",
+                ),
+                _ => (
+                    f.ground.clone(),
+                    f.reason.clone(),
+                    "有《法律援助法》第四十八条规定情形之一的，法律援助机构应当作出终止法律援助的决定；受援人有异议的，可以向司法行政部门提出。",
+                ),
+            };
             (
                 vec![
                     Field::new("ground", "终止情形", "select", "")
                         .required()
-                        .options(grounds, &one(&f.ground)),
-                    Field::new("reason", "事实和理由", "textarea", f.reason.clone())
+                        .options(grounds, &one(&ground)),
+                    Field::new("reason", "事实和理由", "textarea", reason)
                         .required()
                         .hint("写明终止的事实依据；将告知受援人和承办人"),
                 ],
-                Some("有《法律援助法》第四十八条规定情形之一的，法律援助机构应当作出终止法律援助的决定；受援人有异议的，可以向司法行政部门提出。".into()),
+                Some(notice.into()),
             )
         }
         Step::Object => (

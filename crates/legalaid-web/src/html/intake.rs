@@ -48,6 +48,9 @@ pub struct IntakeForm {
     assets: String,
     exemption_code: String,
     exemption_proof_provided: String,
+    /// The form's one-time key: posted twice, it makes one application.
+    #[serde(rename = "_once")]
+    once: String,
 }
 
 const MEANS_KINDS: &[(&str, &str)] = &[
@@ -309,7 +312,14 @@ async fn intake_page(
     };
     let one = |v: &str| [v.to_owned()];
 
-    let mut who = Vec::new();
+    // The same key through every re-display of the form, so that a second
+    // submission of it is recognised.
+    let once = if f.once.trim().is_empty() {
+        legalaid_app::forms::new_key()
+    } else {
+        f.once.trim().to_owned()
+    };
+    let mut who = vec![Field::new("_once", "", "hidden", once)];
     if page.ctx.actor.as_ref().is_some_and(|a| a.unit.is_none()) {
         let mut all = units::all_visible(&s.app, &page.ctx)
             .await
@@ -555,11 +565,35 @@ pub async fn create(State(s): State<AppState>, page: PageCtx, req: Request) -> P
     }
     let (input, mut errs) = f.input();
     if errs.is_empty() {
+        // Posted twice (Back, then submit): the first submission's application is shown.
+        match legalaid_app::forms::claim(&s.app, &page.ctx, &f.once)
+            .await
+            .map_err(page_error)?
+        {
+            legalaid_app::forms::Claim::Done(href) => return Ok(see_other(&href)),
+            legalaid_app::forms::Claim::Busy => {
+                return Err(page_error(legalaid_app::forms::busy()));
+            }
+            legalaid_app::forms::Claim::New => {}
+        }
         let unit = f.receiving_unit_id.trim().parse::<i64>().ok().map(UnitId);
         match uc::create(&s.app, &page.ctx, &input, unit).await {
-            Ok(v) => return Ok(see_other(&format!("/applications/{}", v.application.id))),
-            Err(AppError::Validation(e)) => errs = intake_errors(e),
-            Err(e) => return Err(page_error(e)),
+            Ok(v) => {
+                let href = format!("/applications/{}", v.application.id);
+                legalaid_app::forms::done(&s.app, &f.once, &href)
+                    .await
+                    .map_err(page_error)?;
+                return Ok(see_other(&href));
+            }
+            Err(e) => {
+                legalaid_app::forms::release(&s.app, &f.once)
+                    .await
+                    .map_err(page_error)?;
+                match e {
+                    AppError::Validation(e) => errs = intake_errors(e),
+                    e => return Err(page_error(e)),
+                }
+            }
         }
     }
     Ok(intake_page(&s, &page, &f, &errs, &Finder::default()).await)

@@ -292,7 +292,7 @@ pub(super) fn deadlines_block(deadlines: &[legalaid_app::applications::DeadlineV
             .iter()
             .map(|d| Row {
                 class: match d.state.as_str() {
-                    "overdue" => "overdue",
+                    "overdue" | "met_late" => "overdue",
                     "due_today" | "due_soon" => "due-soon",
                     "met" => "met",
                     _ => "",

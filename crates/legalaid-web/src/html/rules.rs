@@ -107,7 +107,13 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
     };
     let deadlines = Section {
         title: "期限规则".into(),
-        headers: vec!["事项", "期限", "末日遇休息日顺延", "依据"],
+        headers: vec![
+            "事项",
+            "期限",
+            "末日遇休息日顺延",
+            "依据",
+            "适用于开始计算的期间",
+        ],
         rows: book
             .deadlines
             .iter()
@@ -120,6 +126,7 @@ pub async fn rules_page(State(s): State<AppState>, page: PageCtx) -> PageResult 
                     Cell::text(format!("{}{}", d.length, d.unit.label())),
                     Cell::text(yes_no(d.roll_over_rest_days)),
                     Cell::text(d.source.clone()),
+                    Cell::text(format!("自{}起", d.effective_from)),
                 ]
             })
             .collect(),
@@ -556,6 +563,14 @@ fn deadline_form(page: &PageCtx, d: &DeadlineRule) -> FormPage {
                 if d.roll_over_rest_days { "true" } else { "" },
             ),
             Field::new("source", "依据", "text", d.source.clone()).required(),
+            Field::new(
+                "effective_from",
+                "生效日期",
+                "date",
+                d.effective_from.to_string(),
+            )
+            .required()
+            .hint("自该日起开始计算的期间适用修改后的规则；已经开始计算的期间仍按原规则，已定的届满日不变。生效日期应晚于今天"),
         ],
     }
 }
@@ -570,7 +585,12 @@ pub async fn edit_deadline(
     let d = book
         .deadline(&code)
         .ok_or_else(|| page_error(AppError::NotFound))?;
-    Ok(deadline_form(&page, d).respond(&[]))
+    // The form proposes a new version from tomorrow.
+    let next = DeadlineRule {
+        effective_from: d.effective_from.max(rules::tomorrow(&s.app)),
+        ..d.clone()
+    };
+    Ok(deadline_form(&page, &next).respond(&[]))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -581,6 +601,7 @@ pub struct DeadlineForm {
     unit: String,
     roll_over_rest_days: Option<String>,
     source: String,
+    effective_from: String,
 }
 
 pub async fn update_deadline(
@@ -598,6 +619,9 @@ pub async fn update_deadline(
         unit,
         roll_over_rest_days: f.roll_over_rest_days.is_some(),
         source: f.source.clone(),
+        // An unreadable date is refused by the use case as not after today.
+        effective_from: NaiveDate::parse_from_str(f.effective_from.trim(), "%Y-%m-%d")
+            .unwrap_or_default(),
     };
     match rules::update_deadline(&s.app, &page.ctx, &rule).await {
         Ok(_) => Ok(see_other("/admin/rules")),

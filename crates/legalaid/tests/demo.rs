@@ -1,0 +1,121 @@
+//! The living demo: `serve --demo` builds last year and this year up to the
+//! clock's today, so every demo account opens on live work of the current year,
+//! and the work leaves the queue when it is done.
+
+mod common;
+
+use chrono::Datelike;
+use common::{TestApp, select};
+use legalaid_app::Clock;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn queue(app: &TestApp, token: &str) -> Value {
+    let (s, q) = app
+        .get_json("/api/v1/work-queue?per_page=200", Some(token))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{q}");
+    q
+}
+
+fn accounts() -> Vec<String> {
+    let mut names: Vec<String> = legalaid_app::demo::DEMO_ACCOUNTS
+        .iter()
+        .map(|(u, _, _)| (*u).to_owned())
+        .filter(|u| u != "sysadmin")
+        .collect();
+    names.extend(
+        legalaid_app::demo::OFFICE_CLERKS
+            .iter()
+            .map(|(u, _, _)| (*u).to_owned()),
+    );
+    for f in 0..6 {
+        for k in 0..5 {
+            names.push(legalaid_app::demo::lawyer_username(f, k));
+        }
+    }
+    names
+}
+
+both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
+    legalaid_app::demo::load_activity(&app.app)
+        .await
+        .expect("the demo's activity");
+    let today = legalaid_domain::local_date(app.clock.now());
+    let this_year = today.year();
+    let names = accounts();
+    assert_eq!(names.len(), 4 + 6 + 30, "{names:?}");
+    for name in &names {
+        let token = app.token(name).await;
+        let q = queue(&app, &token).await;
+        let items = q["items"].as_array().cloned().unwrap_or_default();
+        assert!(!items.is_empty(), "{name} has nothing to do: {q}");
+        // Live: due (or waiting since) within the last two months, or later.
+        let recent = (today - chrono::Duration::days(60)).to_string();
+        assert!(
+            items
+                .iter()
+                .any(|i| i["due"].as_str().is_some_and(|d| d >= recent.as_str())),
+            "{name}: {q}"
+        );
+        assert!(
+            items.iter().all(|i| i["due"]
+                .as_str()
+                .and_then(|d| d.get(..4))
+                .and_then(|y| y.parse::<i32>().ok())
+                .is_some_and(|y| y >= this_year - 1)),
+            "{name}: nothing from before last year: {q}"
+        );
+    }
+
+    // A lawyer signs the agreement their queue shows: the item leaves the queue and
+    // the home page.
+    let mut found = None;
+    for name in names.iter().filter(|n| n.starts_with("lawyer")) {
+        let token = app.token(name).await;
+        let q = queue(&app, &token).await;
+        if let Some(i) = q["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["code"] == "sign_agreement"))
+        {
+            found = Some((name.clone(), token, i.clone()));
+            break;
+        }
+    }
+    let (name, lawyer, item) = found.expect("a lawyer with an agreement to sign");
+    let case_id = item["case_id"].as_i64().expect("case");
+    let (_, c) = app
+        .get_json(&format!("/api/v1/cases/{case_id}"), Some(&lawyer))
+        .await;
+    let browser = app.browser(&name).await;
+    let (_, home) = browser.get("/").await;
+    let number = item["number"].as_str().expect("number");
+    assert!(
+        select(&home, ".queue li")
+            .iter()
+            .any(|r| r.contains(number)),
+        "{home}"
+    );
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{case_id}/agreement"),
+            Some(&lawyer),
+            &json!({ "signed_on": today, "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let q = queue(&app, &lawyer).await;
+    assert!(
+        !q["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|i| i["case_id"] == case_id)),
+        "{q}"
+    );
+    let (_, home) = browser.get("/").await;
+    assert!(
+        !select(&home, ".queue li")
+            .iter()
+            .any(|r| r.contains(number)),
+        "{home}"
+    );
+});
