@@ -4,6 +4,7 @@
 //! download is in the audit trail.
 
 use crate::{App, AppError, AppResult, Ctx, audit};
+use legalaid_domain::audit::AuditAction;
 use legalaid_store::attachments::{self as store, Attachment, NewAttachment};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -175,7 +176,7 @@ async fn keep(
         app,
         &mut tx,
         ctx,
-        "attachment.create",
+        AuditAction::AttachmentCreate,
         a.id,
         None::<&()>,
         Some(&a),
@@ -216,7 +217,7 @@ pub async fn download(app: &App, ctx: &Ctx, id: i64) -> AppResult<(Attachment, V
         app,
         &mut tx,
         ctx,
-        "attachment.download",
+        AuditAction::AttachmentDownload,
         id,
         None::<&()>,
         Some(&serde_json::json!({ "application_id": a.application_id })),

@@ -1,19 +1,19 @@
 //! Recording changes in the audit trail, searching it, and verifying its chain.
 
 use crate::{App, AppError, AppResult, Ctx, Page, policy};
-use legalaid_domain::audit::{AuditDraft, AuditEntry, ChainBreak, ChainVerifier};
+use legalaid_domain::audit::{AuditAction, AuditDraft, AuditEntry, ChainBreak, ChainVerifier};
 use legalaid_store::Tx;
 use legalaid_store::audit::{self as store, AuditFilter};
 use serde::Serialize;
 
 /// Appends an audit entry for a change, inside the caller's transaction.
-/// `action` is `<entity type>.<verb>`, e.g. `unit.update`. `before` and `after` are
-/// serialised as JSON: record types must not carry secrets.
+/// `action`'s code is `<entity type>.<verb>`, e.g. `unit.update`. `before` and
+/// `after` are serialised as JSON: record types must not carry secrets.
 pub async fn record<B: Serialize, A: Serialize>(
     app: &App,
     tx: &mut Tx,
     ctx: &Ctx,
-    action: &str,
+    action: AuditAction,
     entity_id: impl ToString,
     before: Option<&B>,
     after: Option<&A>,
@@ -24,8 +24,13 @@ pub async fn record<B: Serialize, A: Serialize>(
         actor_username: ctx.username().to_owned(),
         request_id: ctx.meta.request_id.clone(),
         ip: ctx.meta.ip.clone(),
-        action: action.to_owned(),
-        entity_type: action.split('.').next().unwrap_or(action).to_owned(),
+        action: action.as_str().to_owned(),
+        entity_type: action
+            .as_str()
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
         entity_id: entity_id.to_string(),
         before: before.map(to_json).transpose()?,
         after: after.map(to_json).transpose()?,

@@ -8,6 +8,7 @@
 use crate::{Actor, App, AppError, AppResult, Ctx, RequestMeta, audit};
 use chrono::{DateTime, Utc};
 use legalaid_domain::UserId;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::password::policy_violations;
 use legalaid_domain::throttle;
 use legalaid_domain::user::{User, normalize_username};
@@ -171,7 +172,7 @@ pub async fn login(
         app,
         &mut tx,
         &ctx,
-        "user.login",
+        AuditAction::UserLogin,
         user.id,
         None::<&()>,
         Some(&serde_json::json!({ "method": method })),
@@ -210,7 +211,7 @@ async fn alert_administrators(
         app,
         tx,
         &ctx,
-        "auth.attack_suspected",
+        AuditAction::AttackSuspected,
         key,
         None::<&()>,
         Some(&serde_json::json!({
@@ -300,7 +301,7 @@ pub async fn logout(app: &App, ctx: &Ctx, session_id: &str) -> AppResult<()> {
             app,
             &mut tx,
             ctx,
-            "user.logout",
+            AuditAction::UserLogout,
             a.user.id,
             None::<&()>,
             None::<&()>,
@@ -375,7 +376,7 @@ pub async fn change_password(
         app,
         &mut tx,
         ctx,
-        "user.change_password",
+        AuditAction::UserChangePassword,
         user.id,
         None::<&()>,
         Some(&serde_json::json!({ "password": "changed" })),

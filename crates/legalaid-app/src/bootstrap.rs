@@ -2,6 +2,7 @@
 
 use crate::auth::{check_password_policy, hash_password, random_secret};
 use crate::{App, AppResult, Ctx, audit};
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::role::Role;
 use legalaid_domain::user::UserFields;
 use legalaid_store::users;
@@ -64,7 +65,7 @@ pub async fn ensure_admin(app: &App, given_password: Option<&str>) -> AppResult<
         app,
         &mut tx,
         &ctx,
-        "user.create",
+        AuditAction::UserCreate,
         user.id,
         None::<&()>,
         Some(&user),

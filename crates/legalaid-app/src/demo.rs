@@ -8,6 +8,7 @@
 use crate::auth::hash_password;
 use crate::{App, AppResult, Ctx, audit, staff, units};
 use legalaid_domain::application::ApplicationInput;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::person::PersonInput;
 use legalaid_domain::role::Role;
 use legalaid_domain::staff::StaffInput;
@@ -328,7 +329,7 @@ pub async fn load(app: &App) -> AppResult<bool> {
             app,
             &mut tx,
             &ctx,
-            "user.create",
+            AuditAction::UserCreate,
             user.id,
             None::<&()>,
             Some(&user),

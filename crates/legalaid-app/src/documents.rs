@@ -6,6 +6,7 @@ use crate::applications::{self, ApplicationView};
 use crate::cases::CaseView;
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use legalaid_domain::application::{Outcome, Status};
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::SubsidyStatus;
 use legalaid_domain::document::{
     DocKind, DocTemplate, Document, date_cn, fill, paragraphs, shipped_templates,
@@ -35,7 +36,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         app,
         &mut tx,
         &Ctx::system("seed"),
-        "document_template.seed",
+        AuditAction::DocumentTemplateSeed,
         "shipped",
         None::<&()>,
         Some(&serde_json::json!({
@@ -99,7 +100,7 @@ pub async fn update_template(
         app,
         &mut tx,
         ctx,
-        "document_template.update",
+        AuditAction::DocumentTemplateUpdate,
         kind.as_str(),
         Some(&before),
         Some(&after),
@@ -266,7 +267,7 @@ pub async fn build(
         app,
         &mut tx,
         ctx,
-        "document.generate",
+        AuditAction::DocumentGenerate,
         format!("{application_id}/{}", kind.as_str()),
         None::<&()>,
         Some(&serde_json::json!({ "application_id": application_id, "kind": kind.as_str() })),
@@ -465,7 +466,7 @@ pub async fn build_for_case(
         app,
         &mut tx,
         ctx,
-        "document.generate",
+        AuditAction::DocumentGenerate,
         format!("case/{case_id}/{}", kind.as_str()),
         None::<&()>,
         Some(&serde_json::json!({ "case_id": case_id, "kind": kind.as_str() })),

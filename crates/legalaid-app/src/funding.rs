@@ -5,6 +5,7 @@
 use crate::{App, AppError, AppResult, Ctx, policy, units};
 use chrono::NaiveDate;
 use legalaid_domain::UnitId;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::{CaseType, Grade, Stage};
 use legalaid_domain::funding::{Estimate, EstimateInput, estimate as compute};
 use legalaid_domain::role::Role;
@@ -107,7 +108,7 @@ pub async fn set_target(app: &App, ctx: &Ctx, unit: i64, year: i32, cases: i64) 
         app,
         &mut tx,
         ctx,
-        "target.set",
+        AuditAction::TargetSet,
         unit,
         Some(&(year, before)),
         Some(&(year, cases)),

@@ -63,16 +63,11 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
         });
     }
     let queue = queues::queue(app, ctx, due, page).await?;
-    let mut tx = app.store.read().await?;
-    let (_, units) =
-        legalaid_store::units::list(&mut tx, &scope, &UnitFilter::default(), one).await?;
-    let (_, staff) =
-        legalaid_store::staff::list(&mut tx, &scope, &StaffFilter::default(), one).await?;
     let mut figures = Vec::new();
-    if matches!(
-        scope,
-        legalaid_domain::visibility::Scope::Region(_) | legalaid_domain::visibility::Scope::All
-    ) {
+    // Each read below takes its own transaction in turn: holding one while asking
+    // the pool for another deadlocks under load (every connection held, each
+    // waiting for a second).
+    if queues::can_supervise(ctx) {
         // Supervision: every queue of the region, not only the caller's.
         let (overdue, soon) = queues::standing(app, ctx).await?;
         figures.push(Figure {
@@ -86,6 +81,11 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
             href: "/queues?due=soon".into(),
         });
     }
+    let mut tx = app.store.read().await?;
+    let (_, units) =
+        legalaid_store::units::list(&mut tx, &scope, &UnitFilter::default(), one).await?;
+    let (_, staff) =
+        legalaid_store::staff::list(&mut tx, &scope, &StaffFilter::default(), one).await?;
     figures.extend([
         Figure {
             label: "可见单位".into(),

@@ -110,7 +110,12 @@ pub struct App {
     pub hasher: Arc<hashing::Hasher>,
     /// The rules and calendar in force, kept while their generation is unchanged.
     pub(crate) rules_cache: Arc<std::sync::RwLock<Option<Arc<rules::InForce>>>>,
+    /// Supervision figures by scope and day, kept briefly (`queues::standing`).
+    pub(crate) standing_cache: Arc<std::sync::Mutex<StandingCache>>,
 }
+
+/// Supervision figures (overdue, due soon) by scope and day, with when they were counted.
+pub(crate) type StandingCache = std::collections::HashMap<String, (std::time::Instant, (i64, i64))>;
 
 impl App {
     pub fn new(
@@ -127,6 +132,7 @@ impl App {
             files: None,
             hasher: Arc::new(hashing::Hasher::from_cores()),
             rules_cache: Arc::default(),
+            standing_cache: Arc::default(),
         }
     }
 

@@ -7,6 +7,7 @@
 
 use crate::{AppResult, Ctx};
 use chrono::{DateTime, Utc};
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::notice::{
     Audience, Channel, ContactPrefs, MessageKind, Template, Templates, route,
 };
@@ -428,7 +429,7 @@ pub async fn update_template(
         app,
         &mut tx,
         ctx,
-        "message_template.update",
+        AuditAction::MessageTemplateUpdate,
         format!("{kind}/{audience}/{channel}"),
         before.as_ref(),
         Some(&t),

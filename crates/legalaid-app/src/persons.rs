@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
 use legalaid_domain::UnitId;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::person::{Person, PersonCard, PersonFields, PersonInput};
 use legalaid_domain::role::Role;
 use legalaid_domain::visibility::{Scope, register_region};
@@ -171,7 +172,7 @@ async fn card_in_register(
             app,
             tx,
             ctx,
-            "person.lookup",
+            AuditAction::PersonLookup,
             p.id,
             None::<&()>,
             Some(&serde_json::json!({ "by": how, "registered_by": unit.id.0 })),
@@ -260,7 +261,7 @@ pub async fn create(
         app,
         &mut tx,
         ctx,
-        "person.create",
+        AuditAction::PersonCreate,
         person.id,
         None::<&()>,
         Some(&person),
@@ -313,7 +314,7 @@ pub async fn reveal_id_number(app: &App, ctx: &Ctx, id: i64) -> AppResult<String
         app,
         &mut tx,
         ctx,
-        "person.reveal_id_number",
+        AuditAction::PersonRevealIdNumber,
         id,
         None::<&()>,
         Some(&serde_json::json!({ "viewed": "id_number" })),
@@ -355,7 +356,7 @@ pub async fn update(
         app,
         &mut tx,
         ctx,
-        "person.update",
+        AuditAction::PersonUpdate,
         id,
         Some(&before),
         Some(&after),
@@ -481,7 +482,7 @@ pub async fn set_contact(
         app,
         &mut tx,
         ctx,
-        "person.contact",
+        AuditAction::PersonContact,
         id,
         Some(&old),
         Some(&after),

@@ -299,40 +299,17 @@ async fn read(
 ) -> AppResult<QueuePage> {
     let today = local_date(app.clock.now());
     let soon_by = today + chrono::Duration::days(WARN_DAYS);
-    let overdue_f = QueueFilter {
-        due_before: Some(today),
-        ..base.clone()
-    };
-    let soon_f = QueueFilter {
-        due_by: Some(soon_by),
+    let chosen = QueueFilter {
+        due_before: (due == DueFilter::Overdue).then_some(today),
+        due_by: (due == DueFilter::Soon).then_some(soon_by),
         ..base.clone()
     };
     let scope = policy::scope(ctx);
     let mut tx = app.store.read().await?;
     let f = rules::in_force(app, &mut tx).await?;
-    let chosen = match due {
-        DueFilter::All => &base,
-        DueFilter::Overdue => &overdue_f,
-        DueFilter::Soon => &soon_f,
-    };
-    let (rows, total) = store::queue(&mut tx, &scope, chosen, page).await?;
-    let one = Page {
-        page: 1,
-        per_page: 1,
-    };
-    let count = |t: i64, d: DueFilter| (d == due).then_some(t);
-    let all = match count(total, DueFilter::All) {
-        Some(t) => t,
-        None => store::queue(&mut tx, &scope, &base, one).await?.1,
-    };
-    let overdue = match count(total, DueFilter::Overdue) {
-        Some(t) => t,
-        None => store::queue(&mut tx, &scope, &overdue_f, one).await?.1,
-    };
-    let soon = match count(total, DueFilter::Soon) {
-        Some(t) => t,
-        None => store::queue(&mut tx, &scope, &soon_f, one).await?.1,
-    };
+    // The counts of every filter in one pass; the list of the chosen one.
+    let (all, overdue, soon) = store::counts(&mut tx, &scope, &base, today, soon_by).await?;
+    let (rows, total) = store::queue(&mut tx, &scope, &chosen, page).await?;
     let items = rows.into_iter().map(|r| item(r, &f.rules, today)).collect();
     Ok(QueuePage {
         items,
@@ -401,15 +378,35 @@ fn item(r: QueueRow, rules: &legalaid_domain::rules::RuleBook, today: NaiveDate)
 }
 
 /// Supervision figures: items of every queue in the caller's scope that are
-/// overdue, and due within the warning days.
+/// overdue, and due within the warning days. Counting a province's open work takes
+/// a scan of its rows, so a figure is kept for `STANDING_TTL` per scope and day
+/// (the lists themselves are always read live).
 pub async fn standing(app: &App, ctx: &Ctx) -> AppResult<(i64, i64)> {
     let today = local_date(app.clock.now());
-    let mut tx = app.store.read().await?;
-    Ok(store::standing(
-        &mut tx,
-        &policy::scope(ctx),
-        today,
-        today + chrono::Duration::days(WARN_DAYS),
-    )
-    .await?)
+    let scope = policy::scope(ctx);
+    let key = format!("{scope:?}/{today}");
+    if let Ok(cache) = app.standing_cache.lock()
+        && let Some((at, figures)) = cache.get(&key)
+        && at.elapsed() < STANDING_TTL
+    {
+        return Ok(*figures);
+    }
+    let figures = {
+        let mut tx = app.store.read().await?;
+        store::standing(
+            &mut tx,
+            &scope,
+            today,
+            today + chrono::Duration::days(WARN_DAYS),
+        )
+        .await?
+    };
+    if let Ok(mut cache) = app.standing_cache.lock() {
+        cache.retain(|_, (at, _)| at.elapsed() < STANDING_TTL);
+        cache.insert(key, (std::time::Instant::now(), figures));
+    }
+    Ok(figures)
 }
+
+/// How long a supervision figure is kept (see [`standing`]).
+pub const STANDING_TTL: std::time::Duration = std::time::Duration::from_secs(30);

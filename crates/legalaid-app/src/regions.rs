@@ -2,6 +2,7 @@
 
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use legalaid_domain::Validation;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::region::RegionCode;
 use legalaid_store::regions::{self as store, Region};
 
@@ -36,7 +37,7 @@ pub async fn create(app: &App, ctx: &Ctx, code: &str, name: &str) -> AppResult<R
         app,
         &mut tx,
         ctx,
-        "region.create",
+        AuditAction::RegionCreate,
         region.code.as_str(),
         None::<&()>,
         Some(&region),

@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use chrono::{Datelike, NaiveDate};
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::calendar::{CalendarDay, SHIPPED_CSV, WorkCalendar};
 use legalaid_domain::deadline::{DeadlineRule, PeriodUnit};
 use legalaid_domain::rules::{ExemptionRule, HardshipStandard, MatterRule, RuleBook};
@@ -72,7 +73,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         app,
         &mut tx,
         &ctx,
-        "rules.seed",
+        AuditAction::RulesSeed,
         "shipped",
         None::<&()>,
         Some(&summary),
@@ -307,7 +308,7 @@ pub async fn add_standard(app: &App, ctx: &Ctx, i: &StandardInput) -> AppResult<
         app,
         &mut tx,
         ctx,
-        "rules.add_hardship_standard",
+        AuditAction::RulesAddHardshipStandard,
         format!("{}@{}", s.city_code, s.effective_from),
         None::<&()>,
         Some(&s),
@@ -377,7 +378,7 @@ pub async fn add_calendar_year(
         app,
         &mut tx,
         ctx,
-        "calendar.add_year",
+        AuditAction::CalendarAddYear,
         year,
         None::<&()>,
         Some(&serde_json::json!({ "source": source.trim(), "days": days.len() })),
@@ -433,7 +434,7 @@ pub async fn update_deadline(app: &App, ctx: &Ctx, d: &DeadlineRule) -> AppResul
         app,
         &mut tx,
         ctx,
-        "rules.update_deadline",
+        AuditAction::RulesUpdateDeadline,
         &after.code,
         Some(&before),
         Some(&after),
@@ -503,7 +504,7 @@ pub async fn add_matter(app: &App, ctx: &Ctx, m: &MatterRule) -> AppResult<Matte
         app,
         &mut tx,
         ctx,
-        "rules.add_matter",
+        AuditAction::RulesAddMatter,
         &rule.code,
         None::<&()>,
         Some(&rule),
@@ -547,7 +548,7 @@ pub async fn add_exemption(app: &App, ctx: &Ctx, e: &ExemptionRule) -> AppResult
         app,
         &mut tx,
         ctx,
-        "rules.add_exemption",
+        AuditAction::RulesAddExemption,
         &rule.code,
         None::<&()>,
         Some(&rule),
@@ -569,9 +570,15 @@ pub async fn end_rule(
 ) -> AppResult<u64> {
     policy::ensure_manage_regions(ctx)?;
     let mut tx = app.store.write().await?;
-    let n = match kind {
-        "matter" => store::end_matter(&mut tx, code, province, on).await?,
-        "exemption" => store::end_exemption(&mut tx, code, province, on).await?,
+    let (n, action) = match kind {
+        "matter" => (
+            store::end_matter(&mut tx, code, province, on).await?,
+            AuditAction::RulesEndMatter,
+        ),
+        "exemption" => (
+            store::end_exemption(&mut tx, code, province, on).await?,
+            AuditAction::RulesEndExemption,
+        ),
         _ => return Err(AppError::NotFound),
     };
     if n == 0 {
@@ -581,7 +588,7 @@ pub async fn end_rule(
         app,
         &mut tx,
         ctx,
-        &format!("rules.end_{kind}"),
+        action,
         code,
         None::<&()>,
         Some(&serde_json::json!({ "province": province, "effective_to": on })),

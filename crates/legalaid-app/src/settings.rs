@@ -3,6 +3,7 @@
 //! proposes, the approver decides).
 
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
+use legalaid_domain::audit::AuditAction;
 use legalaid_store::applications as store;
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +97,7 @@ pub async fn update(app: &App, ctx: &Ctx, s: &Settings) -> AppResult<Settings> {
         app,
         &mut tx,
         ctx,
-        "settings.update",
+        AuditAction::SettingsUpdate,
         "system",
         Some(&before),
         Some(&after),

@@ -3,6 +3,7 @@
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
 use chrono::Datelike;
 use legalaid_domain::StaffId;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::staff::{Staff, StaffInput};
 use legalaid_store::Tx;
 use legalaid_store::staff::{self as store, StaffFilter};
@@ -46,7 +47,7 @@ pub async fn create(app: &App, ctx: &Ctx, input: &StaffInput) -> AppResult<Staff
         app,
         &mut tx,
         ctx,
-        "staff.create",
+        AuditAction::StaffCreate,
         staff.id,
         None::<&()>,
         Some(&staff),
@@ -75,7 +76,7 @@ pub async fn update(
         app,
         &mut tx,
         ctx,
-        "staff.update",
+        AuditAction::StaffUpdate,
         id,
         Some(&before),
         Some(&after),

@@ -2,6 +2,7 @@
 
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy};
 use legalaid_domain::UnitId;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::unit::{Unit, UnitInput};
 use legalaid_store::units::{self as store, UnitFilter};
 use legalaid_store::{Tx, regions};
@@ -74,7 +75,7 @@ pub async fn create(app: &App, ctx: &Ctx, input: &UnitInput) -> AppResult<Unit> 
         app,
         &mut tx,
         ctx,
-        "unit.create",
+        AuditAction::UnitCreate,
         unit.id,
         None::<&()>,
         Some(&unit),
@@ -103,7 +104,7 @@ pub async fn update(
         app,
         &mut tx,
         ctx,
-        "unit.update",
+        AuditAction::UnitUpdate,
         id,
         Some(&before),
         Some(&after),

@@ -4,6 +4,7 @@ use crate::auth::{check_password_policy, hash_password};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
 use legalaid_domain::UserId;
 use legalaid_domain::Validation;
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::password::policy_violations;
 use legalaid_domain::role::Role;
 use legalaid_domain::user::{User, UserInput, normalize_username};
@@ -110,7 +111,7 @@ pub async fn create(
         app,
         &mut tx,
         ctx,
-        "user.create",
+        AuditAction::UserCreate,
         user.id,
         None::<&()>,
         Some(&user),
@@ -149,7 +150,7 @@ pub async fn update(
         app,
         &mut tx,
         ctx,
-        "user.update",
+        AuditAction::UserUpdate,
         id,
         Some(&before),
         Some(&after),
@@ -175,7 +176,7 @@ pub async fn reset_password(app: &App, ctx: &Ctx, id: UserId, password: &str) ->
         app,
         &mut tx,
         ctx,
-        "user.reset_password",
+        AuditAction::UserResetPassword,
         id,
         None::<&()>,
         Some(&serde_json::json!({ "password": "reset", "must_change_password": true })),

@@ -8,6 +8,89 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+code_enum!(
+    /// Every action the audit trail records, with its name on the audit page. The
+    /// code is what the chain stores (never renamed).
+    AuditAction {
+        UserLogin => ("user.login", "登录"),
+        UserLogout => ("user.logout", "退出登录"),
+        UserCreate => ("user.create", "新增用户"),
+        UserUpdate => ("user.update", "修改用户"),
+        UserResetPassword => ("user.reset_password", "重置密码"),
+        UserChangePassword => ("user.change_password", "修改密码"),
+        AttackSuspected => ("auth.attack_suspected", "疑似针对账号的密码猜测"),
+        UnitCreate => ("unit.create", "新增单位"),
+        UnitUpdate => ("unit.update", "修改单位"),
+        StaffCreate => ("staff.create", "新增工作人员"),
+        StaffUpdate => ("staff.update", "修改工作人员"),
+        RegionCreate => ("region.create", "新增行政区划"),
+        PersonCreate => ("person.create", "登记当事人"),
+        PersonUpdate => ("person.update", "修改当事人"),
+        PersonContact => ("person.contact", "修改联系方式"),
+        PersonLookup => ("person.lookup", "查阅其他单位登记的当事人"),
+        PersonRevealIdNumber => ("person.reveal_id_number", "查看完整证件号码"),
+        ApplicationCreate => ("application.create", "受理申请"),
+        ApplicationRequestSupplement => ("application.request_supplement", "补充材料通知"),
+        ApplicationSupplementReceived => ("application.supplement_received", "材料补齐"),
+        ApplicationPropose => ("application.propose", "提出审查意见"),
+        ApplicationDecide => ("application.decide", "作出决定"),
+        ApplicationGrantPreEmptively => ("application.grant_pre_emptively", "先行提供法律援助"),
+        ApplicationWithdraw => ("application.withdraw", "撤回申请"),
+        ApplicationDeemedWithdrawn => ("application.deemed_withdrawn", "视为撤回"),
+        ApplicationUpdate => ("application.update", "修改申请"),
+        ApplicationObject => ("application.object", "提出异议"),
+        ApplicationObjectionDecided => ("application.objection_decided", "异议处理结果"),
+        ApplicationVerifyDeclaration => ("application.verify_declaration", "核查诚信承诺"),
+        ObjectionCreate => ("objection.create", "登记异议"),
+        ObjectionDecide => ("objection.decide", "异议审查决定"),
+        AttachmentCreate => ("attachment.create", "上传附件"),
+        AttachmentDownload => ("attachment.download", "下载附件"),
+        DocumentGenerate => ("document.generate", "生成文书"),
+        DocumentTemplateSeed => ("document_template.seed", "导入文书模板"),
+        DocumentTemplateUpdate => ("document_template.update", "修改文书模板"),
+        MessageTemplateUpdate => ("message_template.update", "修改消息模板"),
+        CaseOpen => ("case.open", "立案"),
+        CaseOpenNextStage => ("case.open_next_stage", "进入下一诉讼阶段"),
+        CaseAssign => ("case.assign", "指派"),
+        CaseNameHandler => ("case.name_handler", "确定承办人"),
+        CaseSignAgreement => ("case.sign_agreement", "签订委托协议"),
+        CaseProgress => ("case.progress", "登记办理进展"),
+        CaseHearingScheduled => ("case.hearing_scheduled", "登记开庭"),
+        CaseEnded => ("case.ended", "事项办结"),
+        CaseSubmitClosure => ("case.submit_closure", "提交结案材料"),
+        CaseApproveClosure => ("case.approve_closure", "结案审查通过"),
+        CaseReturnClosure => ("case.return_closure", "退回结案材料"),
+        CaseClosureReturnedReason => ("case.closure_returned_reason", "结案材料退回理由"),
+        CaseGrade => ("case.grade", "评定质量等级"),
+        CasePaySubsidy => ("case.pay_subsidy", "发放办案补贴"),
+        CaseTerminate => ("case.terminate", "终止法律援助"),
+        CaseObject => ("case.object", "对终止提出异议"),
+        CaseObjectionDecided => ("case.objection_decided", "终止异议处理结果"),
+        CaseReplacementRequested => ("case.replacement_requested", "申请更换承办人"),
+        CaseReplacementRefused => ("case.replacement_refused", "不同意更换承办人"),
+        CaseReplaceHandler => ("case.replace_handler", "更换承办人"),
+        SubsidyScheduleAdd => ("subsidy_schedule.add", "新增补贴标准"),
+        TargetSet => ("target.set", "设定目标任务数"),
+        SettingsUpdate => ("settings.update", "修改系统设置"),
+        RulesSeed => ("rules.seed", "导入规则"),
+        RulesAddMatter => ("rules.add_matter", "新增法律援助事项"),
+        RulesAddExemption => ("rules.add_exemption", "新增免予核查情形"),
+        RulesEndMatter => ("rules.end_matter", "终止法律援助事项"),
+        RulesEndExemption => ("rules.end_exemption", "终止免予核查情形"),
+        RulesAddHardshipStandard => ("rules.add_hardship_standard", "新增经济困难标准"),
+        RulesUpdateDeadline => ("rules.update_deadline", "修改期限规则"),
+        CalendarAddYear => ("calendar.add_year", "录入节假日安排"),
+    }
+);
+
+impl AuditAction {
+    /// The name of a stored action code on the audit page; a code no longer known
+    /// (none is ever renamed) is shown as stored.
+    pub fn label_of(code: &str) -> String {
+        AuditAction::parse(code).map_or_else(|| code.to_owned(), |a| a.label().to_owned())
+    }
+}
+
 /// The hash that the first entry chains to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -175,6 +258,27 @@ impl ChainVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_action_has_a_stable_code_and_a_chinese_name() {
+        let mut codes: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        for a in AuditAction::ALL {
+            let (entity, verb) = a.as_str().split_once('.').expect("entity.verb");
+            assert!(!entity.is_empty() && !verb.is_empty(), "{a}");
+            assert!(
+                a.label().chars().all(|c| !c.is_ascii()),
+                "{a}: {}",
+                a.label()
+            );
+            assert_eq!(AuditAction::label_of(a.as_str()), a.label());
+        }
+        codes.sort_unstable();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "codes are unique");
+        // A code no longer known is shown as stored.
+        assert_eq!(AuditAction::label_of("legacy.thing"), "legacy.thing");
+    }
     use chrono::TimeZone;
 
     fn draft(n: i64) -> AuditDraft {

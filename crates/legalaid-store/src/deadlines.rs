@@ -134,6 +134,36 @@ fn queue_where(f: &QueueFilter) -> String {
     )
 }
 
+/// How many items the queues of `f` hold (its due filters aside): all of them,
+/// those overdue (statutory, due before `today`) and those due by `soon`
+/// (statutory, overdue included); one pass over the rows.
+pub async fn counts(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &QueueFilter,
+    today: NaiveDate,
+    soon: NaiveDate,
+) -> Result<(i64, i64, i64)> {
+    let base = QueueFilter {
+        due_before: None,
+        due_by: None,
+        ..f.clone()
+    };
+    let w = queue_where(&base);
+    let q = format!(
+        "SELECT COUNT(*), \
+         COALESCE(SUM(CASE WHEN d.statutory AND d.due_on < $6 THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN d.statutory AND d.due_on <= $7 THEN 1 ELSE 0 END), 0) \
+         FROM deadlines d {w}"
+    );
+    let (region, unit) = scope_params(scope);
+    let none: Option<NaiveDate> = None;
+    let row: (i64, i64, i64) = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q))
+        .bind(&region).bind(unit).bind(f.staff_id).bind(none).bind(none).bind(today).bind(soon)
+        .fetch_one(c).await?);
+    Ok(row)
+}
+
 /// The items of the caller's queues in `scope`, earliest due first, a page at a
 /// time, with the total.
 pub async fn queue(

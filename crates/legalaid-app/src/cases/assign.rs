@@ -3,6 +3,7 @@
 //! replacement of a handler.
 
 use super::*;
+use legalaid_domain::audit::AuditAction;
 
 async fn needs_of<'a>(
     tx: &mut Tx,
@@ -294,9 +295,9 @@ pub async fn assign(app: &App, ctx: &Ctx, id: i64, input: &AssignInput) -> AppRe
         .await?;
     }
     let action = if naming {
-        "case.name_handler"
+        AuditAction::CaseNameHandler
     } else {
-        "case.assign"
+        AuditAction::CaseAssign
     };
     finish(app, tx, ctx, action, &before, saved).await
 }
@@ -342,7 +343,7 @@ pub async fn sign_agreement(
     after.agreement_signed_on = Some(on);
     after.version = version;
     let saved = store::save(&mut tx, &after, now).await?;
-    finish(app, tx, ctx, "case.sign_agreement", &before, saved).await
+    finish(app, tx, ctx, AuditAction::CaseSignAgreement, &before, saved).await
 }
 
 /// A request to replace the handler (LAL art 55), from the recipient or the handler.
@@ -384,7 +385,7 @@ pub async fn request_replacement(
         app,
         &mut tx,
         ctx,
-        "case.replacement_requested",
+        AuditAction::CaseReplacementRequested,
         r.id,
         None::<&()>,
         Some(&r),
@@ -423,7 +424,7 @@ pub async fn decide_replacement(
             app,
             &mut tx,
             ctx,
-            "case.replacement_refused",
+            AuditAction::CaseReplacementRefused,
             request_id,
             None::<&()>,
             Some(&reason),
@@ -512,5 +513,13 @@ pub async fn decide_replacement(
         now,
     )
     .await?;
-    finish(app, tx, ctx, "case.replace_handler", &before, saved).await
+    finish(
+        app,
+        tx,
+        ctx,
+        AuditAction::CaseReplaceHandler,
+        &before,
+        saved,
+    )
+    .await
 }

@@ -2,6 +2,7 @@
 //! subsidy computed from the schedule and its payment, totals, and the schedule.
 
 use super::*;
+use legalaid_domain::audit::AuditAction;
 
 /// The handler reports the closure (LAL art 50): outcome, result, report.
 pub async fn submit_closure(
@@ -31,7 +32,7 @@ pub async fn submit_closure(
     after.closure_submitted_at = Some(now);
     after.version = version;
     let saved = store::save(&mut tx, &after, now).await?;
-    finish(app, tx, ctx, "case.submit_closure", &before, saved).await
+    finish(app, tx, ctx, AuditAction::CaseSubmitClosure, &before, saved).await
 }
 
 /// The center reviews the closure materials: approved (closed, archived, the
@@ -97,7 +98,7 @@ pub async fn review_closure(
             app,
             &mut tx,
             ctx,
-            "case.closure_returned_reason",
+            AuditAction::CaseClosureReturnedReason,
             id,
             None::<&()>,
             Some(&reason.trim()),
@@ -105,9 +106,9 @@ pub async fn review_closure(
         .await?;
     }
     let action = if approve {
-        "case.approve_closure"
+        AuditAction::CaseApproveClosure
     } else {
-        "case.return_closure"
+        AuditAction::CaseReturnClosure
     };
     finish(app, tx, ctx, action, &before, saved).await
 }
@@ -145,7 +146,7 @@ pub async fn set_grade(
         };
     }
     let saved = store::save(&mut tx, &after, now).await?;
-    finish(app, tx, ctx, "case.grade", &before, saved).await
+    finish(app, tx, ctx, AuditAction::CaseGrade, &before, saved).await
 }
 
 /// Records the payment of the subsidy with its voucher number (补贴领款凭单).
@@ -195,7 +196,7 @@ pub async fn pay_subsidy(
         now,
     )
     .await?;
-    finish(app, tx, ctx, "case.pay_subsidy", &before, saved).await
+    finish(app, tx, ctx, AuditAction::CasePaySubsidy, &before, saved).await
 }
 
 /// Seeds the shipped subsidy schedule on an empty table.
@@ -302,7 +303,7 @@ pub async fn add_schedule_row(
         app,
         &mut tx,
         ctx,
-        "subsidy_schedule.add",
+        AuditAction::SubsidyScheduleAdd,
         format!("{}/{}", entry.region, entry.effective_from),
         None::<&()>,
         Some(&entry),

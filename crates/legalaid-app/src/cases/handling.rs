@@ -2,6 +2,7 @@
 //! objection to it, and the reminder jobs (hearings, agreements).
 
 use super::*;
+use legalaid_domain::audit::AuditAction;
 
 /// What recording progress changed: the entry, the hearing it scheduled, and the
 /// case (its version moves only when the judgment ends the case).
@@ -69,7 +70,7 @@ pub async fn add_progress(
             app,
             &mut tx,
             ctx,
-            "case.hearing_scheduled",
+            AuditAction::CaseHearingScheduled,
             hid,
             None::<&()>,
             Some(&(id, at, &place)),
@@ -80,7 +81,7 @@ pub async fn add_progress(
         app,
         &mut tx,
         ctx,
-        "case.progress",
+        AuditAction::CaseProgress,
         pid,
         None::<&()>,
         Some(&(id, activity, on, &note)),
@@ -94,7 +95,7 @@ pub async fn add_progress(
             app,
             &mut tx,
             ctx,
-            "case.ended",
+            AuditAction::CaseEnded,
             id,
             Some(&before),
             Some(&after),
@@ -153,7 +154,7 @@ pub async fn terminate(
     after.version = version;
     let saved = store::save(&mut tx, &after, now).await?;
     tell(&mut tx, &saved, MessageKind::Terminated, EVERYONE, &[], now).await?;
-    finish(app, tx, ctx, "case.terminate", &before, saved).await
+    finish(app, tx, ctx, AuditAction::CaseTerminate, &before, saved).await
 }
 
 /// The recipient objects to a termination; the bureau decides within 5 days.
@@ -189,13 +190,13 @@ pub async fn object_termination(
         app,
         &mut tx,
         ctx,
-        "objection.create",
+        AuditAction::ObjectionCreate,
         o.id,
         None::<&()>,
         Some(&o),
     )
     .await?;
-    finish(app, tx, ctx, "case.object", &before, saved).await
+    finish(app, tx, ctx, AuditAction::CaseObject, &before, saved).await
 }
 
 /// The bureau's decision on an objection to a termination: upheld, or handling
@@ -230,7 +231,7 @@ pub(crate) async fn decide_termination_objection(
         app,
         tx,
         ctx,
-        "case.objection_decided",
+        AuditAction::CaseObjectionDecided,
         case_id,
         Some(&before),
         Some(&saved),

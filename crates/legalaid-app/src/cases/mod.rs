@@ -12,6 +12,7 @@ use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use legalaid_domain::application::{Application, Channel, Objection, Status};
 use legalaid_domain::assignment::{self, Candidate, Needs, OtherMatter, Suggestion};
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::{
     Activity, AssignInput, Case, CaseClock, CaseEvent, CaseStatus, CaseType, ClosureInput, Grade,
     OpenCase, ProgressInput, Stage, SubsidyStatus, TerminationGround, checklist, first_stage,
@@ -282,7 +283,7 @@ async fn finish(
     app: &App,
     mut tx: Tx,
     ctx: &Ctx,
-    action: &str,
+    action: AuditAction,
     before: &Case,
     after: Case,
 ) -> AppResult<CaseView> {
@@ -520,7 +521,16 @@ pub async fn open(
         now,
     )
     .await?;
-    audit::record(app, &mut tx, ctx, "case.open", c.id, None::<&()>, Some(&c)).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::CaseOpen,
+        c.id,
+        None::<&()>,
+        Some(&c),
+    )
+    .await?;
     commit_then_view(app, tx, c).await
 }
 
@@ -559,7 +569,7 @@ async fn grant_notified(
         app,
         tx,
         ctx,
-        "application.decide",
+        AuditAction::ApplicationDecide,
         a.id,
         Some(&a),
         Some(&after),
@@ -619,7 +629,7 @@ pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseVie
         app,
         &mut tx,
         ctx,
-        "case.open_next_stage",
+        AuditAction::CaseOpenNextStage,
         c.id,
         None::<&()>,
         Some(&c),

@@ -643,13 +643,14 @@ pub async fn audit(
             "text",
             q.user_id.clone().unwrap_or_default(),
         ),
-        Field::new(
-            "action",
-            "操作",
-            "text",
-            q.action.clone().unwrap_or_default(),
-        )
-        .hint("如 unit.update"),
+        Field::new("action", "操作", "select", "").options(
+            std::iter::once((String::new(), "全部".to_owned())).chain(
+                legalaid_domain::audit::AuditAction::ALL
+                    .iter()
+                    .map(|a| (a.as_str().to_owned(), a.label().to_owned())),
+            ),
+            &[q.action.clone().unwrap_or_default()],
+        ),
         Field::new(
             "from",
             "开始日期",
@@ -717,53 +718,9 @@ pub async fn audit(
     }))
 }
 
-/// The Chinese name of an audited action (the code itself for ones not named here).
+/// The Chinese name of an audited action.
 fn action_label(code: &str) -> String {
-    let label = match code {
-        "unit.create" => "新增单位",
-        "unit.update" => "修改单位",
-        "staff.create" => "新增工作人员",
-        "staff.update" => "修改工作人员",
-        "user.create" => "新增用户",
-        "user.update" => "修改用户",
-        "user.reset_password" => "重置密码",
-        "user.change_password" => "修改密码",
-        "user.login" => "登录",
-        "user.logout" => "退出登录",
-        "region.create" => "新增行政区划",
-        "person.create" => "登记当事人",
-        "attachment.create" => "上传附件",
-        "attachment.download" => "下载附件",
-        "document.generate" => "生成文书",
-        "settings.update" => "修改系统设置",
-        "rules.add_matter" => "新增法律援助事项",
-        "rules.add_exemption" => "新增免予核查情形",
-        "rules.end_matter" => "终止法律援助事项",
-        "rules.end_exemption" => "终止免予核查情形",
-        "application.grant_pre_emptively" => "先行提供法律援助",
-        "rules.update_deadline" => "修改期限规则",
-        "application.verify_declaration" => "核查诚信承诺",
-        "document_template.seed" => "导入文书模板",
-        "document_template.update" => "修改文书模板",
-        "person.update" => "修改当事人",
-        "person.reveal_id_number" => "查看完整证件号码",
-        "application.create" => "受理申请",
-        "application.request_supplement" => "补充材料通知",
-        "application.supplement_received" => "材料补齐",
-        "application.propose" => "提出审查意见",
-        "application.decide" => "作出决定",
-        "application.withdraw" => "撤回申请",
-        "application.deemed_withdrawn" => "视为撤回",
-        "application.object" => "提出异议",
-        "objection.create" => "登记异议",
-        "objection.decide" => "异议审查决定",
-        "application.objection_decided" => "异议处理结果",
-        "rules.seed" => "导入规则",
-        "rules.add_hardship_standard" => "新增经济困难标准",
-        "calendar.add_year" => "录入节假日安排",
-        other => return other.to_owned(),
-    };
-    label.to_owned()
+    legalaid_domain::audit::AuditAction::label_of(code)
 }
 
 /// A short "field: before → after" list of what an update changed.

@@ -1,0 +1,543 @@
+//! Applications: intake, the assessment beside the facts, supplement notices (the
+//! review clock stops), decisions within the deadline, withdrawal, objections to
+//! the justice bureau, and the deadlines that run on each.
+
+use crate::policy::{acts_as, require};
+use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
+use chrono::{Datelike, NaiveDate};
+use legalaid_domain::application::{
+    Application, ApplicationInput, Clock as AppClock, Event, Objection, ObjectionOutcome, Outcome,
+    RunningDeadline, Status, deadlines, format_number,
+};
+use legalaid_domain::assessment::{Assessment, Facts, Verdict, assess};
+use legalaid_domain::audit::AuditAction;
+use legalaid_domain::calendar::WorkCalendar;
+use legalaid_domain::deadline::{Due, Standing};
+use legalaid_domain::notice::MessageKind;
+use legalaid_domain::person::Person;
+use legalaid_domain::role::Role;
+use legalaid_domain::rules::RuleBook;
+use legalaid_domain::{UnitId, local_date, local_time};
+use legalaid_store::Tx;
+use legalaid_store::applications::{self as store, ApplicationFilter, Change};
+use legalaid_store::deadlines::Subject;
+use serde::Serialize;
+
+mod objections;
+mod steps;
+mod verification;
+pub use objections::*;
+pub use steps::*;
+pub use verification::*;
+
+/// Deadlines at or within this many days are "due soon".
+pub const WARN_DAYS: i64 = 2;
+
+/// Intake and review staff handle applications day to day.
+pub fn can_handle(ctx: &Ctx) -> bool {
+    acts_as(
+        ctx,
+        &[
+            Role::IntakeClerk,
+            Role::CenterReviewer,
+            Role::CenterDirector,
+        ],
+    )
+}
+
+/// The center director approves decisions (the administrator may act in every role).
+pub fn can_decide(ctx: &Ctx) -> bool {
+    acts_as(ctx, &[Role::CenterDirector])
+}
+
+pub fn can_propose(ctx: &Ctx) -> bool {
+    acts_as(ctx, &[Role::CenterReviewer, Role::CenterDirector])
+}
+
+/// Objections go to the justice bureau (LAL art 49).
+pub fn can_decide_objection(ctx: &Ctx) -> bool {
+    acts_as(ctx, &[Role::BureauSupervisor])
+}
+
+/// A deadline as shown: when, under which rule, and how it stands today.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    pub code: String,
+    pub label: String,
+    pub due: NaiveDate,
+    /// For hour periods: the exact moment (local time).
+    pub due_at: Option<chrono::NaiveDateTime>,
+    pub rule: String,
+    /// The version of the rule the period runs under (its effective date).
+    pub rule_from: NaiveDate,
+    pub met: bool,
+    /// Counted with weekends only: the period runs into a year whose holidays are
+    /// not entered yet.
+    pub provisional: bool,
+    /// overdue / due_today / due_soon / running / met / met_late (done, but late)
+    pub state: String,
+    pub state_label: String,
+}
+
+/// A deadline as shown today.
+pub fn deadline_view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
+    let standing = Standing::of(d.due, today, WARN_DAYS);
+    let (state, state_label) = if d.met && d.late {
+        ("met_late".to_owned(), "逾期完成".to_owned())
+    } else if d.met {
+        ("met".to_owned(), "已完成".to_owned())
+    } else {
+        let s = match standing {
+            Standing::Overdue(_) => "overdue",
+            Standing::DueToday => "due_today",
+            Standing::DueSoon(_) => "due_soon",
+            Standing::Running(_) => "running",
+        };
+        (s.to_owned(), standing.label())
+    };
+    DeadlineView {
+        code: d.code.clone(),
+        label: d.label.clone(),
+        due: d.due.date(),
+        due_at: match d.due {
+            Due::At(t) => Some(t),
+            Due::EndOfDay(_) => None,
+        },
+        rule: match d.provisional {
+            Some(year) => format!(
+                "{}；{year}年节假日安排尚未录入，暂按周末推算，请管理员及时录入",
+                d.rule
+            ),
+            None => d.rule.clone(),
+        },
+        provisional: d.provisional.is_some(),
+        rule_from: d.rule_from,
+        met: d.met,
+        state,
+        state_label,
+    }
+}
+
+/// Everything a reviewer sees about an application.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub application: Application,
+    pub applicant: Person,
+    pub assessment: Assessment,
+    pub deadlines: Vec<DeadlineView>,
+    pub objections: Vec<Objection>,
+    pub matter_label: String,
+    pub receiving_unit: String,
+    /// The cases made from the application (one per stage for criminal matters).
+    pub cases: Vec<(i64, String)>,
+}
+
+struct Context {
+    rules: RuleBook,
+    calendar: WorkCalendar,
+}
+
+async fn context(app: &App) -> AppResult<Context> {
+    let mut tx = app.store.read().await?;
+    let f = rules::in_force(app, &mut tx).await?;
+    Ok(Context {
+        rules: f.rules.as_ref().clone(),
+        calendar: f.calendar.as_ref().clone(),
+    })
+}
+
+fn today(app: &App) -> NaiveDate {
+    local_date(app.clock.now())
+}
+
+async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
+    Ok(legalaid_store::units::get(tx, UnitId(unit))
+        .await?
+        .map(|u| u.region_code.to_string())
+        .unwrap_or_default())
+}
+
+fn assessment_of(a: &Application, region: &str, cx: &Context) -> Assessment {
+    assess(
+        &Facts {
+            matter_code: &a.matter_code,
+            region_code: region,
+            received_on: local_date(a.received_at),
+            means: &a.means,
+            limitation_date: a.limitation_date,
+            preservation_urgent: a.preservation_urgent,
+        },
+        &cx.rules,
+    )
+}
+
+async fn deadlines_of(
+    tx: &mut Tx,
+    a: &Application,
+    objections: &[Objection],
+    cx: &Context,
+    today: NaiveDate,
+) -> AppResult<Vec<DeadlineView>> {
+    running_deadlines(tx, a, objections, &cx.rules, &cx.calendar, today).await
+}
+
+/// The deadlines of an application in its current state, as shown today.
+pub(crate) async fn running_deadlines(
+    tx: &mut Tx,
+    a: &Application,
+    objections: &[Objection],
+    rules: &RuleBook,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+) -> AppResult<Vec<DeadlineView>> {
+    let pause_rows = store::pauses(tx, a.id).await?;
+    let pauses = store::as_pauses(&pause_rows, today);
+    let clock = AppClock {
+        status: a.status,
+        channel: a.channel,
+        received_at: local_time(a.received_at),
+        custody_received_at: a.custody_received_at.map(local_time),
+        pauses: &pauses,
+        supplement_requested_on: a.supplement_requested_on,
+        decided_at: a.decided_at.map(local_time),
+        outcome: a.outcome,
+        objection_received_at: objections
+            .iter()
+            .rev()
+            .find(|o| o.status == "pending" && o.case_id.is_none())
+            .map(|o| local_time(o.received_at)),
+    };
+    match deadlines(&clock, rules, calendar) {
+        Ok(ds) => Ok(ds.iter().map(|d| deadline_view(d, today)).collect()),
+        // A missing calendar year is shown, not hidden: the deadline cannot be computed.
+        Err(gap) => Ok(vec![gap_view(&gap, today)]),
+    }
+}
+
+/// A missing calendar year is shown, not hidden: the deadline cannot be computed.
+pub fn gap_view(gap: &legalaid_domain::calendar::CalendarGap, today: NaiveDate) -> DeadlineView {
+    DeadlineView {
+        code: "calendar_gap".into(),
+        label: gap.to_string(),
+        due: today,
+        due_at: None,
+        rule: String::new(),
+        rule_from: today,
+        met: false,
+        provisional: false,
+        state: "overdue".into(),
+        state_label: "无法计算".into(),
+    }
+}
+
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Application> {
+    let a = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    units::visible(tx, ctx, UnitId(a.receiving_unit_id))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok(a)
+}
+
+async fn view_of(
+    app: &App,
+    tx: &mut Tx,
+    a: Application,
+    cx: &Context,
+) -> AppResult<ApplicationView> {
+    let applicant = legalaid_store::persons::get(tx, a.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let unit = legalaid_store::units::get(tx, UnitId(a.receiving_unit_id)).await?;
+    let region = unit
+        .as_ref()
+        .map(|u| u.region_code.to_string())
+        .unwrap_or_default();
+    let a_id = a.id;
+    let objections = store::objections_of(tx, a.id).await?;
+    let deadlines = deadlines_of(tx, &a, &objections, cx, today(app)).await?;
+    let assessment = assessment_of(&a, &region, cx);
+    let matter_label = cx
+        .rules
+        .matter(&a.matter_code, &region, local_date(a.received_at))
+        .map_or_else(|| "不属于法律援助事项范围".to_owned(), |m| m.label.clone());
+    Ok(ApplicationView {
+        application: a,
+        applicant,
+        assessment,
+        deadlines,
+        objections,
+        matter_label,
+        receiving_unit: unit.map(|u| u.name).unwrap_or_default(),
+        cases: legalaid_store::cases::of_application(tx, a_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.number))
+            .collect(),
+    })
+}
+
+/// Ends a state change: its audit entry (before and after), the fresh view, the commit.
+async fn finish(
+    app: &App,
+    mut tx: Tx,
+    ctx: &Ctx,
+    action: AuditAction,
+    before: &Application,
+    after: Application,
+    cx: &Context,
+) -> AppResult<ApplicationView> {
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        action,
+        after.id,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, after, cx).await?;
+    let kind = match action {
+        AuditAction::ApplicationRequestSupplement => Some(MessageKind::SupplementNeeded),
+        AuditAction::ApplicationDecide | AuditAction::ApplicationGrantPreEmptively => {
+            match v.application.outcome {
+                Some(Outcome::Granted) => Some(MessageKind::DecidedGranted),
+                Some(Outcome::Denied) => Some(MessageKind::DecidedDenied),
+                None => None,
+            }
+        }
+        AuditAction::ApplicationDeemedWithdrawn => Some(MessageKind::DeemedWithdrawn),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        tell_applicant(app, &mut tx, &v, kind, app.clock.now()).await?;
+    }
+    crate::queues::track(app, &mut tx, Subject::Application(v.application.id)).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Tells the applicant of a step (full-process notification), in the step's transaction.
+async fn tell_applicant(
+    app: &App,
+    tx: &mut Tx,
+    v: &ApplicationView,
+    kind: MessageKind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let a = &v.application;
+    use legalaid_domain::document::date_cn;
+    let mut values = crate::outbox::Values::new();
+    values.insert("number", a.number.clone());
+    // The legal aid center of the county decides, whichever unit took the application in.
+    let center = crate::documents::issuer(
+        app,
+        a.receiving_unit_id,
+        legalaid_domain::unit::UnitKind::LegalAidCenter,
+    )
+    .await?;
+    values.insert("unit", center);
+    values.insert("date", date_cn(local_date(now)));
+    if kind == MessageKind::SupplementNeeded {
+        values.insert("note", a.supplement_items.clone());
+        if let Some(d) = v.deadlines.iter().find(|d| d.code == "supplement_period") {
+            values.insert("deadline", date_cn(d.due));
+        }
+    }
+    crate::outbox::to_person(
+        tx,
+        kind,
+        a.applicant_id,
+        crate::outbox::About {
+            case_id: None,
+            application_id: Some(a.id),
+        },
+        values,
+        now,
+    )
+    .await
+}
+
+/// Receives an application: validates it against the rules in force, numbers it,
+/// and starts its deadlines.
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    input: &ApplicationInput,
+    unit: Option<UnitId>,
+) -> AppResult<ApplicationView> {
+    require(can_handle(ctx))?;
+    let cx = context(app).await?;
+    let unit_id = match (ctx.actor.as_ref().and_then(|a| a.unit.as_ref()), unit) {
+        (Some(u), _) => u.id,
+        (None, Some(u)) => u,
+        (None, None) => return Err(AppError::field("receiving_unit_id", "请指定接收单位")),
+    };
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let receiving = units::visible(&mut tx, ctx, unit_id)
+        .await
+        .map_err(|_| AppError::field("receiving_unit_id", "接收单位不存在"))?;
+    let fields = input.validate(&cx.rules, receiving.region_code.as_str(), now)?;
+    // The applicant may be registered by any unit of the district the caller
+    // searches (persons::register_scope); the application stays with `unit_id`.
+    let applicant = legalaid_store::persons::get(&mut tx, fields.applicant_id).await?;
+    let reachable = match &applicant {
+        Some(p) => crate::persons::reachable(&mut tx, ctx, p).await?,
+        None => false,
+    };
+    if !reachable {
+        return Err(AppError::field(
+            "applicant_id",
+            "申请人不存在，请先登记当事人",
+        ));
+    }
+    let pattern = store::setting(&mut tx, "application_number_format")
+        .await?
+        .unwrap_or_else(|| "法援申〔{year}〕{seq}号".into());
+    let year = local_date(fields.received_at).year();
+    let seq = store::next_number(&mut tx, "application", year).await?;
+    let number = format_number(&pattern, year, seq);
+    let a = store::insert(&mut tx, &number, unit_id.0, &fields, now).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::ApplicationCreate,
+        a.id,
+        None::<&()>,
+        Some(&a),
+    )
+    .await?;
+    let v = view_of(app, &mut tx, a, &cx).await?;
+    tell_applicant(app, &mut tx, &v, MessageKind::ApplicationAccepted, now).await?;
+    crate::queues::track(app, &mut tx, Subject::Application(v.application.id)).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<ApplicationView> {
+    let cx = context(app).await?;
+    let mut tx = app.store.read().await?;
+    let a = visible(&mut tx, ctx, id).await?;
+    view_of(app, &mut tx, a, &cx).await
+}
+
+/// A row of the application list, with its most pressing deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListItem {
+    pub application: Application,
+    pub applicant_name: String,
+    pub next_deadline: Option<DeadlineView>,
+}
+
+/// Applications in the caller's scope. With `overdue`, only those with a running
+/// deadline already past (computed with the calendar, so filtered after loading).
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    f: &ApplicationFilter,
+    overdue: bool,
+    page: Page,
+) -> AppResult<(Vec<ListItem>, i64)> {
+    let cx = context(app).await?;
+    let today = today(app);
+    let mut tx = app.store.read().await?;
+    let scope = policy::scope(ctx);
+    let (apps, total) = if overdue {
+        let all = store::list(
+            &mut tx,
+            &scope,
+            f,
+            Page {
+                page: 1,
+                per_page: 5000,
+            },
+        )
+        .await?
+        .0;
+        let mut late = Vec::new();
+        for a in all.into_iter().filter(|a| a.status.is_open()) {
+            let objections = store::objections_of(&mut tx, a.id).await?;
+            let ds = deadlines_of(&mut tx, &a, &objections, &cx, today).await?;
+            if ds.iter().any(|d| d.state == "overdue") {
+                late.push(a);
+            }
+        }
+        let total = i64::try_from(late.len()).unwrap_or(i64::MAX);
+        let start = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+        (
+            late.into_iter()
+                .skip(start)
+                .take(usize::try_from(page.per_page).unwrap_or(20))
+                .collect(),
+            total,
+        )
+    } else {
+        store::list(&mut tx, &scope, f, page).await?
+    };
+    let mut items = Vec::with_capacity(apps.len());
+    for a in apps {
+        let applicant_name = legalaid_store::persons::get(&mut tx, a.applicant_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let objections = store::objections_of(&mut tx, a.id).await?;
+        let next_deadline = deadlines_of(&mut tx, &a, &objections, &cx, today)
+            .await?
+            .into_iter()
+            .filter(|d| !d.met)
+            .min_by_key(|d| d.due);
+        items.push(ListItem {
+            application: a,
+            applicant_name,
+            next_deadline,
+        });
+    }
+    Ok((items, total))
+}
+
+/// Applies an event that changes only the state (and its bookkeeping).
+async fn transition<'a, F>(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    event: Event,
+    allowed: fn(&Ctx) -> bool,
+    change: F,
+) -> AppResult<ApplicationView>
+where
+    F: Fn(&Application, NaiveDate) -> Change<'a>,
+{
+    require(allowed(ctx))?;
+    let cx = context(app).await?;
+    let now = app.clock.now();
+    let today = local_date(now);
+    let mut tx = app.store.write().await?;
+    let before = visible(&mut tx, ctx, id).await?;
+    before
+        .status
+        .next(event)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let after = store::change(&mut tx, id, version, &change(&before, today), now).await?;
+    match event {
+        // Only the first notice stops the review clock (一次性告知).
+        Event::RequestSupplement if store::pauses(&mut tx, id).await?.is_empty() => {
+            store::start_pause(&mut tx, id, today).await?
+        }
+        Event::SupplementReceived | Event::DeemWithdrawn | Event::Withdraw => {
+            store::end_pause(&mut tx, id, today).await?
+        }
+        _ => {}
+    }
+    let action = match event {
+        Event::RequestSupplement => AuditAction::ApplicationRequestSupplement,
+        Event::SupplementReceived => AuditAction::ApplicationSupplementReceived,
+        Event::Propose => AuditAction::ApplicationPropose,
+        Event::Withdraw => AuditAction::ApplicationWithdraw,
+        Event::DeemWithdrawn => AuditAction::ApplicationDeemedWithdrawn,
+        _ => AuditAction::ApplicationUpdate,
+    };
+    finish(app, tx, ctx, action, &before, after, &cx).await
+}
