@@ -388,6 +388,23 @@ pub async fn build_for_case(
     values.insert("承办人电话", v.handler_phone.clone().unwrap_or_default());
     values.insert("办案机关", or_none(&c.case_organ));
     values.insert("办案机关案号", or_none(&c.organ_case_number));
+    // The letter names the organ's case by its number, or by the recipient when the
+    // organ has given none yet; the capacity and the article follow the case.
+    values.insert(
+        "公函案件",
+        if c.organ_case_number.trim().is_empty() {
+            format!("{}所涉案件", v.recipient.name)
+        } else {
+            format!("{}案件", c.organ_case_number.trim())
+        },
+    );
+    let (capacity, basis) = legalaid_domain::document::letter_capacity(
+        c.case_type,
+        application.procedural_role,
+        application.channel == legalaid_domain::application::Channel::Notified,
+    );
+    values.insert("担任", capacity.to_owned());
+    values.insert("公函依据", basis.to_owned());
     values.insert(
         "决定日期",
         application
@@ -428,6 +445,10 @@ pub async fn build_for_case(
     values.insert(
         "补贴金额",
         legalaid_domain::subsidy::yuan(v.subsidy.amount_fen.unwrap_or(0)),
+    );
+    values.insert(
+        "补贴金额大写",
+        legalaid_domain::document::amount_in_capitals(v.subsidy.amount_fen.unwrap_or(0)),
     );
     values.insert("凭单编号", or_none(&c.subsidy_voucher));
     values.insert(

@@ -111,6 +111,108 @@ pub fn date_cn(d: chrono::NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// What the official letter (法律援助公函) tells the case-handling organ: the
+/// handler's capacity (辩护人 for a suspect or defendant, 诉讼代理人 in other
+/// proceedings, 代理人 in non-litigation matters) and the article the assignment
+/// rests on (LAL art 36 for a notified defence, art 43 after a grant on application).
+pub fn letter_capacity(
+    case_type: crate::case::CaseType,
+    role: Option<crate::application::ProceduralRole>,
+    notified: bool,
+) -> (&'static str, &'static str) {
+    use crate::application::ProceduralRole as R;
+    use crate::case::CaseType as T;
+    let capacity = match (case_type, role) {
+        (T::Criminal, Some(R::Suspect | R::CriminalDefendant) | None) => "辩护人",
+        (T::NonLitigation, _) => "代理人",
+        _ => "诉讼代理人",
+    };
+    let basis = if notified {
+        "第三十六条"
+    } else {
+        "第四十三条第一款"
+    };
+    (capacity, basis)
+}
+
+/// An amount in Chinese capital numerals, as vouchers and financial papers write
+/// it (人民币大写): 80000 fen → 捌佰元整, 123456 → 壹仟贰佰叁拾肆元伍角陆分,
+/// 1000510 → 壹万零伍元壹角整.
+pub fn amount_in_capitals(fen: i64) -> String {
+    const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+    const UNITS: [&str; 4] = ["仟", "佰", "拾", ""];
+    const SECTIONS: [&str; 4] = ["", "万", "亿", "万亿"];
+    let fen = fen.unsigned_abs();
+    let yuan = fen / 100;
+    let (jiao, cents) = ((fen / 10 % 10) as usize, (fen % 10) as usize);
+    // One group of four digits, without leading zeros; zeros inside read as one 零.
+    let group = |n: u64| {
+        let mut out = String::new();
+        let (mut started, mut zero) = (false, false);
+        for (i, d) in [n / 1000, n / 100 % 10, n / 10 % 10, n % 10]
+            .into_iter()
+            .enumerate()
+        {
+            if d == 0 {
+                zero |= started;
+            } else {
+                if zero {
+                    out.push('零');
+                    zero = false;
+                }
+                out.push(DIGITS[d as usize]);
+                out.push_str(UNITS[i]);
+                started = true;
+            }
+        }
+        out
+    };
+    let mut groups = Vec::new();
+    let mut rest = yuan;
+    while rest > 0 {
+        groups.push(rest % 10_000);
+        rest /= 10_000;
+    }
+    let mut out = String::new();
+    let mut gap = false;
+    for (idx, g) in groups.iter().enumerate().rev() {
+        if *g == 0 {
+            gap |= !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() && (gap || *g < 1000) {
+            out.push('零');
+        }
+        out.push_str(&group(*g));
+        out.push_str(SECTIONS.get(idx).copied().unwrap_or_default());
+        gap = false;
+    }
+    if yuan > 0 || (jiao == 0 && cents == 0) {
+        if out.is_empty() {
+            out.push('零');
+        }
+        out.push('元');
+    }
+    match (jiao, cents) {
+        (0, 0) => out.push('整'),
+        (j, 0) => {
+            out.push(DIGITS[j]);
+            out.push_str("角整");
+        }
+        (j, c) => {
+            if j > 0 {
+                out.push(DIGITS[j]);
+                out.push('角');
+            } else if yuan > 0 {
+                out.push('零');
+            }
+            out.push(DIGITS[c]);
+            out.push('分');
+        }
+    }
+    out
+}
+
 /// The placeholders every template may use.
 pub const PLACEHOLDERS: &[&str] = &[
     "申请人",
@@ -155,6 +257,10 @@ pub const PLACEHOLDERS: &[&str] = &[
     "质量等级",
     "补贴明细",
     "补贴金额",
+    "补贴金额大写",
+    "担任",
+    "公函依据",
+    "公函案件",
     "凭单编号",
     "发放日期",
 ];
@@ -210,6 +316,53 @@ pub fn unknown_placeholders(body: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_official_letter_fits_the_case() {
+        use crate::application::ProceduralRole as R;
+        use crate::case::CaseType as T;
+        assert_eq!(
+            letter_capacity(T::Criminal, Some(R::CriminalDefendant), true),
+            ("辩护人", "第三十六条")
+        );
+        assert_eq!(
+            letter_capacity(T::Criminal, Some(R::Suspect), false),
+            ("辩护人", "第四十三条第一款")
+        );
+        assert_eq!(
+            letter_capacity(T::Criminal, Some(R::Victim), false),
+            ("诉讼代理人", "第四十三条第一款")
+        );
+        assert_eq!(
+            letter_capacity(T::Civil, Some(R::Plaintiff), false),
+            ("诉讼代理人", "第四十三条第一款")
+        );
+        assert_eq!(
+            letter_capacity(T::NonLitigation, Some(R::Applicant), false).0,
+            "代理人"
+        );
+    }
+
+    #[test]
+    fn amounts_read_in_capitals_as_on_financial_papers() {
+        for (fen, words) in [
+            (80_000, "捌佰元整"),
+            (123_456, "壹仟贰佰叁拾肆元伍角陆分"),
+            (1_000_510, "壹万零伍元壹角整"),
+            (50, "伍角整"),
+            (56, "伍角陆分"),
+            (0, "零元整"),
+            (105, "壹元零伍分"),
+            (10_000_000, "壹拾万元整"),
+            (100_010_000, "壹佰万零壹佰元整"),
+            (10_101_000, "壹拾万壹仟零壹拾元整"),
+            (1_200_000_000, "壹仟贰佰万元整"),
+            (10_000_000_000, "壹亿元整"),
+            (10_000_010_000, "壹亿零壹佰元整"),
+        ] {
+            assert_eq!(amount_in_capitals(fen), words, "{fen}");
+        }
+    }
 
     #[test]
     fn placeholders_are_filled_and_typos_stay_visible() {

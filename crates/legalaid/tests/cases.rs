@@ -291,7 +291,10 @@ both!(
             "{text}"
         );
         let text = pdftotext(&document(&app, &director, id, "subsidy_voucher", "pdf").await);
-        assert!(text.contains("800.00") && text.contains("补贴〔"), "{text}");
+        assert!(
+            text.contains("800.00") && text.contains("大写：捌佰元整") && text.contains("补贴〔"),
+            "the amount in figures and in capitals: {text}"
+        );
         let docx = document(&app, &director, id, "subsidy_voucher", "docx").await;
         assert!(docx.starts_with(b"PK"), "a DOCX is a zip package");
         let (s, _) = app
@@ -504,6 +507,15 @@ both!(a_court_notification_needs_an_experienced_defender, |app| {
     assert!(
         sms.iter().any(|l| l["address"] == "13955507777"),
         "the defendant was told"
+    );
+    // The official letter to the court: the lawyer is the defender, assigned under
+    // LAL art 36, for the court's case by its number.
+    let text = pdftotext(&document(&app, &director, id, "official_letter", "pdf").await);
+    assert!(
+        text.contains("担任其辩护人")
+            && text.contains("第三十六条")
+            && text.contains("（2024）皖15刑初12号案件"),
+        "{text}"
     );
 });
 
