@@ -371,6 +371,10 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     }
     crate::demo_cases::load(app).await?;
     crate::demo_today::load(app, &units).await?;
+    // The demo's messages are history: they were delivered when they were written.
+    let mut tx = app.store.write().await?;
+    legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;
+    tx.commit().await?;
     Ok(true)
 }
 

@@ -7,6 +7,8 @@ mod account;
 mod admin;
 mod application_steps;
 mod applications;
+mod audit;
+mod calendar;
 mod case_assign;
 mod case_page;
 mod case_steps;
@@ -242,7 +244,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/calendar",
-            get(rules::calendar).post(rules::add_year),
+            get(calendar::calendar).post(calendar::add_year),
         )
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/new", get(admin::new_user))
@@ -260,9 +262,9 @@ pub fn routes() -> Router<AppState> {
             get(admin::regions).post(admin::create_region),
         )
         .route("/admin/regions/new", get(admin::new_region))
-        .route("/audit", get(admin::audit))
-        .route("/audit/export.csv", get(admin::audit_csv))
-        .route("/audit/verify", get(admin::audit_verify))
+        .route("/audit", get(audit::audit))
+        .route("/audit/export.csv", get(audit::audit_csv))
+        .route("/audit/verify", get(audit::audit_verify))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
 }
