@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Browser, TestApp, select};
+use common::{TestApp, fields_in_error, hidden, post, section_rows, select};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -61,60 +61,6 @@ fn with(
         }
     }
     f
-}
-
-async fn post(
-    b: &Browser,
-    path: &str,
-    form: &[(&'static str, String)],
-) -> (StatusCode, String, Option<String>) {
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    b.post_form(path, &pairs).await
-}
-
-/// The names of the fields marked with an error.
-fn fields_in_error(html: &str) -> Vec<String> {
-    let doc = scraper::Html::parse_document(html);
-    let field = scraper::Selector::parse("div.field.has-error").expect("selector");
-    let control = scraper::Selector::parse("[name]").expect("selector");
-    doc.select(&field)
-        .filter_map(|f| f.select(&control).next())
-        .filter_map(|c| c.value().attr("name").map(str::to_owned))
-        .collect()
-}
-
-/// The value of a hidden input of the form posting to `action`.
-fn hidden(html: &str, action: &str, name: &str) -> String {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(&format!(
-        "form[action='{action}'] input[type=hidden][name={name}]"
-    ))
-    .expect("selector");
-    doc.select(&sel)
-        .next()
-        .and_then(|e| e.value().attr("value"))
-        .unwrap_or_else(|| panic!("{name} in the form posting to {action}: {html}"))
-        .to_owned()
-}
-
-/// The body rows of the section headed `title`.
-fn section_rows(html: &str, title: &str) -> Vec<String> {
-    let doc = scraper::Html::parse_document(html);
-    let section = scraper::Selector::parse("section").expect("selector");
-    let h2 = scraper::Selector::parse("h2").expect("selector");
-    let tr = scraper::Selector::parse("tbody tr").expect("selector");
-    doc.select(&section)
-        .find(|s| {
-            s.select(&h2)
-                .next()
-                .is_some_and(|h| h.text().collect::<String>().trim() == title)
-        })
-        .map(|s| {
-            s.select(&tr)
-                .map(|r| r.text().collect::<String>().trim().to_owned())
-                .collect()
-        })
-        .unwrap_or_else(|| panic!("no section {title}"))
 }
 
 both!(intake_review_and_decision_through_the_pages, |app| {

@@ -670,3 +670,60 @@ pub async fn clerk_of(app: &TestApp, unit: &str, username: &str) -> String {
     assert_eq!(s, reqwest::StatusCode::OK, "{t}");
     t["token"].as_str().expect("token").to_owned()
 }
+
+// Helpers of the page tests: forms posted as a browser would, and what the pages show.
+
+/// Posts a form as a browser does: (status, body, Location).
+pub async fn post(
+    b: &Browser,
+    path: &str,
+    form: &[(&str, String)],
+) -> (StatusCode, String, Option<String>) {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post_form(path, &pairs).await
+}
+
+/// The value of a hidden input of the form posting to `action`.
+pub fn hidden(html: &str, action: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!(
+        "form[action='{action}'] input[type=hidden][name={name}]"
+    ))
+    .expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .unwrap_or_else(|| panic!("{name} in the form posting to {action}: {html}"))
+        .to_owned()
+}
+
+/// The names of the fields marked with an error.
+pub fn fields_in_error(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let field = scraper::Selector::parse("div.field.has-error").expect("selector");
+    let control = scraper::Selector::parse("[name]").expect("selector");
+    doc.select(&field)
+        .filter_map(|f| f.select(&control).next())
+        .filter_map(|c| c.value().attr("name").map(str::to_owned))
+        .collect()
+}
+
+/// The body rows of the section headed `title`.
+pub fn section_rows(html: &str, title: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let section = scraper::Selector::parse("section").expect("selector");
+    let h2 = scraper::Selector::parse("h2").expect("selector");
+    let tr = scraper::Selector::parse("tbody tr").expect("selector");
+    doc.select(&section)
+        .find(|s| {
+            s.select(&h2)
+                .next()
+                .is_some_and(|h| h.text().collect::<String>().trim() == title)
+        })
+        .map(|s| {
+            s.select(&tr)
+                .map(|r| r.text().collect::<String>().trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_else(|| panic!("no section {title}: {html}"))
+}
