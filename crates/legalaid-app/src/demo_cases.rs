@@ -6,6 +6,7 @@
 //! hearings and the messages of every step come with them; the messages are
 //! history, so they are recorded as sent.
 
+use crate::demo_applications::at;
 use crate::{App, AppResult, Ctx, cases};
 use chrono::{DateTime, Duration, Utc};
 use legalaid_domain::application::{Channel, Status};
@@ -14,13 +15,6 @@ use legalaid_domain::case::{
     ProgressInput, checklist,
 };
 use legalaid_domain::local_date;
-
-fn at(app: &App, t: DateTime<Utc>) -> App {
-    App {
-        clock: std::sync::Arc::new(crate::FixedClock::new(t)),
-        ..app.clone()
-    }
-}
 
 fn outcome_for(t: CaseType, n: usize) -> CaseOutcome {
     let options = CaseOutcome::for_type(t);

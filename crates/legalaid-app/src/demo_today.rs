@@ -4,6 +4,7 @@
 //! story already left them one. Everything goes through the use cases, dated in
 //! the past few days by the clock.
 
+use crate::demo_applications::at;
 use crate::{App, AppResult, Ctx, cases};
 use chrono::{DateTime, Duration, Utc};
 use legalaid_domain::UnitId;
@@ -11,13 +12,6 @@ use legalaid_domain::application::{ApplicationInput, Outcome};
 use legalaid_domain::case::{AssignInput, OpenCase};
 use legalaid_domain::person::PersonInput;
 use legalaid_domain::unit::{Unit, UnitKind};
-
-fn at(app: &App, t: DateTime<Utc>) -> App {
-    App {
-        clock: std::sync::Arc::new(crate::FixedClock::new(t)),
-        ..app.clone()
-    }
-}
 
 /// Whether anything in a queue waits on `unit` (or, with `staff`, on that handler).
 async fn has_work(

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod crypto;
 mod ctx;
 pub mod demo;
+mod demo_applications;
 mod demo_cases;
 mod demo_today;
 pub mod documents;
