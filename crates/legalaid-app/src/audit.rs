@@ -53,6 +53,20 @@ pub async fn search(
     Ok(store::search(&mut tx, filter, page).await?)
 }
 
+/// The next `limit` entries of a search below `before` (a `seq`), newest first:
+/// an export goes through every entry this way, a batch at a time.
+pub async fn search_batch(
+    app: &App,
+    ctx: &Ctx,
+    filter: &AuditFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<AuditEntry>> {
+    policy::ensure_view_audit(ctx)?;
+    let mut tx = app.store.read().await?;
+    Ok(store::search_before(&mut tx, filter, before, limit).await?)
+}
+
 pub async fn get(app: &App, ctx: &Ctx, seq: i64) -> AppResult<AuditEntry> {
     policy::ensure_view_audit(ctx)?;
     let mut tx = app.store.read().await?;

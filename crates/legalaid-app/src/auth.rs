@@ -73,6 +73,62 @@ pub struct LoginOutcome {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Sign-in attempts of this instance whose passwords are being checked, by user
+/// name and address. Counted into the throttle's figures so that a burst cannot
+/// slip past the limits before its first failure is written.
+#[derive(Debug, Default)]
+pub struct InFlight(std::sync::Mutex<std::collections::HashMap<(String, String), i64>>);
+
+impl InFlight {
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<(String, String), i64>> {
+        // A panic while holding this lock leaves plain counters behind: still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers an attempt and answers the attempts already in flight: this pair,
+    /// this name from other addresses, this address with any name.
+    fn enter(self: &std::sync::Arc<Self>, key: &str, ip: &str) -> (InFlightGuard, [i64; 3]) {
+        let mut map = self.map();
+        let mut seen = [0; 3];
+        for ((k, a), n) in map.iter() {
+            if k == key && a == ip {
+                seen[0] += n;
+            } else if k == key {
+                seen[1] += n;
+            }
+            if a == ip {
+                seen[2] += n;
+            }
+        }
+        *map.entry((key.to_owned(), ip.to_owned())).or_default() += 1;
+        let guard = InFlightGuard {
+            registry: self.clone(),
+            key: (key.to_owned(), ip.to_owned()),
+        };
+        (guard, seen)
+    }
+}
+
+/// Removes an attempt from [`InFlight`] when it is decided, however it ends.
+struct InFlightGuard {
+    registry: std::sync::Arc<InFlight>,
+    key: (String, String),
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        let mut map = self.registry.map();
+        if let Some(n) = map.get_mut(&self.key) {
+            *n -= 1;
+            if *n <= 0 {
+                map.remove(&self.key);
+            }
+        }
+    }
+}
+
 fn secs(d: std::time::Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
@@ -96,7 +152,8 @@ pub async fn login(
     let ip: String = meta.ip.chars().filter(|c| !c.is_control()).collect();
     let now = app.clock.now();
     let policy = app.auth.throttle();
-    let (failures, found) = {
+    let (_attempt, in_flight) = app.sign_ins.enter(&key, &ip);
+    let (mut failures, found) = {
         let mut tx = app.store.read().await?;
         let mut failures =
             sessions::failures_since(&mut tx, &key, &ip, now - policy.window).await?;
@@ -110,6 +167,8 @@ pub async fn login(
         }
         (failures, found)
     };
+    let [pair, elsewhere, address] = in_flight;
+    failures.add_in_flight(pair, elsewhere, address, now);
     match throttle::judge(&policy, &failures, now) {
         throttle::Verdict::Wait { retry_after_secs } => {
             return Err(AppError::TooManyRequests { retry_after_secs });

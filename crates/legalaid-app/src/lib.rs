@@ -109,6 +109,8 @@ pub struct App {
     pub files: Option<std::path::PathBuf>,
     /// Password hashing, bounded in workers and memory.
     pub hasher: Arc<hashing::Hasher>,
+    /// Sign-in attempts being checked (see [`auth::InFlight`]).
+    pub(crate) sign_ins: Arc<auth::InFlight>,
     /// The rules and calendar in force, kept while their generation is unchanged.
     pub(crate) rules_cache: Arc<std::sync::RwLock<Option<Arc<rules::InForce>>>>,
     /// Supervision figures by scope and day, kept briefly (`queues::standing`).
@@ -132,6 +134,7 @@ impl App {
             cipher,
             files: None,
             hasher: Arc::new(hashing::Hasher::from_cores()),
+            sign_ins: Arc::default(),
             rules_cache: Arc::default(),
             standing_cache: Arc::default(),
         }

@@ -350,14 +350,27 @@ pub async fn deliver_due(
 }
 
 /// A signed-in user's in-app messages.
-pub async fn inbox(app: &crate::App, ctx: &Ctx) -> AppResult<(Vec<store::Message>, i64)> {
+pub async fn inbox(app: &crate::App, ctx: &Ctx, page: crate::Page) -> AppResult<Inbox> {
     let Some(user) = ctx.user_id() else {
-        return Ok((Vec::new(), 0));
+        return Ok(Inbox::default());
     };
     let mut tx = app.store.read().await?;
-    let items = store::inbox(&mut tx, user, 100).await?;
+    let (items, total) = store::inbox(&mut tx, user, page).await?;
     let unread = store::unread(&mut tx, user).await?;
-    Ok((items, unread))
+    Ok(Inbox {
+        items,
+        total,
+        unread,
+    })
+}
+
+/// A page of a user's in-app messages.
+#[derive(Debug, Clone, Default)]
+pub struct Inbox {
+    pub items: Vec<store::Message>,
+    /// All of the user's in-app messages.
+    pub total: i64,
+    pub unread: i64,
 }
 
 /// Marks the user's in-app messages read (not audited: it changes no record of

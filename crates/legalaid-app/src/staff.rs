@@ -18,6 +18,12 @@ pub async fn list(
     Ok(store::list(&mut tx, &policy::scope(ctx), filter, page).await?)
 }
 
+/// Every staff member the caller can see that `filter` keeps (for choosers).
+pub async fn all(app: &App, ctx: &Ctx, filter: &StaffFilter) -> AppResult<Vec<Staff>> {
+    let mut tx = app.store.read().await?;
+    Ok(store::all(&mut tx, &policy::scope(ctx), filter).await?)
+}
+
 pub async fn get(app: &App, ctx: &Ctx, id: StaffId) -> AppResult<Staff> {
     let mut tx = app.store.read().await?;
     visible(&mut tx, ctx, id).await

@@ -17,20 +17,30 @@ pub async fn list(
     Ok(store::list(&mut tx, &policy::scope(ctx), filter, page).await?)
 }
 
-/// Every unit the caller can see (for choosers in forms), up to 1000.
+/// Every unit the caller can see (for choosers in forms and names in lists),
+/// read a thousand at a time.
 pub async fn all_visible(app: &App, ctx: &Ctx) -> AppResult<Vec<Unit>> {
+    const BATCH: i64 = 1000;
     let mut tx = app.store.read().await?;
-    let (units, _) = store::list(
-        &mut tx,
-        &policy::scope(ctx),
-        &UnitFilter::default(),
-        Page {
-            page: 1,
-            per_page: 1000,
-        },
-    )
-    .await?;
-    Ok(units)
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (units, _) = store::list(
+            &mut tx,
+            &policy::scope(ctx),
+            &UnitFilter::default(),
+            Page {
+                page,
+                per_page: BATCH,
+            },
+        )
+        .await?;
+        let last = units.len() < usize::try_from(BATCH).unwrap_or(usize::MAX);
+        all.extend(units);
+        if last {
+            break;
+        }
+    }
+    Ok(all)
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: UnitId) -> AppResult<Unit> {

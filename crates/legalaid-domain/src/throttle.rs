@@ -72,6 +72,30 @@ pub struct Failures {
     pub familiar_address: bool,
 }
 
+impl Failures {
+    /// Counts attempts still being checked (their passwords being hashed) as
+    /// failures made just now, so that a burst sent at once is judged like the
+    /// same attempts sent one after another: without this, every attempt of a
+    /// burst would read the counts before the first failure was written.
+    pub fn add_in_flight(
+        &mut self,
+        pair: i64,
+        name_elsewhere: i64,
+        address: i64,
+        now: DateTime<Utc>,
+    ) {
+        if pair > 0 {
+            self.pair += pair;
+            self.pair_last = self.pair_last.max(Some(now));
+        }
+        if name_elsewhere > 0 {
+            self.name_elsewhere += name_elsewhere;
+            self.name_elsewhere_last = self.name_elsewhere_last.max(Some(now));
+        }
+        self.address += address;
+    }
+}
+
 /// What to do with an attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -150,6 +174,34 @@ mod tests {
             Verdict::Wait { retry_after_secs } => *retry_after_secs,
             Verdict::Proceed { .. } => 0,
         }
+    }
+
+    #[test]
+    fn a_burst_in_flight_is_judged_like_attempts_made_one_by_one() {
+        let p = Policy::default();
+        // Nothing recorded yet, four attempts of this pair already being checked:
+        // the fifth goes ahead, the sixth waits.
+        let mut f = Failures::default();
+        f.add_in_flight(p.free_per_pair - 1, 0, p.free_per_pair - 1, at(0));
+        assert_eq!(wait_of(&judge(&p, &f, at(0))), 0);
+        let mut f = Failures::default();
+        f.add_in_flight(p.free_per_pair, 0, p.free_per_pair, at(0));
+        assert!(wait_of(&judge(&p, &f, at(0))) >= 1);
+        // Attempts on this name from other addresses hold back a stranger, not
+        // an address the owner uses.
+        let mut f = Failures::default();
+        f.add_in_flight(0, p.free_per_name, 0, at(0));
+        assert!(wait_of(&judge(&p, &f, at(0))) >= 1);
+        f.familiar_address = true;
+        assert_eq!(wait_of(&judge(&p, &f, at(0))), 0);
+        // In-flight attempts never move a recorded failure's time backwards.
+        let mut f = Failures {
+            pair: 1,
+            pair_last: Some(at(10)),
+            ..Failures::default()
+        };
+        f.add_in_flight(1, 0, 1, at(5));
+        assert_eq!((f.pair, f.pair_last, f.address), (2, Some(at(10)), 1));
     }
 
     #[test]

@@ -184,6 +184,9 @@ pub struct ApplicationFilter {
     pub applicant_id: Option<i64>,
     /// Only decisions taken against the assessment (for supervisors).
     pub against_assessment: bool,
+    /// Only those with a statutory deadline still running that fell due before
+    /// this day (overdue), by the stored deadlines of the work queues.
+    pub overdue_before: Option<NaiveDate>,
 }
 
 /// Applications received by units in `scope`, newest first.
@@ -196,20 +199,21 @@ pub async fn list(
     const FROM: &str = "FROM applications a JOIN units u ON u.id = a.receiving_unit_id \
         WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) AND ($3 IS NULL OR a.status = $3) \
         AND ($4 IS NULL OR a.matter_code = $4) AND ($5 IS NULL OR a.channel = $5) AND ($6 IS NULL OR a.applicant_id = $6) \
-        AND ($7 = FALSE OR a.against_assessment = TRUE)";
+        AND ($7 = FALSE OR a.against_assessment = TRUE) \
+        AND ($8 IS NULL OR EXISTS (SELECT 1 FROM deadlines d WHERE d.application_id = a.id AND d.statutory AND d.due_on < $8))";
     let (region, unit) = scope_params(scope);
     let status = f.status.map(|s| s.as_str());
     let channel = f.channel.map(|c| c.as_str());
     let list_sql = format!(
-        "SELECT {COLUMNS} {FROM} ORDER BY a.received_at DESC, a.id DESC LIMIT $8 OFFSET $9"
+        "SELECT {COLUMNS} {FROM} ORDER BY a.received_at DESC, a.id DESC LIMIT $9 OFFSET $10"
     );
     let count_sql = format!("SELECT COUNT(*) {FROM}");
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-        .bind(&region).bind(unit).bind(status).bind(&f.matter_code).bind(channel).bind(f.applicant_id).bind(f.against_assessment)
+        .bind(&region).bind(unit).bind(status).bind(&f.matter_code).bind(channel).bind(f.applicant_id).bind(f.against_assessment).bind(f.overdue_before)
         .bind(page.per_page).bind(page.offset())
         .fetch_all(&mut *c).await?);
     let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-        .bind(&region).bind(unit).bind(status).bind(&f.matter_code).bind(channel).bind(f.applicant_id).bind(f.against_assessment)
+        .bind(&region).bind(unit).bind(status).bind(&f.matter_code).bind(channel).bind(f.applicant_id).bind(f.against_assessment).bind(f.overdue_before)
         .fetch_one(c).await?);
     Ok((
         rows.into_iter()

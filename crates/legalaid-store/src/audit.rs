@@ -85,22 +85,43 @@ pub struct AuditFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// The search's conditions: `$1`–`$6` the filter, `$7` a keyset (below this `seq`).
+const SEARCH_WHERE: &str = "WHERE ($1 IS NULL OR entity_type = $1) AND ($2 IS NULL OR entity_id = $2) \
+    AND ($3 IS NULL OR actor_user_id = $3) AND ($4 IS NULL OR action = $4) \
+    AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) AND ($7 IS NULL OR seq < $7)";
+
 /// Newest first.
 pub async fn search(tx: &mut Tx, f: &AuditFilter, page: Page) -> Result<(Vec<AuditEntry>, i64)> {
-    const WHERE: &str = "WHERE ($1 IS NULL OR entity_type = $1) AND ($2 IS NULL OR entity_id = $2) \
-        AND ($3 IS NULL OR actor_user_id = $3) AND ($4 IS NULL OR action = $4) \
-        AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6)";
-    let list_sql =
-        format!("SELECT {COLUMNS} FROM audit_log {WHERE} ORDER BY seq DESC LIMIT $7 OFFSET $8");
-    let count_sql = format!("SELECT COUNT(*) FROM audit_log {WHERE}");
+    let list_sql = format!(
+        "SELECT {COLUMNS} FROM audit_log {SEARCH_WHERE} ORDER BY seq DESC LIMIT $8 OFFSET $9"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM audit_log {SEARCH_WHERE}");
+    let none: Option<i64> = None;
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
         .bind(&f.entity_type).bind(&f.entity_id).bind(f.actor_user_id).bind(&f.action).bind(f.from).bind(f.until)
-        .bind(page.per_page).bind(page.offset())
+        .bind(none).bind(page.per_page).bind(page.offset())
         .fetch_all(&mut *c).await?);
     let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
         .bind(&f.entity_type).bind(&f.entity_id).bind(f.actor_user_id).bind(&f.action).bind(f.from).bind(f.until)
+        .bind(none)
         .fetch_one(c).await?);
     Ok((rows.into_iter().map(AuditEntry::from).collect(), total))
+}
+
+/// The next `limit` entries of the search below `before` (a `seq`), newest
+/// first, without counting: for exports that go through every entry.
+pub async fn search_before(
+    tx: &mut Tx,
+    f: &AuditFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log {SEARCH_WHERE} ORDER BY seq DESC LIMIT $8");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&f.entity_type).bind(&f.entity_id).bind(f.actor_user_id).bind(&f.action).bind(f.from).bind(f.until)
+        .bind(before).bind(limit)
+        .fetch_all(c).await?);
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
 /// Entries with `seq > after`, oldest first, at most `limit`: for verifying in batches.

@@ -183,6 +183,43 @@ pub(crate) fn year_bounds(year: Option<i32>) -> (Option<DateTime<Utc>>, Option<D
     }
 }
 
+/// The rows of the case list: `$1`–`$10` the scope and the filter, `$11`/`$12`
+/// a keyset (only cases after this `created_at`, `id` in newest-first order).
+fn list_from() -> String {
+    format!(
+        "FROM cases c JOIN units iu ON iu.id = c.intake_unit_id LEFT JOIN units hu ON hu.id = c.handling_unit_id \
+         WHERE {SCOPE} AND ($3 IS NULL OR c.status = $3) AND ($4 IS NULL OR c.intake_unit_id = $4 OR c.handling_unit_id = $4) \
+         AND ($5 IS NULL OR c.handler_id = $5) AND ($6 IS NULL OR c.created_at >= $6) AND ($7 IS NULL OR c.created_at < $7) \
+         AND ($8 IS NULL OR c.case_type = $8) AND ($9 IS NULL OR c.subsidy_status = $9) \
+         AND ($10 = FALSE OR c.status IN ('awaiting_assignment', 'awaiting_handler', 'assigned', 'in_progress', 'closure_submitted')) \
+         AND ($11 IS NULL OR c.created_at < $11 OR (c.created_at = $11 AND c.id < $12))"
+    )
+}
+
+/// Binds the scope, the filter and the keyset of [`list_from`].
+macro_rules! bind_list {
+    ($q:expr, $scope:expr, $f:expr, $after:expr) => {{
+        let (region, unit) = scope_params($scope);
+        let (from_t, to_t) = year_bounds($f.year);
+        let (after_t, after_id) = match $after {
+            Some((t, id)) => (Some(t), Some(id)),
+            None => (None, None),
+        };
+        $q.bind(region)
+            .bind(unit)
+            .bind($f.status.map(|s| s.as_str()))
+            .bind($f.unit_id)
+            .bind($f.handler_id)
+            .bind(from_t)
+            .bind(to_t)
+            .bind($f.case_type.map(|s| s.as_str()))
+            .bind($f.subsidy_status.map(|s| s.as_str()))
+            .bind($f.open)
+            .bind(after_t)
+            .bind(after_id)
+    }};
+}
+
 /// Cases in `scope`, newest first.
 pub async fn list(
     tx: &mut Tx,
@@ -190,29 +227,16 @@ pub async fn list(
     f: &CaseFilter,
     page: Page,
 ) -> Result<(Vec<Case>, i64)> {
-    let from = format!(
-        "FROM cases c JOIN units iu ON iu.id = c.intake_unit_id LEFT JOIN units hu ON hu.id = c.handling_unit_id \
-         WHERE {SCOPE} AND ($3 IS NULL OR c.status = $3) AND ($4 IS NULL OR c.intake_unit_id = $4 OR c.handling_unit_id = $4) \
-         AND ($5 IS NULL OR c.handler_id = $5) AND ($6 IS NULL OR c.created_at >= $6) AND ($7 IS NULL OR c.created_at < $7) \
-         AND ($8 IS NULL OR c.case_type = $8) AND ($9 IS NULL OR c.subsidy_status = $9) \
-         AND ($10 = FALSE OR c.status IN ('awaiting_assignment', 'awaiting_handler', 'assigned', 'in_progress', 'closure_submitted'))"
-    );
-    let (region, unit) = scope_params(scope);
-    let (from_t, to_t) = year_bounds(f.year);
-    let status = f.status.map(|s| s.as_str());
-    let case_type = f.case_type.map(|s| s.as_str());
-    let subsidy = f.subsidy_status.map(|s| s.as_str());
+    let from = list_from();
+    let none: Option<(DateTime<Utc>, i64)> = None;
     let list_sql = format!(
-        "SELECT {COLUMNS} {from} ORDER BY c.created_at DESC, c.id DESC LIMIT $11 OFFSET $12"
+        "SELECT {COLUMNS} {from} ORDER BY c.created_at DESC, c.id DESC LIMIT $13 OFFSET $14"
     );
     let count_sql = format!("SELECT COUNT(*) {from}");
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-        .bind(&region).bind(unit).bind(status).bind(f.unit_id).bind(f.handler_id).bind(from_t).bind(to_t)
-        .bind(case_type).bind(subsidy).bind(f.open).bind(page.per_page).bind(page.offset())
+    let rows: Vec<Row> = on_tx!(tx, c => bind_list!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), scope, f, none)
+        .bind(page.per_page).bind(page.offset())
         .fetch_all(&mut *c).await?);
-    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-        .bind(&region).bind(unit).bind(status).bind(f.unit_id).bind(f.handler_id).bind(from_t).bind(to_t)
-        .bind(case_type).bind(subsidy).bind(f.open)
+    let total: i64 = on_tx!(tx, c => bind_list!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), scope, f, none)
         .fetch_one(c).await?);
     Ok((
         rows.into_iter()
@@ -220,6 +244,25 @@ pub async fn list(
             .collect::<Result<_>>()?,
         total,
     ))
+}
+
+/// The next `limit` cases of the list after `after` (its `created_at` and `id`),
+/// newest first, without counting: for exports that go through every row.
+pub async fn list_after(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &CaseFilter,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> Result<Vec<Case>> {
+    let sql = format!(
+        "SELECT {COLUMNS} {} ORDER BY c.created_at DESC, c.id DESC LIMIT $13",
+        list_from()
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => bind_list!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope, f, after)
+        .bind(limit)
+        .fetch_all(c).await?);
+    rows.into_iter().map(Row::into_case).collect()
 }
 
 /// What a new case starts with.
@@ -419,21 +462,27 @@ pub async fn add_hearing(
     )
 }
 
-/// Hearings between two instants for cases in `scope` (the hearing calendar).
+/// A page of the hearings between two instants for cases in `scope`, earliest
+/// first, with how many there are (the hearing calendar).
 pub async fn hearings_between(
     tx: &mut Tx,
     scope: &Scope,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<Hearing>> {
-    let sql = format!(
-        "{HEARING} JOIN units iu ON iu.id = c.intake_unit_id LEFT JOIN units hu ON hu.id = c.handling_unit_id \
-         WHERE {SCOPE} AND h.starts_at >= $3 AND h.starts_at < $4 ORDER BY h.starts_at LIMIT 500"
-    );
+    page: Page,
+) -> Result<(Vec<Hearing>, i64)> {
+    let join = "JOIN units iu ON iu.id = c.intake_unit_id LEFT JOIN units hu ON hu.id = c.handling_unit_id \
+         WHERE {SCOPE} AND h.starts_at >= $3 AND h.starts_at < $4"
+        .replace("{SCOPE}", SCOPE);
+    let sql = format!("{HEARING} {join} ORDER BY h.starts_at, h.id LIMIT $5 OFFSET $6");
+    let count =
+        format!("SELECT COUNT(*) FROM case_hearings h JOIN cases c ON c.id = h.case_id {join}");
     let (region, unit) = scope_params(scope);
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&region).bind(unit).bind(from).bind(to).fetch_all(c).await?),
-    )
+    let items = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&region).bind(unit).bind(from).bind(to)
+        .bind(page.per_page).bind(page.offset()).fetch_all(&mut *c).await?);
+    let total = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&region).bind(unit).bind(from).bind(to)
+        .fetch_one(c).await?);
+    Ok((items, total))
 }
 
 /// Hearings before `until` not yet reminded, for open cases (the reminder job).

@@ -36,14 +36,36 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
         Subject::Application(id) => ("application_id", "applications", id),
         Subject::Case(id) => ("case_id", "cases", id),
     };
-    let delete = format!("DELETE FROM deadlines WHERE {column} = $1");
-    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(delete)).bind(id).execute(c).await?.rows_affected());
-    let insert = format!(
+    // Rows of steps no longer running go; the others are written over in place
+    // (an upsert, so that two transactions re-tracking one record at once, as a
+    // case write and an application write can, both succeed on PostgreSQL
+    // instead of one meeting the other's fresh rows in the unique index).
+    let keep: Vec<String> = (0..entries.len()).map(|i| format!("${}", i + 2)).collect();
+    let delete = if keep.is_empty() {
+        format!("DELETE FROM deadlines WHERE {column} = $1")
+    } else {
+        format!(
+            "DELETE FROM deadlines WHERE {column} = $1 AND code NOT IN ({})",
+            keep.join(", ")
+        )
+    };
+    on_tx!(tx, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(delete)).bind(id);
+        for e in entries {
+            q = q.bind(&e.code);
+        }
+        q.execute(c).await?.rows_affected()
+    });
+    let upsert = format!(
         "INSERT INTO deadlines ({column}, code, queue, unit_id, region_code, staff_id, due_on, due_at, \
-         provisional_year, statutory, rule_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+         provisional_year, statutory, rule_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT ({column}, code) WHERE {column} IS NOT NULL DO UPDATE SET queue = excluded.queue, \
+         unit_id = excluded.unit_id, region_code = excluded.region_code, staff_id = excluded.staff_id, \
+         due_on = excluded.due_on, due_at = excluded.due_at, provisional_year = excluded.provisional_year, \
+         statutory = excluded.statutory, rule_from = excluded.rule_from"
     );
     for e in entries {
-        on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
+        on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(upsert.clone()))
             .bind(id).bind(&e.code).bind(e.queue).bind(e.unit_id).bind(&e.region_code).bind(e.staff_id)
             .bind(e.due_on).bind(e.due_at).bind(e.provisional_year).bind(e.statutory).bind(e.rule_from)
             .execute(c).await?.rows_affected());
@@ -215,19 +237,22 @@ pub async fn standing(
 
 /// The records with a running deadline `code` due from `from` to `to` (both
 /// included), as (deadline id, subject), in deadline id order after `after`: jobs
-/// page through them a batch at a time.
+/// page through them a batch at a time. With `settled`, only due dates counted
+/// with the year's holidays (not provisional ones): a step with legal effect
+/// must not be taken on a date that may still move later.
 pub async fn due_between(
     tx: &mut Tx,
     code: &str,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    settled: bool,
     after: i64,
     limit: i64,
 ) -> Result<Vec<(i64, Subject)>> {
     const Q: &str = "SELECT id, application_id, case_id FROM deadlines \
-        WHERE code = $1 AND due_on >= $2 AND due_on <= $3 AND id > $4 ORDER BY id LIMIT $5";
+        WHERE code = $1 AND due_on >= $2 AND due_on <= $3 AND ($4 = FALSE OR provisional_year IS NULL) \
+        AND id > $5 ORDER BY id LIMIT $6";
     let rows: Vec<(i64, Option<i64>, Option<i64>)> = on_tx!(tx, c => sqlx::query_as(Q)
-        .bind(code).bind(from).bind(to).bind(after).bind(limit).fetch_all(c).await?);
+        .bind(code).bind(from).bind(to).bind(settled).bind(after).bind(limit).fetch_all(c).await?);
     Ok(rows
         .into_iter()
         .filter_map(|(id, a, c)| match (a, c) {

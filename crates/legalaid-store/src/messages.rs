@@ -5,7 +5,7 @@
 //! instances on one database never send one message twice), sends them, and
 //! records the outcome; failures are retried with backoff.
 
-use crate::{Result, Tx};
+use crate::{Page, Result, Tx};
 use chrono::{DateTime, Utc};
 use legalaid_domain::notice::{Audience, Channel, MessageKind, Template};
 use serde::Serialize;
@@ -85,14 +85,15 @@ pub async fn of_application(tx: &mut Tx, application_id: i64) -> Result<Vec<Mess
     )
 }
 
-/// A user's in-app messages, newest first.
-pub async fn inbox(tx: &mut Tx, user_id: i64, limit: i64) -> Result<Vec<Message>> {
+/// A page of a user's in-app messages, newest first, with how many there are.
+pub async fn inbox(tx: &mut Tx, user_id: i64, page: Page) -> Result<(Vec<Message>, i64)> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM messages WHERE user_id = $1 AND channel = 'in_app' ORDER BY id DESC LIMIT $2"
+        "SELECT {COLUMNS} FROM messages WHERE user_id = $1 AND channel = 'in_app' ORDER BY id DESC LIMIT $2 OFFSET $3"
     );
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(limit).fetch_all(c).await?),
-    )
+    const COUNT: &str = "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND channel = 'in_app'";
+    let items = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(page.per_page).bind(page.offset()).fetch_all(c).await?);
+    let total = on_tx!(tx, c => sqlx::query_scalar(COUNT).bind(user_id).fetch_one(c).await?);
+    Ok((items, total))
 }
 
 pub async fn unread(tx: &mut Tx, user_id: i64) -> Result<i64> {

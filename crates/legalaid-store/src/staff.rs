@@ -94,6 +94,31 @@ pub async fn list(
     ))
 }
 
+/// Every staff member of the list, read a thousand at a time (for choosers and
+/// the assignment table, which must not stop at a page).
+pub async fn all(tx: &mut Tx, scope: &Scope, f: &StaffFilter) -> Result<Vec<Staff>> {
+    const BATCH: i64 = 1000;
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (staff, _) = list(
+            tx,
+            scope,
+            f,
+            Page {
+                page,
+                per_page: BATCH,
+            },
+        )
+        .await?;
+        let last = staff.len() < usize::try_from(BATCH).unwrap_or(usize::MAX);
+        all.extend(staff);
+        if last {
+            break;
+        }
+    }
+    Ok(all)
+}
+
 pub async fn get(tx: &mut Tx, id: StaffId) -> Result<Option<Staff>> {
     let sql = format!("SELECT {COLUMNS} FROM staff s WHERE s.id = $1");
     let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);

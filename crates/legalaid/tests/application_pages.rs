@@ -312,6 +312,8 @@ both!(supplement_notices_and_stale_versions, |app| {
     let (s, html, _) = post(&clerk, &received, &stale).await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(html.contains("已被他人修改"), "{html}");
+    // The conflict page leads back to the application, to see what changed.
+    assert_eq!(select(&html, &format!("a[href='{page}']")), ["返回申请"]);
     let (s, _, _) = post(&clerk, &received, &with(&stale, &[("version", "2")])).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html) = clerk.get(&page).await;

@@ -197,3 +197,60 @@ both!(
         assert!(!home.contains("尚未录入"));
     }
 );
+
+both!(
+    a_supplement_period_with_a_provisional_end_withdraws_nothing_until_the_year_is_entered,
+    |app| {
+        // 2026-12-21: the applicant is asked for materials; the period ends in 2027,
+        // whose holidays are not entered, so its end is provisional.
+        app.clock.set(china("2026-12-21 10:00"));
+        let clerk = app.token("clerk").await;
+        let a = received_today(&app, &clerk).await;
+        let id = a["id"].as_i64().expect("id");
+        let (s, w) = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/supplement-request"),
+                Some(&clerk),
+                &json!({ "items": "1. 劳动合同或工资条；2. 欠薪证明", "version": a["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{w}");
+        let period = w["deadlines"]
+            .as_array()
+            .and_then(|d| d.iter().find(|x| x["code"] == "supplement_period"))
+            .cloned()
+            .expect("supplement period");
+        assert_eq!(period["provisional"], json!(true), "{period}");
+
+        // Long after the provisional end, the job still waits: counted without
+        // holidays, that end may be earlier than the lawful one.
+        app.clock.set(china("2027-02-20 09:00"));
+        let withdrawn = || legalaid_app::applications::deem_withdrawn_overdue(&app.app);
+        assert_eq!(withdrawn().await.expect("job"), 0);
+
+        // The year is entered; its dates are recounted, and then the job acts.
+        let admin = app.browser("admin").await;
+        let csrf = admin.csrf("/admin/calendar").await;
+        let (s, _, _) = admin
+            .post_form(
+                "/admin/calendar",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("year", "2027"),
+                    ("source", "国办发明电〔2026〕号（测试）"),
+                    ("days", "2027-01-01 放假 元旦"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        legalaid_app::queues::track_pending(&app.app)
+            .await
+            .expect("recount");
+        assert_eq!(withdrawn().await.expect("job"), 1);
+        let clerk = app.token("clerk").await;
+        let (_, now) = app
+            .get_json(&format!("/api/v1/applications/{id}"), Some(&clerk))
+            .await;
+        assert_eq!(now["status"], "deemed_withdrawn", "{now}");
+    }
+);

@@ -543,3 +543,40 @@ both!(a_burst_of_sign_ins_is_bounded_and_answered, |app| {
     // Afterwards the server answers as usual.
     app.token("clerk").await;
 });
+
+both!(
+    a_burst_on_one_name_from_one_address_gets_its_free_guesses_only,
+    |app| {
+        // Sixteen guesses sent at once: each is counted while its password is being
+        // checked, so no more than the five free ones are checked at all.
+        let http = client_from("127.0.5.1");
+        let calls: Vec<_> = (0..16)
+            .map(|_| {
+                let (http, url) = (http.clone(), app.url("/api/v1/auth/login"));
+                tokio::spawn(async move {
+                    http.post(url)
+                        .json(&json!({ "username": "reviewer", "password": "Wrong-password-1" }))
+                        .send()
+                        .await
+                        .expect("request")
+                        .status()
+                        .as_u16()
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for c in calls {
+            statuses.push(c.await.expect("join"));
+        }
+        let checked = statuses.iter().filter(|s| **s == 401).count();
+        assert!((1..=5).contains(&checked), "{statuses:?}");
+        assert!(
+            statuses.iter().all(|s| [401, 429, 503].contains(s)),
+            "{statuses:?}"
+        );
+        let failures = app
+            .scalar("SELECT COUNT(*) FROM login_failures WHERE username_key = 'reviewer'")
+            .await;
+        assert_eq!(failures, i64::try_from(checked).expect("count"));
+    }
+);

@@ -432,7 +432,7 @@ pub struct ListItem {
 }
 
 /// Applications in the caller's scope. With `overdue`, only those with a running
-/// deadline already past (computed with the calendar, so filtered after loading).
+/// statutory deadline already past.
 pub async fn list(
     app: &App,
     ctx: &Ctx,
@@ -444,38 +444,14 @@ pub async fn list(
     let today = today(app);
     let mut tx = app.store.read().await?;
     let scope = policy::scope(ctx);
-    let (apps, total) = if overdue {
-        let all = store::list(
-            &mut tx,
-            &scope,
-            f,
-            Page {
-                page: 1,
-                per_page: 5000,
-            },
-        )
-        .await?
-        .0;
-        let mut late = Vec::new();
-        for a in all.into_iter().filter(|a| a.status.is_open()) {
-            let objections = store::objections_of(&mut tx, a.id).await?;
-            let ds = deadlines_of(&mut tx, &a, &objections, &cx, today).await?;
-            if ds.iter().any(|d| d.state == "overdue") {
-                late.push(a);
-            }
-        }
-        let total = i64::try_from(late.len()).unwrap_or(i64::MAX);
-        let start = usize::try_from(page.offset()).unwrap_or(usize::MAX);
-        (
-            late.into_iter()
-                .skip(start)
-                .take(usize::try_from(page.per_page).unwrap_or(20))
-                .collect(),
-            total,
-        )
-    } else {
-        store::list(&mut tx, &scope, f, page).await?
+    // Overdue: a statutory deadline still running and past, read from the stored
+    // deadlines (kept by `queues::track` with every write), so the filter pages in
+    // the database however many applications there are.
+    let f = ApplicationFilter {
+        overdue_before: overdue.then_some(today).or(f.overdue_before),
+        ..f.clone()
     };
+    let (apps, total) = store::list(&mut tx, &scope, &f, page).await?;
     let mut items = Vec::with_capacity(apps.len());
     for a in apps {
         let applicant_name = legalaid_store::persons::get(&mut tx, a.applicant_id)

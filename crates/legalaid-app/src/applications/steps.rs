@@ -217,7 +217,10 @@ pub async fn deem_withdrawn_overdue(app: &App) -> AppResult<usize> {
     let ctx = Ctx::system("deadline-job");
     let (mut n, mut after) = (0, 0);
     loop {
-        // The stored supplement periods that ran out before today, a batch at a time.
+        // The stored supplement periods that ran out before today, a batch at a
+        // time. A provisional due date (its year's holidays not yet entered) is
+        // counted without holidays, so it may be earlier than the true one: the
+        // application waits until the year is entered and the date recounted.
         let due = {
             let mut tx = app.store.read().await?;
             let from = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(today);
@@ -225,8 +228,8 @@ pub async fn deem_withdrawn_overdue(app: &App) -> AppResult<usize> {
             legalaid_store::deadlines::due_between(
                 &mut tx,
                 "supplement_period",
-                from,
-                yesterday,
+                (from, yesterday),
+                true,
                 after,
                 BATCH,
             )

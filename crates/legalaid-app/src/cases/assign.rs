@@ -96,14 +96,10 @@ pub async fn suggestions(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Suggest
         .unwrap_or_default();
     let (mut needs, _) = needs_of(&mut tx, &c, &recipient).await?;
     needs.year = today.year();
-    let (staff, _) = legalaid_store::staff::list(
+    let staff = legalaid_store::staff::all(
         &mut tx,
         &policy::scope(ctx),
         &legalaid_store::staff::StaffFilter::default(),
-        Page {
-            page: 1,
-            per_page: 1000,
-        },
     )
     .await?;
     // A firm names its own lawyer (its users see only their own staff anyway); a

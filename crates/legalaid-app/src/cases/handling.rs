@@ -247,44 +247,58 @@ pub(crate) async fn decide_termination_objection(
     Ok(())
 }
 
-/// Sends hearing reminders for hearings within the next 2 days (background job).
+/// Sends hearing reminders for hearings within the next 2 days (background job),
+/// 200 a transaction until none is left.
 pub async fn remind_hearings(app: &App) -> AppResult<usize> {
+    const BATCH: usize = 200;
     let now = app.clock.now();
-    let mut tx = app.store.write().await?;
-    let due = store::hearings_to_remind(&mut tx, now, now + chrono::Duration::days(2)).await?;
     let mut n = 0;
-    for h in due {
-        if !store::mark_reminded(&mut tx, h.id).await? {
-            continue;
+    loop {
+        let mut tx = app.store.write().await?;
+        let due = store::hearings_to_remind(&mut tx, now, now + chrono::Duration::days(2)).await?;
+        let full = due.len() >= BATCH;
+        for h in due {
+            if !store::mark_reminded(&mut tx, h.id).await? {
+                continue;
+            }
+            let Some(c) = store::get(&mut tx, h.case_id).await? else {
+                continue;
+            };
+            let t = local_time(h.starts_at);
+            let when = format!("{}{}", date_cn(t.date()), t.format(" %H:%M"));
+            tell(
+                &mut tx,
+                &c,
+                MessageKind::HearingUpcoming,
+                RECIPIENT_AND_HANDLER,
+                &[("date", when)],
+                now,
+            )
+            .await?;
+            n += 1;
         }
-        let Some(c) = store::get(&mut tx, h.case_id).await? else {
-            continue;
-        };
-        let t = local_time(h.starts_at);
-        let when = format!("{}{}", date_cn(t.date()), t.format(" %H:%M"));
-        tell(
-            &mut tx,
-            &c,
-            MessageKind::HearingUpcoming,
-            RECIPIENT_AND_HANDLER,
-            &[("date", when)],
-            now,
-        )
-        .await?;
-        n += 1;
+        tx.commit().await?;
+        if !full {
+            return Ok(n);
+        }
     }
-    tx.commit().await?;
-    Ok(n)
 }
 
-/// The hearings in the caller's scope from the start of `from` for `days` days
-/// (China Standard Time), earliest first: the hearing calendar.
-pub async fn hearings(app: &App, ctx: &Ctx, from: NaiveDate, days: i64) -> AppResult<Vec<Hearing>> {
+/// A page of the hearings in the caller's scope from the start of `from` for
+/// `days` days (China Standard Time), earliest first, with how many there are:
+/// the hearing calendar.
+pub async fn hearings(
+    app: &App,
+    ctx: &Ctx,
+    from: NaiveDate,
+    days: i64,
+    page: Page,
+) -> AppResult<(Vec<Hearing>, i64)> {
     let start =
         |d: NaiveDate| (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).and_utc();
     let to = from + chrono::Duration::days(days.clamp(1, 366));
     let mut tx = app.store.read().await?;
-    Ok(store::hearings_between(&mut tx, &policy::scope(ctx), start(from), start(to)).await?)
+    Ok(store::hearings_between(&mut tx, &policy::scope(ctx), start(from), start(to), page).await?)
 }
 
 /// Reminds the handler (and the handling unit) of an agreement due today or
@@ -303,8 +317,8 @@ pub async fn remind_agreements(app: &App) -> AppResult<usize> {
         let due = legalaid_store::deadlines::due_between(
             &mut tx,
             "sign_agreement",
-            today,
-            tomorrow,
+            (today, tomorrow),
+            false,
             after,
             BATCH,
         )

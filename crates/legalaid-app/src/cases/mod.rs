@@ -665,28 +665,52 @@ pub async fn list(
     let (cases, total) = store::list(&mut tx, &policy::scope(ctx), filter, page).await?;
     let f = rules::in_force(app, &mut tx).await?;
     let today = local_date(app.clock.now());
+    Ok((list_items(&mut tx, cases, Some((&f, today))).await?, total))
+}
+
+/// The next `limit` cases of the list after `after` (the last one's `created_at`
+/// and `id`), newest first, without their deadlines: an export goes through every
+/// case this way, a batch at a time.
+pub async fn list_batch(
+    app: &App,
+    ctx: &Ctx,
+    filter: &CaseFilter,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> AppResult<Vec<ListItem>> {
+    let mut tx = app.store.read().await?;
+    let cases = store::list_after(&mut tx, &policy::scope(ctx), filter, after, limit).await?;
+    list_items(&mut tx, cases, None).await
+}
+
+/// Rows of the case list: the names beside each case and, given the rules in
+/// force and today, its next deadline.
+async fn list_items(
+    tx: &mut Tx,
+    cases: Vec<Case>,
+    deadlines: Option<(&rules::InForce, NaiveDate)>,
+) -> AppResult<Vec<ListItem>> {
     let mut items = Vec::with_capacity(cases.len());
     for c in cases {
-        let recipient_name = legalaid_store::persons::get(&mut tx, c.recipient_id)
+        let recipient_name = legalaid_store::persons::get(tx, c.recipient_id)
             .await?
             .map(|p| p.name)
             .unwrap_or_default();
         let handler_name = match c.handler_id {
-            Some(h) => legalaid_store::staff::get(&mut tx, StaffId(h))
+            Some(h) => legalaid_store::staff::get(tx, StaffId(h))
                 .await?
                 .map(|s| s.name),
             None => None,
         };
         let handling_unit = match c.handling_unit_id {
-            Some(u) => legalaid_store::units::get(&mut tx, UnitId(u))
+            Some(u) => legalaid_store::units::get(tx, UnitId(u))
                 .await?
                 .map(|u| u.name),
             None => None,
         };
-        let next_deadline = if c.status.is_open() {
-            next_deadline(&mut tx, &c, &f, today).await?
-        } else {
-            None
+        let next_deadline = match deadlines {
+            Some((f, today)) if c.status.is_open() => next_deadline(tx, &c, f, today).await?,
+            _ => None,
         };
         items.push(ListItem {
             case: c,
@@ -696,7 +720,7 @@ pub async fn list(
             next_deadline,
         });
     }
-    Ok((items, total))
+    Ok(items)
 }
 
 /// The earliest deadline still running on an open case.

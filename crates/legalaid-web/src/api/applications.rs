@@ -114,6 +114,7 @@ pub async fn list(
         channel,
         applicant_id: q.applicant_id,
         against_assessment: q.against_assessment.unwrap_or(false),
+        ..Default::default()
     };
     let (items, total) = uc::list(&s.app, &ctx, &f, q.overdue.unwrap_or(false), p.page()).await?;
     let items = items

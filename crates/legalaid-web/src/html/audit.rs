@@ -9,10 +9,8 @@ use super::{
 use crate::AppState;
 use crate::extract::{PageCtx, PageQuery};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
 use legalaid_app::filters::AuditFilter;
-use legalaid_app::{AppError, Page, audit, policy};
+use legalaid_app::{Page, audit, policy};
 use legalaid_domain::FieldError;
 use serde::Deserialize;
 
@@ -258,31 +256,23 @@ pub async fn audit_csv(
                 .join("；"),
         )
     })?;
-    // Exports are capped so that one click cannot exhaust the server.
-    let (entries, _) = audit::search(
-        &s.app,
-        &page.ctx,
-        &f,
-        Page {
-            page: 1,
-            per_page: 10_000,
-        },
-    )
-    .await
-    .map_err(page_error)?;
-    let bytes = legalaid_docs::audit_csv(&entries)
-        .map_err(|e| page_error(AppError::Internal(e.to_string())))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    // Every entry the filter keeps, sent a batch at a time.
+    let (app, ctx) = (s.app.clone(), page.ctx.clone());
+    let next = move |before: Option<i64>| {
+        let (app, ctx, f) = (app.clone(), ctx.clone(), f.clone());
+        async move {
+            let entries = audit::search_batch(&app, &ctx, &f, before, super::export::BATCH).await?;
+            let full = entries.len() >= usize::try_from(super::export::BATCH).unwrap_or(usize::MAX);
+            let cursor = entries.last().map(|e| e.seq).filter(|_| full);
+            Ok((
+                entries.iter().map(legalaid_docs::audit_row).collect(),
+                cursor,
+            ))
+        }
+    };
+    super::export::stream_csv("audit.csv", &legalaid_docs::AUDIT_HEADER, next)
+        .await
+        .map_err(page_error)
 }
 
 pub async fn audit_verify(State(s): State<AppState>, page: PageCtx) -> PageResult {

@@ -8,18 +8,16 @@
 
 use super::panels::{Block, Panel, PanelForm, PanelPage, Row, china, or_dash};
 use super::{
-    Action, Cell, Field, ListPage, PageResult, Pager, Shell, Table, kind_options, page_error,
-    query_string, render, see_other, unit_names,
+    Action, Cell, Field, ListPage, PageResult, Pager, Shell, Table, export, kind_options,
+    page_error, query_string, render, see_other, unit_names,
 };
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Request, State};
-use axum::http::header;
-use axum::response::IntoResponse;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use legalaid_app::cases as uc;
 use legalaid_app::filters::{CaseFilter, StaffFilter};
-use legalaid_app::{AppError, Ctx, Page, outbox, staff, units};
+use legalaid_app::{Ctx, Page, outbox, staff, units};
 use legalaid_domain::case::{CaseStatus, CaseType, Stage, SubsidyStatus};
 use legalaid_domain::local_date;
 use legalaid_domain::notice::MessageKind;
@@ -27,6 +25,7 @@ use legalaid_domain::role::Role;
 use legalaid_domain::staff::StaffKind;
 use legalaid_domain::subsidy::yuan;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------
 // Who sees what.
@@ -181,17 +180,9 @@ async fn filter_fields(
     all_units.sort_by(|a, b| a.name.cmp(&b.name));
     let unit_opts = std::iter::once((String::new(), "全部单位".to_owned()))
         .chain(all_units.iter().map(|u| (u.id.to_string(), u.name.clone())));
-    let (mut people, _) = staff::list(
-        &s.app,
-        &page.ctx,
-        &StaffFilter::default(),
-        Page {
-            page: 1,
-            per_page: 1000,
-        },
-    )
-    .await
-    .unwrap_or_default();
+    let mut people = staff::all(&s.app, &page.ctx, &StaffFilter::default())
+        .await
+        .unwrap_or_default();
     people.retain(|p| p.kind != StaffKind::JudicialOfficer);
     people.sort_by(|a, b| a.name.cmp(&b.name));
     let names: std::collections::HashMap<i64, &str> = all_units
@@ -314,25 +305,14 @@ pub async fn list(
     }))
 }
 
-/// The filtered list as CSV (at most 10,000 rows, so one click cannot exhaust the server).
+/// The filtered list as CSV, every case of it, sent a batch at a time.
 pub async fn export(
     State(s): State<AppState>,
     page: PageCtx,
     PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult {
     let (filter, _, _) = q.filter();
-    let (items, _) = uc::list(
-        &s.app,
-        &page.ctx,
-        &filter,
-        Page {
-            page: 1,
-            per_page: 10_000,
-        },
-    )
-    .await
-    .map_err(page_error)?;
-    let names = unit_names(&s, &page).await;
+    let names = std::sync::Arc::new(unit_names(&s, &page).await);
     let header = [
         "案件编号",
         "立案日期",
@@ -350,48 +330,57 @@ pub async fn export(
         "补贴金额（元）",
         "补贴发放日期",
     ];
+    let (app, ctx) = (s.app.clone(), page.ctx.clone());
+    let next = move |after: Option<(DateTime<Utc>, i64)>| {
+        let (app, ctx, filter, names) = (app.clone(), ctx.clone(), filter.clone(), names.clone());
+        async move {
+            let items = uc::list_batch(&app, &ctx, &filter, after, export::BATCH).await?;
+            let cursor = if items.len() < usize::try_from(export::BATCH).unwrap_or(usize::MAX) {
+                None
+            } else {
+                items.last().map(|i| (i.case.created_at, i.case.id))
+            };
+            Ok((items.iter().map(|i| case_row(i, &names)).collect(), cursor))
+        }
+    };
+    export::stream_csv("cases.csv", &header, next)
+        .await
+        .map_err(page_error)
+}
+
+/// One case of the list as a row of the CSV export.
+fn case_row(i: &uc::ListItem, names: &HashMap<i64, String>) -> Vec<String> {
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let bytes = legalaid_docs::csv(
-        &header,
-        items.iter().map(|i| {
-            let c = &i.case;
-            vec![
-                c.number.clone(),
-                local_date(c.created_at).to_string(),
-                i.recipient_name.clone(),
-                c.case_type.label().to_owned(),
-                c.stage.label().to_owned(),
-                c.status.label().to_owned(),
-                names.get(&c.intake_unit_id).cloned().unwrap_or_default(),
-                i.handling_unit.clone().unwrap_or_default(),
-                i.handler_name.clone().unwrap_or_default(),
-                date(c.assigned_at.map(local_date)),
-                date(c.ended_on),
-                c.grade.label().to_owned(),
-                c.subsidy_status.label().to_owned(),
-                c.subsidy_fen
-                    .map(|f| yuan(f).replace(',', ""))
-                    .unwrap_or_default(),
-                date(c.subsidy_paid_on),
-            ]
-        }),
-    )
-    .map_err(|e| page_error(AppError::Internal(e.to_string())))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"cases.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let c = &i.case;
+    vec![
+        c.number.clone(),
+        local_date(c.created_at).to_string(),
+        i.recipient_name.clone(),
+        c.case_type.label().to_owned(),
+        c.stage.label().to_owned(),
+        c.status.label().to_owned(),
+        names.get(&c.intake_unit_id).cloned().unwrap_or_default(),
+        i.handling_unit.clone().unwrap_or_default(),
+        i.handler_name.clone().unwrap_or_default(),
+        date(c.assigned_at.map(local_date)),
+        date(c.ended_on),
+        c.grade.label().to_owned(),
+        c.subsidy_status.label().to_owned(),
+        c.subsidy_fen
+            .map(|f| yuan(f).replace(',', ""))
+            .unwrap_or_default(),
+        date(c.subsidy_paid_on),
+    ]
 }
 
 // ---------------------------------------------------------------------------
 // The hearing calendar.
+
+/// A page number, for pages with one paged table.
+#[derive(Deserialize, Default)]
+pub struct PageNo {
+    page: Option<i64>,
+}
 
 const WEEKDAYS: [&str; 7] = [
     "星期一",
@@ -403,15 +392,22 @@ const WEEKDAYS: [&str; 7] = [
     "星期日",
 ];
 
-/// Hearings of the past 7 and the next 60 days in the caller's scope, by day.
-pub async fn hearings(State(s): State<AppState>, page: PageCtx) -> PageResult {
+/// Hearings of the past 7 and the next 60 days in the caller's scope, by day,
+/// 200 a page.
+pub async fn hearings(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<PageNo>,
+) -> PageResult {
     let now = s.app.clock.now();
     let today = local_date(now);
     let from = today - Duration::days(7);
-    let list = uc::hearings(&s.app, &page.ctx, from, 68)
+    let pg = Page::new(q.page, Some(200));
+    let (list, total) = uc::hearings(&s.app, &page.ctx, from, 68, pg)
         .await
         .map_err(page_error)?;
     let mut p = PanelPage::new(Shell::new(&page, "开庭日历", "/hearings"), "开庭日历");
+    p.pager = Some(Pager::new("/hearings", "", pg, total));
     p.badge = format!("{from} 至 {}", today + Duration::days(60));
     for h in &list {
         let t = legalaid_domain::local_time(h.starts_at);
@@ -459,46 +455,65 @@ pub async fn hearings(State(s): State<AppState>, page: PageCtx) -> PageResult {
     Ok(p.respond(false))
 }
 
-/// The hearing calendar as CSV (same period and scope as the page).
+/// The hearing calendar as CSV (same period and scope as the page), every
+/// hearing of it, sent a batch at a time.
 pub async fn hearings_csv(State(s): State<AppState>, page: PageCtx) -> PageResult {
     let today = local_date(s.app.clock.now());
-    let list = uc::hearings(&s.app, &page.ctx, today - Duration::days(7), 68)
-        .await
-        .map_err(page_error)?;
-    let bytes = legalaid_docs::csv(
+    let (app, ctx) = (s.app.clone(), page.ctx.clone());
+    let next = move |at: Option<i64>| {
+        let (app, ctx) = (app.clone(), ctx.clone());
+        async move {
+            let pg = Page {
+                page: at.unwrap_or(1),
+                per_page: export::BATCH,
+            };
+            let (list, total) = uc::hearings(&app, &ctx, today - Duration::days(7), 68, pg).await?;
+            let rows = list
+                .iter()
+                .map(|h| {
+                    vec![
+                        legalaid_domain::local_time(h.starts_at)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                        h.case_number.clone(),
+                        h.place.clone(),
+                        h.note.clone(),
+                    ]
+                })
+                .collect();
+            let more = !list.is_empty() && pg.page * pg.per_page < total;
+            Ok((rows, more.then_some(pg.page + 1)))
+        }
+    };
+    export::stream_csv(
+        "hearings.csv",
         &["开庭时间", "案件编号", "地点", "说明"],
-        list.iter().map(|h| {
-            vec![
-                legalaid_domain::local_time(h.starts_at)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-                h.case_number.clone(),
-                h.place.clone(),
-                h.note.clone(),
-            ]
-        }),
+        next,
     )
-    .map_err(|e| page_error(AppError::Internal(e.to_string())))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"hearings.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    .await
+    .map_err(page_error)
 }
 
 // ---------------------------------------------------------------------------
 // The inbox.
 
-/// The signed-in user's in-app messages, newest first; unread ones stand out.
-pub async fn inbox(State(s): State<AppState>, page: PageCtx) -> PageResult {
-    let (items, unread) = outbox::inbox(&s.app, &page.ctx).await.map_err(page_error)?;
+/// The signed-in user's in-app messages, newest first, 50 a page; unread ones
+/// stand out.
+pub async fn inbox(
+    State(s): State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<PageNo>,
+) -> PageResult {
+    let pg = Page::new(q.page, Some(50));
+    let outbox::Inbox {
+        items,
+        total,
+        unread,
+    } = outbox::inbox(&s.app, &page.ctx, pg)
+        .await
+        .map_err(page_error)?;
     let mut p = PanelPage::new(Shell::new(&page, "站内消息", "/messages"), "站内消息");
+    p.pager = Some(Pager::new("/messages", "", pg, total));
     if unread > 0 {
         p.badge = format!("未读{unread}条");
         let mut panel = Panel::new("");
@@ -536,8 +551,12 @@ pub async fn inbox(State(s): State<AppState>, page: PageCtx) -> PageResult {
                 ],
             })
             .collect(),
-        empty: "没有站内消息。指派、办理进展、更换承办人、结案和补贴发放等事项的告知会发到这里。"
-            .into(),
+        empty: if total > 0 {
+            format!("第{}页没有消息（共{total}条）。", pg.page)
+        } else {
+            "没有站内消息。指派、办理进展、更换承办人、结案和补贴发放等事项的告知会发到这里。"
+                .into()
+        },
     });
     Ok(p.respond(false))
 }

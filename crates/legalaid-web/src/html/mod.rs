@@ -14,6 +14,7 @@ mod case_page;
 mod case_steps;
 mod cases;
 mod documents;
+mod export;
 mod funding;
 mod intake;
 mod notices;
@@ -267,6 +268,37 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/verify", get(audit::audit_verify))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .layer(axum::middleware::from_fn(remember_path))
+}
+
+tokio::task_local! {
+    /// The path of the page request being answered, for the error page's way back.
+    static PAGE_PATH: String;
+}
+
+/// Keeps the request's path while its page is answered (see [`back_to_record`]).
+async fn remember_path(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path().to_owned();
+    PAGE_PATH.scope(path, next.run(req)).await
+}
+
+/// The record a page under it belongs to, as (link, label): an error on
+/// `/cases/12/pay` leads back to the case, not only to the work bench.
+fn back_to_record(path: &str) -> Option<(String, &'static str)> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (kind, id, rest) = (parts.next()?, parts.next()?, parts.next());
+    let label = match kind {
+        "cases" => "返回案件",
+        "applications" => "返回申请",
+        "persons" => "返回当事人",
+        "units" => "返回单位",
+        "staff" => "返回人员",
+        "users" => "返回账号",
+        _ => return None,
+    };
+    let id: i64 = id.parse().ok().filter(|i| *i > 0)?;
+    rest.filter(|r| !r.is_empty())?;
+    Some((format!("/{kind}/{id}"), label))
 }
 
 async fn css() -> Response {
@@ -306,6 +338,8 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
 struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
+    /// The record the failed page belongs to (see [`back_to_record`]).
+    back: Option<(String, &'static str)>,
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> Response {
@@ -318,9 +352,14 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         s if s.is_client_error() => "请求有误",
         _ => "系统错误",
     };
-    let body = ErrorPage { title, message }
-        .render()
-        .unwrap_or_else(|_| message.to_owned());
+    let back = PAGE_PATH.try_with(|p| back_to_record(p)).ok().flatten();
+    let body = ErrorPage {
+        title,
+        message,
+        back,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_owned());
     (status, Html(body)).into_response()
 }
 
@@ -699,4 +738,33 @@ pub async fn unit_names(s: &AppState, page: &PageCtx) -> HashMap<i64, String> {
         .into_iter()
         .map(|u| (u.id.0, u.name))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_to_record;
+
+    #[test]
+    fn an_error_under_a_record_leads_back_to_it() {
+        assert_eq!(
+            back_to_record("/cases/12/pay"),
+            Some(("/cases/12".to_owned(), "返回案件"))
+        );
+        assert_eq!(
+            back_to_record("/applications/7/objections/3/decision"),
+            Some(("/applications/7".to_owned(), "返回申请"))
+        );
+        // The record's own page, lists and other paths have no record to go back to.
+        for path in [
+            "/cases/12",
+            "/cases/12/",
+            "/cases",
+            "/cases/x/pay",
+            "/cases/0/pay",
+            "/audit/1/x",
+            "/",
+        ] {
+            assert_eq!(back_to_record(path), None, "{path}");
+        }
+    }
 }

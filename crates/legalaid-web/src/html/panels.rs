@@ -165,6 +165,8 @@ pub struct PanelPage {
     pub blocks: Vec<Block>,
     /// Full width, after the tables.
     pub after: Vec<Panel>,
+    /// Pages of the last table, when it is one page of a longer list.
+    pub pager: Option<super::Pager>,
 }
 
 impl PanelPage {
@@ -178,6 +180,7 @@ impl PanelPage {
             panels: Vec::new(),
             blocks: Vec::new(),
             after: Vec::new(),
+            pager: None,
         }
     }
 

@@ -259,16 +259,12 @@ pub async fn show_unit(
     let u = units::get(&s.app, &page.ctx, id)
         .await
         .map_err(page_error)?;
-    let (members, _) = staff::list(
+    let members = staff::all(
         &s.app,
         &page.ctx,
         &StaffFilter {
             unit_id: Some(id),
             ..Default::default()
-        },
-        Page {
-            page: 1,
-            per_page: 200,
         },
     )
     .await
