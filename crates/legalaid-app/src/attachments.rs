@@ -102,7 +102,7 @@ pub async fn upload_for_case(
     bytes: Vec<u8>,
 ) -> AppResult<Attachment> {
     let v = crate::cases::get(app, ctx, case_id).await?;
-    if !crate::cases::works_on(ctx, &v.case) {
+    if !crate::cases::CaseAction::AddMaterial.permitted(ctx, &v.case) {
         return Err(AppError::forbidden());
     }
     keep(

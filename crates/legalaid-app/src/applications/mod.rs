@@ -23,9 +23,11 @@ use legalaid_store::applications::{self as store, ApplicationFilter, Change};
 use legalaid_store::deadlines::Subject;
 use serde::Serialize;
 
+pub mod actions;
 mod objections;
 mod steps;
 mod verification;
+pub use actions::ApplicationAction;
 pub use objections::*;
 pub use steps::*;
 pub use verification::*;
@@ -130,6 +132,8 @@ pub struct ApplicationView {
     pub receiving_unit: String,
     /// The cases made from the application (one per stage for criminal matters).
     pub cases: Vec<(i64, String)>,
+    /// What the caller may do to the application now ([`actions::available`]).
+    pub actions: Vec<ApplicationAction>,
 }
 
 struct Context {
@@ -241,6 +245,7 @@ async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Application> {
 async fn view_of(
     app: &App,
     tx: &mut Tx,
+    ctx: &Ctx,
     a: Application,
     cx: &Context,
 ) -> AppResult<ApplicationView> {
@@ -260,7 +265,7 @@ async fn view_of(
         .rules
         .matter(&a.matter_code, &region, local_date(a.received_at))
         .map_or_else(|| "不属于法律援助事项范围".to_owned(), |m| m.label.clone());
-    Ok(ApplicationView {
+    let mut view = ApplicationView {
         application: a,
         applicant,
         assessment,
@@ -273,7 +278,10 @@ async fn view_of(
             .into_iter()
             .map(|c| (c.id, c.number))
             .collect(),
-    })
+        actions: Vec::new(),
+    };
+    view.actions = actions::available(ctx, &view);
+    Ok(view)
 }
 
 /// Ends a state change: its audit entry (before and after), the fresh view, the commit.
@@ -296,7 +304,7 @@ async fn finish(
         Some(&after),
     )
     .await?;
-    let v = view_of(app, &mut tx, after, cx).await?;
+    let v = view_of(app, &mut tx, ctx, after, cx).await?;
     let kind = match action {
         AuditAction::ApplicationRequestSupplement => Some(MessageKind::SupplementNeeded),
         AuditAction::ApplicationDecide | AuditAction::ApplicationGrantPreEmptively => {
@@ -409,7 +417,7 @@ pub async fn create(
         Some(&a),
     )
     .await?;
-    let v = view_of(app, &mut tx, a, &cx).await?;
+    let v = view_of(app, &mut tx, ctx, a, &cx).await?;
     tell_applicant(app, &mut tx, &v, MessageKind::ApplicationAccepted, now).await?;
     crate::queues::track(app, &mut tx, Subject::Application(v.application.id)).await?;
     tx.commit().await?;
@@ -420,7 +428,7 @@ pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<ApplicationView> {
     let cx = context(app).await?;
     let mut tx = app.store.read().await?;
     let a = visible(&mut tx, ctx, id).await?;
-    view_of(app, &mut tx, a, &cx).await
+    view_of(app, &mut tx, ctx, a, &cx).await
 }
 
 /// A row of the application list, with its most pressing deadline.
@@ -480,13 +488,14 @@ async fn transition<'a, F>(
     id: i64,
     version: i64,
     event: Event,
-    allowed: fn(&Ctx) -> bool,
+    action: Option<ApplicationAction>,
     change: F,
 ) -> AppResult<ApplicationView>
 where
     F: Fn(&Application, NaiveDate) -> Change<'a>,
 {
-    require(allowed(ctx))?;
+    // None: the system's own step (the deemed withdrawal), taken by a job.
+    require(action.is_none_or(|a| a.by_role(ctx)))?;
     let cx = context(app).await?;
     let now = app.clock.now();
     let today = local_date(now);

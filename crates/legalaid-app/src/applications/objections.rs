@@ -16,7 +16,7 @@ pub async fn object(
         return Err(AppError::field("reason", "请填写异议的理由"));
     }
     crate::error::check_reason_length("reason", reason, "理由")?;
-    require(can_handle(ctx))?;
+    require(ApplicationAction::Object.by_role(ctx))?;
     let cx = context(app).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -68,7 +68,7 @@ pub async fn decide_objection(
     outcome: ObjectionOutcome,
     reason: &str,
 ) -> AppResult<Objection> {
-    require(can_decide_objection(ctx))?;
+    require(ApplicationAction::DecideObjection { objection_id }.by_role(ctx))?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field("reason", "请写明审查意见"));
@@ -160,7 +160,7 @@ pub async fn decide_objection(
     )
     .await?;
     // The applicant is told of the outcome (the denial stands, or it is reviewed again).
-    let v = view_of(app, &mut tx, after, &cx).await?;
+    let v = view_of(app, &mut tx, ctx, after, &cx).await?;
     let kind = match outcome {
         ObjectionOutcome::Upheld => MessageKind::ObjectionUpheld,
         ObjectionOutcome::CorrectionOrdered => MessageKind::ObjectionCorrected,

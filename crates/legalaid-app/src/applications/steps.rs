@@ -12,6 +12,7 @@ pub async fn request_supplement(
     items: &str,
     reason: &str,
 ) -> AppResult<ApplicationView> {
+    require(ApplicationAction::RequestSupplement.by_role(ctx))?;
     let items = items.trim();
     if items.is_empty() {
         return Err(AppError::field(
@@ -47,7 +48,7 @@ pub async fn request_supplement(
         id,
         version,
         Event::RequestSupplement,
-        can_handle,
+        Some(ApplicationAction::RequestSupplement),
         |_, on| Change {
             status: Some(Status::AwaitingSupplement),
             supplement: Some((Some(on), text.as_str())),
@@ -70,7 +71,7 @@ pub async fn supplement_received(
         id,
         version,
         Event::SupplementReceived,
-        can_handle,
+        Some(ApplicationAction::SupplementReceived),
         |_, _| Change {
             status: Some(Status::Received),
             supplement: Some((None, "")),
@@ -87,7 +88,7 @@ pub async fn withdraw(app: &App, ctx: &Ctx, id: i64, version: i64) -> AppResult<
         id,
         version,
         Event::Withdraw,
-        can_handle,
+        Some(ApplicationAction::Withdraw),
         |_, _| Change {
             status: Some(Status::Withdrawn),
             ..Default::default()
@@ -116,7 +117,7 @@ pub async fn propose(
         id,
         version,
         Event::Propose,
-        can_propose,
+        Some(ApplicationAction::Propose),
         |_, _| Change {
             status: Some(Status::Proposed),
             proposal: Some((Some(outcome), reason)),
@@ -136,7 +137,7 @@ pub async fn decide(
     outcome: Outcome,
     reason: &str,
 ) -> AppResult<ApplicationView> {
-    require(can_decide(ctx))?;
+    require(ApplicationAction::Decide.by_role(ctx))?;
     let reason = reason.trim();
     crate::error::check_reason_length("reason", reason, "理由")?;
     let cx = context(app).await?;
@@ -255,7 +256,7 @@ pub async fn deem_withdrawn_overdue(app: &App) -> AppResult<usize> {
                 a.id,
                 a.version,
                 Event::DeemWithdrawn,
-                |_| true,
+                None,
                 |_, _| Change {
                     status: Some(Status::DeemedWithdrawn),
                     ..Default::default()

@@ -26,7 +26,7 @@ pub async fn record_verification(
     version: i64,
     input: &VerificationInput,
 ) -> AppResult<ApplicationView> {
-    require(can_handle(ctx))?;
+    require(ApplicationAction::Verify.by_role(ctx))?;
     let mut v = legalaid_domain::Validation::new();
     let method = v.text("method", &input.method, "核查方式", 50);
     let result = v.text("result", &input.result, "核查结果", 2000);
@@ -84,7 +84,7 @@ pub async fn grant_pre_emptively(
     version: i64,
     reason: &str,
 ) -> AppResult<ApplicationView> {
-    require(can_decide(ctx))?;
+    require(ApplicationAction::GrantPreEmptively.by_role(ctx))?;
     let reason = reason.trim();
     crate::error::check_reason_length("reason", reason, "理由")?;
     let cx = context(app).await?;

@@ -195,7 +195,7 @@ pub async fn assign(app: &App, ctx: &Ctx, id: i64, input: &AssignInput) -> AppRe
     // The center assigns; the assigned unit only names its own handler.
     let naming =
         before.status == CaseStatus::AwaitingHandler && before.handling_unit_id == Some(unit_id);
-    require(can_manage(ctx) || naming && works_on(ctx, &before))?;
+    require(CaseAction::Assign.permitted(ctx, &before) && (can_manage(ctx) || naming))?;
     let unit = units::visible(&mut tx, ctx, UnitId(unit_id))
         .await
         .map_err(|_| AppError::field("unit_id", "承办单位不存在"))?;
@@ -327,7 +327,7 @@ pub async fn sign_agreement(
     }
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;
-    require(works_on(ctx, &before))?;
+    require(CaseAction::SignAgreement.permitted(ctx, &before))?;
     if before.assigned_at.is_some_and(|a| on < local_date(a)) {
         return Err(AppError::field("signed_on", "签订日期不能早于指派日期"));
     }
@@ -365,7 +365,7 @@ pub async fn request_replacement(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let c = visible(&mut tx, ctx, id).await?;
-    require(works_on(ctx, &c) || acts_as(ctx, &[Role::IntakeClerk]))?;
+    require(CaseAction::RequestReplacement.permitted(ctx, &c))?;
     if !matches!(c.status, CaseStatus::Assigned | CaseStatus::InProgress) {
         return Err(AppError::Conflict("只有在办案件才能申请更换承办人".into()));
     }
@@ -387,7 +387,7 @@ pub async fn request_replacement(
         Some(&r),
     )
     .await?;
-    commit_then_view(app, tx, c).await
+    commit_then_view(app, tx, ctx, c).await
 }
 
 /// The center decides a replacement request; approval names the new handler
@@ -401,7 +401,12 @@ pub async fn decide_replacement(
     reason: &str,
     to: &AssignInput,
 ) -> AppResult<CaseView> {
-    require(can_manage(ctx))?;
+    require(
+        CaseAction::DecideReplacement {
+            replacement_id: request_id,
+        }
+        .by_role(ctx),
+    )?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写审批意见"));
@@ -426,7 +431,7 @@ pub async fn decide_replacement(
             Some(&reason),
         )
         .await?;
-        return commit_then_view(app, tx, before).await;
+        return commit_then_view(app, tx, ctx, before).await;
     }
     let (Some(unit_id), Some(handler_id)) = (to.unit_id, to.handler_id) else {
         return Err(AppError::field(

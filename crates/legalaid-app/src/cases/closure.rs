@@ -17,7 +17,7 @@ pub async fn submit_closure(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;
-    require(works_on(ctx, &before))?;
+    require(CaseAction::SubmitClosure.permitted(ctx, &before))?;
     let began = before
         .assigned_at
         .map_or_else(|| local_date(before.created_at), local_date);
@@ -45,7 +45,7 @@ pub async fn review_closure(
     approve: bool,
     reason: &str,
 ) -> AppResult<CaseView> {
-    require(can_decide(ctx))?;
+    require(CaseAction::ReviewClosure.by_role(ctx))?;
     if !approve && reason.trim().is_empty() {
         return Err(AppError::field(
             "reason",
@@ -122,7 +122,7 @@ pub async fn set_grade(
     version: i64,
     grade: &str,
 ) -> AppResult<CaseView> {
-    require(can_grade(ctx))?;
+    require(CaseAction::Grade.by_role(ctx))?;
     let grade =
         Grade::parse(grade.trim()).ok_or_else(|| AppError::field("grade", "质量等级不正确"))?;
     let now = app.clock.now();
@@ -157,7 +157,7 @@ pub async fn pay_subsidy(
     version: i64,
     paid_on: Option<NaiveDate>,
 ) -> AppResult<CaseView> {
-    require(can_decide(ctx))?;
+    require(CaseAction::PaySubsidy.by_role(ctx))?;
     let now = app.clock.now();
     let paid_on = paid_on.ok_or_else(|| AppError::field("paid_on", "请填写发放日期"))?;
     if paid_on > local_date(now) {

@@ -51,7 +51,7 @@ pub async fn add_progress(
     }
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;
-    require(works_on(ctx, &before))?;
+    require(CaseAction::AddProgress.permitted(ctx, &before))?;
     if !matches!(before.status, CaseStatus::Assigned | CaseStatus::InProgress) {
         return Err(AppError::Conflict(format!(
             "案件当前状态（{}）不能登记办理进展",
@@ -130,7 +130,7 @@ pub async fn terminate(
     ground: &str,
     reason: &str,
 ) -> AppResult<CaseView> {
-    require(can_decide(ctx))?;
+    require(CaseAction::Terminate.by_role(ctx))?;
     let mut v = legalaid_domain::Validation::new();
     let ground = TerminationGround::parse(ground.trim());
     if ground.is_none() {
@@ -165,7 +165,7 @@ pub async fn object_termination(
     version: i64,
     reason: &str,
 ) -> AppResult<CaseView> {
-    require(can_manage(ctx) || acts_as(ctx, &[Role::IntakeClerk]))?;
+    require(CaseAction::Object.by_role(ctx))?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写异议的理由"));

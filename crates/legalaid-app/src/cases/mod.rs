@@ -34,10 +34,12 @@ use legalaid_store::deadlines::Subject;
 use legalaid_store::messages::Message;
 use serde::Serialize;
 
+pub mod actions;
 mod assign;
 mod closure;
 mod handling;
 
+pub use actions::{CaseAction, available};
 pub use assign::*;
 pub use closure::*;
 pub use handling::*;
@@ -59,21 +61,6 @@ pub fn can_grade(ctx: &Ctx) -> bool {
 
 fn conflict(e: impl std::fmt::Display) -> AppError {
     AppError::Conflict(e.to_string())
-}
-
-/// Whether the caller works the case: its handler, a user of its handling unit,
-/// or the center.
-pub fn works_on(ctx: &Ctx, c: &Case) -> bool {
-    let Some(a) = &ctx.actor else {
-        return true;
-    };
-    if can_manage(ctx) || a.has(Role::IntakeClerk) && c.handling_unit_id.is_none() {
-        return true;
-    }
-    let own_unit =
-        a.user.unit_id.map(|u| u.0) == c.handling_unit_id && c.handling_unit_id.is_some();
-    let own_case = a.user.staff_id.map(|s| s.0) == c.handler_id && c.handler_id.is_some();
-    a.has(Role::Handler) && (own_case || own_unit)
 }
 
 async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Case> {
@@ -142,6 +129,8 @@ pub struct CaseView {
     pub subsidy: SubsidyView,
     /// Other stages of the same criminal matter (id, number, stage).
     pub stages: Vec<(i64, String, Stage)>,
+    /// What the caller may do to the case now ([`actions::available`]).
+    pub actions: Vec<CaseAction>,
 }
 
 async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
@@ -188,7 +177,7 @@ async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
     Ok(view)
 }
 
-async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
+async fn view_of(app: &App, tx: &mut Tx, ctx: &Ctx, c: Case) -> AppResult<CaseView> {
     let f = rules::in_force(app, tx).await?;
     let today = local_date(app.clock.now());
     let recipient = legalaid_store::persons::get(tx, c.recipient_id)
@@ -252,7 +241,7 @@ async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
             local_date(application.received_at),
         )
         .map_or_else(|| application.matter_code.clone(), |m| m.label.clone());
-    Ok(CaseView {
+    let mut view = CaseView {
         recipient,
         false_declaration: application
             .false_declaration
@@ -274,8 +263,11 @@ async fn view_of(app: &App, tx: &mut Tx, c: Case) -> AppResult<CaseView> {
         attachments: legalaid_store::attachments::of_case(tx, c.id).await?,
         subsidy: subsidy_of(tx, &c).await?,
         stages,
+        actions: Vec::new(),
         case: c,
-    })
+    };
+    view.actions = actions::available(ctx, &view);
+    Ok(view)
 }
 
 /// Ends a case change: the audit entry, the fresh view, the commit.
@@ -297,19 +289,19 @@ async fn finish(
         Some(&after),
     )
     .await?;
-    commit_then_view(app, tx, after).await
+    commit_then_view(app, tx, ctx, after).await
 }
 
 /// Commits a write, then reads what the caller is shown in a read transaction:
 /// the writer (one at a time on SQLite) is held for the write alone, not for the
 /// dozen reads of a case view.
 /// The stored deadlines of the case and its application follow the write.
-async fn commit_then_view(app: &App, mut tx: Tx, c: Case) -> AppResult<CaseView> {
+async fn commit_then_view(app: &App, mut tx: Tx, ctx: &Ctx, c: Case) -> AppResult<CaseView> {
     crate::queues::track(app, &mut tx, Subject::Case(c.id)).await?;
     crate::queues::track(app, &mut tx, Subject::Application(c.application_id)).await?;
     tx.commit().await?;
     let mut rx = app.store.read().await?;
-    view_of(app, &mut rx, c).await
+    view_of(app, &mut rx, ctx, c).await
 }
 
 /// The values every message about a case may use.
@@ -425,7 +417,7 @@ pub async fn open(
     application_id: i64,
     input: &OpenCase,
 ) -> AppResult<CaseView> {
-    require(can_manage(ctx))?;
+    require(crate::applications::ApplicationAction::OpenCase.by_role(ctx))?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let a = legalaid_store::applications::get(&mut tx, application_id)
@@ -531,7 +523,7 @@ pub async fn open(
         Some(&c),
     )
     .await?;
-    commit_then_view(app, tx, c).await
+    commit_then_view(app, tx, ctx, c).await
 }
 
 /// A notification needs no review of means: it is granted when its case opens.
@@ -581,7 +573,7 @@ async fn grant_notified(
 /// Opens the next stage of a criminal matter (e.g. trial after prosecution review),
 /// once the current stage has ended.
 pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseView> {
-    require(can_manage(ctx))?;
+    require(CaseAction::OpenNextStage.by_role(ctx))?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let prev = visible(&mut tx, ctx, id).await?;
@@ -635,13 +627,13 @@ pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseVie
         Some(&c),
     )
     .await?;
-    commit_then_view(app, tx, c).await
+    commit_then_view(app, tx, ctx, c).await
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseView> {
     let mut tx = app.store.read().await?;
     let c = visible(&mut tx, ctx, id).await?;
-    view_of(app, &mut tx, c).await
+    view_of(app, &mut tx, ctx, c).await
 }
 
 /// A row of the case list.

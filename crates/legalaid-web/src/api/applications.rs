@@ -37,6 +37,10 @@ fn out(v: ApplicationView) -> Value {
             "objections".into(),
             serde_json::to_value(&v.objections).unwrap_or_default(),
         );
+        m.insert(
+            "actions".into(),
+            serde_json::to_value(&v.actions).unwrap_or_default(),
+        );
     }
     o
 }

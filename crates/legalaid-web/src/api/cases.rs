@@ -67,6 +67,10 @@ fn out(v: CaseView) -> Value {
             serde_json::to_value(&v.subsidy).unwrap_or_default(),
         );
         put(
+            "actions",
+            serde_json::to_value(&v.actions).unwrap_or_default(),
+        );
+        put(
             "stages",
             json!(
                 v.stages

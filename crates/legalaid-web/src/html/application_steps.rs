@@ -9,8 +9,8 @@ use crate::extract::{CsrfForm, PageCtx};
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use legalaid_app::AppError;
-use legalaid_app::applications::{self as uc, ApplicationView};
-use legalaid_domain::application::{Event, Objection, ObjectionOutcome, Outcome};
+use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
+use legalaid_domain::application::{Objection, ObjectionOutcome, Outcome};
 use legalaid_domain::assessment::Verdict;
 use serde::Deserialize;
 
@@ -63,24 +63,15 @@ impl Step {
         }
     }
 
-    fn allowed(self, page: &PageCtx) -> bool {
-        let ctx = &page.ctx;
+    /// The action the step takes (`applications::actions` holds who may take it).
+    fn action(self) -> ApplicationAction {
         match self {
-            Step::Supplement | Step::Objection | Step::Withdrawal => uc::can_handle(ctx),
-            Step::Proposal => uc::can_propose(ctx),
-            Step::Decision => uc::can_decide(ctx),
-            Step::ObjectionDecision(_) => uc::can_decide_objection(ctx),
-        }
-    }
-
-    fn event(self) -> Event {
-        match self {
-            Step::Supplement => Event::RequestSupplement,
-            Step::Proposal => Event::Propose,
-            Step::Decision => Event::Decide(Outcome::Granted),
-            Step::Objection => Event::Object,
-            Step::Withdrawal => Event::Withdraw,
-            Step::ObjectionDecision(_) => Event::DecideObjection(ObjectionOutcome::Upheld),
+            Step::Supplement => ApplicationAction::RequestSupplement,
+            Step::Proposal => ApplicationAction::Propose,
+            Step::Decision => ApplicationAction::Decide,
+            Step::Objection => ApplicationAction::Object,
+            Step::Withdrawal => ApplicationAction::Withdraw,
+            Step::ObjectionDecision(o) => ApplicationAction::DecideObjection { objection_id: o },
         }
     }
 }
@@ -91,9 +82,9 @@ fn pending_objection(v: &ApplicationView, oid: i64) -> Result<&Objection, Respon
         .iter()
         .find(|o| o.id == oid)
         .ok_or_else(|| page_error(AppError::NotFound))?;
-    if o.status != "pending" {
-        return Err(page_error(AppError::Conflict("该异议已审查完毕".into())));
-    }
+    ApplicationAction::DecideObjection { objection_id: oid }
+        .ready(v)
+        .map_err(|m| page_error(AppError::Conflict(m)))?;
     Ok(o)
 }
 
@@ -260,13 +251,12 @@ fn step_form(
 async fn open_step(s: &AppState, page: &PageCtx, id: &str, step: Step) -> PageResult {
     let id = parse_id(id)?;
     let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
-    if !step.allowed(page) {
+    if !step.action().by_role(&page.ctx) {
         return Err(page_error(AppError::forbidden()));
     }
-    v.application
-        .status
-        .next(step.event())
-        .map_err(|e| page_error(AppError::Conflict(e.to_string())))?;
+    step.action()
+        .ready(&v)
+        .map_err(|m| page_error(AppError::Conflict(m)))?;
     Ok(step_form(page, &v, step, None)?.respond(&[]))
 }
 

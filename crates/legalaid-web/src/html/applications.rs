@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::extract::{PageCtx, PageQuery};
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use legalaid_app::applications::{self as uc, ApplicationView};
+use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
 use legalaid_app::{Page, rules};
 use legalaid_domain::application::{Channel, ObjectionOutcome, Status};
@@ -387,10 +387,12 @@ fn assessment_panel(v: &ApplicationView) -> Panel {
     panel
 }
 
-fn objections_block(page: &PageCtx, v: &ApplicationView) -> Block {
+fn objections_block(v: &ApplicationView) -> Block {
     let id = v.application.id;
-    let decide =
-        uc::can_decide_objection(&page.ctx) && v.application.status == Status::ObjectionPending;
+    let decide = |objection_id: i64| {
+        v.actions
+            .contains(&ApplicationAction::DecideObjection { objection_id })
+    };
     Block {
         title: "异议".into(),
         headers: vec!["收到时间", "异议理由", "状态", "审查意见"],
@@ -402,7 +404,7 @@ fn objections_block(page: &PageCtx, v: &ApplicationView) -> Block {
                 cells: vec![
                     Cell::text(china(o.received_at)),
                     Cell::text(o.reason.clone()),
-                    if decide && o.status == "pending" {
+                    if decide(o.id) {
                         Cell::link(
                             "审查中 · 作出审查决定",
                             format!("/applications/{id}/objections/{}/decision", o.id),
@@ -467,8 +469,7 @@ fn history_panel(v: &ApplicationView) -> Option<Panel> {
     (!panel.facts.is_empty()).then_some(panel)
 }
 
-fn actions_panel(page: &PageCtx, v: &ApplicationView) -> Panel {
-    let ctx = &page.ctx;
+fn actions_panel(v: &ApplicationView) -> Panel {
     let a = &v.application;
     let base = format!("/applications/{}", a.id);
     let link = |to: &str, label: &str| Action {
@@ -476,87 +477,48 @@ fn actions_panel(page: &PageCtx, v: &ApplicationView) -> Panel {
         label: label.to_owned(),
     };
     let mut panel = Panel::new("办理");
-    match a.status {
-        Status::Received | Status::Proposed => {
-            if uc::can_decide(ctx) {
-                panel.links.push(link("decision", "作出决定"));
+    // What the caller may do now comes with the view (`applications::actions`):
+    // the same rule the use cases refuse by.
+    for action in &v.actions {
+        match *action {
+            ApplicationAction::Decide => panel.links.push(link("decision", "作出决定")),
+            ApplicationAction::Propose => panel.links.push(link("proposal", "提出审查建议")),
+            ApplicationAction::RequestSupplement => {
+                panel.links.push(link("supplement-request", "补充材料通知"));
             }
-            if a.status == Status::Received {
-                if uc::can_propose(ctx) {
-                    panel.links.push(link("proposal", "提出审查建议"));
-                }
-                if uc::can_handle(ctx) {
-                    panel.links.push(link("supplement-request", "补充材料通知"));
-                }
-            }
-            if uc::can_handle(ctx) {
-                panel.links.push(link("withdrawal", "撤回申请"));
-            }
+            ApplicationAction::SupplementReceived => panel.forms.push(
+                PanelForm::post(format!("{base}/supplement-received"), "材料已补齐")
+                    .hidden("version", a.version.to_string()),
+            ),
+            ApplicationAction::Withdraw => panel.links.push(link("withdrawal", "撤回申请")),
+            ApplicationAction::Object => panel.links.push(link("objection", "登记异议")),
+            ApplicationAction::DecideObjection { objection_id } => panel.links.push(Action {
+                href: format!("{base}/objections/{objection_id}/decision"),
+                label: "异议审查决定".into(),
+            }),
+            ApplicationAction::OpenCase => panel.links.push(link("case", "立案")),
+            ApplicationAction::Verify => panel.links.push(link(
+                "verification",
+                if a.verification_method.is_empty() {
+                    "核查诚信承诺"
+                } else {
+                    "更新核查结果"
+                },
+            )),
+            ApplicationAction::GrantPreEmptively => panel.forms.push(
+                PanelForm::post(
+                    format!("{base}/pre-emptive-grant"),
+                    "先行提供法律援助（第四十四条）",
+                )
+                .hidden("version", a.version.to_string()),
+            ),
         }
-        Status::AwaitingSupplement => {
-            if uc::can_handle(ctx) {
-                panel.forms.push(
-                    PanelForm::post(format!("{base}/supplement-received"), "材料已补齐")
-                        .hidden("version", a.version.to_string()),
-                );
-                panel.links.push(link("withdrawal", "撤回申请"));
-            }
-        }
-        Status::Denied => {
-            if uc::can_handle(ctx) {
-                panel.links.push(link("objection", "登记异议"));
-            }
-        }
-        Status::ObjectionPending => {
-            if uc::can_decide_objection(ctx) {
-                for o in v.objections.iter().filter(|o| o.status == "pending") {
-                    panel.links.push(Action {
-                        href: format!("{base}/objections/{}/decision", o.id),
-                        label: "异议审查决定".into(),
-                    });
-                }
-            }
-        }
-        Status::Granted | Status::Withdrawn | Status::DeemedWithdrawn => {}
-    }
-    // A granted application, or a notification (granted by opening it), becomes a case.
-    if legalaid_app::cases::can_manage(ctx)
-        && v.cases.is_empty()
-        && (a.status == Status::Granted
-            || a.channel == Channel::Notified && a.status == Status::Received)
-    {
-        panel.links.push(link("case", "立案"));
     }
     for (id, number) in &v.cases {
         panel.links.push(Action {
             href: format!("/cases/{id}"),
             label: format!("案件 {number}"),
         });
-    }
-    if matches!(a.means, Means::Declaration { .. }) && uc::can_handle(ctx) {
-        panel.links.push(link(
-            "verification",
-            if a.verification_method.is_empty() {
-                "核查诚信承诺"
-            } else {
-                "更新核查结果"
-            },
-        ));
-    }
-    if v.assessment.pre_emptive
-        && uc::can_decide(ctx)
-        && matches!(
-            a.status,
-            Status::Received | Status::AwaitingSupplement | Status::Proposed
-        )
-    {
-        panel.forms.push(
-            PanelForm::post(
-                format!("{base}/pre-emptive-grant"),
-                "先行提供法律援助（第四十四条）",
-            )
-            .hidden("version", a.version.to_string()),
-        );
     }
     panel.note = match a.status {
         Status::AwaitingSupplement => {
@@ -588,7 +550,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     p.panels = vec![facts_panel(&v, &book), assessment_panel(&v)];
     p.blocks = vec![super::panels::deadlines_block(&v.deadlines)];
     if !v.objections.is_empty() || v.application.status == Status::Denied {
-        p.blocks.push(objections_block(&page, &v));
+        p.blocks.push(objections_block(&v));
     }
     p.after.extend(history_panel(&v));
     let files = legalaid_app::attachments::list(&s.app, &page.ctx, id)
@@ -610,6 +572,6 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         format!("附件{}个", files.len())
     };
     p.after.push(papers);
-    p.after.push(actions_panel(&page, &v));
+    p.after.push(actions_panel(&v));
     Ok(p.respond(false))
 }

@@ -4,7 +4,7 @@
 //! opening the case of a granted application (立案).
 
 use super::case_steps::{one, version_of};
-use super::cases::{due_text, may_assign, type_and_stage};
+use super::cases::{due_text, type_and_stage};
 use super::panels::{Block, Fact, Panel, PanelForm, PanelPage, Row, china, or_dash};
 use super::{Cell, Field, FormPage, PageResult, Shell, page_error, parse_id, see_other};
 use crate::AppState;
@@ -12,13 +12,11 @@ use crate::extract::{CsrfForm, PageCtx};
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use legalaid_app::cases::{self as uc, CaseView};
+use legalaid_app::cases::{self as uc, CaseAction, CaseView};
 use legalaid_app::{AppError, applications, rules, units};
 use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::assignment::Suggestion;
-use legalaid_domain::case::{
-    AssignInput, CaseStatus, CaseType, OpenCase, Stage, first_stage, type_for,
-};
+use legalaid_domain::case::{AssignInput, CaseType, OpenCase, Stage, first_stage, type_for};
 use legalaid_domain::unit::UnitKind;
 use legalaid_domain::{FieldError, local_date};
 use serde::Deserialize;
@@ -195,21 +193,13 @@ async fn assign_view(
 ) -> Result<(CaseView, Vec<Suggestion>), Response> {
     let id = parse_id(id)?;
     let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
-    if !may_assign(&page.ctx, &v.case) {
-        return Err(page_error(
-            if matches!(
-                v.case.status,
-                CaseStatus::AwaitingAssignment | CaseStatus::AwaitingHandler
-            ) {
-                AppError::forbidden()
-            } else {
-                AppError::Conflict(format!(
-                    "案件当前状态（{}）不能指派；需要更换承办人的，请申请更换",
-                    v.case.status.label()
-                ))
-            },
-        ));
+    let assign = CaseAction::Assign;
+    if !assign.permitted(&page.ctx, &v.case) {
+        return Err(page_error(AppError::forbidden()));
     }
+    assign
+        .ready(&v)
+        .map_err(|m| page_error(AppError::Conflict(m)))?;
     let list = uc::suggestions(&s.app, &page.ctx, id)
         .await
         .map_err(page_error)?;

@@ -3,20 +3,17 @@
 //! the messages sent, the closure and the subsidy with its derivation, the
 //! documents, and the actions the state and the caller's roles allow.
 
-use super::cases::{any_role, handles, label_of, may_assign, money, type_and_stage};
+use super::cases::{label_of, money, type_and_stage};
 use super::panels::{Block, Fact, Panel, PanelForm, PanelPage, Row, SentenceList, china, or_dash};
 use super::{Action, Cell, PageResult, Shell, page_error, parse_id, yes_no};
 use crate::AppState;
 use crate::extract::PageCtx;
 use axum::extract::{Path, State};
 use legalaid_app::applications::can_decide_objection;
-use legalaid_app::cases::{self as uc, CaseView};
+use legalaid_app::cases::{self as uc, CaseAction, CaseView};
 use legalaid_domain::application::ObjectionOutcome;
-use legalaid_domain::case::{
-    Activity, CaseEvent, CaseStatus, CaseType, SubsidyStatus, TerminationGround,
-};
+use legalaid_domain::case::{Activity, CaseStatus, CaseType, SubsidyStatus, TerminationGround};
 use legalaid_domain::notice::{Audience, Channel, DeliveryStatus, MessageKind};
-use legalaid_domain::role::Role;
 
 fn facts_panel(v: &CaseView) -> Panel {
     let c = &v.case;
@@ -199,8 +196,11 @@ fn replacement_status(s: &str) -> &'static str {
     }
 }
 
-fn replacements_block(page: &PageCtx, v: &CaseView) -> Block {
-    let decide = uc::can_manage(&page.ctx);
+fn replacements_block(v: &CaseView) -> Block {
+    let decide = |id: i64| {
+        v.actions
+            .contains(&CaseAction::DecideReplacement { replacement_id: id })
+    };
     Block {
         title: "更换承办人".into(),
         headers: vec!["提出时间", "提出人", "理由", "状态", "审批意见"],
@@ -221,7 +221,7 @@ fn replacements_block(page: &PageCtx, v: &CaseView) -> Block {
                         _ => "—",
                     }),
                     Cell::text(r.reason.clone()),
-                    if decide && r.status == "pending" {
+                    if decide(r.id) {
                         Cell::link(
                             "待审批 · 审批",
                             format!("/cases/{}/replacements/{}", v.case.id, r.id),
@@ -425,75 +425,45 @@ fn actions_panel(page: &PageCtx, v: &CaseView) -> Panel {
         label: label.to_owned(),
     };
     let mut panel = Panel::new("办理");
-    let works = handles(ctx, c);
-    if may_assign(ctx, c) {
-        panel.links.push(link(
-            "assign",
-            if c.status == CaseStatus::AwaitingHandler && !uc::can_manage(ctx) {
-                "确定承办人"
-            } else {
-                "指派"
-            },
-        ));
-    }
-    match c.status {
-        CaseStatus::Assigned if works => {
-            panel.links.push(link("agreement", "签订委托协议"));
-            panel.links.push(link("progress", "登记办理进展"));
-        }
-        CaseStatus::InProgress if works => {
-            panel.links.push(link("progress", "登记办理进展"));
-            panel.links.push(link("closure", "提交结案材料"));
-        }
-        CaseStatus::ClosureSubmitted if uc::can_decide(ctx) => {
-            panel.links.push(link("closure-review", "审查结案材料"));
-        }
-        CaseStatus::Terminated if uc::can_manage(ctx) || any_role(ctx, &[Role::IntakeClerk]) => {
-            panel.links.push(link("object", "登记异议"));
-        }
-        CaseStatus::ObjectionPending if can_decide_objection(ctx) => {
-            for o in v.objections.iter().filter(|o| o.status == "pending") {
-                panel.links.push(Action {
-                    href: format!("{base}/objections/{}/decision", o.id),
-                    label: "异议审查决定".into(),
-                });
+    // What the caller may do now comes with the view (`cases::actions`): the
+    // same rule the use cases refuse by.
+    for a in &v.actions {
+        match *a {
+            CaseAction::Assign => panel.links.push(link(
+                "assign",
+                if c.status == CaseStatus::AwaitingHandler && !uc::can_manage(ctx) {
+                    "确定承办人"
+                } else {
+                    "指派"
+                },
+            )),
+            CaseAction::SignAgreement => panel.links.push(link("agreement", "签订委托协议")),
+            CaseAction::AddProgress => panel.links.push(link("progress", "登记办理进展")),
+            CaseAction::SubmitClosure => panel.links.push(link("closure", "提交结案材料")),
+            CaseAction::ReviewClosure => panel.links.push(link("closure-review", "审查结案材料")),
+            CaseAction::Object => panel.links.push(link("object", "登记异议")),
+            CaseAction::DecideObjection { objection_id } => panel.links.push(Action {
+                href: format!("{base}/objections/{objection_id}/decision"),
+                label: "异议审查决定".into(),
+            }),
+            CaseAction::RequestReplacement => {
+                panel.links.push(link("replacement", "申请更换承办人"));
             }
+            CaseAction::Terminate => panel.links.push(link("terminate", "终止法律援助")),
+            CaseAction::Grade => panel.links.push(link("grade", "质量等级")),
+            CaseAction::PaySubsidy => panel.links.push(link("pay", "登记补贴发放")),
+            CaseAction::OpenNextStage => {
+                if let Some(next) = c.stage.next() {
+                    panel.forms.push(PanelForm::post(
+                        format!("{base}/next-stage"),
+                        &format!("进入下一阶段（{}）", next.label()),
+                    ));
+                }
+            }
+            // Decided in the table of replacement requests; materials are added
+            // in their own panel.
+            CaseAction::DecideReplacement { .. } | CaseAction::AddMaterial => {}
         }
-        _ => {}
-    }
-    let pending = v.replacements.iter().any(|r| r.status == "pending");
-    if matches!(c.status, CaseStatus::Assigned | CaseStatus::InProgress)
-        && !pending
-        && (works || any_role(ctx, &[Role::IntakeClerk]))
-    {
-        panel.links.push(link("replacement", "申请更换承办人"));
-    }
-    if c.status.next(CaseEvent::Terminate).is_ok() && uc::can_decide(ctx) {
-        panel.links.push(link("terminate", "终止法律援助"));
-    }
-    if matches!(
-        c.status,
-        CaseStatus::ClosureSubmitted | CaseStatus::Archived
-    ) && c.subsidy_status != SubsidyStatus::Paid
-        && uc::can_grade(ctx)
-    {
-        panel.links.push(link("grade", "质量等级"));
-    }
-    if c.subsidy_status == SubsidyStatus::Payable && c.graded_at.is_some() && uc::can_decide(ctx) {
-        panel.links.push(link("pay", "登记补贴发放"));
-    }
-    if let Some(next) = c.stage.next().filter(|_| c.case_type == CaseType::Criminal)
-        && matches!(
-            c.status,
-            CaseStatus::ClosureSubmitted | CaseStatus::Archived
-        )
-        && uc::can_manage(ctx)
-        && !v.stages.iter().any(|(_, _, s)| *s == next)
-    {
-        panel.forms.push(PanelForm::post(
-            format!("{base}/next-stage"),
-            &format!("进入下一阶段（{}）", next.label()),
-        ));
     }
     panel.note = match c.status {
         CaseStatus::AwaitingAssignment => "请在期限内指派承办人员。",
@@ -544,7 +514,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         assignments_block(&v),
         progress_block(&v),
         hearings_block(&v, s.app.clock.now()),
-        replacements_block(&page, &v),
+        replacements_block(&v),
     ];
     if !v.objections.is_empty() {
         p.blocks.push(objections_block(&page, &v));
@@ -571,7 +541,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     if files.links.is_empty() {
         files.note = "还没有上传案卷材料（法律文书副本、证据、庭审笔录等）。".into();
     }
-    if legalaid_app::cases::works_on(&page.ctx, &v.case) {
+    if v.actions.contains(&CaseAction::AddMaterial) {
         files.links.push(super::Action {
             href: format!("/cases/{}/attachments/new", v.case.id),
             label: "上传案卷材料".into(),

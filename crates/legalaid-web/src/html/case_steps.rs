@@ -3,21 +3,19 @@
 //! review, grade, payment, the request to replace the handler), each carrying the
 //! version it was read at; and the next stage of a criminal matter.
 
-use super::cases::{NoFields, handles, money, type_and_stage};
+use super::cases::{NoFields, money, type_and_stage};
 use super::panels::{china, china_time, fen_of_yuan, field_error};
 use super::{Field, FormPage, PageResult, Shell, kind_options, page_error, parse_id, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx};
 use axum::extract::{Path, Request, State};
 use chrono::NaiveDate;
-use legalaid_app::cases::{self as uc, CaseView};
+use legalaid_app::cases::{self as uc, CaseAction, CaseView};
 use legalaid_app::{AppError, applications};
 use legalaid_domain::application::ObjectionOutcome;
 use legalaid_domain::case::{
-    Activity, Adoption, CaseEvent, CaseOutcome, CaseStatus, ClosureInput, Grade, ProgressInput,
-    SubsidyStatus, TerminationGround,
+    Activity, Adoption, CaseOutcome, ClosureInput, Grade, ProgressInput, TerminationGround,
 };
-use legalaid_domain::role::Role;
 use legalaid_domain::subsidy::{EarlyEnd, FlatItem};
 use legalaid_domain::{FieldError, local_date};
 use serde::Deserialize;
@@ -119,64 +117,19 @@ impl Step {
         }
     }
 
-    /// Whether the caller's roles allow the step on this case.
-    fn allowed(self, page: &PageCtx, v: &CaseView) -> bool {
-        let ctx = &page.ctx;
-        let clerk = ctx.actor.as_ref().is_some_and(|a| a.has(Role::IntakeClerk));
+    /// The action the step takes (`cases::actions` holds who may take it, when).
+    fn action(self) -> CaseAction {
         match self {
-            Step::Agreement | Step::Progress | Step::Closure => handles(ctx, &v.case),
-            Step::Terminate | Step::ClosureReview | Step::Pay => uc::can_decide(ctx),
-            Step::Object => uc::can_manage(ctx) || clerk,
-            Step::Grade => uc::can_grade(ctx),
-            Step::Replacement => handles(ctx, &v.case) || clerk,
-            Step::ObjectionDecision(_) => applications::can_decide_objection(ctx),
-        }
-    }
-
-    /// Whether the case's state allows the step now (the message says why not).
-    fn ready(self, v: &CaseView) -> Result<(), String> {
-        let c = &v.case;
-        let event = |e: CaseEvent| c.status.next(e).map(|_| ()).map_err(|e| e.to_string());
-        match self {
-            Step::Agreement => event(CaseEvent::SignAgreement),
-            Step::Progress | Step::Replacement
-                if !matches!(c.status, CaseStatus::Assigned | CaseStatus::InProgress) =>
-            {
-                Err(format!(
-                    "案件当前状态（{}）不能{}",
-                    c.status.label(),
-                    self.title()
-                ))
-            }
-            Step::Replacement if v.replacements.iter().any(|r| r.status == "pending") => {
-                Err("已有待处理的更换申请".into())
-            }
-            Step::Progress | Step::Replacement => Ok(()),
-            Step::Terminate => event(CaseEvent::Terminate),
-            Step::Object => event(CaseEvent::Object),
-            Step::Closure => event(CaseEvent::SubmitClosure),
-            Step::ClosureReview => event(CaseEvent::ApproveClosure),
-            Step::Grade if c.subsidy_status == SubsidyStatus::Paid => {
-                Err("补贴已发放，不能再修改质量等级".into())
-            }
-            Step::Grade
-                if !matches!(
-                    c.status,
-                    CaseStatus::ClosureSubmitted | CaseStatus::Archived
-                ) =>
-            {
-                Err("提交结案材料后才能评定质量等级".into())
-            }
-            Step::Grade => Ok(()),
-            Step::Pay if c.subsidy_status != SubsidyStatus::Payable => Err(format!(
-                "补贴当前状态为“{}”，不能登记发放",
-                c.subsidy_status.label()
-            )),
-            Step::Pay if c.graded_at.is_none() => {
-                Err("该案件尚未评定质量等级，请质量评查人员评定后再发放补贴".into())
-            }
-            Step::Pay => Ok(()),
-            Step::ObjectionDecision(oid) => pending_objection(v, oid).map(|_| ()),
+            Step::Agreement => CaseAction::SignAgreement,
+            Step::Progress => CaseAction::AddProgress,
+            Step::Terminate => CaseAction::Terminate,
+            Step::Object => CaseAction::Object,
+            Step::Closure => CaseAction::SubmitClosure,
+            Step::ClosureReview => CaseAction::ReviewClosure,
+            Step::Grade => CaseAction::Grade,
+            Step::Pay => CaseAction::PaySubsidy,
+            Step::Replacement => CaseAction::RequestReplacement,
+            Step::ObjectionDecision(o) => CaseAction::DecideObjection { objection_id: o },
         }
     }
 }
@@ -185,11 +138,11 @@ fn pending_objection(
     v: &CaseView,
     oid: i64,
 ) -> Result<&legalaid_domain::application::Objection, String> {
-    match v.objections.iter().find(|o| o.id == oid) {
-        Some(o) if o.status == "pending" => Ok(o),
-        Some(_) => Err("该异议已审查完毕".into()),
-        None => Err("该案件没有这项异议".into()),
-    }
+    CaseAction::DecideObjection { objection_id: oid }.ready(v)?;
+    v.objections
+        .iter()
+        .find(|o| o.id == oid)
+        .ok_or_else(|| "该案件没有这项异议".into())
 }
 
 /// The fields of a step, filled from `f` (or defaults when first opened), with the
@@ -512,10 +465,11 @@ fn step_form(
 async fn open_step(s: &AppState, page: &PageCtx, id: &str, step: Step) -> PageResult {
     let id = parse_id(id)?;
     let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
-    if !step.allowed(page, &v) {
+    if !step.action().permitted(&page.ctx, &v.case) {
         return Err(page_error(AppError::forbidden()));
     }
-    step.ready(&v)
+    step.action()
+        .ready(&v)
         .map_err(|m| page_error(AppError::Conflict(m)))?;
     Ok(step_form(s, page, &v, step, None).respond(&[]))
 }

@@ -51,33 +51,6 @@ pub fn sees_cases(ctx: &Ctx) -> bool {
     )
 }
 
-/// Whether the caller works the case: the center, or a handler of the case or of
-/// its handling unit (the same rule the use cases apply).
-pub(super) fn handles(ctx: &Ctx, c: &legalaid_domain::case::Case) -> bool {
-    let Some(a) = &ctx.actor else {
-        return true;
-    };
-    if uc::can_manage(ctx) {
-        return true;
-    }
-    let own_case = a.user.staff_id.is_some_and(|s| Some(s.0) == c.handler_id);
-    let own_unit = a
-        .user
-        .unit_id
-        .is_some_and(|u| Some(u.0) == c.handling_unit_id);
-    a.has(Role::Handler) && (own_case || own_unit)
-}
-
-/// Whether the caller may assign the case now: the center, or the assigned law
-/// firm or legal service office naming its own handler.
-pub(super) fn may_assign(ctx: &Ctx, c: &legalaid_domain::case::Case) -> bool {
-    match c.status {
-        CaseStatus::AwaitingAssignment => uc::can_manage(ctx),
-        CaseStatus::AwaitingHandler => uc::can_manage(ctx) || handles(ctx, c),
-        _ => false,
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Small shared texts.
 

@@ -110,7 +110,10 @@ pub async fn case_upload_page(
     let v = legalaid_app::cases::get(&s.app, &page.ctx, id)
         .await
         .map_err(page_error)?;
-    if !legalaid_app::cases::works_on(&page.ctx, &v.case) {
+    if !v
+        .actions
+        .contains(&legalaid_app::cases::CaseAction::AddMaterial)
+    {
         return Err(page_error(AppError::forbidden()));
     }
     Ok(render(&UploadPage {
