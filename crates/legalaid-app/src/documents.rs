@@ -5,12 +5,14 @@
 use crate::applications::{self, ApplicationView};
 use crate::cases::CaseView;
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
+use chrono::{Datelike, NaiveDate};
+use legalaid_domain::application::format_number;
 use legalaid_domain::application::{Outcome, Status};
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::SubsidyStatus;
 use legalaid_domain::document::{
-    DocKind, DocTemplate, Document, date_cn, fill, paragraphs, shipped_templates,
-    unknown_placeholders,
+    DocKind, DocTemplate, Document, check_number_format, date_cn, fill, number_subject, paragraphs,
+    shipped_number_format, shipped_templates, unknown_placeholders,
 };
 use legalaid_domain::unit::UnitKind;
 use legalaid_domain::{UnitId, local_date, local_time};
@@ -21,6 +23,15 @@ use std::collections::BTreeMap;
 /// by an upgrade); edited templates are kept. Idempotent.
 pub async fn seed(app: &App) -> AppResult<bool> {
     let mut tx = app.store.write().await?;
+    // Templates stored before kinds had their own number series get the shipped one.
+    let formats: Vec<(DocKind, String)> = DocKind::ALL
+        .iter()
+        .map(|k| (*k, shipped_number_format(*k)))
+        .collect();
+    if store::fill_number_formats(&mut tx, &formats).await? > 0 {
+        tx.commit().await?;
+        tx = app.store.write().await?;
+    }
     let present: Vec<DocKind> = store::list(&mut tx).await?.iter().map(|t| t.kind).collect();
     let missing: Vec<DocTemplate> = shipped_templates()
         .into_iter()
@@ -54,34 +65,54 @@ pub async fn templates(app: &App, ctx: &Ctx) -> AppResult<Vec<DocTemplate>> {
     Ok(store::list(&mut tx).await?)
 }
 
-/// Edits a template (system administrators); unknown placeholders are refused.
+/// What an administrator writes in a document template.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateText<'a> {
+    pub title: &'a str,
+    pub addressee: &'a str,
+    pub body: &'a str,
+    /// The kind's number series, e.g. `叶法援给〔{year}〕{seq}号`; empty for the
+    /// record's number.
+    pub number_format: &'a str,
+}
+
+/// Edits a template (system administrators); unknown placeholders are refused,
+/// so that no `{…}` reaches an issued document.
 pub async fn update_template(
     app: &App,
     ctx: &Ctx,
     kind: DocKind,
     version: i64,
-    title: &str,
-    addressee: &str,
-    body: &str,
+    text: &TemplateText<'_>,
 ) -> AppResult<DocTemplate> {
     policy::ensure_manage_regions(ctx)?;
     let mut v = legalaid_domain::Validation::new();
-    let title = v.text("title", title, "标题", 50);
-    let addressee = v.optional_text("addressee", addressee, "称谓", 50);
-    let body = v.text("body", body, "正文", 8000);
-    let unknown = unknown_placeholders(&body);
-    if !unknown.is_empty() {
-        v.add(
-            "body",
-            format!(
-                "未知的占位符：{}",
-                unknown
-                    .iter()
-                    .map(|u| format!("{{{u}}}"))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-        );
+    let title = v.text("title", text.title, "标题", 50);
+    let addressee = v.optional_text("addressee", text.addressee, "称谓", 50);
+    let body = v.text("body", text.body, "正文", 8000);
+    for (field, value) in [
+        ("title", &title),
+        ("addressee", &addressee),
+        ("body", &body),
+    ] {
+        let unknown = unknown_placeholders(value);
+        if !unknown.is_empty() {
+            v.add(
+                field,
+                format!(
+                    "未知的占位符：{}",
+                    unknown
+                        .iter()
+                        .map(|u| format!("{{{u}}}"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            );
+        }
+    }
+    let number_format = text.number_format.trim().to_owned();
+    if let Err(e) = check_number_format(&number_format) {
+        v.add("number_format", e);
     }
     if !v.is_empty() {
         return Err(AppError::Validation(v.errors().to_vec()));
@@ -93,6 +124,7 @@ pub async fn update_template(
         title,
         addressee,
         body,
+        number_format,
         version,
     };
     let after = store::update(&mut tx, &t, version, app.clock.now()).await?;
@@ -159,6 +191,43 @@ pub(crate) async fn issuer(app: &App, receiving_unit: i64, kind: UnitKind) -> Ap
     )
     .await?;
     Ok(found.into_iter().next().map_or(unit.name, |u| u.name))
+}
+
+/// The number a document carries: its kind's own series (the template's
+/// `number_format`, counted from 1 in the year it is dated), given the first time
+/// it is issued for `subject` and kept for every later copy; or, without a
+/// series, its record's number.
+async fn number_of(
+    app: &App,
+    template: &DocTemplate,
+    subject: &str,
+    record_number: &str,
+    issued_on: NaiveDate,
+) -> AppResult<String> {
+    if template.number_format.is_empty() {
+        return Ok(record_number.to_owned());
+    }
+    // Two first issues at once on PostgreSQL: one records the number, the other
+    // meets it in the unique index, rolls back (its count too) and reads it.
+    for _ in 0..2 {
+        let mut tx = app.store.write().await?;
+        if let Some(n) = store::issued_number(&mut tx, template.kind, subject).await? {
+            return Ok(n);
+        }
+        let year = issued_on.year();
+        let series = format!("doc:{}", template.kind.as_str());
+        let seq = legalaid_store::applications::next_number(&mut tx, &series, year).await?;
+        let number = format_number(&template.number_format, year, seq);
+        match store::record_issue(&mut tx, template.kind, subject, &number, app.clock.now()).await {
+            Ok(()) => {
+                tx.commit().await?;
+                return Ok(number);
+            }
+            Err(legalaid_store::StoreError::Duplicate(key)) if key.contains("subject") => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Conflict("文书编号正在生成，请稍后重试".into()))
 }
 
 /// Fills the document `kind` of an application for the caller, if it exists in its state.
@@ -254,10 +323,12 @@ pub async fn build(
         UnitKind::LegalAidCenter
     };
     let issuer = issuer(app, a.receiving_unit_id, issuing_kind).await?;
+    let subject = number_subject(kind, a.id, objection.map(|o| o.id));
+    let number = number_of(app, &template, &subject, &a.number, issued_on).await?;
     let doc = Document {
         issuer: issuer.clone(),
         title: fill(&template.title, &values),
-        number: a.number.clone(),
+        number,
         addressee: fill(&template.addressee, &values),
         paragraphs: paragraphs(&fill(&template.body, &values)),
         signature: vec![issuer, date_cn(issued_on)],
@@ -474,10 +545,12 @@ pub async fn build_for_case(
     } else {
         vec![issuer.clone(), date_cn(issued_on)]
     };
+    let subject = format!("case:{}", c.id);
+    let number = number_of(app, &template, &subject, &c.number, issued_on).await?;
     let doc = Document {
         issuer: issuer.clone(),
         title: fill(&template.title, &values),
-        number: c.number.clone(),
+        number,
         addressee: fill(&template.addressee, &values),
         paragraphs: paragraphs(&fill(&template.body, &values)),
         signature,

@@ -231,6 +231,12 @@ const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
         "该文书模板已存在",
     ),
     (
+        "issued_documents_number",
+        "issued_documents.kind, issued_documents.number",
+        "number_format",
+        "该文号已被同类文书使用，请检查文书模板的文号格式（是否含 {year}）",
+    ),
+    (
         "message_templates_pkey",
         "message_templates.",
         "kind",

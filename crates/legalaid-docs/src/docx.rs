@@ -63,6 +63,18 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, String> {
         );
     }
     d = d.add_paragraph(Paragraph::new());
+    if !doc.signature.is_empty() {
+        // Room for the seal, stamped over the issuer's name and the date (GB/T 9704).
+        d = d
+            .add_paragraph(Paragraph::new())
+            .add_paragraph(Paragraph::new())
+            .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
+                crate::pdf::SEAL_MARK,
+                "仿宋_GB2312",
+                24,
+                false,
+            )));
+    }
     for s in &doc.signature {
         d = d.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
             s,

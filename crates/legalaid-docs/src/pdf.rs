@@ -112,6 +112,9 @@ fn lit(s: &str) -> String {
     out
 }
 
+/// Where the issuing organ's seal goes, above its name and the date.
+pub const SEAL_MARK: &str = "（盖章）";
+
 /// The document as typst markup in the style of official documents (GB/T 9704
 /// margins, a centred issuer and title, the number under the title, indented
 /// justified paragraphs, the signature block on the right).
@@ -142,7 +145,15 @@ fn markup(doc: &Document) -> String {
             lit(p)
         ));
     }
-    m.push_str("#v(2em)\n");
+    // The seal is stamped over the issuer's name and the date (GB/T 9704): room
+    // above them, marked where it goes.
+    if !doc.signature.is_empty() {
+        m.push_str("#v(3em)\n");
+        m.push_str(&format!(
+            "#align(right, text(size: 12pt, fill: luma(120), {}))\n\n",
+            lit(SEAL_MARK)
+        ));
+    }
     for s in &doc.signature {
         m.push_str(&format!("#align(right, {})\n\n", lit(s)));
     }

@@ -140,9 +140,15 @@ impl DeadlineRule {
         }
     }
 
-    /// "7日（《法律援助法》第四十三条）"
+    /// "7日（《法律援助法》第四十三条）": the period and its legal basis, as users
+    /// see it (without the notes kept for maintainers, `rules::basis_for_users`).
     pub fn describe(&self) -> String {
-        format!("{}{}（{}）", self.length, self.unit.label(), self.source)
+        let basis = crate::rules::basis_for_users(&self.source);
+        if basis.is_empty() {
+            format!("{}{}", self.length, self.unit.label())
+        } else {
+            format!("{}{}（{basis}）", self.length, self.unit.label())
+        }
     }
 }
 

@@ -28,7 +28,52 @@ pub struct DocTemplate {
     pub title: String,
     pub addressee: String,
     pub body: String,
+    /// The document's own number series, e.g. `叶法援给〔{year}〕{seq}号`: each kind
+    /// is numbered apart, from 1 each year, when first issued. Empty: the document
+    /// carries its record's number (the receipt the application's, the closure
+    /// report the case's).
+    #[serde(default)]
+    pub number_format: String,
     pub version: i64,
+}
+
+/// The shipped number series of each kind (`data/documents/numbers.csv`), for
+/// templates stored before series existed and for new databases.
+pub fn shipped_number_format(kind: DocKind) -> String {
+    include_str!("../data/documents/numbers.csv")
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(','))
+        .find(|(k, _)| *k == kind.as_str())
+        .map(|(_, f)| f.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Checks a number series: empty, or a pattern with `{seq}` (and optionally
+/// `{year}`) and no other placeholder.
+pub fn check_number_format(f: &str) -> Result<(), String> {
+    if f.is_empty() {
+        return Ok(());
+    }
+    if !f.contains("{seq}") {
+        return Err("文号格式须含 {seq}（序号），如 叶法援给〔{year}〕{seq}号".into());
+    }
+    let rest = f.replace("{seq}", "").replace("{year}", "");
+    if rest.contains('{') || rest.contains('}') {
+        return Err("文号格式只能使用 {year}（年度）和 {seq}（序号）".into());
+    }
+    if f.chars().count() > 40 {
+        return Err("文号格式不能超过40字".into());
+    }
+    Ok(())
+}
+
+/// The subject a document is numbered for: one number per kind and subject.
+pub fn number_subject(kind: DocKind, application_id: i64, objection_id: Option<i64>) -> String {
+    match (kind, objection_id) {
+        (DocKind::ObjectionDecision, Some(o)) => format!("objection:{o}"),
+        _ => format!("application:{application_id}"),
+    }
 }
 
 /// A filled document, ready to lay out.
@@ -99,6 +144,7 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
                 title: lines.next().unwrap_or_default().trim().to_owned(),
                 addressee: lines.next().unwrap_or_default().trim().to_owned(),
                 body: lines.next().unwrap_or_default().trim().to_owned(),
+                number_format: shipped_number_format(kind),
                 version: 1,
             }
         })
@@ -316,6 +362,30 @@ pub fn unknown_placeholders(body: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_kind_has_its_own_series_or_the_record_number() {
+        assert_eq!(
+            shipped_number_format(DocKind::GrantDecision),
+            "叶法援给〔{year}〕{seq}号"
+        );
+        assert_eq!(shipped_number_format(DocKind::Receipt), "");
+        // Every decision and letter the center or the bureau issues is numbered apart.
+        let series: Vec<String> = DocKind::ALL
+            .iter()
+            .map(|k| shipped_number_format(*k))
+            .filter(|f| !f.is_empty())
+            .collect();
+        assert_eq!(series.len(), 7);
+        assert!(series.iter().all(|f| check_number_format(f).is_ok()));
+        let mut unique = series.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), series.len(), "no two kinds share a series");
+        assert!(check_number_format("叶法援〔{year}〕号").is_err());
+        assert!(check_number_format("{name}{seq}").is_err());
+        assert!(check_number_format("").is_ok());
+    }
 
     #[test]
     fn the_official_letter_fits_the_case() {

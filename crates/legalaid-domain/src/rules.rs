@@ -294,9 +294,68 @@ impl RuleBook {
     }
 }
 
+/// The part of a rule's recorded source that users see beside a deadline or an
+/// amount: its legal basis. The notes kept with shipped data for whoever maintains
+/// the rules ("示例…", "待核实…", "产品决定：") are shown only on the
+/// administrators' rule pages, which show the source as recorded.
+pub fn basis_for_users(source: &str) -> String {
+    let mut parts = Vec::new();
+    for part in source.split('；') {
+        let part = part.trim();
+        if part.is_empty() || part.starts_with("示例") || part.starts_with("待核实") {
+            continue;
+        }
+        let part = part.strip_prefix("产品决定：").unwrap_or(part);
+        // Remarks in brackets that are notes for maintainers.
+        let mut kept = String::new();
+        let mut rest = part;
+        while let Some(open) = rest.find('（') {
+            let Some(close) = rest[open..].find('）').map(|c| open + c) else {
+                break;
+            };
+            let inner = &rest[open + '（'.len_utf8()..close];
+            kept.push_str(&rest[..open]);
+            if !(inner.contains("待核实") || inner.contains("示例") || inner.contains("非叶集区"))
+            {
+                kept.push_str(&rest[open..close + '）'.len_utf8()]);
+            }
+            rest = &rest[close + '）'.len_utf8()..];
+        }
+        kept.push_str(rest);
+        if !kept.is_empty() {
+            parts.push(kept);
+        }
+    }
+    parts.join("；")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn users_see_the_legal_basis_and_not_the_maintainers_notes() {
+        assert_eq!(
+            basis_for_users("《法律援助法》第四十三条第一款"),
+            "《法律援助法》第四十三条第一款"
+        );
+        assert_eq!(
+            basis_for_users("《办理法律援助案件程序规定》（2012）；待核实2023年规定"),
+            "《办理法律援助案件程序规定》（2012）"
+        );
+        assert_eq!(
+            basis_for_users("产品决定：补充材料通知书载明的期限（默认十五日）"),
+            "补充材料通知书载明的期限（默认十五日）"
+        );
+        assert_eq!(
+            basis_for_users("示例：天长市2020年法律援助经费管理办法（非叶集区标准，待核实）"),
+            ""
+        );
+        assert_eq!(
+            basis_for_users("刑事二审阶段（示例：同审判阶段）；《安徽省法律援助条例》第二十条"),
+            "刑事二审阶段；《安徽省法律援助条例》第二十条"
+        );
+    }
 
     #[test]
     fn a_changed_deadline_rule_governs_only_the_periods_that_start_from_its_date() {

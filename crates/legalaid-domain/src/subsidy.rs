@@ -91,11 +91,16 @@ impl ScheduleEntry {
         (self.region.len(), self.effective_from)
     }
 
+    /// The row as users see it beside an amount: its label, its legal basis (the
+    /// notes kept for maintainers left out, `rules::basis_for_users`) and its date.
     fn basis(&self) -> String {
-        format!(
-            "{}；{}（自{}起施行）",
-            self.label, self.source, self.effective_from
-        )
+        let basis = crate::rules::basis_for_users(&self.source);
+        let label = crate::rules::basis_for_users(&self.label);
+        if basis.is_empty() {
+            format!("{label}（自{}起施行）", self.effective_from)
+        } else {
+            format!("{label}；{basis}（自{}起施行）", self.effective_from)
+        }
     }
 }
 
@@ -406,7 +411,7 @@ pub fn compute(
         return Ok(SubsidyComputation {
             total_fen: 0,
             lines,
-            schedule_source: in_force.source.clone(),
+            schedule_source: crate::rules::basis_for_users(&in_force.source),
         });
     }
 
@@ -461,7 +466,7 @@ pub fn compute(
     Ok(SubsidyComputation {
         total_fen: amount,
         lines,
-        schedule_source: base.source.clone(),
+        schedule_source: crate::rules::basis_for_users(&base.source),
     })
 }
 
@@ -737,7 +742,10 @@ mod tests {
                 "合计 1,500.00元"
             ]
         );
-        assert!(c.schedule_source.contains("天长市") && c.lines[0].basis.contains("非叶集区标准"));
+        // The shipped schedule is an example: users see its label and date, and the
+        // maintainers' note ("示例…非叶集区标准，待核实") only on the schedule page.
+        assert_eq!(c.schedule_source, "");
+        assert_eq!(c.lines[0].basis, "刑事审判阶段（自2020-01-01起施行）");
     }
 
     #[test]

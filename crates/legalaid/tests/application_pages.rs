@@ -305,6 +305,12 @@ both!(supplement_notices_and_stale_versions, |app| {
     );
     let (_, html) = clerk.get(&page).await;
     assert_eq!(select(&html, ".badge"), ["待补充材料"]);
+    // The period's basis as users see it; the maintainers' notes kept with the
+    // shipped rule ("产品决定", "待核实", "示例") only on the administrators' pages.
+    assert!(html.contains("补充材料通知书载明的期限"), "{html}");
+    for note in ["产品决定", "待核实", "示例"] {
+        assert!(!html.contains(note), "{note} on a clerk's page: {html}");
+    }
     let received = format!("{page}/supplement-received");
     assert_eq!(hidden(&html, &received, "version"), "2");
     // A page opened before the notice still carries version 1.

@@ -580,6 +580,12 @@ both!(closure_payment_and_a_termination_objected_to, |app| {
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html) = director.get(&page).await;
     assert_eq!(select(&html, &format!("a[href='{pay}']")), ["登记补贴发放"]);
+    // The subsidy's derivation names its schedule rows, not the maintainers' notes
+    // on the shipped example schedule (those are on the schedule page).
+    assert!(html.contains("计算过程"), "{html}");
+    for note in ["示例", "待核实", "非叶集区"] {
+        assert!(!html.contains(note), "{note} on the case page: {html}");
+    }
     let (_, html) = director.get(&pay).await;
     let version = hidden(&html, &pay, "version");
     let (s, _, _) = post(

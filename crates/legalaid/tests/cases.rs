@@ -286,6 +286,9 @@ both!(
             text.contains("指派通知书") && text.contains("张秀兰") && text.contains("委托协议"),
             "{text}"
         );
+        // Room for the center's seal over its name and the date.
+        let seal = text.find("（盖章）").expect("seal space");
+        assert!(text[seal..].contains("法律援助中心"), "{text}");
         let text = pdftotext(&document(&app, &lawyer_token, id, "closure_report", "pdf").await);
         assert!(
             text.contains("调解结案") && text.contains("12,000.00") && text.contains("约见受援人"),

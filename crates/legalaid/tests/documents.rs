@@ -5,13 +5,38 @@
 mod common;
 
 use common::{TestApp, pdftotext};
+use legalaid_app::Clock;
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// The text of a document of an application as PDF.
+async fn pdf_text(app: &TestApp, token: &str, id: i64, kind: &str) -> String {
+    let res = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/applications/{id}/documents/{kind}?format=pdf"
+        )))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(res.status(), StatusCode::OK, "{kind}");
+    pdftotext(&res.bytes().await.expect("bytes"))
+}
+
 async fn denied_application(app: &TestApp) -> i64 {
+    denied_application_of(app, "11010519491231002X").await
+}
+
+/// An application of a person with this ID number, denied by the director.
+async fn denied_application_of(app: &TestApp, id_number: &str) -> i64 {
     let clerk = app.token("clerk").await;
     let (_, p) = app
-        .post_json("/api/v1/persons", Some(&clerk), &json!({ "name": "李秀英", "id_type": "resident_id", "id_number": "11010519491231002X" }))
+        .post_json(
+            "/api/v1/persons",
+            Some(&clerk),
+            &json!({ "name": "李秀英", "id_type": "resident_id", "id_number": id_number }),
+        )
         .await;
     let body = json!({
         "applicant_id": p["id"], "channel": "walk_in", "received_at": "2024-08-05T02:00:00Z",
@@ -65,7 +90,6 @@ both!(
             "六安市叶集区法律援助中心",
             "不予法律援助决定书",
             "李秀英",
-            "叶法援申〔2024〕1号",
             "不符合经济困难条件",
             "第四十九条",
             "2024年8月5日",
@@ -175,3 +199,107 @@ both!(administrators_edit_the_templates, |app| {
         "links on the application page"
     );
 });
+
+both!(
+    each_kind_of_document_is_numbered_in_its_own_series_by_its_issuer,
+    |app| {
+        let year = legalaid_domain::local_date(app.clock.now())
+            .format("%Y")
+            .to_string();
+        let first = denied_application(&app).await;
+        let clerk = app.token("clerk").await;
+        // The receipt carries the application's number; the decision its own,
+        // given when first issued and the same on every later copy.
+        let receipt = pdf_text(&app, &clerk, first, "receipt").await;
+        assert!(receipt.contains("叶法援申〔2024〕1号"), "{receipt}");
+        let denial = format!("叶法援不〔{year}〕1号");
+        for _ in 0..2 {
+            let text = pdf_text(&app, &clerk, first, "denial_decision").await;
+            assert!(text.contains(&denial), "{denial} not in {text}");
+        }
+
+        // The applicant objects; the bureau upholds the denial: the decision is the
+        // bureau's, in the bureau's series.
+        let (s, o) = app
+            .post_json(
+                &format!("/api/v1/applications/{first}/objection"),
+                Some(&clerk),
+                &json!({ "reason": "收入计算有误", "version": 2 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{o}");
+        let objection = o["objections"][0]["id"].as_i64().expect("objection");
+        let supervisor = app.token("supervisor").await;
+        let (s, d) = app
+            .post_json(
+                &format!("/api/v1/objections/{objection}/decision"),
+                Some(&supervisor),
+                &json!({ "outcome": "upheld", "reason": "经复核，申请人收入高于标准。", "version": 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        let text = pdf_text(&app, &supervisor, first, "objection_decision").await;
+        let issuer = text
+            .find("六安市叶集区司法局")
+            .expect("the bureau issues it");
+        assert!(
+            issuer < text.find("异议审查决定书").expect("title"),
+            "{text}"
+        );
+        assert!(text.contains(&format!("叶司援异〔{year}〕1号")), "{text}");
+        let seal = text.find("（盖章）").expect("seal space");
+        assert!(text[seal..].contains("六安市叶集区司法局"), "{text}");
+
+        // A second denial is the series' second; a changed pattern numbers the next
+        // ones and leaves those issued alone.
+        let second = denied_application_of(&app, "110105194912310046").await;
+        let text = pdf_text(&app, &clerk, second, "denial_decision").await;
+        assert!(text.contains(&format!("叶法援不〔{year}〕2号")), "{text}");
+        let admin = app.browser("admin").await;
+        let path = "/admin/documents/denial_decision";
+        let (_, html) = admin.get(path).await;
+        let fields = |f: &str| common::select(&html, &format!("[name={f}]"));
+        assert_eq!(fields("number_format").len(), 1, "{html}");
+        let version = common::hidden(&html, path, "version");
+        let title = "不予法律援助决定书".to_owned();
+        let body: String = {
+            let doc = scraper::Html::parse_document(&html);
+            let sel = scraper::Selector::parse("textarea[name=body]").expect("selector");
+            doc.select(&sel)
+                .next()
+                .map(|e| e.text().collect())
+                .unwrap_or_default()
+        };
+        let csrf = admin.csrf(path).await;
+        let post = |format: &'static str| {
+            let (csrf, title, body, version) =
+                (csrf.clone(), title.clone(), body.clone(), version.clone());
+            let admin = &admin;
+            async move {
+                admin
+                    .post_form(
+                        path,
+                        &[
+                            ("_csrf", csrf.as_str()),
+                            ("title", title.as_str()),
+                            ("addressee", "{申请人}："),
+                            ("body", body.as_str()),
+                            ("number_format", format),
+                            ("version", version.as_str()),
+                        ],
+                    )
+                    .await
+            }
+        };
+        let (s, html, _) = post("叶援不字第号").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(common::fields_in_error(&html), ["number_format"], "{html}");
+        let (s, _, _) = post("叶援不字〔{year}〕第{seq}号").await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let third = denied_application_of(&app, "110105194912310062").await;
+        let text = pdf_text(&app, &clerk, third, "denial_decision").await;
+        assert!(text.contains(&format!("叶援不字〔{year}〕第3号")), "{text}");
+        let text = pdf_text(&app, &clerk, first, "denial_decision").await;
+        assert!(text.contains(&denial), "issued numbers stay: {text}");
+    }
+);

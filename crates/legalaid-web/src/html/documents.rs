@@ -218,6 +218,11 @@ pub async fn templates(State(s): State<AppState>, page: PageCtx) -> PageResult {
                     format!("/admin/documents/{}", t.kind.as_str()),
                 ),
                 Cell::text(t.title.clone()),
+                Cell::text(if t.number_format.is_empty() {
+                    "使用申请或案件编号".to_owned()
+                } else {
+                    t.number_format.clone()
+                }),
                 Cell::text(format!("第{}版", t.version)),
             ]
         })
@@ -229,7 +234,7 @@ pub async fn templates(State(s): State<AppState>, page: PageCtx) -> PageResult {
         filters: vec![],
         export_href: None,
         table: Table {
-            headers: vec!["文书", "标题", "版本"],
+            headers: vec!["文书", "标题", "文号格式", "版本"],
             rows,
         },
         pager: Pager::new(
@@ -248,9 +253,7 @@ pub async fn templates(State(s): State<AppState>, page: PageCtx) -> PageResult {
 fn template_form(
     page: &PageCtx,
     kind: DocKind,
-    title: &str,
-    addressee: &str,
-    body: &str,
+    text: &documents::TemplateText<'_>,
     version: i64,
 ) -> FormPage {
     FormPage {
@@ -261,9 +264,12 @@ fn template_form(
         cancel: "/admin/documents".into(),
         error: None,
         fields: vec![
-            Field::new("title", "标题", "text", title).required(),
-            Field::new("addressee", "称谓", "text", addressee).hint("如 {申请人}："),
-            Field::new("body", "正文", "textarea", body)
+            Field::new("title", "标题", "text", text.title).required(),
+            Field::new("number_format", "文号格式", "text", text.number_format).hint(
+                "本类文书单独编号，每年从1号起，首次出具时编定，此后不变；{year} 为年度，{seq} 为序号。留空则使用申请或案件编号。",
+            ),
+            Field::new("addressee", "称谓", "text", text.addressee).hint("如 {申请人}："),
+            Field::new("body", "正文", "textarea", text.body)
                 .required()
                 .hint(&format!(
                     "段落之间空一行。可用占位符：{}",
@@ -290,7 +296,13 @@ pub async fn edit_template(
         .into_iter()
         .find(|t| t.kind == kind)
         .ok_or_else(|| page_error(AppError::NotFound))?;
-    Ok(template_form(&page, kind, &t.title, &t.addressee, &t.body, t.version).respond(&[]))
+    let text = documents::TemplateText {
+        title: &t.title,
+        addressee: &t.addressee,
+        body: &t.body,
+        number_format: &t.number_format,
+    };
+    Ok(template_form(&page, kind, &text, t.version).respond(&[]))
 }
 
 #[derive(Deserialize, Default)]
@@ -299,6 +311,7 @@ pub struct TemplateForm {
     title: String,
     addressee: String,
     body: String,
+    number_format: String,
     version: String,
 }
 
@@ -311,20 +324,16 @@ pub async fn update_template(
     let kind = DocKind::parse(&kind).ok_or_else(|| page_error(AppError::NotFound))?;
     let f: TemplateForm = CsrfForm::parse(req, &page.csrf).await?;
     let version = f.version.trim().parse().unwrap_or(0);
-    match documents::update_template(
-        &s.app,
-        &page.ctx,
-        kind,
-        version,
-        &f.title,
-        &f.addressee,
-        &f.body,
-    )
-    .await
-    {
+    let text = documents::TemplateText {
+        title: &f.title,
+        addressee: &f.addressee,
+        body: &f.body,
+        number_format: &f.number_format,
+    };
+    match documents::update_template(&s.app, &page.ctx, kind, version, &text).await {
         Ok(_) => Ok(see_other("/admin/documents")),
         Err(AppError::Validation(errs)) => {
-            Ok(template_form(&page, kind, &f.title, &f.addressee, &f.body, version).respond(&errs))
+            Ok(template_form(&page, kind, &text, version).respond(&errs))
         }
         Err(e) => Err(page_error(e)),
     }
