@@ -349,6 +349,55 @@ pub async fn deliver_due(
     Ok(sent)
 }
 
+/// One delivery report from the SMS gateway, for the message it took as `out_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub message_id: i64,
+    pub delivered: bool,
+    /// The gateway's reason when it could not deliver.
+    pub error: String,
+}
+
+/// What a batch of delivery reports changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportOutcome {
+    /// Reports that moved a sent message to delivered or undelivered.
+    pub recorded: usize,
+    /// Reports for no SMS message the gateway took (unknown ids, others' messages).
+    pub ignored: usize,
+}
+
+/// Records the SMS gateway's delivery reports (its callback, authenticated by
+/// the web layer): each moves its message from sent to delivered or undelivered.
+/// Not audited: it changes no record of an application or a case, only how one of
+/// its messages fared, which the case page shows.
+pub async fn record_reports(
+    app: &crate::App,
+    reports: &[DeliveryReport],
+) -> AppResult<ReportOutcome> {
+    let now = app.clock.now();
+    let mut out = ReportOutcome::default();
+    let mut tx = app.store.write().await?;
+    for r in reports {
+        let error: String = r.error.chars().take(500).collect();
+        if store::record_report(&mut tx, r.message_id, r.delivered, &error, now).await? {
+            out.recorded += 1;
+        } else {
+            out.ignored += 1;
+        }
+    }
+    tx.commit().await?;
+    if out.recorded > 0 {
+        tracing::info!(
+            event = "delivery_reports",
+            recorded = out.recorded,
+            ignored = out.ignored,
+            "SMS delivery reports recorded"
+        );
+    }
+    Ok(out)
+}
+
 /// A signed-in user's in-app messages.
 pub async fn inbox(app: &crate::App, ctx: &Ctx, page: crate::Page) -> AppResult<Inbox> {
     let Some(user) = ctx.user_id() else {

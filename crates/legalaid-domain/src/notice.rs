@@ -74,6 +74,10 @@ code_enum!(
         Dead => ("dead", "发送失败（已停止重试）"),
         /// [`route`] found no channel the person may be reached on.
         Skipped => ("skipped", "未发送（无可用渠道）"),
+        /// The SMS gateway reported that the message reached the phone.
+        Delivered => ("delivered", "已送达"),
+        /// The SMS gateway reported that it could not deliver the message.
+        Undelivered => ("undelivered", "未送达"),
     }
 );
 

@@ -28,7 +28,8 @@ pub struct Message {
     pub address: String,
     pub subject: String,
     pub body: String,
-    /// `pending`, `sent`, `failed`, `dead` or `skipped`
+    /// `pending`, `sent`, `failed`, `dead`, `skipped`, or after the gateway's
+    /// report `delivered` or `undelivered`
     pub status: String,
     pub attempts: i64,
     pub next_attempt_at: DateTime<Utc>,
@@ -36,10 +37,12 @@ pub struct Message {
     pub last_error: String,
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// When the gateway reported the delivery (or its failure).
+    pub reported_at: Option<DateTime<Utc>>,
 }
 
 const COLUMNS: &str = "id, kind, audience, channel, case_id, application_id, user_id, recipient_name, address, subject, \
-    body, status, attempts, next_attempt_at, sent_at, last_error, read_at, created_at";
+    body, status, attempts, next_attempt_at, sent_at, last_error, read_at, created_at, reported_at";
 
 /// A message to write into the outbox.
 #[derive(Debug, Clone)]
@@ -306,4 +309,26 @@ pub async fn sent_recently(
         AND created_at >= $4 AND status <> 'skipped'";
     let n: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(address).bind(channel).bind(body).bind(since).fetch_one(c).await?);
     Ok(n > 0)
+}
+
+/// Records the gateway's delivery report for SMS message `id`: it reached the
+/// phone (`delivered`) or not (`undelivered`, with the gateway's reason). Only a
+/// message the gateway took (`sent`, or reported before: a later report wins);
+/// false for any other.
+pub async fn record_report(
+    tx: &mut Tx,
+    id: i64,
+    delivered: bool,
+    error: &str,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    const Q: &str = "UPDATE messages SET status = $1, last_error = $2, reported_at = $3 \
+        WHERE id = $4 AND channel = 'sms' AND status IN ('sent', 'delivered', 'undelivered')";
+    let status = if delivered {
+        "delivered"
+    } else {
+        "undelivered"
+    };
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(status).bind(error).bind(at).bind(id).execute(c).await?.rows_affected());
+    Ok(n == 1)
 }

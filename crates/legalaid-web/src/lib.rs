@@ -30,6 +30,9 @@ pub struct WebSettings {
     /// `/metrics` asks for this bearer token; without one it answers loopback
     /// clients only (a Prometheus on the same host), everyone else 404.
     pub metrics_token: Option<String>,
+    /// The SMS gateway's delivery reports (`POST /api/v1/sms/delivery-reports`)
+    /// must bear this token; without one the callback is off (404).
+    pub sms_report_token: Option<String>,
 }
 
 #[derive(Clone)]

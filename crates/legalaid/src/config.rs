@@ -17,6 +17,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub secure_cookies: Option<bool>,
     pub metrics_token: Option<String>,
+    /// The token the SMS gateway's delivery reports bear; see docs/CONFIGURATION.md.
+    pub sms_report_token: Option<String>,
     pub session_idle_minutes: Option<u64>,
     pub session_absolute_hours: Option<u64>,
     pub token_ttl_hours: Option<u64>,
@@ -66,6 +68,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// The bearer token `/metrics` asks for; without one it answers loopback clients only.
     pub metrics_token: Option<String>,
+    /// The bearer token of the SMS gateway's delivery reports; without one they are off.
+    pub sms_report_token: Option<String>,
     pub auth: legalaid_app::AuthSettings,
     pub notify: legalaid_notify::NotifyConfig,
     /// How often the delivery worker looks for due messages when idle.
@@ -178,6 +182,8 @@ pub fn resolve(file: &FileConfig, o: &Overrides<'_>) -> Result<Settings, Vec<Str
                 .or(file.secure_cookies)
                 .unwrap_or(!bind.ip().is_loopback()),
             metrics_token: env_or("LEGALAID_METRICS_TOKEN", &file.metrics_token)
+                .filter(|t| !t.trim().is_empty()),
+            sms_report_token: env_or("LEGALAID_SMS_REPORT_TOKEN", &file.sms_report_token)
                 .filter(|t| !t.trim().is_empty()),
             auth,
             notify: legalaid_notify::NotifyConfig {

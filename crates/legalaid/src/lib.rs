@@ -374,25 +374,24 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open_store(&s.database_url).await?;
     let a = app(store.clone(), &s)?;
-    // Instances started together on one empty database take turns to seed it.
-    let startup = store
-        .startup_lock()
-        .await
-        .map_err(|e| fatal(format!("cannot take the start-up lock: {e}")))?;
     let given = std::env::var("LEGALAID_ADMIN_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty());
-    match legalaid_app::bootstrap::ensure_admin(&a, given.as_deref()).await {
-        Ok(legalaid_app::bootstrap::AdminBootstrap::CreatedWithRandomPassword(p)) => {
-            println!("created the system administrator: admin password: {p}");
-        }
-        Ok(legalaid_app::bootstrap::AdminBootstrap::CreatedWithGivenPassword) => {
-            println!(
-                "created the system administrator: admin password: (from LEGALAID_ADMIN_PASSWORD)"
-            );
-        }
-        Ok(legalaid_app::bootstrap::AdminBootstrap::Existing) => {}
-        Err(legalaid_app::AppError::Validation(e)) => {
+    let channels = legalaid_notify::Channels::from_config(&s.notify)
+        .map_err(|e| fatal(format!("message delivery is misconfigured: {e}")))?;
+    let demo = if s.demo {
+        legalaid_app::bootstrap::DemoData::Living
+    } else {
+        legalaid_app::bootstrap::DemoData::None
+    };
+    // The same preparation as the test harness: seeds and demo under the start-up
+    // lock, so instances started together on one empty database take turns.
+    let prepared = match legalaid_app::bootstrap::prepare(&a, given.as_deref(), demo).await {
+        Ok(p) => p,
+        Err(legalaid_app::bootstrap::PrepareError {
+            error: legalaid_app::AppError::Validation(e),
+            ..
+        }) => {
             return Err(fatal(format!(
                 "LEGALAID_ADMIN_PASSWORD does not meet the password policy: {}",
                 e.iter()
@@ -401,46 +400,31 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
                     .join("; ")
             )));
         }
-        Err(e) => {
-            return Err(fatal(format!(
-                "cannot create the administrator account: {e}"
-            )));
+        Err(e) => return Err(fatal(format!("cannot prepare the database: {e}"))),
+    };
+    match prepared.admin {
+        legalaid_app::bootstrap::AdminBootstrap::CreatedWithRandomPassword(p) => {
+            println!("created the system administrator: admin password: {p}");
         }
+        legalaid_app::bootstrap::AdminBootstrap::CreatedWithGivenPassword => {
+            println!(
+                "created the system administrator: admin password: (from LEGALAID_ADMIN_PASSWORD)"
+            );
+        }
+        legalaid_app::bootstrap::AdminBootstrap::Existing => {}
     }
-    legalaid_app::rules::seed(&a)
-        .await
-        .map_err(|e| fatal(format!("cannot store the shipped rules and calendar: {e}")))?;
-    legalaid_app::documents::seed(&a)
-        .await
-        .map_err(|e| fatal(format!("cannot store the shipped document templates: {e}")))?;
-    legalaid_app::outbox::seed(&a)
-        .await
-        .map_err(|e| fatal(format!("cannot store the shipped message templates: {e}")))?;
-    legalaid_app::cases::seed_schedule(&a)
-        .await
-        .map_err(|e| fatal(format!("cannot store the shipped subsidy schedule: {e}")))?;
-    let channels = legalaid_notify::Channels::from_config(&s.notify)
-        .map_err(|e| fatal(format!("message delivery is misconfigured: {e}")))?;
-    if s.demo {
-        if legalaid_app::demo::load(&a)
-            .await
-            .context("loading the demo data")?
-        {
-            println!("loaded the demo data set (accounts and password are listed in README.md)");
-        }
-        if legalaid_app::demo::load_activity(&a)
-            .await
-            .context("loading the demo activity")?
-        {
-            println!("loaded the demo year 2024 of applications");
-        }
+    if prepared.demo_loaded {
+        println!("loaded the demo data set (accounts and password are listed in README.md)");
     }
-    startup.release().await;
+    if prepared.activity_loaded {
+        println!("loaded the demo's activity: last year and this year up to today");
+    }
     let state = legalaid_web::AppState {
         app: a.clone(),
         settings: Arc::new(legalaid_web::WebSettings {
             secure_cookies: s.secure_cookies,
             metrics_token: s.metrics_token.clone(),
+            sms_report_token: s.sms_report_token.clone(),
         }),
         metrics: legalaid_web::install_metrics(),
     };

@@ -150,3 +150,90 @@ both!(
     );
     }
 );
+
+both!(
+    the_gateways_delivery_reports_move_messages_to_delivered_or_undelivered,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let applicant = person(&app, &clerk, "程小红", "341504199106180023", "13955507788").await;
+        let application = granted_wage_claim(&app, applicant, "某服装加工厂").await;
+        let sent = app.deliver().await;
+        let (_, list) = app
+            .get_json(
+                &format!("/api/v1/applications/{application}/messages"),
+                Some(&clerk),
+            )
+            .await;
+        let sms: Vec<&Value> = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|m| m["channel"] == "sms" && m["status"] == "sent")
+            .collect();
+        assert!(sms.len() >= 2, "acceptance and decision: {list} {sent:?}");
+        let (first, second) = (sms[0]["id"].clone(), sms[1]["id"].clone());
+
+        let report = |token: &'static str, body: Value| {
+            let (http, url) = (app.http.clone(), app.url("/api/v1/sms/delivery-reports"));
+            async move {
+                let res = http
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("report");
+                let status = res.status();
+                (status, res.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let body = json!({ "reports": [
+        { "out_id": first.to_string(), "status": "delivered" },
+        { "out_id": second.to_string(), "status": "undelivered", "error": "用户关机" },
+        { "out_id": "999999999", "status": "delivered" }
+    ] });
+        // Only the gateway, bearing the configured token, may report.
+        let (s, _) = report("wrong-token", body.clone()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, out) = report(common::SMS_REPORT_TOKEN, body).await;
+        assert_eq!(s, StatusCode::OK, "{out}");
+        assert_eq!(out, json!({ "recorded": 2, "ignored": 1 }));
+        let (_, list) = app
+            .get_json(
+                &format!("/api/v1/applications/{application}/messages"),
+                Some(&clerk),
+            )
+            .await;
+        let status_of = |id: &Value| {
+            list["items"]
+                .as_array()
+                .and_then(|l| l.iter().find(|m| &m["id"] == id))
+                .map(|m| (m["status"].clone(), m["last_error"].clone()))
+                .expect("message")
+        };
+        assert_eq!(status_of(&first), (json!("delivered"), json!("")));
+        assert_eq!(
+            status_of(&second),
+            (json!("undelivered"), json!("用户关机"))
+        );
+        // A report that cannot be read changes nothing and says which one.
+        let (s, e) = report(
+        common::SMS_REPORT_TOKEN,
+        json!({ "reports": [{ "out_id": first.to_string(), "status": "undelivered" }, { "out_id": "x", "status": "delivered" }] }),
+    )
+    .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "reports[1].out_id");
+        let (_, list) = app
+            .get_json(
+                &format!("/api/v1/applications/{application}/messages"),
+                Some(&clerk),
+            )
+            .await;
+        let still = list["items"]
+            .as_array()
+            .and_then(|l| l.iter().find(|m| m["id"] == first))
+            .map(|m| m["status"].clone());
+        assert_eq!(still, Some(json!("delivered")));
+    }
+);

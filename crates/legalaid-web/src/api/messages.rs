@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// Every message about the case, with channel, recipient and delivery status.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/messages", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object, description = "`{items, total}`: `channel` (sms/email/in_app), `audience`, `recipient_name`, `address`, `status` (pending/sent/failed/dead/skipped), `attempts`, `sent_at`"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = Object, description = "`{items, total}`: `channel` (sms/email/in_app), `audience`, `recipient_name`, `address`, `status` (pending/sent/failed/dead/skipped/delivered/undelivered), `attempts`, `sent_at`, `reported_at`"), (status = 404, body = crate::error::Problem)))]
 pub async fn messages(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -121,4 +121,99 @@ pub async fn application_messages(
         .collect();
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(Json(List { items, total }))
+}
+
+/// The SMS gateway's delivery reports.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReportsIn {
+    /// At most 1,000 reports a call.
+    #[schema(max_items = 1000)]
+    pub reports: Vec<ReportIn>,
+}
+
+/// One report: the message the gateway took as `out_id`, and how it fared.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReportIn {
+    /// The `out_id` the message was sent with (the outbox id).
+    #[schema(pattern = "^[0-9]{1,18}$")]
+    pub out_id: String,
+    pub status: ReportStatus,
+    /// The gateway's reason when it could not deliver.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Delivered,
+    Undelivered,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReportsOut {
+    /// Reports that moved a sent message to delivered or undelivered.
+    pub recorded: usize,
+    /// Reports for no SMS message the gateway took.
+    pub ignored: usize,
+}
+
+/// The SMS gateway's callback: delivery reports move each message from sent to
+/// delivered or undelivered (shown with the case's messages). Authenticated by
+/// the configured report token (`LEGALAID_SMS_REPORT_TOKEN`) as a bearer token;
+/// without one configured, or with a wrong one, it answers 404.
+#[utoipa::path(post, path = "/api/v1/sms/delivery-reports", tag = "cases", security(("bearer" = [])), request_body = ReportsIn,
+    responses((status = 200, body = ReportsOut), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn delivery_reports(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ApiJson(input): ApiJson<ReportsIn>,
+) -> Result<Json<ReportsOut>, ApiError> {
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let allowed = match (&s.settings.sms_report_token, bearer) {
+        (Some(t), Some(b)) => crate::extract::constant_time_eq(b.as_bytes(), t.as_bytes()),
+        _ => false,
+    };
+    if !allowed {
+        return Err(ApiError(legalaid_app::AppError::NotFound));
+    }
+    if input.reports.len() > 1000 {
+        return Err(ApiError(legalaid_app::AppError::field(
+            "reports",
+            "每次最多报告1000条",
+        )));
+    }
+    let mut reports = Vec::with_capacity(input.reports.len());
+    let mut errors = Vec::new();
+    for (i, r) in input.reports.iter().enumerate() {
+        match r.out_id.trim().parse::<i64>() {
+            Ok(id) if id > 0 && r.error.chars().count() <= 500 => {
+                reports.push(legalaid_app::outbox::DeliveryReport {
+                    message_id: id,
+                    delivered: matches!(r.status, ReportStatus::Delivered),
+                    error: r.error.trim().to_owned(),
+                });
+            }
+            Ok(id) if id > 0 => errors.push(legalaid_domain::FieldError {
+                field: format!("reports[{i}].error"),
+                message: "原因不能超过500字".into(),
+            }),
+            _ => errors.push(legalaid_domain::FieldError {
+                field: format!("reports[{i}].out_id"),
+                message: "out_id 应为发送时的消息编号".into(),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError(legalaid_app::AppError::Validation(errors)));
+    }
+    let out = legalaid_app::outbox::record_reports(&s.app, &reports).await?;
+    Ok(Json(ReportsOut {
+        recorded: out.recorded,
+        ignored: out.ignored,
+    }))
 }

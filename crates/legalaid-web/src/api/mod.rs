@@ -132,6 +132,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/message-templates", get(messages::message_templates))
         .route(
+            "/sms/delivery-reports",
+            axum::routing::post(messages::delivery_reports),
+        )
+        .route(
             "/message-templates/{kind}/{audience}/{channel}",
             axum::routing::put(messages::update_message_template),
         )
@@ -241,7 +245,7 @@ pub struct List<T> {
         cases::open, cases::show, cases::list, cases::suggestions, cases::assign, cases::agreement, cases::progress,
         cases::terminate, cases::object, cases::closure, cases::review_closure, cases::subsidy, cases::grade, cases::pay,
         cases::request_replacement, cases::decide_replacement, cases::next_stage, messages::messages, funding::estimate, funding::set_target,
-        messages::application_messages, funding::schedule, funding::add_schedule_row, funding::subsidy_totals, messages::set_contact, messages::message_templates, messages::update_message_template,
+        messages::application_messages, funding::schedule, funding::add_schedule_row, funding::subsidy_totals, messages::set_contact, messages::message_templates, messages::update_message_template, messages::delivery_reports,
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
         documents::case_list, documents::case_download, attachments::case_upload, attachments::case_list,
         queues::mine, queues::region,

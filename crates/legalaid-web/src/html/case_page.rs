@@ -394,7 +394,7 @@ fn messages_block(v: &CaseView) -> Block {
             .iter()
             .map(|m| Row {
                 class: match m.status.as_str() {
-                    "failed" | "dead" => "overdue",
+                    "failed" | "dead" | "undelivered" => "overdue",
                     "skipped" => "due-soon",
                     _ => "",
                 },
@@ -405,8 +405,12 @@ fn messages_block(v: &CaseView) -> Block {
                     Cell::text(or_dash(&m.recipient_name)),
                     Cell::text(label_of(&m.kind, MessageKind::parse, MessageKind::label)),
                     Cell::text(m.body.clone()),
-                    Cell::text(match m.sent_at {
-                        Some(t) if m.status == "sent" => format!("已发送（{}）", china(t)),
+                    Cell::text(match (m.status.as_str(), m.sent_at, m.reported_at) {
+                        ("sent", Some(t), _) => format!("已发送（{}）", china(t)),
+                        ("delivered", _, Some(t)) => format!("已送达（{}）", china(t)),
+                        ("undelivered", _, _) if !m.last_error.is_empty() => {
+                            format!("未送达：{}", m.last_error)
+                        }
                         _ => label_of(&m.status, DeliveryStatus::parse, DeliveryStatus::label),
                     }),
                 ],

@@ -75,10 +75,16 @@ impl Twin {
 }
 
 /// Serves the whole router for `app` on a fresh loopback port.
+/// The token the test server's SMS delivery-report callback asks for.
+pub const SMS_REPORT_TOKEN: &str = "sms-report-secret";
+
 async fn serve(app: App) -> SocketAddr {
     let state = legalaid_web::AppState {
         app,
-        settings: Arc::new(legalaid_web::WebSettings::default()),
+        settings: Arc::new(legalaid_web::WebSettings {
+            sms_report_token: Some(SMS_REPORT_TOKEN.into()),
+            ..Default::default()
+        }),
         metrics: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -156,22 +162,15 @@ impl TestApp {
             Arc::new(cipher),
         )
         .with_files(data_dir.path().join("files"));
-        legalaid_app::bootstrap::ensure_admin(&app, Some(ADMIN_PASSWORD))
-            .await
-            .expect("admin");
-        legalaid_app::rules::seed(&app)
-            .await
-            .expect("shipped rules");
-        legalaid_app::documents::seed(&app)
-            .await
-            .expect("shipped document templates");
-        legalaid_app::outbox::seed(&app)
-            .await
-            .expect("shipped message templates");
-        legalaid_app::cases::seed_schedule(&app)
-            .await
-            .expect("shipped subsidy schedule");
-        legalaid_app::demo::load(&app).await.expect("demo data");
+        // The server's own preparation, with the demo's records but not its
+        // living activity (tests make the activity they need).
+        legalaid_app::bootstrap::prepare(
+            &app,
+            Some(ADMIN_PASSWORD),
+            legalaid_app::bootstrap::DemoData::Records,
+        )
+        .await
+        .expect("prepared as the server prepares");
         let addr = serve(app.clone()).await;
         TestApp {
             kind,
