@@ -1,8 +1,8 @@
 //! Sign-in, sign-out, the home page (work queue) and the caller's password.
 
-use super::{Field, FormPage, PageResult, Shell, page_error, render, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, Meta, PageCtx, PageQuery, SESSION_COOKIE, session_cookie};
+use crate::html::{Field, FormPage, PageResult, Shell, page_error, render, see_other};
 use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,7 +22,7 @@ struct HomePage {
     region_wide: bool,
     queue: WorkQueue,
     tabs: Vec<Tab>,
-    pager: super::Pager,
+    pager: crate::html::Pager,
 }
 
 /// A filter of the queue, with its count (the same query as the list).
@@ -88,7 +88,7 @@ pub async fn home(
         heading: "工作台".into(),
         region_wide: false,
         tabs: tabs("/", due, &queue.queue),
-        pager: super::Pager::new("/", due_code(due), pg, queue.queue.total),
+        pager: crate::html::Pager::new("/", due_code(due), pg, queue.queue.total),
         queue,
     }))
 }
@@ -115,7 +115,7 @@ pub async fn supervision(
         heading: "辖区待办事项".into(),
         region_wide: true,
         tabs: tabs("/queues", due, &queue.queue),
-        pager: super::Pager::new("/queues", due_code(due), pg, queue.queue.total),
+        pager: crate::html::Pager::new("/queues", due_code(due), pg, queue.queue.total),
         queue,
     }))
 }

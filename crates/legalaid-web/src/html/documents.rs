@@ -1,12 +1,12 @@
 //! Pages for an application's documents and attachments, and for editing the
 //! document templates.
 
-use super::{
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::{
     Action, Cell, Field, FormPage, ListPage, PageResult, Pager, Shell, Table, page_error, parse_id,
     render, see_other,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use askama::Template;
 use axum::extract::{Multipart, Path, Request, State};
 use axum::response::Response;
@@ -166,7 +166,7 @@ pub async fn upload(
 async fn read_checked(page: &PageCtx, m: Multipart) -> Result<(String, String, Vec<u8>), Response> {
     let (name, description, bytes, csrf) = crate::api::read_upload(m).await.map_err(page_error)?;
     if !csrf.is_some_and(|c| crate::extract::constant_time_eq(c.as_bytes(), page.csrf.as_bytes())) {
-        return Err(super::error_page(
+        return Err(crate::html::error_page(
             axum::http::StatusCode::FORBIDDEN,
             "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
         ));

@@ -3,7 +3,7 @@
 //! panels; and the small parsing helpers the panel forms share. Used by the
 //! application, rules and calendar pages.
 
-use super::{Action, Cell, Field, Shell, attach_errors, render};
+use crate::html::{Action, Cell, Field, Shell, attach_errors, render};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -166,7 +166,7 @@ pub struct PanelPage {
     /// Full width, after the tables.
     pub after: Vec<Panel>,
     /// Pages of the last table, when it is one page of a longer list.
-    pub pager: Option<super::Pager>,
+    pub pager: Option<crate::html::Pager>,
 }
 
 impl PanelPage {
@@ -194,7 +194,7 @@ impl PanelPage {
     }
 }
 
-pub(super) fn field_error(field: &str, message: &str) -> FieldError {
+pub(crate) fn field_error(field: &str, message: &str) -> FieldError {
     FieldError {
         field: field.to_owned(),
         message: message.to_owned(),
@@ -203,7 +203,7 @@ pub(super) fn field_error(field: &str, message: &str) -> FieldError {
 
 /// "1580", "1580.5", "1,580.50", "1580元" → fen; None unless a non-negative amount
 /// with at most two decimals.
-pub(super) fn fen_of_yuan(raw: &str) -> Option<i64> {
+pub(crate) fn fen_of_yuan(raw: &str) -> Option<i64> {
     let s: String = raw
         .trim()
         .trim_end_matches('元')
@@ -230,7 +230,7 @@ pub(super) fn fen_of_yuan(raw: &str) -> Option<i64> {
 }
 
 /// A China Standard Time wall-clock time from a `datetime-local` field, as UTC.
-pub(super) fn china_time(
+pub(crate) fn china_time(
     field: &str,
     raw: &str,
     errs: &mut Vec<FieldError>,
@@ -260,11 +260,11 @@ pub(super) fn china_time(
 }
 
 /// An instant as China Standard Time, to the minute.
-pub(super) fn china(t: DateTime<Utc>) -> String {
+pub(crate) fn china(t: DateTime<Utc>) -> String {
     local_time(t).format("%Y-%m-%d %H:%M").to_string()
 }
 
-pub(super) fn or_dash(s: &str) -> String {
+pub(crate) fn or_dash(s: &str) -> String {
     if s.trim().is_empty() {
         "—".into()
     } else {
@@ -274,7 +274,7 @@ pub(super) fn or_dash(s: &str) -> String {
 
 /// When a deadline falls due: the day, or the moment for hour periods.
 /// A provisional date (a year whose holidays are not entered yet) is marked 暂定.
-pub(super) fn due_text(d: &legalaid_app::applications::DeadlineView) -> String {
+pub(crate) fn due_text(d: &legalaid_app::applications::DeadlineView) -> String {
     let at = match d.due_at {
         Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
         None => d.due.to_string(),
@@ -287,7 +287,7 @@ pub(super) fn due_text(d: &legalaid_app::applications::DeadlineView) -> String {
 }
 
 /// The deadlines of an application or a case, each with its rule and standing.
-pub(super) fn deadlines_block(deadlines: &[legalaid_app::applications::DeadlineView]) -> Block {
+pub(crate) fn deadlines_block(deadlines: &[legalaid_app::applications::DeadlineView]) -> Block {
     Block {
         title: "期限".into(),
         headers: vec!["事项", "期限", "依据", "状态"],

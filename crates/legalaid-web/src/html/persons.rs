@@ -1,11 +1,11 @@
 //! Pages for applicants and recipients.
 
-use super::{
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::{
     Action, Cell, DetailPage, Field, FormPage, ListPage, PageResult, Pager, Shell, Table,
     kind_options, page_error, parse_id, query_string, render, see_other,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
 use legalaid_app::{AppError, Page, persons, units};
 use legalaid_domain::id_number::IdType;

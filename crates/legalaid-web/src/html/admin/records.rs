@@ -1,11 +1,11 @@
 //! Pages for units and staff.
 
-use super::{
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::{
     Action, Cell, DetailPage, Field, FormPage, ListPage, PageResult, Pager, Section, Shell, Table,
     kind_options, page_error, parse_id, query_string, render, see_other, unit_names, yes_no,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
 use legalaid_app::filters::{StaffFilter, UnitFilter};
 use legalaid_app::{AppError, Page, policy, regions, staff, units};

@@ -5,16 +5,20 @@
 //!
 //! The panel page types live in `panels.rs`.
 
-pub(super) use super::panels::{
+pub(crate) mod intake;
+pub(crate) mod steps;
+pub(crate) mod verification;
+
+use crate::AppState;
+use crate::extract::{PageCtx, PageQuery};
+pub(crate) use crate::html::panels::{
     Block, Fact, Panel, PanelForm, PanelPage, Row, SentenceList, fen_of_yuan, field_error,
 };
-use super::panels::{china, or_dash};
-use super::{
+use crate::html::panels::{china, or_dash};
+use crate::html::{
     Action, Cell, Field, ListPage, PageResult, Pager, Shell, Table, kind_options, page_error,
     parse_id, query_string, render,
 };
-use crate::AppState;
-use crate::extract::{PageCtx, PageQuery};
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
@@ -41,7 +45,7 @@ fn applies(province: Option<&str>, region: Option<&str>) -> bool {
 }
 
 /// The matters in force today where the caller works: (code, "label（basis）").
-pub(super) fn matter_options(
+pub(crate) fn matter_options(
     book: &RuleBook,
     region: Option<&str>,
     today: NaiveDate,
@@ -66,7 +70,7 @@ pub(super) fn matter_options(
         .collect()
 }
 
-pub(super) fn exemption_options(
+pub(crate) fn exemption_options(
     book: &RuleBook,
     region: Option<&str>,
     today: NaiveDate,
@@ -100,7 +104,7 @@ fn exemption_label(book: &RuleBook, code: &str) -> String {
         .map_or_else(|| code.to_owned(), |e| e.label.clone())
 }
 
-pub(super) fn caller_region(page: &PageCtx) -> Option<String> {
+pub(crate) fn caller_region(page: &PageCtx) -> Option<String> {
     page.ctx
         .actor
         .as_ref()
@@ -120,7 +124,7 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
-use super::panels::due_text;
+use crate::html::panels::due_text;
 
 pub async fn list(
     State(s): State<AppState>,
@@ -548,7 +552,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     );
     p.badge = v.application.status.label().to_owned();
     p.panels = vec![facts_panel(&v, &book), assessment_panel(&v)];
-    p.blocks = vec![super::panels::deadlines_block(&v.deadlines)];
+    p.blocks = vec![crate::html::panels::deadlines_block(&v.deadlines)];
     if !v.objections.is_empty() || v.application.status == Status::Denied {
         p.blocks.push(objections_block(&v));
     }
@@ -556,7 +560,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     let files = legalaid_app::attachments::list(&s.app, &page.ctx, id)
         .await
         .map_err(page_error)?;
-    let (docs, atts) = super::documents::links(&v, &files);
+    let (docs, atts) = crate::html::documents::links(&v, &files);
     let mut papers = Panel::new("文书与附件");
     papers.links = docs;
     papers.links.extend(atts);

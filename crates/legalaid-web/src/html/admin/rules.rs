@@ -2,13 +2,13 @@
 //! exemptions, deadline rule versions) and the settings. The working-day calendar
 //! is in `calendar.rs`.
 
-use super::applications::{fen_of_yuan, field_error};
-use super::{
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx};
+use crate::html::applications::{fen_of_yuan, field_error};
+use crate::html::{
     Action, Cell, DetailPage, Field, FormPage, PageResult, Section, Shell, page_error, render,
     see_other, yes_no,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx};
 use axum::extract::{Path, Request, State};
 use chrono::NaiveDate;
 use legalaid_app::{AppError, policy, rules};

@@ -2,10 +2,12 @@
 //! notice, proposal, decision, objection, withdrawal, the bureau's objection
 //! decision) and the pre-emptive grant, each carrying the version it was read at.
 
-use super::panels::china;
-use super::{Field, FormPage, PageResult, Shell, kind_options, page_error, parse_id, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx};
+use crate::html::panels::china;
+use crate::html::{
+    Field, FormPage, PageResult, Shell, kind_options, page_error, parse_id, see_other,
+};
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use legalaid_app::AppError;

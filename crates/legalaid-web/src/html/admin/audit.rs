@@ -1,13 +1,13 @@
 //! The audit trail's pages: search (every action named in Chinese, each change as
 //! field: before → after), the CSV export, and the chain verification.
 
-use super::admin::fmt_time;
-use super::{
+use crate::AppState;
+use crate::extract::{PageCtx, PageQuery};
+use crate::html::admin::fmt_time;
+use crate::html::{
     Action, Cell, DetailPage, Field, ListPage, PageResult, Pager, Shell, Table, page_error,
     query_string, render,
 };
-use crate::AppState;
-use crate::extract::{PageCtx, PageQuery};
 use axum::extract::State;
 use legalaid_app::filters::AuditFilter;
 use legalaid_app::{Page, audit, policy};
@@ -147,7 +147,7 @@ pub async fn audit(
             .await
             .map_err(page_error)?,
         Err(errs) => {
-            super::attach_errors(&mut filters, &errs);
+            crate::html::attach_errors(&mut filters, &errs);
             (Vec::new(), 0)
         }
     };
@@ -247,7 +247,7 @@ pub async fn audit_csv(
     PageQuery(q): PageQuery<AuditQuery>,
 ) -> PageResult {
     let f = q.filter().map_err(|errs| {
-        super::error_page(
+        crate::html::error_page(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             &errs
                 .iter()
@@ -261,8 +261,10 @@ pub async fn audit_csv(
     let next = move |before: Option<i64>| {
         let (app, ctx, f) = (app.clone(), ctx.clone(), f.clone());
         async move {
-            let entries = audit::search_batch(&app, &ctx, &f, before, super::export::BATCH).await?;
-            let full = entries.len() >= usize::try_from(super::export::BATCH).unwrap_or(usize::MAX);
+            let entries =
+                audit::search_batch(&app, &ctx, &f, before, crate::html::export::BATCH).await?;
+            let full =
+                entries.len() >= usize::try_from(crate::html::export::BATCH).unwrap_or(usize::MAX);
             let cursor = entries.last().map(|e| e.seq).filter(|_| full);
             Ok((
                 entries.iter().map(legalaid_docs::audit_row).collect(),
@@ -270,7 +272,7 @@ pub async fn audit_csv(
             ))
         }
     };
-    super::export::stream_csv("audit.csv", &legalaid_docs::AUDIT_HEADER, next)
+    crate::html::export::stream_csv("audit.csv", &legalaid_docs::AUDIT_HEADER, next)
         .await
         .map_err(page_error)
 }

@@ -2,13 +2,13 @@
 //! number, or a name), then receive the application: channel, matter, means and
 //! an agent, checked by the same use case as the API.
 
-use super::applications::{caller_region, exemption_options, matter_options};
-use super::panels::{
-    Block, Panel, PanelForm, PanelPage, Row, china_time, fen_of_yuan, field_error, or_dash,
-};
-use super::{Action, Cell, Field, PageResult, Shell, kind_options, page_error, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::applications::{caller_region, exemption_options, matter_options};
+use crate::html::panels::{
+    Block, Panel, PanelForm, PanelPage, Row, china_time, fen_of_yuan, field_error, or_dash,
+};
+use crate::html::{Action, Cell, Field, PageResult, Shell, kind_options, page_error, see_other};
 use axum::extract::{Request, State};
 use axum::response::Response;
 use chrono::NaiveDate;

@@ -3,11 +3,13 @@
 //! review, grade, payment, the request to replace the handler), each carrying the
 //! version it was read at; and the next stage of a criminal matter.
 
-use super::cases::{NoFields, money, type_and_stage};
-use super::panels::{china, china_time, fen_of_yuan, field_error};
-use super::{Field, FormPage, PageResult, Shell, kind_options, page_error, parse_id, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx};
+use crate::html::cases::{NoFields, money, type_and_stage};
+use crate::html::panels::{china, china_time, fen_of_yuan, field_error};
+use crate::html::{
+    Field, FormPage, PageResult, Shell, kind_options, page_error, parse_id, see_other,
+};
 use axum::extract::{Path, Request, State};
 use chrono::NaiveDate;
 use legalaid_app::cases::{self as uc, CaseAction, CaseView};
@@ -20,7 +22,7 @@ use legalaid_domain::subsidy::{EarlyEnd, FlatItem};
 use legalaid_domain::{FieldError, local_date};
 use serde::Deserialize;
 
-pub(super) fn one(v: &str) -> [String; 1] {
+pub(crate) fn one(v: &str) -> [String; 1] {
     [v.to_owned()]
 }
 
@@ -38,7 +40,7 @@ fn date_field(name: &str, raw: &str, errs: &mut Vec<FieldError>) -> Option<Naive
     }
 }
 
-pub(super) fn version_of(raw: &str) -> i64 {
+pub(crate) fn version_of(raw: &str) -> i64 {
     raw.trim().parse().unwrap_or(0)
 }
 

@@ -1,8 +1,8 @@
 //! The page that records how an honesty declaration was verified (LAL art 41).
 
-use super::{Field, FormPage, PageResult, Shell, page_error, parse_id, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx};
+use crate::html::{Field, FormPage, PageResult, Shell, page_error, parse_id, see_other};
 use axum::extract::{Path, Request, State};
 use legalaid_app::AppError;
 use legalaid_app::applications::{self as uc, VerificationInput};

@@ -1,14 +1,21 @@
 //! Pages for accounts and roles, and regions. The audit trail is in `audit.rs`.
 
-use super::{
+pub(crate) mod audit;
+pub(crate) mod calendar;
+pub(crate) mod notices;
+pub(crate) mod records;
+pub(crate) mod rules;
+pub(crate) mod schedule;
+
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::{
     Action, Cell, DetailPage, Field, FormPage, ListPage, PageResult, Pager, Section, Shell, Table,
     page_error, parse_id, query_string, render, see_other, unit_names, yes_no,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Path, Request, State};
 use legalaid_app::filters::{AuditFilter, UserFilter};
-use legalaid_app::{AppError, Page, audit, policy, regions, units, users};
+use legalaid_app::{AppError, Page, policy, regions, units, users};
 use legalaid_domain::UserId;
 use legalaid_domain::role::Role;
 use legalaid_domain::user::{User, UserInput};
@@ -261,7 +268,7 @@ pub async fn show_user(
             actor_user_id: Some(id.0),
             ..Default::default()
         };
-        audit::search(
+        legalaid_app::audit::search(
             &s.app,
             &page.ctx,
             &f,
@@ -528,7 +535,7 @@ pub async fn create_region(State(s): State<AppState>, page: PageCtx, req: Reques
     }
 }
 
-pub(super) fn fmt_time(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn fmt_time(t: chrono::DateTime<chrono::Utc>) -> String {
     legalaid_app::clock::china_time(t)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()

@@ -1,12 +1,12 @@
 //! The subsidy schedule page: every row with its region and effective dates, and
 //! the form administrators use to add a rate or a new version.
 
-use super::{
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx};
+use crate::html::{
     Action, Cell, Field, FormPage, ListPage, PageResult, Pager, Shell, Table, page_error, render,
     see_other,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx};
 use axum::extract::{Request, State};
 use legalaid_app::cases::{self as uc, ScheduleRow};
 use legalaid_app::{AppError, Page};

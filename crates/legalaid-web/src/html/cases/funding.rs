@@ -1,14 +1,14 @@
 //! The money pages: the funding estimate (经费测算) with the annual target, and
 //! the subsidy totals by handler, unit or month of payment, with their export.
 
-use super::cases::money;
-use super::panels::{Block, Fact, Panel, PanelForm, PanelPage, Row, SentenceList};
-use super::{
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::cases::money;
+use crate::html::panels::{Block, Fact, Panel, PanelForm, PanelPage, Row, SentenceList};
+use crate::html::{
     Cell, Field, ListPage, PageResult, Pager, Shell, Table, page_error, query_string, render,
     see_other,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -112,7 +112,7 @@ async fn funding_page(
         match parse_year(&q.year) {
             Ok(y) => Some(y),
             Err(m) => {
-                query_errors.push(super::panels::field_error("year", &m));
+                query_errors.push(crate::html::panels::field_error("year", &m));
                 None
             }
         }
@@ -254,14 +254,14 @@ pub async fn set_target(State(s): State<AppState>, page: PageCtx, req: Request) 
     let mut errs = Vec::new();
     let unit = f.unit_id.trim().parse::<i64>().ok();
     if unit.is_none() {
-        errs.push(super::panels::field_error("unit_id", "请选择单位"));
+        errs.push(crate::html::panels::field_error("unit_id", "请选择单位"));
     }
     let year = parse_year(&f.year)
-        .map_err(|m| errs.push(super::panels::field_error("year", &m)))
+        .map_err(|m| errs.push(crate::html::panels::field_error("year", &m)))
         .ok();
     let cases = f.cases.trim().parse::<i64>().ok();
     if cases.is_none() {
-        errs.push(super::panels::field_error("cases", "请填写整数件数"));
+        errs.push(crate::html::panels::field_error("cases", "请填写整数件数"));
     }
     let done = match (unit, year, cases) {
         (Some(u), Some(y), Some(n)) if errs.is_empty() => {
@@ -380,7 +380,7 @@ pub async fn subsidies(
     Ok(render(&ListPage {
         shell: Shell::new(&page, "办案补贴统计", "/subsidies"),
         heading: format!("办案补贴统计（{year}年立案）"),
-        actions: vec![super::Action {
+        actions: vec![crate::html::Action {
             href: "/admin/subsidy-schedule".into(),
             label: "补贴标准".into(),
         }],

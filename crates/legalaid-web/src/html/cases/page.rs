@@ -3,11 +3,13 @@
 //! the messages sent, the closure and the subsidy with its derivation, the
 //! documents, and the actions the state and the caller's roles allow.
 
-use super::cases::{label_of, money, type_and_stage};
-use super::panels::{Block, Fact, Panel, PanelForm, PanelPage, Row, SentenceList, china, or_dash};
-use super::{Action, Cell, PageResult, Shell, page_error, parse_id, yes_no};
 use crate::AppState;
 use crate::extract::PageCtx;
+use crate::html::cases::{label_of, money, type_and_stage};
+use crate::html::panels::{
+    Block, Fact, Panel, PanelForm, PanelPage, Row, SentenceList, china, or_dash,
+};
+use crate::html::{Action, Cell, PageResult, Shell, page_error, parse_id, yes_no};
 use axum::extract::{Path, State};
 use legalaid_app::applications::can_decide_objection;
 use legalaid_app::cases::{self as uc, CaseAction, CaseView};
@@ -514,7 +516,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         checklist_panel(&v),
     ];
     p.blocks = vec![
-        super::panels::deadlines_block(&v.deadlines),
+        crate::html::panels::deadlines_block(&v.deadlines),
         assignments_block(&v),
         progress_block(&v),
         hearings_block(&v, s.app.clock.now()),
@@ -535,18 +537,18 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         p.after.push(subsidy_panel(&v));
     }
     let mut papers = Panel::new("文书");
-    papers.links = super::documents::case_links(&v);
+    papers.links = crate::html::documents::case_links(&v);
     if papers.links.is_empty() {
         papers.note = "当前没有可生成的文书。".into();
     }
     p.after.push(papers);
     let mut files = Panel::new("案卷材料");
-    files.links = super::documents::case_files(&v);
+    files.links = crate::html::documents::case_files(&v);
     if files.links.is_empty() {
         files.note = "还没有上传案卷材料（法律文书副本、证据、庭审笔录等）。".into();
     }
     if v.actions.contains(&CaseAction::AddMaterial) {
-        files.links.push(super::Action {
+        files.links.push(crate::html::Action {
             href: format!("/cases/{}/attachments/new", v.case.id),
             label: "上传案卷材料".into(),
         });

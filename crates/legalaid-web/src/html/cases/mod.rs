@@ -6,13 +6,18 @@
 //! assignment and the opening of a case `case_assign.rs`; the funding estimate
 //! and the subsidy totals `funding.rs`.
 
-use super::panels::{Block, Panel, PanelForm, PanelPage, Row, china, or_dash};
-use super::{
+pub(crate) mod assign;
+pub(crate) mod funding;
+pub(crate) mod page;
+pub(crate) mod steps;
+
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::panels::{Block, Panel, PanelForm, PanelPage, Row, china, or_dash};
+use crate::html::{
     Action, Cell, Field, ListPage, PageResult, Pager, Shell, Table, export, kind_options,
     page_error, query_string, render, see_other, unit_names,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use axum::extract::{Request, State};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use legalaid_app::cases as uc;
@@ -30,7 +35,7 @@ use std::collections::HashMap;
 // ---------------------------------------------------------------------------
 // Who sees what.
 
-pub(super) fn any_role(ctx: &Ctx, roles: &[Role]) -> bool {
+pub(crate) fn any_role(ctx: &Ctx, roles: &[Role]) -> bool {
     ctx.actor
         .as_ref()
         .is_none_or(|a| a.has(Role::SystemAdmin) || roles.iter().any(|r| a.has(*r)))
@@ -54,10 +59,10 @@ pub fn sees_cases(ctx: &Ctx) -> bool {
 // ---------------------------------------------------------------------------
 // Small shared texts.
 
-pub(super) use super::panels::due_text;
+pub(crate) use crate::html::panels::due_text;
 
 /// "刑事·审判阶段（一审）"; a case handled as a whole shows only its type.
-pub(super) fn type_and_stage(t: CaseType, s: Stage) -> String {
+pub(crate) fn type_and_stage(t: CaseType, s: Stage) -> String {
     if s == Stage::Whole {
         t.label().to_owned()
     } else {
@@ -65,11 +70,11 @@ pub(super) fn type_and_stage(t: CaseType, s: Stage) -> String {
     }
 }
 
-pub(super) fn money(fen: i64) -> String {
+pub(crate) fn money(fen: i64) -> String {
     format!("{}元", yuan(fen))
 }
 
-pub(super) fn label_of<T: Copy>(
+pub(crate) fn label_of<T: Copy>(
     code: &str,
     parse: fn(&str) -> Option<T>,
     label: fn(T) -> &'static str,

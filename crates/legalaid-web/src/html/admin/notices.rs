@@ -1,12 +1,12 @@
 //! Pages for full-process notification settings: the message templates
 //! (administrators) and how a person is contacted (SMS opt-out, a safe channel).
 
-use super::{
+use crate::AppState;
+use crate::extract::{CsrfForm, PageCtx};
+use crate::html::{
     Cell, Field, FormPage, ListPage, PageResult, Pager, Shell, Table, page_error, parse_id, render,
     see_other,
 };
-use crate::AppState;
-use crate::extract::{CsrfForm, PageCtx};
 use axum::extract::{Path, Request, State};
 use legalaid_app::persons::ContactInput;
 use legalaid_app::{AppError, Page, outbox, persons};

@@ -2,10 +2,10 @@
 //! year entered as the State Council notice is written, the warning when next year
 //! is missing, and the deadline check.
 
-use super::applications::{Block, Fact, Panel, PanelForm, PanelPage, Row, field_error};
-use super::{Action, Cell, Field, PageResult, Shell, page_error, see_other, yes_no};
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
+use crate::html::applications::{Block, Fact, Panel, PanelForm, PanelPage, Row, field_error};
+use crate::html::{Action, Cell, Field, PageResult, Shell, page_error, see_other, yes_no};
 use axum::extract::{Request, State};
 use chrono::{Datelike, NaiveDate};
 use legalaid_app::{AppError, policy, rules};

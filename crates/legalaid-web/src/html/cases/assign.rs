@@ -3,12 +3,12 @@
 //! handler), the center's decision on a request to replace the handler, and
 //! opening the case of a granted application (立案).
 
-use super::case_steps::{one, version_of};
-use super::cases::{due_text, type_and_stage};
-use super::panels::{Block, Fact, Panel, PanelForm, PanelPage, Row, china, or_dash};
-use super::{Cell, Field, FormPage, PageResult, Shell, page_error, parse_id, see_other};
 use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx};
+use crate::html::cases::steps::{one, version_of};
+use crate::html::cases::{due_text, type_and_stage};
+use crate::html::panels::{Block, Fact, Panel, PanelForm, PanelPage, Row, china, or_dash};
+use crate::html::{Cell, Field, FormPage, PageResult, Shell, page_error, parse_id, see_other};
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;

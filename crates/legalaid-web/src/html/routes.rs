@@ -1,0 +1,336 @@
+//! The route table of the pages: every URL and the handler that answers it,
+//! grouped by resource as the modules are (applications, cases, persons,
+//! administration), and the static files.
+
+use super::*;
+use crate::AppState;
+use axum::Router;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::home))
+        .route("/queues", get(account::supervision))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/account/password",
+            get(account::password_page).post(account::change_password),
+        )
+        .route(
+            "/units",
+            get(admin::records::units).post(admin::records::create_unit),
+        )
+        .route("/units/new", get(admin::records::new_unit))
+        .route(
+            "/units/{id}",
+            get(admin::records::show_unit).post(admin::records::update_unit),
+        )
+        .route("/units/{id}/edit", get(admin::records::edit_unit))
+        .route(
+            "/staff",
+            get(admin::records::staff_list).post(admin::records::create_staff),
+        )
+        .route("/staff/new", get(admin::records::new_staff))
+        .route(
+            "/staff/{id}",
+            get(admin::records::show_staff).post(admin::records::update_staff),
+        )
+        .route("/staff/{id}/edit", get(admin::records::edit_staff))
+        .route("/persons", get(persons::list).post(persons::create))
+        .route("/persons/new", get(persons::new))
+        .route("/persons/{id}", get(persons::show).post(persons::update))
+        .route("/persons/{id}/edit", get(persons::edit))
+        .route(
+            "/persons/{id}/id-number",
+            get(persons::reveal_page).post(persons::reveal),
+        )
+        .route(
+            "/applications/{id}/documents/{doc}",
+            get(documents::document),
+        )
+        .route("/cases/{id}/documents/{doc}", get(documents::case_document))
+        .route(
+            "/applications/{id}/verification",
+            get(applications::verification::page).post(applications::verification::save),
+        )
+        .route(
+            "/applications/{id}/pre-emptive-grant",
+            post(applications::steps::pre_emptive),
+        )
+        .route(
+            "/applications/{id}/attachments/new",
+            get(documents::upload_page),
+        )
+        .route(
+            "/applications/{id}/attachments",
+            post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/cases/{id}/attachments/new",
+            get(documents::case_upload_page),
+        )
+        .route(
+            "/cases/{id}/attachments",
+            post(documents::case_upload).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(documents::attachment))
+        .route(
+            "/admin/subsidy-schedule",
+            get(admin::schedule::list).post(admin::schedule::create),
+        )
+        .route("/admin/subsidy-schedule/new", get(admin::schedule::new))
+        .route("/admin/messages", get(admin::notices::templates))
+        .route(
+            "/admin/messages/{kind}/{audience}/{channel}",
+            get(admin::notices::edit_template).post(admin::notices::update_template),
+        )
+        .route(
+            "/persons/{id}/contact",
+            get(admin::notices::edit_contact).post(admin::notices::update_contact),
+        )
+        .route("/admin/documents", get(documents::templates))
+        .route(
+            "/admin/documents/{kind}",
+            get(documents::edit_template).post(documents::update_template),
+        )
+        .route(
+            "/applications",
+            get(applications::list).post(applications::intake::create),
+        )
+        .route("/applications/new", get(applications::intake::new))
+        .route("/applications/{id}", get(applications::show))
+        .route(
+            "/applications/{id}/supplement-request",
+            get(applications::steps::supplement_page).post(applications::steps::request_supplement),
+        )
+        .route(
+            "/applications/{id}/supplement-received",
+            post(applications::steps::supplement_received),
+        )
+        .route(
+            "/applications/{id}/proposal",
+            get(applications::steps::proposal_page).post(applications::steps::propose),
+        )
+        .route(
+            "/applications/{id}/decision",
+            get(applications::steps::decision_page).post(applications::steps::decide),
+        )
+        .route(
+            "/applications/{id}/objection",
+            get(applications::steps::objection_page).post(applications::steps::object),
+        )
+        .route(
+            "/applications/{id}/withdrawal",
+            get(applications::steps::withdrawal_page).post(applications::steps::withdraw),
+        )
+        .route(
+            "/applications/{id}/objections/{oid}/decision",
+            get(applications::steps::objection_decision_page)
+                .post(applications::steps::decide_objection),
+        )
+        .route(
+            "/applications/{id}/case",
+            get(cases::assign::open_page).post(cases::assign::open),
+        )
+        .route("/cases", get(cases::list))
+        .route("/cases/export.csv", get(cases::export))
+        .route("/cases/{id}", get(cases::page::show))
+        .route(
+            "/cases/{id}/assign",
+            get(cases::assign::assign_page).post(cases::assign::assign),
+        )
+        .route(
+            "/cases/{id}/agreement",
+            get(cases::steps::agreement_page).post(cases::steps::sign_agreement),
+        )
+        .route(
+            "/cases/{id}/progress",
+            get(cases::steps::progress_page).post(cases::steps::add_progress),
+        )
+        .route(
+            "/cases/{id}/terminate",
+            get(cases::steps::terminate_page).post(cases::steps::terminate),
+        )
+        .route(
+            "/cases/{id}/object",
+            get(cases::steps::object_page).post(cases::steps::object),
+        )
+        .route(
+            "/cases/{id}/objections/{oid}/decision",
+            get(cases::steps::objection_decision_page).post(cases::steps::decide_objection),
+        )
+        .route(
+            "/cases/{id}/closure",
+            get(cases::steps::closure_page).post(cases::steps::submit_closure),
+        )
+        .route(
+            "/cases/{id}/closure-review",
+            get(cases::steps::closure_review_page).post(cases::steps::review_closure),
+        )
+        .route(
+            "/cases/{id}/grade",
+            get(cases::steps::grade_page).post(cases::steps::set_grade),
+        )
+        .route(
+            "/cases/{id}/pay",
+            get(cases::steps::pay_page).post(cases::steps::pay),
+        )
+        .route(
+            "/cases/{id}/replacement",
+            get(cases::steps::replacement_page).post(cases::steps::request_replacement),
+        )
+        .route(
+            "/cases/{id}/replacements/{rid}",
+            get(cases::assign::replacement_decision_page).post(cases::assign::decide_replacement),
+        )
+        .route("/cases/{id}/next-stage", post(cases::steps::next_stage))
+        .route("/hearings", get(cases::hearings))
+        .route("/hearings/export.csv", get(cases::hearings_csv))
+        .route("/messages", get(cases::inbox))
+        .route("/messages/read", post(cases::mark_read))
+        .route("/funding", get(cases::funding::page))
+        .route("/funding/target", post(cases::funding::set_target))
+        .route("/subsidies", get(cases::funding::subsidies))
+        .route("/subsidies/export.csv", get(cases::funding::subsidies_csv))
+        .route("/admin/rules", get(admin::rules::rules_page))
+        .route(
+            "/admin/rules/standards/new",
+            get(admin::rules::new_standard),
+        )
+        .route(
+            "/admin/rules/standards",
+            post(admin::rules::create_standard),
+        )
+        .route(
+            "/admin/rules/deadlines/{code}",
+            get(admin::rules::edit_deadline).post(admin::rules::update_deadline),
+        )
+        .route("/admin/rules/matters/new", get(admin::rules::new_matter))
+        .route("/admin/rules/matters", post(admin::rules::create_matter))
+        .route(
+            "/admin/rules/exemptions/new",
+            get(admin::rules::new_exemption),
+        )
+        .route(
+            "/admin/rules/exemptions",
+            post(admin::rules::create_exemption),
+        )
+        .route(
+            "/admin/settings",
+            get(admin::rules::settings_page).post(admin::rules::update_settings),
+        )
+        .route(
+            "/admin/calendar",
+            get(admin::calendar::calendar).post(admin::calendar::add_year),
+        )
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/new", get(admin::new_user))
+        .route(
+            "/admin/users/{id}",
+            get(admin::show_user).post(admin::update_user),
+        )
+        .route("/admin/users/{id}/edit", get(admin::edit_user))
+        .route(
+            "/admin/users/{id}/password",
+            get(admin::reset_password_page).post(admin::reset_password),
+        )
+        .route(
+            "/admin/regions",
+            get(admin::regions).post(admin::create_region),
+        )
+        .route("/admin/regions/new", get(admin::new_region))
+        .route("/audit", get(admin::audit::audit))
+        .route("/audit/export.csv", get(admin::audit::audit_csv))
+        .route("/audit/verify", get(admin::audit::audit_verify))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+        .layer(axum::middleware::from_fn(remember_path))
+}
+
+tokio::task_local! {
+    /// The path of the page request being answered, for the error page's way back.
+    pub(crate) static PAGE_PATH: String;
+}
+
+/// Keeps the request's path while its page is answered (see [`back_to_record`]).
+async fn remember_path(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path().to_owned();
+    PAGE_PATH.scope(path, next.run(req)).await
+}
+
+/// The record a page under it belongs to, as (link, label): an error on
+/// `/cases/12/pay` leads back to the case, not only to the work bench.
+pub(crate) fn back_to_record(path: &str) -> Option<(String, &'static str)> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (kind, id, rest) = (parts.next()?, parts.next()?, parts.next());
+    let label = match kind {
+        "cases" => "返回案件",
+        "applications" => "返回申请",
+        "persons" => "返回当事人",
+        "units" => "返回单位",
+        "staff" => "返回人员",
+        "users" => "返回账号",
+        _ => return None,
+    };
+    let id: i64 = id.parse().ok().filter(|i| *i > 0)?;
+    rest.filter(|r| !r.is_empty())?;
+    Some((format!("/{kind}/{id}"), label))
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_to_record;
+
+    #[test]
+    fn an_error_under_a_record_leads_back_to_it() {
+        assert_eq!(
+            back_to_record("/cases/12/pay"),
+            Some(("/cases/12".to_owned(), "返回案件"))
+        );
+        assert_eq!(
+            back_to_record("/applications/7/objections/3/decision"),
+            Some(("/applications/7".to_owned(), "返回申请"))
+        );
+        // The record's own page, lists and other paths have no record to go back to.
+        for path in [
+            "/cases/12",
+            "/cases/12/",
+            "/cases",
+            "/cases/x/pay",
+            "/cases/0/pay",
+            "/audit/1/x",
+            "/",
+        ] {
+            assert_eq!(back_to_record(path), None, "{path}");
+        }
+    }
+}
