@@ -48,10 +48,43 @@ pub(crate) async fn read_upload(
     Ok((name, description, bytes, csrf))
 }
 
+/// An attached file as the API answers it (the stored record of
+/// `legalaid_app::filters::Attachment`, described here for the OpenAPI document:
+/// the store knows nothing of OpenAPI).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Attachment)]
+#[allow(dead_code)] // describes the JSON of `Attachment` for the OpenAPI document
+pub struct AttachmentDoc {
+    id: i64,
+    application_id: i64,
+    /// Set for the materials of a case.
+    case_id: Option<i64>,
+    filename: String,
+    content_type: String,
+    size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    sha256: String,
+    description: String,
+    uploaded_by: Option<i64>,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The multipart body of an upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the form for the OpenAPI document; `read_upload` reads it
+pub struct UploadForm {
+    /// The file: PDF, JPEG, PNG or Word, at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// What the file is (e.g. 工资条).
+    #[schema(max_length = 200)]
+    description: Option<String>,
+}
+
 /// Attaches a file (PDF, JPEG, PNG, Word; at most 10 MB) as multipart field `file`.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/attachments", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
-    request_body(content_type = "multipart/form-data", description = "`file` and an optional `description`"),
-    responses((status = 201, body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    request_body(content_type = "multipart/form-data", content = UploadForm, description = "`file` and an optional `description`"),
+    responses((status = 201, body = AttachmentDoc), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn upload(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -67,7 +100,7 @@ pub async fn upload(
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/attachments", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = List<AttachmentDoc>), (status = 404, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -102,8 +135,8 @@ pub(crate) fn file_response(a: &Attachment, bytes: Vec<u8>) -> Response {
 
 /// Attaches a file to a case (progress evidence, closure materials) as multipart `file`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    request_body(content_type = "multipart/form-data", description = "`file` and an optional `description`"),
-    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    request_body(content_type = "multipart/form-data", content = UploadForm, description = "`file` and an optional `description`"),
+    responses((status = 201, body = AttachmentDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn case_upload(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -119,7 +152,7 @@ pub async fn case_upload(
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = List<AttachmentDoc>), (status = 404, body = crate::error::Problem)))]
 pub async fn case_list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
