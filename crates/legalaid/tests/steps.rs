@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, granted_wage_claim, lawyer_staff};
+use common::{TestApp, case_with_demo_lawyer, granted_wage_claim, lawyer_staff};
 use legalaid_app::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -143,23 +143,9 @@ both!(a_handler_is_replaced_on_the_recipients_request, |app| {
     let recipient = person(&app, &clerk, "蒋桂英", &id_number("34150419800101002")).await;
     let application = granted_wage_claim(&app, recipient, "某物流有限公司").await;
     let director = app.token("director").await;
-    let (_, c) = app
-        .post_json(
-            &format!("/api/v1/applications/{application}/case"),
-            Some(&director),
-            &json!({}),
-        )
-        .await;
-    let id = c["id"].as_i64().expect("id");
-    let (lawyer, firm) = lawyer_staff(&app).await;
-    let (s, c) = app
-        .post_json(
-            &format!("/api/v1/cases/{id}/assignment"),
-            Some(&director),
-            &json!({ "unit_id": firm, "handler_id": lawyer, "version": c["version"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{c}");
+    let id = case_with_demo_lawyer(&app, application).await["id"]
+        .as_i64()
+        .expect("id");
 
     // The recipient asks through the intake clerk; a second request waits for the first.
     let path = format!("/api/v1/cases/{id}/replacements");
@@ -324,23 +310,8 @@ both!(hearings_are_reminded_two_days_ahead_once, |app| {
     let clerk = app.token("clerk").await;
     let recipient = person(&app, &clerk, "宋玉梅", &id_number("34150419820808002")).await;
     let application = granted_wage_claim(&app, recipient, "某建材有限公司").await;
-    let director = app.token("director").await;
-    let (_, c) = app
-        .post_json(
-            &format!("/api/v1/applications/{application}/case"),
-            Some(&director),
-            &json!({}),
-        )
-        .await;
+    let c = case_with_demo_lawyer(&app, application).await;
     let id = c["id"].as_i64().expect("id");
-    let (lawyer, firm) = lawyer_staff(&app).await;
-    let (_, c) = app
-        .post_json(
-            &format!("/api/v1/cases/{id}/assignment"),
-            Some(&director),
-            &json!({ "unit_id": firm, "handler_id": lawyer, "version": c["version"] }),
-        )
-        .await;
     let lawyer_token = app.token("lawyer").await;
     let today = legalaid_domain::local_date(app.clock.now());
     let (_, _) = app

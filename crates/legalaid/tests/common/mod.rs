@@ -580,6 +580,30 @@ pub async fn granted_wage_claim(app: &TestApp, applicant: i64, opposing: &str) -
     id
 }
 
+/// Opens the case of a granted application and assigns it to the demo account
+/// `lawyer` (the director acting); answers the case as the assignment left it.
+pub async fn case_with_demo_lawyer(app: &TestApp, application: i64) -> serde_json::Value {
+    let director = app.token("director").await;
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/applications/{application}/case"),
+            Some(&director),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{c}");
+    let (lawyer, firm) = lawyer_staff(app).await;
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{}/assignment", c["id"]),
+            Some(&director),
+            &serde_json::json!({ "unit_id": firm, "handler_id": lawyer, "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{c}");
+    c
+}
+
 /// The demo account `lawyer`'s staff record and firm.
 pub async fn lawyer_staff(app: &TestApp) -> (i64, i64) {
     let t = app.token("lawyer").await;
