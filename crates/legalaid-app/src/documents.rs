@@ -20,24 +20,21 @@ use legalaid_store::documents as store;
 use std::collections::BTreeMap;
 
 /// Stores the shipped templates that are missing (a new database, or kinds added
-/// by an upgrade); edited templates are kept. Idempotent.
+/// by an upgrade), and gives templates stored before kinds had their own number
+/// series the shipped one; edited templates are kept. Audited; idempotent.
 pub async fn seed(app: &App) -> AppResult<bool> {
     let mut tx = app.store.write().await?;
-    // Templates stored before kinds had their own number series get the shipped one.
     let formats: Vec<(DocKind, String)> = DocKind::ALL
         .iter()
         .map(|k| (*k, shipped_number_format(*k)))
         .collect();
-    if store::fill_number_formats(&mut tx, &formats).await? > 0 {
-        tx.commit().await?;
-        tx = app.store.write().await?;
-    }
+    let numbered = store::fill_number_formats(&mut tx, &formats).await?;
     let present: Vec<DocKind> = store::list(&mut tx).await?.iter().map(|t| t.kind).collect();
     let missing: Vec<DocTemplate> = shipped_templates()
         .into_iter()
         .filter(|t| !present.contains(&t.kind))
         .collect();
-    if missing.is_empty() {
+    if missing.is_empty() && numbered == 0 {
         return Ok(false);
     }
     for t in &missing {
@@ -51,7 +48,8 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         "shipped",
         None::<&()>,
         Some(&serde_json::json!({
-            "templates": missing.iter().map(|t| t.kind.as_str()).collect::<Vec<_>>()
+            "templates": missing.iter().map(|t| t.kind.as_str()).collect::<Vec<_>>(),
+            "number_formats_filled": numbered,
         })),
     )
     .await?;

@@ -354,7 +354,7 @@ pub async fn deliver_due(
 pub struct DeliveryReport {
     pub message_id: i64,
     pub delivered: bool,
-    /// The gateway's reason when it could not deliver.
+    /// The gateway's reason when it could not deliver (at most 500 characters).
     pub error: String,
 }
 
@@ -375,12 +375,23 @@ pub async fn record_reports(
     app: &crate::App,
     reports: &[DeliveryReport],
 ) -> AppResult<ReportOutcome> {
+    let errors: Vec<legalaid_domain::FieldError> = reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.error.chars().count() > 500)
+        .map(|(i, _)| legalaid_domain::FieldError {
+            field: format!("reports[{i}].error"),
+            message: "原因不能超过500字".into(),
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(crate::AppError::Validation(errors));
+    }
     let now = app.clock.now();
     let mut out = ReportOutcome::default();
     let mut tx = app.store.write().await?;
     for r in reports {
-        let error: String = r.error.chars().take(500).collect();
-        if store::record_report(&mut tx, r.message_id, r.delivered, &error, now).await? {
+        if store::record_report(&mut tx, r.message_id, r.delivered, r.error.trim(), now).await? {
             out.recorded += 1;
         } else {
             out.ignored += 1;

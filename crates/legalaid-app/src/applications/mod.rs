@@ -456,7 +456,7 @@ pub async fn list(
     // deadlines (kept by `queues::track` with every write), so the filter pages in
     // the database however many applications there are.
     let f = ApplicationFilter {
-        overdue_before: overdue.then_some(today).or(f.overdue_before),
+        overdue_before: overdue.then_some(today),
         ..f.clone()
     };
     let (apps, total) = store::list(&mut tx, &scope, &f, page).await?;

@@ -191,16 +191,10 @@ pub async fn delivery_reports(
     let mut errors = Vec::new();
     for (i, r) in input.reports.iter().enumerate() {
         match r.out_id.trim().parse::<i64>() {
-            Ok(id) if id > 0 && r.error.chars().count() <= 500 => {
-                reports.push(legalaid_app::outbox::DeliveryReport {
-                    message_id: id,
-                    delivered: matches!(r.status, ReportStatus::Delivered),
-                    error: r.error.trim().to_owned(),
-                });
-            }
-            Ok(id) if id > 0 => errors.push(legalaid_domain::FieldError {
-                field: format!("reports[{i}].error"),
-                message: "原因不能超过500字".into(),
+            Ok(id) if id > 0 => reports.push(legalaid_app::outbox::DeliveryReport {
+                message_id: id,
+                delivered: matches!(r.status, ReportStatus::Delivered),
+                error: r.error.clone(),
             }),
             _ => errors.push(legalaid_domain::FieldError {
                 field: format!("reports[{i}].out_id"),
