@@ -6,21 +6,9 @@
 
 mod common;
 
-use common::{TestApp, client_from, granted_wage_claim};
+use common::{TestApp, client_from, granted_wage_claim, resident_id};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A resident ID number with a valid GB 11643 check digit.
-fn resident_id(first17: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
-}
 
 async fn person(app: &TestApp, token: &str, name: &str, id_number: &str) -> i64 {
     let (s, p) = app
@@ -578,5 +566,61 @@ both!(
             .scalar("SELECT COUNT(*) FROM login_failures WHERE username_key = 'reviewer'")
             .await;
         assert_eq!(failures, i64::try_from(checked).expect("count"));
+    }
+);
+
+both!(
+    a_document_issued_twice_at_once_through_two_instances_gets_one_number,
+    |app| {
+        let twin = app.twin().await;
+        let clerk = app.token("clerk").await;
+        let director = app.token("director").await;
+        let year = legalaid_domain::local_date(legalaid_app::Clock::now(app.clock.as_ref()))
+            .format("%Y")
+            .to_string();
+        for round in 1..=3 {
+            let applicant = person(
+                &app,
+                &clerk,
+                &format!("文号{round}"),
+                &resident_id(&format!("34150419860202{round:02}1")),
+            )
+            .await;
+            let id = granted_wage_claim(&app, applicant, "某纺织公司").await;
+            // Its grant decision printed for the first time through both instances at once.
+            let path = format!("/api/v1/applications/{id}/documents/grant_decision?format=pdf");
+            let calls = [
+                app.url(&path),
+                twin.url(&path),
+                app.url(&path),
+                twin.url(&path),
+            ]
+            .map(|url| {
+                let (http, t) = (app.http.clone(), director.clone());
+                tokio::spawn(async move {
+                    let res = http.get(url).bearer_auth(t).send().await.expect("request");
+                    let status = res.status();
+                    (status, res.bytes().await.expect("bytes").to_vec())
+                })
+            });
+            let mut texts = Vec::new();
+            for c in calls {
+                let (s, bytes) = c.await.expect("join");
+                assert_eq!(s, StatusCode::OK, "round {round}");
+                texts.push(common::pdftotext(&bytes));
+            }
+            // One number, the round's in the year's series, on every copy.
+            let number = format!("叶法援给〔{year}〕{round}号");
+            assert!(
+                texts.iter().all(|t| t.contains(&number)),
+                "{number}: {texts:?}"
+            );
+            let issued = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM issued_documents WHERE kind = 'grant_decision' AND subject = 'application:{id}'"
+            ))
+            .await;
+            assert_eq!(issued, 1);
+        }
     }
 );

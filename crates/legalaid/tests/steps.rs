@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, case_with_demo_lawyer, granted_wage_claim, lawyer_staff};
+use common::{TestApp, case_with_demo_lawyer, granted_wage_claim, lawyer_staff, resident_id};
 use legalaid_app::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -19,18 +19,6 @@ async fn person(app: &TestApp, token: &str, name: &str, id_number: &str) -> i64 
         .await;
     assert_eq!(s, StatusCode::CREATED, "{p}");
     p["id"].as_i64().expect("id")
-}
-
-/// A valid resident ID number (GB 11643) from its first 17 digits.
-fn id_number(first17: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
 }
 
 fn rfc3339(app: &TestApp, hours_ago: i64) -> String {
@@ -78,7 +66,7 @@ both!(
                 &app,
                 &clerk,
                 &format!("渠道{i}"),
-                &id_number(&format!("3415041990011{i}002")),
+                &resident_id(&format!("3415041990011{i}002")),
             )
             .await;
             let mut body = match channel {
@@ -140,7 +128,7 @@ both!(
 
 both!(a_handler_is_replaced_on_the_recipients_request, |app| {
     let clerk = app.token("clerk").await;
-    let recipient = person(&app, &clerk, "蒋桂英", &id_number("34150419800101002")).await;
+    let recipient = person(&app, &clerk, "蒋桂英", &resident_id("34150419800101002")).await;
     let application = granted_wage_claim(&app, recipient, "某物流有限公司").await;
     let director = app.token("director").await;
     let id = case_with_demo_lawyer(&app, application).await["id"]
@@ -228,7 +216,7 @@ both!(a_handler_is_replaced_on_the_recipients_request, |app| {
 
 both!(a_criminal_matter_goes_on_to_its_next_stage, |app| {
     let clerk = app.token("clerk").await;
-    let suspect = person(&app, &clerk, "韩小军", &id_number("34150420000505001")).await;
+    let suspect = person(&app, &clerk, "韩小军", &resident_id("34150420000505001")).await;
     let (s, a) = app
         .post_json(
             "/api/v1/applications",
@@ -308,7 +296,7 @@ both!(a_criminal_matter_goes_on_to_its_next_stage, |app| {
 
 both!(hearings_are_reminded_two_days_ahead_once, |app| {
     let clerk = app.token("clerk").await;
-    let recipient = person(&app, &clerk, "宋玉梅", &id_number("34150419820808002")).await;
+    let recipient = person(&app, &clerk, "宋玉梅", &resident_id("34150419820808002")).await;
     let application = granted_wage_claim(&app, recipient, "某建材有限公司").await;
     let c = case_with_demo_lawyer(&app, application).await;
     let id = c["id"].as_i64().expect("id");

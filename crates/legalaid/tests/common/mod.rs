@@ -580,6 +580,12 @@ pub async fn granted_wage_claim(app: &TestApp, applicant: i64, opposing: &str) -
     id
 }
 
+/// A resident ID number from its first 17 digits, with its GB 11643 check character.
+pub fn resident_id(first17: &str) -> String {
+    let check = legalaid_domain::id_number::check_char(first17).expect("17 digits");
+    format!("{first17}{check}")
+}
+
 /// Opens the case of a granted application and assigns it to the demo account
 /// `lawyer` (the director acting); answers the case as the assignment left it.
 pub async fn case_with_demo_lawyer(app: &TestApp, application: i64) -> serde_json::Value {
