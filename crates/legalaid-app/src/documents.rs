@@ -7,7 +7,7 @@ use crate::cases::CaseView;
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use chrono::{Datelike, NaiveDate};
 use legalaid_domain::application::format_number;
-use legalaid_domain::application::{Outcome, Status};
+use legalaid_domain::application::{ObjectionOutcome, Outcome, Status};
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::SubsidyStatus;
 use legalaid_domain::document::{
@@ -152,7 +152,7 @@ pub fn available(v: &ApplicationView) -> Vec<DocKind> {
         Some(Outcome::Denied) => out.push(DocKind::DenialDecision),
         None => {}
     }
-    if v.objections.iter().any(|o| o.status != "pending") {
+    if v.objections.iter().any(|o| !o.status.is_pending()) {
         out.push(DocKind::ObjectionDecision);
     }
     out
@@ -244,7 +244,7 @@ pub async fn build(
         store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?
     };
     let a = &v.application;
-    let objection = v.objections.iter().rev().find(|o| o.status != "pending");
+    let objection = v.objections.iter().rev().find(|o| !o.status.is_pending());
     let issued_on = match kind {
         DocKind::Receipt => local_date(a.received_at),
         DocKind::SupplementNotice => a
@@ -304,12 +304,14 @@ pub async fn build(
     );
     values.insert(
         "异议决定",
-        match objection.map(|o| o.status.as_str()) {
-            Some("upheld") => {
+        match objection.and_then(|o| o.status.outcome()) {
+            Some(ObjectionOutcome::Upheld) => {
                 "维持原不予法律援助的决定。对本决定不服的，可以依法申请行政复议或者提起行政诉讼。"
                     .into()
             }
-            Some("correction_ordered") => "责令法律援助机构改正，重新审查并作出决定。".into(),
+            Some(ObjectionOutcome::CorrectionOrdered) => {
+                "责令法律援助机构改正，重新审查并作出决定。".into()
+            }
             _ => String::new(),
         },
     );

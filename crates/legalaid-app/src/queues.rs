@@ -10,7 +10,7 @@ use crate::applications::{DeadlineView, WARN_DAYS};
 use crate::{App, AppResult, Ctx, Page, policy, rules};
 use chrono::{Datelike, NaiveDate};
 use legalaid_domain::application::{Channel, Status};
-use legalaid_domain::case::{CaseStatus, SubsidyStatus};
+use legalaid_domain::case::{CaseStatus, ReplacementStatus, SubsidyStatus};
 use legalaid_domain::deadline::Standing;
 use legalaid_domain::queue::{Queue, Step, route_application, route_case, route_step};
 use legalaid_domain::{UnitId, local_date};
@@ -77,7 +77,7 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 .await?
                 .into_iter()
                 .rev()
-                .find(|o| o.case_id == Some(c.id) && o.status == "pending")
+                .find(|o| o.case_id == Some(c.id) && o.status.is_pending())
                 .map(|o| o.received_at);
             let views = crate::cases::deadlines_of(&c, notified, objection, &f, today);
             // The center's work is in the intake unit; the handler's and the
@@ -138,7 +138,7 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
             if let Some(r) = legalaid_store::cases::replacements(tx, c.id)
                 .await?
                 .into_iter()
-                .find(|r| r.status == "pending")
+                .find(|r| r.status == ReplacementStatus::Pending)
             {
                 step(Step::Replacement, local_date(r.created_at));
             }

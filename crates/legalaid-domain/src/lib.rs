@@ -36,6 +36,14 @@ macro_rules! code_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        /// Reading a stored code (the store decodes columns with it).
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                Self::parse(&s).ok_or_else(|| format!("unknown {} code {s:?}", stringify!($name)))
+            }
+        }
     };
 }
 

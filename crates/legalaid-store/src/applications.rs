@@ -3,8 +3,8 @@
 use crate::{Page, Result, StoreError, Tx, scope_params};
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::application::{
-    Application, ApplicationFields, Channel, NotifyingOrgan, Objection, Outcome, ProceduralRole,
-    ServiceForm, Status,
+    Application, ApplicationFields, Channel, NotifyingOrgan, Objection, ObjectionOutcome,
+    ObjectionStatus, Outcome, ProceduralRole, ServiceForm, Status,
 };
 use legalaid_domain::assessment::Means;
 use legalaid_domain::deadline::Pause;
@@ -406,7 +406,8 @@ struct ObjectionRow {
     case_id: Option<i64>,
     received_at: DateTime<Utc>,
     reason: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: ObjectionStatus,
     decision_reason: String,
     decided_at: Option<DateTime<Utc>>,
     decided_by: Option<i64>,
@@ -475,14 +476,14 @@ pub async fn decide_objection(
     tx: &mut Tx,
     id: i64,
     version: i64,
-    status: &str,
+    outcome: ObjectionOutcome,
     reason: &str,
     at: DateTime<Utc>,
     by: Option<i64>,
 ) -> Result<Objection> {
     const Q: &str = "UPDATE objections SET status = $1, decision_reason = $2, decided_at = $3, decided_by = $4, version = version + 1 \
         WHERE id = $5 AND version = $6 AND status = 'pending'";
-    let n = on_tx!(tx, c => sqlx::query(Q).bind(status).bind(reason).bind(at).bind(by).bind(id).bind(version).execute(c).await?.rows_affected());
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(ObjectionStatus::from(outcome).as_str()).bind(reason).bind(at).bind(by).bind(id).bind(version).execute(c).await?.rows_affected());
     if n == 0 {
         return Err(match get_objection(tx, id).await? {
             Some(_) => StoreError::VersionConflict,

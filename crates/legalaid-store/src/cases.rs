@@ -3,8 +3,8 @@
 use crate::{Page, Result, StoreError, Tx, scope_params};
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::case::{
-    Activity, Adoption, Case, CaseOutcome, CaseStatus, CaseType, Closure, Grade, Stage,
-    SubsidyStatus, TerminationGround,
+    Activity, Adoption, Case, CaseOutcome, CaseStatus, CaseType, Closure, Grade,
+    ReplacementRequester, ReplacementStatus, Stage, SubsidyStatus, TerminationGround,
 };
 use legalaid_domain::subsidy::{EarlyEnd, FlatItem};
 use legalaid_domain::visibility::Scope;
@@ -520,11 +520,11 @@ pub async fn mark_reminded(tx: &mut Tx, id: i64) -> Result<bool> {
 pub struct Replacement {
     pub id: i64,
     pub case_id: i64,
-    /// `recipient` or `handler`
-    pub requested_by: String,
+    #[sqlx(try_from = "String")]
+    pub requested_by: ReplacementRequester,
     pub reason: String,
-    /// `pending`, `approved` or `refused`
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ReplacementStatus,
     pub decision_reason: String,
     pub decided_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -540,14 +540,14 @@ pub async fn replacements(tx: &mut Tx, case_id: i64) -> Result<Vec<Replacement>>
 pub async fn add_replacement(
     tx: &mut Tx,
     case_id: i64,
-    requested_by: &str,
+    requested_by: ReplacementRequester,
     reason: &str,
     by: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<Replacement> {
     const Q: &str = "INSERT INTO case_replacements (case_id, requested_by, reason, status, created_at, created_by) \
         VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING id";
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(case_id).bind(requested_by).bind(reason).bind(at).bind(by).fetch_one(c).await?);
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(case_id).bind(requested_by.as_str()).bind(reason).bind(at).bind(by).fetch_one(c).await?);
     let sql = format!("{REPLACEMENT} WHERE id = $1");
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await?))
 }
@@ -564,7 +564,12 @@ pub async fn decide_replacement(
 ) -> Result<bool> {
     const Q: &str = "UPDATE case_replacements SET status = $1, decision_reason = $2, decided_at = $3, decided_by = $4 \
         WHERE id = $5 AND case_id = $6 AND status = 'pending'";
-    let status = if approved { "approved" } else { "refused" };
+    let status = if approved {
+        ReplacementStatus::Approved
+    } else {
+        ReplacementStatus::Refused
+    }
+    .as_str();
     Ok(
         on_tx!(tx, c => sqlx::query(Q).bind(status).bind(reason).bind(at).bind(by).bind(id).bind(case_id)
         .execute(c).await?.rows_affected())

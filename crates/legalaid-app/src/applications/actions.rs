@@ -80,7 +80,7 @@ impl ApplicationAction {
             }
             ApplicationAction::DecideObjection { objection_id } => {
                 match v.objections.iter().find(|o| o.id == objection_id) {
-                    Some(o) if o.status == "pending" => Ok(()),
+                    Some(o) if o.status.is_pending() => Ok(()),
                     Some(_) => Err("该异议已审查完毕".into()),
                     None => Err("该申请没有这项异议".into()),
                 }

@@ -208,7 +208,7 @@ pub(crate) async fn running_deadlines(
         objection_received_at: objections
             .iter()
             .rev()
-            .find(|o| o.status == "pending" && o.case_id.is_none())
+            .find(|o| o.status.is_pending() && o.case_id.is_none())
             .map(|o| local_time(o.received_at)),
     };
     match deadlines(&clock, rules, calendar) {

@@ -81,7 +81,7 @@ pub async fn decide_objection(
         .await?
         .ok_or(AppError::NotFound)?;
     let a = visible(&mut tx, ctx, before.application_id).await?;
-    if before.status != "pending" {
+    if !before.status.is_pending() {
         return Err(AppError::Conflict("该异议已审查完毕".into()));
     }
     if let Some(case_id) = before.case_id {
@@ -90,7 +90,7 @@ pub async fn decide_objection(
             &mut tx,
             objection_id,
             version,
-            outcome.as_str(),
+            outcome,
             reason,
             now,
             ctx.user_id(),
@@ -127,7 +127,7 @@ pub async fn decide_objection(
         &mut tx,
         objection_id,
         version,
-        outcome.as_str(),
+        outcome,
         reason,
         now,
         ctx.user_id(),

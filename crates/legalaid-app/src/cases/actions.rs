@@ -6,7 +6,9 @@ use super::{CaseView, can_decide, can_grade, can_manage};
 use crate::Ctx;
 use crate::applications::can_decide_objection;
 use crate::policy::acts_as;
-use legalaid_domain::case::{Case, CaseEvent, CaseStatus, CaseType, SubsidyStatus};
+use legalaid_domain::case::{
+    Case, CaseEvent, CaseStatus, CaseType, ReplacementStatus, SubsidyStatus,
+};
 use legalaid_domain::role::Role;
 use serde::Serialize;
 
@@ -126,14 +128,16 @@ impl CaseAction {
                 c.status.label()
             )),
             CaseAction::RequestReplacement
-                if v.replacements.iter().any(|r| r.status == "pending") =>
+                if v.replacements
+                    .iter()
+                    .any(|r| r.status == ReplacementStatus::Pending) =>
             {
                 Err("已有待处理的更换申请".into())
             }
             CaseAction::RequestReplacement => Ok(()),
             CaseAction::DecideReplacement { replacement_id } => {
                 match v.replacements.iter().find(|r| r.id == replacement_id) {
-                    Some(r) if r.status == "pending" => Ok(()),
+                    Some(r) if r.status == ReplacementStatus::Pending => Ok(()),
                     Some(_) => Err("该更换申请已审批".into()),
                     None => Err("该案件没有这项更换申请".into()),
                 }
@@ -144,7 +148,7 @@ impl CaseAction {
             CaseAction::Object => event(CaseEvent::Object),
             CaseAction::DecideObjection { objection_id } => {
                 match v.objections.iter().find(|o| o.id == objection_id) {
-                    Some(o) if o.status == "pending" => Ok(()),
+                    Some(o) if o.status.is_pending() => Ok(()),
                     Some(_) => Err("该异议已审查完毕".into()),
                     None => Err("该案件没有这项异议".into()),
                 }

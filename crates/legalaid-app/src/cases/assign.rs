@@ -4,6 +4,7 @@
 
 use super::*;
 use legalaid_domain::audit::AuditAction;
+use legalaid_domain::case::{ReplacementRequester, ReplacementStatus};
 
 async fn needs_of<'a>(
     tx: &mut Tx,
@@ -350,13 +351,12 @@ pub async fn request_replacement(
     requested_by: &str,
     reason: &str,
 ) -> AppResult<CaseView> {
-    let by = requested_by.trim();
-    if by != "recipient" && by != "handler" {
+    let Some(by) = ReplacementRequester::parse(requested_by.trim()) else {
         return Err(AppError::field(
             "requested_by",
             "请选择由受援人或承办人提出",
         ));
-    }
+    };
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field("reason", "请填写更换的理由"));
@@ -372,7 +372,7 @@ pub async fn request_replacement(
     if store::replacements(&mut tx, id)
         .await?
         .iter()
-        .any(|r| r.status == "pending")
+        .any(|r| r.status == ReplacementStatus::Pending)
     {
         return Err(AppError::Conflict("已有待处理的更换申请".into()));
     }

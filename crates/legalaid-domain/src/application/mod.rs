@@ -94,6 +94,39 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Where an objection stands: awaiting the bureau, or decided.
+    ObjectionStatus {
+        Pending => ("pending", "审查中"),
+        Upheld => ("upheld", "维持原决定"),
+        CorrectionOrdered => ("correction_ordered", "责令改正"),
+    }
+);
+
+impl ObjectionStatus {
+    /// The bureau's decision, once taken.
+    pub fn outcome(self) -> Option<ObjectionOutcome> {
+        match self {
+            ObjectionStatus::Pending => None,
+            ObjectionStatus::Upheld => Some(ObjectionOutcome::Upheld),
+            ObjectionStatus::CorrectionOrdered => Some(ObjectionOutcome::CorrectionOrdered),
+        }
+    }
+
+    pub fn is_pending(self) -> bool {
+        self == ObjectionStatus::Pending
+    }
+}
+
+impl From<ObjectionOutcome> for ObjectionStatus {
+    fn from(o: ObjectionOutcome) -> Self {
+        match o {
+            ObjectionOutcome::Upheld => ObjectionStatus::Upheld,
+            ObjectionOutcome::CorrectionOrdered => ObjectionStatus::CorrectionOrdered,
+        }
+    }
+}
+
 /// Something that happens to an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
@@ -538,8 +571,7 @@ pub struct Objection {
     pub case_id: Option<i64>,
     pub received_at: chrono::DateTime<chrono::Utc>,
     pub reason: String,
-    /// `pending`, `upheld` or `correction_ordered`.
-    pub status: String,
+    pub status: ObjectionStatus,
     pub decision_reason: String,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     pub decided_by: Option<i64>,

@@ -184,6 +184,23 @@ impl CaseStatus {
 }
 
 code_enum!(
+    /// Who asked for another handler (LAL art 55).
+    ReplacementRequester {
+        Recipient => ("recipient", "受援人"),
+        Handler => ("handler", "承办人"),
+    }
+);
+
+code_enum!(
+    /// Where a request to replace the handler stands.
+    ReplacementStatus {
+        Pending => ("pending", "待审批"),
+        Approved => ("approved", "已批准更换"),
+        Refused => ("refused", "不予更换"),
+    }
+);
+
+code_enum!(
     /// The grounds on which the center must terminate legal aid (LAL art 48).
     TerminationGround {
         Deception => ("deception", "受援人以欺骗或者其他不正当手段获得法律援助"),

@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
 use legalaid_app::{Page, rules};
-use legalaid_domain::application::{Channel, ObjectionOutcome, Status};
+use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::assessment::{Means, Verdict, yuan};
 use legalaid_domain::local_date;
 use legalaid_domain::rules::RuleBook;
@@ -253,14 +253,6 @@ fn means_text(book: &RuleBook, m: &Means) -> String {
     }
 }
 
-fn objection_status(s: &str) -> String {
-    match ObjectionOutcome::parse(s) {
-        Some(o) => o.label().to_owned(),
-        None if s == "pending" => "审查中".into(),
-        None => s.to_owned(),
-    }
-}
-
 fn facts_panel(v: &ApplicationView, book: &RuleBook) -> Panel {
     let a = &v.application;
     let p = &v.applicant;
@@ -404,7 +396,7 @@ fn objections_block(v: &ApplicationView) -> Block {
             .objections
             .iter()
             .map(|o| Row {
-                class: if o.status == "pending" { "due-soon" } else { "" },
+                class: if o.status.is_pending() { "due-soon" } else { "" },
                 cells: vec![
                     Cell::text(china(o.received_at)),
                     Cell::text(o.reason.clone()),
@@ -414,7 +406,7 @@ fn objections_block(v: &ApplicationView) -> Block {
                             format!("/applications/{id}/objections/{}/decision", o.id),
                         )
                     } else {
-                        Cell::text(objection_status(&o.status))
+                        Cell::text(o.status.label())
                     },
                     Cell::text(or_dash(&o.decision_reason)),
                 ],

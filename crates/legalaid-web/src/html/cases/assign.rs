@@ -16,7 +16,9 @@ use legalaid_app::cases::{self as uc, CaseAction, CaseView};
 use legalaid_app::{AppError, applications, rules, units};
 use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::assignment::Suggestion;
-use legalaid_domain::case::{AssignInput, CaseType, OpenCase, Stage, first_stage, type_for};
+use legalaid_domain::case::{
+    AssignInput, CaseType, OpenCase, ReplacementStatus, Stage, first_stage, type_for,
+};
 use legalaid_domain::unit::UnitKind;
 use legalaid_domain::{FieldError, local_date};
 use serde::Deserialize;
@@ -340,7 +342,7 @@ async fn replacement_view(
     }
     match v.replacements.iter().find(|r| r.id == rid) {
         None => return Err(page_error(AppError::NotFound)),
-        Some(r) if r.status != "pending" => {
+        Some(r) if r.status != ReplacementStatus::Pending => {
             return Err(page_error(AppError::Conflict("该更换申请已处理".into())));
         }
         Some(_) => {}
@@ -366,14 +368,7 @@ fn replacement_form(
     let mut facts = Panel::new("更换申请");
     if let Some(r) = v.replacements.iter().find(|r| r.id == rid) {
         facts.facts = vec![
-            Fact::new(
-                "提出人",
-                if r.requested_by == "recipient" {
-                    "受援人"
-                } else {
-                    "承办人"
-                },
-            ),
+            Fact::new("提出人", r.requested_by.label()),
             Fact::new("理由", r.reason.clone()),
             Fact::new("提出时间", china(r.created_at)),
         ];

@@ -13,8 +13,9 @@ use crate::html::{Action, Cell, PageResult, Shell, page_error, parse_id, yes_no}
 use axum::extract::{Path, State};
 use legalaid_app::applications::can_decide_objection;
 use legalaid_app::cases::{self as uc, CaseAction, CaseView};
-use legalaid_domain::application::ObjectionOutcome;
-use legalaid_domain::case::{Activity, CaseStatus, CaseType, SubsidyStatus, TerminationGround};
+use legalaid_domain::case::{
+    Activity, CaseStatus, CaseType, ReplacementStatus, SubsidyStatus, TerminationGround,
+};
 use legalaid_domain::notice::{Audience, Channel, DeliveryStatus, MessageKind};
 
 fn facts_panel(v: &CaseView) -> Panel {
@@ -189,15 +190,6 @@ fn hearings_block(v: &CaseView, now: chrono::DateTime<chrono::Utc>) -> Block {
     }
 }
 
-fn replacement_status(s: &str) -> &'static str {
-    match s {
-        "pending" => "待审批",
-        "approved" => "已批准更换",
-        "refused" => "不予更换",
-        _ => "—",
-    }
-}
-
 fn replacements_block(v: &CaseView) -> Block {
     let decide = |id: i64| {
         v.actions
@@ -210,18 +202,14 @@ fn replacements_block(v: &CaseView) -> Block {
             .replacements
             .iter()
             .map(|r| Row {
-                class: if r.status == "pending" {
+                class: if r.status == ReplacementStatus::Pending {
                     "due-soon"
                 } else {
                     ""
                 },
                 cells: vec![
                     Cell::text(china(r.created_at)),
-                    Cell::text(match r.requested_by.as_str() {
-                        "recipient" => "受援人",
-                        "handler" => "承办人",
-                        _ => "—",
-                    }),
+                    Cell::text(r.requested_by.label()),
                     Cell::text(r.reason.clone()),
                     if decide(r.id) {
                         Cell::link(
@@ -229,7 +217,7 @@ fn replacements_block(v: &CaseView) -> Block {
                             format!("/cases/{}/replacements/{}", v.case.id, r.id),
                         )
                     } else {
-                        Cell::text(replacement_status(&r.status))
+                        Cell::text(r.status.label())
                     },
                     Cell::text(or_dash(&r.decision_reason)),
                 ],
@@ -256,14 +244,6 @@ fn termination_panel(v: &CaseView) -> Option<Panel> {
     Some(panel)
 }
 
-fn objection_status(s: &str) -> String {
-    match ObjectionOutcome::parse(s) {
-        Some(o) => o.label().to_owned(),
-        None if s == "pending" => "审查中".into(),
-        None => s.to_owned(),
-    }
-}
-
 fn objections_block(page: &PageCtx, v: &CaseView) -> Block {
     let decide = can_decide_objection(&page.ctx) && v.case.status == CaseStatus::ObjectionPending;
     Block {
@@ -273,7 +253,7 @@ fn objections_block(page: &PageCtx, v: &CaseView) -> Block {
             .objections
             .iter()
             .map(|o| Row {
-                class: if o.status == "pending" {
+                class: if o.status.is_pending() {
                     "due-soon"
                 } else {
                     ""
@@ -281,13 +261,13 @@ fn objections_block(page: &PageCtx, v: &CaseView) -> Block {
                 cells: vec![
                     Cell::text(china(o.received_at)),
                     Cell::text(o.reason.clone()),
-                    if decide && o.status == "pending" {
+                    if decide && o.status.is_pending() {
                         Cell::link(
                             "审查中 · 作出审查决定",
                             format!("/cases/{}/objections/{}/decision", v.case.id, o.id),
                         )
                     } else {
-                        Cell::text(objection_status(&o.status))
+                        Cell::text(o.status.label())
                     },
                     Cell::text(or_dash(&o.decision_reason)),
                 ],
