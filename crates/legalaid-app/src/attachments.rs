@@ -5,6 +5,7 @@
 
 use crate::{App, AppError, AppResult, Ctx, audit};
 use legalaid_domain::audit::AuditAction;
+use legalaid_domain::{ApplicationId, CaseId};
 use legalaid_store::attachments::{self as store, Attachment, NewAttachment};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -61,7 +62,7 @@ fn store_file(root: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
-async fn application_visible(app: &App, ctx: &Ctx, application_id: i64) -> AppResult<()> {
+async fn application_visible(app: &App, ctx: &Ctx, application_id: ApplicationId) -> AppResult<()> {
     crate::applications::get(app, ctx, application_id)
         .await
         .map(|_| ())
@@ -71,7 +72,7 @@ async fn application_visible(app: &App, ctx: &Ctx, application_id: i64) -> AppRe
 pub async fn upload(
     app: &App,
     ctx: &Ctx,
-    application_id: i64,
+    application_id: ApplicationId,
     filename: &str,
     description: &str,
     bytes: Vec<u8>,
@@ -83,7 +84,7 @@ pub async fn upload(
     keep(
         app,
         ctx,
-        (application_id, None),
+        (application_id.0, None),
         filename,
         description,
         bytes,
@@ -96,7 +97,7 @@ pub async fn upload(
 pub async fn upload_for_case(
     app: &App,
     ctx: &Ctx,
-    case_id: i64,
+    case_id: CaseId,
     filename: &str,
     description: &str,
     bytes: Vec<u8>,
@@ -108,7 +109,7 @@ pub async fn upload_for_case(
     keep(
         app,
         ctx,
-        (v.case.application_id, Some(case_id)),
+        (v.case.application_id.0, Some(case_id.0)),
         filename,
         description,
         bytes,
@@ -117,10 +118,10 @@ pub async fn upload_for_case(
 }
 
 /// The files of a case.
-pub async fn of_case(app: &App, ctx: &Ctx, case_id: i64) -> AppResult<Vec<Attachment>> {
+pub async fn of_case(app: &App, ctx: &Ctx, case_id: CaseId) -> AppResult<Vec<Attachment>> {
     crate::cases::get(app, ctx, case_id).await?;
     let mut tx = app.store.read().await?;
-    Ok(store::of_case(&mut tx, case_id).await?)
+    Ok(store::of_case(&mut tx, case_id.0).await?)
 }
 
 /// Checks an upload, stores its content by hash and records it with its audit entry.
@@ -186,10 +187,14 @@ async fn keep(
     Ok(a)
 }
 
-pub async fn list(app: &App, ctx: &Ctx, application_id: i64) -> AppResult<Vec<Attachment>> {
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    application_id: ApplicationId,
+) -> AppResult<Vec<Attachment>> {
     application_visible(app, ctx, application_id).await?;
     let mut tx = app.store.read().await?;
-    Ok(store::of_application(&mut tx, application_id).await?)
+    Ok(store::of_application(&mut tx, application_id.0).await?)
 }
 
 /// The file and its content; the download is audited.
@@ -200,8 +205,10 @@ pub async fn download(app: &App, ctx: &Ctx, id: i64) -> AppResult<(Attachment, V
     };
     match a.case_id {
         // A case's materials are visible to whoever sees the case (its handler too).
-        Some(case_id) => crate::cases::get(app, ctx, case_id).await.map(|_| ())?,
-        None => application_visible(app, ctx, a.application_id).await?,
+        Some(case_id) => crate::cases::get(app, ctx, CaseId(case_id))
+            .await
+            .map(|_| ())?,
+        None => application_visible(app, ctx, ApplicationId(a.application_id)).await?,
     }
     let path = path_for(root(app)?, &a.sha256);
     let bytes = tokio::fs::read(&path)

@@ -15,6 +15,7 @@ use legalaid_domain::document::{
     shipped_number_format, shipped_templates, unknown_placeholders,
 };
 use legalaid_domain::unit::UnitKind;
+use legalaid_domain::{ApplicationId, CaseId};
 use legalaid_domain::{UnitId, local_date, local_time};
 use legalaid_store::documents as store;
 use std::collections::BTreeMap;
@@ -232,7 +233,7 @@ async fn number_of(
 pub async fn build(
     app: &App,
     ctx: &Ctx,
-    application_id: i64,
+    application_id: ApplicationId,
     kind: DocKind,
 ) -> AppResult<(Document, String)> {
     let v = applications::get(app, ctx, application_id).await?;
@@ -378,7 +379,7 @@ pub fn case_available(v: &CaseView) -> Vec<DocKind> {
 pub async fn build_for_case(
     app: &App,
     ctx: &Ctx,
-    case_id: i64,
+    case_id: CaseId,
     kind: DocKind,
 ) -> AppResult<(Document, String)> {
     let v = crate::cases::get(app, ctx, case_id).await?;

@@ -7,6 +7,7 @@
 
 use crate::{AppResult, Ctx};
 use chrono::{DateTime, Utc};
+use legalaid_domain::PersonId;
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::notice::{
     Audience, Channel, ContactPrefs, MessageKind, Template, Templates, route,
@@ -139,12 +140,12 @@ async fn write(
 pub(crate) async fn to_person(
     tx: &mut Tx,
     kind: MessageKind,
-    person_id: i64,
+    person_id: PersonId,
     about: About,
     mut values: Values,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let Some(c) = store::person_contact(tx, person_id).await? else {
+    let Some(c) = store::person_contact(tx, person_id.0).await? else {
         return Ok(());
     };
     let prefs = ContactPrefs {

@@ -2,6 +2,7 @@
 //! the full ID number (audited), update.
 
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
+use legalaid_domain::PersonId;
 use legalaid_domain::UnitId;
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::person::{Person, PersonCard, PersonFields, PersonInput};
@@ -42,7 +43,7 @@ fn lookup_hash(app: &App, number: &str) -> String {
     app.cipher.index(&number.trim().to_ascii_uppercase())
 }
 
-async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Person> {
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: PersonId) -> AppResult<Person> {
     let p = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
     units::visible(tx, ctx, p.unit_id)
         .await
@@ -184,7 +185,7 @@ async fn card_in_register(
 
 /// The card of one person of the caller's register (the applicant chosen on the
 /// intake form). Audited like a lookup when another unit registered the person.
-pub async fn card(app: &App, ctx: &Ctx, id: i64) -> AppResult<PersonCard> {
+pub async fn card(app: &App, ctx: &Ctx, id: PersonId) -> AppResult<PersonCard> {
     let mut tx = app.store.write().await?;
     let p = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let card = card_in_register(app, &mut tx, ctx, &p, "id")
@@ -271,7 +272,7 @@ pub async fn create(
     Ok(person)
 }
 
-pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<Person> {
+pub async fn get(app: &App, ctx: &Ctx, id: PersonId) -> AppResult<Person> {
     let mut tx = app.store.read().await?;
     visible(&mut tx, ctx, id).await
 }
@@ -299,7 +300,7 @@ pub async fn list(
 }
 
 /// The full ID number. Each reveal is recorded in the audit trail (who, when, whose).
-pub async fn reveal_id_number(app: &App, ctx: &Ctx, id: i64) -> AppResult<String> {
+pub async fn reveal_id_number(app: &App, ctx: &Ctx, id: PersonId) -> AppResult<String> {
     let mut tx = app.store.write().await?;
     visible(&mut tx, ctx, id).await?;
     ensure_register(ctx)?;
@@ -327,7 +328,7 @@ pub async fn reveal_id_number(app: &App, ctx: &Ctx, id: i64) -> AppResult<String
 pub async fn update(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: PersonId,
     version: i64,
     input: &PersonInput,
 ) -> AppResult<Person> {
@@ -381,10 +382,10 @@ pub struct ContactInput {
     pub safe_contact: String,
 }
 
-pub async fn contact(app: &App, ctx: &Ctx, id: i64) -> AppResult<ContactInput> {
+pub async fn contact(app: &App, ctx: &Ctx, id: PersonId) -> AppResult<ContactInput> {
     let mut tx = app.store.read().await?;
     visible(&mut tx, ctx, id).await?;
-    let c = legalaid_store::messages::person_contact(&mut tx, id)
+    let c = legalaid_store::messages::person_contact(&mut tx, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ContactInput {
@@ -400,7 +401,7 @@ pub async fn contact(app: &App, ctx: &Ctx, id: i64) -> AppResult<ContactInput> {
 pub async fn set_contact(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: PersonId,
     input: &ContactInput,
 ) -> AppResult<ContactInput> {
     use legalaid_domain::notice::Channel;
@@ -443,7 +444,7 @@ pub async fn set_contact(
     let mut tx = app.store.write().await?;
     visible(&mut tx, ctx, id).await?;
     ensure_register(ctx)?;
-    let before = legalaid_store::messages::person_contact(&mut tx, id)
+    let before = legalaid_store::messages::person_contact(&mut tx, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
     let row = legalaid_store::messages::ContactRow {
@@ -463,7 +464,7 @@ pub async fn set_contact(
             String::new()
         },
     };
-    legalaid_store::messages::set_person_contact(&mut tx, id, &row).await?;
+    legalaid_store::messages::set_person_contact(&mut tx, id.0, &row).await?;
     let after = ContactInput {
         email: row.email.clone(),
         sms_opt_out: row.sms_opt_out,

@@ -69,7 +69,11 @@ pub fn check_number_format(f: &str) -> Result<(), String> {
 }
 
 /// The subject a document is numbered for: one number per kind and subject.
-pub fn number_subject(kind: DocKind, application_id: i64, objection_id: Option<i64>) -> String {
+pub fn number_subject(
+    kind: DocKind,
+    application_id: crate::ApplicationId,
+    objection_id: Option<crate::ObjectionId>,
+) -> String {
     match (kind, objection_id) {
         (DocKind::ObjectionDecision, Some(o)) => format!("objection:{o}"),
         _ => format!("application:{application_id}"),

@@ -10,6 +10,12 @@ macro_rules! id_type {
         #[serde(transparent)]
         pub struct $name(pub i64);
 
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                $name(id)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.0)
@@ -29,4 +35,20 @@ id_type!(
 id_type!(
     /// A staff record (lawyer, legal worker, center staff…).
     StaffId
+);
+id_type!(
+    /// A person in the register (applicants, recipients).
+    PersonId
+);
+id_type!(
+    /// An application for legal aid.
+    ApplicationId
+);
+id_type!(
+    /// A legal aid case (one stage of a matter).
+    CaseId
+);
+id_type!(
+    /// An objection to a denial or a termination.
+    ObjectionId
 );

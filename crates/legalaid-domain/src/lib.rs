@@ -63,6 +63,7 @@ pub mod notice;
 pub mod password;
 pub mod person;
 pub mod queue;
+pub mod record;
 pub mod region;
 pub mod role;
 pub mod rules;
@@ -74,7 +75,7 @@ pub mod user;
 pub mod validation;
 pub mod visibility;
 
-pub use ids::{StaffId, UnitId, UserId};
+pub use ids::{ApplicationId, CaseId, ObjectionId, PersonId, StaffId, UnitId, UserId};
 pub use validation::{FieldError, Validation};
 
 /// The China Standard Time (UTC+8) calendar date of an instant. Deadlines count

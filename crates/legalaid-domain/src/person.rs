@@ -2,10 +2,10 @@
 //! information of the most sensitive kind: the domain checks them; storage keeps
 //! them encrypted; records shown and audited carry only the masked form.
 
-use crate::UnitId;
 use crate::id_number::{IdNumber, IdType, ResidentId};
 use crate::staff::Sex;
 use crate::validation::{FieldError, Validation};
+use crate::{PersonId, UnitId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,7 @@ code_enum!(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
-    pub id: i64,
+    pub id: PersonId,
     pub name: String,
     pub id_type: IdType,
     /// e.g. `341504********0013`; the full number is shown only on request, and audited.
@@ -52,7 +52,7 @@ pub struct Person {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonCard {
-    pub id: i64,
+    pub id: PersonId,
     pub name: String,
     pub id_type: IdType,
     pub id_number_masked: String,

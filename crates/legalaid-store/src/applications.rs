@@ -9,6 +9,7 @@ use legalaid_domain::application::{
 use legalaid_domain::assessment::Means;
 use legalaid_domain::deadline::Pause;
 use legalaid_domain::visibility::Scope;
+use legalaid_domain::{ApplicationId, CaseId, ObjectionId, PersonId};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -94,7 +95,7 @@ impl Row {
                 .transpose()
         };
         Ok(Application {
-            id,
+            id: ApplicationId(id),
             channel: Channel::parse(&self.channel).ok_or_else(|| bad("channel", &self.channel))?,
             notifying_organ: self
                 .notifying_organ
@@ -112,7 +113,7 @@ impl Row {
             proposed_outcome: outcome(&self.proposed_outcome)?,
             outcome: outcome(&self.outcome)?,
             number: self.number,
-            applicant_id: self.applicant_id,
+            applicant_id: PersonId(self.applicant_id),
             receiving_unit_id: self.receiving_unit_id,
             received_at: self.received_at,
             custody_received_at: self.custody_received_at,
@@ -169,10 +170,9 @@ pub async fn next_number(tx: &mut Tx, series: &str, year: i32) -> Result<i64> {
     }
 }
 
-pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Application>> {
+pub async fn get(tx: &mut Tx, id: ApplicationId) -> Result<Option<Application>> {
     let sql = format!("SELECT {COLUMNS} FROM applications a WHERE a.id = $1");
-    let row: Option<Row> =
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?);
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);
     row.map(Row::into_application).transpose()
 }
 
@@ -281,7 +281,7 @@ pub async fn insert(
         RETURNING id";
     let (kind, members, income, exemption, proof) = means_columns(&f.means);
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
-        .bind(number).bind(f.applicant_id).bind(unit_id).bind(f.channel.as_str()).bind(f.notifying_organ.map(|o| o.as_str()))
+        .bind(number).bind(f.applicant_id.0).bind(unit_id).bind(f.channel.as_str()).bind(f.notifying_organ.map(|o| o.as_str()))
         .bind(f.received_at).bind(f.custody_received_at).bind(&f.matter_code).bind(f.service_form.as_str())
         .bind(f.procedural_role.map(|r| r.as_str())).bind(&f.opposing_party).bind(&f.case_organ).bind(&f.case_number)
         .bind(&f.summary).bind(f.limitation_date).bind(f.preservation_urgent).bind(&f.representative_name)
@@ -289,7 +289,9 @@ pub async fn insert(
         .bind(if f.income_sources.is_empty() { String::new() } else { serde_json::to_string(&f.income_sources).unwrap_or_default() })
         .bind(&f.assets)
         .fetch_one(c).await?);
-    get(tx, id).await?.ok_or(StoreError::NotFound)
+    get(tx, ApplicationId(id))
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// A decision as recorded on the application.
@@ -315,7 +317,7 @@ pub struct Change<'a> {
 
 pub async fn change(
     tx: &mut Tx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     ch: &Change<'_>,
     now: DateTime<Utc>,
@@ -362,7 +364,7 @@ pub async fn change(
     let n = on_tx!(tx, c => sqlx::query(Q)
         .bind(status.as_str()).bind(sup_on).bind(sup_items).bind(prop.map(|o| o.as_str())).bind(prop_reason)
         .bind(outcome.map(|o| o.as_str())).bind(reason).bind(against).bind(decided_at).bind(decided_by).bind(now)
-        .bind(id).bind(version)
+        .bind(id.0).bind(version)
         .execute(c).await?.rows_affected());
     if n == 0 {
         return Err(StoreError::VersionConflict);
@@ -370,10 +372,10 @@ pub async fn change(
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
-pub async fn pauses(tx: &mut Tx, id: i64) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>> {
+pub async fn pauses(tx: &mut Tx, id: ApplicationId) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>> {
     const Q: &str =
         "SELECT stopped, resumed FROM application_pauses WHERE application_id = $1 ORDER BY id";
-    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(id).fetch_all(c).await?))
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(id.0).fetch_all(c).await?))
 }
 
 /// Closed pauses, as the deadline engine takes them (an open pause counts until `today`).
@@ -386,16 +388,16 @@ pub fn as_pauses(rows: &[(NaiveDate, Option<NaiveDate>)], today: NaiveDate) -> V
         .collect()
 }
 
-pub async fn start_pause(tx: &mut Tx, id: i64, on: NaiveDate) -> Result<()> {
+pub async fn start_pause(tx: &mut Tx, id: ApplicationId, on: NaiveDate) -> Result<()> {
     const Q: &str = "INSERT INTO application_pauses (application_id, stopped) VALUES ($1, $2)";
-    on_tx!(tx, c => sqlx::query(Q).bind(id).bind(on).execute(c).await?.rows_affected());
+    on_tx!(tx, c => sqlx::query(Q).bind(id.0).bind(on).execute(c).await?.rows_affected());
     Ok(())
 }
 
-pub async fn end_pause(tx: &mut Tx, id: i64, on: NaiveDate) -> Result<()> {
+pub async fn end_pause(tx: &mut Tx, id: ApplicationId, on: NaiveDate) -> Result<()> {
     const Q: &str =
         "UPDATE application_pauses SET resumed = $1 WHERE application_id = $2 AND resumed IS NULL";
-    on_tx!(tx, c => sqlx::query(Q).bind(on).bind(id).execute(c).await?.rows_affected());
+    on_tx!(tx, c => sqlx::query(Q).bind(on).bind(id.0).execute(c).await?.rows_affected());
     Ok(())
 }
 
@@ -417,9 +419,9 @@ struct ObjectionRow {
 impl From<ObjectionRow> for Objection {
     fn from(r: ObjectionRow) -> Self {
         Objection {
-            id: r.id,
-            application_id: r.application_id,
-            case_id: r.case_id,
+            id: ObjectionId(r.id),
+            application_id: ApplicationId(r.application_id),
+            case_id: r.case_id.map(CaseId),
             received_at: r.received_at,
             reason: r.reason,
             status: r.status,
@@ -433,48 +435,51 @@ impl From<ObjectionRow> for Objection {
 
 const OBJ_COLUMNS: &str = "id, application_id, case_id, received_at, reason, status, decision_reason, decided_at, decided_by, version";
 
-pub async fn objections_of(tx: &mut Tx, application_id: i64) -> Result<Vec<Objection>> {
+pub async fn objections_of(tx: &mut Tx, application_id: ApplicationId) -> Result<Vec<Objection>> {
     let sql = format!("SELECT {OBJ_COLUMNS} FROM objections WHERE application_id = $1 ORDER BY id");
-    let rows: Vec<ObjectionRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(application_id).fetch_all(c).await?);
+    let rows: Vec<ObjectionRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(application_id.0).fetch_all(c).await?);
     Ok(rows.into_iter().map(Objection::from).collect())
 }
 
-pub async fn get_objection(tx: &mut Tx, id: i64) -> Result<Option<Objection>> {
+pub async fn get_objection(tx: &mut Tx, id: ObjectionId) -> Result<Option<Objection>> {
     let sql = format!("SELECT {OBJ_COLUMNS} FROM objections WHERE id = $1");
-    let row: Option<ObjectionRow> =
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?);
+    let row: Option<ObjectionRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);
     Ok(row.map(Objection::from))
 }
 
 pub async fn insert_objection(
     tx: &mut Tx,
-    application_id: i64,
+    application_id: ApplicationId,
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<Objection> {
     const Q: &str = "INSERT INTO objections (application_id, received_at, reason, status, version, created_at) \
         VALUES ($1, $2, $3, 'pending', 1, $2) RETURNING id";
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(application_id).bind(at).bind(reason).fetch_one(c).await?);
-    get_objection(tx, id).await?.ok_or(StoreError::NotFound)
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(application_id.0).bind(at).bind(reason).fetch_one(c).await?);
+    get_objection(tx, ObjectionId(id))
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// An objection to the termination of a case (decided by the bureau like any other).
 pub async fn insert_case_objection(
     tx: &mut Tx,
-    application_id: i64,
-    case_id: i64,
+    application_id: ApplicationId,
+    case_id: CaseId,
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<Objection> {
     const Q: &str = "INSERT INTO objections (application_id, case_id, received_at, reason, status, version, created_at) \
         VALUES ($1, $2, $3, $4, 'pending', 1, $3) RETURNING id";
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(application_id).bind(case_id).bind(at).bind(reason).fetch_one(c).await?);
-    get_objection(tx, id).await?.ok_or(StoreError::NotFound)
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(application_id.0).bind(case_id.0).bind(at).bind(reason).fetch_one(c).await?);
+    get_objection(tx, ObjectionId(id))
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn decide_objection(
     tx: &mut Tx,
-    id: i64,
+    id: ObjectionId,
     version: i64,
     outcome: ObjectionOutcome,
     reason: &str,
@@ -483,7 +488,7 @@ pub async fn decide_objection(
 ) -> Result<Objection> {
     const Q: &str = "UPDATE objections SET status = $1, decision_reason = $2, decided_at = $3, decided_by = $4, version = version + 1 \
         WHERE id = $5 AND version = $6 AND status = 'pending'";
-    let n = on_tx!(tx, c => sqlx::query(Q).bind(ObjectionStatus::from(outcome).as_str()).bind(reason).bind(at).bind(by).bind(id).bind(version).execute(c).await?.rows_affected());
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(ObjectionStatus::from(outcome).as_str()).bind(reason).bind(at).bind(by).bind(id.0).bind(version).execute(c).await?.rows_affected());
     if n == 0 {
         return Err(match get_objection(tx, id).await? {
             Some(_) => StoreError::VersionConflict,
@@ -504,7 +509,7 @@ pub struct Verification<'a> {
 
 pub async fn record_verification(
     tx: &mut Tx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     v: &Verification<'_>,
     now: DateTime<Utc>,
@@ -512,7 +517,7 @@ pub async fn record_verification(
     const Q: &str = "UPDATE applications SET verification_method = $1, verification_date = $2, verification_result = $3, \
         false_declaration = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7";
     let n = on_tx!(tx, c => sqlx::query(Q).bind(v.method).bind(v.date).bind(v.result).bind(v.false_declaration).bind(now)
-        .bind(id).bind(version).execute(c).await?.rows_affected());
+        .bind(id.0).bind(version).execute(c).await?.rows_affected());
     if n == 0 {
         return Err(match get(tx, id).await? {
             Some(_) => StoreError::VersionConflict,

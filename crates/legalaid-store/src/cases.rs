@@ -8,6 +8,7 @@ use legalaid_domain::case::{
 };
 use legalaid_domain::subsidy::{EarlyEnd, FlatItem};
 use legalaid_domain::visibility::Scope;
+use legalaid_domain::{ApplicationId, CaseId, PersonId};
 use serde::Serialize;
 
 #[derive(sqlx::FromRow)]
@@ -96,7 +97,7 @@ impl Row {
             _ => None,
         };
         Ok(Case {
-            id,
+            id: CaseId(id),
             case_type: parse(id, "type", &self.case_type, CaseType::parse)?,
             stage: parse(id, "stage", &self.stage, Stage::parse)?,
             status: parse(id, "status", &self.status, CaseStatus::parse)?,
@@ -110,9 +111,9 @@ impl Row {
             subsidy_status: parse(id, "subsidy", &self.subsidy_status, SubsidyStatus::parse)?,
             closure,
             number: self.number,
-            application_id: self.application_id,
-            previous_case_id: self.previous_case_id,
-            recipient_id: self.recipient_id,
+            application_id: ApplicationId(self.application_id),
+            previous_case_id: self.previous_case_id.map(CaseId),
+            recipient_id: PersonId(self.recipient_id),
             intake_unit_id: self.intake_unit_id,
             handling_unit_id: self.handling_unit_id,
             handler_id: self.handler_id,
@@ -139,17 +140,16 @@ impl Row {
     }
 }
 
-pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Case>> {
+pub async fn get(tx: &mut Tx, id: CaseId) -> Result<Option<Case>> {
     let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = $1");
-    let row: Option<Row> =
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?);
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);
     row.map(Row::into_case).transpose()
 }
 
 /// The cases made from an application (one per stage for criminal matters).
-pub async fn of_application(tx: &mut Tx, application_id: i64) -> Result<Vec<Case>> {
+pub async fn of_application(tx: &mut Tx, application_id: ApplicationId) -> Result<Vec<Case>> {
     let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.application_id = $1 ORDER BY c.id");
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(application_id).fetch_all(c).await?);
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(application_id.0).fetch_all(c).await?);
     rows.into_iter().map(Row::into_case).collect()
 }
 
@@ -293,7 +293,7 @@ pub async fn insert(tx: &mut Tx, n: &NewCase<'_>, now: DateTime<Utc>) -> Result<
         .bind(n.case_type.as_str()).bind(n.stage.as_str()).bind(n.intake_unit_id).bind(n.possible_life_or_death)
         .bind(n.juvenile).bind(n.opposing_party).bind(n.case_organ).bind(n.organ_case_number).bind(n.assign_from).bind(now)
         .fetch_one(c).await?);
-    get(tx, id).await?.ok_or(StoreError::NotFound)
+    get(tx, CaseId(id)).await?.ok_or(StoreError::NotFound)
 }
 
 /// Writes every mutable field of `case` if the stored record is still at
@@ -315,7 +315,7 @@ pub async fn save(tx: &mut Tx, case: &Case, now: DateTime<Utc>) -> Result<Case> 
         .bind(cl.and_then(|c| c.early_end).map(|f| f.as_str())).bind(cl.and_then(|c| c.travel_km).map(i64::from))
         .bind(case.termination_ground.map(|g| g.as_str())).bind(&case.termination_reason).bind(case.terminated_at)
         .bind(case.grade.as_str()).bind(case.subsidy_status.as_str()).bind(case.subsidy_fen).bind(case.subsidy_paid_on)
-        .bind(&case.subsidy_voucher).bind(now).bind(case.id).bind(case.version).bind(case.graded_at)
+        .bind(&case.subsidy_voucher).bind(now).bind(case.id.0).bind(case.version).bind(case.graded_at)
         .execute(c).await?.rows_affected());
     if n == 0 {
         return Err(match get(tx, case.id).await? {
@@ -343,12 +343,12 @@ pub struct Assignment {
     pub end_reason: String,
 }
 
-pub async fn assignments(tx: &mut Tx, case_id: i64) -> Result<Vec<Assignment>> {
+pub async fn assignments(tx: &mut Tx, case_id: CaseId) -> Result<Vec<Assignment>> {
     const Q: &str = "SELECT a.id, a.case_id, a.unit_id, u.name AS unit_name, a.handler_id, s.name AS handler_name, \
         a.assigned_at, a.assigned_by, a.conflict_note, a.ended_at, a.end_reason \
         FROM case_assignments a JOIN units u ON u.id = a.unit_id LEFT JOIN staff s ON s.id = a.handler_id \
         WHERE a.case_id = $1 ORDER BY a.id";
-    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(case_id).fetch_all(c).await?))
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(case_id.0).fetch_all(c).await?))
 }
 
 /// A new assignment of a case.
@@ -376,9 +376,9 @@ pub async fn add_assignment(tx: &mut Tx, a: &NewAssignment<'_>) -> Result<()> {
 }
 
 /// Names the handler on the current (unit-only) assignment.
-pub async fn name_handler(tx: &mut Tx, case_id: i64, handler_id: i64, note: &str) -> Result<()> {
+pub async fn name_handler(tx: &mut Tx, case_id: CaseId, handler_id: i64, note: &str) -> Result<()> {
     const Q: &str = "UPDATE case_assignments SET handler_id = $1, conflict_note = $2 WHERE case_id = $3 AND ended_at IS NULL";
-    on_tx!(tx, c => sqlx::query(Q).bind(handler_id).bind(note).bind(case_id).execute(c).await?.rows_affected());
+    on_tx!(tx, c => sqlx::query(Q).bind(handler_id).bind(note).bind(case_id.0).execute(c).await?.rows_affected());
     Ok(())
 }
 
@@ -403,11 +403,11 @@ pub async fn progress_entry(tx: &mut Tx, id: i64) -> Result<Progress> {
     Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(id).fetch_one(c).await?))
 }
 
-pub async fn progress(tx: &mut Tx, case_id: i64) -> Result<Vec<Progress>> {
+pub async fn progress(tx: &mut Tx, case_id: CaseId) -> Result<Vec<Progress>> {
     const Q: &str = "SELECT p.id, p.case_id, p.activity, p.occurred_on, p.note, p.recorded_by, u.display_name AS recorded_by_name, \
         p.created_at FROM case_progress p LEFT JOIN users u ON u.id = p.recorded_by WHERE p.case_id = $1 \
         ORDER BY p.occurred_on, p.id";
-    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(case_id).fetch_all(c).await?))
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(case_id.0).fetch_all(c).await?))
 }
 
 pub async fn add_progress(
@@ -443,9 +443,11 @@ pub struct Hearing {
 const HEARING: &str = "SELECT h.id, h.case_id, c.number AS case_number, h.starts_at, h.place, h.note, h.reminded \
     FROM case_hearings h JOIN cases c ON c.id = h.case_id";
 
-pub async fn hearings(tx: &mut Tx, case_id: i64) -> Result<Vec<Hearing>> {
+pub async fn hearings(tx: &mut Tx, case_id: CaseId) -> Result<Vec<Hearing>> {
     let sql = format!("{HEARING} WHERE h.case_id = $1 ORDER BY h.starts_at");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(c).await?))
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(case_id.0).fetch_all(c).await?),
+    )
 }
 
 pub async fn add_hearing(
@@ -504,9 +506,9 @@ pub async fn hearings_to_remind(
 /// Claims a case's agreement reminder; false when it was claimed before (by this
 /// or another instance: on PostgreSQL the second waits for the first's commit and
 /// then finds the column set).
-pub async fn claim_agreement_reminder(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<bool> {
+pub async fn claim_agreement_reminder(tx: &mut Tx, id: CaseId, at: DateTime<Utc>) -> Result<bool> {
     const Q: &str = "UPDATE cases SET agreement_reminded_at = $1 WHERE id = $2 AND agreement_reminded_at IS NULL";
-    Ok(on_tx!(tx, c => sqlx::query(Q).bind(at).bind(id).execute(c).await?.rows_affected()) == 1)
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(at).bind(id.0).execute(c).await?.rows_affected()) == 1)
 }
 
 pub async fn mark_reminded(tx: &mut Tx, id: i64) -> Result<bool> {
@@ -532,14 +534,16 @@ pub struct Replacement {
 
 const REPLACEMENT: &str = "SELECT id, case_id, requested_by, reason, status, decision_reason, decided_at, created_at FROM case_replacements";
 
-pub async fn replacements(tx: &mut Tx, case_id: i64) -> Result<Vec<Replacement>> {
+pub async fn replacements(tx: &mut Tx, case_id: CaseId) -> Result<Vec<Replacement>> {
     let sql = format!("{REPLACEMENT} WHERE case_id = $1 ORDER BY id");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(c).await?))
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(case_id.0).fetch_all(c).await?),
+    )
 }
 
 pub async fn add_replacement(
     tx: &mut Tx,
-    case_id: i64,
+    case_id: CaseId,
     requested_by: ReplacementRequester,
     reason: &str,
     by: Option<i64>,
@@ -547,7 +551,7 @@ pub async fn add_replacement(
 ) -> Result<Replacement> {
     const Q: &str = "INSERT INTO case_replacements (case_id, requested_by, reason, status, created_at, created_by) \
         VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING id";
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(case_id).bind(requested_by.as_str()).bind(reason).bind(at).bind(by).fetch_one(c).await?);
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q).bind(case_id.0).bind(requested_by.as_str()).bind(reason).bind(at).bind(by).fetch_one(c).await?);
     let sql = format!("{REPLACEMENT} WHERE id = $1");
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await?))
 }
@@ -556,7 +560,7 @@ pub async fn add_replacement(
 pub async fn decide_replacement(
     tx: &mut Tx,
     id: i64,
-    case_id: i64,
+    case_id: CaseId,
     approved: bool,
     reason: &str,
     by: Option<i64>,
@@ -571,7 +575,7 @@ pub async fn decide_replacement(
     }
     .as_str();
     Ok(
-        on_tx!(tx, c => sqlx::query(Q).bind(status).bind(reason).bind(at).bind(by).bind(id).bind(case_id)
+        on_tx!(tx, c => sqlx::query(Q).bind(status).bind(reason).bind(at).bind(by).bind(id).bind(case_id.0)
         .execute(c).await?.rows_affected())
             == 1,
     )

@@ -4,13 +4,10 @@
 use crate::{Page, Result, Tx, scope_params};
 use chrono::{NaiveDate, NaiveDateTime};
 use legalaid_domain::visibility::Scope;
+use legalaid_domain::{ApplicationId, CaseId};
 
 /// The record a deadline runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Application(i64),
-    Case(i64),
-}
+pub use legalaid_domain::record::Subject;
 
 /// One running deadline (or a step without a statutory period) to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +30,8 @@ pub struct Entry {
 /// they follow the record at `version`.
 pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Entry]) -> Result<()> {
     let (column, table, id) = match subject {
-        Subject::Application(id) => ("application_id", "applications", id),
-        Subject::Case(id) => ("case_id", "cases", id),
+        Subject::Application(id) => ("application_id", "applications", id.0),
+        Subject::Case(id) => ("case_id", "cases", id.0),
     };
     // Rows of steps no longer running go; the others are written over in place
     // (an upsert, so that two transactions re-tracking one record at once, as a
@@ -85,8 +82,8 @@ pub async fn untracked(tx: &mut Tx, limit: i64) -> Result<Vec<Subject>> {
     let cases: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(C).bind(limit).fetch_all(c).await?);
     Ok(apps
         .into_iter()
-        .map(Subject::Application)
-        .chain(cases.into_iter().map(Subject::Case))
+        .map(|id| Subject::Application(ApplicationId(id)))
+        .chain(cases.into_iter().map(|id| Subject::Case(CaseId(id))))
         .collect())
 }
 
@@ -256,8 +253,8 @@ pub async fn due_between(
     Ok(rows
         .into_iter()
         .filter_map(|(id, a, c)| match (a, c) {
-            (Some(a), _) => Some((id, Subject::Application(a))),
-            (_, Some(c)) => Some((id, Subject::Case(c))),
+            (Some(a), _) => Some((id, Subject::Application(ApplicationId(a)))),
+            (_, Some(c)) => Some((id, Subject::Case(CaseId(c)))),
             _ => None,
         })
         .collect())
@@ -266,8 +263,8 @@ pub async fn due_between(
 /// The due day of the running deadline `code` of `subject`, if it runs.
 pub async fn due_on(tx: &mut Tx, subject: Subject, code: &str) -> Result<Option<NaiveDate>> {
     let (column, id) = match subject {
-        Subject::Application(id) => ("application_id", id),
-        Subject::Case(id) => ("case_id", id),
+        Subject::Application(id) => ("application_id", id.0),
+        Subject::Case(id) => ("case_id", id.0),
     };
     let q = format!("SELECT due_on FROM deadlines WHERE {column} = $1 AND code = $2");
     Ok(

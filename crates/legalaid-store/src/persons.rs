@@ -3,11 +3,11 @@
 
 use crate::{Page, Result, StoreError, Tx, like_pattern, scope_params};
 use chrono::{DateTime, NaiveDate, Utc};
-use legalaid_domain::UnitId;
 use legalaid_domain::id_number::IdType;
 use legalaid_domain::person::{Person, RecipientGroup};
 use legalaid_domain::staff::Sex;
 use legalaid_domain::visibility::Scope;
+use legalaid_domain::{PersonId, UnitId};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -39,7 +39,7 @@ impl Row {
             .map(|g| RecipientGroup::parse(g).ok_or_else(|| bad("group", g)))
             .collect::<Result<Vec<_>>>()?;
         Ok(Person {
-            id: self.id,
+            id: PersonId(self.id),
             id_type: IdType::parse(&self.id_type).ok_or_else(|| bad("id type", &self.id_type))?,
             sex: match &self.sex {
                 Some(s) => Some(Sex::parse(s).ok_or_else(|| bad("sex", s))?),
@@ -87,10 +87,9 @@ fn groups_text(g: &[RecipientGroup]) -> String {
     g.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(",")
 }
 
-pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Person>> {
+pub async fn get(tx: &mut Tx, id: PersonId) -> Result<Option<Person>> {
     let sql = format!("SELECT {COLUMNS} FROM persons p WHERE p.id = $1");
-    let row: Option<Row> =
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?);
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);
     row.map(Row::into_person).transpose()
 }
 
@@ -123,9 +122,9 @@ pub async fn find_by_name_and_birth(
 }
 
 /// The encrypted ID number (for an audited reveal).
-pub async fn encrypted_id_number(tx: &mut Tx, id: i64) -> Result<Option<String>> {
+pub async fn encrypted_id_number(tx: &mut Tx, id: PersonId) -> Result<Option<String>> {
     const Q: &str = "SELECT id_number_enc FROM persons WHERE id = $1";
-    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(id).fetch_optional(c).await?))
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await?))
 }
 
 /// Persons registered by units in `scope`, by part of the name.
@@ -169,12 +168,12 @@ pub async fn insert(
         .bind(p.sex.map(|s| s.as_str())).bind(p.birth_date).bind(p.ethnicity).bind(p.phone).bind(p.address)
         .bind(p.household_registration).bind(p.education).bind(p.occupation).bind(groups_text(p.groups)).bind(unit.0).bind(now)
         .fetch_one(c).await?);
-    get(tx, id).await?.ok_or(StoreError::NotFound)
+    get(tx, PersonId(id)).await?.ok_or(StoreError::NotFound)
 }
 
 pub async fn update(
     tx: &mut Tx,
-    id: i64,
+    id: PersonId,
     version: i64,
     p: &PersonRecord<'_>,
     now: DateTime<Utc>,
@@ -186,7 +185,7 @@ pub async fn update(
         .bind(p.name).bind(p.id_type.as_str()).bind(p.id_number_enc).bind(p.id_number_hash).bind(p.id_number_masked)
         .bind(p.sex.map(|s| s.as_str())).bind(p.birth_date).bind(p.ethnicity).bind(p.phone).bind(p.address)
         .bind(p.household_registration).bind(p.education).bind(p.occupation).bind(groups_text(p.groups)).bind(now)
-        .bind(id).bind(version)
+        .bind(id.0).bind(version)
         .execute(c).await?.rows_affected());
     if n == 0 {
         return Err(match get(tx, id).await? {

@@ -4,6 +4,7 @@
 
 use super::{ApplicationView, can_decide, can_decide_objection, can_handle, can_propose};
 use crate::Ctx;
+use legalaid_domain::ObjectionId;
 use legalaid_domain::application::{Channel, Event, ObjectionOutcome, Outcome, Status};
 use legalaid_domain::assessment::Means;
 use serde::Serialize;
@@ -26,7 +27,7 @@ pub enum ApplicationAction {
     Object,
     /// The bureau decides an objection to a denial.
     DecideObjection {
-        objection_id: i64,
+        objection_id: ObjectionId,
     },
     /// Record how the honesty declaration was verified.
     Verify,

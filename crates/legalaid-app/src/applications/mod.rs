@@ -17,6 +17,7 @@ use legalaid_domain::notice::MessageKind;
 use legalaid_domain::person::Person;
 use legalaid_domain::role::Role;
 use legalaid_domain::rules::RuleBook;
+use legalaid_domain::{ApplicationId, CaseId};
 use legalaid_domain::{UnitId, local_date, local_time};
 use legalaid_store::Tx;
 use legalaid_store::applications::{self as store, ApplicationFilter, Change};
@@ -131,7 +132,7 @@ pub struct ApplicationView {
     pub matter_label: String,
     pub receiving_unit: String,
     /// The cases made from the application (one per stage for criminal matters).
-    pub cases: Vec<(i64, String)>,
+    pub cases: Vec<(CaseId, String)>,
     /// What the caller may do to the application now ([`actions::available`]).
     pub actions: Vec<ApplicationAction>,
 }
@@ -234,7 +235,7 @@ pub fn gap_view(gap: &legalaid_domain::calendar::CalendarGap, today: NaiveDate) 
     }
 }
 
-async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Application> {
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: ApplicationId) -> AppResult<Application> {
     let a = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
     units::visible(tx, ctx, UnitId(a.receiving_unit_id))
         .await
@@ -358,7 +359,7 @@ async fn tell_applicant(
         a.applicant_id,
         crate::outbox::About {
             case_id: None,
-            application_id: Some(a.id),
+            application_id: Some(a.id.0),
         },
         values,
         now,
@@ -424,7 +425,7 @@ pub async fn create(
     Ok(v)
 }
 
-pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<ApplicationView> {
+pub async fn get(app: &App, ctx: &Ctx, id: ApplicationId) -> AppResult<ApplicationView> {
     let cx = context(app).await?;
     let mut tx = app.store.read().await?;
     let a = visible(&mut tx, ctx, id).await?;
@@ -485,7 +486,7 @@ pub async fn list(
 async fn transition<'a, F>(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     event: Event,
     action: Option<ApplicationAction>,

@@ -2,12 +2,13 @@
 //! art 49).
 
 use super::*;
+use legalaid_domain::{ApplicationId, ObjectionId};
 
 /// Records an objection to a denial; the bureau decides within 5 days.
 pub async fn object(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     reason: &str,
 ) -> AppResult<ApplicationView> {
@@ -63,7 +64,7 @@ pub async fn object(
 pub async fn decide_objection(
     app: &App,
     ctx: &Ctx,
-    objection_id: i64,
+    objection_id: ObjectionId,
     version: i64,
     outcome: ObjectionOutcome,
     reason: &str,

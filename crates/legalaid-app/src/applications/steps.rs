@@ -2,12 +2,13 @@
 //! the proposal and the decision, and the job that deems an application withdrawn.
 
 use super::*;
+use legalaid_domain::ApplicationId;
 
 /// Sends the one supplement notice listing everything missing; the clock stops.
 pub async fn request_supplement(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     items: &str,
     reason: &str,
@@ -62,7 +63,7 @@ pub async fn request_supplement(
 pub async fn supplement_received(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
 ) -> AppResult<ApplicationView> {
     transition(
@@ -81,7 +82,12 @@ pub async fn supplement_received(
     .await
 }
 
-pub async fn withdraw(app: &App, ctx: &Ctx, id: i64, version: i64) -> AppResult<ApplicationView> {
+pub async fn withdraw(
+    app: &App,
+    ctx: &Ctx,
+    id: ApplicationId,
+    version: i64,
+) -> AppResult<ApplicationView> {
     transition(
         app,
         ctx,
@@ -101,7 +107,7 @@ pub async fn withdraw(app: &App, ctx: &Ctx, id: i64, version: i64) -> AppResult<
 pub async fn propose(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     outcome: Outcome,
     reason: &str,
@@ -132,7 +138,7 @@ pub async fn propose(
 pub async fn decide(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     outcome: Outcome,
     reason: &str,

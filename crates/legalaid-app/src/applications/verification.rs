@@ -1,6 +1,7 @@
 //! The verification of an honesty declaration, and pre-emptive aid (LAL art 44).
 
 use super::*;
+use legalaid_domain::ApplicationId;
 
 /// How a declaration was checked: the method, the date and what was found.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -22,7 +23,7 @@ pub struct VerificationInput {
 pub async fn record_verification(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     input: &VerificationInput,
 ) -> AppResult<ApplicationView> {
@@ -80,7 +81,7 @@ pub async fn record_verification(
 pub async fn grant_pre_emptively(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: ApplicationId,
     version: i64,
     reason: &str,
 ) -> AppResult<ApplicationView> {

@@ -6,6 +6,7 @@ use super::{CaseView, can_decide, can_grade, can_manage};
 use crate::Ctx;
 use crate::applications::can_decide_objection;
 use crate::policy::acts_as;
+use legalaid_domain::ObjectionId;
 use legalaid_domain::case::{
     Case, CaseEvent, CaseStatus, CaseType, ReplacementStatus, SubsidyStatus,
 };
@@ -33,7 +34,7 @@ pub enum CaseAction {
     Object,
     /// The bureau decides an objection to a termination.
     DecideObjection {
-        objection_id: i64,
+        objection_id: ObjectionId,
     },
     Grade,
     PaySubsidy,

@@ -3,6 +3,7 @@
 //! replacement of a handler.
 
 use super::*;
+use legalaid_domain::CaseId;
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::{ReplacementRequester, ReplacementStatus};
 
@@ -33,7 +34,7 @@ async fn needs_of<'a>(
 async fn candidates(
     tx: &mut Tx,
     staff: Vec<legalaid_domain::staff::Staff>,
-    case_id: i64,
+    case_id: CaseId,
     year: i32,
 ) -> AppResult<Vec<Candidate>> {
     let ids: Vec<i64> = staff.iter().map(|s| s.id.0).collect();
@@ -41,7 +42,7 @@ async fn candidates(
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map_or_else(Utc::now, |t| (t - chrono::Duration::hours(8)).and_utc());
     let loads = store::loads(tx, &ids, year_start).await?;
-    let others = store::other_matters(tx, &ids, case_id).await?;
+    let others = store::other_matters(tx, &ids, case_id.0).await?;
     let mut unit_cache: std::collections::HashMap<i64, legalaid_domain::unit::Unit> =
         std::collections::HashMap::new();
     let mut out = Vec::new();
@@ -86,7 +87,7 @@ async fn candidates(
 }
 
 /// Handlers the center may assign, ranked (eligible first) with their reasons.
-pub async fn suggestions(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Suggestion>> {
+pub async fn suggestions(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<Suggestion>> {
     require(can_manage(ctx) || ctx.actor.as_ref().is_some_and(|a| a.has(Role::Handler)))?;
     let today = local_date(app.clock.now());
     let mut tx = app.store.read().await?;
@@ -182,7 +183,7 @@ async fn check_handler(
 
 /// Assigns a case to a unit, and to a handler when named. A law firm or legal
 /// service office that received a case names its handler the same way.
-pub async fn assign(app: &App, ctx: &Ctx, id: i64, input: &AssignInput) -> AppResult<CaseView> {
+pub async fn assign(app: &App, ctx: &Ctx, id: CaseId, input: &AssignInput) -> AppResult<CaseView> {
     let version = input
         .version
         .ok_or_else(|| AppError::field("version", "缺少版本号"))?;
@@ -247,7 +248,7 @@ pub async fn assign(app: &App, ctx: &Ctx, id: i64, input: &AssignInput) -> AppRe
         store::add_assignment(
             &mut tx,
             &store::NewAssignment {
-                case_id: id,
+                case_id: id.0,
                 unit_id,
                 handler_id: input.handler_id,
                 by: ctx.user_id(),
@@ -316,7 +317,7 @@ async fn agreement_deadline(app: &App, tx: &mut Tx, now: DateTime<Utc>) -> AppRe
 pub async fn sign_agreement(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     version: i64,
     on: Option<NaiveDate>,
 ) -> AppResult<CaseView> {
@@ -347,7 +348,7 @@ pub async fn sign_agreement(
 pub async fn request_replacement(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     requested_by: &str,
     reason: &str,
 ) -> AppResult<CaseView> {
@@ -395,7 +396,7 @@ pub async fn request_replacement(
 pub async fn decide_replacement(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     request_id: i64,
     approve: bool,
     reason: &str,
@@ -485,7 +486,7 @@ pub async fn decide_replacement(
     store::add_assignment(
         &mut tx,
         &store::NewAssignment {
-            case_id: id,
+            case_id: id.0,
             unit_id,
             handler_id: Some(handler_id),
             by: ctx.user_id(),

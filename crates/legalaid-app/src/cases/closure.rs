@@ -2,13 +2,14 @@
 //! subsidy computed from the schedule and its payment, totals, and the schedule.
 
 use super::*;
+use legalaid_domain::CaseId;
 use legalaid_domain::audit::AuditAction;
 
 /// The handler reports the closure (LAL art 50): outcome, result, report.
 pub async fn submit_closure(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     input: &ClosureInput,
 ) -> AppResult<CaseView> {
     let version = input
@@ -40,7 +41,7 @@ pub async fn submit_closure(
 pub async fn review_closure(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     version: i64,
     approve: bool,
     reason: &str,
@@ -118,7 +119,7 @@ pub async fn review_closure(
 pub async fn set_grade(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     version: i64,
     grade: &str,
 ) -> AppResult<CaseView> {
@@ -153,7 +154,7 @@ pub async fn set_grade(
 pub async fn pay_subsidy(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     version: i64,
     paid_on: Option<NaiveDate>,
 ) -> AppResult<CaseView> {
@@ -214,7 +215,7 @@ pub async fn seed_schedule(app: &App) -> AppResult<usize> {
 }
 
 /// The subsidy of a case with its derivation.
-pub async fn subsidy(app: &App, ctx: &Ctx, id: i64) -> AppResult<SubsidyView> {
+pub async fn subsidy(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<SubsidyView> {
     let mut tx = app.store.read().await?;
     let c = visible(&mut tx, ctx, id).await?;
     subsidy_of(&mut tx, &c).await

@@ -2,6 +2,7 @@
 //! objection to it, and the reminder jobs (hearings, agreements).
 
 use super::*;
+use legalaid_domain::CaseId;
 use legalaid_domain::audit::AuditAction;
 
 /// What recording progress changed: the entry, the hearing it scheduled, and the
@@ -20,7 +21,7 @@ pub struct ProgressRecorded {
 pub async fn add_progress(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     input: &ProgressInput,
 ) -> AppResult<ProgressRecorded> {
     let now = app.clock.now();
@@ -61,10 +62,10 @@ pub async fn add_progress(
     if before.assigned_at.is_some_and(|a| on < local_date(a)) {
         return Err(AppError::field("occurred_on", "日期不能早于指派日期"));
     }
-    let pid = store::add_progress(&mut tx, id, activity, on, &note, ctx.user_id(), now).await?;
+    let pid = store::add_progress(&mut tx, id.0, activity, on, &note, ctx.user_id(), now).await?;
     let mut hearing_id = None;
     if let Some(at) = input.hearing_at {
-        let hid = store::add_hearing(&mut tx, id, at, &place, &note, now).await?;
+        let hid = store::add_hearing(&mut tx, id.0, at, &place, &note, now).await?;
         hearing_id = Some(hid);
         audit::record(
             app,
@@ -125,7 +126,7 @@ pub async fn add_progress(
 pub async fn terminate(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     version: i64,
     ground: &str,
     reason: &str,
@@ -161,7 +162,7 @@ pub async fn terminate(
 pub async fn object_termination(
     app: &App,
     ctx: &Ctx,
-    id: i64,
+    id: CaseId,
     version: i64,
     reason: &str,
 ) -> AppResult<CaseView> {
@@ -205,7 +206,7 @@ pub(crate) async fn decide_termination_objection(
     app: &App,
     tx: &mut Tx,
     ctx: &Ctx,
-    case_id: i64,
+    case_id: CaseId,
     upheld: bool,
 ) -> AppResult<()> {
     let now = app.clock.now();
@@ -261,7 +262,7 @@ pub async fn remind_hearings(app: &App) -> AppResult<usize> {
             if !store::mark_reminded(&mut tx, h.id).await? {
                 continue;
             }
-            let Some(c) = store::get(&mut tx, h.case_id).await? else {
+            let Some(c) = store::get(&mut tx, CaseId(h.case_id)).await? else {
                 continue;
             };
             let t = local_time(h.starts_at);

@@ -25,6 +25,7 @@ use legalaid_domain::role::Role;
 use legalaid_domain::staff::StaffKind;
 use legalaid_domain::subsidy::{SubsidyComputation, SubsidyFacts, compute, yuan};
 use legalaid_domain::unit::UnitKind;
+use legalaid_domain::{ApplicationId, CaseId};
 use legalaid_domain::{StaffId, UnitId, local_date, local_time};
 use legalaid_store::Tx;
 use legalaid_store::cases::{
@@ -63,7 +64,7 @@ fn conflict(e: impl std::fmt::Display) -> AppError {
     AppError::Conflict(e.to_string())
 }
 
-async fn visible(tx: &mut Tx, ctx: &Ctx, id: i64) -> AppResult<Case> {
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<Case> {
     let c = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
     let scope = policy::scope(ctx);
     for unit in [Some(c.intake_unit_id), c.handling_unit_id]
@@ -128,7 +129,7 @@ pub struct CaseView {
     pub attachments: Vec<legalaid_store::attachments::Attachment>,
     pub subsidy: SubsidyView,
     /// Other stages of the same criminal matter (id, number, stage).
-    pub stages: Vec<(i64, String, Stage)>,
+    pub stages: Vec<(CaseId, String, Stage)>,
     /// What the caller may do to the case now ([`actions::available`]).
     pub actions: Vec<CaseAction>,
 }
@@ -259,8 +260,8 @@ async fn view_of(app: &App, tx: &mut Tx, ctx: &Ctx, c: Case) -> AppResult<CaseVi
         replacements: store::replacements(tx, c.id).await?,
         objections,
         deadlines,
-        messages: legalaid_store::messages::of_case(tx, c.id).await?,
-        attachments: legalaid_store::attachments::of_case(tx, c.id).await?,
+        messages: legalaid_store::messages::of_case(tx, c.id.0).await?,
+        attachments: legalaid_store::attachments::of_case(tx, c.id.0).await?,
         subsidy: subsidy_of(tx, &c).await?,
         stages,
         actions: Vec::new(),
@@ -386,8 +387,8 @@ async fn tell(
         v.insert(k, val.clone());
     }
     let about = About {
-        case_id: Some(c.id),
-        application_id: Some(c.application_id),
+        case_id: Some(c.id.0),
+        application_id: Some(c.application_id.0),
     };
     if recipient {
         outbox::to_person(tx, kind, c.recipient_id, about, v.clone(), now).await?;
@@ -414,7 +415,7 @@ async fn next_number(tx: &mut Tx, year: i32) -> AppResult<String> {
 pub async fn open(
     app: &App,
     ctx: &Ctx,
-    application_id: i64,
+    application_id: ApplicationId,
     input: &OpenCase,
 ) -> AppResult<CaseView> {
     require(crate::applications::ApplicationAction::OpenCase.by_role(ctx))?;
@@ -496,9 +497,9 @@ pub async fn open(
         &mut tx,
         &store::NewCase {
             number: &number,
-            application_id: a.id,
+            application_id: a.id.0,
             previous_case_id: None,
-            recipient_id: a.applicant_id,
+            recipient_id: a.applicant_id.0,
             case_type,
             stage,
             intake_unit_id: a.receiving_unit_id,
@@ -572,7 +573,7 @@ async fn grant_notified(
 
 /// Opens the next stage of a criminal matter (e.g. trial after prosecution review),
 /// once the current stage has ended.
-pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseView> {
+pub async fn open_next_stage(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<CaseView> {
     require(CaseAction::OpenNextStage.by_role(ctx))?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -601,9 +602,9 @@ pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseVie
         &mut tx,
         &store::NewCase {
             number: &number,
-            application_id: prev.application_id,
-            previous_case_id: Some(prev.id),
-            recipient_id: prev.recipient_id,
+            application_id: prev.application_id.0,
+            previous_case_id: Some(prev.id.0),
+            recipient_id: prev.recipient_id.0,
             case_type: prev.case_type,
             stage,
             intake_unit_id: prev.intake_unit_id,
@@ -630,7 +631,7 @@ pub async fn open_next_stage(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseVie
     commit_then_view(app, tx, ctx, c).await
 }
 
-pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<CaseView> {
+pub async fn get(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<CaseView> {
     let mut tx = app.store.read().await?;
     let c = visible(&mut tx, ctx, id).await?;
     view_of(app, &mut tx, ctx, c).await
@@ -757,17 +758,17 @@ async fn next_deadline(
 }
 
 /// Every message about a case, with its delivery status.
-pub async fn messages(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Message>> {
+pub async fn messages(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<Message>> {
     let mut tx = app.store.read().await?;
     visible(&mut tx, ctx, id).await?;
-    Ok(legalaid_store::messages::of_case(&mut tx, id).await?)
+    Ok(legalaid_store::messages::of_case(&mut tx, id.0).await?)
 }
 
 /// Every message about an application (before and after it became a case).
 pub async fn application_messages(
     app: &App,
     ctx: &Ctx,
-    application_id: i64,
+    application_id: ApplicationId,
 ) -> AppResult<Vec<Message>> {
     let mut tx = app.store.read().await?;
     let a = legalaid_store::applications::get(&mut tx, application_id)
@@ -776,5 +777,5 @@ pub async fn application_messages(
     units::visible(&mut tx, ctx, UnitId(a.receiving_unit_id))
         .await
         .map_err(|_| AppError::NotFound)?;
-    Ok(legalaid_store::messages::of_application(&mut tx, application_id).await?)
+    Ok(legalaid_store::messages::of_application(&mut tx, application_id.0).await?)
 }

@@ -12,7 +12,7 @@ pub struct ApplicationInput {
         feature = "openapi",
         schema(required = true, nullable = false, minimum = 1)
     )]
-    pub applicant_id: Option<i64>,
+    pub applicant_id: Option<PersonId>,
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
@@ -118,7 +118,7 @@ pub struct HouseholdInput {
 /// A validated application, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationFields {
-    pub applicant_id: i64,
+    pub applicant_id: PersonId,
     pub channel: Channel,
     pub notifying_organ: Option<NotifyingOrgan>,
     pub received_at: chrono::DateTime<chrono::Utc>,

@@ -4,6 +4,7 @@
 use crate::calendar::{CalendarGap, WorkCalendar};
 use crate::deadline::{Due, Pause};
 use crate::rules::RuleBook;
+use crate::{ApplicationId, CaseId, ObjectionId, PersonId};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -520,10 +521,10 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Application {
-    pub id: i64,
+    pub id: ApplicationId,
     /// e.g. 叶法援申〔2024〕15号
     pub number: String,
-    pub applicant_id: i64,
+    pub applicant_id: PersonId,
     pub receiving_unit_id: i64,
     pub channel: Channel,
     pub notifying_organ: Option<NotifyingOrgan>,
@@ -565,10 +566,10 @@ pub struct Application {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Objection {
-    pub id: i64,
-    pub application_id: i64,
+    pub id: ObjectionId,
+    pub application_id: ApplicationId,
     /// Set for an objection to the termination of a case; None for a denial.
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub received_at: chrono::DateTime<chrono::Utc>,
     pub reason: String,
     pub status: ObjectionStatus,

@@ -2,6 +2,7 @@
 //! takes it. A criminal matter is handled per procedural stage, each stage its own
 //! case with its own handler, file and subsidy (linked to the stage before it).
 
+use crate::{ApplicationId, CaseId, PersonId};
 use serde::{Deserialize, Serialize};
 
 mod closure;
@@ -332,13 +333,13 @@ pub fn first_stage(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Case {
-    pub id: i64,
+    pub id: CaseId,
     /// e.g. 叶法援〔2024〕第86号
     pub number: String,
-    pub application_id: i64,
+    pub application_id: ApplicationId,
     /// The earlier stage of the same criminal matter, if any.
-    pub previous_case_id: Option<i64>,
-    pub recipient_id: i64,
+    pub previous_case_id: Option<CaseId>,
+    pub recipient_id: PersonId,
     pub case_type: CaseType,
     pub stage: Stage,
     pub status: CaseStatus,

@@ -15,10 +15,11 @@ use legalaid_domain::{StaffId, UnitId};
 use serde::Deserialize;
 
 /// A record id from the path; anything that is not a positive integer names no record.
-pub(crate) fn id_from(raw: &str) -> Result<i64, ApiError> {
+pub(crate) fn id_from<T: From<i64>>(raw: &str) -> Result<T, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|i| *i > 0)
+        .map(T::from)
         .ok_or(ApiError(legalaid_app::AppError::NotFound))
 }
 

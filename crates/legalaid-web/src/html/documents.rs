@@ -21,7 +21,11 @@ pub struct FormatQuery {
 }
 
 /// What a document link asks for: a known document kind, as PDF (default) or DOCX.
-fn requested(id: &str, doc: &str, q: FormatQuery) -> Result<(i64, DocKind, String), Response> {
+fn requested<T: From<i64>>(
+    id: &str,
+    doc: &str,
+    q: FormatQuery,
+) -> Result<(T, DocKind, String), Response> {
     let id = parse_id(id)?;
     let kind = DocKind::parse(doc).ok_or_else(|| page_error(AppError::NotFound))?;
     let format = q.format.unwrap_or_else(|| "pdf".into());

@@ -402,10 +402,11 @@ pub fn page_error(e: AppError) -> Response {
 }
 
 /// A record id from a path; anything but a positive number is "not found".
-pub fn parse_id(raw: &str) -> Result<i64, Response> {
+pub fn parse_id<T: From<i64>>(raw: &str) -> Result<T, Response> {
     raw.parse::<i64>()
         .ok()
         .filter(|i| *i > 0)
+        .map(T::from)
         .ok_or_else(|| page_error(AppError::NotFound))
 }
 

@@ -10,6 +10,7 @@ use crate::html::{
 use axum::extract::{Path, Request, State};
 use legalaid_app::persons::ContactInput;
 use legalaid_app::{AppError, Page, outbox, persons};
+use legalaid_domain::PersonId;
 use legalaid_domain::notice::{
     Audience, Channel, MessageKind, PLACEHOLDERS, SMS_MAX_CHARS, SMS_PLACEHOLDERS,
 };
@@ -167,7 +168,7 @@ pub async fn update_template(
     }
 }
 
-fn contact_form(page: &PageCtx, id: i64, c: &ContactInput) -> FormPage {
+fn contact_form(page: &PageCtx, id: PersonId, c: &ContactInput) -> FormPage {
     let flag = |b: bool| if b { "true" } else { "" };
     FormPage {
         shell: Shell::new(page, "联系方式与告知偏好", "/persons"),

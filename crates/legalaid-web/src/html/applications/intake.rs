@@ -18,7 +18,7 @@ use legalaid_domain::application::{
     ApplicationInput, Channel, HouseholdInput, NotifyingOrgan, ProceduralRole, ServiceForm,
 };
 use legalaid_domain::person::PersonCard;
-use legalaid_domain::{FieldError, UnitId, local_date, local_time};
+use legalaid_domain::{FieldError, PersonId, UnitId, local_date, local_time};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -67,7 +67,7 @@ impl IntakeForm {
         let applicant_id = match self.applicant_id.trim() {
             "" => None,
             s => {
-                let id = s.parse::<i64>().ok();
+                let id = s.parse::<i64>().ok().map(PersonId);
                 if id.is_none() {
                     errs.push(field_error("applicant_id", "请选择申请人"));
                 }
@@ -307,7 +307,7 @@ async fn intake_page(
     let region = caller_region(page);
     // The chosen applicant, as a card (a person of another unit of the district too).
     let chosen = match f.applicant_id.trim().parse::<i64>() {
-        Ok(id) => persons::card(&s.app, &page.ctx, id).await.ok(),
+        Ok(id) => persons::card(&s.app, &page.ctx, PersonId(id)).await.ok(),
         Err(_) => None,
     };
     let one = |v: &str| [v.to_owned()];

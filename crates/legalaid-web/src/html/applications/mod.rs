@@ -24,6 +24,7 @@ use chrono::NaiveDate;
 use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
 use legalaid_app::{Page, rules};
+use legalaid_domain::ObjectionId;
 use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::assessment::{Means, Verdict, yuan};
 use legalaid_domain::local_date;
@@ -385,7 +386,7 @@ fn assessment_panel(v: &ApplicationView) -> Panel {
 
 fn objections_block(v: &ApplicationView) -> Block {
     let id = v.application.id;
-    let decide = |objection_id: i64| {
+    let decide = |objection_id: ObjectionId| {
         v.actions
             .contains(&ApplicationAction::DecideObjection { objection_id })
     };

@@ -14,6 +14,7 @@ use legalaid_app::AppError;
 use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
 use legalaid_domain::application::{Objection, ObjectionOutcome, Outcome};
 use legalaid_domain::assessment::Verdict;
+use legalaid_domain::{ApplicationId, ObjectionId};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -39,7 +40,7 @@ enum Step {
     Objection,
     Withdrawal,
     /// The bureau's decision on this objection.
-    ObjectionDecision(i64),
+    ObjectionDecision(ObjectionId),
 }
 
 impl Step {
@@ -54,7 +55,7 @@ impl Step {
         }
     }
 
-    fn path(self, id: i64) -> String {
+    fn path(self, id: ApplicationId) -> String {
         match self {
             Step::Supplement => format!("/applications/{id}/supplement-request"),
             Step::Proposal => format!("/applications/{id}/proposal"),
@@ -78,7 +79,7 @@ impl Step {
     }
 }
 
-fn pending_objection(v: &ApplicationView, oid: i64) -> Result<&Objection, Response> {
+fn pending_objection(v: &ApplicationView, oid: ObjectionId) -> Result<&Objection, Response> {
     let o = v
         .objections
         .iter()

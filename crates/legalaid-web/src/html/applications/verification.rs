@@ -6,7 +6,7 @@ use crate::html::{Field, FormPage, PageResult, Shell, page_error, parse_id, see_
 use axum::extract::{Path, Request, State};
 use legalaid_app::AppError;
 use legalaid_app::applications::{self as uc, VerificationInput};
-use legalaid_domain::FieldError;
+use legalaid_domain::{ApplicationId, FieldError};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -19,7 +19,7 @@ pub struct VerificationForm {
     version: String,
 }
 
-fn form(page: &PageCtx, id: i64, number: &str, f: &VerificationForm) -> FormPage {
+fn form(page: &PageCtx, id: ApplicationId, number: &str, f: &VerificationForm) -> FormPage {
     let methods = ["信息共享查询", "函询", "电话核实", "入户走访", "其他"]
         .iter()
         .map(|m| ((*m).to_owned(), (*m).to_owned()));

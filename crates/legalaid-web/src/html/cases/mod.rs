@@ -316,7 +316,7 @@ pub async fn export(
             let cursor = if items.len() < usize::try_from(export::BATCH).unwrap_or(usize::MAX) {
                 None
             } else {
-                items.last().map(|i| (i.case.created_at, i.case.id))
+                items.last().map(|i| (i.case.created_at, i.case.id.0))
             };
             Ok((items.iter().map(|i| case_row(i, &names)).collect(), cursor))
         }

@@ -19,6 +19,7 @@ use legalaid_domain::case::{
     Activity, Adoption, CaseOutcome, ClosureInput, Grade, ProgressInput, TerminationGround,
 };
 use legalaid_domain::subsidy::{EarlyEnd, FlatItem};
+use legalaid_domain::{CaseId, ObjectionId};
 use legalaid_domain::{FieldError, local_date};
 use serde::Deserialize;
 
@@ -85,7 +86,7 @@ enum Step {
     Pay,
     Replacement,
     /// The bureau's decision on this objection to the termination.
-    ObjectionDecision(i64),
+    ObjectionDecision(ObjectionId),
 }
 
 impl Step {
@@ -104,7 +105,7 @@ impl Step {
         }
     }
 
-    fn path(self, id: i64) -> String {
+    fn path(self, id: CaseId) -> String {
         match self {
             Step::Agreement => format!("/cases/{id}/agreement"),
             Step::Progress => format!("/cases/{id}/progress"),
@@ -138,7 +139,7 @@ impl Step {
 
 fn pending_objection(
     v: &CaseView,
-    oid: i64,
+    oid: ObjectionId,
 ) -> Result<&legalaid_domain::application::Objection, String> {
     CaseAction::DecideObjection { objection_id: oid }.ready(v)?;
     v.objections
@@ -516,7 +517,7 @@ fn closure_input(f: &StepForm, errs: &mut Vec<FieldError>) -> ClosureInput {
 async fn run_step(
     s: &AppState,
     page: &PageCtx,
-    id: i64,
+    id: CaseId,
     step: Step,
     f: &StepForm,
 ) -> Result<String, AppError> {
