@@ -1,8 +1,9 @@
-//! Files attached to applications: checked (size, type by content), stored under
+//! Files attached to applications and cases: checked (size, type by content), stored under
 //! the data directory by content hash (written durably before the record commits),
-//! listed and downloaded by those who may see the application; every upload and
+//! listed and downloaded by those who may see the record; every upload and
 //! download is in the audit trail.
 
+use crate::records::{self, Subject};
 use crate::{App, AppError, AppResult, Ctx, audit};
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::{ApplicationId, CaseId};
@@ -62,73 +63,52 @@ fn store_file(root: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
-async fn application_visible(app: &App, ctx: &Ctx, application_id: ApplicationId) -> AppResult<()> {
-    crate::applications::get(app, ctx, application_id)
-        .await
-        .map(|_| ())
-}
-
-/// Attaches a file to an application.
+/// Attaches a file to a record: to an application by those who take and review
+/// applications; to a case (progress evidence, closure materials) by its handler,
+/// a user of its handling unit, or the center.
 pub async fn upload(
     app: &App,
     ctx: &Ctx,
-    application_id: ApplicationId,
+    subject: Subject,
     filename: &str,
     description: &str,
     bytes: Vec<u8>,
 ) -> AppResult<Attachment> {
-    application_visible(app, ctx, application_id).await?;
-    if !crate::applications::can_handle(ctx) {
-        return Err(AppError::forbidden());
-    }
-    keep(
-        app,
-        ctx,
-        (application_id.0, None),
-        filename,
-        description,
-        bytes,
-    )
-    .await
+    let owner = match subject {
+        Subject::Application(id) => {
+            crate::applications::get(app, ctx, id).await?;
+            if !crate::applications::can_handle(ctx) {
+                return Err(AppError::forbidden());
+            }
+            (id, None)
+        }
+        Subject::Case(id) => {
+            let v = crate::cases::get(app, ctx, id).await?;
+            if !crate::cases::CaseAction::AddMaterial.permitted(ctx, &v.case) {
+                return Err(AppError::forbidden());
+            }
+            (v.case.application_id, Some(id))
+        }
+    };
+    keep(app, ctx, owner, filename, description, bytes).await
 }
 
-/// Attaches a file to a case (progress evidence, closure materials): its handler,
-/// a user of its handling unit, or the center.
-pub async fn upload_for_case(
-    app: &App,
-    ctx: &Ctx,
-    case_id: CaseId,
-    filename: &str,
-    description: &str,
-    bytes: Vec<u8>,
-) -> AppResult<Attachment> {
-    let v = crate::cases::get(app, ctx, case_id).await?;
-    if !crate::cases::CaseAction::AddMaterial.permitted(ctx, &v.case) {
-        return Err(AppError::forbidden());
-    }
-    keep(
-        app,
-        ctx,
-        (v.case.application_id.0, Some(case_id.0)),
-        filename,
-        description,
-        bytes,
-    )
-    .await
-}
-
-/// The files of a case.
-pub async fn of_case(app: &App, ctx: &Ctx, case_id: CaseId) -> AppResult<Vec<Attachment>> {
-    crate::cases::get(app, ctx, case_id).await?;
+/// The files of a record: an application's own (a case's materials are listed
+/// with the case), or a case's.
+pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attachment>> {
+    records::ensure_visible(app, ctx, subject).await?;
     let mut tx = app.store.read().await?;
-    Ok(store::of_case(&mut tx, case_id.0).await?)
+    Ok(match subject {
+        Subject::Application(id) => store::of_application(&mut tx, id.0).await?,
+        Subject::Case(id) => store::of_case(&mut tx, id.0).await?,
+    })
 }
 
 /// Checks an upload, stores its content by hash and records it with its audit entry.
 async fn keep(
     app: &App,
     ctx: &Ctx,
-    (application_id, case_id): (i64, Option<i64>),
+    (application_id, case_id): (ApplicationId, Option<CaseId>),
     filename: &str,
     description: &str,
     bytes: Vec<u8>,
@@ -163,8 +143,8 @@ async fn keep(
         .map_err(|e| AppError::Internal(format!("storing an upload: {e}")))?;
     let mut tx = app.store.write().await?;
     let record = NewAttachment {
-        application_id,
-        case_id,
+        application_id: application_id.0,
+        case_id: case_id.map(|c| c.0),
         filename: &name,
         content_type,
         size_bytes: size,
@@ -187,29 +167,18 @@ async fn keep(
     Ok(a)
 }
 
-pub async fn list(
-    app: &App,
-    ctx: &Ctx,
-    application_id: ApplicationId,
-) -> AppResult<Vec<Attachment>> {
-    application_visible(app, ctx, application_id).await?;
-    let mut tx = app.store.read().await?;
-    Ok(store::of_application(&mut tx, application_id.0).await?)
-}
-
 /// The file and its content; the download is audited.
 pub async fn download(app: &App, ctx: &Ctx, id: i64) -> AppResult<(Attachment, Vec<u8>)> {
     let a = {
         let mut tx = app.store.read().await?;
         store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?
     };
-    match a.case_id {
-        // A case's materials are visible to whoever sees the case (its handler too).
-        Some(case_id) => crate::cases::get(app, ctx, CaseId(case_id))
-            .await
-            .map(|_| ())?,
-        None => application_visible(app, ctx, ApplicationId(a.application_id)).await?,
-    }
+    // A case's materials are visible to whoever sees the case (its handler too).
+    let subject = match a.case_id {
+        Some(case_id) => Subject::Case(CaseId(case_id)),
+        None => Subject::Application(ApplicationId(a.application_id)),
+    };
+    records::ensure_visible(app, ctx, subject).await?;
     let path = path_for(root(app)?, &a.sha256);
     let bytes = tokio::fs::read(&path)
         .await

@@ -1,9 +1,10 @@
-//! The documents of an application: which ones exist in its state, filled from
+//! The documents of applications and cases: which ones exist in a record's state, filled from
 //! the templates administrators edit, with the jurisdiction's issuer and number.
 //! Generating one is recorded in the audit trail (they carry personal data).
 
 use crate::applications::{self, ApplicationView};
 use crate::cases::CaseView;
+use crate::records::Subject;
 use crate::{App, AppError, AppResult, Ctx, audit, policy};
 use chrono::{Datelike, NaiveDate};
 use legalaid_domain::application::format_number;
@@ -229,8 +230,56 @@ async fn number_of(
     Err(AppError::Conflict("文书编号正在生成，请稍后重试".into()))
 }
 
-/// Fills the document `kind` of an application for the caller, if it exists in its state.
+/// A document that exists for a record in its state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Available {
+    pub kind: DocKind,
+    /// The document's name (受理通知书…).
+    pub title: &'static str,
+    /// `pdf` and `docx`.
+    pub formats: [&'static str; 2],
+    /// Where the API serves it.
+    pub href: String,
+}
+
+/// The documents that exist for a record in its current state.
+pub async fn of_record(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Available>> {
+    let (kinds, base) = match subject {
+        Subject::Application(id) => (
+            available(&applications::get(app, ctx, id).await?),
+            format!("/api/v1/applications/{id}/documents"),
+        ),
+        Subject::Case(id) => (
+            case_available(&crate::cases::get(app, ctx, id).await?),
+            format!("/api/v1/cases/{id}/documents"),
+        ),
+    };
+    Ok(kinds
+        .into_iter()
+        .map(|kind| Available {
+            kind,
+            title: kind.label(),
+            formats: ["pdf", "docx"],
+            href: format!("{base}/{}", kind.as_str()),
+        })
+        .collect())
+}
+
+/// Fills the document `kind` of a record for the caller, if it exists in the
+/// record's state; the generation is audited.
 pub async fn build(
+    app: &App,
+    ctx: &Ctx,
+    subject: Subject,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    match subject {
+        Subject::Application(id) => build_for_application(app, ctx, id, kind).await,
+        Subject::Case(id) => build_for_case(app, ctx, id, kind).await,
+    }
+}
+
+async fn build_for_application(
     app: &App,
     ctx: &Ctx,
     application_id: ApplicationId,
@@ -375,8 +424,7 @@ pub fn case_available(v: &CaseView) -> Vec<DocKind> {
     out
 }
 
-/// Fills the document `kind` of a case for the caller, if it exists in its state.
-pub async fn build_for_case(
+async fn build_for_case(
     app: &App,
     ctx: &Ctx,
     case_id: CaseId,
@@ -421,8 +469,7 @@ pub async fn build_for_case(
         .progress
         .iter()
         .map(|p| {
-            let label = legalaid_domain::case::Activity::parse(&p.activity)
-                .map_or(p.activity.as_str(), |a| a.label());
+            let label = p.activity.label();
             if p.note.is_empty() {
                 format!("{}，{}", date_cn(p.occurred_on), label)
             } else {

@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod persons;
 pub mod policy;
 pub mod queues;
+pub mod records;
 pub mod regions;
 pub mod rules;
 pub mod settings;
@@ -153,6 +154,7 @@ pub mod filters {
     pub use legalaid_store::attachments::Attachment;
     pub use legalaid_store::audit::AuditFilter;
     pub use legalaid_store::cases::CaseFilter;
+    pub use legalaid_store::messages::Message;
     pub use legalaid_store::regions::Region;
     pub use legalaid_store::staff::StaffFilter;
     pub use legalaid_store::units::UnitFilter;

@@ -388,7 +388,8 @@ pub async fn name_handler(tx: &mut Tx, case_id: CaseId, handler_id: i64, note: &
 pub struct Progress {
     pub id: i64,
     pub case_id: i64,
-    pub activity: String,
+    #[sqlx(try_from = "String")]
+    pub activity: Activity,
     pub occurred_on: NaiveDate,
     pub note: String,
     pub recorded_by: Option<i64>,

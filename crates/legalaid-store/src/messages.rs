@@ -7,7 +7,7 @@
 
 use crate::{Page, Result, Tx};
 use chrono::{DateTime, Utc};
-use legalaid_domain::notice::{Audience, Channel, MessageKind, Template};
+use legalaid_domain::notice::{Audience, Channel, DeliveryStatus, MessageKind, Template};
 use serde::Serialize;
 
 /// A message as stored and shown on the case.
@@ -15,11 +15,12 @@ use serde::Serialize;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: i64,
-    pub kind: String,
-    /// `recipient`, `handler` or `unit`
-    pub audience: String,
-    /// `sms`, `email` or `in_app`
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub kind: MessageKind,
+    #[sqlx(try_from = "String")]
+    pub audience: Audience,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub case_id: Option<i64>,
     pub application_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -28,9 +29,8 @@ pub struct Message {
     pub address: String,
     pub subject: String,
     pub body: String,
-    /// `pending`, `sent`, `failed`, `dead`, `skipped`, or after the gateway's
-    /// report `delivered` or `undelivered`
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     pub attempts: i64,
     pub next_attempt_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,

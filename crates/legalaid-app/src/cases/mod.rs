@@ -64,7 +64,7 @@ fn conflict(e: impl std::fmt::Display) -> AppError {
     AppError::Conflict(e.to_string())
 }
 
-async fn visible(tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<Case> {
+pub(crate) async fn visible(tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<Case> {
     let c = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
     let scope = policy::scope(ctx);
     for unit in [Some(c.intake_unit_id), c.handling_unit_id]
@@ -223,7 +223,7 @@ async fn view_of(app: &App, tx: &mut Tx, ctx: &Ctx, c: Case) -> AppResult<CaseVi
             label: a.label(),
             done_on: progress
                 .iter()
-                .filter(|p| p.activity == a.as_str())
+                .filter(|p| p.activity == *a)
                 .map(|p| p.occurred_on)
                 .min(),
         })
@@ -755,27 +755,4 @@ async fn next_deadline(
         .into_iter()
         .filter(|d| !d.met)
         .min_by_key(|d| (d.due, d.due_at)))
-}
-
-/// Every message about a case, with its delivery status.
-pub async fn messages(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<Message>> {
-    let mut tx = app.store.read().await?;
-    visible(&mut tx, ctx, id).await?;
-    Ok(legalaid_store::messages::of_case(&mut tx, id.0).await?)
-}
-
-/// Every message about an application (before and after it became a case).
-pub async fn application_messages(
-    app: &App,
-    ctx: &Ctx,
-    application_id: ApplicationId,
-) -> AppResult<Vec<Message>> {
-    let mut tx = app.store.read().await?;
-    let a = legalaid_store::applications::get(&mut tx, application_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    units::visible(&mut tx, ctx, UnitId(a.receiving_unit_id))
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    Ok(legalaid_store::messages::of_application(&mut tx, application_id.0).await?)
 }

@@ -1,4 +1,5 @@
-//! Files attached to applications.
+//! Files attached to applications and cases: one upload and one listing for
+//! any record, routed under each record's path.
 
 use super::List;
 use super::records::id_from;
@@ -9,7 +10,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use legalaid_app::filters::Attachment;
-use legalaid_app::{AppError, attachments};
+use legalaid_app::records::Subject;
+use legalaid_app::{AppError, Ctx, attachments};
 
 /// Reads the `file` (and optional `description`) parts of a multipart body.
 pub(crate) async fn read_upload(
@@ -91,12 +93,28 @@ pub async fn upload(
     Path(id): Path<String>,
     ApiMultipart(m): ApiMultipart,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
-    let id = id_from(&id)?;
+    upload_to(&s, &ctx, Subject::Application(id_from(&id)?), m).await
+}
+
+async fn upload_to(
+    s: &AppState,
+    ctx: &Ctx,
+    subject: Subject,
+    m: Multipart,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
     let (name, description, bytes, _) = read_upload(m).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(attachments::upload(&s.app, &ctx, id, &name, &description, bytes).await?),
-    ))
+    let a = attachments::upload(&s.app, ctx, subject, &name, &description, bytes).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+async fn list_of(
+    s: &AppState,
+    ctx: &Ctx,
+    subject: Subject,
+) -> Result<Json<List<Attachment>>, ApiError> {
+    let items = attachments::list(&s.app, ctx, subject).await?;
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok(Json(List { items, total }))
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/attachments", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -106,9 +124,7 @@ pub async fn list(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<Json<List<Attachment>>, ApiError> {
-    let items = attachments::list(&s.app, &ctx, id_from(&id)?).await?;
-    let total = i64::try_from(items.len()).unwrap_or(0);
-    Ok(Json(List { items, total }))
+    list_of(&s, &ctx, Subject::Application(id_from(&id)?)).await
 }
 
 /// The file itself (the download is audited).
@@ -143,12 +159,7 @@ pub async fn case_upload(
     Path(id): Path<String>,
     ApiMultipart(m): ApiMultipart,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
-    let id = id_from(&id)?;
-    let (name, description, bytes, _) = read_upload(m).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(attachments::upload_for_case(&s.app, &ctx, id, &name, &description, bytes).await?),
-    ))
+    upload_to(&s, &ctx, Subject::Case(id_from(&id)?), m).await
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -158,7 +169,5 @@ pub async fn case_list(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<Json<List<Attachment>>, ApiError> {
-    let items = attachments::of_case(&s.app, &ctx, id_from(&id)?).await?;
-    let total = i64::try_from(items.len()).unwrap_or(0);
-    Ok(Json(List { items, total }))
+    list_of(&s, &ctx, Subject::Case(id_from(&id)?)).await
 }

@@ -1,5 +1,7 @@
-//! The documents of an application, as PDF or DOCX.
+//! The documents of applications and cases, as PDF or DOCX: one listing and one
+//! rendering for any record, routed under each record's path.
 
+use super::List;
 use super::records::id_from;
 use crate::extract::{ApiCtx, ApiQuery};
 use crate::{ApiError, AppState};
@@ -7,26 +9,59 @@ use axum::Json;
 use axum::extract::{Path, State};
 
 use axum::response::Response;
-use legalaid_app::{AppError, applications, documents};
+use legalaid_app::documents::Available;
+use legalaid_app::records::Subject;
+use legalaid_app::{AppError, Ctx, documents};
 use legalaid_domain::document::DocKind;
 use serde::Deserialize;
-use serde_json::{Value, json};
+
+/// A document that exists for a record (`legalaid_app::documents::Available`,
+/// described for the OpenAPI document).
+#[derive(utoipa::ToSchema)]
+#[schema(as = AvailableDocument)]
+#[allow(dead_code)] // describes the JSON of `Available` for the OpenAPI document
+pub struct AvailableDoc {
+    kind: DocKind,
+    /// The document's name (受理通知书…).
+    title: String,
+    /// `pdf` and `docx`.
+    formats: Vec<String>,
+    /// Where it is served.
+    href: String,
+}
+
+async fn list_of(
+    s: &AppState,
+    ctx: &Ctx,
+    subject: Subject,
+) -> Result<Json<List<Available>>, ApiError> {
+    let items = documents::of_record(&s.app, ctx, subject).await?;
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok(Json(List { items, total }))
+}
+
+async fn render(
+    s: &AppState,
+    ctx: &Ctx,
+    subject: Subject,
+    doc: &str,
+    q: FormatQuery,
+) -> Result<Response, ApiError> {
+    let kind = DocKind::parse(doc).ok_or(ApiError(AppError::NotFound))?;
+    let format = format_of(q)?;
+    let (document, name) = documents::build(&s.app, ctx, subject, kind).await?;
+    Ok(crate::documents::respond(document, &name, &format).await?)
+}
 
 /// The documents that exist for the application in its current state.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/documents", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object, description = "`{items: [{kind, title, formats}], total}`"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = List<AvailableDoc>), (status = 404, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id = id_from(&id)?;
-    let v = applications::get(&s.app, &ctx, id).await?;
-    let items: Vec<Value> = documents::available(&v)
-        .into_iter()
-        .map(|k| json!({ "kind": k.as_str(), "title": k.label(), "formats": ["pdf", "docx"], "href": format!("/api/v1/applications/{id}/documents/{}", k.as_str()) }))
-        .collect();
-    Ok(Json(json!({ "total": items.len(), "items": items })))
+) -> Result<Json<List<Available>>, ApiError> {
+    list_of(&s, &ctx, Subject::Application(id_from(&id)?)).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -68,27 +103,18 @@ pub async fn download(
     Path((id, doc)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, ApiError> {
-    let kind = DocKind::parse(&doc).ok_or(ApiError(AppError::NotFound))?;
-    let format = format_of(q)?;
-    let (document, name) = documents::build(&s.app, &ctx, id_from(&id)?, kind).await?;
-    Ok(crate::documents::respond(document, &name, &format).await?)
+    render(&s, &ctx, Subject::Application(id_from(&id)?), &doc, q).await
 }
 
 /// The documents that exist for the case in its current state.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/documents", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object, description = "`{items: [{kind, title, formats, href}], total}`"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = List<AvailableDoc>), (status = 404, body = crate::error::Problem)))]
 pub async fn case_list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id = id_from(&id)?;
-    let v = legalaid_app::cases::get(&s.app, &ctx, id).await?;
-    let items: Vec<Value> = documents::case_available(&v)
-        .into_iter()
-        .map(|k| json!({ "kind": k.as_str(), "title": k.label(), "formats": ["pdf", "docx"], "href": format!("/api/v1/cases/{id}/documents/{}", k.as_str()) }))
-        .collect();
-    Ok(Json(json!({ "total": items.len(), "items": items })))
+) -> Result<Json<List<Available>>, ApiError> {
+    list_of(&s, &ctx, Subject::Case(id_from(&id)?)).await
 }
 
 /// One document of a case (assignment notice, official letter, termination
@@ -102,8 +128,5 @@ pub async fn case_download(
     Path((id, doc)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, ApiError> {
-    let kind = DocKind::parse(&doc).ok_or(ApiError(AppError::NotFound))?;
-    let format = format_of(q)?;
-    let (document, name) = documents::build_for_case(&s.app, &ctx, id_from(&id)?, kind).await?;
-    Ok(crate::documents::respond(document, &name, &format).await?)
+    render(&s, &ctx, Subject::Case(id_from(&id)?), &doc, q).await
 }

@@ -7,25 +7,62 @@ use crate::extract::{ApiCtx, ApiJson};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Path, State};
-use legalaid_app::cases as uc;
+use legalaid_app::Ctx;
+use legalaid_app::filters::Message;
+use legalaid_app::records::{self, Subject};
+use legalaid_domain::notice::{Audience, Channel as NoticeChannel, DeliveryStatus, MessageKind};
 use serde::Deserialize;
 use serde_json::Value;
 
 /// Every message about the case, with channel, recipient and delivery status.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/messages", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object, description = "`{items, total}`: `channel` (sms/email/in_app), `audience`, `recipient_name`, `address`, `status` (pending/sent/failed/dead/skipped/delivered/undelivered), `attempts`, `sent_at`, `reported_at`"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = List<MessageDoc>), (status = 404, body = crate::error::Problem)))]
 pub async fn messages(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> Result<Json<List<Value>>, ApiError> {
-    let items: Vec<Value> = uc::messages(&s.app, &ctx, id_from(&id)?)
-        .await?
-        .into_iter()
-        .map(|m| serde_json::to_value(m).unwrap_or_default())
-        .collect();
+) -> Result<Json<List<Message>>, ApiError> {
+    messages_of(&s, &ctx, Subject::Case(id_from(&id)?)).await
+}
+
+async fn messages_of(
+    s: &AppState,
+    ctx: &Ctx,
+    subject: Subject,
+) -> Result<Json<List<Message>>, ApiError> {
+    let items = records::messages(&s.app, ctx, subject).await?;
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(Json(List { items, total }))
+}
+
+/// A message as the API answers it (`legalaid_app::filters::Message`, described
+/// for the OpenAPI document: the store knows nothing of OpenAPI).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Message)]
+#[allow(dead_code)] // describes the JSON of `Message` for the OpenAPI document
+pub struct MessageDoc {
+    id: i64,
+    kind: MessageKind,
+    audience: Audience,
+    channel: NoticeChannel,
+    case_id: Option<i64>,
+    application_id: Option<i64>,
+    /// The user addressed in the system (in-app messages).
+    user_id: Option<i64>,
+    recipient_name: String,
+    /// Phone or e-mail address (empty for in-app messages).
+    address: String,
+    subject: String,
+    body: String,
+    status: DeliveryStatus,
+    attempts: i64,
+    next_attempt_at: chrono::DateTime<chrono::Utc>,
+    sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    last_error: String,
+    read_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    /// When the gateway reported the delivery (or its failure).
+    reported_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -108,19 +145,13 @@ pub async fn update_message_template(
 
 /// Every message about an application (accepted, supplement needed, decided, and the case's).
 #[utoipa::path(get, path = "/api/v1/applications/{id}/messages", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object, description = "`{items, total}` as for a case's messages"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = List<MessageDoc>), (status = 404, body = crate::error::Problem)))]
 pub async fn application_messages(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> Result<Json<List<Value>>, ApiError> {
-    let items: Vec<Value> = uc::application_messages(&s.app, &ctx, id_from(&id)?)
-        .await?
-        .into_iter()
-        .map(|m| serde_json::to_value(m).unwrap_or_default())
-        .collect();
-    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
-    Ok(Json(List { items, total }))
+) -> Result<Json<List<Message>>, ApiError> {
+    messages_of(&s, &ctx, Subject::Application(id_from(&id)?)).await
 }
 
 /// The SMS gateway's delivery reports.

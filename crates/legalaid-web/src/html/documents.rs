@@ -11,6 +11,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Request, State};
 use axum::response::Response;
 
+use legalaid_app::records::Subject;
 use legalaid_app::{AppError, Page, attachments, documents};
 use legalaid_domain::document::{DocKind, Document, PLACEHOLDERS};
 use serde::Deserialize;
@@ -49,7 +50,11 @@ pub async fn document(
     PageQuery(q): PageQuery<FormatQuery>,
 ) -> PageResult {
     let (id, kind, format) = requested(&id, &doc, q)?;
-    send(documents::build(&s.app, &page.ctx, id, kind).await, &format).await
+    send(
+        documents::build(&s.app, &page.ctx, Subject::Application(id), kind).await,
+        &format,
+    )
+    .await
 }
 
 pub async fn case_document(
@@ -60,7 +65,7 @@ pub async fn case_document(
 ) -> PageResult {
     let (id, kind, format) = requested(&id, &doc, q)?;
     send(
-        documents::build_for_case(&s.app, &page.ctx, id, kind).await,
+        documents::build(&s.app, &page.ctx, Subject::Case(id), kind).await,
         &format,
     )
     .await
@@ -137,8 +142,15 @@ pub async fn case_upload(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let (name, description, bytes) = read_checked(&page, m).await?;
-    let result =
-        attachments::upload_for_case(&s.app, &page.ctx, id, &name, &description, bytes).await;
+    let result = attachments::upload(
+        &s.app,
+        &page.ctx,
+        Subject::Case(id),
+        &name,
+        &description,
+        bytes,
+    )
+    .await;
     uploaded(
         &page,
         result,
@@ -156,7 +168,15 @@ pub async fn upload(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let (name, description, bytes) = read_checked(&page, m).await?;
-    let result = attachments::upload(&s.app, &page.ctx, id, &name, &description, bytes).await;
+    let result = attachments::upload(
+        &s.app,
+        &page.ctx,
+        Subject::Application(id),
+        &name,
+        &description,
+        bytes,
+    )
+    .await;
     uploaded(
         &page,
         result,

@@ -23,6 +23,7 @@ use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
+use legalaid_app::records::Subject;
 use legalaid_app::{Page, rules};
 use legalaid_domain::ObjectionId;
 use legalaid_domain::application::{Channel, Status};
@@ -550,7 +551,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         p.blocks.push(objections_block(&v));
     }
     p.after.extend(history_panel(&v));
-    let files = legalaid_app::attachments::list(&s.app, &page.ctx, id)
+    let files = legalaid_app::attachments::list(&s.app, &page.ctx, Subject::Application(id))
         .await
         .map_err(page_error)?;
     let (docs, atts) = crate::html::documents::links(&v, &files);

@@ -25,7 +25,6 @@ use legalaid_app::filters::{CaseFilter, StaffFilter};
 use legalaid_app::{Ctx, Page, outbox, staff, units};
 use legalaid_domain::case::{CaseStatus, CaseType, Stage, SubsidyStatus};
 use legalaid_domain::local_date;
-use legalaid_domain::notice::MessageKind;
 use legalaid_domain::role::Role;
 use legalaid_domain::staff::StaffKind;
 use legalaid_domain::subsidy::yuan;
@@ -72,14 +71,6 @@ pub(crate) fn type_and_stage(t: CaseType, s: Stage) -> String {
 
 pub(crate) fn money(fen: i64) -> String {
     format!("{}元", yuan(fen))
-}
-
-pub(crate) fn label_of<T: Copy>(
-    code: &str,
-    parse: fn(&str) -> Option<T>,
-    label: fn(T) -> &'static str,
-) -> String {
-    parse(code).map_or_else(|| code.to_owned(), |x| label(x).to_owned())
 }
 
 // ---------------------------------------------------------------------------
@@ -510,7 +501,7 @@ pub async fn inbox(
                 cells: vec![
                     Cell::text(china(m.created_at)),
                     Cell::text(if m.subject.is_empty() {
-                        label_of(&m.kind, MessageKind::parse, MessageKind::label)
+                        m.kind.label().to_owned()
                     } else {
                         m.subject.clone()
                     }),

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::extract::PageCtx;
-use crate::html::cases::{label_of, money, type_and_stage};
+use crate::html::cases::{money, type_and_stage};
 use crate::html::panels::{
     Block, Fact, Panel, PanelForm, PanelPage, Row, SentenceList, china, or_dash,
 };
@@ -14,9 +14,9 @@ use axum::extract::{Path, State};
 use legalaid_app::applications::can_decide_objection;
 use legalaid_app::cases::{self as uc, CaseAction, CaseView};
 use legalaid_domain::case::{
-    Activity, CaseStatus, CaseType, ReplacementStatus, SubsidyStatus, TerminationGround,
+    CaseStatus, CaseType, ReplacementStatus, SubsidyStatus, TerminationGround,
 };
-use legalaid_domain::notice::{Audience, Channel, DeliveryStatus, MessageKind};
+use legalaid_domain::notice::DeliveryStatus;
 
 fn facts_panel(v: &CaseView) -> Panel {
     let c = &v.case;
@@ -159,7 +159,7 @@ fn progress_block(v: &CaseView) -> Block {
                 class: "",
                 cells: vec![
                     Cell::text(p.occurred_on.to_string()),
-                    Cell::text(label_of(&p.activity, Activity::parse, Activity::label)),
+                    Cell::text(p.activity.label()),
                     Cell::text(or_dash(&p.note)),
                     Cell::text(p.recorded_by_name.clone().unwrap_or_else(|| "—".into())),
                 ],
@@ -375,25 +375,27 @@ fn messages_block(v: &CaseView) -> Block {
             .messages
             .iter()
             .map(|m| Row {
-                class: match m.status.as_str() {
-                    "failed" | "dead" | "undelivered" => "overdue",
-                    "skipped" => "due-soon",
+                class: match m.status {
+                    DeliveryStatus::Failed | DeliveryStatus::Dead | DeliveryStatus::Undelivered => {
+                        "overdue"
+                    }
+                    DeliveryStatus::Skipped => "due-soon",
                     _ => "",
                 },
                 cells: vec![
                     Cell::text(china(m.created_at)),
-                    Cell::text(label_of(&m.audience, Audience::parse, Audience::label)),
-                    Cell::text(label_of(&m.channel, Channel::parse, Channel::label)),
+                    Cell::text(m.audience.label()),
+                    Cell::text(m.channel.label()),
                     Cell::text(or_dash(&m.recipient_name)),
-                    Cell::text(label_of(&m.kind, MessageKind::parse, MessageKind::label)),
+                    Cell::text(m.kind.label()),
                     Cell::text(m.body.clone()),
-                    Cell::text(match (m.status.as_str(), m.sent_at, m.reported_at) {
-                        ("sent", Some(t), _) => format!("已发送（{}）", china(t)),
-                        ("delivered", _, Some(t)) => format!("已送达（{}）", china(t)),
-                        ("undelivered", _, _) if !m.last_error.is_empty() => {
+                    Cell::text(match (m.status, m.sent_at, m.reported_at) {
+                        (DeliveryStatus::Sent, Some(t), _) => format!("已发送（{}）", china(t)),
+                        (DeliveryStatus::Delivered, _, Some(t)) => format!("已送达（{}）", china(t)),
+                        (DeliveryStatus::Undelivered, _, _) if !m.last_error.is_empty() => {
                             format!("未送达：{}", m.last_error)
                         }
-                        _ => label_of(&m.status, DeliveryStatus::parse, DeliveryStatus::label),
+                        (status, _, _) => status.label().to_owned(),
                     }),
                 ],
             })

@@ -1,0 +1,52 @@
+//! What hangs off a record, whatever the record: files ([`crate::attachments`]),
+//! documents ([`crate::documents`]), messages (here), objections and running
+//! deadlines ([`crate::queues`]) are all reached through a [`Subject`], so that
+//! applications and cases share one path for each, and complaints and quality
+//! reviews join by adding a variant.
+
+use crate::{App, AppError, AppResult, Ctx, units};
+use legalaid_domain::UnitId;
+pub use legalaid_domain::record::Subject;
+use legalaid_store::Tx;
+use legalaid_store::messages::Message;
+
+/// Whether the caller may see the record (NotFound when not, so that a guess
+/// learns nothing). An application is seen by its receiving unit's line; a case
+/// as [`crate::cases::get`] decides (its handler and handling unit too).
+pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<()> {
+    match subject {
+        Subject::Application(id) => crate::applications::get(app, ctx, id).await.map(|_| ()),
+        Subject::Case(id) => crate::cases::get(app, ctx, id).await.map(|_| ()),
+    }
+}
+
+/// The messages about a record, oldest first: for an application everything
+/// sent about it (its cases' messages too), for a case those of the case.
+pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Message>> {
+    let mut tx = app.store.read().await?;
+    match subject {
+        Subject::Application(id) => {
+            application_unit_visible(&mut tx, ctx, id).await?;
+            Ok(legalaid_store::messages::of_application(&mut tx, id.0).await?)
+        }
+        Subject::Case(id) => {
+            crate::cases::visible(&mut tx, ctx, id).await?;
+            Ok(legalaid_store::messages::of_case(&mut tx, id.0).await?)
+        }
+    }
+}
+
+/// An application's receiving unit is within the caller's sight.
+async fn application_unit_visible(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: legalaid_domain::ApplicationId,
+) -> AppResult<()> {
+    let a = legalaid_store::applications::get(tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    units::visible(tx, ctx, UnitId(a.receiving_unit_id))
+        .await
+        .map(|_| ())
+        .map_err(|_| AppError::NotFound)
+}
