@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use legalaid_domain::PersonId;
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::notice::{
-    Audience, Channel, ContactPrefs, MessageKind, Template, Templates, route,
+    Audience, Channel, ContactPrefs, DeliveryStatus, MessageKind, Template, Templates, route,
 };
 use legalaid_store::Tx;
 use legalaid_store::messages::{self as store, NewMessage};
@@ -82,11 +82,11 @@ async fn write(
             )
             .await?;
         let status = if duplicate {
-            "skipped"
+            DeliveryStatus::Skipped
         } else if *channel == Channel::InApp {
-            "sent"
+            DeliveryStatus::Sent
         } else {
-            "pending"
+            DeliveryStatus::Pending
         };
         store::insert(
             tx,
@@ -126,7 +126,7 @@ async fn write(
                     address: "",
                     subject: &r.subject,
                     body: &r.body,
-                    status: "skipped",
+                    status: DeliveryStatus::Skipped,
                 },
                 now,
             )

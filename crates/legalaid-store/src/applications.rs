@@ -156,18 +156,15 @@ pub async fn setting(tx: &mut Tx, key: &str) -> Result<Option<String>> {
 }
 
 /// The next number of a series in a year (inside the caller's write transaction,
-/// so numbers are never skipped or given twice).
+/// so numbers are never skipped or given twice). One upsert: the first number of
+/// a year taken by two transactions at once makes the second wait for the first
+/// and count on from it, instead of failing on the new year's row.
 pub async fn next_number(tx: &mut Tx, series: &str, year: i32) -> Result<i64> {
-    const UP: &str = "UPDATE number_sequences SET last = last + 1 WHERE series = $1 AND year = $2 RETURNING last";
-    const INS: &str = "INSERT INTO number_sequences (series, year, last) VALUES ($1, $2, 1)";
-    let next: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(UP).bind(series).bind(i64::from(year)).fetch_optional(c).await?);
-    match next {
-        Some(n) => Ok(n),
-        None => {
-            on_tx!(tx, c => sqlx::query(INS).bind(series).bind(i64::from(year)).execute(c).await?.rows_affected());
-            Ok(1)
-        }
-    }
+    const Q: &str = "INSERT INTO number_sequences (series, year, last) VALUES ($1, $2, 1) \
+        ON CONFLICT (series, year) DO UPDATE SET last = number_sequences.last + 1 RETURNING last";
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(Q).bind(series).bind(i64::from(year)).fetch_one(c).await?),
+    )
 }
 
 pub async fn get(tx: &mut Tx, id: ApplicationId) -> Result<Option<Application>> {

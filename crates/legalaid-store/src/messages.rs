@@ -59,17 +59,17 @@ pub struct NewMessage<'a> {
     pub body: &'a str,
     /// `pending` for SMS and e-mail; in-app messages are delivered by being
     /// written (`sent`); `skipped` when there is no way to reach the person.
-    pub status: &'a str,
+    pub status: DeliveryStatus,
 }
 
 pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>, now: DateTime<Utc>) -> Result<i64> {
     const Q: &str = "INSERT INTO messages (kind, audience, channel, case_id, application_id, user_id, recipient_name, address, \
         subject, body, status, next_attempt_at, sent_at, created_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12) RETURNING id";
-    let sent_at = (m.status == "sent").then_some(now);
+    let sent_at = (m.status == DeliveryStatus::Sent).then_some(now);
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q)
         .bind(m.kind.as_str()).bind(m.audience.as_str()).bind(m.channel.as_str()).bind(m.case_id).bind(m.application_id)
-        .bind(m.user_id).bind(m.recipient_name).bind(m.address).bind(m.subject).bind(m.body).bind(m.status).bind(now)
+        .bind(m.user_id).bind(m.recipient_name).bind(m.address).bind(m.subject).bind(m.body).bind(m.status.as_str()).bind(now)
         .bind(sent_at)
         .fetch_one(c).await?))
 }

@@ -61,7 +61,7 @@ both!(the_inbox_pages_through_every_message, |app| {
     app.raw_sql(&format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 130) \
          INSERT INTO messages (kind, audience, channel, user_id, subject, body, status, next_attempt_at, created_at) \
-         SELECT 'progress', 'unit', 'in_app', {user}, '测试', '第' || CAST(i AS TEXT) || '条', 'sent', \
+         SELECT 'progress_recorded', 'unit', 'in_app', {user}, '测试', '第' || CAST(i AS TEXT) || '条', 'sent', \
          '2026-01-05 08:00:00+00:00', '2026-01-05 08:00:00+00:00' FROM n"
     ))
     .await
