@@ -12,14 +12,15 @@ use legalaid_domain::application::{ObjectionOutcome, Outcome, Status};
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::SubsidyStatus;
 use legalaid_domain::document::{
-    DocKind, DocTemplate, Document, check_number_format, date_cn, fill, number_subject, paragraphs,
-    shipped_number_format, shipped_templates, unknown_placeholders,
+    DocKind, DocTemplate, Document, check_number_format, date_cn, number_subject, paragraphs,
+    placeholder_problems, shipped_number_format, shipped_templates,
 };
+use legalaid_domain::placeholder::Placeholder as P;
+use legalaid_domain::placeholder::{Values, fill};
 use legalaid_domain::unit::UnitKind;
 use legalaid_domain::{ApplicationId, CaseId};
 use legalaid_domain::{UnitId, local_date, local_time};
 use legalaid_store::documents as store;
-use std::collections::BTreeMap;
 
 /// Stores the shipped templates that are missing (a new database, or kinds added
 /// by an upgrade), and gives templates stored before kinds had their own number
@@ -95,19 +96,8 @@ pub async fn update_template(
         ("addressee", &addressee),
         ("body", &body),
     ] {
-        let unknown = unknown_placeholders(value);
-        if !unknown.is_empty() {
-            v.add(
-                field,
-                format!(
-                    "未知的占位符：{}",
-                    unknown
-                        .iter()
-                        .map(|u| format!("{{{u}}}"))
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ),
-            );
+        for problem in placeholder_problems(value) {
+            v.add(field, problem);
         }
     }
     let number_format = text.number_format.trim().to_owned();
@@ -315,24 +305,27 @@ async fn build_for_application(
         .find(|d| d.code == "supplement_period")
         .map(|d| date_cn(d.due))
         .unwrap_or_else(|| "通知载明的期限".into());
-    let mut values: BTreeMap<&str, String> = BTreeMap::new();
-    values.insert("申请人", v.applicant.name.clone());
-    values.insert("证件号码", v.applicant.id_number_masked.clone());
-    values.insert("编号", a.number.clone());
-    values.insert("收到日期", date_cn(local_time(a.received_at).date()));
-    values.insert("申请事项", v.matter_label.clone());
-    values.insert("事项依据", v.assessment.basis.clone().unwrap_or_default());
-    values.insert("法律援助形式", a.service_form.label().to_owned());
-    values.insert("补充材料", a.supplement_items.clone());
-    values.insert("补充期限", supplement_due);
+    let mut values = Values::new();
+    values.insert(P::Applicant, v.applicant.name.clone());
+    values.insert(P::IdNumber, v.applicant.id_number_masked.clone());
+    values.insert(P::Number, a.number.clone());
+    values.insert(P::ReceivedOn, date_cn(local_time(a.received_at).date()));
+    values.insert(P::Matter, v.matter_label.clone());
     values.insert(
-        "决定日期",
+        P::MatterBasis,
+        v.assessment.basis.clone().unwrap_or_default(),
+    );
+    values.insert(P::ServiceForm, a.service_form.label().to_owned());
+    values.insert(P::SupplementItems, a.supplement_items.clone());
+    values.insert(P::SupplementDeadline, supplement_due);
+    values.insert(
+        P::DecidedOn,
         a.decided_at
             .map(|t| date_cn(local_date(t)))
             .unwrap_or_default(),
     );
     values.insert(
-        "理由",
+        P::Reason,
         if a.decision_reason.is_empty() {
             v.assessment.reasons.join("")
         } else {
@@ -340,7 +333,7 @@ async fn build_for_application(
         },
     );
     values.insert(
-        "审查意见",
+        P::ReviewOpinion,
         match kind {
             DocKind::ObjectionDecision => objection
                 .map(|o| o.decision_reason.clone())
@@ -349,11 +342,11 @@ async fn build_for_application(
         },
     );
     values.insert(
-        "异议理由",
+        P::ObjectionReason,
         objection.map(|o| o.reason.clone()).unwrap_or_default(),
     );
     values.insert(
-        "异议决定",
+        P::ObjectionDecision,
         match objection.and_then(|o| o.status.outcome()) {
             Some(ObjectionOutcome::Upheld) => {
                 "维持原不予法律援助的决定。对本决定不服的，可以依法申请行政复议或者提起行政诉讼。"
@@ -365,8 +358,8 @@ async fn build_for_application(
             _ => String::new(),
         },
     );
-    values.insert("承办机构", v.receiving_unit.clone());
-    values.insert("日期", date_cn(issued_on));
+    values.insert(P::Institution, v.receiving_unit.clone());
+    values.insert(P::Date, date_cn(issued_on));
     let issuing_kind = if kind == DocKind::ObjectionDecision {
         UnitKind::JusticeBureau
     } else {
@@ -490,27 +483,27 @@ async fn build_for_case(
                 .join("；")
         })
         .unwrap_or_else(|| v.subsidy.note.clone());
-    let mut values: BTreeMap<&str, String> = BTreeMap::new();
-    values.insert("案件编号", c.number.clone());
-    values.insert("编号", c.number.clone());
-    values.insert("受援人", v.recipient.name.clone());
-    values.insert("申请人", v.recipient.name.clone());
-    values.insert("受援人电话", v.recipient.phone.clone());
-    values.insert("证件号码", v.recipient.id_number_masked.clone());
-    values.insert("对方当事人", or_none(&c.opposing_party));
-    values.insert("申请事项", v.matter_label.clone());
-    values.insert("案件类型", c.case_type.label().to_owned());
-    values.insert("诉讼阶段", c.stage.label().to_owned());
-    values.insert("承办单位", v.handling_unit.clone().unwrap_or_default());
-    values.insert("承办人", v.handler_name.clone().unwrap_or_default());
-    values.insert("执业证号", or_none(&licence));
-    values.insert("承办人电话", v.handler_phone.clone().unwrap_or_default());
-    values.insert("办案机关", or_none(&c.case_organ));
-    values.insert("办案机关案号", or_none(&c.organ_case_number));
+    let mut values = Values::new();
+    values.insert(P::CaseNumber, c.number.clone());
+    values.insert(P::Number, c.number.clone());
+    values.insert(P::Recipient, v.recipient.name.clone());
+    values.insert(P::Applicant, v.recipient.name.clone());
+    values.insert(P::RecipientPhone, v.recipient.phone.clone());
+    values.insert(P::IdNumber, v.recipient.id_number_masked.clone());
+    values.insert(P::OpposingParty, or_none(&c.opposing_party));
+    values.insert(P::Matter, v.matter_label.clone());
+    values.insert(P::CaseType, c.case_type.label().to_owned());
+    values.insert(P::Stage, c.stage.label().to_owned());
+    values.insert(P::HandlingUnit, v.handling_unit.clone().unwrap_or_default());
+    values.insert(P::Handler, v.handler_name.clone().unwrap_or_default());
+    values.insert(P::Licence, or_none(&licence));
+    values.insert(P::HandlerPhone, v.handler_phone.clone().unwrap_or_default());
+    values.insert(P::CaseOrgan, or_none(&c.case_organ));
+    values.insert(P::OrganCaseNumber, or_none(&c.organ_case_number));
     // The letter names the organ's case by its number, or by the recipient when the
     // organ has given none yet; the capacity and the article follow the case.
     values.insert(
-        "公函案件",
+        P::LetterCase,
         if c.organ_case_number.trim().is_empty() {
             format!("{}所涉案件", v.recipient.name)
         } else {
@@ -522,65 +515,65 @@ async fn build_for_case(
         application.procedural_role,
         application.channel == legalaid_domain::application::Channel::Notified,
     );
-    values.insert("担任", capacity.to_owned());
-    values.insert("公函依据", basis.to_owned());
+    values.insert(P::ActingAs, capacity.to_owned());
+    values.insert(P::LetterBasis, basis.to_owned());
     values.insert(
-        "决定日期",
+        P::DecidedOn,
         application
             .decided_at
             .map(|t| date_cn(local_date(t)))
             .unwrap_or_default(),
     );
-    values.insert("指派日期", assigned_on.map(date_cn).unwrap_or_default());
-    values.insert("协议期限", agreement_due);
+    values.insert(P::AssignedOn, assigned_on.map(date_cn).unwrap_or_default());
+    values.insert(P::AgreementDeadline, agreement_due);
     values.insert(
-        "终止情形",
+        P::TerminationGround,
         c.termination_ground
             .map(|g| g.label().to_owned())
             .unwrap_or_default(),
     );
     values.insert(
-        "终止依据",
+        P::TerminationBasis,
         c.termination_ground.map(|g| g.basis()).unwrap_or_default(),
     );
-    values.insert("终止理由", c.termination_reason.clone());
+    values.insert(P::TerminationReason, c.termination_reason.clone());
     if let Some(cl) = &c.closure {
-        values.insert("办理结果", cl.outcome.label().to_owned());
-        values.insert("办结日期", date_cn(cl.ended_on));
-        values.insert("挽回金额", legalaid_domain::subsidy::yuan(cl.amount_fen));
-        values.insert("意见采纳", cl.adoption.label().to_owned());
-        values.insert("结案报告", cl.report.clone());
+        values.insert(P::Outcome, cl.outcome.label().to_owned());
+        values.insert(P::EndedOn, date_cn(cl.ended_on));
+        values.insert(P::Recovered, legalaid_domain::subsidy::yuan(cl.amount_fen));
+        values.insert(P::Adoption, cl.adoption.label().to_owned());
+        values.insert(P::ClosureReport, cl.report.clone());
     }
     values.insert(
-        "工作记录",
+        P::WorkLog,
         if work.is_empty() {
             "（未登记）".into()
         } else {
             work
         },
     );
-    values.insert("质量等级", c.grade.label().to_owned());
-    values.insert("补贴明细", subsidy_lines);
+    values.insert(P::Grade, c.grade.label().to_owned());
+    values.insert(P::SubsidyItems, subsidy_lines);
     values.insert(
-        "补贴金额",
+        P::SubsidyAmount,
         legalaid_domain::subsidy::yuan(v.subsidy.amount_fen.unwrap_or(0)),
     );
     values.insert(
-        "补贴金额大写",
+        P::SubsidyInWords,
         legalaid_domain::document::amount_in_capitals(v.subsidy.amount_fen.unwrap_or(0)),
     );
-    values.insert("凭单编号", or_none(&c.subsidy_voucher));
+    values.insert(P::VoucherNumber, or_none(&c.subsidy_voucher));
     values.insert(
-        "发放日期",
+        P::PaidOn,
         c.subsidy_paid_on
             .map(date_cn)
             .unwrap_or_else(|| "（待发放）".into()),
     );
-    values.insert("承办机构", v.intake_unit.clone());
-    values.insert("日期", date_cn(issued_on));
+    values.insert(P::Institution, v.intake_unit.clone());
+    values.insert(P::Date, date_cn(issued_on));
     let issuer = issuer(app, c.intake_unit_id, UnitKind::LegalAidCenter).await?;
     // The closure report is the handler's, addressed to the center.
-    values.insert("承办机构", issuer.clone());
+    values.insert(P::Institution, issuer.clone());
     let signature = if kind == DocKind::ClosureReport {
         vec![
             format!(

@@ -12,14 +12,14 @@ use legalaid_domain::audit::AuditAction;
 use legalaid_domain::notice::{
     Audience, Channel, ContactPrefs, DeliveryStatus, MessageKind, Template, Templates, route,
 };
+use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_store::Tx;
 use legalaid_store::messages::{self as store, NewMessage};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-/// The values a template fills in (see `notice::PLACEHOLDERS`).
-pub type Values = BTreeMap<&'static str, String>;
+/// The values a template fills in (one vocabulary with documents).
+pub use legalaid_domain::placeholder::Values;
 
 /// What a message is about.
 #[derive(Debug, Clone, Copy, Default)]
@@ -156,7 +156,7 @@ pub(crate) async fn to_person(
         safe_channel: c.safe_channel.as_deref().and_then(Channel::parse),
         safe_contact: Some(c.safe_contact.clone()),
     };
-    values.entry("name").or_insert_with(|| c.name.clone());
+    values.entry(P::Name).or_insert_with(|| c.name.clone());
     let routes: Vec<_> = route(&prefs, false)
         .into_iter()
         .map(|(ch, a)| (ch, a, None))
@@ -191,7 +191,7 @@ pub(crate) async fn to_staff(
     let Some(s) = legalaid_store::staff::get(tx, legalaid_domain::StaffId(staff_id)).await? else {
         return Ok(());
     };
-    values.insert("name", s.name.clone());
+    values.insert(P::Name, s.name.clone());
     let users = store::staff_users(tx, staff_id).await?;
     let mut routes: Vec<(Channel, String, Option<i64>)> = users
         .iter()
@@ -228,7 +228,7 @@ pub(crate) async fn to_unit(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let users = store::unit_users(tx, unit_id).await?;
-    let name = values.get("unit").cloned().unwrap_or_default();
+    let name = values.get(&P::Unit).cloned().unwrap_or_default();
     let routes: Vec<_> = users
         .iter()
         .map(|u| (Channel::InApp, String::new(), Some(*u)))

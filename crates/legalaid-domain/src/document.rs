@@ -2,8 +2,8 @@
 //! kinds, the editable templates they are filled from, and the filled content that
 //! the document renderers (DOCX, PDF) lay out.
 
+use crate::placeholder::Placeholder;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 code_enum!(
     DocKind {
@@ -263,81 +263,6 @@ pub fn amount_in_capitals(fen: i64) -> String {
     out
 }
 
-/// The placeholders every template may use.
-pub const PLACEHOLDERS: &[&str] = &[
-    "申请人",
-    "证件号码",
-    "编号",
-    "收到日期",
-    "申请事项",
-    "事项依据",
-    "法律援助形式",
-    "补充材料",
-    "补充期限",
-    "决定日期",
-    "理由",
-    "审查意见",
-    "异议理由",
-    "异议决定",
-    "承办机构",
-    "日期",
-    "案件编号",
-    "受援人",
-    "受援人电话",
-    "对方当事人",
-    "案件类型",
-    "诉讼阶段",
-    "承办单位",
-    "承办人",
-    "执业证号",
-    "承办人电话",
-    "办案机关",
-    "办案机关案号",
-    "指派日期",
-    "协议期限",
-    "终止情形",
-    "终止依据",
-    "终止理由",
-    "办理结果",
-    "办结日期",
-    "挽回金额",
-    "意见采纳",
-    "工作记录",
-    "结案报告",
-    "质量等级",
-    "补贴明细",
-    "补贴金额",
-    "补贴金额大写",
-    "担任",
-    "公函依据",
-    "公函案件",
-    "凭单编号",
-    "发放日期",
-];
-
-/// Fills `{name}` placeholders; unknown names are left as written so that a typo
-/// in a template shows on the page rather than vanishing.
-pub fn fill(text: &str, values: &BTreeMap<&str, String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) if values.contains_key(&after[..end]) => {
-                out.push_str(&values[&after[..end]]);
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Paragraphs of a template body: blank lines separate them; lines within a
 /// paragraph are joined.
 pub fn paragraphs(body: &str) -> Vec<String> {
@@ -347,20 +272,9 @@ pub fn paragraphs(body: &str) -> Vec<String> {
         .collect()
 }
 
-/// The placeholders a template uses that are not known (to warn the editor).
-pub fn unknown_placeholders(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = body;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !PLACEHOLDERS.contains(&name) && !out.iter().any(|n| n == name) {
-            out.push(name.to_owned());
-        }
-        rest = &after[end + 1..];
-    }
-    out
+/// What is wrong with the placeholders of a document template (empty: fine).
+pub fn placeholder_problems(text: &str) -> Vec<String> {
+    crate::placeholder::problems(text, Placeholder::in_documents, "（文书中不可用）")
 }
 
 #[cfg(test)]
@@ -439,18 +353,13 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_filled_and_typos_stay_visible() {
-        let mut v = BTreeMap::new();
-        v.insert("申请人", "李秀英".to_owned());
-        v.insert("编号", "叶法援申〔2024〕15号".to_owned());
+    fn placeholder_problems_name_unknown_and_message_only_names() {
         assert_eq!(
-            fill("{申请人}：你于{编号}…{申请人x}", &v),
-            "李秀英：你于叶法援申〔2024〕15号…{申请人x}"
-        );
-        assert_eq!(fill("{未闭合", &v), "{未闭合");
-        assert_eq!(
-            unknown_placeholders("{申请人}{申请人x}{理由}"),
-            vec!["申请人x".to_owned()]
+            placeholder_problems("{申请人}{申请人x}{理由}{期限}"),
+            vec![
+                "未知的占位符 {申请人x}".to_owned(),
+                "不能使用占位符 {期限}（文书中不可用）".to_owned()
+            ]
         );
     }
 
@@ -465,7 +374,7 @@ mod tests {
                 tpl.kind
             );
             assert_eq!(
-                unknown_placeholders(&tpl.body),
+                placeholder_problems(&format!("{}{}{}", tpl.title, tpl.addressee, tpl.body)),
                 Vec::<String>::new(),
                 "{:?}",
                 tpl.kind

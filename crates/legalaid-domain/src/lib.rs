@@ -8,7 +8,7 @@
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $variant),+ }
@@ -62,6 +62,7 @@ pub mod ids;
 pub mod notice;
 pub mod password;
 pub mod person;
+pub mod placeholder;
 pub mod queue;
 pub mod record;
 pub mod region;

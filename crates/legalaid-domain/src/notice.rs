@@ -6,9 +6,8 @@
 //! the outbox in the same transaction; a worker delivers them after the commit
 //! (`legalaid-notify` holds the channel adapters). Nothing here sends anything.
 
-use crate::document::fill;
+use crate::placeholder::{self, Placeholder, Values, fill};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 code_enum!(
     /// What happened, from the point of view of the person told.
@@ -81,47 +80,6 @@ code_enum!(
     }
 );
 
-/// The placeholders a message template may use. The caller fills those it knows:
-///
-/// | name | meaning |
-/// |---|---|
-/// | `name` | the person addressed (recipient or handler), full name |
-/// | `number` | the application or case number (叶法援申〔2024〕15号) |
-/// | `unit` | the legal aid institution for application steps; the handler's unit (承办单位) once assigned |
-/// | `handler`, `handler_phone` | the handler's name and work phone |
-/// | `date` | the date of the event (2024年6月1日) |
-/// | `deadline` | the date something is due |
-/// | `stage` | the progress stage (in-app and e-mail only) |
-/// | `note` | free text, a complete sentence or empty (in-app and e-mail only) |
-/// | `amount` | yuan with two decimals, without the unit (1200.00) |
-pub const PLACEHOLDERS: &[&str] = &[
-    "name",
-    "number",
-    "unit",
-    "handler",
-    "handler_phone",
-    "date",
-    "deadline",
-    "stage",
-    "note",
-    "amount",
-];
-
-/// The placeholders an SMS may use. A text message is read on a phone that others
-/// may see and is kept by the carrier, so it carries only what lets the person
-/// recognise the matter and call back: never ID numbers, addresses or case facts,
-/// hence no free text (`note`) and no progress stage (`stage`).
-pub const SMS_PLACEHOLDERS: &[&str] = &[
-    "name",
-    "number",
-    "unit",
-    "handler",
-    "handler_phone",
-    "date",
-    "deadline",
-    "amount",
-];
-
 /// The longest SMS template body, counted as written (placeholders by name). With
 /// the signature and filled values a message stays within two segments (2 × 67).
 pub const SMS_MAX_CHARS: usize = 90;
@@ -152,29 +110,16 @@ impl Template {
         if self.channel != Channel::Sms && self.subject.trim().is_empty() {
             out.push("站内消息和电子邮件需要标题".to_owned());
         }
-        let allowed = if self.channel == Channel::Sms {
-            SMS_PLACEHOLDERS
-        } else {
-            PLACEHOLDERS
-        };
         for text in [&self.subject, &self.body] {
-            match placeholders_in(text) {
-                Ok(names) => {
-                    for name in names {
-                        if allowed.contains(&name) {
-                            continue;
-                        }
-                        let p = if PLACEHOLDERS.contains(&name) {
-                            format!("短信不能使用占位符 {{{name}}}（可能含有案情等敏感信息）")
-                        } else {
-                            format!("未知的占位符 {{{name}}}")
-                        };
-                        if !out.contains(&p) {
-                            out.push(p);
-                        }
-                    }
+            let found = if self.channel == Channel::Sms {
+                placeholder::problems(text, Placeholder::in_sms, "（短信不得包含案情等敏感信息）")
+            } else {
+                placeholder::problems(text, Placeholder::in_messages, "（消息中不可用）")
+            };
+            for p in found {
+                if !out.contains(&p) {
+                    out.push(p);
                 }
-                Err(e) => out.push(e),
             }
         }
         if self.channel == Channel::Sms && self.body.chars().count() > SMS_MAX_CHARS {
@@ -182,23 +127,6 @@ impl Template {
         }
         out
     }
-}
-
-/// The placeholder names used in `text`, in order of appearance, or a message if a
-/// brace is not closed.
-pub fn placeholders_in(text: &str) -> Result<Vec<&str>, String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let end = after
-            .find('}')
-            .filter(|&end| !after[..end].contains('{'))
-            .ok_or_else(|| "占位符缺少右花括号 }".to_owned())?;
-        out.push(&after[..end]);
-        rest = &after[end + 1..];
-    }
-    Ok(out)
 }
 
 /// A message ready to store in the outbox.
@@ -280,15 +208,14 @@ impl Templates {
     /// template uses the in-app text and title. `None`: nothing to say to this
     /// audience on this channel (the caller writes no message).
     ///
-    /// A placeholder without a value stays as written (`{deadline}`), as in
-    /// documents, so that a gap shows instead of vanishing; callers check
-    /// [`placeholders_in`] against their values if they must not send gaps.
+    /// A placeholder without a value stays as written (`{期限}`), as in
+    /// documents, so that a gap shows instead of vanishing.
     pub fn render(
         &self,
         kind: MessageKind,
         audience: Audience,
         channel: Channel,
-        values: &BTreeMap<&str, String>,
+        values: &Values,
     ) -> Option<Rendered> {
         let t = self
             .get(kind, audience, channel)
@@ -401,18 +328,19 @@ pub fn backoff(attempt: u32) -> chrono::Duration {
 mod tests {
     use super::*;
 
-    fn values() -> BTreeMap<&'static str, String> {
+    fn values() -> Values {
+        use Placeholder as P;
         [
-            ("name", "李秀英"),
-            ("number", "叶法援申〔2024〕15号"),
-            ("unit", "六安市叶集区法律援助中心"),
-            ("handler", "王建国"),
-            ("handler_phone", "13800000000"),
-            ("date", "2024年6月1日"),
-            ("deadline", "2024年6月16日"),
-            ("stage", "一审已开庭"),
-            ("note", "请于开庭前提交证据。"),
-            ("amount", "1200.00"),
+            (P::Name, "李秀英"),
+            (P::Number, "叶法援申〔2024〕15号"),
+            (P::Unit, "六安市叶集区法律援助中心"),
+            (P::Handler, "王建国"),
+            (P::HandlerPhone, "13800000000"),
+            (P::Date, "2024年6月1日"),
+            (P::Deadline, "2024年6月16日"),
+            (P::Progress, "一审已开庭"),
+            (P::Note, "请于开庭前提交证据。"),
+            (P::Amount, "1200.00"),
         ]
         .into_iter()
         .map(|(k, v)| (k, v.to_owned()))
@@ -538,18 +466,18 @@ mod tests {
     fn an_email_template_of_its_own_wins_and_gaps_stay_visible() {
         let t = Templates::from_csv(
             "kind,audience,channel,subject,body\n\
-             closed,recipient,in_app,已结案,站内{name}\n\
-             closed,recipient,email,结案通知 {number},邮件{name}，{date}\n",
+             closed,recipient,in_app,已结案,站内{姓名}\n\
+             closed,recipient,email,结案通知 {编号},邮件{姓名}，{日期}\n",
         )
         .expect("valid");
-        let mut v = BTreeMap::new();
-        v.insert("name", "张三".to_owned());
-        v.insert("number", "叶法援〔2024〕3号".to_owned());
+        let mut v = Values::new();
+        v.insert(Placeholder::Name, "张三".to_owned());
+        v.insert(Placeholder::Number, "叶法援〔2024〕3号".to_owned());
         let r = t
             .render(MessageKind::Closed, Audience::Recipient, Channel::Email, &v)
             .expect("own template");
         assert_eq!(r.subject, "结案通知 叶法援〔2024〕3号");
-        assert_eq!(r.body, "邮件张三，{date}", "the body may contain commas");
+        assert_eq!(r.body, "邮件张三，{日期}", "the body may contain commas");
     }
 
     #[test]
@@ -559,12 +487,7 @@ mod tests {
         let mut n = 0;
         for tpl in t.iter().filter(|x| x.channel == Channel::Sms) {
             n += 1;
-            let names = placeholders_in(&tpl.body).expect("balanced");
-            assert!(
-                names.iter().all(|p| SMS_PLACEHOLDERS.contains(p)),
-                "{:?}",
-                tpl
-            );
+            assert_eq!(tpl.problems(), Vec::<String>::new(), "{tpl:?}");
             let r = t
                 .render(tpl.kind, tpl.audience, Channel::Sms, &v)
                 .expect("exists");
@@ -583,11 +506,11 @@ mod tests {
         let h = "kind,audience,channel,subject,body\n";
         let err = |body: &str| Templates::from_csv(&format!("{h}{body}")).expect_err("invalid");
         assert_eq!(
-            err("\nclosed,recipient,sms,,{name}{姓名}"),
-            "line 3: 未知的占位符 {姓名}"
+            err("\nclosed,recipient,sms,,{姓名}{name}"),
+            "line 3: 未知的占位符 {name}"
         );
         assert!(
-            err("closed,recipient,sms,,{note}").starts_with("line 2: 短信不能使用占位符 {note}")
+            err("closed,recipient,sms,,{说明}").starts_with("line 2: 不能使用占位符 {说明}（短信")
         );
         assert_eq!(
             err("closed,recipient,in_app,,正文"),

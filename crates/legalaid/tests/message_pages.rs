@@ -89,7 +89,7 @@ both!(
         let (s, html, _) = admin
             .post_form(
                 path,
-                &[("_csrf", &csrf), ("body", "{name}：{number}已结案。{note}")],
+                &[("_csrf", &csrf), ("body", "{姓名}：{编号}已结案。{说明}")],
             )
             .await;
         assert_eq!(
@@ -97,13 +97,22 @@ both!(
             StatusCode::UNPROCESSABLE_ENTITY,
             "case facts never go into a text message"
         );
-        assert!(html.contains("note"), "{html}");
+        assert!(html.contains("{说明}"), "{html}");
+        // One vocabulary with the documents: the names are Chinese, as the form lists them.
+        let (s, html, _) = admin
+            .post_form(
+                path,
+                &[("_csrf", &csrf), ("body", "{name}：{编号}已结案。")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("未知的占位符 {name}"), "{html}");
         let (s, _, _) = admin
             .post_form(
                 path,
                 &[
                     ("_csrf", &csrf),
-                    ("body", "{name}：您的法律援助案件{number}已结案，感谢信任。"),
+                    ("body", "{姓名}：您的法律援助案件{编号}已结案，感谢信任。"),
                 ],
             )
             .await;

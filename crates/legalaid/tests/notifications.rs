@@ -62,12 +62,12 @@ both!(
 
         // The administrator rewrites the SMS that tells the recipient of the assignment.
         let (s, p) = app
-        .put_json(
-            "/api/v1/message-templates/assigned_recipient/recipient/sms",
-            Some(&admin),
-            &json!({ "body": "{name}：案件{number}由{handler}（{handler_phone}）承办，案情{note}" }),
-        )
-        .await;
+            .put_json(
+                "/api/v1/message-templates/assigned_recipient/recipient/sms",
+                Some(&admin),
+                &json!({ "body": "{姓名}：案件{编号}由{承办人}（{承办人电话}）承办，案情{说明}" }),
+            )
+            .await;
         assert_eq!(
             s,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -77,7 +77,7 @@ both!(
         .put_json(
             "/api/v1/message-templates/assigned_recipient/recipient/sms",
             Some(&admin),
-            &json!({ "body": "{name}您好，您的法律援助案件{number}由{handler}律师承办，电话{handler_phone}。" }),
+            &json!({ "body": "{姓名}您好，您的法律援助案件{编号}由{承办人}律师承办，电话{承办人电话}。" }),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{p}");

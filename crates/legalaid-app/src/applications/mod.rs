@@ -15,6 +15,7 @@ use legalaid_domain::calendar::WorkCalendar;
 use legalaid_domain::deadline::{Due, Standing};
 use legalaid_domain::notice::MessageKind;
 use legalaid_domain::person::Person;
+use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_domain::role::Role;
 use legalaid_domain::rules::RuleBook;
 use legalaid_domain::{ApplicationId, CaseId};
@@ -337,7 +338,7 @@ async fn tell_applicant(
     let a = &v.application;
     use legalaid_domain::document::date_cn;
     let mut values = crate::outbox::Values::new();
-    values.insert("number", a.number.clone());
+    values.insert(P::Number, a.number.clone());
     // The legal aid center of the county decides, whichever unit took the application in.
     let center = crate::documents::issuer(
         app,
@@ -345,12 +346,12 @@ async fn tell_applicant(
         legalaid_domain::unit::UnitKind::LegalAidCenter,
     )
     .await?;
-    values.insert("unit", center);
-    values.insert("date", date_cn(local_date(now)));
+    values.insert(P::Unit, center);
+    values.insert(P::Date, date_cn(local_date(now)));
     if kind == MessageKind::SupplementNeeded {
-        values.insert("note", a.supplement_items.clone());
+        values.insert(P::Note, a.supplement_items.clone());
         if let Some(d) = v.deadlines.iter().find(|d| d.code == "supplement_period") {
-            values.insert("deadline", date_cn(d.due));
+            values.insert(P::Deadline, date_cn(d.due));
         }
     }
     crate::outbox::to_person(

@@ -6,6 +6,7 @@ use super::*;
 use legalaid_domain::CaseId;
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::{ReplacementRequester, ReplacementStatus};
+use legalaid_domain::placeholder::Placeholder as P;
 
 async fn needs_of<'a>(
     tx: &mut Tx,
@@ -261,7 +262,7 @@ pub async fn assign(app: &App, ctx: &Ctx, id: CaseId, input: &AssignInput) -> Ap
     }
     let deadline = agreement_deadline(app, &mut tx, now).await?;
     if saved.handler_id.is_some() {
-        let extra = [("deadline", deadline)];
+        let extra = [(P::Deadline, deadline)];
         tell(
             &mut tx,
             &saved,
@@ -281,7 +282,10 @@ pub async fn assign(app: &App, ctx: &Ctx, id: CaseId, input: &AssignInput) -> Ap
         )
         .await?;
     } else {
-        let extra = [("deadline", deadline), ("handler", "（待确定）".to_owned())];
+        let extra = [
+            (P::Deadline, deadline),
+            (P::Handler, "（待确定）".to_owned()),
+        ];
         tell(
             &mut tx,
             &saved,
@@ -511,7 +515,7 @@ pub async fn decide_replacement(
         &saved,
         MessageKind::AssignedHandler,
         HANDLER,
-        &[("deadline", deadline)],
+        &[(P::Deadline, deadline)],
         now,
     )
     .await?;

@@ -4,6 +4,7 @@
 use super::*;
 use legalaid_domain::CaseId;
 use legalaid_domain::audit::AuditAction;
+use legalaid_domain::placeholder::Placeholder as P;
 
 /// The handler reports the closure (LAL art 50): outcome, result, report.
 pub async fn submit_closure(
@@ -187,7 +188,7 @@ pub async fn pay_subsidy(
     after.version = version;
     let saved = store::save(&mut tx, &after, now).await?;
     let amount = yuan(saved.subsidy_fen.unwrap_or(0)).replace(',', "");
-    let extra = [("amount", amount), ("date", date_cn(paid_on))];
+    let extra = [(P::Amount, amount), (P::Date, date_cn(paid_on))];
     tell(
         &mut tx,
         &saved,

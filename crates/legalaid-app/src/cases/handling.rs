@@ -4,6 +4,7 @@
 use super::*;
 use legalaid_domain::CaseId;
 use legalaid_domain::audit::AuditAction;
+use legalaid_domain::placeholder::Placeholder as P;
 
 /// What recording progress changed: the entry, the hearing it scheduled, and the
 /// case (its version moves only when the judgment ends the case).
@@ -108,7 +109,7 @@ pub async fn add_progress(
         &after,
         MessageKind::ProgressRecorded,
         RECIPIENT,
-        &[("stage", activity.label().to_owned())],
+        &[(P::Progress, activity.label().to_owned())],
         now,
     )
     .await?;
@@ -272,7 +273,7 @@ pub async fn remind_hearings(app: &App) -> AppResult<usize> {
                 &c,
                 MessageKind::HearingUpcoming,
                 RECIPIENT_AND_HANDLER,
-                &[("date", when)],
+                &[(P::Date, when)],
                 now,
             )
             .await?;
@@ -343,7 +344,7 @@ pub async fn remind_agreements(app: &App) -> AppResult<usize> {
             let due_on = legalaid_store::deadlines::due_on(&mut tx, subject, "sign_agreement")
                 .await?
                 .unwrap_or(tomorrow);
-            let extra = [("deadline", date_cn(due_on))];
+            let extra = [(P::Deadline, date_cn(due_on))];
             tell(&mut tx, &c, MessageKind::AgreementDue, HANDLER, &extra, now).await?;
             tell(&mut tx, &c, MessageKind::AgreementDue, UNIT, &extra, now).await?;
             n += 1;

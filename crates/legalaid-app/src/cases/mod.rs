@@ -21,6 +21,7 @@ use legalaid_domain::case::{
 use legalaid_domain::document::date_cn;
 use legalaid_domain::notice::MessageKind;
 use legalaid_domain::person::Person;
+use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_domain::role::Role;
 use legalaid_domain::staff::StaffKind;
 use legalaid_domain::subsidy::{SubsidyComputation, SubsidyFacts, compute, yuan};
@@ -308,18 +309,18 @@ async fn commit_then_view(app: &App, mut tx: Tx, ctx: &Ctx, c: Case) -> AppResul
 /// The values every message about a case may use.
 async fn values(tx: &mut Tx, c: &Case, now: DateTime<Utc>) -> AppResult<Values> {
     let mut v = Values::new();
-    v.insert("number", c.number.clone());
-    v.insert("date", date_cn(local_date(now)));
+    v.insert(P::Number, c.number.clone());
+    v.insert(P::Date, date_cn(local_date(now)));
     let unit = match c.handling_unit_id {
         Some(u) => legalaid_store::units::get(tx, UnitId(u)).await?,
         None => legalaid_store::units::get(tx, UnitId(c.intake_unit_id)).await?,
     };
-    v.insert("unit", unit.map(|u| u.name).unwrap_or_default());
+    v.insert(P::Unit, unit.map(|u| u.name).unwrap_or_default());
     if let Some(h) = c.handler_id
         && let Some(s) = legalaid_store::staff::get(tx, StaffId(h)).await?
     {
-        v.insert("handler", s.name);
-        v.insert("handler_phone", s.phone);
+        v.insert(P::Handler, s.name);
+        v.insert(P::HandlerPhone, s.phone);
     }
     Ok(v)
 }
@@ -374,7 +375,7 @@ async fn tell(
     c: &Case,
     kind: MessageKind,
     to: To,
-    extra: &[(&'static str, String)],
+    extra: &[(P, String)],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let To {
@@ -384,7 +385,7 @@ async fn tell(
     } = to;
     let mut v = values(tx, c, now).await?;
     for (k, val) in extra {
-        v.insert(k, val.clone());
+        v.insert(*k, val.clone());
     }
     let about = About {
         case_id: Some(c.id.0),

@@ -13,7 +13,8 @@ use axum::response::Response;
 
 use legalaid_app::records::Subject;
 use legalaid_app::{AppError, Page, attachments, documents};
-use legalaid_domain::document::{DocKind, Document, PLACEHOLDERS};
+use legalaid_domain::document::{DocKind, Document};
+use legalaid_domain::placeholder::Placeholder;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -297,9 +298,9 @@ fn template_form(
                 .required()
                 .hint(&format!(
                     "段落之间空一行。可用占位符：{}",
-                    PLACEHOLDERS
+                    Placeholder::for_documents()
                         .iter()
-                        .map(|p| format!("{{{p}}}"))
+                        .map(|p| p.written())
                         .collect::<Vec<_>>()
                         .join(" ")
                 )),

@@ -11,9 +11,8 @@ use axum::extract::{Path, Request, State};
 use legalaid_app::persons::ContactInput;
 use legalaid_app::{AppError, Page, outbox, persons};
 use legalaid_domain::PersonId;
-use legalaid_domain::notice::{
-    Audience, Channel, MessageKind, PLACEHOLDERS, SMS_MAX_CHARS, SMS_PLACEHOLDERS,
-};
+use legalaid_domain::notice::{Audience, Channel, MessageKind, SMS_MAX_CHARS};
+use legalaid_domain::placeholder::Placeholder;
 use serde::Deserialize;
 
 fn slot(kind: &str, audience: &str, channel: &str) -> Option<(MessageKind, Audience, Channel)> {
@@ -78,17 +77,17 @@ fn template_form(
     body: &str,
 ) -> FormPage {
     let names = if channel == Channel::Sms {
-        SMS_PLACEHOLDERS
+        Placeholder::for_sms()
     } else {
-        PLACEHOLDERS
+        Placeholder::for_messages()
     };
     let hint = format!(
         "可用占位符：{}{}",
         names
             .iter()
-            .map(|p| format!("{{{p}}}"))
+            .map(|p| format!("{}（{}）", p.written(), p.label()))
             .collect::<Vec<_>>()
-            .join(" "),
+            .join("；"),
         if channel == Channel::Sms {
             format!("。短信不得包含案情、证件号码、住址等敏感信息，正文不超过{SMS_MAX_CHARS}字")
         } else {
