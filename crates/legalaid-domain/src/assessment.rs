@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the applicant's economic situation is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Means {
     /// Household members (the applicant included) and their total monthly income.
@@ -47,6 +48,7 @@ pub struct Facts<'a> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Eligible,
@@ -65,6 +67,7 @@ impl Verdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     pub verdict: Verdict,
     pub in_scope: bool,

@@ -21,6 +21,7 @@ code_enum!(
 
 /// A deadline rule, as configured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineRule {
     /// Stable code, e.g. `review_decision`.
     pub code: String,

@@ -65,6 +65,7 @@ pub struct ExemptionRule {
 
 /// The hardship standard of a prefecture-level city from a date on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HardshipStandard {
     pub city_code: String,
     pub city: String,

@@ -42,6 +42,7 @@ code_enum!(
 
 /// What one row of the schedule prices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Tariff {
     /// The graded rate of a case type and stage. 不合格 has no rate: it pays nothing.
@@ -69,6 +70,7 @@ pub enum Tariff {
 
 /// One row of the schedule, in force in a region (code prefix; "" everywhere) for a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleEntry {
     pub tariff: Tariff,
     pub region: String,

@@ -1,65 +1,15 @@
 //! The OpenAPI document as a contract (ADR 0010): fetched as clients fetch it,
 //! every operation is tagged, routed behind its sign-in, answers something on
-//! success, declares its errors as problem+json, and every reference resolves.
-//! The operations whose success body is still an untyped object are listed here
-//! by name, so that none is added and the list only shrinks.
+//! success with a typed body (no bare object), declares its errors as
+//! problem+json, and every reference resolves; and the answers the server really
+//! sends match the schemas the document gives them.
 
 mod common;
 
+use common::{TestApp, case_with_demo_lawyer, granted_wage_claim, resident_id};
+use legalaid_app::Clock;
 use reqwest::StatusCode;
-use serde_json::Value;
-
-/// Operations whose 2xx body is still declared as a bare object, to be typed
-/// (issue 9, B9): the views of applications and cases, their steps, rules and
-/// settings, funding and the work queues. This list only shrinks.
-const UNTYPED: &[&str] = &[
-    "GET /api/v1/applications 200",
-    "GET /api/v1/applications/{id} 200",
-    "GET /api/v1/applications/{id}/assessment 200",
-    "GET /api/v1/cases 200",
-    "GET /api/v1/cases/{id} 200",
-    "GET /api/v1/cases/{id}/subsidy 200",
-    "GET /api/v1/funding/estimate 200",
-    "GET /api/v1/message-templates 200",
-    "GET /api/v1/rules 200",
-    "GET /api/v1/settings 200",
-    "GET /api/v1/subsidies/totals 200",
-    "GET /api/v1/subsidy-schedule 200",
-    "GET /api/v1/work-queue 200",
-    "GET /api/v1/work-queue/region 200",
-    "POST /api/v1/applications 201",
-    "POST /api/v1/applications/{id}/case 201",
-    "POST /api/v1/applications/{id}/decision 200",
-    "POST /api/v1/applications/{id}/objection 201",
-    "POST /api/v1/applications/{id}/pre-emptive-grant 200",
-    "POST /api/v1/applications/{id}/proposal 200",
-    "POST /api/v1/applications/{id}/supplement-received 200",
-    "POST /api/v1/applications/{id}/supplement-request 200",
-    "POST /api/v1/applications/{id}/verification 200",
-    "POST /api/v1/applications/{id}/withdrawal 200",
-    "POST /api/v1/calendar/years 201",
-    "POST /api/v1/cases/{id}/agreement 200",
-    "POST /api/v1/cases/{id}/assignment 200",
-    "POST /api/v1/cases/{id}/closure 200",
-    "POST /api/v1/cases/{id}/closure-review 200",
-    "POST /api/v1/cases/{id}/grade 200",
-    "POST /api/v1/cases/{id}/next-stage 201",
-    "POST /api/v1/cases/{id}/objection 200",
-    "POST /api/v1/cases/{id}/progress 201",
-    "POST /api/v1/cases/{id}/replacements 201",
-    "POST /api/v1/cases/{id}/replacements/{rid}/decision 200",
-    "POST /api/v1/cases/{id}/subsidy/payment 200",
-    "POST /api/v1/cases/{id}/termination 200",
-    "POST /api/v1/rules/exemptions 201",
-    "POST /api/v1/rules/hardship-standards 201",
-    "POST /api/v1/rules/matters 201",
-    "POST /api/v1/rules/{kind}/{code}/end 200",
-    "POST /api/v1/subsidy-schedule 201",
-    "PUT /api/v1/message-templates/{kind}/{audience}/{channel} 200",
-    "PUT /api/v1/persons/{id}/contact 200",
-    "PUT /api/v1/rules/deadlines/{code} 200",
-    "PUT /api/v1/settings 200",
-];
+use serde_json::{Map, Value, json};
 
 fn walk<'a>(v: &'a Value, refs: &mut Vec<&'a str>) {
     match v {
@@ -174,10 +124,429 @@ both!(the_openapi_document_describes_every_operation, |app| {
     }
     assert!(operations >= 89, "{operations} operations");
     bare.sort();
-    let mut known: Vec<String> = UNTYPED.iter().map(|s| (*s).to_owned()).collect();
-    known.sort();
-    assert_eq!(
-        bare, known,
-        "operations whose success body is a bare object (type them, or if one was typed, take it off UNTYPED)"
+    assert!(
+        bare.is_empty(),
+        "operations whose success body is a bare object (describe it): {bare:#?}"
     );
 });
+
+/// The schema `doc` gives the `status` answer of `method path`.
+fn response_schema<'a>(doc: &'a Value, method: &str, path: &str, status: &str) -> &'a Value {
+    let schema =
+        &doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"];
+    assert!(
+        !schema.is_null(),
+        "{method} {path} documents no JSON body for {status}"
+    );
+    schema
+}
+
+/// A `$ref` resolved to its component (other schemas as they are).
+fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.strip_prefix("#/components/schemas/").unwrap_or(r);
+            let target = &doc["components"]["schemas"][name];
+            assert!(!target.is_null(), "{r} does not resolve");
+            resolved(doc, target)
+        }
+        None => schema,
+    }
+}
+
+/// The parts of an `allOf` merged into one object schema: the union of their
+/// properties and of their required names.
+fn merged(doc: &Value, parts: &[Value]) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for part in parts {
+        let part = resolved(doc, part);
+        let part = match part.get("allOf").and_then(Value::as_array) {
+            Some(inner) => merged(doc, inner),
+            None => part.clone(),
+        };
+        if let Some(p) = part.get("properties").and_then(Value::as_object) {
+            properties.extend(p.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        if let Some(r) = part.get("required").and_then(Value::as_array) {
+            required.extend(r.iter().cloned());
+        }
+    }
+    json!({ "type": "object", "properties": properties, "required": required })
+}
+
+/// The JSON type names a value satisfies.
+fn json_types(v: &Value) -> &'static [&'static str] {
+    match v {
+        Value::Null => &["null"],
+        Value::Bool(_) => &["boolean"],
+        Value::Number(n) if n.is_i64() || n.is_u64() => &["integer", "number"],
+        Value::Number(_) => &["number"],
+        Value::String(_) => &["string"],
+        Value::Array(_) => &["array"],
+        Value::Object(_) => &["object"],
+    }
+}
+
+/// Checks `value` against `schema` as utoipa writes it for OpenAPI 3.1 (`$ref`,
+/// `allOf` for flattened fields, `oneOf` for enums of objects and for nullable
+/// references, `type` as a name or a list with `null`, `enum`): every key of an
+/// object is a declared property, every required property is there, array items
+/// match `items`, and each value has a declared type. Mismatches go to `errors`,
+/// each with where in the body it is.
+fn conform(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+    let schema = resolved(doc, schema);
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        return conform(doc, &merged(doc, parts), value, at, errors);
+    }
+    if let Some(alternatives) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        let mut best: Option<Vec<String>> = None;
+        for alternative in alternatives {
+            let mut found = Vec::new();
+            conform(doc, alternative, value, at, &mut found);
+            if found.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|b| found.len() < b.len()) {
+                best = Some(found);
+            }
+        }
+        errors.push(format!(
+            "{at}: {value} matches none of the {} alternatives",
+            alternatives.len()
+        ));
+        errors.extend(best.unwrap_or_default());
+        return;
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types.is_empty() && !json_types(value).iter().any(|t| types.contains(t)) {
+        errors.push(format!("{at}: {value} is not of type {types:?}"));
+        return;
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !value.is_null()
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{at}: {value} is not one of {allowed:?}"));
+    }
+    match value {
+        Value::Object(fields) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let additional = schema.get("additionalProperties");
+            for (key, v) in fields {
+                let here = format!("{at}.{key}");
+                match (properties.and_then(|p| p.get(key)), additional) {
+                    (Some(s), _) => conform(doc, s, v, &here, errors),
+                    (None, Some(Value::Bool(true))) => {}
+                    (None, Some(s)) if s.is_object() => conform(doc, s, v, &here, errors),
+                    // An object schema without properties says nothing of its keys.
+                    (None, None) if properties.is_none() => {}
+                    (None, _) => errors.push(format!("{here} is not a declared property")),
+                }
+            }
+            for name in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if !fields.contains_key(name) {
+                    errors.push(format!("{at}: required property {name} is missing"));
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    conform(doc, item, v, &format!("{at}[{i}]"), errors);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks an answer against the schema `doc` gives `operation` ("METHOD /path
+/// template") for its status.
+fn check(doc: &Value, operation: &str, status: StatusCode, body: &Value, errors: &mut Vec<String>) {
+    let (method, path) = operation.split_once(' ').expect("METHOD /path");
+    let code = status.as_str();
+    let schema = response_schema(doc, &method.to_lowercase(), path, code);
+    conform(doc, schema, body, &format!("{operation} {code}: $"), errors);
+}
+
+/// The answers of one test run, each checked against the document.
+struct Checked<'a> {
+    app: &'a TestApp,
+    doc: Value,
+    errors: Vec<String>,
+}
+
+impl Checked<'_> {
+    /// Calls `operation` at `url` as `token` (with `body` for writes), expects
+    /// `expected`, checks the answer against its schema and returns it.
+    async fn call(
+        &mut self,
+        operation: &str,
+        url: &str,
+        token: &str,
+        body: Option<Value>,
+        expected: StatusCode,
+    ) -> Value {
+        let method = operation.split(' ').next().unwrap_or_default();
+        let (s, v) = match body {
+            Some(b) => {
+                let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+                self.app.send_json(method, url, Some(token), &b).await
+            }
+            None => self.app.get_json(url, Some(token)).await,
+        };
+        assert_eq!(s, expected, "{operation} ({url}): {v}");
+        check(&self.doc, operation, s, &v, &mut self.errors);
+        v
+    }
+
+    async fn get(&mut self, operation: &str, url: &str, token: &str) -> Value {
+        self.call(operation, url, token, None, StatusCode::OK).await
+    }
+}
+
+both!(
+    the_answers_match_the_schemas_the_document_gives_them,
+    |app| {
+        let (s, doc) = app.get_json("/api/v1/openapi.json", None).await;
+        assert_eq!(s, StatusCode::OK);
+        let mut api = Checked {
+            app: &app,
+            doc,
+            errors: Vec::new(),
+        };
+        let (ok, created) = (StatusCode::OK, StatusCode::CREATED);
+        let clerk = app.token("clerk").await;
+        let director = app.token("director").await;
+        let lawyer = app.token("lawyer").await;
+        let supervisor = app.token("supervisor").await;
+        let admin = app.token("admin").await;
+        let today = legalaid_domain::local_date(app.clock.now());
+
+        // An application granted, its case assigned to the demo lawyer, who signs the
+        // agreement and records progress with a hearing; the recipient asks for
+        // another handler.
+        let (s, p) = app
+            .post_json(
+                "/api/v1/persons",
+                Some(&clerk),
+                &json!({ "name": "邹春兰", "id_type": "resident_id",
+                     "id_number": resident_id("34150419850303002"), "phone": "13955506612" }),
+            )
+            .await;
+        assert_eq!(s, created, "{p}");
+        let application =
+            granted_wage_claim(&app, p["id"].as_i64().expect("id"), "某服装有限公司").await;
+        let c = case_with_demo_lawyer(&app, application).await;
+        check(
+            &api.doc,
+            "POST /api/v1/cases/{id}/assignment",
+            ok,
+            &c,
+            &mut api.errors,
+        );
+        let id = c["id"].as_i64().expect("id");
+        let case = format!("/api/v1/cases/{id}");
+        let body = json!({ "signed_on": today, "version": c["version"] });
+        api.call(
+            "POST /api/v1/cases/{id}/agreement",
+            &format!("{case}/agreement"),
+            &lawyer,
+            Some(body),
+            ok,
+        )
+        .await;
+        let hearing_at = app.clock.now() + chrono::Duration::days(5);
+        let body = json!({ "activity": "meeting", "occurred_on": today, "note": "约见受援人。",
+                       "hearing_at": hearing_at.to_rfc3339(), "hearing_place": "叶集区劳动人事争议仲裁院" });
+        api.call(
+            "POST /api/v1/cases/{id}/progress",
+            &format!("{case}/progress"),
+            &lawyer,
+            Some(body),
+            created,
+        )
+        .await;
+        let body = json!({ "requested_by": "recipient", "reason": "希望更换承办律师。" });
+        api.call(
+            "POST /api/v1/cases/{id}/replacements",
+            &format!("{case}/replacements"),
+            &clerk,
+            Some(body),
+            created,
+        )
+        .await;
+
+        // The case with an assignment, progress, a hearing and a pending replacement
+        // (whose decision the director is offered, with its id), and the list.
+        let c = api.get("GET /api/v1/cases/{id}", &case, &director).await;
+        for list in [
+            "assignments",
+            "progress",
+            "hearings",
+            "replacements",
+            "deadlines",
+            "checklist",
+        ] {
+            assert!(
+                c[list].as_array().is_some_and(|l| !l.is_empty()),
+                "the case has {list}: {c}"
+            );
+        }
+        let offered = c["actions"].as_array().cloned().unwrap_or_default();
+        assert!(
+            offered.iter().any(|a| a["action"] == "decide_replacement"),
+            "{c}"
+        );
+        let list = api
+            .get("GET /api/v1/cases", "/api/v1/cases", &director)
+            .await;
+        assert!(
+            list["items"].as_array().is_some_and(|l| !l.is_empty()),
+            "{list}"
+        );
+        api.get(
+            "GET /api/v1/cases/{id}/subsidy",
+            &format!("{case}/subsidy"),
+            &director,
+        )
+        .await;
+
+        // Once the closure is reported and approved, the subsidy is computed (with its
+        // derivation) and payable.
+        let body = json!({ "outcome": "mediation", "ended_on": today, "amount_fen": 500_000,
+                       "adoption": "adopted", "report": "经调解，用人单位同意支付工资。",
+                       "flat_item": "mediation", "version": c["version"] });
+        let c = api
+            .call(
+                "POST /api/v1/cases/{id}/closure",
+                &format!("{case}/closure"),
+                &lawyer,
+                Some(body),
+                ok,
+            )
+            .await;
+        let body = json!({ "approve": true, "version": c["version"] });
+        api.call(
+            "POST /api/v1/cases/{id}/closure-review",
+            &format!("{case}/closure-review"),
+            &director,
+            Some(body),
+            ok,
+        )
+        .await;
+        let sub = api
+            .get(
+                "GET /api/v1/cases/{id}/subsidy",
+                &format!("{case}/subsidy"),
+                &director,
+            )
+            .await;
+        assert!(sub["computation"].is_object(), "{sub}");
+        let year = chrono::Datelike::year(&today);
+        let totals = api
+            .get(
+                "GET /api/v1/subsidies/totals",
+                &format!("/api/v1/subsidies/totals?year={year}&by=handler"),
+                &director,
+            )
+            .await;
+        assert!(
+            totals["items"].as_array().is_some_and(|l| !l.is_empty()),
+            "{totals}"
+        );
+
+        // The application, its assessment, and the list.
+        let path = format!("/api/v1/applications/{application}");
+        api.get("GET /api/v1/applications/{id}", &path, &director)
+            .await;
+        api.get(
+            "GET /api/v1/applications/{id}/assessment",
+            &format!("{path}/assessment"),
+            &director,
+        )
+        .await;
+        let list = api
+            .get(
+                "GET /api/v1/applications",
+                "/api/v1/applications",
+                &director,
+            )
+            .await;
+        assert!(
+            list["items"].as_array().is_some_and(|l| !l.is_empty()),
+            "{list}"
+        );
+
+        // The work queues: the director's, the lawyer's, and the region's.
+        for token in [&director, &lawyer] {
+            api.get(
+                "GET /api/v1/work-queue",
+                "/api/v1/work-queue?per_page=200",
+                token,
+            )
+            .await;
+        }
+        let q = api
+            .get(
+                "GET /api/v1/work-queue/region",
+                "/api/v1/work-queue/region?per_page=200",
+                &supervisor,
+            )
+            .await;
+        assert!(q["items"].as_array().is_some_and(|l| !l.is_empty()), "{q}");
+
+        // Funding: the estimate for a target, and the subsidy schedule.
+        let bureau = app.unit_id("六安市叶集区司法局").await;
+        let (s, _) = app
+            .put_json(
+                "/api/v1/targets",
+                Some(&supervisor),
+                &json!({ "unit_id": bureau, "year": 2024, "cases": 260 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let estimate = format!("/api/v1/funding/estimate?year=2024&unit_id={bureau}");
+        api.get("GET /api/v1/funding/estimate", &estimate, &supervisor)
+            .await;
+        api.get(
+            "GET /api/v1/subsidy-schedule",
+            "/api/v1/subsidy-schedule",
+            &supervisor,
+        )
+        .await;
+
+        // Rules, settings and message templates.
+        api.get("GET /api/v1/rules", "/api/v1/rules", &clerk).await;
+        api.get("GET /api/v1/settings", "/api/v1/settings", &clerk)
+            .await;
+        api.get(
+            "GET /api/v1/message-templates",
+            "/api/v1/message-templates",
+            &admin,
+        )
+        .await;
+
+        assert!(
+            api.errors.is_empty(),
+            "{} answers differ from their documented schemas:\n{}",
+            api.errors.len(),
+            api.errors.join("\n")
+        );
+    }
+);

@@ -1,6 +1,7 @@
 //! Applications: intake, assessment, supplement, decision, withdrawal, objections.
 
 use super::records::id_from;
+use super::schemas::{ApplicationListItemDoc, ApplicationViewDoc, DeadlineViewDoc};
 use super::{List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
@@ -12,7 +13,7 @@ use legalaid_app::applications::{self as uc, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
 use legalaid_domain::UnitId;
 use legalaid_domain::application::{ApplicationInput, Channel, ObjectionOutcome, Outcome, Status};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// The application with its applicant (ID masked), assessment, deadlines and objections.
@@ -55,7 +56,7 @@ pub struct ApplicationCreate {
 
 /// Receives an application: numbered, assessed, its deadlines started.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), request_body = ApplicationCreate,
-    responses((status = 201, body = Object, description = "the application with `id`, `number`, `status`, `assessment` and `deadlines`"),
+    responses((status = 201, body = ApplicationViewDoc, description = "the application with `id`, `number`, `status`, `assessment` and `deadlines`"),
         (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(s): State<AppState>,
@@ -67,7 +68,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -95,7 +96,7 @@ pub struct ApplicationQuery {
 
 /// Applications received by units the caller can see, newest first.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), params(ApplicationQuery, PageParams),
-    responses((status = 200, body = Object, description = "`{items, total}`; each item is an application with `applicant_name` and `next_deadline`"),
+    responses((status = 200, body = List<ApplicationListItemDoc>, description = "`{items, total}`; each item is an application with `applicant_name` and `next_deadline`"),
         (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -138,37 +139,67 @@ pub async fn list(
     Ok(Json(List { items, total }))
 }
 
+/// The assessment as the API answers it: the domain's assessment in the words of
+/// the review (the article, whether the hardship condition and verification apply,
+/// whether the means meet the standard) with the application's deadlines.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AssessmentOut {
+    pub verdict: legalaid_domain::assessment::Verdict,
+    pub in_scope: bool,
+    /// The article that brings the matter into scope.
+    pub article: Option<String>,
+    /// Whether the economic hardship condition applies (unknown out of scope).
+    pub hardship_required: Option<bool>,
+    pub verification_exempt: bool,
+    /// The exemption ground and its basis, when verification is exempt.
+    pub exemption: Option<String>,
+    /// Whether the income per person meets the standard (unknown without the figures).
+    pub meets_standard: Option<bool>,
+    pub per_capita_income_fen: Option<i64>,
+    pub threshold_fen: Option<i64>,
+    pub needs_verification: bool,
+    pub pre_emptive: bool,
+    pub missing: Vec<String>,
+    /// The reasons in one text.
+    pub explanation: String,
+    pub reasons: Vec<String>,
+    #[schema(value_type = Vec<DeadlineViewDoc>)]
+    pub deadlines: Vec<legalaid_app::applications::DeadlineView>,
+}
+
 /// The assessment: scope and article, hardship condition, exemption, the means test, deadlines.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/assessment", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = AssessmentOut), (status = 404, body = crate::error::Problem)))]
 pub async fn assessment(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AssessmentOut>, ApiError> {
     let v = uc::get(&s.app, &ctx, id_from(&id)?).await?;
-    let a = &v.assessment;
+    let a = v.assessment;
     let meets = match (a.per_capita_income_fen, a.threshold_fen) {
         (Some(p), Some(t)) => Some(p <= t),
         _ => None,
     };
-    Ok(Json(json!({
-        "verdict": a.verdict,
-        "in_scope": a.in_scope,
-        "article": a.basis,
-        "hardship_required": a.hardship.map(|h| h == legalaid_domain::rules::HardshipCondition::Required),
-        "verification_exempt": a.exemption.is_some(),
-        "exemption": a.exemption,
-        "meets_standard": meets,
-        "per_capita_income_fen": a.per_capita_income_fen,
-        "threshold_fen": a.threshold_fen,
-        "needs_verification": a.needs_verification,
-        "pre_emptive": a.pre_emptive,
-        "missing": a.missing,
-        "explanation": a.reasons.join(""),
-        "reasons": a.reasons,
-        "deadlines": v.deadlines,
-    })))
+    Ok(Json(AssessmentOut {
+        verdict: a.verdict,
+        in_scope: a.in_scope,
+        article: a.basis,
+        hardship_required: a
+            .hardship
+            .map(|h| h == legalaid_domain::rules::HardshipCondition::Required),
+        verification_exempt: a.exemption.is_some(),
+        exemption: a.exemption,
+        meets_standard: meets,
+        per_capita_income_fen: a.per_capita_income_fen,
+        threshold_fen: a.threshold_fen,
+        needs_verification: a.needs_verification,
+        pre_emptive: a.pre_emptive,
+        missing: a.missing,
+        explanation: a.reasons.join(""),
+        reasons: a.reasons,
+        deadlines: v.deadlines,
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -191,7 +222,7 @@ fn outcome(s: &str) -> Result<Outcome, ApiError> {
 
 /// Decides (center director; the administrator may act in every role). 409 on a stale version or a state that does not allow it.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/decision", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn decide(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -212,7 +243,7 @@ pub async fn decide(
 
 /// A reviewer's proposal for the director's approval (two-step review).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/proposal", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionIn,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn propose(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -248,7 +279,7 @@ pub struct SupplementIn {
 
 /// Sends the supplement notice; the review clock stops until the materials arrive.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/supplement-request", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = SupplementIn,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn request_supplement(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -275,7 +306,7 @@ pub struct VersionIn {
 
 /// The supplement arrived; the review clock runs again.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/supplement-received", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VersionIn,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 409, body = crate::error::Problem)))]
 pub async fn supplement_received(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -293,7 +324,7 @@ pub async fn supplement_received(
 
 /// The applicant withdraws the application.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/withdrawal", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VersionIn,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 409, body = crate::error::Problem)))]
 pub async fn withdraw(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -320,7 +351,7 @@ pub struct ObjectionIn {
 
 /// Records the applicant's objection to a denial; it goes to the justice bureau.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/objection", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ObjectionIn,
-    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = ApplicationViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn object(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -390,7 +421,7 @@ pub struct VerificationIn {
 
 /// Records the verification of an honesty declaration (method, date, result; a false declaration is flagged).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/verification", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VerificationIn,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn verify(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -425,7 +456,7 @@ pub struct PreEmptiveIn {
 
 /// Grants pre-emptive aid (LAL art 44) when the assessment finds it warranted; 409 otherwise.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/pre-emptive-grant", tag = "applications", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PreEmptiveIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = ApplicationViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 pub async fn grant_pre_emptively(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,

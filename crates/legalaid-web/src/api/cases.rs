@@ -3,6 +3,7 @@
 //! Funding and the subsidy schedule are in `funding.rs`, messages in `messages.rs`.
 
 use super::records::id_from;
+use super::schemas::{CaseListItemDoc, CaseViewDoc, ProgressRecordedDoc, SubsidyViewDoc};
 use super::{List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery, OptionalApiJson};
 use crate::{ApiError, AppState};
@@ -85,7 +86,7 @@ fn out(v: CaseView) -> Value {
 
 /// Opens the case of a granted application (a notification is granted by it).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/case", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = OpenCase,
-    responses((status = 201, body = Object, description = "the case with `id`, `number`, `status` and `deadlines`"),
+    responses((status = 201, body = CaseViewDoc, description = "the case with `id`, `number`, `status` and `deadlines`"),
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn open(
@@ -99,7 +100,7 @@ pub async fn open(
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -158,7 +159,7 @@ pub(crate) fn filter_of(q: &CaseQuery) -> Result<CaseFilter, AppError> {
 
 /// Cases the caller can see (through the intake or the handling unit), newest first.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseQuery, PageParams),
-    responses((status = 200, body = Object, description = "`{items, total}`; each item is a case with `recipient_name`, `handler_name`, `handling_unit`"),
+    responses((status = 200, body = List<CaseListItemDoc>, description = "`{items, total}`; each item is a case with `recipient_name`, `handler_name`, `handling_unit`"),
         (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -200,7 +201,7 @@ pub async fn suggestions(
 /// Assigns the case to a unit and handler (409 with the reason when the law does
 /// not allow the handler, or a conflict is not explained).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/assignment", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AssignInput,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn assign(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -223,7 +224,7 @@ pub struct AgreementIn {
 
 /// The entrustment agreement and power of attorney were signed.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/agreement", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AgreementIn,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn agreement(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -243,7 +244,7 @@ pub async fn agreement(
 /// Records a dated progress entry (and a hearing it schedules); the recipient is
 /// told. Answers with what changed: `{"progress": {…}, "hearing_id", "case": {…}}`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/progress", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ProgressInput,
-    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = ProgressRecordedDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn progress(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -273,7 +274,7 @@ pub struct TerminationIn {
 
 /// Terminates legal aid (LAL art 48), with the facts and reasons.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/termination", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TerminationIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn terminate(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -302,7 +303,7 @@ pub struct ReasonIn {
 
 /// The recipient objects to the termination; the bureau decides (POST /objections/{id}/decision).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/objection", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReasonIn,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn object(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -321,7 +322,7 @@ pub async fn object(
 
 /// The handler reports the closure: outcome, end date, amount obtained, adoption, report.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/closure", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ClosureInput,
-    responses((status = 200, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn closure(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -350,7 +351,7 @@ pub struct ClosureReviewIn {
 
 /// The center reviews the closure materials: approved (archived, subsidy payable) or returned.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/closure-review", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ClosureReviewIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn review_closure(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -370,7 +371,7 @@ pub async fn review_closure(
 
 /// The case's subsidy with its derivation from the schedule in force.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/subsidy", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object, description = "`status`, `grade`, `amount_fen`, `computation` {`total_fen`, `lines`}, `note`, `paid_on`, `voucher`"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = SubsidyViewDoc, description = "`status`, `grade`, `amount_fen`, `computation` {`total_fen`, `lines`}, `note`, `paid_on`, `voucher`"), (status = 404, body = crate::error::Problem)))]
 pub async fn subsidy(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -391,7 +392,7 @@ pub struct GradeIn {
 
 /// Sets the quality grade (合格 by default until the quality review grades it).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/grade", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = GradeIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn grade(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -419,7 +420,7 @@ pub struct PaymentIn {
 
 /// Records the payment of the subsidy (a voucher number is issued).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/subsidy/payment", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PaymentIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn pay(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -449,7 +450,7 @@ pub struct ReplacementIn {
 
 /// A request to replace the handler (LAL art 55).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/replacements", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReplacementIn,
-    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = CaseViewDoc), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn request_replacement(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -484,7 +485,7 @@ pub struct ReplacementDecisionIn {
 
 /// The center approves (naming the new handler) or refuses a replacement request.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/replacements/{rid}/decision", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path), ("rid" = i64, Path)), request_body = ReplacementDecisionIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CaseViewDoc), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn decide_replacement(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -511,7 +512,7 @@ pub async fn decide_replacement(
 
 /// Opens the next stage of a criminal matter once this stage has ended.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/next-stage", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem)))]
+    responses((status = 201, body = CaseViewDoc), (status = 409, body = crate::error::Problem)))]
 pub async fn next_stage(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,

@@ -2,6 +2,7 @@
 //! subsidy schedule in force, and subsidy totals.
 
 use super::List;
+use super::schemas::SubsidyTotalDoc;
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -9,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use legalaid_app::AppError;
 use legalaid_app::cases as uc;
+use legalaid_domain::subsidy::ScheduleEntry;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -24,18 +26,19 @@ pub struct EstimateQuery {
 
 /// The funding estimate (经费测算) with its derivation.
 #[utoipa::path(get, path = "/api/v1/funding/estimate", tag = "cases", security(("bearer" = [])), params(EstimateQuery),
-    responses((status = 200, body = Object, description = "`year`, `target_cases`, `lines` (expected cases × mean rate by type and stage), `estimated_fen`, `committed_fen`, `paid_fen`, `remaining_fen`, `notes`"),
+    responses((status = 200, body = legalaid_domain::funding::Estimate, description = "`year`, `target_cases`, `lines` (expected cases × mean rate by type and stage), `estimated_fen`, `committed_fen`, `paid_fen`, `remaining_fen`, `notes`"),
         (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn estimate(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<EstimateQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<legalaid_domain::funding::Estimate>, ApiError> {
     let year = q
         .year
         .ok_or_else(|| ApiError(AppError::field("year", "请指定年份")))?;
-    let e = legalaid_app::funding::estimate(&s.app, &ctx, year, q.unit_id).await?;
-    Ok(Json(serde_json::to_value(e).unwrap_or_default()))
+    Ok(Json(
+        legalaid_app::funding::estimate(&s.app, &ctx, year, q.unit_id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -73,7 +76,7 @@ pub struct TotalsQuery {
 
 /// Subsidy totals (payable and paid) by handler, handling unit or month of payment.
 #[utoipa::path(get, path = "/api/v1/subsidies/totals", tag = "cases", security(("bearer" = [])), params(TotalsQuery),
-    responses((status = 200, body = Object, description = "`{items: [{key, label, cases, payable_fen, paid_fen}], total}`"), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = List<SubsidyTotalDoc>, description = "`{items: [{key, label, cases, payable_fen, paid_fen}], total}`"), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn subsidy_totals(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -100,7 +103,7 @@ pub async fn subsidy_totals(
 
 /// The subsidy schedule: every row with its region and effective dates.
 #[utoipa::path(get, path = "/api/v1/subsidy-schedule", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, body = Object, description = "`{items: [{tariff: {kind, …}, region, effective_from, effective_to, label, source}], total}`"), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = List<ScheduleEntry>, description = "`{items: [{tariff: {kind, …}, region, effective_from, effective_to, label, source}], total}`"), (status = 403, body = crate::error::Problem)))]
 pub async fn schedule(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -185,7 +188,7 @@ enum TotalsBy {
 
 /// Adds a row (a new rate or a new version from a later date; rows are never edited).
 #[utoipa::path(post, path = "/api/v1/subsidy-schedule", tag = "cases", security(("bearer" = [])), request_body = ScheduleRowIn,
-    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = ScheduleEntry), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_schedule_row(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,

@@ -3,6 +3,7 @@
 
 use super::List;
 use super::records::id_from;
+use super::schemas::{ContactDoc, TemplateDoc};
 use crate::extract::{ApiCtx, ApiJson};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -84,7 +85,7 @@ pub struct ContactIn {
 
 /// How a person is contacted about their case: SMS opt-out, a safe channel.
 #[utoipa::path(put, path = "/api/v1/persons/{id}/contact", tag = "persons", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ContactIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = ContactDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn set_contact(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -104,7 +105,7 @@ pub async fn set_contact(
 
 /// The message templates of full-process notification (system administrators).
 #[utoipa::path(get, path = "/api/v1/message-templates", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, body = Object, description = "`{items: [{kind, audience, channel, subject, body}], total}`"), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = List<TemplateDoc>, description = "`{items: [{kind, audience, channel, subject, body}], total}`"), (status = 403, body = crate::error::Problem)))]
 pub async fn message_templates(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -129,7 +130,7 @@ pub struct TemplateIn {
 /// Replaces a message template (placeholders checked; SMS texts carry no case facts).
 #[utoipa::path(put, path = "/api/v1/message-templates/{kind}/{audience}/{channel}", tag = "cases", security(("bearer" = [])),
     params(("kind" = String, Path), ("audience" = String, Path), ("channel" = String, Path)), request_body = TemplateIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = TemplateDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_message_template(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,

@@ -16,6 +16,7 @@ mod persons;
 mod queues;
 mod records;
 mod rules;
+mod schemas;
 
 use crate::AppState;
 use axum::Router;

@@ -2,6 +2,7 @@
 //! every queue of their region.
 
 use super::PageParams;
+use super::schemas::QueuePageDoc;
 use crate::extract::{ApiCtx, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -43,7 +44,7 @@ fn due_of(q: &QueueQuery) -> Result<DueFilter, ApiError> {
 /// cases as handler, earliest due first, each with its deadline and the page where
 /// it is done.
 #[utoipa::path(get, path = "/api/v1/work-queue", tag = "queues", security(("bearer" = [])), params(QueueQuery, PageParams),
-    responses((status = 200, body = Object, description = "`{items, total, all, overdue, soon}`: each item has `task`, `number`, `due`, `provisional`, `state` (overdue/due_today/due_soon/running/waiting), `href`"),
+    responses((status = 200, body = QueuePageDoc, description = "`{items, total, all, overdue, soon}`: each item has `task`, `number`, `due`, `provisional`, `state` (overdue/due_today/due_soon/running/waiting), `href`"),
         (status = 422, body = crate::error::Problem)))]
 pub async fn mine(
     State(s): State<AppState>,
@@ -59,7 +60,7 @@ pub async fn mine(
 /// Every queue of the caller's region (justice bureau, legal aid center,
 /// administrators), earliest due first.
 #[utoipa::path(get, path = "/api/v1/work-queue/region", tag = "queues", security(("bearer" = [])), params(QueueQuery, PageParams),
-    responses((status = 200, body = Object, description = "as `/work-queue`, over every unit and role of the region"),
+    responses((status = 200, body = QueuePageDoc, description = "as `/work-queue`, over every unit and role of the region"),
         (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn region(
     State(s): State<AppState>,

@@ -1,5 +1,6 @@
 //! The rules in force, the working-day calendar and the public deadline check.
 
+use super::schemas::SettingsDoc;
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -90,17 +91,31 @@ pub async fn deadline(
     }))
 }
 
+/// Every rule with its dates and source.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RulesOut {
+    pub matters: Vec<legalaid_domain::rules::MatterRule>,
+    pub exemptions: Vec<legalaid_domain::rules::ExemptionRule>,
+    #[schema(value_type = Vec<legalaid_domain::rules::HardshipStandard>)]
+    pub hardship_standards: Vec<legalaid_domain::rules::HardshipStandard>,
+    #[schema(value_type = Vec<legalaid_domain::deadline::DeadlineRule>)]
+    pub deadline_rules: Vec<legalaid_domain::deadline::DeadlineRule>,
+}
+
 /// All rules: matters, exemptions, hardship standards, deadline rules (each with its dates and source).
 #[utoipa::path(get, path = "/api/v1/rules", tag = "rules", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 401, body = crate::error::Problem)))]
+    responses((status = 200, body = RulesOut), (status = 401, body = crate::error::Problem)))]
 pub async fn list_rules(
     State(s): State<AppState>,
     ApiCtx(_ctx): ApiCtx,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<RulesOut>, ApiError> {
     let b = rules::rulebook(&s.app).await?;
-    Ok(Json(serde_json::json!({
-        "matters": b.matters, "exemptions": b.exemptions, "hardship_standards": b.standards, "deadline_rules": b.deadlines,
-    })))
+    Ok(Json(RulesOut {
+        matters: b.matters,
+        exemptions: b.exemptions,
+        hardship_standards: b.standards,
+        deadline_rules: b.deadlines,
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -127,7 +142,7 @@ pub struct StandardIn {
 
 /// Adds a hardship standard from a date on (system administrators).
 #[utoipa::path(post, path = "/api/v1/rules/hardship-standards", tag = "rules", security(("bearer" = [])), request_body = StandardIn,
-    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = legalaid_domain::rules::HardshipStandard), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_standard(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -172,14 +187,22 @@ pub struct CalendarYearIn {
     pub days: Vec<CalendarDayIn>,
 }
 
+/// A year's holiday arrangement as entered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CalendarYearOut {
+    pub year: i32,
+    /// The number of days entered (holidays and adjusted working days).
+    pub days: usize,
+}
+
 /// Enters a year's holiday arrangement (system administrators).
 #[utoipa::path(post, path = "/api/v1/calendar/years", tag = "rules", security(("bearer" = [])), request_body = CalendarYearIn,
-    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = CalendarYearOut), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_year(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<CalendarYearIn>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<CalendarYearOut>), ApiError> {
     // One day per line, as the page accepts them.
     let mut text = String::new();
     for d in &b.days {
@@ -193,12 +216,15 @@ pub async fn add_year(
     let n = rules::add_calendar_year(&s.app, &ctx, b.year, &b.source, &text).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({ "year": b.year, "days": n })),
+        Json(CalendarYearOut {
+            year: b.year,
+            days: n,
+        }),
     ))
 }
 
 /// The settings: the application number pattern and one- or two-step review.
-#[utoipa::path(get, path = "/api/v1/settings", tag = "rules", security(("bearer" = [])), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/settings", tag = "rules", security(("bearer" = [])), responses((status = 200, body = SettingsDoc)))]
 pub async fn settings(
     State(s): State<AppState>,
     ApiCtx(_ctx): ApiCtx,
@@ -227,7 +253,7 @@ pub struct SettingsIn {
 
 /// Changes the settings (system administrators).
 #[utoipa::path(put, path = "/api/v1/settings", tag = "rules", security(("bearer" = [])), request_body = SettingsIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = SettingsDoc), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_settings(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -265,7 +291,7 @@ pub struct DeadlineRuleIn {
 
 /// Changes a deadline rule (system administrators): a new version from its effective date.
 #[utoipa::path(put, path = "/api/v1/rules/deadlines/{code}", tag = "rules", security(("bearer" = [])), params(("code" = String, Path)), request_body = DeadlineRuleIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = legalaid_domain::deadline::DeadlineRule), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_deadline(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -293,32 +319,26 @@ pub async fn update_deadline(
 
 /// Adds a matter to the scope from its effective date (system administrators).
 #[utoipa::path(post, path = "/api/v1/rules/matters", tag = "rules", security(("bearer" = [])), request_body = legalaid_domain::rules::MatterRule,
-    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = legalaid_domain::rules::MatterRule), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_matter(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<legalaid_domain::rules::MatterRule>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<legalaid_domain::rules::MatterRule>), ApiError> {
     let saved = rules::add_matter(&s.app, &ctx, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(saved).unwrap_or_default()),
-    ))
+    Ok((StatusCode::CREATED, Json(saved)))
 }
 
 /// Adds a ground for exemption from hardship verification (system administrators).
 #[utoipa::path(post, path = "/api/v1/rules/exemptions", tag = "rules", security(("bearer" = [])), request_body = legalaid_domain::rules::ExemptionRule,
-    responses((status = 201, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = legalaid_domain::rules::ExemptionRule), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_exemption(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<legalaid_domain::rules::ExemptionRule>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<legalaid_domain::rules::ExemptionRule>), ApiError> {
     let saved = rules::add_exemption(&s.app, &ctx, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(saved).unwrap_or_default()),
-    ))
+    Ok((StatusCode::CREATED, Json(saved)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -357,16 +377,24 @@ enum ReviewSteps {
     Two,
 }
 
+/// How many rules an end date was set on.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EndRuleOut {
+    /// The open versions of the rule that now end on `effective_to` (at least one:
+    /// none answers 404).
+    pub ended: u64,
+}
+
 /// Ends a matter or an exemption (`kind` = `matters` | `exemptions`) after a date.
 #[utoipa::path(post, path = "/api/v1/rules/{kind}/{code}/end", tag = "rules", security(("bearer" = [])),
     params(("kind" = inline(RuleKind), Path), ("code" = String, Path, description = "The rule's code, e.g. `labor_remuneration`.")), request_body = EndRuleIn,
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = EndRuleOut), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn end_rule(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     axum::extract::Path((kind, code)): axum::extract::Path<(String, String)>,
     ApiJson(b): ApiJson<EndRuleIn>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<EndRuleOut>, ApiError> {
     let kind = match kind.as_str() {
         "matters" => "matter",
         "exemptions" => "exemption",
@@ -381,5 +409,5 @@ pub async fn end_rule(
         b.effective_to,
     )
     .await?;
-    Ok(Json(serde_json::json!({ "ended": n })))
+    Ok(Json(EndRuleOut { ended: n }))
 }

@@ -1,0 +1,447 @@
+//! The JSON the API answers with, described for the OpenAPI document where it is
+//! made of types the document cannot name itself: the views of the app crate, the
+//! records of the store, and the domain's application and message template, whose
+//! own schemas would name their two different `Channel` enums alike (the app and
+//! the store know nothing of OpenAPI, ARCHITECTURE.md). Each mirror repeats the fields
+//! of what it describes, as serde writes them; `tests/openapi.rs` fetches real
+//! answers and checks them against these schemas, so a field added to a view and
+//! not here fails a test.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use legalaid_domain::application::{
+    IncomeSource, NotifyingOrgan, Objection, Outcome, ProceduralRole, ServiceForm, Status,
+};
+use legalaid_domain::assessment::{Assessment, Means};
+use legalaid_domain::case::{
+    Activity, Case, Grade, ReplacementRequester, ReplacementStatus, Stage, SubsidyStatus,
+};
+use legalaid_domain::notice::{Audience, Channel as NoticeChannel, MessageKind};
+use legalaid_domain::person::Person;
+use legalaid_domain::queue::Queue;
+use legalaid_domain::subsidy::SubsidyComputation;
+use legalaid_domain::{ApplicationId, CaseId, ObjectionId, PersonId};
+
+// Applications.
+
+/// An application as stored and shown (`legalaid_domain::application::Application`;
+/// its own schema names the application's channel like a message's and leaves the
+/// means untyped, so the API describes it here).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Application)]
+#[allow(dead_code)] // describes the JSON of `Application` for the OpenAPI document
+pub struct ApplicationDoc {
+    id: ApplicationId,
+    /// e.g. 叶法援申〔2024〕15号
+    number: String,
+    applicant_id: PersonId,
+    receiving_unit_id: i64,
+    // How the application reached the system.
+    #[schema(inline)]
+    channel: legalaid_domain::application::Channel,
+    notifying_organ: Option<NotifyingOrgan>,
+    received_at: DateTime<Utc>,
+    custody_received_at: Option<DateTime<Utc>>,
+    /// A matter code of the scope rules.
+    matter_code: String,
+    service_form: ServiceForm,
+    procedural_role: Option<ProceduralRole>,
+    opposing_party: String,
+    case_organ: String,
+    case_number: String,
+    summary: String,
+    limitation_date: Option<NaiveDate>,
+    preservation_urgent: bool,
+    representative_name: String,
+    representative_relation: String,
+    means: Means,
+    income_sources: Vec<IncomeSource>,
+    assets: String,
+    verification_method: String,
+    verification_date: Option<NaiveDate>,
+    verification_result: String,
+    false_declaration: bool,
+    status: Status,
+    supplement_requested_on: Option<NaiveDate>,
+    supplement_items: String,
+    proposed_outcome: Option<Outcome>,
+    proposal_reason: String,
+    outcome: Option<Outcome>,
+    decision_reason: String,
+    against_assessment: bool,
+    decided_at: Option<DateTime<Utc>>,
+    decided_by: Option<i64>,
+    version: i64,
+}
+
+/// A deadline as shown: when, under which rule, and how it stands today
+/// (`legalaid_app::applications::DeadlineView`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = DeadlineView)]
+#[allow(dead_code)] // describes the JSON of `DeadlineView` for the OpenAPI document
+pub struct DeadlineViewDoc {
+    code: String,
+    label: String,
+    due: NaiveDate,
+    /// For hour periods: the exact moment, local time (China Standard Time) without
+    /// an offset, e.g. `2024-09-27T10:00:00`.
+    #[schema(value_type = Option<String>)]
+    due_at: Option<String>,
+    rule: String,
+    /// The version of the rule the period runs under (its effective date).
+    rule_from: NaiveDate,
+    met: bool,
+    /// Counted with weekends only: the period runs into a year whose holidays are
+    /// not entered yet.
+    provisional: bool,
+    /// `overdue`, `due_today`, `due_soon`, `running`, `met` or `met_late` (done, but late).
+    state: String,
+    state_label: String,
+}
+
+/// What the caller may do to an application now
+/// (`legalaid_app::applications::ApplicationAction`), by `action`.
+#[derive(utoipa::ToSchema)]
+#[schema(as = ApplicationAction)]
+#[serde(tag = "action", rename_all = "snake_case")]
+#[allow(dead_code)] // describes the JSON of `ApplicationAction` for the OpenAPI document
+pub enum ApplicationActionDoc {
+    RequestSupplement,
+    SupplementReceived,
+    Propose,
+    Decide,
+    GrantPreEmptively,
+    Withdraw,
+    Object,
+    DecideObjection { objection_id: ObjectionId },
+    Verify,
+    OpenCase,
+}
+
+/// An application with everything a reviewer sees about it
+/// (`legalaid_app::applications::ApplicationView`, as `api::applications` answers it):
+/// the application's fields, its applicant (ID masked), assessment, deadlines,
+/// objections and what the caller may do.
+#[derive(utoipa::ToSchema)]
+#[schema(as = ApplicationView)]
+#[allow(dead_code)] // describes the JSON of `ApplicationView` for the OpenAPI document
+pub struct ApplicationViewDoc {
+    #[serde(flatten)]
+    application: ApplicationDoc,
+    matter_label: String,
+    /// The receiving unit's name.
+    receiving_unit: String,
+    applicant: Person,
+    assessment: Assessment,
+    deadlines: Vec<DeadlineViewDoc>,
+    objections: Vec<Objection>,
+    actions: Vec<ApplicationActionDoc>,
+}
+
+/// A row of the application list (`legalaid_app::applications::ListItem`, as
+/// `api::applications::list` answers it): the application's fields, the applicant's
+/// name and the most pressing deadline.
+#[derive(utoipa::ToSchema)]
+#[schema(as = ApplicationListItem)]
+#[allow(dead_code)] // describes the JSON of `ListItem` for the OpenAPI document
+pub struct ApplicationListItemDoc {
+    #[serde(flatten)]
+    application: ApplicationDoc,
+    applicant_name: String,
+    next_deadline: Option<DeadlineViewDoc>,
+}
+
+// Cases.
+
+/// One assignment of a case, kept when the handler changes
+/// (`legalaid_store::cases::Assignment`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Assignment)]
+#[allow(dead_code)] // describes the JSON of `Assignment` for the OpenAPI document
+pub struct AssignmentDoc {
+    id: i64,
+    case_id: i64,
+    unit_id: i64,
+    unit_name: String,
+    handler_id: Option<i64>,
+    handler_name: Option<String>,
+    assigned_at: DateTime<Utc>,
+    assigned_by: Option<i64>,
+    conflict_note: String,
+    ended_at: Option<DateTime<Utc>>,
+    end_reason: String,
+}
+
+/// A dated progress entry (`legalaid_store::cases::Progress`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Progress)]
+#[allow(dead_code)] // describes the JSON of `Progress` for the OpenAPI document
+pub struct ProgressDoc {
+    id: i64,
+    case_id: i64,
+    activity: Activity,
+    occurred_on: NaiveDate,
+    note: String,
+    recorded_by: Option<i64>,
+    recorded_by_name: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+/// One item of the stage checklist (`legalaid_app::cases::ChecklistItem`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = ChecklistItem)]
+#[allow(dead_code)] // describes the JSON of `ChecklistItem` for the OpenAPI document
+pub struct ChecklistItemDoc {
+    activity: Activity,
+    label: String,
+    /// The first day it was done, if it was.
+    done_on: Option<NaiveDate>,
+}
+
+/// A hearing on the calendar (`legalaid_store::cases::Hearing`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Hearing)]
+#[allow(dead_code)] // describes the JSON of `Hearing` for the OpenAPI document
+pub struct HearingDoc {
+    id: i64,
+    case_id: i64,
+    case_number: String,
+    starts_at: DateTime<Utc>,
+    place: String,
+    note: String,
+    reminded: bool,
+}
+
+/// A request to replace the handler (`legalaid_store::cases::Replacement`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Replacement)]
+#[allow(dead_code)] // describes the JSON of `Replacement` for the OpenAPI document
+pub struct ReplacementDoc {
+    id: i64,
+    case_id: i64,
+    requested_by: ReplacementRequester,
+    reason: String,
+    status: ReplacementStatus,
+    decision_reason: String,
+    decided_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+/// The subsidy of a case as computed from the schedule in force
+/// (`legalaid_app::cases::SubsidyView`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = SubsidyView)]
+#[allow(dead_code)] // describes the JSON of `SubsidyView` for the OpenAPI document
+pub struct SubsidyViewDoc {
+    status: SubsidyStatus,
+    status_label: String,
+    grade: Grade,
+    /// The amount fixed at closure approval (or the current computation before it).
+    amount_fen: Option<i64>,
+    computation: Option<SubsidyComputation>,
+    /// Why it cannot be computed yet (no closure, or a gap in the schedule).
+    note: String,
+    paid_on: Option<NaiveDate>,
+    voucher: String,
+}
+
+/// What the caller may do to a case now (`legalaid_app::cases::CaseAction`), by
+/// `action`.
+#[derive(utoipa::ToSchema)]
+#[schema(as = CaseAction)]
+#[serde(tag = "action", rename_all = "snake_case")]
+#[allow(dead_code)] // describes the JSON of `CaseAction` for the OpenAPI document
+pub enum CaseActionDoc {
+    Assign,
+    SignAgreement,
+    AddProgress,
+    RequestReplacement,
+    DecideReplacement { replacement_id: i64 },
+    SubmitClosure,
+    ReviewClosure,
+    Terminate,
+    Object,
+    DecideObjection { objection_id: ObjectionId },
+    Grade,
+    PaySubsidy,
+    OpenNextStage,
+    AddMaterial,
+}
+
+/// Another stage of the same criminal matter.
+#[derive(utoipa::ToSchema)]
+#[schema(as = CaseStage)]
+#[allow(dead_code)] // describes the JSON of the case view's `stages` for the OpenAPI document
+pub struct CaseStageDoc {
+    id: CaseId,
+    number: String,
+    stage: Stage,
+}
+
+/// A case with everything shown about it (`legalaid_app::cases::CaseView`, as
+/// `api::cases` answers it): the case's fields, its recipient, units and handler,
+/// assignments, progress, checklist, hearings, replacements, objections, deadlines,
+/// subsidy, the other stages of the matter and what the caller may do.
+#[derive(utoipa::ToSchema)]
+#[schema(as = CaseView)]
+#[allow(dead_code)] // describes the JSON of `CaseView` for the OpenAPI document
+pub struct CaseViewDoc {
+    #[serde(flatten)]
+    case: Case,
+    recipient: Person,
+    application_number: String,
+    matter_label: String,
+    /// The intake unit's name.
+    intake_unit: String,
+    /// The handling unit's name.
+    handling_unit: Option<String>,
+    handler_name: Option<String>,
+    assignments: Vec<AssignmentDoc>,
+    progress: Vec<ProgressDoc>,
+    checklist: Vec<ChecklistItemDoc>,
+    hearings: Vec<HearingDoc>,
+    replacements: Vec<ReplacementDoc>,
+    objections: Vec<Objection>,
+    deadlines: Vec<DeadlineViewDoc>,
+    subsidy: SubsidyViewDoc,
+    actions: Vec<CaseActionDoc>,
+    /// The other stages of the same criminal matter.
+    stages: Vec<CaseStageDoc>,
+}
+
+/// A row of the case list (`legalaid_app::cases::ListItem`, as `api::cases::list`
+/// answers it): the case's fields with the recipient's, handler's and handling
+/// unit's names.
+#[derive(utoipa::ToSchema)]
+#[schema(as = CaseListItem)]
+#[allow(dead_code)] // describes the JSON of `ListItem` for the OpenAPI document
+pub struct CaseListItemDoc {
+    #[serde(flatten)]
+    case: Case,
+    recipient_name: String,
+    handler_name: Option<String>,
+    handling_unit: Option<String>,
+}
+
+/// What recording progress changed (`legalaid_app::cases::ProgressRecorded`): the
+/// entry, the hearing it scheduled and the case.
+#[derive(utoipa::ToSchema)]
+#[schema(as = ProgressRecorded)]
+#[allow(dead_code)] // describes the JSON of `ProgressRecorded` for the OpenAPI document
+pub struct ProgressRecordedDoc {
+    progress: ProgressDoc,
+    hearing_id: Option<i64>,
+    case: Case,
+}
+
+// Funding and the subsidy schedule.
+
+/// Subsidy totals of one group (`legalaid_store::subsidies::SubsidyTotal`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = SubsidyTotal)]
+#[allow(dead_code)] // describes the JSON of `SubsidyTotal` for the OpenAPI document
+pub struct SubsidyTotalDoc {
+    /// The handler's or handling unit's id, or the month of payment (`YYYY-MM`;
+    /// empty for what is not paid yet).
+    key: String,
+    label: String,
+    cases: i64,
+    payable_fen: i64,
+    paid_fen: i64,
+}
+
+// Work queues.
+
+/// One item of a work queue: what to do, on which record, by when
+/// (`legalaid_app::queues::QueueItem`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = QueueItem)]
+#[allow(dead_code)] // describes the JSON of `QueueItem` for the OpenAPI document
+pub struct QueueItemDoc {
+    queue: Queue,
+    queue_label: String,
+    /// The deadline rule's code or the step's.
+    code: String,
+    /// What must be done.
+    task: String,
+    application_id: Option<i64>,
+    case_id: Option<i64>,
+    number: String,
+    status_label: String,
+    unit_name: String,
+    due: NaiveDate,
+    /// For hour periods: the exact moment, local time without an offset.
+    #[schema(value_type = Option<String>)]
+    due_at: Option<String>,
+    /// The period runs into a year whose holidays are not entered yet.
+    provisional: bool,
+    /// A statutory period; otherwise `due` is the day the step became due.
+    statutory: bool,
+    /// `overdue`, `due_today`, `due_soon`, `running` or `waiting`.
+    state: String,
+    state_label: String,
+    /// The page where it is done.
+    href: String,
+}
+
+/// A page of work-queue items with the counts the filters show
+/// (`legalaid_app::queues::QueuePage`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = QueuePage)]
+#[allow(dead_code)] // describes the JSON of `QueuePage` for the OpenAPI document
+pub struct QueuePageDoc {
+    items: Vec<QueueItemDoc>,
+    total: i64,
+    /// All items, whatever the filter.
+    all: i64,
+    overdue: i64,
+    /// Due soon, overdue included.
+    soon: i64,
+}
+
+// Rules and settings.
+
+/// The settings (`legalaid_app::settings::Settings`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Settings)]
+#[allow(dead_code)] // describes the JSON of `Settings` for the OpenAPI document
+pub struct SettingsDoc {
+    /// e.g. 叶法援申〔{year}〕{seq}号
+    application_number_format: String,
+    /// `one` (the approver decides directly) or `two` (a reviewer proposes first).
+    review_steps: String,
+    /// From this day of each year (`MM-DD`) the administrators are told when the
+    /// next year's holiday arrangement is not entered yet.
+    calendar_warning_from: String,
+}
+
+// Notification.
+
+/// A message template (`legalaid_domain::notice::Template`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = MessageTemplate)]
+#[allow(dead_code)] // describes the JSON of `Template` for the OpenAPI document
+pub struct TemplateDoc {
+    kind: MessageKind,
+    audience: Audience,
+    channel: NoticeChannel,
+    /// The title in the inbox and the e-mail subject; empty for SMS.
+    subject: String,
+    body: String,
+}
+
+/// How a person is contacted about their case
+/// (`legalaid_app::persons::ContactInput`, as saved).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Contact)]
+#[allow(dead_code)] // describes the JSON of `ContactInput` for the OpenAPI document
+pub struct ContactDoc {
+    email: String,
+    /// The person asked not to receive text messages.
+    sms_opt_out: bool,
+    /// The usual phone is not safe: only `safe_channel` with `safe_contact` is used.
+    unsafe_usual_phone: bool,
+    /// Set with `unsafe_usual_phone`.
+    safe_channel: Option<NoticeChannel>,
+    /// The phone number or e-mail address on the safe channel.
+    safe_contact: String,
+}
