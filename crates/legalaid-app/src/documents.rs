@@ -19,7 +19,7 @@ use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_domain::placeholder::{Values, fill};
 use legalaid_domain::unit::UnitKind;
 use legalaid_domain::{ApplicationId, CaseId};
-use legalaid_domain::{UnitId, local_date, local_time};
+use legalaid_domain::{local_date, local_time};
 use legalaid_store::documents as store;
 
 /// Stores the shipped templates that are missing (a new database, or kinds added
@@ -148,39 +148,6 @@ pub fn available(v: &ApplicationView) -> Vec<DocKind> {
         out.push(DocKind::ObjectionDecision);
     }
     out
-}
-
-/// The unit that issues a document: the legal aid center (or, for objection
-/// decisions, the justice bureau) of the receiving unit's county.
-pub(crate) async fn issuer(app: &App, receiving_unit: i64, kind: UnitKind) -> AppResult<String> {
-    let mut tx = app.store.read().await?;
-    let unit = legalaid_store::units::get(&mut tx, UnitId(receiving_unit))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let county = unit
-        .region_code
-        .as_str()
-        .get(..6)
-        .unwrap_or(unit.region_code.as_str())
-        .to_owned();
-    let scope = legalaid_domain::visibility::Scope::Region(
-        legalaid_domain::region::RegionCode::parse(&county).unwrap_or(unit.region_code.clone()),
-    );
-    let filter = legalaid_store::units::UnitFilter {
-        kind: Some(kind),
-        ..Default::default()
-    };
-    let (found, _) = legalaid_store::units::list(
-        &mut tx,
-        &scope,
-        &filter,
-        crate::Page {
-            page: 1,
-            per_page: 1,
-        },
-    )
-    .await?;
-    Ok(found.into_iter().next().map_or(unit.name, |u| u.name))
 }
 
 /// The number a document carries: its kind's own series (the template's
@@ -365,7 +332,7 @@ async fn build_for_application(
     } else {
         UnitKind::LegalAidCenter
     };
-    let issuer = issuer(app, a.receiving_unit_id, issuing_kind).await?;
+    let issuer = crate::units::issuer(app, a.receiving_unit_id, issuing_kind).await?;
     let subject = number_subject(kind, a.id, objection.map(|o| o.id));
     let number = number_of(app, &template, &subject, &a.number, issued_on).await?;
     let doc = Document {
@@ -571,7 +538,7 @@ async fn build_for_case(
     );
     values.insert(P::Institution, v.intake_unit.clone());
     values.insert(P::Date, date_cn(issued_on));
-    let issuer = issuer(app, c.intake_unit_id, UnitKind::LegalAidCenter).await?;
+    let issuer = crate::units::issuer(app, c.intake_unit_id, UnitKind::LegalAidCenter).await?;
     // The closure report is the handler's, addressed to the center.
     values.insert(P::Institution, issuer.clone());
     let signature = if kind == DocKind::ClosureReport {

@@ -97,6 +97,12 @@ pub fn can_view_users(ctx: &Ctx) -> bool {
     has_any(ctx, &[Role::SystemAdmin, Role::BureauSupervisor])
 }
 
+/// The center runs cases: opens them from granted applications, assigns them,
+/// reviews closures.
+pub fn can_manage_cases(ctx: &Ctx) -> bool {
+    acts_as(ctx, &[Role::CenterReviewer, Role::CenterDirector])
+}
+
 /// The audit trail is for administrators and supervisors.
 pub fn can_view_audit(ctx: &Ctx) -> bool {
     has_any(ctx, &[Role::SystemAdmin, Role::BureauSupervisor])

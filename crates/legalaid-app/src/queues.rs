@@ -6,8 +6,8 @@
 //! marked for recounting when a calendar year is entered, are tracked by the
 //! background job in batches (`track_pending`).
 
-use crate::applications::{DeadlineView, WARN_DAYS};
-use crate::{App, AppResult, Ctx, Page, policy, rules};
+use crate::deadlines::{DeadlineView, WARN_DAYS};
+use crate::{App, AppResult, Ctx, Page, policy};
 use chrono::{Datelike, NaiveDate};
 use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::case::{CaseStatus, ReplacementStatus, SubsidyStatus};
@@ -21,7 +21,7 @@ use serde::Serialize;
 /// Rewrites the stored deadlines of `subject` from its current state. Idempotent;
 /// call it in the transaction of every write to the record.
 pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
-    let f = rules::in_force(app, tx).await?;
+    let f = crate::in_force::in_force(app, tx).await?;
     let today = local_date(app.clock.now());
     match subject {
         Subject::Application(id) => {
@@ -29,15 +29,9 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 return Ok(());
             };
             let objections = legalaid_store::applications::objections_of(tx, id).await?;
-            let views = crate::applications::running_deadlines(
-                tx,
-                &a,
-                &objections,
-                &f.rules,
-                &f.calendar,
-                today,
-            )
-            .await?;
+            let views =
+                crate::deadlines::of_application(tx, &a, &objections, &f.rules, &f.calendar, today)
+                    .await?;
             let has_case = !legalaid_store::cases::of_application(tx, id)
                 .await?
                 .is_empty();
@@ -79,7 +73,8 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 .rev()
                 .find(|o| o.case_id == Some(c.id) && o.status.is_pending())
                 .map(|o| o.received_at);
-            let views = crate::cases::deadlines_of(&c, notified, objection, &f, today);
+            let views =
+                crate::deadlines::of_case(&c, notified, objection, &f.rules, &f.calendar, today);
             // The center's work is in the intake unit; the handler's and the
             // firm's in the handling unit.
             let center = (c.intake_unit_id, region_of(tx, c.intake_unit_id).await?);
@@ -306,7 +301,7 @@ async fn read(
     };
     let scope = policy::scope(ctx);
     let mut tx = app.store.read().await?;
-    let f = rules::in_force(app, &mut tx).await?;
+    let f = crate::in_force::in_force(app, &mut tx).await?;
     // The counts of every filter in one pass; the list of the chosen one.
     let (all, overdue, soon) = store::counts(&mut tx, &scope, &base, today, soon_by).await?;
     let (rows, total) = store::queue(&mut tx, &scope, &chosen, page).await?;

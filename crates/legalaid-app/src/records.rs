@@ -1,12 +1,13 @@
 //! What hangs off a record, whatever the record: files ([`crate::attachments`]),
-//! documents ([`crate::documents`]), messages (here), objections and running
+//! documents ([`crate::documents`]), messages and objection decisions (here), and running
 //! deadlines ([`crate::queues`]) are all reached through a [`Subject`], so that
 //! applications and cases share one path for each, and complaints and quality
 //! reviews join by adding a variant.
 
 use crate::{App, AppError, AppResult, Ctx, units};
-use legalaid_domain::UnitId;
+use legalaid_domain::application::{Objection, ObjectionOutcome};
 pub use legalaid_domain::record::Subject;
+use legalaid_domain::{ObjectionId, UnitId};
 use legalaid_store::Tx;
 use legalaid_store::messages::Message;
 
@@ -17,6 +18,32 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
     match subject {
         Subject::Application(id) => crate::applications::get(app, ctx, id).await.map(|_| ()),
         Subject::Case(id) => crate::cases::get(app, ctx, id).await.map(|_| ()),
+    }
+}
+
+/// The bureau decides an objection, to a denial (the application's) or to a
+/// termination (the case's), whichever it is.
+pub async fn decide_objection(
+    app: &App,
+    ctx: &Ctx,
+    objection_id: ObjectionId,
+    version: i64,
+    outcome: ObjectionOutcome,
+    reason: &str,
+) -> AppResult<Objection> {
+    let on_case = {
+        let mut tx = app.store.read().await?;
+        legalaid_store::applications::get_objection(&mut tx, objection_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .case_id
+            .is_some()
+    };
+    if on_case {
+        crate::cases::decide_objection(app, ctx, objection_id, version, outcome, reason).await
+    } else {
+        crate::applications::decide_objection(app, ctx, objection_id, version, outcome, reason)
+            .await
     }
 }
 

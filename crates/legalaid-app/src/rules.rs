@@ -84,55 +84,12 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     Ok(true)
 }
 
+pub(crate) use crate::in_force::changed;
+pub use crate::in_force::{InForce, in_force};
+
 pub async fn rulebook(app: &App) -> AppResult<RuleBook> {
     let mut tx = app.store.read().await?;
     Ok(in_force(app, &mut tx).await?.rules.as_ref().clone())
-}
-
-/// The rules in force and the working-day calendar, as one snapshot.
-#[derive(Debug)]
-pub struct InForce {
-    generation: String,
-    pub rules: std::sync::Arc<RuleBook>,
-    pub calendar: std::sync::Arc<WorkCalendar>,
-}
-
-/// The settings key whose value changes with every change of the rules or calendar.
-const GENERATION: &str = "rules_generation";
-
-/// The rules and calendar in force, from the in-memory cache when no instance has
-/// changed them since (one small query), else read inside the caller's
-/// transaction. Every change of rules or calendar writes a new generation in its
-/// own transaction ([`changed`]), so instances sharing a database stay in step.
-pub async fn in_force(
-    app: &App,
-    tx: &mut legalaid_store::Tx,
-) -> AppResult<std::sync::Arc<InForce>> {
-    let generation = legalaid_store::applications::setting(tx, GENERATION)
-        .await?
-        .unwrap_or_default();
-    if let Ok(guard) = app.rules_cache.read()
-        && let Some(c) = guard.as_ref()
-        && c.generation == generation
-    {
-        return Ok(c.clone());
-    }
-    let loaded = std::sync::Arc::new(InForce {
-        generation,
-        rules: std::sync::Arc::new(store::load(tx).await?),
-        calendar: std::sync::Arc::new(store::calendar(tx).await?.0),
-    });
-    if let Ok(mut guard) = app.rules_cache.write() {
-        *guard = Some(loaded.clone());
-    }
-    Ok(loaded)
-}
-
-/// Records that the rules or the calendar changed (inside the change's transaction).
-pub(crate) async fn changed(tx: &mut legalaid_store::Tx) -> AppResult<()> {
-    let generation = crate::auth::random_secret();
-    legalaid_store::applications::set_setting(tx, GENERATION, &generation).await?;
-    Ok(())
 }
 
 pub async fn calendar(app: &App) -> AppResult<(WorkCalendar, Vec<CalendarDay>)> {

@@ -130,3 +130,40 @@ fn name_taken(e: legalaid_store::StoreError) -> AppError {
         e => e.into(),
     }
 }
+
+/// The unit that issues a document: the legal aid center (or, for objection
+/// decisions, the justice bureau) of the receiving unit's county.
+pub(crate) async fn issuer(
+    app: &App,
+    receiving_unit: i64,
+    kind: legalaid_domain::unit::UnitKind,
+) -> AppResult<String> {
+    let mut tx = app.store.read().await?;
+    let unit = legalaid_store::units::get(&mut tx, UnitId(receiving_unit))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let county = unit
+        .region_code
+        .as_str()
+        .get(..6)
+        .unwrap_or(unit.region_code.as_str())
+        .to_owned();
+    let scope = legalaid_domain::visibility::Scope::Region(
+        legalaid_domain::region::RegionCode::parse(&county).unwrap_or(unit.region_code.clone()),
+    );
+    let filter = legalaid_store::units::UnitFilter {
+        kind: Some(kind),
+        ..Default::default()
+    };
+    let (found, _) = legalaid_store::units::list(
+        &mut tx,
+        &scope,
+        &filter,
+        crate::Page {
+            page: 1,
+            per_page: 1,
+        },
+    )
+    .await?;
+    Ok(found.into_iter().next().map_or(unit.name, |u| u.name))
+}

@@ -48,7 +48,7 @@ impl ApplicationAction {
             ApplicationAction::Propose => can_propose(ctx),
             ApplicationAction::Decide | ApplicationAction::GrantPreEmptively => can_decide(ctx),
             ApplicationAction::DecideObjection { .. } => can_decide_objection(ctx),
-            ApplicationAction::OpenCase => crate::cases::can_manage(ctx),
+            ApplicationAction::OpenCase => crate::policy::can_manage_cases(ctx),
         }
     }
 

@@ -6,20 +6,19 @@ use crate::policy::{acts_as, require};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
 use chrono::{Datelike, NaiveDate};
 use legalaid_domain::application::{
-    Application, ApplicationInput, Clock as AppClock, Event, Objection, ObjectionOutcome, Outcome,
-    RunningDeadline, Status, deadlines, format_number,
+    Application, ApplicationInput, Event, Objection, ObjectionOutcome, Outcome, Status,
+    format_number,
 };
 use legalaid_domain::assessment::{Assessment, Facts, Verdict, assess};
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::calendar::WorkCalendar;
-use legalaid_domain::deadline::{Due, Standing};
 use legalaid_domain::notice::MessageKind;
 use legalaid_domain::person::Person;
 use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_domain::role::Role;
 use legalaid_domain::rules::RuleBook;
 use legalaid_domain::{ApplicationId, CaseId};
-use legalaid_domain::{UnitId, local_date, local_time};
+use legalaid_domain::{UnitId, local_date};
 use legalaid_store::Tx;
 use legalaid_store::applications::{self as store, ApplicationFilter, Change};
 use legalaid_store::deadlines::Subject;
@@ -34,8 +33,7 @@ pub use objections::*;
 pub use steps::*;
 pub use verification::*;
 
-/// Deadlines at or within this many days are "due soon".
-pub const WARN_DAYS: i64 = 2;
+pub use crate::deadlines::{DeadlineView, WARN_DAYS};
 
 /// Intake and review staff handle applications day to day.
 pub fn can_handle(ctx: &Ctx) -> bool {
@@ -61,65 +59,6 @@ pub fn can_propose(ctx: &Ctx) -> bool {
 /// Objections go to the justice bureau (LAL art 49).
 pub fn can_decide_objection(ctx: &Ctx) -> bool {
     acts_as(ctx, &[Role::BureauSupervisor])
-}
-
-/// A deadline as shown: when, under which rule, and how it stands today.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeadlineView {
-    pub code: String,
-    pub label: String,
-    pub due: NaiveDate,
-    /// For hour periods: the exact moment (local time).
-    pub due_at: Option<chrono::NaiveDateTime>,
-    pub rule: String,
-    /// The version of the rule the period runs under (its effective date).
-    pub rule_from: NaiveDate,
-    pub met: bool,
-    /// Counted with weekends only: the period runs into a year whose holidays are
-    /// not entered yet.
-    pub provisional: bool,
-    /// overdue / due_today / due_soon / running / met / met_late (done, but late)
-    pub state: String,
-    pub state_label: String,
-}
-
-/// A deadline as shown today.
-pub fn deadline_view(d: &RunningDeadline, today: NaiveDate) -> DeadlineView {
-    let standing = Standing::of(d.due, today, WARN_DAYS);
-    let (state, state_label) = if d.met && d.late {
-        ("met_late".to_owned(), "逾期完成".to_owned())
-    } else if d.met {
-        ("met".to_owned(), "已完成".to_owned())
-    } else {
-        let s = match standing {
-            Standing::Overdue(_) => "overdue",
-            Standing::DueToday => "due_today",
-            Standing::DueSoon(_) => "due_soon",
-            Standing::Running(_) => "running",
-        };
-        (s.to_owned(), standing.label())
-    };
-    DeadlineView {
-        code: d.code.clone(),
-        label: d.label.clone(),
-        due: d.due.date(),
-        due_at: match d.due {
-            Due::At(t) => Some(t),
-            Due::EndOfDay(_) => None,
-        },
-        rule: match d.provisional {
-            Some(year) => format!(
-                "{}；{year}年节假日安排尚未录入，暂按周末推算，请管理员及时录入",
-                d.rule
-            ),
-            None => d.rule.clone(),
-        },
-        provisional: d.provisional.is_some(),
-        rule_from: d.rule_from,
-        met: d.met,
-        state,
-        state_label,
-    }
 }
 
 /// Everything a reviewer sees about an application.
@@ -184,56 +123,7 @@ async fn deadlines_of(
     cx: &Context,
     today: NaiveDate,
 ) -> AppResult<Vec<DeadlineView>> {
-    running_deadlines(tx, a, objections, &cx.rules, &cx.calendar, today).await
-}
-
-/// The deadlines of an application in its current state, as shown today.
-pub(crate) async fn running_deadlines(
-    tx: &mut Tx,
-    a: &Application,
-    objections: &[Objection],
-    rules: &RuleBook,
-    calendar: &WorkCalendar,
-    today: NaiveDate,
-) -> AppResult<Vec<DeadlineView>> {
-    let pause_rows = store::pauses(tx, a.id).await?;
-    let pauses = store::as_pauses(&pause_rows, today);
-    let clock = AppClock {
-        status: a.status,
-        channel: a.channel,
-        received_at: local_time(a.received_at),
-        custody_received_at: a.custody_received_at.map(local_time),
-        pauses: &pauses,
-        supplement_requested_on: a.supplement_requested_on,
-        decided_at: a.decided_at.map(local_time),
-        outcome: a.outcome,
-        objection_received_at: objections
-            .iter()
-            .rev()
-            .find(|o| o.status.is_pending() && o.case_id.is_none())
-            .map(|o| local_time(o.received_at)),
-    };
-    match deadlines(&clock, rules, calendar) {
-        Ok(ds) => Ok(ds.iter().map(|d| deadline_view(d, today)).collect()),
-        // A missing calendar year is shown, not hidden: the deadline cannot be computed.
-        Err(gap) => Ok(vec![gap_view(&gap, today)]),
-    }
-}
-
-/// A missing calendar year is shown, not hidden: the deadline cannot be computed.
-pub fn gap_view(gap: &legalaid_domain::calendar::CalendarGap, today: NaiveDate) -> DeadlineView {
-    DeadlineView {
-        code: "calendar_gap".into(),
-        label: gap.to_string(),
-        due: today,
-        due_at: None,
-        rule: String::new(),
-        rule_from: today,
-        met: false,
-        provisional: false,
-        state: "overdue".into(),
-        state_label: "无法计算".into(),
-    }
+    crate::deadlines::of_application(tx, a, objections, &cx.rules, &cx.calendar, today).await
 }
 
 async fn visible(tx: &mut Tx, ctx: &Ctx, id: ApplicationId) -> AppResult<Application> {
@@ -340,7 +230,7 @@ async fn tell_applicant(
     let mut values = crate::outbox::Values::new();
     values.insert(P::Number, a.number.clone());
     // The legal aid center of the county decides, whichever unit took the application in.
-    let center = crate::documents::issuer(
+    let center = crate::units::issuer(
         app,
         a.receiving_unit_id,
         legalaid_domain::unit::UnitKind::LegalAidCenter,

@@ -60,7 +60,9 @@ pub async fn object(
     .await
 }
 
-/// The bureau upholds the denial or orders a correction, which reopens the application.
+/// The bureau upholds a denial or orders a correction, which reopens the
+/// application (objections to a termination: `cases::decide_objection`; either:
+/// `records::decide_objection`).
 pub async fn decide_objection(
     app: &App,
     ctx: &Ctx,
@@ -85,40 +87,9 @@ pub async fn decide_objection(
     if !before.status.is_pending() {
         return Err(AppError::Conflict("该异议已审查完毕".into()));
     }
-    if let Some(case_id) = before.case_id {
-        // An objection to a termination (LAL art 49): the case resumes or stays ended.
-        let decided = store::decide_objection(
-            &mut tx,
-            objection_id,
-            version,
-            outcome,
-            reason,
-            now,
-            ctx.user_id(),
-        )
-        .await?;
-        crate::cases::decide_termination_objection(
-            app,
-            &mut tx,
-            ctx,
-            case_id,
-            outcome == ObjectionOutcome::Upheld,
-        )
-        .await?;
-        audit::record(
-            app,
-            &mut tx,
-            ctx,
-            AuditAction::ObjectionDecide,
-            objection_id,
-            Some(&before),
-            Some(&decided),
-        )
-        .await?;
-        crate::queues::track(app, &mut tx, Subject::Case(case_id)).await?;
-        crate::queues::track(app, &mut tx, Subject::Application(a.id)).await?;
-        tx.commit().await?;
-        return Ok(decided);
+    if before.case_id.is_some() {
+        // An objection to a termination is the case's (`records::decide_objection`).
+        return Err(AppError::NotFound);
     }
     let next = a
         .status

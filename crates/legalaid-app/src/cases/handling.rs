@@ -2,9 +2,10 @@
 //! objection to it, and the reminder jobs (hearings, agreements).
 
 use super::*;
-use legalaid_domain::CaseId;
+use legalaid_domain::application::ObjectionOutcome;
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::placeholder::Placeholder as P;
+use legalaid_domain::{CaseId, ObjectionId};
 
 /// What recording progress changed: the entry, the hearing it scheduled, and the
 /// case (its version moves only when the judgment ends the case).
@@ -201,9 +202,72 @@ pub async fn object_termination(
     finish(app, tx, ctx, AuditAction::CaseObject, &before, saved).await
 }
 
+/// The bureau decides an objection to a termination (LAL art 49): the
+/// termination stands, or the case resumes where it was.
+pub async fn decide_objection(
+    app: &App,
+    ctx: &Ctx,
+    objection_id: ObjectionId,
+    version: i64,
+    outcome: ObjectionOutcome,
+    reason: &str,
+) -> AppResult<Objection> {
+    require(CaseAction::DecideObjection { objection_id }.by_role(ctx))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "请写明审查意见"));
+    }
+    crate::error::check_reason_length("reason", reason, "审查意见")?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let before = legalaid_store::applications::get_objection(&mut tx, objection_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(case_id) = before.case_id else {
+        // An objection to a denial is the application's.
+        return Err(AppError::NotFound);
+    };
+    visible(&mut tx, ctx, case_id).await?;
+    if !before.status.is_pending() {
+        return Err(AppError::Conflict("该异议已审查完毕".into()));
+    }
+    let decided = legalaid_store::applications::decide_objection(
+        &mut tx,
+        objection_id,
+        version,
+        outcome,
+        reason,
+        now,
+        ctx.user_id(),
+    )
+    .await?;
+    decide_termination_objection(
+        app,
+        &mut tx,
+        ctx,
+        case_id,
+        outcome == ObjectionOutcome::Upheld,
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::ObjectionDecide,
+        objection_id,
+        Some(&before),
+        Some(&decided),
+    )
+    .await?;
+    crate::queues::track(app, &mut tx, Subject::Case(case_id)).await?;
+    crate::queues::track(app, &mut tx, Subject::Application(before.application_id)).await?;
+    tx.commit().await?;
+    Ok(decided)
+}
+
 /// The bureau's decision on an objection to a termination: upheld, or handling
 /// resumes where it stood.
-pub(crate) async fn decide_termination_objection(
+async fn decide_termination_objection(
     app: &App,
     tx: &mut Tx,
     ctx: &Ctx,

@@ -5,7 +5,7 @@
 //! matters to the recipient or the handler writes its messages in the same
 //! transaction (full-process notification).
 
-use crate::applications::{DeadlineView, deadline_view};
+use crate::deadlines::DeadlineView;
 use crate::outbox::{self, About, Values};
 use crate::policy::{acts_as, require};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
@@ -14,9 +14,9 @@ use legalaid_domain::application::{Application, Channel, Objection, Status};
 use legalaid_domain::assignment::{self, Candidate, Needs, OtherMatter, Suggestion};
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::case::{
-    Activity, AssignInput, Case, CaseClock, CaseEvent, CaseStatus, CaseType, ClosureInput, Grade,
-    OpenCase, ProgressInput, Stage, SubsidyStatus, TerminationGround, checklist, first_stage,
-    format_number, type_for,
+    Activity, AssignInput, Case, CaseEvent, CaseStatus, CaseType, ClosureInput, Grade, OpenCase,
+    ProgressInput, Stage, SubsidyStatus, TerminationGround, checklist, first_stage, format_number,
+    type_for,
 };
 use legalaid_domain::document::date_cn;
 use legalaid_domain::notice::MessageKind;
@@ -48,7 +48,7 @@ pub use handling::*;
 
 /// The center runs cases: opens, assigns, reviews closures.
 pub fn can_manage(ctx: &Ctx) -> bool {
-    acts_as(ctx, &[Role::CenterReviewer, Role::CenterDirector])
+    policy::can_manage_cases(ctx)
 }
 
 /// Terminations, closure approval and payment are the director's.
@@ -210,11 +210,12 @@ async fn view_of(app: &App, tx: &mut Tx, ctx: &Ctx, c: Case) -> AppResult<CaseVi
             .into_iter()
             .filter(|o| o.case_id == Some(c.id))
             .collect();
-    let deadlines = deadlines_of(
+    let deadlines = crate::deadlines::of_case(
         &c,
         application.channel == Channel::Notified,
         objections.last().map(|o| o.received_at),
-        &f,
+        &f.rules,
+        &f.calendar,
         today,
     );
     let checklist = checklist(c.case_type, c.stage)
@@ -718,31 +719,6 @@ async fn list_items(
 }
 
 /// The earliest deadline still running on an open case.
-/// The deadlines that run on a case today (deadline engine over the calendar).
-pub(crate) fn deadlines_of(
-    c: &Case,
-    notified: bool,
-    objection_received_at: Option<DateTime<Utc>>,
-    f: &rules::InForce,
-    today: NaiveDate,
-) -> Vec<DeadlineView> {
-    let clock = CaseClock {
-        status: c.status,
-        notified,
-        assign_from: local_time(c.assign_from),
-        assigned_at: c.assigned_at.map(local_time),
-        agreement_signed_on: c.agreement_signed_on,
-        ended_on: c.ended_on,
-        closure_submitted_at: c.closure_submitted_at.map(local_time),
-        objection_received_at: objection_received_at.map(local_time),
-    };
-    match legalaid_domain::case::deadlines(&clock, &f.rules, &f.calendar) {
-        Ok(ds) => ds.iter().map(|d| deadline_view(d, today)).collect(),
-        Err(gap) => vec![crate::applications::gap_view(&gap, today)],
-    }
-}
-
-/// The earliest deadline still running on an open case.
 async fn next_deadline(
     tx: &mut Tx,
     c: &Case,
@@ -752,8 +728,10 @@ async fn next_deadline(
     let notified = legalaid_store::applications::get(tx, c.application_id)
         .await?
         .is_some_and(|a| a.channel == Channel::Notified);
-    Ok(deadlines_of(c, notified, None, f, today)
-        .into_iter()
-        .filter(|d| !d.met)
-        .min_by_key(|d| (d.due, d.due_at)))
+    Ok(
+        crate::deadlines::of_case(c, notified, None, &f.rules, &f.calendar, today)
+            .into_iter()
+            .filter(|d| !d.met)
+            .min_by_key(|d| (d.due, d.due_at)),
+    )
 }

@@ -397,7 +397,15 @@ pub async fn decide_objection(
             "outcome 应为 upheld 或 correction_ordered",
         ))
     })?;
-    let d = uc::decide_objection(&s.app, &ctx, id_from(&id)?, b.version, o, &b.reason).await?;
+    let d = legalaid_app::records::decide_objection(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        b.version,
+        o,
+        &b.reason,
+    )
+    .await?;
     Ok(Json(serde_json::to_value(d).unwrap_or_default()))
 }
 

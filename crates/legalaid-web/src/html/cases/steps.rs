@@ -12,8 +12,8 @@ use crate::html::{
 };
 use axum::extract::{Path, Request, State};
 use chrono::NaiveDate;
+use legalaid_app::AppError;
 use legalaid_app::cases::{self as uc, CaseAction, CaseView};
-use legalaid_app::{AppError, applications};
 use legalaid_domain::application::ObjectionOutcome;
 use legalaid_domain::case::{
     Activity, Adoption, CaseOutcome, ClosureInput, Grade, ProgressInput, TerminationGround,
@@ -599,10 +599,10 @@ async fn run_step(
             let Some(outcome) = ObjectionOutcome::parse(f.outcome.trim()) else {
                 return Err(AppError::field("outcome", "请选择维持或责令改正"));
             };
-            // The objection belongs to this case (the decision flow of applications decides it).
+            // The objection belongs to this case.
             let v = uc::get(app, ctx, id).await?;
             pending_objection(&v, oid).map_err(AppError::Conflict)?;
-            applications::decide_objection(app, ctx, oid, version, outcome, &f.reason).await?;
+            uc::decide_objection(app, ctx, oid, version, outcome, &f.reason).await?;
         }
     }
     Ok(back)

@@ -4,7 +4,7 @@
 //! story already left them one. Everything goes through the use cases, dated in
 //! the past few days by the clock.
 
-use crate::demo_applications::at;
+use super::applications::at;
 use crate::{App, AppResult, Ctx, cases};
 use chrono::{DateTime, Duration, Utc};
 use legalaid_domain::UnitId;

@@ -2,7 +2,7 @@
 //! applications through every channel, each carried through its story (decided,
 //! supplemented, withdrawn, denied and objected to), the last two weeks still open.
 
-use crate::demo::{GIVEN, Lcg, SURNAMES};
+use super::{GIVEN, Lcg, SURNAMES};
 use crate::{App, AppResult, Ctx};
 use legalaid_domain::application::ApplicationInput;
 use legalaid_domain::person::PersonInput;

@@ -15,6 +15,10 @@ use legalaid_domain::user::UserFields;
 use legalaid_domain::{StaffId, UnitId};
 use legalaid_store::users;
 
+mod applications;
+mod cases;
+mod today;
+
 /// The password of every demo account (stated in the README).
 pub const DEMO_PASSWORD: &str = "Legalaid@2024";
 
@@ -365,10 +369,10 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     // Last year as history, and this year up to today: the demo lives on the clock.
     let this_year = chrono::Datelike::year(&legalaid_domain::local_date(app.clock.now()));
     for year in [this_year - 1, this_year] {
-        crate::demo_applications::load(app, &units, year).await?;
+        applications::load(app, &units, year).await?;
     }
-    crate::demo_cases::load(app).await?;
-    crate::demo_today::load(app, &units).await?;
+    cases::load(app).await?;
+    today::load(app, &units).await?;
     // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;

@@ -6,7 +6,7 @@
 //! hearings and the messages of every step come with them; the messages are
 //! history, so they are recorded as sent.
 
-use crate::demo_applications::at;
+use super::applications::at;
 use crate::{App, AppResult, Ctx, cases};
 use chrono::{DateTime, Duration, Utc};
 use legalaid_domain::application::{Channel, Status};
@@ -207,7 +207,7 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
                 .await?;
                 // The latest objection still waits for the bureau's decision.
                 if let Some(o) = v.objections.last().filter(|_| n < 60) {
-                    crate::applications::decide_objection(
+                    crate::cases::decide_objection(
                         &at(app, t + Duration::days(3)),
                         &ctx,
                         o.id,
