@@ -304,7 +304,12 @@ async fn read(
     let f = crate::in_force::in_force(app, &mut tx).await?;
     // The counts of every filter in one pass; the list of the chosen one.
     let (all, overdue, soon) = store::counts(&mut tx, &scope, &base, today, soon_by).await?;
-    let (rows, total) = store::queue(&mut tx, &scope, &chosen, page).await?;
+    let rows = store::queue(&mut tx, &scope, &chosen, page).await?;
+    let total = match due {
+        DueFilter::All => all,
+        DueFilter::Overdue => overdue,
+        DueFilter::Soon => soon,
+    };
     let items = rows.into_iter().map(|r| item(r, &f.rules, today)).collect();
     Ok(QueuePage {
         items,

@@ -184,13 +184,14 @@ pub async fn counts(
 }
 
 /// The items of the caller's queues in `scope`, earliest due first, a page at a
-/// time, with the total.
+/// time (how many there are in all comes from [`counts`], in the same pass as
+/// the other filters' counts).
 pub async fn queue(
     tx: &mut Tx,
     scope: &Scope,
     f: &QueueFilter,
     page: Page,
-) -> Result<(Vec<QueueRow>, i64)> {
+) -> Result<Vec<QueueRow>> {
     let w = queue_where(f);
     let (region, unit) = scope_params(scope);
     let list = format!(
@@ -201,15 +202,11 @@ pub async fn queue(
          LEFT JOIN applications a ON a.id = d.application_id LEFT JOIN cases c ON c.id = d.case_id \
          {w} ORDER BY d.due_on, d.id LIMIT $6 OFFSET $7"
     );
-    let count = format!("SELECT COUNT(*) FROM deadlines d {w}");
     let rows: Vec<QueueRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list))
         .bind(&region).bind(unit).bind(f.staff_id).bind(f.due_before).bind(f.due_by)
         .bind(page.per_page).bind(page.offset())
         .fetch_all(c).await?);
-    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count))
-        .bind(&region).bind(unit).bind(f.staff_id).bind(f.due_before).bind(f.due_by)
-        .fetch_one(c).await?);
-    Ok((rows, total))
+    Ok(rows)
 }
 
 /// How many items of every queue in `scope` are overdue (due before `today`), and

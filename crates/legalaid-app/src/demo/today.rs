@@ -36,10 +36,9 @@ async fn has_work(
         page: 1,
         per_page: 1,
     };
-    Ok(legalaid_store::deadlines::queue(&mut tx, &scope, &f, one)
+    Ok(!legalaid_store::deadlines::queue(&mut tx, &scope, &f, one)
         .await?
-        .1
-        > 0)
+        .is_empty())
 }
 
 /// A wage claim received at `unit` at `t`, with a fresh applicant.
