@@ -64,6 +64,22 @@ pub(crate) fn check_reason_length(field: &str, text: &str, label: &str) -> AppRe
     Ok(())
 }
 
+/// A written reason the step requires: trimmed, refused when empty (`missing`)
+/// or longer than [`MAX_REASON_CHARS`] ("`label`不能超过4000字"), as field errors.
+pub(crate) fn required_reason<'a>(
+    field: &str,
+    text: &'a str,
+    missing: &str,
+    label: &str,
+) -> AppResult<&'a str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::field(field, missing));
+    }
+    check_reason_length(field, text, label)?;
+    Ok(text)
+}
+
 impl From<Vec<FieldError>> for AppError {
     fn from(e: Vec<FieldError>) -> Self {
         AppError::Validation(e)

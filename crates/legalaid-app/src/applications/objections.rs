@@ -12,11 +12,7 @@ pub async fn object(
     version: i64,
     reason: &str,
 ) -> AppResult<ApplicationView> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field("reason", "请填写异议的理由"));
-    }
-    crate::error::check_reason_length("reason", reason, "理由")?;
+    let reason = crate::error::required_reason("reason", reason, "请填写异议的理由", "理由")?;
     require(ApplicationAction::Object.by_role(ctx))?;
     let cx = context(app).await?;
     let now = app.clock.now();
@@ -72,11 +68,7 @@ pub async fn decide_objection(
     reason: &str,
 ) -> AppResult<Objection> {
     require(ApplicationAction::DecideObjection { objection_id }.by_role(ctx))?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field("reason", "请写明审查意见"));
-    }
-    crate::error::check_reason_length("reason", reason, "审查意见")?;
+    let reason = crate::error::required_reason("reason", reason, "请写明审查意见", "审查意见")?;
     let cx = context(app).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;

@@ -362,11 +362,7 @@ pub async fn request_replacement(
             "请选择由受援人或承办人提出",
         ));
     };
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field("reason", "请填写更换的理由"));
-    }
-    crate::error::check_reason_length("reason", reason, "理由")?;
+    let reason = crate::error::required_reason("reason", reason, "请填写更换的理由", "理由")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let c = visible(&mut tx, ctx, id).await?;
@@ -412,11 +408,7 @@ pub async fn decide_replacement(
         }
         .by_role(ctx),
     )?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field("reason", "请填写审批意见"));
-    }
-    crate::error::check_reason_length("reason", reason, "审批意见")?;
+    let reason = crate::error::required_reason("reason", reason, "请填写审批意见", "审批意见")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;

@@ -169,11 +169,7 @@ pub async fn object_termination(
     reason: &str,
 ) -> AppResult<CaseView> {
     require(CaseAction::Object.by_role(ctx))?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field("reason", "请填写异议的理由"));
-    }
-    crate::error::check_reason_length("reason", reason, "理由")?;
+    let reason = crate::error::required_reason("reason", reason, "请填写异议的理由", "理由")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;
@@ -213,11 +209,7 @@ pub async fn decide_objection(
     reason: &str,
 ) -> AppResult<Objection> {
     require(CaseAction::DecideObjection { objection_id }.by_role(ctx))?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field("reason", "请写明审查意见"));
-    }
-    crate::error::check_reason_length("reason", reason, "审查意见")?;
+    let reason = crate::error::required_reason("reason", reason, "请写明审查意见", "审查意见")?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = legalaid_store::applications::get_objection(&mut tx, objection_id)
