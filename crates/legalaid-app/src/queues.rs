@@ -13,7 +13,7 @@ use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::case::{CaseStatus, ReplacementStatus, SubsidyStatus};
 use legalaid_domain::deadline::Standing;
 use legalaid_domain::queue::{Queue, Step, route_application, route_case, route_step};
-use legalaid_domain::{UnitId, local_date};
+use legalaid_domain::{ApplicationId, CaseId, UnitId, local_date};
 use legalaid_store::Tx;
 use legalaid_store::deadlines::{self as store, Entry, QueueFilter, QueueRow, Subject};
 use serde::Serialize;
@@ -353,8 +353,8 @@ fn item(r: QueueRow, rules: &legalaid_domain::rules::RuleBook, today: NaiveDate)
     }
     .unwrap_or_default();
     let href = match (r.application_id, r.case_id) {
-        (Some(a), _) => format!("/applications/{a}"),
-        (_, Some(c)) => format!("/cases/{c}"),
+        (Some(a), _) => Subject::Application(ApplicationId(a)).href(),
+        (_, Some(c)) => Subject::Case(CaseId(c)).href(),
         _ => "/".to_owned(),
     };
     QueueItem {

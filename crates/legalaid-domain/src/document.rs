@@ -76,7 +76,7 @@ pub fn number_subject(
 ) -> String {
     match (kind, objection_id) {
         (DocKind::ObjectionDecision, Some(o)) => format!("objection:{o}"),
-        _ => format!("application:{application_id}"),
+        _ => crate::record::Subject::Application(application_id).key(),
     }
 }
 

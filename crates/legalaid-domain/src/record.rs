@@ -22,25 +22,6 @@ impl Subject {
         }
     }
 
-    /// Reads a key written by [`Subject::key`].
-    pub fn parse(key: &str) -> Option<Subject> {
-        let (kind, id) = key.split_once(':')?;
-        let id: i64 = id.parse().ok().filter(|i| *i > 0)?;
-        match kind {
-            "application" => Some(Subject::Application(ApplicationId(id))),
-            "case" => Some(Subject::Case(CaseId(id))),
-            _ => None,
-        }
-    }
-
-    /// What the record is called, for messages shown to users.
-    pub fn label(self) -> &'static str {
-        match self {
-            Subject::Application(_) => "法律援助申请",
-            Subject::Case(_) => "法律援助案件",
-        }
-    }
-
     /// The page where the record is worked on.
     pub fn href(self) -> String {
         match self {
@@ -67,16 +48,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_read_back() {
-        for s in [
-            Subject::Application(ApplicationId(12)),
-            Subject::Case(CaseId(7)),
-        ] {
-            assert_eq!(Subject::parse(&s.key()), Some(s));
-        }
-        assert_eq!(Subject::parse("case:0"), None, "ids are positive");
-        assert_eq!(Subject::parse("objection:3"), None, "not a record");
-        assert_eq!(Subject::parse("case"), None);
+    fn keys_and_pages_name_the_record() {
+        assert_eq!(
+            Subject::Application(ApplicationId(12)).key(),
+            "application:12"
+        );
+        assert_eq!(Subject::Case(CaseId(7)).key(), "case:7");
         assert_eq!(Subject::Case(CaseId(7)).href(), "/cases/7");
+        assert_eq!(
+            Subject::Application(ApplicationId(12)).href(),
+            "/applications/12"
+        );
     }
 }
