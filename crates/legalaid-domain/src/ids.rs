@@ -52,3 +52,19 @@ id_type!(
     /// An objection to a denial or a termination.
     ObjectionId
 );
+id_type!(
+    /// One version of a scoring scheme (评分标准); a version never changes.
+    SchemeId
+);
+id_type!(
+    /// A review round (评查批次), e.g. 2026年下半年案卷评查.
+    RoundId
+);
+id_type!(
+    /// The review of one case in a round.
+    ReviewId
+);
+id_type!(
+    /// A member of the expert pool (评查专家库).
+    ExpertId
+);

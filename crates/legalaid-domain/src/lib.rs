@@ -63,6 +63,7 @@ pub mod notice;
 pub mod password;
 pub mod person;
 pub mod placeholder;
+pub mod quality;
 pub mod queue;
 pub mod record;
 pub mod region;
@@ -76,7 +77,10 @@ pub mod user;
 pub mod validation;
 pub mod visibility;
 
-pub use ids::{ApplicationId, CaseId, ObjectionId, PersonId, StaffId, UnitId, UserId};
+pub use ids::{
+    ApplicationId, CaseId, ExpertId, ObjectionId, PersonId, ReviewId, RoundId, SchemeId, StaffId,
+    UnitId, UserId,
+};
 pub use validation::{FieldError, Validation};
 
 /// The China Standard Time (UTC+8) calendar date of an instant. Deadlines count
@@ -144,5 +148,13 @@ mod tests {
         codes_are_json_names(staff::Sex::ALL);
         codes_are_json_names(staff::Specialty::ALL);
         codes_are_json_names(deadline::PeriodUnit::ALL);
+        codes_are_json_names(quality::scheme::ScoringMethod::ALL);
+        codes_are_json_names(quality::scheme::Phase::ALL);
+        codes_are_json_names(quality::sampling::SampleMethod::ALL);
+        codes_are_json_names(quality::sampling::DrawReason::ALL);
+        codes_are_json_names(quality::review::Tier::ALL);
+        codes_are_json_names(quality::review::ReviewStatus::ALL);
+        codes_are_json_names(quality::review::RoundStatus::ALL);
+        codes_are_json_names(quality::review::ExpertKind::ALL);
     }
 }

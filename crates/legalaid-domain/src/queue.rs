@@ -18,6 +18,8 @@ code_enum!(
         Firm => ("firm", "确定承办人"),
         Handler => ("handler", "承办"),
         Quality => ("quality", "质量评查"),
+        /// An expert's own files to score.
+        Expert => ("expert", "专家评查"),
     }
 );
 
@@ -60,6 +62,7 @@ impl Queue {
                     add(Queue::Firm);
                 }
                 Role::QualityReviewer => add(Queue::Quality),
+                Role::Expert => add(Queue::Expert),
                 Role::SystemAdmin => {}
             }
         }

@@ -9,6 +9,8 @@ code_enum!(
         IntakeClerk => ("intake_clerk", "受理人员"),
         Handler => ("handler", "承办人（律师、法律工作者）"),
         QualityReviewer => ("quality_reviewer", "质量评查人员"),
+        /// A member of the expert pool: sees only the files assigned to them.
+        Expert => ("expert", "评查专家"),
     }
 );
 
