@@ -53,6 +53,7 @@ pub mod assignment;
 pub mod audit;
 pub mod calendar;
 pub mod case;
+pub mod complaint;
 pub mod deadline;
 pub mod document;
 pub mod funding;
@@ -144,5 +145,12 @@ mod tests {
         codes_are_json_names(staff::Sex::ALL);
         codes_are_json_names(staff::Specialty::ALL);
         codes_are_json_names(deadline::PeriodUnit::ALL);
+        codes_are_json_names(complaint::ComplaintChannel::ALL);
+        codes_are_json_names(complaint::ComplaintCategory::ALL);
+        codes_are_json_names(complaint::ComplaintOutcome::ALL);
+        codes_are_json_names(complaint::FollowUpAction::ALL);
+        codes_are_json_names(complaint::ComplainantRemedy::ALL);
+        codes_are_json_names(complaint::ComplainantRelation::ALL);
+        codes_are_json_names(complaint::ComplaintStatus::ALL);
     }
 }
