@@ -56,6 +56,7 @@ pub mod case;
 pub mod complaint;
 pub mod deadline;
 pub mod document;
+pub mod followup;
 pub mod funding;
 pub mod holiday_notice;
 pub mod id_number;
@@ -152,5 +153,10 @@ mod tests {
         codes_are_json_names(complaint::ComplainantRemedy::ALL);
         codes_are_json_names(complaint::ComplainantRelation::ALL);
         codes_are_json_names(complaint::ComplaintStatus::ALL);
+        codes_are_json_names(followup::VisitMode::ALL);
+        codes_are_json_names(followup::VisitTiming::ALL);
+        codes_are_json_names(followup::CallOutcome::ALL);
+        codes_are_json_names(followup::Satisfaction::ALL);
+        codes_are_json_names(followup::EvaluationItem::ALL);
     }
 }
