@@ -58,10 +58,12 @@ pub mod deadline;
 pub mod document;
 pub mod followup;
 pub mod funding;
+pub mod hearing;
 pub mod holiday_notice;
 pub mod id_number;
 pub mod ids;
 pub mod notice;
+pub mod opinion;
 pub mod password;
 pub mod person;
 pub mod placeholder;
@@ -158,5 +160,10 @@ mod tests {
         codes_are_json_names(followup::CallOutcome::ALL);
         codes_are_json_names(followup::Satisfaction::ALL);
         codes_are_json_names(followup::EvaluationItem::ALL);
+        codes_are_json_names(hearing::HearingDimension::ALL);
+        codes_are_json_names(hearing::ObservationStatus::ALL);
+        codes_are_json_names(opinion::OpinionOrgan::ALL);
+        codes_are_json_names(opinion::OpinionItem::ALL);
+        codes_are_json_names(opinion::OpinionStatus::ALL);
     }
 }
