@@ -69,6 +69,7 @@ pub mod person;
 pub mod placeholder;
 pub mod queue;
 pub mod record;
+pub mod rectification;
 pub mod region;
 pub mod role;
 pub mod rules;
@@ -165,5 +166,8 @@ mod tests {
         codes_are_json_names(opinion::OpinionOrgan::ALL);
         codes_are_json_names(opinion::OpinionItem::ALL);
         codes_are_json_names(opinion::OpinionStatus::ALL);
+        codes_are_json_names(rectification::RectificationSource::ALL);
+        codes_are_json_names(rectification::ProblemCategory::ALL);
+        codes_are_json_names(rectification::RectificationStatus::ALL);
     }
 }
