@@ -68,6 +68,7 @@ pub mod password;
 pub mod person;
 pub mod placeholder;
 pub mod queue;
+pub mod rating;
 pub mod record;
 pub mod rectification;
 pub mod region;
@@ -169,5 +170,6 @@ mod tests {
         codes_are_json_names(rectification::RectificationSource::ALL);
         codes_are_json_names(rectification::ProblemCategory::ALL);
         codes_are_json_names(rectification::RectificationStatus::ALL);
+        codes_are_json_names(rating::RatingBasis::ALL);
     }
 }
