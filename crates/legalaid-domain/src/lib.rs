@@ -56,6 +56,7 @@ pub mod case;
 pub mod complaint;
 pub mod deadline;
 pub mod document;
+pub mod excellent;
 pub mod followup;
 pub mod funding;
 pub mod hearing;
@@ -171,5 +172,6 @@ mod tests {
         codes_are_json_names(rectification::ProblemCategory::ALL);
         codes_are_json_names(rectification::RectificationStatus::ALL);
         codes_are_json_names(rating::RatingBasis::ALL);
+        codes_are_json_names(excellent::SelectionStatus::ALL);
     }
 }
