@@ -89,6 +89,11 @@ pub async fn upload(
             }
             (v.case.application_id, Some(id))
         }
+        Subject::Review(_) => {
+            return Err(AppError::Conflict(
+                "案卷评查不单独上传材料，案卷材料请在案件页面上传".into(),
+            ));
+        }
     };
     keep(app, ctx, owner, filename, description, bytes).await
 }
@@ -101,6 +106,13 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
     Ok(match subject {
         Subject::Application(id) => store::of_application(&mut tx, id.0).await?,
         Subject::Case(id) => store::of_case(&mut tx, id.0).await?,
+        // A review's reviewers read its case's materials.
+        Subject::Review(id) => {
+            drop(tx);
+            let v = crate::quality::reviews::get(app, ctx, id).await?;
+            let mut tx = app.store.read().await?;
+            store::of_case(&mut tx, v.file.case_id).await?
+        }
     })
 }
 

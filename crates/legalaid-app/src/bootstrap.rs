@@ -138,6 +138,9 @@ pub async fn prepare(
     crate::cases::seed_schedule(app)
         .await
         .map_err(step("the shipped subsidy schedule"))?;
+    crate::quality::schemes::seed(app)
+        .await
+        .map_err(step("the shipped scoring schemes"))?;
     let demo_loaded = match demo {
         DemoData::None => false,
         DemoData::Records | DemoData::Living => crate::demo::load(app)

@@ -210,6 +210,10 @@ pub async fn of_record(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<
             case_available(&crate::cases::get(app, ctx, id).await?),
             format!("/api/v1/cases/{id}/documents"),
         ),
+        Subject::Review(id) => (
+            review_available(&crate::quality::reviews::get(app, ctx, id).await?),
+            format!("/api/v1/reviews/{id}/documents"),
+        ),
     };
     Ok(kinds
         .into_iter()
@@ -233,7 +237,143 @@ pub async fn build(
     match subject {
         Subject::Application(id) => build_for_application(app, ctx, id, kind).await,
         Subject::Case(id) => build_for_case(app, ctx, id, kind).await,
+        Subject::Review(id) => build_for_review(app, ctx, id, kind).await,
     }
+}
+
+/// The documents of a file review: the result notice once the grade is final.
+pub fn review_available(v: &crate::quality::reviews::ReviewView) -> Vec<DocKind> {
+    if v.review.final_grade.is_some()
+        && v.review.status == legalaid_domain::quality::review::ReviewStatus::Final
+    {
+        vec![DocKind::ReviewResultNotice]
+    } else {
+        Vec::new()
+    }
+}
+
+async fn build_for_review(
+    app: &App,
+    ctx: &Ctx,
+    id: legalaid_domain::ReviewId,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    let v = crate::quality::reviews::get(app, ctx, id).await?;
+    if !review_available(&v).contains(&kind) {
+        return Err(AppError::NotFound);
+    }
+    let (template, recipient) = {
+        let mut tx = app.store.read().await?;
+        let t = store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?;
+        let case = legalaid_store::cases::get(&mut tx, CaseId(v.file.case_id))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let person = legalaid_store::persons::get(&mut tx, case.recipient_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        (t, person)
+    };
+    let final_sheet = v
+        .sheets
+        .iter()
+        .rev()
+        .find(|s| s.tier == legalaid_domain::quality::review::Tier::HeadRecheck);
+    let grade = v
+        .review
+        .final_grade
+        .unwrap_or(legalaid_domain::case::Grade::Qualified);
+    let issued_on = v
+        .review
+        .final_at
+        .map_or_else(|| local_date(app.clock.now()), local_date);
+    let mut findings: Vec<String> = final_sheet
+        .map(|s| vec![format!("复核意见：{}", s.findings)])
+        .unwrap_or_default();
+    for s in v
+        .sheets
+        .iter()
+        .filter(|s| s.tier == legalaid_domain::quality::review::Tier::CaseReview)
+    {
+        findings.push(format!("专家意见：{}", s.findings));
+    }
+    let deductions: Vec<String> = final_sheet
+        .map(|s| {
+            s.scores
+                .iter()
+                .filter(|x| !x.note.is_empty())
+                .map(|x| {
+                    let title = v
+                        .scheme
+                        .scheme
+                        .items
+                        .iter()
+                        .find(|i| i.code == x.item)
+                        .map(|i| i.title.as_str())
+                        .unwrap_or("");
+                    format!("第{}项{}：{}", x.item, title, x.note)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !deductions.is_empty() {
+        findings.push(format!("扣分情况：{}", deductions.join("；")));
+    }
+    let effect = if legalaid_domain::quality::review::withholds_subsidy(grade) {
+        "本案评为不合格，办案补贴暂不发放。请承办人对照评查意见逐项整改，整改完成后由法律援助中心重新评定，评定合格后按等级发放补贴。"
+    } else if v.subsidy_note.is_some() {
+        "本案办案补贴在评查定级前已发放，评查等级记入承办人质量评价。"
+    } else {
+        "办案补贴按本评查等级核定发放。"
+    };
+    let mut values = Values::new();
+    values.insert(P::CaseNumber, v.file.number.clone());
+    values.insert(P::Number, v.file.number.clone());
+    values.insert(P::Recipient, recipient);
+    values.insert(P::CaseType, v.file.case_type.clone());
+    values.insert(P::Stage, v.file.stage.clone());
+    values.insert(P::HandlingUnit, v.file.handling_unit.clone());
+    values.insert(P::Handler, v.file.handler.clone());
+    values.insert(P::Grade, grade.label().to_owned());
+    values.insert(P::ReviewRound, v.round.name.clone());
+    values.insert(
+        P::ReviewScore,
+        format!(
+            "{}分（{}，满分{}分）",
+            v.review.final_total.unwrap_or(0),
+            v.scheme.scheme.method.label(),
+            v.scheme.scheme.max_total()
+        ),
+    );
+    values.insert(P::ReviewFindings, findings.join("\n\n"));
+    values.insert(P::ReviewEffect, effect.to_owned());
+    values.insert(P::Date, date_cn(issued_on));
+    let issuer = crate::units::issuer(app, v.round.unit_id, UnitKind::LegalAidCenter).await?;
+    values.insert(P::Institution, issuer.clone());
+    let subject = Subject::Review(id).key();
+    let number = number_of(app, &template, &subject, &v.file.number, issued_on).await?;
+    let doc = Document {
+        issuer: issuer.clone(),
+        title: fill(&template.title, &values),
+        number,
+        addressee: fill(&template.addressee, &values),
+        paragraphs: paragraphs(&fill(&template.body, &values)),
+        signature: vec![issuer, date_cn(issued_on)],
+    };
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::DocumentGenerate,
+        format!("review/{id}/{}", kind.as_str()),
+        None::<&()>,
+        Some(&serde_json::json!({ "review_id": id, "kind": kind.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    let filename = format!("{}-{}", kind.label(), v.file.number);
+    Ok((doc, filename))
 }
 
 async fn build_for_application(

@@ -119,6 +119,48 @@ impl From<StoreError> for AppError {
 /// it concerns and the sentence for the user.
 const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
     (
+        "reviews_round_id_case_id_key",
+        "reviews.round_id, reviews.case_id",
+        "round_id",
+        "该批次已抽取案卷，请刷新后查看",
+    ),
+    (
+        "review_sheets_expert",
+        "review_sheets.review_id, review_sheets.expert_id",
+        "expert_id",
+        "该专家已提交本案卷的评分",
+    ),
+    (
+        "review_assignments_pkey",
+        "review_assignments.review_id, review_assignments.expert_id",
+        "expert_id",
+        "该专家已被指派评查本案卷",
+    ),
+    (
+        "scoring_schemes_code_version_key",
+        "scoring_schemes.code, scoring_schemes.version",
+        "code",
+        "该评分标准已有更新的版本，请刷新后在最新版本上修改",
+    ),
+    (
+        "scoring_schemes_current",
+        "scoring_schemes.code",
+        "code",
+        "该评分标准已有更新的版本，请刷新后在最新版本上修改",
+    ),
+    (
+        "experts_user",
+        "experts.user_id",
+        "user_id",
+        "该账号已登记为评查专家",
+    ),
+    (
+        "experts_staff",
+        "experts.staff_id",
+        "staff_id",
+        "该人员已在专家库中",
+    ),
+    (
         "cases_first_stage_uq",
         "cases.application_id",
         "application_id",

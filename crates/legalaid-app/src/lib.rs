@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod persons;
 pub mod policy;
+pub mod quality;
 pub mod queues;
 pub mod records;
 pub mod regions;

@@ -111,6 +111,8 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                     provisional_year: None,
                     rule_from: None,
                     statutory: false,
+                    assignee: 0,
+                    label: String::new(),
                 });
             };
             if c.status == CaseStatus::Archived
@@ -139,6 +141,68 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
             }
             store::replace(tx, subject, c.version, &entries).await?;
         }
+        Subject::Review(id) => {
+            use legalaid_domain::quality::review::{ReviewStatus, Tier};
+            use legalaid_store::quality as q;
+            let Some(r) = q::review(tx, id).await? else {
+                return Ok(());
+            };
+            let Some(round) = q::round(tx, legalaid_domain::RoundId(r.round_id)).await? else {
+                return Ok(());
+            };
+            let number = legalaid_store::cases::get(tx, CaseId(r.case_id))
+                .await?
+                .map(|c| c.number)
+                .unwrap_or_default();
+            let region = region_of(tx, round.unit_id).await?;
+            // The round's due date: every tier's work is due by it.
+            let entry = |step: Step, queue: Queue, assignee: i64| Entry {
+                code: step.as_str().to_owned(),
+                queue: queue.as_str(),
+                unit_id: round.unit_id,
+                region_code: region.clone(),
+                staff_id: None,
+                due_on: round.due_on,
+                due_at: None,
+                provisional_year: None,
+                rule_from: None,
+                statutory: true,
+                assignee,
+                label: format!("{}：{number}", round.name),
+            };
+            let mut entries = Vec::new();
+            match r.status {
+                ReviewStatus::Pending => {
+                    entries.push(entry(Step::ReviewArchiveCheck, Queue::Quality, 0));
+                }
+                ReviewStatus::Reviewing => {
+                    let sheets = q::sheets(tx, id).await?;
+                    let mut paper = false;
+                    for e in q::assigned(tx, id).await? {
+                        let done = sheets
+                            .iter()
+                            .any(|s| s.tier == Tier::CaseReview && s.expert_id == Some(e.id));
+                        match (done, e.user_id) {
+                            (true, _) => {}
+                            // Each expert with an account has the file in their own queue.
+                            (false, Some(u)) => {
+                                entries.push(entry(Step::ReviewSheet, Queue::Expert, u))
+                            }
+                            // Quality staff enter the paper sheets of the others.
+                            (false, None) => paper = true,
+                        }
+                    }
+                    if paper {
+                        entries.push(entry(Step::ReviewSheet, Queue::Quality, 0));
+                    }
+                }
+                ReviewStatus::AwaitingRecheck => {
+                    entries.push(entry(Step::ReviewRecheck, Queue::Decide, 0));
+                }
+                ReviewStatus::Final => {}
+            }
+            store::replace(tx, subject, r.version, &entries).await?;
+        }
     }
     Ok(())
 }
@@ -155,6 +219,8 @@ fn entry(d: &DeadlineView, q: Queue, unit_id: i64, region: &str, staff_id: Optio
         provisional_year: d.provisional.then(|| d.due.year()),
         rule_from: Some(d.rule_from),
         statutory: true,
+        assignee: 0,
+        label: String::new(),
     }
 }
 
@@ -250,13 +316,15 @@ pub async fn queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> AppResul
     let base = QueueFilter {
         scoped: queues
             .iter()
-            .filter(|q| **q != Queue::Handler)
+            .filter(|q| !matches!(q, Queue::Handler | Queue::Expert))
             .map(|q| q.as_str())
             .collect(),
         staff_id: queues
             .contains(&Queue::Handler)
             .then_some(actor.user.staff_id.map(|s| s.0))
             .flatten(),
+        // Personal items (an expert's files) wait on the user.
+        assignee: Some(actor.user.id.0),
         due_before: None,
         due_by: None,
     };
@@ -279,6 +347,7 @@ pub async fn supervision(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> Ap
     let base = QueueFilter {
         scoped: Queue::ALL.iter().map(|q| q.as_str()).collect(),
         staff_id: None,
+        assignee: None,
         due_before: None,
         due_by: None,
     };
@@ -352,9 +421,15 @@ fn item(r: QueueRow, rules: &legalaid_domain::rules::RuleBook, today: NaiveDate)
         _ => None,
     }
     .unwrap_or_default();
-    let href = match (r.application_id, r.case_id) {
-        (Some(a), _) => Subject::Application(ApplicationId(a)).href(),
-        (_, Some(c)) => Subject::Case(CaseId(c)).href(),
+    let record = r
+        .record_kind
+        .as_deref()
+        .zip(r.record_id)
+        .and_then(|(k, id)| Subject::of_record(k, id));
+    let href = match (r.application_id, r.case_id, record) {
+        (Some(a), ..) => Subject::Application(ApplicationId(a)).href(),
+        (_, Some(c), _) => Subject::Case(CaseId(c)).href(),
+        (_, _, Some(s)) => s.href(),
         _ => "/".to_owned(),
     };
     QueueItem {

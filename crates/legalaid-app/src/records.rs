@@ -18,6 +18,7 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
     match subject {
         Subject::Application(id) => crate::applications::get(app, ctx, id).await.map(|_| ()),
         Subject::Case(id) => crate::cases::get(app, ctx, id).await.map(|_| ()),
+        Subject::Review(id) => crate::quality::reviews::get(app, ctx, id).await.map(|_| ()),
     }
 }
 
@@ -59,6 +60,14 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
         Subject::Case(id) => {
             crate::cases::visible(&mut tx, ctx, id).await?;
             Ok(legalaid_store::messages::of_case(&mut tx, id.0).await?)
+        }
+        // What is sent about a review is sent about its case (the result to the
+        // handler); its readers see those messages.
+        Subject::Review(id) => {
+            drop(tx);
+            let v = crate::quality::reviews::get(app, ctx, id).await?;
+            let mut tx = app.store.read().await?;
+            Ok(legalaid_store::messages::of_case(&mut tx, v.file.case_id).await?)
         }
     }
 }

@@ -80,6 +80,18 @@ code_enum!(
         RulesAddHardshipStandard => ("rules.add_hardship_standard", "新增经济困难标准"),
         RulesUpdateDeadline => ("rules.update_deadline", "修改期限规则"),
         CalendarAddYear => ("calendar.add_year", "录入节假日安排"),
+        QualitySchemeSave => ("quality_scheme.save", "保存评分标准"),
+        QualitySchemeRetire => ("quality_scheme.retire", "停用或恢复评分标准"),
+        ExpertCreate => ("expert.create", "新增评查专家"),
+        ExpertUpdate => ("expert.update", "修改评查专家"),
+        ReviewRoundCreate => ("review_round.create", "新建评查批次"),
+        ReviewRoundDraw => ("review_round.draw", "抽取评查案卷"),
+        ReviewRoundClose => ("review_round.close", "结束评查批次"),
+        ReviewArchiveCheck => ("review.archive_check", "归档审查"),
+        ReviewScore => ("review.score", "专家评分"),
+        ReviewRecheck => ("review.recheck", "中心负责人复核"),
+        ReviewRegrade => ("review.regrade", "整改后重新评定"),
+        ReviewRegradeReason => ("review.regrade_reason", "重新评定的整改情况"),
     }
 );
 

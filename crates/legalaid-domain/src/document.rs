@@ -17,6 +17,7 @@ code_enum!(
         TerminationDecision => ("termination_decision", "终止法律援助决定书"),
         ClosureReport => ("closure_report", "法律援助案件结案报告"),
         SubsidyVoucher => ("subsidy_voucher", "法律援助办案补贴领款凭单"),
+        ReviewResultNotice => ("review_result_notice", "法律援助案件评查结果通知书"),
     }
 );
 
@@ -137,6 +138,10 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         (
             DocKind::SubsidyVoucher,
             include_str!("../data/documents/subsidy_voucher.txt"),
+        ),
+        (
+            DocKind::ReviewResultNotice,
+            include_str!("../data/documents/review_result_notice.txt"),
         ),
     ];
     files
@@ -294,7 +299,7 @@ mod tests {
             .map(|k| shipped_number_format(*k))
             .filter(|f| !f.is_empty())
             .collect();
-        assert_eq!(series.len(), 7);
+        assert_eq!(series.len(), 8);
         assert!(series.iter().all(|f| check_number_format(f).is_ok()));
         let mut unique = series.clone();
         unique.sort();

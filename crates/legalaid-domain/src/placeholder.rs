@@ -68,6 +68,11 @@ code_enum!(
         LetterCase => ("公函案件", "公函所涉的案件"),
         VoucherNumber => ("凭单编号", "补贴发放凭单的编号"),
         PaidOn => ("发放日期", "补贴发放的日期"),
+        // Documents of a file review.
+        ReviewRound => ("评查批次", "案卷评查的批次名称"),
+        ReviewScore => ("评查得分", "复核确定的评查得分及满分"),
+        ReviewFindings => ("评查意见", "中心负责人的复核意见和专家的评查意见"),
+        ReviewEffect => ("评查处理", "评查等级对办案补贴的影响和整改要求"),
     }
 );
 

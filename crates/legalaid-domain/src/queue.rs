@@ -31,6 +31,12 @@ code_enum!(
         SubsidyPayment => ("subsidy_payment", "发放办案补贴"),
         /// The honesty declaration was found false: terminate (LAL art 48(1)(1)).
         FalseDeclaration => ("false_declaration", "个人诚信承诺不实，依法终止法律援助"),
+        /// The archive check of a file drawn for review (归档审查).
+        ReviewArchiveCheck => ("review_archive_check", "案卷归档审查"),
+        /// An expert's sheet for a file (专家评分).
+        ReviewSheet => ("review_sheet", "评查案卷并评分"),
+        /// The director's re-check of a reviewed file (中心负责人复核).
+        ReviewRecheck => ("review_recheck", "复核评查结果并确定等级"),
     }
 );
 
@@ -118,7 +124,9 @@ pub fn route_step(step: Step) -> Queue {
     match step {
         Step::Grading => Queue::Quality,
         Step::Replacement => Queue::Center,
-        Step::SubsidyPayment | Step::FalseDeclaration => Queue::Decide,
+        Step::SubsidyPayment | Step::FalseDeclaration | Step::ReviewRecheck => Queue::Decide,
+        Step::ReviewArchiveCheck => Queue::Quality,
+        Step::ReviewSheet => Queue::Expert,
     }
 }
 

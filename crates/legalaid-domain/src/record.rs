@@ -1,8 +1,9 @@
 //! The records that other things hang off: files, documents, objections, messages
-//! and running deadlines belong to an application or to a case. Complaints and
-//! quality reviews join this list as they arrive.
+//! and running deadlines belong to an application, a case, or the review of a
+//! case file. Complaints and the other quality records join this list as they
+//! arrive.
 
-use crate::{ApplicationId, CaseId};
+use crate::{ApplicationId, CaseId, ReviewId};
 use serde::{Deserialize, Serialize};
 
 /// A record that files, documents, messages and deadlines are kept for.
@@ -11,6 +12,8 @@ use serde::{Deserialize, Serialize};
 pub enum Subject {
     Application(ApplicationId),
     Case(CaseId),
+    /// The review of a case file in a round (案卷评查).
+    Review(ReviewId),
 }
 
 impl Subject {
@@ -19,6 +22,7 @@ impl Subject {
         match self {
             Subject::Application(id) => format!("application:{id}"),
             Subject::Case(id) => format!("case:{id}"),
+            Subject::Review(id) => format!("review:{id}"),
         }
     }
 
@@ -27,6 +31,24 @@ impl Subject {
         match self {
             Subject::Application(id) => format!("/applications/{id}"),
             Subject::Case(id) => format!("/cases/{id}"),
+            Subject::Review(id) => format!("/reviews/{id}"),
+        }
+    }
+
+    /// For records other than applications and cases: the kind stored with their
+    /// deadlines (`record_kind`) and the id.
+    pub fn record(self) -> Option<(&'static str, i64)> {
+        match self {
+            Subject::Application(_) | Subject::Case(_) => None,
+            Subject::Review(id) => Some(("review", id.0)),
+        }
+    }
+
+    /// The record of a stored `record_kind` and id.
+    pub fn of_record(kind: &str, id: i64) -> Option<Subject> {
+        match kind {
+            "review" => Some(Subject::Review(ReviewId(id))),
+            _ => None,
         }
     }
 }
@@ -34,6 +56,12 @@ impl Subject {
 impl From<ApplicationId> for Subject {
     fn from(id: ApplicationId) -> Self {
         Subject::Application(id)
+    }
+}
+
+impl From<ReviewId> for Subject {
+    fn from(id: ReviewId) -> Self {
+        Subject::Review(id)
     }
 }
 
@@ -59,5 +87,14 @@ mod tests {
             Subject::Application(ApplicationId(12)).href(),
             "/applications/12"
         );
+        let r = Subject::Review(ReviewId(3));
+        assert_eq!(
+            (r.key(), r.href()),
+            ("review:3".into(), "/reviews/3".into())
+        );
+        assert_eq!(r.record(), Some(("review", 3)));
+        assert_eq!(Subject::of_record("review", 3), Some(r));
+        assert_eq!(Subject::of_record("case", 3), None);
+        assert_eq!(Subject::Case(CaseId(7)).record(), None);
     }
 }

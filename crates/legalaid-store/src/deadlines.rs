@@ -24,51 +24,89 @@ pub struct Entry {
     /// The version of the deadline rule the period runs under (its effective date).
     pub rule_from: Option<NaiveDate>,
     pub statutory: bool,
+    /// Personal work (an expert's file to score): the user it waits on; 0 for
+    /// the work of a role in a unit.
+    pub assignee: i64,
+    /// How the queue names a record other than an application or a case.
+    pub label: String,
 }
 
 /// Replaces the stored deadlines of `subject` with `entries`, and records that
 /// they follow the record at `version`.
 pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Entry]) -> Result<()> {
-    let (column, table, id) = match subject {
-        Subject::Application(id) => ("application_id", "applications", id.0),
-        Subject::Case(id) => ("case_id", "cases", id.0),
+    // Applications and cases have a column each; other records are named by kind.
+    let (owner, conflict, mark, id) = match subject {
+        Subject::Application(id) => (
+            "application_id = $1".to_owned(),
+            "(application_id, code) WHERE application_id IS NOT NULL",
+            Some("UPDATE applications SET deadlines_version = $1 WHERE id = $2"),
+            id.0,
+        ),
+        Subject::Case(id) => (
+            "case_id = $1".to_owned(),
+            "(case_id, code) WHERE case_id IS NOT NULL",
+            Some("UPDATE cases SET deadlines_version = $1 WHERE id = $2"),
+            id.0,
+        ),
+        Subject::Review(_) => {
+            let (kind, id) = subject.record().unwrap_or_default();
+            (
+                format!("record_kind = '{kind}' AND record_id = $1"),
+                "(record_kind, record_id, code, assignee) WHERE record_id IS NOT NULL",
+                None,
+                id,
+            )
+        }
     };
+    let (kind, _) = subject.record().unzip();
     // Rows of steps no longer running go; the others are written over in place
     // (an upsert, so that two transactions re-tracking one record at once, as a
     // case write and an application write can, both succeed on PostgreSQL
     // instead of one meeting the other's fresh rows in the unique index).
-    let keep: Vec<String> = (0..entries.len()).map(|i| format!("${}", i + 2)).collect();
+    let keep: Vec<String> = (0..entries.len())
+        .map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3))
+        .collect();
     let delete = if keep.is_empty() {
-        format!("DELETE FROM deadlines WHERE {column} = $1")
+        format!("DELETE FROM deadlines WHERE {owner}")
     } else {
         format!(
-            "DELETE FROM deadlines WHERE {column} = $1 AND code NOT IN ({})",
+            "DELETE FROM deadlines WHERE {owner} AND (code, assignee) NOT IN (VALUES {})",
             keep.join(", ")
         )
     };
     on_tx!(tx, c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(delete)).bind(id);
         for e in entries {
-            q = q.bind(&e.code);
+            q = q.bind(&e.code).bind(e.assignee);
         }
         q.execute(c).await?.rows_affected()
     });
+    let (application, case) = match subject {
+        Subject::Application(a) => (Some(a.0), None),
+        Subject::Case(c) => (None, Some(c.0)),
+        Subject::Review(_) => (None, None),
+    };
+    let record_id = kind.map(|_| id);
     let upsert = format!(
-        "INSERT INTO deadlines ({column}, code, queue, unit_id, region_code, staff_id, due_on, due_at, \
-         provisional_year, statutory, rule_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT ({column}, code) WHERE {column} IS NOT NULL DO UPDATE SET queue = excluded.queue, \
+        "INSERT INTO deadlines (application_id, case_id, record_kind, record_id, code, queue, unit_id, region_code, \
+         staff_id, due_on, due_at, provisional_year, statutory, rule_from, assignee, label) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         ON CONFLICT {conflict} DO UPDATE SET queue = excluded.queue, \
          unit_id = excluded.unit_id, region_code = excluded.region_code, staff_id = excluded.staff_id, \
          due_on = excluded.due_on, due_at = excluded.due_at, provisional_year = excluded.provisional_year, \
-         statutory = excluded.statutory, rule_from = excluded.rule_from"
+         statutory = excluded.statutory, rule_from = excluded.rule_from, label = excluded.label"
     );
     for e in entries {
         on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(upsert.clone()))
-            .bind(id).bind(&e.code).bind(e.queue).bind(e.unit_id).bind(&e.region_code).bind(e.staff_id)
+            .bind(application).bind(case).bind(kind).bind(record_id)
+            .bind(&e.code).bind(e.queue).bind(e.unit_id).bind(&e.region_code).bind(e.staff_id)
             .bind(e.due_on).bind(e.due_at).bind(e.provisional_year).bind(e.statutory).bind(e.rule_from)
+            .bind(e.assignee).bind(&e.label)
             .execute(c).await?.rows_affected());
     }
-    let mark = format!("UPDATE {table} SET deadlines_version = $1 WHERE id = $2");
-    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(mark)).bind(version).bind(id).execute(c).await?.rows_affected());
+    if let Some(mark) = mark {
+        on_tx!(tx, c => sqlx::query(mark).bind(version).bind(id).execute(c).await?.rows_affected());
+    }
     Ok(())
 }
 
@@ -106,6 +144,8 @@ pub struct QueueFilter {
     pub scoped: Vec<&'static str>,
     /// The caller's own handler queue (`handler` items of this staff member).
     pub staff_id: Option<i64>,
+    /// The caller's personal items (an expert's files to score), by user id.
+    pub assignee: Option<i64>,
     /// Only statutory deadlines due before this day (overdue), or due on or
     /// before `due_by`.
     pub due_before: Option<NaiveDate>,
@@ -118,6 +158,8 @@ pub struct QueueRow {
     pub id: i64,
     pub application_id: Option<i64>,
     pub case_id: Option<i64>,
+    pub record_kind: Option<String>,
+    pub record_id: Option<i64>,
     pub code: String,
     pub queue: String,
     pub unit_id: i64,
@@ -147,7 +189,7 @@ fn queue_where(f: &QueueFilter) -> String {
         )
     };
     format!(
-        "WHERE ({scoped} OR (d.queue = 'handler' AND d.staff_id = $3)) \
+        "WHERE ({scoped} OR (d.queue = 'handler' AND d.staff_id = $3) OR (d.assignee <> 0 AND d.assignee = $8)) \
          AND ($4 IS NULL OR (d.statutory AND d.due_on < $4)) \
          AND ($5 IS NULL OR (d.statutory AND d.due_on <= $5))"
     )
@@ -178,7 +220,7 @@ pub async fn counts(
     let (region, unit) = scope_params(scope);
     let none: Option<NaiveDate> = None;
     let row: (i64, i64, i64) = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q))
-        .bind(&region).bind(unit).bind(f.staff_id).bind(none).bind(none).bind(today).bind(soon)
+        .bind(&region).bind(unit).bind(f.staff_id).bind(none).bind(none).bind(today).bind(soon).bind(f.assignee)
         .fetch_one(c).await?);
     Ok(row)
 }
@@ -197,9 +239,9 @@ pub async fn queue(
     let list = format!(
         // The page is chosen from the deadlines alone, then joined: joining first
         // would read every open record of a large queue to show fifty.
-        "SELECT d.id, d.application_id, d.case_id, d.code, d.queue, d.unit_id, u.name AS unit_name, d.due_on, \
-         d.due_at, d.provisional_year, d.statutory, COALESCE(a.number, c.number, '') AS number, \
-         COALESCE(a.status, c.status, '') AS status \
+        "SELECT d.id, d.application_id, d.case_id, d.record_kind, d.record_id, d.code, d.queue, d.unit_id, \
+         u.name AS unit_name, d.due_on, d.due_at, d.provisional_year, d.statutory, \
+         COALESCE(a.number, c.number, d.label) AS number, COALESCE(a.status, c.status, '') AS status \
          FROM (SELECT d.* FROM deadlines d {w} ORDER BY d.due_on, d.id LIMIT $6 OFFSET $7) d \
          JOIN units u ON u.id = d.unit_id \
          LEFT JOIN applications a ON a.id = d.application_id LEFT JOIN cases c ON c.id = d.case_id \
@@ -207,7 +249,7 @@ pub async fn queue(
     );
     let rows: Vec<QueueRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list))
         .bind(&region).bind(unit).bind(f.staff_id).bind(f.due_before).bind(f.due_by)
-        .bind(page.per_page).bind(page.offset())
+        .bind(page.per_page).bind(page.offset()).bind(f.assignee)
         .fetch_all(c).await?);
     Ok(rows)
 }
@@ -245,16 +287,18 @@ pub async fn due_between(
     after: i64,
     limit: i64,
 ) -> Result<Vec<(i64, Subject)>> {
-    const Q: &str = "SELECT id, application_id, case_id FROM deadlines \
+    const Q: &str = "SELECT id, application_id, case_id, record_kind, record_id FROM deadlines \
         WHERE code = $1 AND due_on >= $2 AND due_on <= $3 AND ($4 = FALSE OR provisional_year IS NULL) \
         AND id > $5 ORDER BY id LIMIT $6";
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> = on_tx!(tx, c => sqlx::query_as(Q)
+    type Row = (i64, Option<i64>, Option<i64>, Option<String>, Option<i64>);
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(Q)
         .bind(code).bind(from).bind(to).bind(settled).bind(after).bind(limit).fetch_all(c).await?);
     Ok(rows
         .into_iter()
-        .filter_map(|(id, a, c)| match (a, c) {
-            (Some(a), _) => Some((id, Subject::Application(ApplicationId(a)))),
-            (_, Some(c)) => Some((id, Subject::Case(CaseId(c)))),
+        .filter_map(|(id, a, c, kind, record)| match (a, c, kind, record) {
+            (Some(a), ..) => Some((id, Subject::Application(ApplicationId(a)))),
+            (_, Some(c), ..) => Some((id, Subject::Case(CaseId(c)))),
+            (_, _, Some(kind), Some(r)) => Subject::of_record(&kind, r).map(|s| (id, s)),
             _ => None,
         })
         .collect())
@@ -262,11 +306,16 @@ pub async fn due_between(
 
 /// The due day of the running deadline `code` of `subject`, if it runs.
 pub async fn due_on(tx: &mut Tx, subject: Subject, code: &str) -> Result<Option<NaiveDate>> {
-    let (column, id) = match subject {
-        Subject::Application(id) => ("application_id", id.0),
-        Subject::Case(id) => ("case_id", id.0),
+    let (owner, id) = match subject {
+        Subject::Application(id) => ("application_id = $1".to_owned(), id.0),
+        Subject::Case(id) => ("case_id = $1".to_owned(), id.0),
+        Subject::Review(_) => {
+            let (kind, id) = subject.record().unwrap_or_default();
+            (format!("record_kind = '{kind}' AND record_id = $1"), id)
+        }
     };
-    let q = format!("SELECT due_on FROM deadlines WHERE {column} = $1 AND code = $2");
+    let q =
+        format!("SELECT due_on FROM deadlines WHERE {owner} AND code = $2 ORDER BY due_on LIMIT 1");
     Ok(
         on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(q)).bind(id).bind(code).fetch_optional(c).await?),
     )

@@ -20,6 +20,7 @@ pub mod documents;
 pub mod forms;
 pub mod messages;
 pub mod persons;
+pub mod quality;
 pub mod regions;
 pub mod rules;
 pub mod sessions;

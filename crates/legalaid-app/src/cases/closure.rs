@@ -116,7 +116,7 @@ pub async fn review_closure(
 }
 
 /// Sets the quality grade (until the quality review sets it); an unpaid subsidy
-/// is recomputed.
+/// is recomputed. A file under review in a round is graded by the review.
 pub async fn set_grade(
     app: &App,
     ctx: &Ctx,
@@ -130,25 +130,76 @@ pub async fn set_grade(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let before = visible(&mut tx, ctx, id).await?;
+    if let Some((_, round)) = legalaid_store::quality::open_review_of_case(&mut tx, id).await? {
+        return Err(AppError::Conflict(format!(
+            "该案件正在“{round}”中评查，质量等级由评查结果确定"
+        )));
+    }
+    let mut after = graded(&mut tx, &before, grade, now).await?;
+    after.version = version;
+    let saved = store::save(&mut tx, &after, now).await?;
+    finish(app, tx, ctx, AuditAction::CaseGrade, &before, saved).await
+}
+
+/// A case with `grade` recorded; the unpaid subsidy of an archived case is
+/// computed again (不合格: withheld until rectified and graded again).
+async fn graded(
+    tx: &mut Tx,
+    before: &Case,
+    grade: Grade,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Case> {
     if before.subsidy_status == SubsidyStatus::Paid {
         return Err(AppError::Conflict("补贴已发放，不能再修改质量等级".into()));
     }
     let mut after = before.clone();
     after.grade = grade;
     after.graded_at = Some(now);
-    after.version = version;
     if before.status == CaseStatus::Archived {
         after.subsidy_fen = None;
-        let sub = subsidy_of(&mut tx, &after).await?;
+        let sub = subsidy_of(tx, &after).await?;
         after.subsidy_fen = sub.computation.map(|c| c.total_fen);
-        after.subsidy_status = if grade == Grade::Unqualified {
+        after.subsidy_status = if legalaid_domain::quality::review::withholds_subsidy(grade) {
             SubsidyStatus::Withheld
         } else {
             SubsidyStatus::Payable
         };
     }
-    let saved = store::save(&mut tx, &after, now).await?;
-    finish(app, tx, ctx, AuditAction::CaseGrade, &before, saved).await
+    Ok(after)
+}
+
+/// The final grade of a file review reaches its case, in the review's
+/// transaction (以案定补). A subsidy already paid is not changed: the answer says
+/// so, and the grade stays with the review and the handler's rating.
+pub(crate) async fn apply_review_grade(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: CaseId,
+    grade: Grade,
+) -> AppResult<Option<String>> {
+    let now = app.clock.now();
+    let before = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    if before.subsidy_status == SubsidyStatus::Paid {
+        return Ok(Some(format!(
+            "补贴已于{}发放，评查等级记入评查结果和承办人质量评价，不再调整补贴",
+            before.subsidy_paid_on.map(date_cn).unwrap_or_default()
+        )));
+    }
+    let after = graded(tx, &before, grade, now).await?;
+    let saved = store::save(tx, &after, now).await?;
+    audit::record(
+        app,
+        tx,
+        ctx,
+        AuditAction::CaseGrade,
+        id,
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    crate::queues::track(app, tx, Subject::Case(id)).await?;
+    Ok(None)
 }
 
 /// Records the payment of the subsidy with its voucher number (补贴领款凭单).
@@ -171,6 +222,11 @@ pub async fn pay_subsidy(
         return Err(AppError::Conflict(format!(
             "补贴当前状态为“{}”，不能登记发放",
             before.subsidy_status.label()
+        )));
+    }
+    if let Some((_, round)) = legalaid_store::quality::open_review_of_case(&mut tx, id).await? {
+        return Err(AppError::Conflict(format!(
+            "该案件正在“{round}”中评查，评查定级后按等级发放补贴"
         )));
     }
     // The grade decides the subsidy (以案定补): it is set before the payment.

@@ -78,6 +78,13 @@ pub(crate) async fn visible(tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<Cas
             return Ok(c);
         }
     }
+    // An expert reads the files assigned to them for review.
+    if let Some(a) = &ctx.actor
+        && a.has(legalaid_domain::role::Role::Expert)
+        && legalaid_store::quality::expert_assigned_to_case(tx, a.user.id.0, id).await?
+    {
+        return Ok(c);
+    }
     Err(AppError::NotFound)
 }
 

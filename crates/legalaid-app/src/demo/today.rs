@@ -28,6 +28,7 @@ async fn has_work(
             vec![queue]
         },
         staff_id: staff,
+        assignee: None,
         due_before: None,
         due_by: None,
     };

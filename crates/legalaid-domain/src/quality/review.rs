@@ -263,7 +263,7 @@ mod tests {
         );
         assert_eq!(S::AwaitingRecheck.next(E::Rechecked), Ok(S::Final));
         assert_eq!(S::Final.next(E::Regrade), Ok(S::AwaitingRecheck));
-        let e = S::Pending.next(E::Rechecked).unwrap_err();
+        let e = S::Pending.next(E::Rechecked).expect_err("refused");
         assert_eq!(e, "该案卷的评查状态为“待归档审查”，不能进行中心负责人复核");
         assert!(S::Final.next(E::SheetSubmitted { all_in: true }).is_err());
         assert_eq!(S::Reviewing.tier(), Some(Tier::CaseReview));
@@ -276,22 +276,22 @@ mod tests {
         assert!(conflict(&r, &file(1, 8, 99)).is_none());
         assert!(
             conflict(&r, &file(1, 7, 99))
-                .unwrap()
+                .expect("present")
                 .contains("同属一个单位")
         );
-        assert!(conflict(&r, &file(1, 8, 10)).unwrap().contains("本人承办"));
+        assert!(conflict(&r, &file(1, 8, 10)).expect("present").contains("本人承办"));
     }
 
     #[test]
     fn the_pool_excludes_the_sanctioned_the_removed_and_the_inexperienced() {
         let mut r = reviewer(1, ExpertKind::Lawyer, 7, 4);
-        assert!(unfit(&r, 5).unwrap().contains("执业4年"));
+        assert!(unfit(&r, 5).expect("present").contains("执业4年"));
         assert!(unfit(&r, 3).is_none());
         // Center staff are not held to years of practice.
         assert!(unfit(&reviewer(2, ExpertKind::CenterStaff, 1, 0), 5).is_none());
         r.years_of_practice = 9;
         r.sanctioned = true;
-        assert!(unfit(&r, 5).unwrap().contains("处分"));
+        assert!(unfit(&r, 5).expect("present").contains("处分"));
         r.sanctioned = false;
         r.active = false;
         assert!(unfit(&r, 5).is_some());
@@ -307,14 +307,14 @@ mod tests {
             reviewer(4, ExpertKind::CenterStaff, 1, 0),
         ];
         let files: Vec<File> = (0..12).map(|i| file(i, 7 + i % 3, 500 + i)).collect();
-        let got = assign(&files, &pool, 2, 5, "seed").unwrap();
+        let got = assign(&files, &pool, 2, 5, "seed").expect("present");
         assert_eq!(got.len(), 12);
         let mut load = [0usize; 5];
         for (case, experts) in &got {
-            let f = files.iter().find(|f| f.case_id == *case).unwrap();
+            let f = files.iter().find(|f| f.case_id == *case).expect("present");
             assert_eq!(experts.len(), 2);
             for e in experts {
-                let r = pool.iter().find(|r| r.expert_id == *e).unwrap();
+                let r = pool.iter().find(|r| r.expert_id == *e).expect("present");
                 assert!(conflict(r, f).is_none());
                 load[e.0 as usize] += 1;
             }
@@ -322,7 +322,7 @@ mod tests {
         // 24 places over 4 experts: nobody carries more than 7.
         assert!(load[1..].iter().all(|&n| (5..=7).contains(&n)), "{load:?}");
         // Reproducible.
-        assert_eq!(assign(&files, &pool, 2, 5, "seed").unwrap(), got);
+        assert_eq!(assign(&files, &pool, 2, 5, "seed").expect("present"), got);
     }
 
     #[test]
@@ -331,7 +331,7 @@ mod tests {
             reviewer(1, ExpertKind::Lawyer, 7, 10),
             reviewer(2, ExpertKind::Lawyer, 8, 2),
         ];
-        let short = assign(&[file(5, 8, 1)], &pool, 2, 5, "s").unwrap_err();
+        let short = assign(&[file(5, 8, 1)], &pool, 2, 5, "s").expect_err("refused");
         assert_eq!(
             short,
             vec![Shortfall {

@@ -298,12 +298,12 @@ impl Scheme {
 /// Chooses the scheme for a file among those in force: the one for its case type
 /// and stage, a stage-specific scheme before one for every stage, the method
 /// the round uses; `None` when none applies.
-pub fn choose<'a>(
-    schemes: &'a [(crate::SchemeId, Scheme)],
+pub fn choose(
+    schemes: &[(crate::SchemeId, Scheme)],
     case_type: CaseType,
     stage: Stage,
     method: ScoringMethod,
-) -> Option<&'a (crate::SchemeId, Scheme)> {
+) -> Option<&(crate::SchemeId, Scheme)> {
     schemes
         .iter()
         .filter(|(_, s)| s.method == method && s.applies_to(case_type, stage))
@@ -368,7 +368,7 @@ mod tests {
 
     #[test]
     fn the_shipped_examples_are_valid_and_marked_as_examples() {
-        let list = shipped().unwrap();
+        let list = shipped().expect("present");
         assert_eq!(list.len(), 4);
         assert!(list.iter().all(|s| s.example && !s.source.is_empty()));
         let anhui = &list[0];
@@ -390,13 +390,13 @@ mod tests {
         assert!(hundred().validate().is_ok());
         let mut s = hundred();
         s.items[1].points = 45;
-        let e = s.validate().unwrap_err();
+        let e = s.validate().expect_err("refused");
         assert!(
             e.iter()
                 .any(|e| e.field == "items" && e.message.contains("现为95分"))
         );
         s.items[1].code = "1".into();
-        let e = s.validate().unwrap_err();
+        let e = s.validate().expect_err("refused");
         assert!(e.iter().any(|e| e.message.contains("重复")));
     }
 
@@ -409,7 +409,7 @@ mod tests {
         s.method = ScoringMethod::Five;
         s.thresholds = Thresholds::default_for(ScoringMethod::Five);
         // Five-point items are worth 5 each.
-        let e = s.validate().unwrap_err();
+        let e = s.validate().expect_err("refused");
         assert_eq!(e.iter().filter(|e| e.field.ends_with("points")).count(), 3);
     }
 
@@ -438,7 +438,7 @@ mod tests {
                 score("2", 42, "未附会见笔录"),
                 score("3", 25, "装订顺序不符"),
             ])
-            .unwrap();
+            .expect("present");
         assert_eq!(ok.total, 87);
         assert_eq!(ok.grade, Grade::Good);
         assert_eq!(
@@ -463,7 +463,7 @@ mod tests {
         );
         let e = s
             .score(&[score("1", 21, ""), score("2", 40, ""), score("9", 1, "")])
-            .unwrap_err();
+            .expect_err("refused");
         let text: Vec<&str> = e.iter().map(|e| e.message.as_str()).collect();
         assert!(text.iter().any(|m| m.contains("没有序号为“9”")), "{text:?}");
         assert!(text.iter().any(|m| m.contains("满分20分，不能评21分")));
@@ -476,7 +476,7 @@ mod tests {
                 score("2", 50, ""),
                 score("3", 30, ""),
             ])
-            .unwrap_err();
+            .expect_err("refused");
         assert!(e[0].message.contains("重复评分"));
     }
 
@@ -497,11 +497,11 @@ mod tests {
             source: String::new(),
         };
         assert!(s.validate().is_ok());
-        let r = s.score(&[score("1", 5, ""), score("2", 4, "略")]).unwrap();
+        let r = s.score(&[score("1", 5, ""), score("2", 4, "略")]).expect("present");
         assert_eq!((r.total, r.grade), (5, Grade::Excellent)); // 4.5 rounds up
-        let r = s.score(&[score("1", 3, "a"), score("2", 2, "b")]).unwrap();
+        let r = s.score(&[score("1", 3, "a"), score("2", 2, "b")]).expect("present");
         assert_eq!((r.total, r.grade), (3, Grade::Qualified)); // 2.5 rounds up
-        let r = s.score(&[score("1", 2, "a"), score("2", 2, "b")]).unwrap();
+        let r = s.score(&[score("1", 2, "a"), score("2", 2, "b")]).expect("present");
         assert_eq!((r.total, r.grade), (2, Grade::Unqualified));
     }
 
