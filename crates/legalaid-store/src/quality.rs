@@ -510,6 +510,7 @@ pub async fn reviews_of_case(tx: &mut Tx, case_id: CaseId) -> Result<Vec<Review>
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ReviewLine {
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub review: Review,
     pub case_number: String,
     pub unit_name: String,

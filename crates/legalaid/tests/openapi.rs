@@ -542,6 +542,155 @@ both!(
         )
         .await;
 
+        // Case file review: a scheme for the non-litigation file, the pool, a
+        // round drawn, the three tiers, a regrade, the close.
+        let quality = app.token("quality").await;
+        let items: Vec<Value> = [
+            ("受理审查", "acceptance"),
+            ("办理", "handling"),
+            ("结案归档", "closing"),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (label, phase))| {
+            json!({ "code": (i + 1).to_string(), "phase": phase,
+                                      "title": format!("{label}规范"), "points": 5 })
+        })
+        .collect();
+        let scheme = api
+            .call("POST /api/v1/quality/schemes", "/api/v1/quality/schemes", &director,
+                Some(json!({ "code": "non_litigation_five", "name": "非诉讼案件评查表", "case_type": "non_litigation",
+                             "method": "five", "items": items })), created)
+            .await;
+        api.get(
+            "GET /api/v1/quality/schemes",
+            "/api/v1/quality/schemes",
+            &director,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/quality/schemes/{id}",
+            &format!("/api/v1/quality/schemes/{}", scheme["id"]),
+            &director,
+        )
+        .await;
+        let firm_b = app.unit_id("安徽史河律师事务所").await;
+        let center = app.unit_id("六安市叶集区法律援助中心").await;
+        let mut experts = Vec::new();
+        for (name, kind, unit) in [
+            ("周律师", "lawyer", firm_b),
+            ("郑主任", "center_staff", center),
+        ] {
+            let e = api
+                .call("POST /api/v1/quality/experts", "/api/v1/quality/experts", &quality,
+                    Some(json!({ "name": name, "kind": kind, "unit_id": unit, "practice_start_year": 2010 })), created)
+                .await;
+            experts.push(e);
+        }
+        api.get(
+            "GET /api/v1/quality/experts",
+            "/api/v1/quality/experts",
+            &quality,
+        )
+        .await;
+        let path = format!("/api/v1/quality/experts/{}", experts[0]["id"]);
+        api.get("GET /api/v1/quality/experts/{id}", &path, &quality)
+            .await;
+        api.call("PUT /api/v1/quality/experts/{id}", &path, &quality,
+            Some(json!({ "name": "周律师", "kind": "lawyer", "unit_id": firm_b, "practice_start_year": 2009,
+                         "specialty": "劳动争议", "version": experts[0]["version"] })), ok)
+            .await;
+        let round = api
+            .call("POST /api/v1/quality/rounds", "/api/v1/quality/rounds", &quality,
+                Some(json!({ "name": "2026年下半年案卷评查", "closed_from": today - chrono::Duration::days(1),
+                             "closed_to": today, "due_on": today + chrono::Duration::days(10),
+                             "method": "five", "sample_method": "all" })), created)
+            .await;
+        api.get(
+            "GET /api/v1/quality/rounds",
+            "/api/v1/quality/rounds",
+            &quality,
+        )
+        .await;
+        let rpath = format!("/api/v1/quality/rounds/{}", round["id"]);
+        api.get("GET /api/v1/quality/rounds/{id}", &rpath, &quality)
+            .await;
+        let drawn = api
+            .call(
+                "POST /api/v1/quality/rounds/{id}/draw",
+                &format!("{rpath}/draw"),
+                &quality,
+                Some(json!({ "version": round["version"] })),
+                ok,
+            )
+            .await;
+        assert_eq!(drawn["summary"]["drawn"], 1, "{drawn}");
+        let files = api
+            .get(
+                "GET /api/v1/quality/rounds/{id}/reviews",
+                &format!("{rpath}/reviews"),
+                &quality,
+            )
+            .await;
+        let review = format!("/api/v1/reviews/{}", files["items"][0]["id"]);
+        let v = api.get("GET /api/v1/reviews/{id}", &review, &quality).await;
+        let v = api
+            .call(
+                "POST /api/v1/reviews/{id}/archive-check",
+                &format!("{review}/archive-check"),
+                &quality,
+                Some(json!({ "version": v["review"]["version"], "complete": true })),
+                ok,
+            )
+            .await;
+        let sheet = |score: u32| -> Vec<Value> {
+            (1..=3)
+                .map(|i| json!({ "item": i.to_string(), "score": score, "note": "材料欠完整" }))
+                .collect()
+        };
+        let mut v = v;
+        for e in &experts {
+            v = api
+                .call("POST /api/v1/reviews/{id}/score", &format!("{review}/score"), &quality,
+                    Some(json!({ "version": v["review"]["version"], "expert_id": e["id"], "scores": sheet(2), "findings": "不规范" })), ok)
+                .await;
+        }
+        let v = api
+            .call("POST /api/v1/reviews/{id}/recheck", &format!("{review}/recheck"), &director,
+                Some(json!({ "version": v["review"]["version"], "scores": v["prefill"], "findings": "不合格" })), ok)
+            .await;
+        let docs = api
+            .get(
+                "GET /api/v1/reviews/{id}/documents",
+                &format!("{review}/documents"),
+                &director,
+            )
+            .await;
+        assert_eq!(docs["items"][0]["kind"], "review_result_notice", "{docs}");
+        let v = api
+            .call(
+                "POST /api/v1/reviews/{id}/regrade",
+                &format!("{review}/regrade"),
+                &director,
+                Some(json!({ "version": v["review"]["version"], "reason": "已补充材料" })),
+                ok,
+            )
+            .await;
+        api.call("POST /api/v1/reviews/{id}/recheck", &format!("{review}/recheck"), &director,
+            Some(json!({ "version": v["review"]["version"], "scores": sheet(4), "findings": "整改后良好" })), ok)
+            .await;
+        let r = api
+            .get("GET /api/v1/quality/rounds/{id}", &rpath, &quality)
+            .await;
+        api.call(
+            "POST /api/v1/quality/rounds/{id}/close",
+            &format!("{rpath}/close"),
+            &quality,
+            Some(json!({ "version": r["round"]["version"] })),
+            ok,
+        )
+        .await;
+
         assert!(
             api.errors.is_empty(),
             "{} answers differ from their documented schemas:\n{}",

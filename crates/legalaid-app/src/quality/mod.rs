@@ -17,6 +17,7 @@ pub mod schemes;
 use crate::{AppError, AppResult, Ctx, policy};
 use legalaid_domain::role::Role;
 use legalaid_domain::unit::Unit;
+pub use legalaid_store::quality::{Expert, Review, ReviewLine, Round, Sheet, StoredScheme};
 
 /// Runs rounds, keeps the pool, checks the archive.
 pub fn is_quality_staff(ctx: &Ctx) -> bool {

@@ -203,7 +203,30 @@ pub struct DrawSummary {
     pub units: Vec<UnitDraw>,
     /// Files left out because no scheme of the round's method scores them, by
     /// case type.
-    pub uncovered: Vec<(CaseType, u32)>,
+    pub uncovered: Vec<Uncovered>,
+}
+
+/// Files of a case type no scheme of the round's method scores.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Uncovered {
+    pub case_type: CaseType,
+    pub files: u32,
+}
+
+/// What the draw took from one unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitDrawLine {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub frame: u32,
+    pub drawn: u32,
+}
+
+/// How many files of a round are at a stage of review.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StatusCount {
+    pub status: ReviewStatus,
+    pub files: i64,
 }
 
 /// A round with its rule in words, what its draw found, and its figures.
@@ -213,8 +236,10 @@ pub struct RoundView {
     pub unit_name: String,
     pub rule: String,
     pub summary: Option<DrawSummary>,
+    /// What the draw took from each unit, with the unit's name.
+    pub draw_units: Vec<UnitDrawLine>,
     /// Files per review status.
-    pub by_status: Vec<(ReviewStatus, i64)>,
+    pub by_status: Vec<StatusCount>,
     pub results: Results,
     /// The caller may draw the sample (a draft round).
     pub can_draw: bool,
@@ -236,6 +261,8 @@ pub struct ResultGroup {
     pub unqualified: i64,
     /// Mean of the final totals of the graded files.
     pub average: Option<f64>,
+    /// 优良率: 优秀 and 良好 among the graded files, in percent.
+    pub good_rate: Option<f64>,
 }
 
 impl ResultGroup {
@@ -255,9 +282,9 @@ impl ResultGroup {
         }
     }
 
-    /// 优良率: the share of 优秀 and 良好 among graded files, in percent.
-    pub fn good_rate(&self) -> Option<f64> {
-        (self.graded > 0).then(|| (self.excellent + self.good) as f64 * 100.0 / self.graded as f64)
+    fn finish(&mut self) {
+        self.good_rate = (self.graded > 0)
+            .then(|| (self.excellent + self.good) as f64 * 100.0 / self.graded as f64);
     }
 }
 
@@ -332,19 +359,45 @@ pub async fn get(app: &App, ctx: &Ctx, id: RoundId) -> AppResult<RoundView> {
         .add(grade, r.final_total, n);
     }
     by_status.sort_by_key(|(s, _)| *s);
-    let summary = serde_json::from_str(&round.draw_summary).ok();
+    results.total.finish();
+    for g in results
+        .by_unit
+        .iter_mut()
+        .chain(results.by_handler.iter_mut())
+        .chain(results.by_case_type.iter_mut())
+    {
+        g.finish();
+    }
+    let summary: Option<DrawSummary> = serde_json::from_str(&round.draw_summary).ok();
+    let mut draw_units = Vec::new();
+    for u in summary.iter().flat_map(|s| s.units.iter()) {
+        draw_units.push(UnitDrawLine {
+            unit_id: u.unit_id.0,
+            unit_name: legalaid_store::units::get(&mut tx, u.unit_id)
+                .await?
+                .map(|x| x.name)
+                .unwrap_or_default(),
+            frame: u.frame,
+            drawn: u.drawn,
+        });
+    }
     let staff = super::is_quality_staff(ctx);
     let open = by_status
         .iter()
         .filter(|(s, _)| *s != ReviewStatus::Final)
         .map(|(_, n)| n)
         .sum::<i64>();
+    let by_status = by_status
+        .into_iter()
+        .map(|(status, files)| StatusCount { status, files })
+        .collect();
     Ok(RoundView {
         rule: rule_of(&round).describe(),
         can_draw: staff && round.status == RoundStatus::Draft,
         can_close: staff && round.status == RoundStatus::Open && open == 0,
         unit_name,
         summary,
+        draw_units,
         by_status,
         results,
         round,
@@ -439,7 +492,7 @@ pub async fn draw(app: &App, ctx: &Ctx, id: RoundId, version: i64) -> AppResult<
         }
     }
     let frame_total = rows.len() as u32;
-    let mut uncovered: Vec<(CaseType, u32)> = Vec::new();
+    let mut uncovered: Vec<Uncovered> = Vec::new();
     let mut candidates = Vec::new();
     let mut bound = std::collections::HashMap::new();
     for (r, last) in &rows {
@@ -453,9 +506,12 @@ pub async fn draw(app: &App, ctx: &Ctx, id: RoundId, version: i64) -> AppResult<
                     last_unqualified: *last,
                 });
             }
-            None => match uncovered.iter_mut().find(|(t, _)| *t == r.case_type) {
-                Some((_, n)) => *n += 1,
-                None => uncovered.push((r.case_type, 1)),
+            None => match uncovered.iter_mut().find(|u| u.case_type == r.case_type) {
+                Some(u) => u.files += 1,
+                None => uncovered.push(Uncovered {
+                    case_type: r.case_type,
+                    files: 1,
+                }),
             },
         }
     }

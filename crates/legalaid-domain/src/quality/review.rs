@@ -158,8 +158,9 @@ pub struct Shortfall {
 
 /// Assigns `per_case` reviewers to each file: fit for the round, without a
 /// conflict, the least loaded first (ties broken by the round's seed, so the
-/// assignment is reproducible and nobody is always first). Fails with every file
-/// that cannot get enough reviewers.
+/// assignment is reproducible and nobody is always first); the files with the
+/// fewest possible reviewers are served first. Fails with every file that cannot
+/// get enough reviewers.
 pub fn assign(
     files: &[File],
     pool: &[Reviewer],
@@ -174,10 +175,14 @@ pub fn assign(
     let mut load: std::collections::HashMap<ExpertId, usize> = Default::default();
     let mut out = Vec::new();
     let mut short = Vec::new();
-    let mut files: Vec<&File> = files.iter().collect();
-    files.sort_by_key(|f| f.case_id);
-    for f in files {
-        let mut able: Vec<&&Reviewer> = fit.iter().filter(|r| conflict(r, f).is_none()).collect();
+    // The files with the fewest possible reviewers choose first, so that the
+    // others' choice does not use up the few they have and the load stays even.
+    let mut files: Vec<(&File, Vec<&&Reviewer>)> = files
+        .iter()
+        .map(|f| (f, fit.iter().filter(|r| conflict(r, f).is_none()).collect()))
+        .collect();
+    files.sort_by_key(|(f, able)| (able.len(), f.case_id));
+    for (f, mut able) in files {
         if able.len() < per_case {
             short.push(Shortfall {
                 case_id: f.case_id,
@@ -200,6 +205,7 @@ pub fn assign(
         out.push((f.case_id, chosen));
     }
     if short.is_empty() {
+        out.sort_by_key(|(case, _)| *case);
         Ok(out)
     } else {
         Err(short)
@@ -279,7 +285,11 @@ mod tests {
                 .expect("present")
                 .contains("同属一个单位")
         );
-        assert!(conflict(&r, &file(1, 8, 10)).expect("present").contains("本人承办"));
+        assert!(
+            conflict(&r, &file(1, 8, 10))
+                .expect("present")
+                .contains("本人承办")
+        );
     }
 
     #[test]
@@ -323,6 +333,28 @@ mod tests {
         assert!(load[1..].iter().all(|&n| (5..=7).contains(&n)), "{load:?}");
         // Reproducible.
         assert_eq!(assign(&files, &pool, 2, 5, "seed").expect("present"), got);
+    }
+
+    #[test]
+    fn the_most_constrained_files_choose_first_so_the_load_stays_even() {
+        // Two files of firm 7, one of firm 8; experts of firms 8 and 9 and the
+        // center: the firm-8 file can only have 9 and the center.
+        let pool = vec![
+            reviewer(1, ExpertKind::Lawyer, 8, 10),
+            reviewer(2, ExpertKind::Lawyer, 9, 10),
+            reviewer(3, ExpertKind::CenterStaff, 1, 0),
+        ];
+        for seed in ["a", "b", "c", "d", "e"] {
+            let files = [file(1, 7, 50), file(2, 7, 51), file(3, 8, 52)];
+            let got = assign(&files, &pool, 2, 5, seed).expect("assigned");
+            let mut load = [0; 4];
+            for (_, experts) in &got {
+                for e in experts {
+                    load[e.0 as usize] += 1;
+                }
+            }
+            assert_eq!(&load[1..], &[2, 2, 2], "seed {seed}: {got:?}");
+        }
     }
 
     #[test]

@@ -130,3 +130,27 @@ pub async fn case_download(
 ) -> Result<Response, ApiError> {
     render(&s, &ctx, Subject::Case(id_from(&id)?), &doc, q).await
 }
+
+/// The documents of a file review (the result notice once it is final).
+#[utoipa::path(get, path = "/api/v1/reviews/{id}/documents", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = List<AvailableDoc>), (status = 404, body = crate::error::Problem)))]
+pub async fn review_list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<Available>>, ApiError> {
+    list_of(&s, &ctx, Subject::Review(id_from(&id)?)).await
+}
+
+/// The review result notice (评查结果通知书) of a file; the generation is audited.
+#[utoipa::path(get, path = "/api/v1/reviews/{id}/documents/{doc}", tag = "quality", security(("bearer" = [])),
+    params(("id" = i64, Path), ("doc" = String, Path, description = "review_result_notice"), FormatQuery),
+    responses((status = 200, description = "the document"), (status = 404, body = crate::error::Problem), (status = 503, body = crate::error::Problem)))]
+pub async fn review_download(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, doc)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> Result<Response, ApiError> {
+    render(&s, &ctx, Subject::Review(id_from(&id)?), &doc, q).await
+}

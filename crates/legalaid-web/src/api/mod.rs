@@ -13,6 +13,7 @@ mod messages;
 mod openapi;
 use openapi::{BearerAuth, ErrorResponses};
 mod persons;
+mod quality;
 mod queues;
 mod records;
 mod rules;
@@ -192,6 +193,37 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}", get(admin::show_user).put(admin::update_user))
         .route("/users/{id}/password", post(admin::reset_password))
+        .route(
+            "/quality/schemes",
+            get(quality::list_schemes).post(quality::save_scheme),
+        )
+        .route("/quality/schemes/{id}", get(quality::show_scheme))
+        .route(
+            "/quality/experts",
+            get(quality::list_experts).post(quality::create_expert),
+        )
+        .route(
+            "/quality/experts/{id}",
+            get(quality::show_expert).put(quality::update_expert),
+        )
+        .route(
+            "/quality/rounds",
+            get(quality::list_rounds).post(quality::create_round),
+        )
+        .route("/quality/rounds/{id}", get(quality::show_round))
+        .route("/quality/rounds/{id}/draw", post(quality::draw))
+        .route("/quality/rounds/{id}/close", post(quality::close))
+        .route("/quality/rounds/{id}/reviews", get(quality::round_reviews))
+        .route("/reviews/{id}", get(quality::show_review))
+        .route("/reviews/{id}/archive-check", post(quality::archive_check))
+        .route("/reviews/{id}/score", post(quality::score))
+        .route("/reviews/{id}/recheck", post(quality::recheck))
+        .route("/reviews/{id}/regrade", post(quality::regrade))
+        .route("/reviews/{id}/documents", get(documents::review_list))
+        .route(
+            "/reviews/{id}/documents/{doc}",
+            get(documents::review_download),
+        )
         .route("/audit", get(admin::search_audit))
         .route("/audit/verify", get(admin::verify_audit))
         .fallback(not_found)
@@ -250,9 +282,14 @@ pub struct List<T> {
         attachments::upload, attachments::list, attachments::download, documents::list, documents::download,
         documents::case_list, documents::case_download, attachments::case_upload, attachments::case_list,
         queues::mine, queues::region,
+        quality::list_schemes, quality::show_scheme, quality::save_scheme,
+        quality::list_experts, quality::create_expert, quality::show_expert, quality::update_expert,
+        quality::list_rounds, quality::create_round, quality::show_round, quality::draw, quality::close, quality::round_reviews,
+        quality::show_review, quality::archive_check, quality::score, quality::recheck, quality::regrade,
+        documents::review_list, documents::review_download,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分"))
 )]
 pub struct ApiDoc;

@@ -72,6 +72,20 @@ pub async fn case_document(
     .await
 }
 
+pub async fn review_document(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path((id, doc)): Path<(String, String)>,
+    PageQuery(q): PageQuery<FormatQuery>,
+) -> PageResult {
+    let (id, kind, format) = requested(&id, &doc, q)?;
+    send(
+        documents::build(&s.app, &page.ctx, Subject::Review(id), kind).await,
+        &format,
+    )
+    .await
+}
+
 pub async fn attachment(
     State(s): State<AppState>,
     page: PageCtx,

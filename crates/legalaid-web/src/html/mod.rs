@@ -11,6 +11,7 @@ mod documents;
 mod export;
 mod panels;
 mod persons;
+mod quality;
 mod routes;
 mod widgets;
 

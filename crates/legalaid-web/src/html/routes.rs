@@ -39,6 +39,43 @@ pub fn routes() -> Router<AppState> {
             get(admin::records::show_staff).post(admin::records::update_staff),
         )
         .route("/staff/{id}/edit", get(admin::records::edit_staff))
+        .route("/quality", get(quality::index))
+        .route("/quality/rounds", post(quality::create_round))
+        .route("/quality/rounds/new", get(quality::new_round))
+        .route("/quality/rounds/{id}", get(quality::round))
+        .route("/quality/rounds/{id}/draw", post(quality::draw))
+        .route("/quality/rounds/{id}/close", post(quality::close))
+        .route(
+            "/quality/schemes",
+            get(quality::pool::schemes_list).post(quality::pool::save_scheme),
+        )
+        .route("/quality/schemes/new", get(quality::pool::new_scheme))
+        .route("/quality/schemes/{id}", get(quality::pool::scheme))
+        .route(
+            "/quality/schemes/{id}/retire",
+            post(quality::pool::retire_scheme),
+        )
+        .route(
+            "/quality/experts",
+            get(quality::pool::experts_list).post(quality::pool::create_expert),
+        )
+        .route("/quality/experts/new", get(quality::pool::new_expert))
+        .route(
+            "/quality/experts/{id}",
+            get(quality::pool::expert).post(quality::pool::update_expert),
+        )
+        .route("/reviews/{id}", get(quality::review::show))
+        .route(
+            "/reviews/{id}/archive-check",
+            post(quality::review::archive_check),
+        )
+        .route("/reviews/{id}/score", post(quality::review::score))
+        .route("/reviews/{id}/recheck", post(quality::review::recheck))
+        .route("/reviews/{id}/regrade", post(quality::review::regrade))
+        .route(
+            "/reviews/{id}/documents/{doc}",
+            get(documents::review_document),
+        )
         .route("/persons", get(persons::list).post(persons::create))
         .route("/persons/new", get(persons::new))
         .route("/persons/{id}", get(persons::show).post(persons::update))

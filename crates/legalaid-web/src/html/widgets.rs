@@ -109,6 +109,9 @@ impl Shell {
         if crate::html::cases::funding::sees_subsidies(ctx) {
             nav.push(("/subsidies", "补贴统计"));
         }
+        if crate::html::quality::sees_quality(ctx) {
+            nav.push(("/quality", "案卷评查"));
+        }
         nav.push(("/messages", "站内消息"));
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));
@@ -161,7 +164,8 @@ pub struct Opt {
 
 /// One form field, rendered by `field.html`.
 pub struct Field {
-    pub name: &'static str,
+    /// The form name; owned for fields made per item (a scoring sheet's rows).
+    pub name: std::borrow::Cow<'static, str>,
     pub label: String,
     /// text, password, number, select, checkbox, checkboxes, textarea, hidden, date, datetime-local
     pub kind: &'static str,
@@ -175,13 +179,13 @@ pub struct Field {
 
 impl Field {
     pub fn new(
-        name: &'static str,
+        name: impl Into<std::borrow::Cow<'static, str>>,
         label: &str,
         kind: &'static str,
         value: impl Into<String>,
     ) -> Self {
         Field {
-            name,
+            name: name.into(),
             label: label.to_owned(),
             kind,
             value: value.into(),
