@@ -89,9 +89,9 @@ pub async fn upload(
             }
             (v.case.application_id, Some(id))
         }
-        Subject::Review(_) => {
+        Subject::Review(_) | Subject::Rectification(_) => {
             return Err(AppError::Conflict(
-                "案卷评查不单独上传材料，案卷材料请在案件页面上传".into(),
+                "评查和整改记录不单独上传材料，有关材料请在案件页面上传".into(),
             ));
         }
     };
@@ -112,6 +112,17 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
             let v = crate::quality::reviews::get(app, ctx, id).await?;
             let mut tx = app.store.read().await?;
             store::of_case(&mut tx, v.file.case_id).await?
+        }
+        // An order's readers see its case's materials; an order about a unit's
+        // work has none of its own.
+        Subject::Rectification(id) => {
+            drop(tx);
+            let v = crate::quality::rectifications::get(app, ctx, id).await?;
+            let mut tx = app.store.read().await?;
+            match v.order.case_id {
+                Some(c) => store::of_case(&mut tx, c).await?,
+                None => Vec::new(),
+            }
         }
     })
 }

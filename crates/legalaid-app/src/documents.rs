@@ -214,6 +214,13 @@ pub async fn of_record(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<
             review_available(&crate::quality::reviews::get(app, ctx, id).await?),
             format!("/api/v1/reviews/{id}/documents"),
         ),
+        Subject::Rectification(id) => {
+            crate::quality::rectifications::get(app, ctx, id).await?;
+            (
+                vec![DocKind::RectificationNotice],
+                format!("/api/v1/rectifications/{id}/documents"),
+            )
+        }
     };
     Ok(kinds
         .into_iter()
@@ -238,7 +245,70 @@ pub async fn build(
         Subject::Application(id) => build_for_application(app, ctx, id, kind).await,
         Subject::Case(id) => build_for_case(app, ctx, id, kind).await,
         Subject::Review(id) => build_for_review(app, ctx, id, kind).await,
+        Subject::Rectification(id) => build_for_rectification(app, ctx, id, kind).await,
     }
+}
+
+async fn build_for_rectification(
+    app: &App,
+    ctx: &Ctx,
+    id: legalaid_domain::RectificationId,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    let v = crate::quality::rectifications::get(app, ctx, id).await?;
+    if kind != DocKind::RectificationNotice {
+        return Err(AppError::NotFound);
+    }
+    let template = {
+        let mut tx = app.store.read().await?;
+        store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?
+    };
+    let o = &v.order;
+    let record = match &v.case_number {
+        Some(n) => format!("{}（{n}）", o.source.label()),
+        None => o.source.label().to_owned(),
+    };
+    let mut values = Values::new();
+    values.insert(
+        P::RectificationTarget,
+        match &v.target_staff {
+            Some(s) => format!("{}、{s}", v.target_unit),
+            None => v.target_unit.clone(),
+        },
+    );
+    values.insert(P::RectificationSource, record);
+    values.insert(P::RectificationProblem, o.problem.clone());
+    values.insert(P::ProblemCategory, o.category.label().to_owned());
+    values.insert(P::RectificationRequirement, o.requirement.clone());
+    values.insert(P::RectificationDeadline, date_cn(o.deadline));
+    values.insert(P::Number, v.case_number.clone().unwrap_or_default());
+    values.insert(P::Date, date_cn(o.issued_on));
+    let issuer = crate::units::issuer(app, o.unit_id, UnitKind::LegalAidCenter).await?;
+    values.insert(P::Institution, issuer.clone());
+    let subject = Subject::Rectification(id).key();
+    let fallback = format!("整改〔{}〕{}", o.issued_on.year(), o.id);
+    let number = number_of(app, &template, &subject, &fallback, o.issued_on).await?;
+    let doc = Document {
+        issuer: issuer.clone(),
+        title: fill(&template.title, &values),
+        number: number.clone(),
+        addressee: fill(&template.addressee, &values),
+        paragraphs: paragraphs(&fill(&template.body, &values)),
+        signature: vec![issuer, date_cn(o.issued_on)],
+    };
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::DocumentGenerate,
+        format!("rectification/{id}/{}", kind.as_str()),
+        None::<&()>,
+        Some(&serde_json::json!({ "rectification_id": id, "kind": kind.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((doc, format!("{}-{number}", kind.label())))
 }
 
 /// The documents of a file review: the result notice once the grade is final.

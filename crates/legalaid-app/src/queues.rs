@@ -203,6 +203,68 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
             }
             store::replace(tx, subject, r.version, &entries).await?;
         }
+        Subject::Rectification(id) => {
+            use legalaid_domain::rectification::RectificationStatus as S;
+            let Some(o) = legalaid_store::rectifications::get(tx, id).await? else {
+                return Ok(());
+            };
+            let target = legalaid_store::units::get(tx, UnitId(o.target_unit_id)).await?;
+            let about = match o.case_id {
+                Some(c) => legalaid_store::cases::get(tx, CaseId(c))
+                    .await?
+                    .map(|c| c.number)
+                    .unwrap_or_default(),
+                None => target.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+            };
+            let label = format!("整改：{about}");
+            let mut entries = Vec::new();
+            match o.status {
+                S::Issued | S::Reopened => {
+                    // The handler named, or whoever works the target unit's queue.
+                    use legalaid_domain::unit::UnitKind as K;
+                    let queue = match (o.target_staff_id, target.as_ref().map(|u| u.kind)) {
+                        (Some(_), _) => Queue::Handler,
+                        (None, Some(K::LawFirm | K::LegalServiceOffice)) => Queue::Firm,
+                        (None, Some(K::LegalAidCenter)) => Queue::Center,
+                        (None, Some(K::JusticeBureau)) => Queue::Bureau,
+                        (None, _) => Queue::Intake,
+                    };
+                    entries.push(Entry {
+                        code: Step::RectificationAnswer.as_str().to_owned(),
+                        queue: queue.as_str(),
+                        unit_id: o.target_unit_id,
+                        region_code: target
+                            .as_ref()
+                            .map(|u| u.region_code.to_string())
+                            .unwrap_or_default(),
+                        staff_id: o.target_staff_id,
+                        due_on: o.deadline,
+                        due_at: None,
+                        provisional_year: None,
+                        rule_from: None,
+                        statutory: true,
+                        assignee: 0,
+                        label: label.clone(),
+                    });
+                }
+                S::Answered => entries.push(Entry {
+                    code: Step::RectificationCheck.as_str().to_owned(),
+                    queue: Queue::Quality.as_str(),
+                    unit_id: o.unit_id,
+                    region_code: o.region_code.clone(),
+                    staff_id: None,
+                    due_on: o.answered_at.map_or(today, local_date),
+                    due_at: None,
+                    provisional_year: None,
+                    rule_from: None,
+                    statutory: false,
+                    assignee: 0,
+                    label: label.clone(),
+                }),
+                S::Closed | S::Escalated => {}
+            }
+            store::replace(tx, subject, o.version, &entries).await?;
+        }
     }
     Ok(())
 }

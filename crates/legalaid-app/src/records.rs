@@ -19,6 +19,9 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
         Subject::Application(id) => crate::applications::get(app, ctx, id).await.map(|_| ()),
         Subject::Case(id) => crate::cases::get(app, ctx, id).await.map(|_| ()),
         Subject::Review(id) => crate::quality::reviews::get(app, ctx, id).await.map(|_| ()),
+        Subject::Rectification(id) => crate::quality::rectifications::get(app, ctx, id)
+            .await
+            .map(|_| ()),
     }
 }
 
@@ -68,6 +71,15 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
             let v = crate::quality::reviews::get(app, ctx, id).await?;
             let mut tx = app.store.read().await?;
             Ok(legalaid_store::messages::of_case(&mut tx, v.file.case_id).await?)
+        }
+        Subject::Rectification(id) => {
+            drop(tx);
+            let v = crate::quality::rectifications::get(app, ctx, id).await?;
+            let mut tx = app.store.read().await?;
+            match v.order.case_id {
+                Some(c) => Ok(legalaid_store::messages::of_case(&mut tx, c).await?),
+                None => Ok(Vec::new()),
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ code_enum!(
         ClosureReport => ("closure_report", "法律援助案件结案报告"),
         SubsidyVoucher => ("subsidy_voucher", "法律援助办案补贴领款凭单"),
         ReviewResultNotice => ("review_result_notice", "法律援助案件评查结果通知书"),
+        RectificationNotice => ("rectification_notice", "法律援助整改通知书"),
     }
 );
 
@@ -142,6 +143,10 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         (
             DocKind::ReviewResultNotice,
             include_str!("../data/documents/review_result_notice.txt"),
+        ),
+        (
+            DocKind::RectificationNotice,
+            include_str!("../data/documents/rectification_notice.txt"),
         ),
     ];
     files
@@ -299,7 +304,7 @@ mod tests {
             .map(|k| shipped_number_format(*k))
             .filter(|f| !f.is_empty())
             .collect();
-        assert_eq!(series.len(), 8);
+        assert_eq!(series.len(), 9);
         assert!(series.iter().all(|f| check_number_format(f).is_ok()));
         let mut unique = series.clone();
         unique.sort();

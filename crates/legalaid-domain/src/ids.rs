@@ -68,3 +68,7 @@ id_type!(
     /// A member of the expert pool (评查专家库).
     ExpertId
 );
+id_type!(
+    /// A rectification order (整改通知).
+    RectificationId
+);

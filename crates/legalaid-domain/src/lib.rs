@@ -85,8 +85,8 @@ pub mod validation;
 pub mod visibility;
 
 pub use ids::{
-    ApplicationId, CaseId, ExpertId, ObjectionId, PersonId, ReviewId, RoundId, SchemeId, StaffId,
-    UnitId, UserId,
+    ApplicationId, CaseId, ExpertId, ObjectionId, PersonId, RectificationId, ReviewId, RoundId,
+    SchemeId, StaffId, UnitId, UserId,
 };
 pub use validation::{FieldError, Validation};
 

@@ -40,6 +40,10 @@ code_enum!(
         /// LAL arts 48, 49: termination may be objected to like a denial.
         Terminated => ("terminated", "终止法律援助"),
         SubsidyPaid => ("subsidy_paid", "补贴已发放"),
+        /// The final grade of a file review (案卷评查结果).
+        ReviewResult => ("review_result", "案卷评查结果"),
+        /// A rectification order (整改通知).
+        RectificationOrdered => ("rectification_ordered", "整改通知"),
     }
 );
 
@@ -655,7 +659,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 16);
+        assert_eq!(MessageKind::ALL.len(), 18);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

@@ -73,6 +73,13 @@ code_enum!(
         ReviewScore => ("评查得分", "复核确定的评查得分及满分"),
         ReviewFindings => ("评查意见", "中心负责人的复核意见和专家的评查意见"),
         ReviewEffect => ("评查处理", "评查等级对办案补贴的影响和整改要求"),
+        // The rectification notice.
+        RectificationTarget => ("整改对象", "被要求整改的单位和承办人"),
+        RectificationSource => ("整改来源", "发现问题的途径和记录"),
+        RectificationProblem => ("整改问题", "发现的问题"),
+        ProblemCategory => ("问题类别", "问题的类别"),
+        RectificationRequirement => ("整改要求", "整改的要求"),
+        RectificationDeadline => ("整改期限", "整改反馈的期限"),
     }
 );
 

@@ -37,6 +37,10 @@ code_enum!(
         ReviewSheet => ("review_sheet", "评查案卷并评分"),
         /// The director's re-check of a reviewed file (中心负责人复核).
         ReviewRecheck => ("review_recheck", "复核评查结果并确定等级"),
+        /// A rectification order to carry out and answer (整改并反馈).
+        RectificationAnswer => ("rectification_answer", "按整改通知整改并反馈"),
+        /// An answered order to check (核查整改情况).
+        RectificationCheck => ("rectification_check", "核查整改情况"),
     }
 );
 
@@ -127,6 +131,10 @@ pub fn route_step(step: Step) -> Queue {
         Step::SubsidyPayment | Step::FalseDeclaration | Step::ReviewRecheck => Queue::Decide,
         Step::ReviewArchiveCheck => Queue::Quality,
         Step::ReviewSheet => Queue::Expert,
+        // The target's queue depends on the target (a handler, a firm, a
+        // center): the tracking chooses it.
+        Step::RectificationAnswer => Queue::Handler,
+        Step::RectificationCheck => Queue::Quality,
     }
 }
 

@@ -3,7 +3,7 @@
 //! case file. Complaints and the other quality records join this list as they
 //! arrive.
 
-use crate::{ApplicationId, CaseId, ReviewId};
+use crate::{ApplicationId, CaseId, RectificationId, ReviewId};
 use serde::{Deserialize, Serialize};
 
 /// A record that files, documents, messages and deadlines are kept for.
@@ -14,6 +14,8 @@ pub enum Subject {
     Case(CaseId),
     /// The review of a case file in a round (案卷评查).
     Review(ReviewId),
+    /// A rectification order (整改通知).
+    Rectification(RectificationId),
 }
 
 impl Subject {
@@ -23,6 +25,7 @@ impl Subject {
             Subject::Application(id) => format!("application:{id}"),
             Subject::Case(id) => format!("case:{id}"),
             Subject::Review(id) => format!("review:{id}"),
+            Subject::Rectification(id) => format!("rectification:{id}"),
         }
     }
 
@@ -32,6 +35,7 @@ impl Subject {
             Subject::Application(id) => format!("/applications/{id}"),
             Subject::Case(id) => format!("/cases/{id}"),
             Subject::Review(id) => format!("/reviews/{id}"),
+            Subject::Rectification(id) => format!("/rectifications/{id}"),
         }
     }
 
@@ -41,6 +45,7 @@ impl Subject {
         match self {
             Subject::Application(_) | Subject::Case(_) => None,
             Subject::Review(id) => Some(("review", id.0)),
+            Subject::Rectification(id) => Some(("rectification", id.0)),
         }
     }
 
@@ -48,6 +53,7 @@ impl Subject {
     pub fn of_record(kind: &str, id: i64) -> Option<Subject> {
         match kind {
             "review" => Some(Subject::Review(ReviewId(id))),
+            "rectification" => Some(Subject::Rectification(RectificationId(id))),
             _ => None,
         }
     }
@@ -62,6 +68,12 @@ impl From<ApplicationId> for Subject {
 impl From<ReviewId> for Subject {
     fn from(id: ReviewId) -> Self {
         Subject::Review(id)
+    }
+}
+
+impl From<RectificationId> for Subject {
+    fn from(id: RectificationId) -> Self {
+        Subject::Rectification(id)
     }
 }
 

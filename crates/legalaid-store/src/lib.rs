@@ -21,6 +21,7 @@ pub mod forms;
 pub mod messages;
 pub mod persons;
 pub mod quality;
+pub mod rectifications;
 pub mod regions;
 pub mod rules;
 pub mod sessions;

@@ -667,6 +667,62 @@ both!(
             )
             .await;
         assert_eq!(docs["items"][0]["kind"], "review_result_notice", "{docs}");
+        let (handler, firm) = common::lawyer_staff(&app).await;
+        let order = api
+            .call("POST /api/v1/rectifications", "/api/v1/rectifications", &quality,
+                Some(json!({ "review_id": v["review"]["id"], "source": "file_review", "target_unit_id": firm,
+                             "target_staff_id": handler, "category": "case_structure", "problem": "卷宗材料不全",
+                             "requirement": "补齐材料", "issued_on": today, "deadline": today + chrono::Duration::days(10) })), created)
+            .await;
+        let opath = format!("/api/v1/rectifications/{}", order["order"]["id"]);
+        api.get(
+            "GET /api/v1/rectifications",
+            "/api/v1/rectifications?open=true",
+            &lawyer,
+        )
+        .await;
+        api.get("GET /api/v1/rectifications/{id}", &opath, &lawyer)
+            .await;
+        api.get(
+            "GET /api/v1/rectifications/{id}/documents",
+            &format!("{opath}/documents"),
+            &lawyer,
+        )
+        .await;
+        let o = api
+            .call(
+                "POST /api/v1/rectifications/{id}/answer",
+                &format!("{opath}/answer"),
+                &lawyer,
+                Some(json!({ "version": order["order"]["version"], "answer": "已补齐" })),
+                ok,
+            )
+            .await;
+        api.call(
+            "POST /api/v1/rectifications/{id}/verify",
+            &format!("{opath}/verify"),
+            &quality,
+            Some(json!({ "version": o["order"]["version"], "ok": true })),
+            ok,
+        )
+        .await;
+        let second = api
+            .call("POST /api/v1/rectifications", "/api/v1/rectifications", &quality,
+                Some(json!({ "source": "bulletin", "target_unit_id": firm, "category": "informatization",
+                             "problem": "结案材料录入不及时", "requirement": "按时录入",
+                             "issued_on": today, "deadline": today + chrono::Duration::days(10) })), created)
+            .await;
+        api.call(
+            "POST /api/v1/rectifications/{id}/escalate",
+            &format!("/api/v1/rectifications/{}/escalate", second["order"]["id"]),
+            &quality,
+            Some(json!({ "version": second["order"]["version"], "note": "约谈律师事务所主任" })),
+            ok,
+        )
+        .await;
+        let v = api
+            .get("GET /api/v1/reviews/{id}", &review, &director)
+            .await;
         let v = api
             .call(
                 "POST /api/v1/reviews/{id}/regrade",

@@ -563,6 +563,134 @@ both!(
             "{text}"
         );
 
+        // The handler and the firm were told the results.
+        let (_, msgs) = app
+            .get_json(&format!("/api/v1/cases/{a2}/messages"), Some(&director))
+            .await;
+        assert!(
+            msgs["items"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|m| m["kind"] == "review_result")),
+            "{msgs}"
+        );
+
+        // Graded again only once rectified: an order is issued, answered, sent
+        // back, answered again, checked and closed.
+        let v = review(&app, &director, ra2).await;
+        assert!(
+            !v["actions"]
+                .as_array()
+                .expect("actions")
+                .iter()
+                .any(|a| a == "regrade"),
+            "{v}"
+        );
+        let (s, e) = app
+            .post_json(
+                &format!("/api/v1/reviews/{ra2}/regrade"),
+                Some(&director),
+                &json!({ "version": v["review"]["version"], "reason": "已整改" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        let (lawyer_staff_id, firm) = lawyer_staff(&app).await;
+        let order = json!({ "review_id": ra2, "source": "file_review", "target_unit_id": firm,
+            "target_staff_id": lawyer_staff_id, "category": "documents",
+            "problem": "会见笔录不完整，未附证据目录。", "requirement": "补充会见笔录和证据目录，书面反馈。",
+            "issued_on": today, "deadline": today + chrono::Duration::days(15) });
+        let lawyer = app.token("lawyer").await;
+        let (s, e) = app
+            .post_json("/api/v1/rectifications", Some(&lawyer), &order)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+        let mut late = order.clone();
+        late["deadline"] = json!(today + chrono::Duration::days(120));
+        let (s, e) = app
+            .post_json("/api/v1/rectifications", Some(&quality), &late)
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let (s, o) = app
+            .post_json("/api/v1/rectifications", Some(&quality), &order)
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{o}");
+        let oid = o["order"]["id"].as_i64().expect("id");
+        let (_, q) = app
+            .get_json("/api/v1/work-queue?per_page=200", Some(&lawyer))
+            .await;
+        assert!(
+            q["items"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|i| i["code"] == "rectification_answer"
+                    && i["href"] == format!("/rectifications/{oid}"))),
+            "{q}"
+        );
+        let (s, _) = app
+            .get_json(
+                &format!("/api/v1/rectifications/{oid}"),
+                Some(&app.token("lawyer2").await),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "another firm's lawyer");
+        let v = review(&app, &director, ra2).await;
+        let (s, _) = app
+            .post_json(
+                &format!("/api/v1/reviews/{ra2}/regrade"),
+                Some(&director),
+                &json!({ "version": v["review"]["version"], "reason": "已整改" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "not while the order is open");
+        let answer =
+            |version: &Value| json!({ "version": version, "answer": "已补充会见笔录和证据目录。" });
+        let (s, o) = app
+            .post_json(
+                &format!("/api/v1/rectifications/{oid}/answer"),
+                Some(&lawyer),
+                &answer(&o["order"]["version"]),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{o}");
+        let (s, e) = app
+            .post_json(
+                &format!("/api/v1/rectifications/{oid}/verify"),
+                Some(&quality),
+                &json!({ "version": o["order"]["version"], "ok": false }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let (s, o) = app
+            .post_json(&format!("/api/v1/rectifications/{oid}/verify"), Some(&quality),
+                &json!({ "version": o["order"]["version"], "ok": false, "note": "证据目录仍缺页码" }))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{o}");
+        assert_eq!(o["order"]["status"], "reopened");
+        let (_, o) = app
+            .post_json(
+                &format!("/api/v1/rectifications/{oid}/answer"),
+                Some(&lawyer),
+                &answer(&o["order"]["version"]),
+            )
+            .await;
+        let (s, o) = app
+            .post_json(
+                &format!("/api/v1/rectifications/{oid}/verify"),
+                Some(&quality),
+                &json!({ "version": o["order"]["version"], "ok": true, "note": "整改到位" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{o}");
+        assert_eq!(o["order"]["status"], "closed");
+        let res = app
+            .http
+            .get(app.url(&format!(
+                "/api/v1/rectifications/{oid}/documents/rectification_notice?format=pdf"
+            )))
+            .bearer_auth(&lawyer)
+            .send()
+            .await
+            .expect("notice");
+        assert_eq!(res.status(), StatusCode::OK);
+
         // Rectified and graded again (复评), then paid.
         let v = review(&app, &director, ra2).await;
         let (s, e) = app
@@ -1027,6 +1155,102 @@ both!(a_review_is_done_through_the_pages, |app| {
         )
         .await;
     assert_eq!(c["grade"], "excellent");
+
+    // An order from the review, on its form (prefilled from the review), is
+    // answered by the lawyer and closed by the quality reviewer, on the pages.
+    let (s, html) = quality
+        .get(&format!("/rectifications/new?review={rid}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        common::select(&html, "select[name=source] option[selected]"),
+        ["案卷评查"]
+    );
+    let doc = scraper::Html::parse_document(&html);
+    let value = |name: &str| -> String {
+        let sel = scraper::Selector::parse(&format!("[name={name}]")).expect("selector");
+        doc.select(&sel)
+            .next()
+            .map(|e| {
+                e.value()
+                    .attr("value")
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| e.text().collect())
+            })
+            .unwrap_or_default()
+    };
+    let unit = {
+        let sel = scraper::Selector::parse("select[name=target_unit_id] option[selected]")
+            .expect("selector");
+        doc.select(&sel)
+            .next()
+            .and_then(|o| o.value().attr("value"))
+            .unwrap_or("")
+            .to_owned()
+    };
+    let form: Vec<(&str, String)> = vec![
+        ("_csrf", csrf.clone()),
+        ("review_id", value("review_id")),
+        ("case_id", value("case_id")),
+        ("source", "file_review".into()),
+        ("target_unit_id", unit),
+        ("target_staff_id", value("target_staff_id")),
+        ("category", "documents".into()),
+        ("problem", value("problem")),
+        ("requirement", value("requirement")),
+        ("issued_on", value("issued_on")),
+        ("deadline", value("deadline")),
+    ];
+    let (s, html, loc) = common::post(&quality, "/rectifications", &form).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let order = loc.expect("to the order");
+    let lawyer_b = app.browser("lawyer").await;
+    let (_, html) = lawyer_b.get("/rectifications").await;
+    assert!(html.contains(&order), "the lawyer's list: {html}");
+    let (_, html) = lawyer_b.get(&order).await;
+    let v = common::hidden(&html, &format!("{order}/answer"), "version");
+    let lcsrf = lawyer_b.csrf(&order).await;
+    let (s, _, _) = common::post(
+        &lawyer_b,
+        &format!("{order}/answer"),
+        &[
+            ("_csrf", lcsrf),
+            ("version", v),
+            ("answer", "已补充".into()),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = quality.get(&order).await;
+    let v = common::hidden(&html, &format!("{order}/verify"), "version");
+    let (s, html, _) = common::post(
+        &quality,
+        &format!("{order}/verify"),
+        &[
+            ("_csrf", csrf.clone()),
+            ("version", v.clone()),
+            ("ok", "false".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a note is needed to send it back: {html}"
+    );
+    let (s, _, _) = common::post(
+        &quality,
+        &format!("{order}/verify"),
+        &[
+            ("_csrf", csrf.clone()),
+            ("version", v),
+            ("ok", "true".into()),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = quality.get(&order).await;
+    assert!(html.contains("已整改销号"), "{html}");
 
     // The schemes and the pool have their pages.
     for path in [

@@ -10,6 +10,7 @@
 //! supervisors and center directors. Everything is scoped to the caller's region.
 
 pub mod experts;
+pub mod rectifications;
 pub mod reviews;
 pub mod rounds;
 pub mod schemes;

@@ -28,6 +28,8 @@ pub enum ReviewAction {
     Recheck,
     /// Grade again after rectification (the director).
     Regrade,
+    /// Order the handler to rectify what the review found (quality staff).
+    OrderRectification,
 }
 
 /// The file under review, as its reviewers need it.
@@ -80,6 +82,8 @@ pub struct ReviewView {
     pub may_score_for: Vec<i64>,
     /// Why the grade did not change the subsidy (paid before the review).
     pub subsidy_note: Option<String>,
+    /// The rectification orders made from this review.
+    pub rectifications: Vec<legalaid_store::rectifications::Rectification>,
     pub actions: Vec<ReviewAction>,
 }
 
@@ -201,11 +205,20 @@ async fn view(tx: &mut Tx, ctx: &Ctx, id: ReviewId) -> AppResult<ReviewView> {
     if review.status == ReviewStatus::AwaitingRecheck && super::can_recheck(ctx) {
         actions.push(ReviewAction::Recheck);
     }
+    let rectifications = legalaid_store::rectifications::of_review(tx, id.0).await?;
+    let rectified = !rectifications.is_empty()
+        && rectifications
+            .iter()
+            .all(|o| o.status == legalaid_domain::rectification::RectificationStatus::Closed);
     if review.status == ReviewStatus::Final
         && review.final_grade == Some(Grade::Unqualified)
         && super::can_recheck(ctx)
+        && rectified
     {
         actions.push(ReviewAction::Regrade);
+    }
+    if review.status == ReviewStatus::Final && super::rectifications::can_issue(ctx) {
+        actions.push(ReviewAction::OrderRectification);
     }
     let subsidy_note = (review.status == ReviewStatus::Final
         && case
@@ -265,6 +278,7 @@ async fn view(tx: &mut Tx, ctx: &Ctx, id: ReviewId) -> AppResult<ReviewView> {
         prefill,
         may_score_for,
         subsidy_note,
+        rectifications,
         actions,
     })
 }
@@ -473,12 +487,21 @@ pub async fn recheck(
     after.final_at = Some(now);
     after.version = version;
     let saved = store::save_review(&mut tx, &after).await?;
-    crate::cases::apply_review_grade(
+    let note = crate::cases::apply_review_grade(
         app,
         &mut tx,
         ctx,
         legalaid_domain::CaseId(saved.case_id),
         scored.grade,
+    )
+    .await?;
+    tell_result(
+        &mut tx,
+        &saved,
+        scored.total,
+        scored.grade,
+        note.is_some(),
+        now,
     )
     .await?;
     finish(app, tx, ctx, AuditAction::ReviewRecheck, &before, &saved).await
@@ -502,6 +525,20 @@ pub async fn regrade(
             "只有评为不合格的案卷才能在整改后重新评定".into(),
         ));
     }
+    // Rectified first: the order made from the review is answered, checked and
+    // closed (逐一整改).
+    let orders = super::rectifications::of_review(&mut tx, id).await?;
+    if orders.is_empty() {
+        return Err(AppError::Conflict(
+            "请先就评查发现的问题下达整改通知，整改核查销号后再重新评定".into(),
+        ));
+    }
+    if orders
+        .iter()
+        .any(|o| o.status != legalaid_domain::rectification::RectificationStatus::Closed)
+    {
+        return Err(AppError::Conflict("整改尚未核查销号，不能重新评定".into()));
+    }
     let mut after = before.clone();
     after.status = before
         .status
@@ -520,6 +557,74 @@ pub async fn regrade(
     )
     .await?;
     finish(app, tx, ctx, AuditAction::ReviewRegrade, &before, &saved).await
+}
+
+/// Tells the handler and the handling unit of the final grade (in-app and SMS;
+/// the text message names the case by its number only).
+async fn tell_result(
+    tx: &mut Tx,
+    r: &Review,
+    total: u32,
+    grade: Grade,
+    paid_before: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    use legalaid_domain::placeholder::{Placeholder as P, Values};
+    let Some(case) = legalaid_store::cases::get(tx, legalaid_domain::CaseId(r.case_id)).await?
+    else {
+        return Ok(());
+    };
+    let mut v = Values::new();
+    v.insert(P::Number, case.number.clone());
+    v.insert(P::Date, legalaid_domain::document::date_cn(local_date(now)));
+    let effect = if legalaid_domain::quality::review::withholds_subsidy(grade) && !paid_before {
+        "办案补贴暂不发放，请按评查意见整改。"
+    } else {
+        ""
+    };
+    v.insert(
+        P::Note,
+        format!("质量等级评定为{}（{}分）。{effect}", grade.label(), total),
+    );
+    if let Some(h) = case.handler_id {
+        let name = legalaid_store::staff::get(tx, legalaid_domain::StaffId(h))
+            .await?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        v.insert(P::Handler, name);
+    }
+    let about = crate::outbox::About {
+        case_id: Some(case.id.0),
+        application_id: Some(case.application_id.0),
+    };
+    if let Some(h) = case.handler_id {
+        crate::outbox::to_staff(
+            tx,
+            legalaid_domain::notice::MessageKind::ReviewResult,
+            h,
+            about,
+            v.clone(),
+            now,
+        )
+        .await?;
+    }
+    if let Some(u) = case.handling_unit_id {
+        let name = legalaid_store::units::get(tx, legalaid_domain::UnitId(u))
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        v.insert(P::Unit, name);
+        crate::outbox::to_unit(
+            tx,
+            legalaid_domain::notice::MessageKind::ReviewResult,
+            u,
+            about,
+            v,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn finish(

@@ -154,3 +154,27 @@ pub async fn review_download(
 ) -> Result<Response, ApiError> {
     render(&s, &ctx, Subject::Review(id_from(&id)?), &doc, q).await
 }
+
+/// The documents of a rectification order (the notice).
+#[utoipa::path(get, path = "/api/v1/rectifications/{id}/documents", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = List<AvailableDoc>), (status = 404, body = crate::error::Problem)))]
+pub async fn rectification_list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<Available>>, ApiError> {
+    list_of(&s, &ctx, Subject::Rectification(id_from(&id)?)).await
+}
+
+/// The rectification notice (整改通知书); the generation is audited.
+#[utoipa::path(get, path = "/api/v1/rectifications/{id}/documents/{doc}", tag = "quality", security(("bearer" = [])),
+    params(("id" = i64, Path), ("doc" = String, Path, description = "rectification_notice"), FormatQuery),
+    responses((status = 200, description = "the document"), (status = 404, body = crate::error::Problem), (status = 503, body = crate::error::Problem)))]
+pub async fn rectification_download(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, doc)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> Result<Response, ApiError> {
+    render(&s, &ctx, Subject::Rectification(id_from(&id)?), &doc, q).await
+}

@@ -219,6 +219,31 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/{id}/score", post(quality::score))
         .route("/reviews/{id}/recheck", post(quality::recheck))
         .route("/reviews/{id}/regrade", post(quality::regrade))
+        .route(
+            "/rectifications",
+            get(quality::list_rectifications).post(quality::issue_rectification),
+        )
+        .route("/rectifications/{id}", get(quality::show_rectification))
+        .route(
+            "/rectifications/{id}/answer",
+            post(quality::answer_rectification),
+        )
+        .route(
+            "/rectifications/{id}/verify",
+            post(quality::verify_rectification),
+        )
+        .route(
+            "/rectifications/{id}/escalate",
+            post(quality::escalate_rectification),
+        )
+        .route(
+            "/rectifications/{id}/documents",
+            get(documents::rectification_list),
+        )
+        .route(
+            "/rectifications/{id}/documents/{doc}",
+            get(documents::rectification_download),
+        )
         .route("/reviews/{id}/documents", get(documents::review_list))
         .route(
             "/reviews/{id}/documents/{doc}",
@@ -287,6 +312,9 @@ pub struct List<T> {
         quality::list_rounds, quality::create_round, quality::show_round, quality::draw, quality::close, quality::round_reviews,
         quality::show_review, quality::archive_check, quality::score, quality::recheck, quality::regrade,
         documents::review_list, documents::review_download,
+        quality::list_rectifications, quality::issue_rectification, quality::show_rectification,
+        quality::answer_rectification, quality::verify_rectification, quality::escalate_rectification,
+        documents::rectification_list, documents::rectification_download,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -2,7 +2,8 @@
 //! and their draw, and the review of each file in its three tiers.
 
 use super::schemas::{
-    ExpertDoc, ReviewLineDoc, ReviewViewDoc, RoundDoc, RoundViewDoc, StoredSchemeDoc,
+    ExpertDoc, RectificationLineDoc, RectificationViewDoc, ReviewLineDoc, ReviewViewDoc, RoundDoc,
+    RoundViewDoc, StoredSchemeDoc,
 };
 use super::{List, PageParams};
 use crate::api::records::id_from;
@@ -13,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use legalaid_app::AppError;
 use legalaid_app::quality::{Expert, ReviewLine, Round, StoredScheme};
-use legalaid_app::quality::{experts, reviews, rounds, schemes};
+use legalaid_app::quality::{experts, rectifications, reviews, rounds, schemes};
 use legalaid_domain::quality::review::ReviewStatus;
 use legalaid_domain::quality::scheme::{ItemScore, SchemeItem, Thresholds};
 use serde::Deserialize;
@@ -497,5 +498,146 @@ pub async fn regrade(
 ) -> Result<Json<reviews::ReviewView>, ApiError> {
     Ok(Json(
         reviews::regrade(&s.app, &ctx, id_from(&id)?, b.version, &b.reason).await?,
+    ))
+}
+
+// ---------------------------------------------------------------- rectifications
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RectificationQuery {
+    /// Only open orders (待整改, 已反馈, 退回重新整改).
+    pub open: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The orders the caller deals with: issued in their region, or addressed to
+/// their unit or to them.
+#[utoipa::path(get, path = "/api/v1/rectifications", tag = "quality", security(("bearer" = [])), params(RectificationQuery),
+    responses((status = 200, body = List<RectificationLineDoc>)))]
+pub async fn list_rectifications(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<RectificationQuery>,
+) -> Result<Json<List<legalaid_app::quality::rectifications::Line>>, ApiError> {
+    let page = legalaid_app::Page::new(q.page, q.per_page);
+    let (items, total) = rectifications::list(&s.app, &ctx, q.open.unwrap_or(false), page).await?;
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RectificationIn {
+    /// The review whose findings are to be rectified (source `file_review`).
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub review_id: Option<i64>,
+    /// The case concerned, if any (a review names its own).
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub case_id: Option<i64>,
+    #[serde(flatten)]
+    pub order: legalaid_domain::rectification::RectificationInput,
+}
+
+/// Issues a rectification order (整改通知) to a unit or a handler; they are told
+/// and have it in their queue.
+#[utoipa::path(post, path = "/api/v1/rectifications", tag = "quality", security(("bearer" = [])), request_body = RectificationIn,
+    responses((status = 201, body = RectificationViewDoc)))]
+pub async fn issue_rectification(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<RectificationIn>,
+) -> Result<(StatusCode, Json<rectifications::RectificationView>), ApiError> {
+    let input = rectifications::IssueInput {
+        review_id: b.review_id,
+        case_id: b.case_id,
+        order: b.order,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(rectifications::issue(&s.app, &ctx, &input).await?),
+    ))
+}
+
+/// One order, with the steps open to the caller.
+#[utoipa::path(get, path = "/api/v1/rectifications/{id}", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RectificationViewDoc)))]
+pub async fn show_rectification(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<rectifications::RectificationView>, ApiError> {
+    Ok(Json(
+        rectifications::get(&s.app, &ctx, id_from(&id)?).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AnswerIn {
+    #[schema(minimum = 1)]
+    pub version: i64,
+    /// What was rectified.
+    pub answer: String,
+}
+
+/// The target reports what was rectified (整改反馈).
+#[utoipa::path(post, path = "/api/v1/rectifications/{id}/answer", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AnswerIn,
+    responses((status = 200, body = RectificationViewDoc)))]
+pub async fn answer_rectification(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AnswerIn>,
+) -> Result<Json<rectifications::RectificationView>, ApiError> {
+    Ok(Json(
+        rectifications::answer(&s.app, &ctx, id_from(&id)?, b.version, &b.answer).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct VerifyIn {
+    #[schema(minimum = 1)]
+    pub version: i64,
+    /// Rectified (closed, 销号); false sends it back.
+    pub ok: bool,
+    /// What is still wrong (required when sent back).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The issuer checks the answer: closed, or sent back.
+#[utoipa::path(post, path = "/api/v1/rectifications/{id}/verify", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VerifyIn,
+    responses((status = 200, body = RectificationViewDoc)))]
+pub async fn verify_rectification(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<VerifyIn>,
+) -> Result<Json<rectifications::RectificationView>, ApiError> {
+    Ok(Json(
+        rectifications::verify(&s.app, &ctx, id_from(&id)?, b.version, b.ok, &b.note).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct EscalateIn {
+    #[schema(minimum = 1)]
+    pub version: i64,
+    /// The formal talk (约谈): when, whom, why.
+    pub note: String,
+}
+
+/// Escalates an open order to a formal talk (约谈).
+#[utoipa::path(post, path = "/api/v1/rectifications/{id}/escalate", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)), request_body = EscalateIn,
+    responses((status = 200, body = RectificationViewDoc)))]
+pub async fn escalate_rectification(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<EscalateIn>,
+) -> Result<Json<rectifications::RectificationView>, ApiError> {
+    Ok(Json(
+        rectifications::escalate(&s.app, &ctx, id_from(&id)?, b.version, &b.note).await?,
     ))
 }

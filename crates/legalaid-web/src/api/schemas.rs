@@ -715,6 +715,7 @@ pub enum ReviewActionDoc {
     Score,
     Recheck,
     Regrade,
+    OrderRectification,
 }
 
 /// A review with what its page shows (`legalaid_app::quality::reviews::ReviewView`).
@@ -732,5 +733,99 @@ pub struct ReviewViewDoc {
     prefill: Vec<legalaid_domain::quality::scheme::ItemScore>,
     may_score_for: Vec<i64>,
     subsidy_note: Option<String>,
+    rectifications: Vec<RectificationDoc>,
     actions: Vec<ReviewActionDoc>,
+}
+
+/// A rectification order (`legalaid_store::rectifications::Rectification`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Rectification)]
+#[allow(dead_code)]
+pub struct RectificationDoc {
+    id: i64,
+    source: legalaid_domain::rectification::RectificationSource,
+    /// The record the finding was made on (`review:12`…), or empty.
+    source_key: String,
+    review_id: Option<i64>,
+    case_id: Option<i64>,
+    unit_id: i64,
+    region_code: String,
+    target_unit_id: i64,
+    target_staff_id: Option<i64>,
+    category: legalaid_domain::rectification::ProblemCategory,
+    problem: String,
+    requirement: String,
+    issued_on: NaiveDate,
+    deadline: NaiveDate,
+    status: legalaid_domain::rectification::RectificationStatus,
+    answer: String,
+    answered_at: Option<DateTime<Utc>>,
+    answered_by: Option<i64>,
+    check_note: String,
+    checked_at: Option<DateTime<Utc>>,
+    checked_by: Option<i64>,
+    escalation_note: String,
+    escalated_at: Option<DateTime<Utc>>,
+    issued_by: i64,
+    created_at: DateTime<Utc>,
+    version: i64,
+}
+
+/// An order as its list shows it.
+#[derive(utoipa::ToSchema)]
+#[schema(as = RectificationLine)]
+#[allow(dead_code)]
+pub struct RectificationLineDoc {
+    id: i64,
+    source: legalaid_domain::rectification::RectificationSource,
+    source_key: String,
+    review_id: Option<i64>,
+    case_id: Option<i64>,
+    unit_id: i64,
+    region_code: String,
+    target_unit_id: i64,
+    target_staff_id: Option<i64>,
+    category: legalaid_domain::rectification::ProblemCategory,
+    problem: String,
+    requirement: String,
+    issued_on: NaiveDate,
+    deadline: NaiveDate,
+    status: legalaid_domain::rectification::RectificationStatus,
+    answer: String,
+    answered_at: Option<DateTime<Utc>>,
+    answered_by: Option<i64>,
+    check_note: String,
+    checked_at: Option<DateTime<Utc>>,
+    checked_by: Option<i64>,
+    escalation_note: String,
+    escalated_at: Option<DateTime<Utc>>,
+    issued_by: i64,
+    created_at: DateTime<Utc>,
+    version: i64,
+    target_unit_name: String,
+    target_staff_name: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(as = RectificationAction)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum RectificationActionDoc {
+    Answer,
+    Verify,
+    Escalate,
+}
+
+/// An order with what its page shows (`legalaid_app::quality::rectifications::RectificationView`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = RectificationView)]
+#[allow(dead_code)]
+pub struct RectificationViewDoc {
+    order: RectificationDoc,
+    issuing_unit: String,
+    target_unit: String,
+    target_staff: Option<String>,
+    case_number: Option<String>,
+    overdue: bool,
+    actions: Vec<RectificationActionDoc>,
 }

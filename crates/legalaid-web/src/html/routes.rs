@@ -64,6 +64,28 @@ pub fn routes() -> Router<AppState> {
             "/quality/experts/{id}",
             get(quality::pool::expert).post(quality::pool::update_expert),
         )
+        .route(
+            "/rectifications",
+            get(quality::rectification::list).post(quality::rectification::create),
+        )
+        .route("/rectifications/new", get(quality::rectification::new))
+        .route("/rectifications/{id}", get(quality::rectification::show))
+        .route(
+            "/rectifications/{id}/answer",
+            post(quality::rectification::answer),
+        )
+        .route(
+            "/rectifications/{id}/verify",
+            post(quality::rectification::verify),
+        )
+        .route(
+            "/rectifications/{id}/escalate",
+            post(quality::rectification::escalate),
+        )
+        .route(
+            "/rectifications/{id}/documents/{doc}",
+            get(documents::rectification_document),
+        )
         .route("/reviews/{id}", get(quality::review::show))
         .route(
             "/reviews/{id}/archive-check",

@@ -112,6 +112,9 @@ impl Shell {
         if crate::html::quality::sees_quality(ctx) {
             nav.push(("/quality", "案卷评查"));
         }
+        if crate::html::quality::rectification::sees_rectifications(ctx) {
+            nav.push(("/rectifications", "整改通知"));
+        }
         nav.push(("/messages", "站内消息"));
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));

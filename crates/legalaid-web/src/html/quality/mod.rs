@@ -3,6 +3,7 @@
 //! (`review.rs`), and the schemes and the expert pool (`pool.rs`).
 
 pub mod pool;
+pub mod rectification;
 pub mod review;
 
 use crate::AppState;

@@ -194,6 +194,13 @@ fn page_of(
     let version = v.review.version.to_string();
     let mut step = Panel::new("办理");
     for a in &v.actions {
+        if *a == ReviewAction::OrderRectification {
+            step.links.push(Action {
+                href: format!("/rectifications/new?review={id}"),
+                label: "下达整改通知".into(),
+            });
+            continue;
+        }
         let mut form = match a {
             ReviewAction::ArchiveCheck => {
                 PanelForm::post(format!("{base}/archive-check"), "提交归档审查")
@@ -261,6 +268,7 @@ fn page_of(
                     ],
                 )
             }
+            ReviewAction::OrderRectification => continue,
             ReviewAction::Regrade => PanelForm::post(format!("{base}/regrade"), "整改后重新评定")
                 .hidden("version", version.clone())
                 .group(
@@ -283,7 +291,13 @@ fn page_of(
         }
         step.forms.push(form);
     }
-    if step.forms.is_empty() {
+    if v.review.final_grade == Some(legalaid_domain::case::Grade::Unqualified)
+        && v.review.status == legalaid_domain::quality::review::ReviewStatus::Final
+        && !v.actions.contains(&ReviewAction::Regrade)
+    {
+        step.note = "评为不合格的案卷，下达整改通知并经核查销号后，由中心负责人重新评定；评定合格后按等级发放补贴。".into();
+    }
+    if step.forms.is_empty() && step.links.is_empty() {
         step.lead = match v.review.status.tier() {
             Some(Tier::ArchiveCheck) => "等待质量评查人员进行归档审查。".into(),
             Some(Tier::CaseReview) => "等待评查专家评分。".into(),
@@ -293,6 +307,26 @@ fn page_of(
     }
     out.after.push(step);
 
+    if !v.rectifications.is_empty() {
+        out.blocks.push(Block {
+            title: "整改通知".into(),
+            headers: vec!["问题类别", "整改要求", "期限", "状态"],
+            rows: v
+                .rectifications
+                .iter()
+                .map(|o| Row {
+                    class: "",
+                    cells: vec![
+                        Cell::link(o.category.label(), format!("/rectifications/{}", o.id)),
+                        Cell::text(o.requirement.clone()),
+                        Cell::text(o.deadline.to_string()),
+                        Cell::text(o.status.label()),
+                    ],
+                })
+                .collect(),
+            empty: String::new(),
+        });
+    }
     out.blocks.push(Block {
         title: "评分标准".into(),
         headers: vec!["序号", "阶段", "评查内容", "分值", "评分标准", "说明"],
