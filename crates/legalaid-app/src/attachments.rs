@@ -94,6 +94,12 @@ pub async fn upload(
                 "案卷评查不单独上传材料，案卷材料请在案件页面上传".into(),
             ));
         }
+        Subject::Complaint(id) => {
+            crate::complaints::get(app, ctx, id).await?;
+            return Err(AppError::Conflict(
+                "投诉材料暂不在系统中上传，请将书面材料随投诉登记表归档".into(),
+            ));
+        }
     };
     keep(app, ctx, owner, filename, description, bytes).await
 }
@@ -112,6 +118,11 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
             let v = crate::quality::reviews::get(app, ctx, id).await?;
             let mut tx = app.store.read().await?;
             store::of_case(&mut tx, v.file.case_id).await?
+        }
+        Subject::Complaint(id) => {
+            drop(tx);
+            crate::complaints::get(app, ctx, id).await?;
+            Vec::new()
         }
     })
 }

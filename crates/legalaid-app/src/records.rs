@@ -19,6 +19,7 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
         Subject::Application(id) => crate::applications::get(app, ctx, id).await.map(|_| ()),
         Subject::Case(id) => crate::cases::get(app, ctx, id).await.map(|_| ()),
         Subject::Review(id) => crate::quality::reviews::get(app, ctx, id).await.map(|_| ()),
+        Subject::Complaint(id) => crate::complaints::get(app, ctx, id).await.map(|_| ()),
     }
 }
 
@@ -68,6 +69,13 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
             let v = crate::quality::reviews::get(app, ctx, id).await?;
             let mut tx = app.store.read().await?;
             Ok(legalaid_store::messages::of_case(&mut tx, v.file.case_id).await?)
+        }
+        // Nothing is sent about a complaint through the outbox (the reply is
+        // recorded as given, by its channel).
+        Subject::Complaint(id) => {
+            drop(tx);
+            crate::complaints::get(app, ctx, id).await?;
+            Ok(Vec::new())
         }
     }
 }

@@ -92,6 +92,13 @@ code_enum!(
         ReviewRecheck => ("review.recheck", "中心负责人复核"),
         ReviewRegrade => ("review.regrade", "整改后重新评定"),
         ReviewRegradeReason => ("review.regrade_reason", "重新评定的整改情况"),
+        ComplaintRegister => ("complaint.register", "登记投诉"),
+        ComplaintAccept => ("complaint.accept", "受理投诉"),
+        ComplaintRefuse => ("complaint.refuse", "不予受理投诉"),
+        ComplaintExtend => ("complaint.extend", "延长投诉办理期限"),
+        ComplaintConclude => ("complaint.conclude", "作出投诉处理决定"),
+        ComplaintReply => ("complaint.reply", "答复投诉人"),
+        ComplaintRemedy => ("complaint.remedy", "登记投诉人申请复议或者提起诉讼"),
     }
 );
 

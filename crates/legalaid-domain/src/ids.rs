@@ -68,3 +68,7 @@ id_type!(
     /// A member of the expert pool (评查专家库).
     ExpertId
 );
+id_type!(
+    /// A complaint about legal aid (投诉), handled by the justice bureau.
+    ComplaintId
+);

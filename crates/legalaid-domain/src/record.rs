@@ -1,9 +1,9 @@
 //! The records that other things hang off: files, documents, objections, messages
 //! and running deadlines belong to an application, a case, or the review of a
-//! case file. Complaints and the other quality records join this list as they
+//! case file, or a complaint. The other quality records join this list as they
 //! arrive.
 
-use crate::{ApplicationId, CaseId, ReviewId};
+use crate::{ApplicationId, CaseId, ComplaintId, ReviewId};
 use serde::{Deserialize, Serialize};
 
 /// A record that files, documents, messages and deadlines are kept for.
@@ -14,6 +14,8 @@ pub enum Subject {
     Case(CaseId),
     /// The review of a case file in a round (案卷评查).
     Review(ReviewId),
+    /// A complaint about legal aid (投诉), handled by the justice bureau.
+    Complaint(ComplaintId),
 }
 
 impl Subject {
@@ -23,6 +25,7 @@ impl Subject {
             Subject::Application(id) => format!("application:{id}"),
             Subject::Case(id) => format!("case:{id}"),
             Subject::Review(id) => format!("review:{id}"),
+            Subject::Complaint(id) => format!("complaint:{id}"),
         }
     }
 
@@ -32,6 +35,7 @@ impl Subject {
             Subject::Application(id) => format!("/applications/{id}"),
             Subject::Case(id) => format!("/cases/{id}"),
             Subject::Review(id) => format!("/reviews/{id}"),
+            Subject::Complaint(id) => format!("/complaints/{id}"),
         }
     }
 
@@ -41,6 +45,7 @@ impl Subject {
         match self {
             Subject::Application(_) | Subject::Case(_) => None,
             Subject::Review(id) => Some(("review", id.0)),
+            Subject::Complaint(id) => Some(("complaint", id.0)),
         }
     }
 
@@ -48,6 +53,7 @@ impl Subject {
     pub fn of_record(kind: &str, id: i64) -> Option<Subject> {
         match kind {
             "review" => Some(Subject::Review(ReviewId(id))),
+            "complaint" => Some(Subject::Complaint(ComplaintId(id))),
             _ => None,
         }
     }
@@ -62,6 +68,12 @@ impl From<ApplicationId> for Subject {
 impl From<ReviewId> for Subject {
     fn from(id: ReviewId) -> Self {
         Subject::Review(id)
+    }
+}
+
+impl From<ComplaintId> for Subject {
+    fn from(id: ComplaintId) -> Self {
+        Subject::Complaint(id)
     }
 }
 
@@ -96,5 +108,12 @@ mod tests {
         assert_eq!(Subject::of_record("review", 3), Some(r));
         assert_eq!(Subject::of_record("case", 3), None);
         assert_eq!(Subject::Case(CaseId(7)).record(), None);
+        let c = Subject::Complaint(ComplaintId(5));
+        assert_eq!(
+            (c.key(), c.href()),
+            ("complaint:5".into(), "/complaints/5".into())
+        );
+        assert_eq!(c.record(), Some(("complaint", 5)));
+        assert_eq!(Subject::of_record("complaint", 5), Some(c));
     }
 }

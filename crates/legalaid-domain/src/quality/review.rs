@@ -279,7 +279,11 @@ mod tests {
                 .expect("present")
                 .contains("同属一个单位")
         );
-        assert!(conflict(&r, &file(1, 8, 10)).expect("present").contains("本人承办"));
+        assert!(
+            conflict(&r, &file(1, 8, 10))
+                .expect("present")
+                .contains("本人承办")
+        );
     }
 
     #[test]

@@ -497,11 +497,17 @@ mod tests {
             source: String::new(),
         };
         assert!(s.validate().is_ok());
-        let r = s.score(&[score("1", 5, ""), score("2", 4, "略")]).expect("present");
+        let r = s
+            .score(&[score("1", 5, ""), score("2", 4, "略")])
+            .expect("present");
         assert_eq!((r.total, r.grade), (5, Grade::Excellent)); // 4.5 rounds up
-        let r = s.score(&[score("1", 3, "a"), score("2", 2, "b")]).expect("present");
+        let r = s
+            .score(&[score("1", 3, "a"), score("2", 2, "b")])
+            .expect("present");
         assert_eq!((r.total, r.grade), (3, Grade::Qualified)); // 2.5 rounds up
-        let r = s.score(&[score("1", 2, "a"), score("2", 2, "b")]).expect("present");
+        let r = s
+            .score(&[score("1", 2, "a"), score("2", 2, "b")])
+            .expect("present");
         assert_eq!((r.total, r.grade), (2, Grade::Unqualified));
     }
 
