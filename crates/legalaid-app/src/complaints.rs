@@ -35,7 +35,7 @@ use legalaid_store::Tx;
 use legalaid_store::complaints::{self as store, Complaint, ComplaintFilter, Figures, Reach};
 use serde::{Deserialize, Serialize};
 
-pub use legalaid_store::complaints::ListRow;
+pub use legalaid_store::complaints::{FigureRow, ListRow};
 
 /// Registers complaints.
 pub fn can_register(ctx: &Ctx) -> bool {
@@ -392,7 +392,13 @@ pub async fn list(
     policy::require(can_read(ctx))?;
     let f = filter_of(q)?;
     let mut tx = app.store.read().await?;
-    Ok(store::list(&mut tx, &reach(ctx), &f, page).await?)
+    let (mut rows, total) = store::list(&mut tx, &reach(ctx), &f, page).await?;
+    // A list carries no contact: it is read on the complaint's own page.
+    for r in &mut rows {
+        r.complaint.complainant_phone.clear();
+        r.complaint.complainant_address.clear();
+    }
+    Ok((rows, total))
 }
 
 /// The figures of a period (received from `from` to `to`, both included).
