@@ -94,6 +94,12 @@ pub async fn upload(
                 "评查和整改记录不单独上传材料，有关材料请在案件页面上传".into(),
             ));
         }
+        Subject::Complaint(id) => {
+            crate::complaints::get(app, ctx, id).await?;
+            return Err(AppError::Conflict(
+                "投诉材料暂不在系统中上传，请将书面材料随投诉登记表归档".into(),
+            ));
+        }
     };
     keep(app, ctx, owner, filename, description, bytes).await
 }
@@ -123,6 +129,11 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
                 Some(c) => store::of_case(&mut tx, c).await?,
                 None => Vec::new(),
             }
+        }
+        Subject::Complaint(id) => {
+            drop(tx);
+            crate::complaints::get(app, ctx, id).await?;
+            Vec::new()
         }
     })
 }

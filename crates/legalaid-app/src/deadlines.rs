@@ -152,3 +152,34 @@ pub fn of_case(
         Err(gap) => vec![gap_view(&gap, today)],
     }
 }
+
+/// The deadlines of a complaint in its current state, as shown today.
+pub fn of_complaint(
+    c: &legalaid_store::complaints::Complaint,
+    rules: &RuleBook,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+) -> Vec<DeadlineView> {
+    match legalaid_domain::complaint::deadlines(&complaint_clock(c), rules, calendar) {
+        Ok(ds) => ds.iter().map(|d| deadline_view(d, today)).collect(),
+        Err(gap) => vec![gap_view(&gap, today)],
+    }
+}
+
+/// The facts of a stored complaint that decide its deadlines (local time).
+pub fn complaint_clock(
+    c: &legalaid_store::complaints::Complaint,
+) -> legalaid_domain::complaint::ComplaintClock {
+    legalaid_domain::complaint::ComplaintClock {
+        status: c.status,
+        received_at: local_time(c.received_at),
+        accepted_at: c.accepted_at.map(local_time),
+        refused_at: c.refused_at.map(local_time),
+        extended: c
+            .extended_at
+            .zip(c.extension_days)
+            .map(|(at, days)| (local_time(at), u32::try_from(days).unwrap_or(0))),
+        concluded_at: c.concluded_at.map(local_time),
+        replied_at: c.replied_at.map(local_time),
+    }
+}

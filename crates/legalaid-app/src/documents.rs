@@ -221,6 +221,10 @@ pub async fn of_record(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<
                 format!("/api/v1/rectifications/{id}/documents"),
             )
         }
+        Subject::Complaint(id) => (
+            complaint_available(&crate::complaints::get(app, ctx, id).await?),
+            format!("/api/v1/complaints/{id}/documents"),
+        ),
     };
     Ok(kinds
         .into_iter()
@@ -246,7 +250,130 @@ pub async fn build(
         Subject::Case(id) => build_for_case(app, ctx, id, kind).await,
         Subject::Review(id) => build_for_review(app, ctx, id, kind).await,
         Subject::Rectification(id) => build_for_rectification(app, ctx, id, kind).await,
+        Subject::Complaint(id) => build_for_complaint(app, ctx, id, kind).await,
     }
+}
+
+/// The notices of a complaint: of acceptance once accepted, of refusal once
+/// refused, the reply once decided.
+pub fn complaint_available(v: &crate::complaints::ComplaintView) -> Vec<DocKind> {
+    use legalaid_domain::complaint::ComplaintStatus as S;
+    let c = &v.complaint;
+    let mut out = Vec::new();
+    if c.accepted_at.is_some() {
+        out.push(DocKind::ComplaintAcceptance);
+    }
+    if c.status == S::Refused {
+        out.push(DocKind::ComplaintRefusal);
+    }
+    if matches!(c.status, S::Concluded | S::Replied) {
+        out.push(DocKind::ComplaintReply);
+    }
+    out
+}
+
+async fn build_for_complaint(
+    app: &App,
+    ctx: &Ctx,
+    id: legalaid_domain::ComplaintId,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    let v = crate::complaints::get(app, ctx, id).await?;
+    if !complaint_available(&v).contains(&kind) {
+        return Err(AppError::NotFound);
+    }
+    let c = &v.complaint;
+    let template = {
+        let mut tx = app.store.read().await?;
+        store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?
+    };
+    let dated = match kind {
+        DocKind::ComplaintAcceptance => c.accepted_at,
+        DocKind::ComplaintRefusal => c.refused_at,
+        _ => c.concluded_at,
+    };
+    let issued_on = local_date(dated.unwrap_or_else(|| app.clock.now()));
+    let respondent = match (&v.respondent_unit, &v.respondent_staff) {
+        (Some(u), Some(s)) => format!("{u}{s}"),
+        (Some(u), None) => u.clone(),
+        (None, Some(s)) => s.clone(),
+        (None, None) => String::new(),
+    };
+    // The period to conclude as the deadline engine counts it (the rules data).
+    let period = v
+        .deadlines
+        .iter()
+        .find(|d| d.code == "complaint_conclude")
+        .map(|d| format!("{}前", date_cn(d.due)))
+        .unwrap_or_default();
+    let measures = if c.follow_up.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "后续措施：{}。",
+            c.follow_up
+                .iter()
+                .map(|a| a.label())
+                .collect::<Vec<_>>()
+                .join("、")
+        )
+    };
+    let mut values = Values::new();
+    values.insert(
+        P::Complainant,
+        if c.anonymous || c.complainant_name.is_empty() {
+            "投诉人".to_owned()
+        } else {
+            c.complainant_name.clone()
+        },
+    );
+    values.insert(P::ComplaintNumber, c.number.clone());
+    values.insert(P::Number, c.number.clone());
+    values.insert(P::ComplaintReceivedOn, date_cn(local_date(c.received_at)));
+    values.insert(P::Respondent, respondent);
+    values.insert(P::ComplaintCategory, c.category.label().to_owned());
+    values.insert(P::ComplaintFacts, c.facts.clone());
+    values.insert(P::ComplaintPeriod, period);
+    values.insert(P::Reason, c.refusal_reason.clone());
+    values.insert(
+        P::ComplaintOutcome,
+        c.outcome.map(|o| o.label().to_owned()).unwrap_or_default(),
+    );
+    values.insert(P::ComplaintConclusion, c.conclusion.clone());
+    values.insert(P::ComplaintMeasures, measures);
+    values.insert(P::Date, date_cn(issued_on));
+    let bureau_unit = {
+        let mut tx = app.store.read().await?;
+        legalaid_store::complaints::bureau_for(&mut tx, &c.region_code)
+            .await?
+            .map_or(c.receiving_unit_id, |(id, _)| id)
+    };
+    let issuer = crate::units::issuer(app, bureau_unit, UnitKind::JusticeBureau).await?;
+    values.insert(P::Institution, issuer.clone());
+    let subject = Subject::Complaint(id).key();
+    let number = number_of(app, &template, &subject, &c.number, issued_on).await?;
+    let doc = Document {
+        issuer: issuer.clone(),
+        title: fill(&template.title, &values),
+        number,
+        addressee: fill(&template.addressee, &values),
+        paragraphs: paragraphs(&fill(&template.body, &values)),
+        signature: vec![issuer, date_cn(issued_on)],
+    };
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::DocumentGenerate,
+        format!("complaint/{id}/{}", kind.as_str()),
+        None::<&()>,
+        Some(&serde_json::json!({ "complaint_id": id, "kind": kind.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    let filename = format!("{}-{}", kind.label(), c.number);
+    Ok((doc, filename))
 }
 
 async fn build_for_rectification(

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod cases;
 pub mod clock;
+pub mod complaints;
 pub mod crypto;
 mod ctx;
 pub mod deadlines;

@@ -12,7 +12,9 @@ use chrono::{Datelike, NaiveDate};
 use legalaid_domain::application::{Channel, Status};
 use legalaid_domain::case::{CaseStatus, ReplacementStatus, SubsidyStatus};
 use legalaid_domain::deadline::Standing;
-use legalaid_domain::queue::{Queue, Step, route_application, route_case, route_step};
+use legalaid_domain::queue::{
+    Queue, Step, route_application, route_case, route_complaint, route_step,
+};
 use legalaid_domain::{ApplicationId, CaseId, UnitId, local_date};
 use legalaid_store::Tx;
 use legalaid_store::deadlines::{self as store, Entry, QueueFilter, QueueRow, Subject};
@@ -264,6 +266,33 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 S::Closed | S::Escalated => {}
             }
             store::replace(tx, subject, o.version, &entries).await?;
+        }
+        Subject::Complaint(id) => {
+            let Some(c) = legalaid_store::complaints::get(tx, id).await? else {
+                return Ok(());
+            };
+            let views = crate::deadlines::of_complaint(&c, &f.rules, &f.calendar, today);
+            // The bureau whose region covers the respondent acts; failing one,
+            // the unit that registered the complaint.
+            let (unit, region) =
+                match legalaid_store::complaints::bureau_for(tx, &c.region_code).await? {
+                    Some(b) => b,
+                    None => (
+                        c.receiving_unit_id,
+                        region_of(tx, c.receiving_unit_id).await?,
+                    ),
+                };
+            let entries: Vec<Entry> = views
+                .iter()
+                .filter(|d| !d.met)
+                .filter_map(|d| {
+                    route_complaint(&d.code).map(|q| Entry {
+                        label: c.number.clone(),
+                        ..entry(d, q, unit, &region, None)
+                    })
+                })
+                .collect();
+            store::replace(tx, subject, c.version, &entries).await?;
         }
     }
     Ok(())

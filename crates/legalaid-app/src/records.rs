@@ -22,6 +22,7 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
         Subject::Rectification(id) => crate::quality::rectifications::get(app, ctx, id)
             .await
             .map(|_| ()),
+        Subject::Complaint(id) => crate::complaints::get(app, ctx, id).await.map(|_| ()),
     }
 }
 
@@ -80,6 +81,13 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
                 Some(c) => Ok(legalaid_store::messages::of_case(&mut tx, c).await?),
                 None => Ok(Vec::new()),
             }
+        }
+        // Nothing is sent about a complaint through the outbox (the reply is
+        // recorded as given, by its channel).
+        Subject::Complaint(id) => {
+            drop(tx);
+            crate::complaints::get(app, ctx, id).await?;
+            Ok(Vec::new())
         }
     }
 }

@@ -96,6 +96,13 @@ code_enum!(
         RectificationAnswer => ("rectification.answer", "反馈整改情况"),
         RectificationVerify => ("rectification.verify", "核查整改情况"),
         RectificationEscalate => ("rectification.escalate", "整改约谈"),
+        ComplaintRegister => ("complaint.register", "登记投诉"),
+        ComplaintAccept => ("complaint.accept", "受理投诉"),
+        ComplaintRefuse => ("complaint.refuse", "不予受理投诉"),
+        ComplaintExtend => ("complaint.extend", "延长投诉办理期限"),
+        ComplaintConclude => ("complaint.conclude", "作出投诉处理决定"),
+        ComplaintReply => ("complaint.reply", "答复投诉人"),
+        ComplaintRemedy => ("complaint.remedy", "登记投诉人申请复议或者提起诉讼"),
     }
 );
 

@@ -77,6 +77,39 @@ code_enum!(
 );
 
 code_enum!(
+    /// How the complainant was told the result (LAL art 56: the bureau tells the
+    /// complainant promptly).
+    ReplyChannel {
+        Letter => ("letter", "书面送达"),
+        InPerson => ("in_person", "当面告知"),
+        Phone => ("phone", "电话告知"),
+        Email => ("email", "电子邮件"),
+        Other => ("other", "其他方式"),
+    }
+);
+
+/// The follow-up actions as stored: comma-separated codes in the enum's order,
+/// each once (the database's CHECK lists exactly these combinations).
+pub fn follow_up_codes(actions: &[FollowUpAction]) -> String {
+    FollowUpAction::ALL
+        .iter()
+        .filter(|a| actions.contains(a))
+        .map(|a| a.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The follow-up actions of stored codes; None if a code is unknown.
+pub fn parse_follow_up(codes: &str) -> Option<Vec<FollowUpAction>> {
+    codes
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(FollowUpAction::parse)
+        .collect()
+}
+
+code_enum!(
     /// Who complains: applicants, recipients or interested parties.
     ComplainantRelation {
         Applicant => ("applicant", "申请人"),
@@ -479,6 +512,22 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         at(s).and_utc()
+    }
+
+    #[test]
+    fn follow_up_actions_are_stored_in_one_order() {
+        use FollowUpAction::*;
+        assert_eq!(
+            follow_up_codes(&[WithholdSubsidy, Rectification, WithholdSubsidy]),
+            "rectification,withhold_subsidy"
+        );
+        assert_eq!(follow_up_codes(&[]), "");
+        assert_eq!(
+            parse_follow_up("replace_handler,withhold_subsidy"),
+            Some(vec![ReplaceHandler, WithholdSubsidy])
+        );
+        assert_eq!(parse_follow_up(""), Some(vec![]));
+        assert_eq!(parse_follow_up("fine"), None);
     }
 
     #[test]

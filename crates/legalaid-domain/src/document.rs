@@ -19,6 +19,9 @@ code_enum!(
         SubsidyVoucher => ("subsidy_voucher", "法律援助办案补贴领款凭单"),
         ReviewResultNotice => ("review_result_notice", "法律援助案件评查结果通知书"),
         RectificationNotice => ("rectification_notice", "法律援助整改通知书"),
+        ComplaintAcceptance => ("complaint_acceptance", "投诉受理通知书"),
+        ComplaintRefusal => ("complaint_refusal", "不予受理投诉通知书"),
+        ComplaintReply => ("complaint_reply", "投诉处理答复书"),
     }
 );
 
@@ -147,6 +150,18 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         (
             DocKind::RectificationNotice,
             include_str!("../data/documents/rectification_notice.txt"),
+        ),
+        (
+            DocKind::ComplaintAcceptance,
+            include_str!("../data/documents/complaint_acceptance.txt"),
+        ),
+        (
+            DocKind::ComplaintRefusal,
+            include_str!("../data/documents/complaint_refusal.txt"),
+        ),
+        (
+            DocKind::ComplaintReply,
+            include_str!("../data/documents/complaint_reply.txt"),
         ),
     ];
     files
@@ -304,7 +319,7 @@ mod tests {
             .map(|k| shipped_number_format(*k))
             .filter(|f| !f.is_empty())
             .collect();
-        assert_eq!(series.len(), 9);
+        assert_eq!(series.len(), 12);
         assert!(series.iter().all(|f| check_number_format(f).is_ok()));
         let mut unique = series.clone();
         unique.sort();

@@ -72,3 +72,7 @@ id_type!(
     /// A rectification order (整改通知).
     RectificationId
 );
+id_type!(
+    /// A complaint about legal aid (投诉), handled by the justice bureau.
+    ComplaintId
+);

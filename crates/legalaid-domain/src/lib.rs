@@ -85,8 +85,8 @@ pub mod validation;
 pub mod visibility;
 
 pub use ids::{
-    ApplicationId, CaseId, ExpertId, ObjectionId, PersonId, RectificationId, ReviewId, RoundId,
-    SchemeId, StaffId, UnitId, UserId,
+    ApplicationId, CaseId, ComplaintId, ExpertId, ObjectionId, PersonId, RectificationId, ReviewId,
+    RoundId, SchemeId, StaffId, UnitId, UserId,
 };
 pub use validation::{FieldError, Validation};
 
@@ -170,6 +170,7 @@ mod tests {
         codes_are_json_names(complaint::ComplainantRemedy::ALL);
         codes_are_json_names(complaint::ComplainantRelation::ALL);
         codes_are_json_names(complaint::ComplaintStatus::ALL);
+        codes_are_json_names(complaint::ReplyChannel::ALL);
         codes_are_json_names(followup::VisitMode::ALL);
         codes_are_json_names(followup::VisitTiming::ALL);
         codes_are_json_names(followup::CallOutcome::ALL);

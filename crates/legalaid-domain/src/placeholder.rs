@@ -80,6 +80,17 @@ code_enum!(
         ProblemCategory => ("问题类别", "问题的类别"),
         RectificationRequirement => ("整改要求", "整改的要求"),
         RectificationDeadline => ("整改期限", "整改反馈的期限"),
+        // Documents of a complaint.
+        Complainant => ("投诉人", "投诉人姓名（匿名投诉为“投诉人”）"),
+        ComplaintNumber => ("投诉编号", "投诉的登记编号"),
+        ComplaintReceivedOn => ("投诉日期", "收到投诉的日期"),
+        Respondent => ("被投诉人", "被投诉的单位和人员"),
+        ComplaintCategory => ("投诉事项", "投诉事项的类别"),
+        ComplaintFacts => ("投诉内容", "投诉的事实和理由"),
+        ComplaintPeriod => ("办理期限", "办结投诉的期限（依期限规则计算）"),
+        ComplaintOutcome => ("处理结果", "投诉处理决定的结果类别"),
+        ComplaintConclusion => ("处理意见", "投诉处理决定的调查结论和处理意见"),
+        ComplaintMeasures => ("后续措施", "处理决定所定的后续措施"),
     }
 );
 

@@ -1,6 +1,7 @@
 //! Work queues: whose turn it is. Every running deadline of an application or a
 //! case, and every step that waits on someone without a statutory period (grading
-//! a closed case, a replacement request, a subsidy to pay), belongs to the queue of
+//! a closed case, a replacement request, a subsidy to pay), and every running
+//! deadline of a complaint, belongs to the queue of
 //! the role that must act, in the unit that must act.
 
 use crate::application::Status;
@@ -123,6 +124,15 @@ pub fn route_case(code: &str, status: CaseStatus) -> Option<Queue> {
     }
 }
 
+/// The queue of a running deadline of a complaint: every step of the complaint
+/// procedure is the justice bureau's (LAL art 56).
+pub fn route_complaint(code: &str) -> Option<Queue> {
+    match code {
+        "complaint_accept" | "complaint_conclude" | "complaint_reply" => Some(Queue::Bureau),
+        _ => None,
+    }
+}
+
 /// The queue of a step without a statutory period.
 pub fn route_step(step: Step) -> Queue {
     match step {
@@ -203,5 +213,7 @@ mod tests {
             Some(Queue::Bureau)
         );
         assert_eq!(route_step(Step::Grading), Queue::Quality);
+        assert_eq!(route_complaint("complaint_reply"), Some(Queue::Bureau));
+        assert_eq!(route_complaint("calendar_gap"), None);
     }
 }

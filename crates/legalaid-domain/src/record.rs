@@ -1,9 +1,9 @@
 //! The records that other things hang off: files, documents, objections, messages
 //! and running deadlines belong to an application, a case, or the review of a
-//! case file. Complaints and the other quality records join this list as they
+//! case file, or a complaint. The other quality records join this list as they
 //! arrive.
 
-use crate::{ApplicationId, CaseId, RectificationId, ReviewId};
+use crate::{ApplicationId, CaseId, ComplaintId, RectificationId, ReviewId};
 use serde::{Deserialize, Serialize};
 
 /// A record that files, documents, messages and deadlines are kept for.
@@ -16,6 +16,8 @@ pub enum Subject {
     Review(ReviewId),
     /// A rectification order (整改通知).
     Rectification(RectificationId),
+    /// A complaint about legal aid (投诉), handled by the justice bureau.
+    Complaint(ComplaintId),
 }
 
 impl Subject {
@@ -26,6 +28,7 @@ impl Subject {
             Subject::Case(id) => format!("case:{id}"),
             Subject::Review(id) => format!("review:{id}"),
             Subject::Rectification(id) => format!("rectification:{id}"),
+            Subject::Complaint(id) => format!("complaint:{id}"),
         }
     }
 
@@ -36,6 +39,7 @@ impl Subject {
             Subject::Case(id) => format!("/cases/{id}"),
             Subject::Review(id) => format!("/reviews/{id}"),
             Subject::Rectification(id) => format!("/rectifications/{id}"),
+            Subject::Complaint(id) => format!("/complaints/{id}"),
         }
     }
 
@@ -46,6 +50,7 @@ impl Subject {
             Subject::Application(_) | Subject::Case(_) => None,
             Subject::Review(id) => Some(("review", id.0)),
             Subject::Rectification(id) => Some(("rectification", id.0)),
+            Subject::Complaint(id) => Some(("complaint", id.0)),
         }
     }
 
@@ -54,6 +59,7 @@ impl Subject {
         match kind {
             "review" => Some(Subject::Review(ReviewId(id))),
             "rectification" => Some(Subject::Rectification(RectificationId(id))),
+            "complaint" => Some(Subject::Complaint(ComplaintId(id))),
             _ => None,
         }
     }
@@ -74,6 +80,12 @@ impl From<ReviewId> for Subject {
 impl From<RectificationId> for Subject {
     fn from(id: RectificationId) -> Self {
         Subject::Rectification(id)
+    }
+}
+
+impl From<ComplaintId> for Subject {
+    fn from(id: ComplaintId) -> Self {
+        Subject::Complaint(id)
     }
 }
 
@@ -108,5 +120,12 @@ mod tests {
         assert_eq!(Subject::of_record("review", 3), Some(r));
         assert_eq!(Subject::of_record("case", 3), None);
         assert_eq!(Subject::Case(CaseId(7)).record(), None);
+        let c = Subject::Complaint(ComplaintId(5));
+        assert_eq!(
+            (c.key(), c.href()),
+            ("complaint:5".into(), "/complaints/5".into())
+        );
+        assert_eq!(c.record(), Some(("complaint", 5)));
+        assert_eq!(Subject::of_record("complaint", 5), Some(c));
     }
 }

@@ -747,6 +747,76 @@ both!(
         )
         .await;
 
+        // A complaint about the case's handler, through every step, the list,
+        // the figures and the notices.
+        let (lawyer_staff, _) = common::lawyer_staff(&app).await;
+        let body = json!({ "channel": "phone", "received_at": app.clock.now().to_rfc3339(),
+                       "complainant_name": "邹春兰", "complainant_phone": "13955506612", "relation": "recipient",
+                       "respondent_staff_id": lawyer_staff, "case_id": id, "category": "neglect",
+                       "facts": "承办律师未告知办理进展。" });
+        let c = api
+            .call(
+                "POST /api/v1/complaints",
+                "/api/v1/complaints",
+                &supervisor,
+                Some(body),
+                created,
+            )
+            .await;
+        let cid = c["complaint"]["id"].as_i64().expect("complaint id");
+        let complaint = format!("/api/v1/complaints/{cid}");
+        let c = api
+            .call(
+                "POST /api/v1/complaints/{id}/accept",
+                &format!("{complaint}/accept"),
+                &supervisor,
+                Some(json!({ "version": c["complaint"]["version"] })),
+                ok,
+            )
+            .await;
+        let c = api
+            .call(
+                "POST /api/v1/complaints/{id}/extend",
+                &format!("{complaint}/extend"),
+                &supervisor,
+                Some(json!({ "version": c["complaint"]["version"], "reason": "需要调查核实" })),
+                ok,
+            )
+            .await;
+        let c = api
+            .call("POST /api/v1/complaints/{id}/conclude", &format!("{complaint}/conclude"), &supervisor,
+                Some(json!({ "version": c["complaint"]["version"], "outcome": "sanctioned",
+                             "conclusion": "情况属实。", "follow_up": ["replace_handler", "withhold_subsidy"] })), ok)
+            .await;
+        let c = api
+            .call("POST /api/v1/complaints/{id}/reply", &format!("{complaint}/reply"), &supervisor,
+                Some(json!({ "version": c["complaint"]["version"], "channel": "phone", "text": "已电话告知。" })), ok)
+            .await;
+        api.call(
+            "POST /api/v1/complaints/{id}/remedy",
+            &format!("{complaint}/remedy"),
+            &supervisor,
+            Some(json!({ "version": c["complaint"]["version"], "remedy": "lawsuit" })),
+            ok,
+        )
+        .await;
+        api.get("GET /api/v1/complaints/{id}", &complaint, &supervisor)
+            .await;
+        api.get("GET /api/v1/complaints", "/api/v1/complaints", &supervisor)
+            .await;
+        api.get(
+            "GET /api/v1/complaints/figures",
+            "/api/v1/complaints/figures",
+            &supervisor,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/complaints/{id}/documents",
+            &format!("{complaint}/documents"),
+            &supervisor,
+        )
+        .await;
+
         assert!(
             api.errors.is_empty(),
             "{} answers differ from their documented schemas:\n{}",

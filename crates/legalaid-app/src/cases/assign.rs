@@ -391,6 +391,53 @@ pub async fn request_replacement(
     commit_then_view(app, tx, ctx, c).await
 }
 
+/// The replacement a complaint's decision asks for (LAL art 55: the recipient may
+/// complain and ask for another handler), made in the decision's transaction so
+/// that the center's queue shows it. The center decides it as any other request.
+/// None, and nothing written, when the case is not being handled or already has
+/// a pending request: the complaint's page then leads to the case instead.
+pub(crate) async fn request_replacement_for_complaint(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: CaseId,
+    reason: &str,
+) -> AppResult<Option<i64>> {
+    let Some(c) = store::get(tx, id).await? else {
+        return Ok(None);
+    };
+    if !matches!(c.status, CaseStatus::Assigned | CaseStatus::InProgress)
+        || store::replacements(tx, id)
+            .await?
+            .iter()
+            .any(|r| r.status == ReplacementStatus::Pending)
+    {
+        return Ok(None);
+    }
+    let now = app.clock.now();
+    let r = store::add_replacement(
+        tx,
+        id,
+        ReplacementRequester::Recipient,
+        reason,
+        ctx.user_id(),
+        now,
+    )
+    .await?;
+    audit::record(
+        app,
+        tx,
+        ctx,
+        AuditAction::CaseReplacementRequested,
+        r.id,
+        None::<&()>,
+        Some(&r),
+    )
+    .await?;
+    crate::queues::track(app, tx, Subject::Case(id)).await?;
+    Ok(Some(r.id))
+}
+
 /// The center decides a replacement request; approval names the new handler
 /// (checked like any assignment) and keeps the history.
 pub async fn decide_replacement(

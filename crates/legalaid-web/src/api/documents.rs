@@ -30,7 +30,7 @@ pub struct AvailableDoc {
     href: String,
 }
 
-async fn list_of(
+pub(super) async fn list_of(
     s: &AppState,
     ctx: &Ctx,
     subject: Subject,
@@ -40,7 +40,7 @@ async fn list_of(
     Ok(Json(List { items, total }))
 }
 
-async fn render(
+pub(super) async fn render(
     s: &AppState,
     ctx: &Ctx,
     subject: Subject,

@@ -7,6 +7,7 @@ pub(crate) mod attachments;
 pub(crate) use attachments::{file_response, read_upload};
 mod auth;
 mod cases;
+mod complaints;
 mod documents;
 mod funding;
 mod messages;
@@ -110,6 +111,23 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/next-stage", post(cases::next_stage))
         .route("/cases/{id}/messages", get(messages::messages))
+        .route(
+            "/complaints",
+            get(complaints::list).post(complaints::create),
+        )
+        .route("/complaints/figures", get(complaints::figures))
+        .route("/complaints/{id}", get(complaints::show))
+        .route("/complaints/{id}/accept", post(complaints::accept))
+        .route("/complaints/{id}/refuse", post(complaints::refuse))
+        .route("/complaints/{id}/extend", post(complaints::extend))
+        .route("/complaints/{id}/conclude", post(complaints::conclude))
+        .route("/complaints/{id}/reply", post(complaints::reply))
+        .route("/complaints/{id}/remedy", post(complaints::remedy))
+        .route("/complaints/{id}/documents", get(complaints::documents))
+        .route(
+            "/complaints/{id}/documents/{doc}",
+            get(complaints::document),
+        )
         .route("/work-queue", get(queues::mine))
         .route("/work-queue/region", get(queues::region))
         .route("/cases/{id}/documents", get(documents::case_list))
@@ -315,9 +333,12 @@ pub struct List<T> {
         quality::list_rectifications, quality::issue_rectification, quality::show_rectification,
         quality::answer_rectification, quality::verify_rectification, quality::escalate_rectification,
         documents::rectification_list, documents::rectification_download,
+        complaints::create, complaints::list, complaints::figures, complaints::show, complaints::accept,
+        complaints::refuse, complaints::extend, complaints::conclude, complaints::reply, complaints::remedy,
+        complaints::documents, complaints::document,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"))
 )]
 pub struct ApiDoc;

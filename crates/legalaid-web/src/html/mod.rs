@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod applications;
 mod cases;
+mod complaints;
 mod documents;
 mod export;
 mod panels;

@@ -250,6 +250,18 @@ pub fn routes() -> Router<AppState> {
             get(cases::assign::replacement_decision_page).post(cases::assign::decide_replacement),
         )
         .route("/cases/{id}/next-stage", post(cases::steps::next_stage))
+        .route(
+            "/complaints",
+            get(complaints::list).post(complaints::create),
+        )
+        .route("/complaints/new", get(complaints::new))
+        .route("/complaints/figures", get(complaints::figures))
+        .route("/complaints/{id}", get(complaints::show))
+        .route("/complaints/{id}/{step}", post(complaints::step))
+        .route(
+            "/complaints/{id}/documents/{doc}",
+            get(complaints::document),
+        )
         .route("/hearings", get(cases::hearings))
         .route("/hearings/export.csv", get(cases::hearings_csv))
         .route("/messages", get(cases::inbox))
@@ -336,6 +348,7 @@ pub(crate) fn back_to_record(path: &str) -> Option<(String, &'static str)> {
         "units" => "返回单位",
         "staff" => "返回人员",
         "users" => "返回账号",
+        "complaints" => "返回投诉",
         _ => return None,
     };
     let id: i64 = id.parse().ok().filter(|i| *i > 0)?;

@@ -103,6 +103,9 @@ impl Shell {
             nav.insert(3, ("/cases", "案件"));
             nav.insert(4, ("/hearings", "开庭日历"));
         }
+        if crate::html::complaints::sees_complaints(ctx) {
+            nav.push(("/complaints", "投诉"));
+        }
         if crate::html::cases::funding::sees_funding(ctx) {
             nav.push(("/funding", "经费测算"));
         }
