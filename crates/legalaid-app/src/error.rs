@@ -119,6 +119,12 @@ impl From<StoreError> for AppError {
 /// it concerns and the sentence for the user.
 const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
     (
+        "rating_rules_pkey",
+        "rating_rules.effective_from",
+        "effective_from",
+        "该日期已有质量评价规则的版本",
+    ),
+    (
         "reviews_round_id_case_id_key",
         "reviews.round_id, reviews.case_id",
         "round_id",

@@ -30,6 +30,7 @@ pub mod persons;
 pub mod policy;
 pub mod quality;
 pub mod queues;
+pub mod ratings;
 pub mod records;
 pub mod regions;
 pub mod rules;

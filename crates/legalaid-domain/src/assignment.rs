@@ -58,6 +58,9 @@ pub struct Candidate {
     pub assigned_this_year: u32,
     pub last_assigned_on: Option<chrono::NaiveDate>,
     pub other_matters: Vec<OtherMatter>,
+    /// The quality rating's weight in the ranking and its reason
+    /// (`rating::ranking_factor`), when the handler is rated.
+    pub quality: Option<(i64, String)>,
 }
 
 /// Why the law does not allow a candidate on this case (each one refuses it).
@@ -193,6 +196,10 @@ pub fn rank(candidates: &[Candidate], n: &Needs<'_>, today: chrono::NaiveDate) -
                     reasons.push("尚未被指派过".to_owned());
                 }
             }
+            if let Some((points, reason)) = &c.quality {
+                score += points;
+                reasons.push(reason.clone());
+            }
             if !conflicts.is_empty() {
                 score -= 500;
             }
@@ -261,6 +268,7 @@ mod tests {
             assigned_this_year: 0,
             last_assigned_on: None,
             other_matters: Vec::new(),
+            quality: None,
         }
     }
 
@@ -352,6 +360,39 @@ mod tests {
         n.opposing_party = "";
         n.recipient_name = "赵六";
         assert!(conflicts(&c, &n).is_empty());
+    }
+
+    #[test]
+    fn a_low_quality_rating_moves_a_candidate_down_and_says_why() {
+        use crate::rating::{Evidence, RatingRule, ranking_factor, rate};
+        let today = d("2026-12-05");
+        let rule = RatingRule::defaults(d("2022-01-01"));
+        let poor = rate(
+            &Evidence {
+                grades: vec![(d("2026-10-01"), crate::case::Grade::Unqualified)],
+                upheld_complaints: vec![d("2026-11-01")],
+                evaluations: vec![],
+            },
+            &rule,
+            today,
+        );
+        let mut a = lawyer(1, 2010, &[]);
+        let mut b = lawyer(2, 2010, &[]);
+        a.quality = Some(ranking_factor(&poor, &rule));
+        b.quality = None;
+        let n = needs(CaseType::Civil, Stage::Whole);
+        let ranked = rank(&[a, b], &n, today);
+        assert_eq!(
+            ranked[0].staff_id, 2,
+            "the poorly rated handler ranks lower"
+        );
+        let reason = ranked[1]
+            .reasons
+            .iter()
+            .find(|r| r.starts_with("质量评价"))
+            .expect("the rating is a reason");
+        assert!(reason.contains("低于基准75分"), "{reason}");
+        assert!(poor.score < 75, "{poor:?}");
     }
 
     #[test]

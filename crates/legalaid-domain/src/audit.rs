@@ -92,6 +92,7 @@ code_enum!(
         ReviewRecheck => ("review.recheck", "中心负责人复核"),
         ReviewRegrade => ("review.regrade", "整改后重新评定"),
         ReviewRegradeReason => ("review.regrade_reason", "重新评定的整改情况"),
+        RatingRuleAdd => ("rating_rule.add", "新增质量评价规则"),
         RectificationIssue => ("rectification.issue", "下达整改通知"),
         RectificationAnswer => ("rectification.answer", "反馈整改情况"),
         RectificationVerify => ("rectification.verify", "核查整改情况"),

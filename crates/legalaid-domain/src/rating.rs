@@ -53,6 +53,16 @@ pub struct RatingRule {
     pub satisfaction_weight: u32,
     /// The score of a component without evidence (default 75).
     pub neutral: u32,
+    /// How much the rating moves a candidate in the assignment ranking: this
+    /// many ranking points per rating point above or below the neutral score
+    /// (default 4: a rating 25 points below neutral weighs like 2.5 more open
+    /// cases).
+    #[serde(default = "default_ranking_weight")]
+    pub ranking_weight: u32,
+}
+
+fn default_ranking_weight() -> u32 {
+    4
 }
 
 impl RatingRule {
@@ -73,6 +83,7 @@ impl RatingRule {
             grades_weight: 80,
             satisfaction_weight: 20,
             neutral: 75,
+            ranking_weight: default_ranking_weight(),
         }
     }
 
@@ -88,6 +99,9 @@ impl RatingRule {
             .any(|x| *x > 100)
         {
             v.add("grade_points", "各评查等级的分值不能超过100分");
+        }
+        if self.ranking_weight > 100 {
+            v.add("ranking_weight", "排序权重不能超过100");
         }
         if self.neutral > 100 {
             v.add("neutral", "中性分不能超过100分");
@@ -258,6 +272,25 @@ pub fn rate(e: &Evidence, rule: &RatingRule, today: NaiveDate) -> Rating {
         lines,
         window_from,
     }
+}
+
+/// What a rating does to a candidate in the assignment ranking: the points
+/// added (or taken) and the reason shown with the suggestion.
+pub fn ranking_factor(r: &Rating, rule: &RatingRule) -> (i64, String) {
+    let diff = i64::from(r.score) - i64::from(rule.neutral);
+    let points = diff * i64::from(rule.ranking_weight);
+    let reason = match diff.cmp(&0) {
+        std::cmp::Ordering::Greater => format!(
+            "质量评价{}分，高于基准{}分（排序+{points}）",
+            r.score, rule.neutral
+        ),
+        std::cmp::Ordering::Less => format!(
+            "质量评价{}分，低于基准{}分（排序{points}）",
+            r.score, rule.neutral
+        ),
+        std::cmp::Ordering::Equal => format!("质量评价{}分，与基准持平", r.score),
+    };
+    (points, reason)
 }
 
 #[cfg(test)]

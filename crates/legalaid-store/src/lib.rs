@@ -22,6 +22,7 @@ pub mod forms;
 pub mod messages;
 pub mod persons;
 pub mod quality;
+pub mod ratings;
 pub mod rectifications;
 pub mod regions;
 pub mod rules;

@@ -1274,3 +1274,136 @@ both!(a_review_is_done_through_the_pages, |app| {
 async fn super_review(app: &TestApp, token: &str, id: i64) -> Value {
     review(app, token, id).await
 }
+
+both!(
+    a_handlers_rating_falls_after_a_low_grade_and_an_upheld_complaint_and_the_ranking_says_so,
+    |app| {
+        let director = app.token("director").await;
+        let supervisor = app.token("supervisor").await;
+        let (lawyer, _) = lawyer_staff(&app).await;
+        async fn rating(app: &TestApp, token: String, lawyer: i64) -> Value {
+            let (s, r) = app
+                .get_json(&format!("/api/v1/staff/{lawyer}/rating"), Some(&token))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{r}");
+            r
+        }
+        let before = rating(&app, director.clone(), lawyer).await;
+        assert_eq!(
+            before["rating"]["score"], 75,
+            "neutral without evidence: {before}"
+        );
+
+        // A closed case graded 不合格.
+        let case = archived_case(&app, "冯桂兰", "34150419770707003", "lawyer").await;
+        let (_, c) = app
+            .get_json(&format!("/api/v1/cases/{case}"), Some(&director))
+            .await;
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/cases/{case}/grade"),
+                Some(&director),
+                &json!({ "grade": "unqualified", "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        let after_grade = rating(&app, director.clone(), lawyer).await;
+        let s1 = after_grade["rating"]["score"].as_i64().expect("score");
+        assert!(s1 < 75, "{after_grade}");
+
+        // A complaint about the lawyer, upheld.
+        let (s, k) = app
+            .post_json("/api/v1/complaints", Some(&supervisor), &json!({
+                "channel": "phone", "received_at": common::now_rfc3339(&app), "complainant_name": "冯桂兰",
+                "complainant_phone": "13955506612", "relation": "recipient", "respondent_staff_id": lawyer,
+                "case_id": case, "category": "neglect", "facts": "承办律师未按时告知办理进展。" }))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{k}");
+        let kid = k["complaint"]["id"].as_i64().expect("id");
+        let (s, k) = app
+            .post_json(
+                &format!("/api/v1/complaints/{kid}/accept"),
+                Some(&supervisor),
+                &json!({ "version": k["complaint"]["version"] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{k}");
+        let (s, k) = app
+            .post_json(&format!("/api/v1/complaints/{kid}/conclude"), Some(&supervisor), &json!({
+                "version": k["complaint"]["version"], "outcome": "corrected", "conclusion": "情况属实，责令改正。", "follow_up": [] }))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{k}");
+        let after = rating(&app, director.clone(), lawyer).await;
+        let s2 = after["rating"]["score"].as_i64().expect("score");
+        assert_eq!(
+            s2,
+            s1 - 10,
+            "an upheld complaint costs its penalty: {after}"
+        );
+        let lines = after["rating"]["lines"].to_string();
+        assert!(
+            lines.contains("不合格1") && lines.contains("投诉"),
+            "{lines}"
+        );
+
+        // The next case's suggestions weigh it and say why.
+        let clerk = app.token("clerk").await;
+        let (_, p) = app
+            .post_json("/api/v1/persons", Some(&clerk),
+                &json!({ "name": "褚秀珍", "id_type": "resident_id", "id_number": resident_id("34150419810818002") }))
+            .await;
+        let application =
+            granted_wage_claim(&app, p["id"].as_i64().expect("id"), "某物流有限公司").await;
+        let (s, c) = app
+            .post_json(
+                &format!("/api/v1/applications/{application}/case"),
+                Some(&director),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        let (_, sugg) = app
+            .get_json(
+                &format!("/api/v1/cases/{}/assignment-suggestions", c["id"]),
+                Some(&director),
+            )
+            .await;
+        let list = sugg["items"].as_array().expect("items");
+        let me = list
+            .iter()
+            .find(|x| x["staff_id"] == lawyer)
+            .expect("the lawyer is listed");
+        let reason = me["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .filter_map(|r| r.as_str())
+            .find(|r| r.starts_with("质量评价"))
+            .expect("the rating is a reason")
+            .to_owned();
+        assert!(
+            reason.contains(&format!("质量评价{s2}分，低于基准75分")),
+            "{reason}"
+        );
+        let others = list
+            .iter()
+            .filter(|x| x["eligible"] == true && x["staff_id"] != lawyer);
+        let better = others
+            .filter(|x| x["reasons"].to_string().contains("与基准持平"))
+            .count();
+        assert!(better > 0, "neutral colleagues are listed: {sugg}");
+        let place = list
+            .iter()
+            .position(|x| x["staff_id"] == lawyer)
+            .expect("listed");
+        assert!(place > 0, "the low-rated handler is not suggested first");
+
+        // The staff page shows the rating with its derivation.
+        let b = app.browser("director").await;
+        let (_, html) = b.get(&format!("/staff/{lawyer}")).await;
+        assert!(
+            html.contains("质量评价") && html.contains(&format!("{s2}分")),
+            "{html}"
+        );
+    }
+);

@@ -82,6 +82,7 @@ async fn candidates(
                     opposing_party: opposing.clone(),
                 })
                 .collect(),
+            quality: None,
         });
     }
     Ok(out)
@@ -124,6 +125,18 @@ pub async fn suggestions(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<Sugg
                 UnitKind::LawFirm | UnitKind::LegalServiceOffice | UnitKind::LegalAidCenter
             ) && c.kind != StaffKind::JudicialOfficer
                 && qualified
+        })
+        .collect();
+    // The quality rating of each candidate weighs in, with its reason.
+    let ids: Vec<i64> = cands.iter().map(|c| c.staff_id).collect();
+    let (ratings, rule) = crate::ratings::of_handlers(&mut tx, &ids, today).await?;
+    let cands: Vec<_> = cands
+        .into_iter()
+        .map(|mut c| {
+            c.quality = ratings
+                .get(&c.staff_id)
+                .map(|r| legalaid_domain::rating::ranking_factor(r, &rule));
+            c
         })
         .collect();
     Ok(assignment::rank(&cands, &needs, today))

@@ -262,6 +262,11 @@ pub fn routes() -> Router<AppState> {
             "/rectifications/{id}/documents/{doc}",
             get(documents::rectification_download),
         )
+        .route("/staff/{id}/rating", get(quality::staff_rating))
+        .route(
+            "/rating-rules",
+            get(quality::rating_rules).post(quality::add_rating_rule),
+        )
         .route("/reviews/{id}/documents", get(documents::review_list))
         .route(
             "/reviews/{id}/documents/{doc}",
@@ -333,6 +338,7 @@ pub struct List<T> {
         quality::list_rectifications, quality::issue_rectification, quality::show_rectification,
         quality::answer_rectification, quality::verify_rectification, quality::escalate_rectification,
         documents::rectification_list, documents::rectification_download,
+        quality::staff_rating, quality::rating_rules, quality::add_rating_rule,
         complaints::create, complaints::list, complaints::figures, complaints::show, complaints::accept,
         complaints::refuse, complaints::extend, complaints::conclude, complaints::reply, complaints::remedy,
         complaints::documents, complaints::document,

@@ -2,8 +2,8 @@
 //! and their draw, and the review of each file in its three tiers.
 
 use super::schemas::{
-    ExpertDoc, RectificationLineDoc, RectificationViewDoc, ReviewLineDoc, ReviewViewDoc, RoundDoc,
-    RoundViewDoc, StoredSchemeDoc,
+    ExpertDoc, RatingViewDoc, RectificationLineDoc, RectificationViewDoc, ReviewLineDoc,
+    ReviewViewDoc, RoundDoc, RoundViewDoc, StoredSchemeDoc,
 };
 use super::{List, PageParams};
 use crate::api::records::id_from;
@@ -640,4 +640,45 @@ pub async fn escalate_rectification(
     Ok(Json(
         rectifications::escalate(&s.app, &ctx, id_from(&id)?, b.version, &b.note).await?,
     ))
+}
+
+// ---------------------------------------------------------------- ratings
+
+/// A handler's quality rating with its derivation and its weight in the
+/// assignment ranking.
+#[utoipa::path(get, path = "/api/v1/staff/{id}/rating", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RatingViewDoc)))]
+pub async fn staff_rating(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<legalaid_app::ratings::RatingView>, ApiError> {
+    Ok(Json(
+        legalaid_app::ratings::of_staff(&s.app, &ctx, id_from(&id)?).await?,
+    ))
+}
+
+/// The versions of the rating rule (product defaults until the bureau sets its own).
+#[utoipa::path(get, path = "/api/v1/rating-rules", tag = "quality", security(("bearer" = [])),
+    responses((status = 200, body = List<legalaid_domain::rating::RatingRule>)))]
+pub async fn rating_rules(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> Result<Json<List<legalaid_domain::rating::RatingRule>>, ApiError> {
+    let items = legalaid_app::ratings::list_rules(&s.app, &ctx).await?;
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok(Json(List { items, total }))
+}
+
+/// Adds a version of the rating rule, in force from its `effective_from`.
+#[utoipa::path(post, path = "/api/v1/rating-rules", tag = "quality", security(("bearer" = [])), request_body = legalaid_domain::rating::RatingRule,
+    responses((status = 201, body = List<legalaid_domain::rating::RatingRule>)))]
+pub async fn add_rating_rule(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<legalaid_domain::rating::RatingRule>,
+) -> Result<(StatusCode, Json<List<legalaid_domain::rating::RatingRule>>), ApiError> {
+    let items = legalaid_app::ratings::add_rule(&s.app, &ctx, b).await?;
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok((StatusCode::CREATED, Json(List { items, total })))
 }

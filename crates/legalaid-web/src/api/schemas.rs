@@ -967,3 +967,15 @@ pub struct ComplaintFiguresDoc {
     by_outcome: Vec<ComplaintFigureRowDoc>,
     by_remedy: Vec<ComplaintFigureRowDoc>,
 }
+
+/// A handler's rating (`legalaid_app::ratings::RatingView`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = RatingView)]
+#[allow(dead_code)]
+pub struct RatingViewDoc {
+    staff_id: i64,
+    rating: legalaid_domain::rating::Rating,
+    rule: legalaid_domain::rating::RatingRule,
+    /// What the rating does in the assignment ranking, in words.
+    ranking: String,
+}

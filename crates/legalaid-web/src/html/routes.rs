@@ -50,6 +50,10 @@ pub fn routes() -> Router<AppState> {
             get(quality::pool::schemes_list).post(quality::pool::save_scheme),
         )
         .route("/quality/schemes/new", get(quality::pool::new_scheme))
+        .route(
+            "/quality/rating-rules",
+            get(quality::pool::rating_rules).post(quality::pool::add_rating_rule),
+        )
         .route("/quality/schemes/{id}", get(quality::pool::scheme))
         .route(
             "/quality/schemes/{id}/retire",

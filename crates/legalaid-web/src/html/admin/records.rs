@@ -734,8 +734,58 @@ pub async fn show_staff(
             ("联系电话", m.phone.clone()),
             ("在岗", yes_no(m.active)),
         ],
-        sections: vec![],
+        sections: rating_section(&s, &page, &m).await,
     }))
+}
+
+/// The handler's quality rating with its derivation (lawyers and legal
+/// workers, who take cases).
+async fn rating_section(
+    s: &AppState,
+    page: &PageCtx,
+    m: &legalaid_domain::staff::Staff,
+) -> Vec<crate::html::Section> {
+    use legalaid_domain::staff::StaffKind;
+    if !matches!(
+        m.kind,
+        StaffKind::Lawyer | StaffKind::LegalWorker | StaffKind::CenterStaff
+    ) {
+        return vec![];
+    }
+    let Ok(v) = legalaid_app::ratings::of_staff(&s.app, &page.ctx, m.id).await else {
+        return vec![];
+    };
+    let mut rows = vec![vec![
+        Cell::text("质量评价"),
+        Cell::text(format!(
+            "{}分（{}）",
+            v.rating.score,
+            v.rating.basis.label()
+        )),
+    ]];
+    rows.extend(
+        v.rating
+            .lines
+            .iter()
+            .map(|l| vec![Cell::text("计算依据"), Cell::text(l.clone())]),
+    );
+    rows.push(vec![
+        Cell::text("对指派排序的影响"),
+        Cell::text(v.ranking.clone()),
+    ]);
+    rows.push(vec![
+        Cell::text("统计期间"),
+        Cell::text(format!(
+            "{} 起，规则自 {} 施行",
+            v.rating.window_from, v.rule.effective_from
+        )),
+    ]);
+    vec![crate::html::Section {
+        title: "质量评价".into(),
+        headers: vec!["项目", "内容"],
+        rows,
+        empty: String::new(),
+    }]
 }
 
 pub async fn edit_staff(

@@ -68,6 +68,10 @@ pub async fn index(
         href: "/quality/experts".into(),
         label: "评查专家库".into(),
     });
+    v.actions.push(Action {
+        href: "/quality/rating-rules".into(),
+        label: "质量评价规则".into(),
+    });
     v.blocks.push(Block {
         title: "评查批次".into(),
         headers: vec![

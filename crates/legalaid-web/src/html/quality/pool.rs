@@ -755,3 +755,207 @@ pub async fn update_expert(
         Err(e) => Err(page_error(e)),
     }
 }
+
+// ---------------------------------------------------------------- rating rules
+
+#[derive(Deserialize, Default)]
+pub struct RatingRuleForm {
+    #[serde(default)]
+    effective_from: String,
+    #[serde(default)]
+    window_months: String,
+    #[serde(default)]
+    excellent: String,
+    #[serde(default)]
+    good: String,
+    #[serde(default)]
+    qualified: String,
+    #[serde(default)]
+    unqualified: String,
+    #[serde(default)]
+    complaint_penalty: String,
+    #[serde(default)]
+    dissatisfied_penalty: String,
+    #[serde(default)]
+    min_grades: String,
+    #[serde(default)]
+    grades_weight: String,
+    #[serde(default)]
+    satisfaction_weight: String,
+    #[serde(default)]
+    neutral: String,
+    #[serde(default)]
+    ranking_weight: String,
+}
+
+fn rating_page(
+    page: &PageCtx,
+    rules: &[legalaid_domain::rating::RatingRule],
+    f: &RatingRuleForm,
+    errors: &[FieldError],
+) -> PanelPage {
+    let mut v = PanelPage::new(Shell::new(page, "质量评价规则", "/quality"), "质量评价规则");
+    let mut about = Panel::new("");
+    about.lead = "承办人的质量评价由近期评查等级、被查实的投诉和回访满意度按规则计算，并按排序权重影响指派建议。各项数值为产品默认值，可按司法局的考核办法设定新版本，自施行日期起适用。".into();
+    v.panels.push(about);
+    v.blocks.push(Block {
+        title: "规则版本".into(),
+        headers: vec![
+            "施行日期",
+            "统计期间",
+            "等级分值（优/良/合格/不合格）",
+            "扣分（投诉/不满意）",
+            "权重（等级/满意度）",
+            "中性分",
+            "排序权重",
+        ],
+        rows: rules
+            .iter()
+            .rev()
+            .map(|r| Row {
+                class: "",
+                cells: vec![
+                    Cell::text(r.effective_from.to_string()),
+                    Cell::text(format!("{}个月", r.window_months)),
+                    Cell::text(format!(
+                        "{}/{}/{}/{}",
+                        r.grade_points.excellent,
+                        r.grade_points.good,
+                        r.grade_points.qualified,
+                        r.grade_points.unqualified
+                    )),
+                    Cell::text(format!(
+                        "{}/{}",
+                        r.complaint_penalty, r.dissatisfied_penalty
+                    )),
+                    Cell::text(format!("{}%/{}%", r.grades_weight, r.satisfaction_weight)),
+                    Cell::text(r.neutral.to_string()),
+                    Cell::text(r.ranking_weight.to_string()),
+                ],
+            })
+            .collect(),
+        empty: String::new(),
+    });
+    if legalaid_app::policy::can_manage_units(&page.ctx) {
+        let field = |name: &'static str, label: &str, value: &str| {
+            Field::new(name, label, "number", value.to_owned()).required()
+        };
+        let mut form = PanelForm::post("/quality/rating-rules", "新增版本").group(
+            "新版本",
+            vec![
+                Field::new(
+                    "effective_from",
+                    "施行日期",
+                    "date",
+                    f.effective_from.clone(),
+                )
+                .required(),
+                field("window_months", "统计期间（月）", &f.window_months),
+                field("excellent", "优秀分值", &f.excellent),
+                field("good", "良好分值", &f.good),
+                field("qualified", "合格分值", &f.qualified),
+                field("unqualified", "不合格分值", &f.unqualified),
+                field(
+                    "complaint_penalty",
+                    "每件查实投诉扣分",
+                    &f.complaint_penalty,
+                ),
+                field(
+                    "dissatisfied_penalty",
+                    "每次不满意扣分",
+                    &f.dissatisfied_penalty,
+                ),
+                field("min_grades", "至少评查件数", &f.min_grades),
+                field("grades_weight", "评查等级权重（%）", &f.grades_weight),
+                field(
+                    "satisfaction_weight",
+                    "满意度权重（%）",
+                    &f.satisfaction_weight,
+                ),
+                field("neutral", "中性分", &f.neutral),
+                field("ranking_weight", "排序权重（每分）", &f.ranking_weight),
+            ],
+        );
+        if let Some(rest) = form.attach(errors) {
+            v.error = Some(rest);
+        } else if !errors.is_empty() {
+            v.error = Some("请修改标出的内容后再提交".into());
+        }
+        let mut p = Panel::new("新增版本");
+        p.forms.push(form);
+        v.after.push(p);
+    }
+    v
+}
+
+fn form_of(r: &legalaid_domain::rating::RatingRule) -> RatingRuleForm {
+    RatingRuleForm {
+        effective_from: String::new(),
+        window_months: r.window_months.to_string(),
+        excellent: r.grade_points.excellent.to_string(),
+        good: r.grade_points.good.to_string(),
+        qualified: r.grade_points.qualified.to_string(),
+        unqualified: r.grade_points.unqualified.to_string(),
+        complaint_penalty: r.complaint_penalty.to_string(),
+        dissatisfied_penalty: r.dissatisfied_penalty.to_string(),
+        min_grades: r.min_grades.to_string(),
+        grades_weight: r.grades_weight.to_string(),
+        satisfaction_weight: r.satisfaction_weight.to_string(),
+        neutral: r.neutral.to_string(),
+        ranking_weight: r.ranking_weight.to_string(),
+    }
+}
+
+pub async fn rating_rules(State(s): State<AppState>, page: PageCtx) -> PageResult {
+    let rules = legalaid_app::ratings::list_rules(&s.app, &page.ctx)
+        .await
+        .map_err(page_error)?;
+    let f = rules.last().map(form_of).unwrap_or_default();
+    Ok(rating_page(&page, &rules, &f, &[]).respond(false))
+}
+
+pub async fn add_rating_rule(State(s): State<AppState>, page: PageCtx, req: Request) -> PageResult {
+    let f: RatingRuleForm = CsrfForm::parse(req, &page.csrf).await?;
+    let mut errs = Vec::new();
+    let mut n = |name: &str, raw: &str| -> u32 {
+        raw.trim().parse().unwrap_or_else(|_| {
+            errs.push(field_error(name, "请填写非负整数"));
+            0
+        })
+    };
+    let rule = legalaid_domain::rating::RatingRule {
+        effective_from: chrono::NaiveDate::parse_from_str(f.effective_from.trim(), "%Y-%m-%d")
+            .unwrap_or_default(),
+        window_months: n("window_months", &f.window_months),
+        grade_points: legalaid_domain::rating::GradePoints {
+            excellent: n("excellent", &f.excellent),
+            good: n("good", &f.good),
+            qualified: n("qualified", &f.qualified),
+            unqualified: n("unqualified", &f.unqualified),
+        },
+        complaint_penalty: n("complaint_penalty", &f.complaint_penalty),
+        dissatisfied_penalty: n("dissatisfied_penalty", &f.dissatisfied_penalty),
+        min_grades: n("min_grades", &f.min_grades),
+        grades_weight: n("grades_weight", &f.grades_weight),
+        satisfaction_weight: n("satisfaction_weight", &f.satisfaction_weight),
+        neutral: n("neutral", &f.neutral),
+        ranking_weight: n("ranking_weight", &f.ranking_weight),
+    };
+    if chrono::NaiveDate::parse_from_str(f.effective_from.trim(), "%Y-%m-%d").is_err() {
+        errs.push(field_error(
+            "effective_from",
+            "请填写施行日期（YYYY-MM-DD）",
+        ));
+    }
+    let rules = legalaid_app::ratings::list_rules(&s.app, &page.ctx)
+        .await
+        .map_err(page_error)?;
+    if !errs.is_empty() {
+        return Ok(rating_page(&page, &rules, &f, &errs).respond(true));
+    }
+    match legalaid_app::ratings::add_rule(&s.app, &page.ctx, rule).await {
+        Ok(_) => Ok(see_other("/quality/rating-rules")),
+        Err(AppError::Validation(errs)) => Ok(rating_page(&page, &rules, &f, &errs).respond(true)),
+        Err(e) => Err(page_error(e)),
+    }
+}
