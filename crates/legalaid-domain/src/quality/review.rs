@@ -191,7 +191,7 @@ pub fn assign(
             });
             continue;
         }
-        able.sort_by_key(|r| {
+        able.sort_by_cached_key(|r| {
             (
                 load.get(&r.expert_id).copied().unwrap_or(0),
                 key(seed, f.case_id.0.wrapping_mul(1_000_003) ^ r.expert_id.0),

@@ -169,7 +169,7 @@ pub fn draw(seed: &str, rule: &SampleRule, candidates: &[Candidate]) -> Draw {
             SampleMethod::PerUnit => rule.per_unit,
         }
         .min(frame);
-        pool.sort_by_key(|c| (key(seed, c.case_id.0), c.case_id));
+        pool.sort_by_cached_key(|c| (key(seed, c.case_id.0), c.case_id));
         let reason = if rule.method == SampleMethod::All {
             DrawReason::Census
         } else {
