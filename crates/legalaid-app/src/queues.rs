@@ -294,6 +294,13 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 .collect();
             store::replace(tx, subject, c.version, &entries).await?;
         }
+        Subject::Visit(_) | Subject::VisitPlan(_) => {
+            if let Some((version, entries)) =
+                crate::quality::visits::queue_entries(tx, subject).await?
+            {
+                store::replace(tx, subject, version, &entries).await?;
+            }
+        }
     }
     Ok(())
 }
