@@ -650,3 +650,142 @@ async fn two_instances_planning_one_period_at_once_plan_it_once() {
         3
     );
 }
+
+both!(visits_are_recorded_and_handled_through_the_pages, |app| {
+    let case = archived_case(&app, "邱桂芝", "34150419800909005", "lawyer").await;
+    let quality = app.browser("quality").await;
+    let (s, html) = quality.get("/visits").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(common::select(&html, "nav ul.nav a").contains(&"回访".to_owned()));
+    assert!(html.contains("还没有回访记录"), "{html}");
+    let lawyer = app.browser("lawyer").await;
+    let (_, html) = lawyer.get("/").await;
+    assert!(!common::select(&html, "nav ul.nav a").contains(&"回访".to_owned()));
+    let (s, _) = lawyer.get("/visits").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The form: ratings on an unanswered call are refused by field.
+    let path = format!("/visits/new?case={case}");
+    let (s, html) = quality.get(&path).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let csrf = quality.csrf(&path).await;
+    let today = legalaid_domain::local_date(app.clock.now()).to_string();
+    let case_id = case.to_string();
+    let form = |outcome: &str, rating: &str, fee: &str, detail: &str| {
+        let mut f = vec![
+            ("_csrf", csrf.clone()),
+            ("case_id", case_id.clone()),
+            ("mode", "phone".to_owned()),
+            ("timing", "after_closure".to_owned()),
+            ("visited_on", today.clone()),
+            ("outcome", outcome.to_owned()),
+            ("fee_asked", fee.to_owned()),
+            ("fee_paid", "false".to_owned()),
+            ("fee_detail", detail.to_owned()),
+            ("on_time", "true".to_owned()),
+            ("notes", "受援人表示满意。".to_owned()),
+        ];
+        for i in ITEMS {
+            f.push((
+                match i {
+                    "service_attitude" => "r_service_attitude",
+                    "communication" => "r_communication",
+                    "rights_protection" => "r_rights_protection",
+                    "case_result" => "r_case_result",
+                    _ => "r_overall",
+                },
+                rating.to_owned(),
+            ));
+        }
+        f
+    };
+    let post = |f: Vec<(&'static str, String)>| {
+        let quality = &quality;
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            quality.post_form("/visits", &pairs).await
+        }
+    };
+    let (s, html, _) = post(form("no_answer", "satisfied", "false", "")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        common::fields_in_error(&html),
+        ["r_service_attitude"],
+        "{html}"
+    );
+    let (s, html, _) = post(form("connected", "satisfied", "true", "")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(common::fields_in_error(&html), ["fee_detail"], "{html}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM visits").await, 0);
+    let (s, _, loc) = post(form("connected", "satisfied", "true", "索要代书费300元")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let loc = loc.expect("location");
+    let (s, html) = quality.get(&loc).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("索要代书费300元") && html.contains("尚未处理"),
+        "{html}"
+    );
+    let handle = format!("{loc}/handle-alert");
+    let version = common::hidden(&html, &handle, "version");
+    let csrf = quality.csrf(&loc).await;
+    let (s, html, _) = quality
+        .post_form(
+            &handle,
+            &[("_csrf", &csrf), ("version", &version), ("note", "")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(common::fields_in_error(&html), ["note"]);
+    let (s, _, _) = quality
+        .post_form(
+            &handle,
+            &[
+                ("_csrf", &csrf),
+                ("version", &version),
+                ("note", "已核实并退还。"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = quality.get(&loc).await;
+    assert!(html.contains("已核实并退还。"), "{html}");
+    let (_, html) = quality.get("/visits").await;
+    assert!(html.contains("违规收费线索（已处理）"), "{html}");
+
+    // Plans and figures.
+    let (s, html) = quality.get("/visits/plans").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("还没有回访计划"), "{html}");
+    let csrf = quality.csrf("/visits/plans").await;
+    let (s, html, _) = quality
+        .post_form(
+            "/visits/plans",
+            &[
+                ("_csrf", &csrf),
+                ("from", &today),
+                ("to", &today),
+                ("share_percent", "abc"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(common::fields_in_error(&html), ["share_percent"]);
+    let (s, _, loc) = quality
+        .post_form(
+            "/visits/plans",
+            &[
+                ("_csrf", &csrf),
+                ("from", &today),
+                ("to", &today),
+                ("share_percent", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = quality.get(&loc.expect("location")).await;
+    assert!(html.contains("待回访"), "{html}");
+    let (s, html) = quality.get("/visits/figures").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("100.0%") && html.contains("接通率"), "{html}");
+});
