@@ -100,6 +100,12 @@ pub async fn upload(
                 "投诉材料暂不在系统中上传，请将书面材料随投诉登记表归档".into(),
             ));
         }
+        Subject::Visit(_) | Subject::VisitPlan(_) => {
+            records::ensure_visible(app, ctx, subject).await?;
+            return Err(AppError::Conflict(
+                "回访记录不单独上传材料，有关材料请在案件页面上传".into(),
+            ));
+        }
     };
     keep(app, ctx, owner, filename, description, bytes).await
 }
@@ -135,6 +141,7 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
             crate::complaints::get(app, ctx, id).await?;
             Vec::new()
         }
+        Subject::Visit(_) | Subject::VisitPlan(_) => Vec::new(),
     })
 }
 

@@ -225,6 +225,12 @@ pub async fn of_record(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<
             complaint_available(&crate::complaints::get(app, ctx, id).await?),
             format!("/api/v1/complaints/{id}/documents"),
         ),
+        // No document is printed for a visit yet (the 回访记录 is the record
+        // itself); a plan has none.
+        Subject::Visit(_) | Subject::VisitPlan(_) => {
+            crate::records::ensure_visible(app, ctx, subject).await?;
+            (Vec::new(), String::new())
+        }
     };
     Ok(kinds
         .into_iter()
@@ -251,6 +257,10 @@ pub async fn build(
         Subject::Review(id) => build_for_review(app, ctx, id, kind).await,
         Subject::Rectification(id) => build_for_rectification(app, ctx, id, kind).await,
         Subject::Complaint(id) => build_for_complaint(app, ctx, id, kind).await,
+        Subject::Visit(_) | Subject::VisitPlan(_) => {
+            crate::records::ensure_visible(app, ctx, subject).await?;
+            Err(AppError::NotFound)
+        }
     }
 }
 

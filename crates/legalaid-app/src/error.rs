@@ -125,6 +125,12 @@ const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
         "该日期已有质量评价规则的版本",
     ),
     (
+        "visit_plans_case_id_timing_key",
+        "visit_plans.case_id, visit_plans.timing",
+        "case_id",
+        "该案件已有同一时段的回访计划，请刷新后查看",
+    ),
+    (
         "reviews_round_id_case_id_key",
         "reviews.round_id, reviews.case_id",
         "round_id",

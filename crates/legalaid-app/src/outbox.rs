@@ -254,6 +254,45 @@ pub(crate) async fn to_unit(
     Ok(())
 }
 
+/// In-app messages to the accounts of a unit that hold one of `roles` (the
+/// center's quality staff and director, for a fee alert). Addressed as the unit.
+pub(crate) async fn to_unit_roles(
+    tx: &mut Tx,
+    kind: MessageKind,
+    unit_id: i64,
+    roles: &[legalaid_domain::role::Role],
+    about: About,
+    values: Values,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let codes: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let users = store::unit_users_with_roles(tx, unit_id, &codes).await?;
+    let name = values.get(&P::Unit).cloned().unwrap_or_default();
+    let routes: Vec<_> = users
+        .iter()
+        .map(|u| (Channel::InApp, String::new(), Some(*u)))
+        .collect();
+    if routes.is_empty() {
+        return Ok(());
+    }
+    let ts = load_templates(tx).await?;
+    write(
+        tx,
+        &ts,
+        &Slot {
+            kind,
+            audience: Audience::Unit,
+            about,
+            name: &name,
+        },
+        &routes,
+        &values,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// A message on its way out.
 #[derive(Debug, Clone)]
 pub struct Outgoing {

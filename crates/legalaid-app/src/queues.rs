@@ -294,6 +294,11 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 .collect();
             store::replace(tx, subject, c.version, &entries).await?;
         }
+        Subject::Visit(_) | Subject::VisitPlan(_) => {
+            if let Some((version, entries)) = visit_entries(tx, subject).await? {
+                store::replace(tx, subject, version, &entries).await?;
+            }
+        }
     }
     Ok(())
 }
@@ -313,6 +318,76 @@ fn entry(d: &DeadlineView, q: Queue, unit_id: i64, region: &str, staff_id: Optio
         assignee: 0,
         label: String::new(),
     }
+}
+
+/// The queue entries of a visit (its open fee alert) and of a plan (while
+/// planned), for `queues::track`.
+async fn visit_entries(tx: &mut Tx, subject: Subject) -> AppResult<Option<(i64, Vec<Entry>)>> {
+    let entry = |step: Step,
+                 unit_id: i64,
+                 region: &str,
+                 due_on: NaiveDate,
+                 statutory: bool,
+                 label: String| Entry {
+        code: step.as_str().to_owned(),
+        queue: route_step(step).as_str(),
+        unit_id,
+        region_code: region.to_owned(),
+        staff_id: None,
+        due_on,
+        due_at: None,
+        provisional_year: None,
+        rule_from: None,
+        statutory,
+        assignee: 0,
+        label,
+    };
+    match subject {
+        Subject::Visit(id) => {
+            let Some(v) = legalaid_store::visits::get(tx, id).await? else {
+                return Ok(None);
+            };
+            let mut entries = Vec::new();
+            if v.alert_open() {
+                let n = case_number(tx, v.case_id).await?;
+                entries.push(entry(
+                    Step::FeeAlert,
+                    v.unit_id,
+                    &v.region_code,
+                    v.visited_on,
+                    false,
+                    format!("回访：{n}"),
+                ));
+            }
+            Ok(Some((v.version, entries)))
+        }
+        Subject::VisitPlan(id) => {
+            let Some(p) = legalaid_store::visits::plan(tx, id).await? else {
+                return Ok(None);
+            };
+            let mut entries = Vec::new();
+            if p.status == legalaid_domain::followup::VisitPlanStatus::Planned {
+                let n = case_number(tx, p.case_id).await?;
+                entries.push(entry(
+                    Step::FollowupVisit,
+                    p.unit_id,
+                    &p.region_code,
+                    p.due_on,
+                    true,
+                    format!("回访：{n}"),
+                ));
+            }
+            Ok(Some((p.version, entries)))
+        }
+        _ => Ok(None),
+    }
+}
+
+async fn case_number(tx: &mut Tx, id: i64) -> AppResult<String> {
+    Ok(legalaid_store::cases::get(tx, CaseId(id))
+        .await?
+        .map(|c| c.number)
+        .unwrap_or_default())
 }
 
 async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {

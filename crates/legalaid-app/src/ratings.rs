@@ -76,6 +76,9 @@ pub(crate) async fn of_handlers(
             .upheld_complaints
             .push(local_date(at));
     }
+    for (h, d, e) in store::evaluations(tx, handlers, from_day).await? {
+        evidence.entry(h).or_default().evaluations.push((d, e));
+    }
     let ratings = handlers
         .iter()
         .map(|h| {

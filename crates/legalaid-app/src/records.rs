@@ -23,6 +23,10 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
             .await
             .map(|_| ()),
         Subject::Complaint(id) => crate::complaints::get(app, ctx, id).await.map(|_| ()),
+        Subject::Visit(id) => crate::quality::visits::get(app, ctx, id).await.map(|_| ()),
+        Subject::VisitPlan(id) => crate::quality::visits::prefill(app, ctx, None, Some(id.0))
+            .await
+            .map(|_| ()),
     }
 }
 
@@ -87,6 +91,13 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
         Subject::Complaint(id) => {
             drop(tx);
             crate::complaints::get(app, ctx, id).await?;
+            Ok(Vec::new())
+        }
+        // A fee alert is told to the center's staff, not about the case to its
+        // parties; a plan sends nothing.
+        Subject::Visit(_) | Subject::VisitPlan(_) => {
+            drop(tx);
+            ensure_visible(app, ctx, subject).await?;
             Ok(Vec::new())
         }
     }

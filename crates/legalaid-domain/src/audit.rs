@@ -104,6 +104,9 @@ code_enum!(
         ComplaintConclude => ("complaint.conclude", "作出投诉处理决定"),
         ComplaintReply => ("complaint.reply", "答复投诉人"),
         ComplaintRemedy => ("complaint.remedy", "登记投诉人申请复议或者提起诉讼"),
+        VisitRecord => ("visit.record", "记录回访"),
+        VisitHandleAlert => ("visit.handle_alert", "处理违规收费线索"),
+        VisitPlan => ("visit.plan", "制定回访计划"),
     }
 );
 

@@ -304,30 +304,64 @@ fn rate(num: u32, den: u32) -> Option<f64> {
     (den > 0).then(|| f64::from(num) / f64::from(den))
 }
 
+/// What the figures count of a visit, with how many visits share it: the store
+/// groups visits by these columns in SQL, so that a province's year is never read
+/// visit by visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub outcome: CallOutcome,
+    /// In the order of [`EvaluationItem::ALL`].
+    pub ratings: [Option<Satisfaction>; 5],
+    pub alert: bool,
+    pub n: u32,
+}
+
+impl Tally {
+    /// One visit.
+    pub fn of(r: &VisitRecord) -> Tally {
+        let mut ratings = [None; 5];
+        for (slot, item) in ratings.iter_mut().zip(EvaluationItem::ALL) {
+            *slot = r.rating(*item);
+        }
+        Tally {
+            outcome: r.outcome,
+            ratings,
+            alert: r.raises_alert(),
+            n: 1,
+        }
+    }
+}
+
 /// Computes the figures of a set of visits; `counted` is the set of overall
 /// ratings that count as satisfied (the product default is [`DEFAULT_SATISFIED`]).
 pub fn figures(records: &[VisitRecord], counted: &[Satisfaction]) -> VisitFigures {
-    let attempts = u32::try_from(records.len()).unwrap_or(u32::MAX);
-    let count = |f: &dyn Fn(&VisitRecord) -> bool| {
-        u32::try_from(records.iter().filter(|r| f(r)).count()).unwrap_or(u32::MAX)
+    let tallies: Vec<Tally> = records.iter().map(Tally::of).collect();
+    figures_of_tallies(&tallies, counted)
+}
+
+/// As [`figures`], over visits counted by group.
+pub fn figures_of_tallies(tallies: &[Tally], counted: &[Satisfaction]) -> VisitFigures {
+    const OVERALL: usize = 4;
+    let count = |f: &dyn Fn(&Tally) -> bool| {
+        tallies
+            .iter()
+            .filter(|t| f(t))
+            .fold(0u32, |acc, t| acc.saturating_add(t.n))
     };
-    let connected = count(&|r| r.outcome == CallOutcome::Connected);
+    let attempts = count(&|_| true);
+    let connected = count(&|t| t.outcome == CallOutcome::Connected);
     let items = EvaluationItem::ALL
         .iter()
-        .map(|&item| ItemCounts {
+        .enumerate()
+        .map(|(i, &item)| ItemCounts {
             item,
-            satisfied: count(&|r| r.rating(item) == Some(Satisfaction::Satisfied)),
-            basically_satisfied: count(&|r| {
-                r.rating(item) == Some(Satisfaction::BasicallySatisfied)
-            }),
-            dissatisfied: count(&|r| r.rating(item) == Some(Satisfaction::Dissatisfied)),
+            satisfied: count(&|t| t.ratings[i] == Some(Satisfaction::Satisfied)),
+            basically_satisfied: count(&|t| t.ratings[i] == Some(Satisfaction::BasicallySatisfied)),
+            dissatisfied: count(&|t| t.ratings[i] == Some(Satisfaction::Dissatisfied)),
         })
         .collect();
-    let overall_answered = count(&|r| r.rating(EvaluationItem::Overall).is_some());
-    let satisfied = count(&|r| {
-        r.rating(EvaluationItem::Overall)
-            .is_some_and(|s| counted.contains(&s))
-    });
+    let overall_answered = count(&|t| t.ratings[OVERALL].is_some());
+    let satisfied = count(&|t| t.ratings[OVERALL].is_some_and(|s| counted.contains(&s)));
     VisitFigures {
         attempts,
         connected,
@@ -335,7 +369,30 @@ pub fn figures(records: &[VisitRecord], counted: &[Satisfaction]) -> VisitFigure
         items,
         overall_answered,
         satisfaction_rate: rate(satisfied, overall_answered),
-        fee_alerts: count(&|r| r.raises_alert()),
+        fee_alerts: count(&|t| t.alert),
+    }
+}
+
+code_enum!(
+    /// Where a planned visit stands.
+    VisitPlanStatus {
+        Planned => ("planned", "待回访"),
+        Done => ("done", "已回访"),
+        Cancelled => ("cancelled", "已取消"),
+    }
+);
+
+/// The days after closure within which a planned visit is due when the rule
+/// `followup_visit` (`data/rules/deadlines.csv`) is missing: a product default
+/// (no statute sets it; LAL art 59 names the visit, not its time).
+pub const DEFAULT_PLAN_DAYS: u32 = 30;
+
+impl CallOutcome {
+    /// Whether an attempt with this outcome completes a planned visit: the
+    /// recipient was reached or refused, or the number is dead. Only an
+    /// unanswered call leaves the plan open to be tried again.
+    pub fn completes_plan(self) -> bool {
+        self != CallOutcome::NoAnswer
     }
 }
 
@@ -546,6 +603,37 @@ mod tests {
         // Counting only 满意: 40 of 47.
         let strict = figures(&rs, &[Satisfaction::Satisfied]);
         assert_eq!(strict.satisfaction_rate, Some(40.0 / 47.0));
+    }
+
+    #[test]
+    fn grouped_counts_give_the_same_figures() {
+        let mut rs = vec![
+            record(CallOutcome::Connected, Some(Satisfaction::Satisfied)),
+            record(CallOutcome::Connected, Some(Satisfaction::Satisfied)),
+            record(CallOutcome::Connected, Some(Satisfaction::Dissatisfied)),
+            record(CallOutcome::NoAnswer, None),
+        ];
+        rs[2].fee_asked = true;
+        let one = Tally::of(&rs[0]);
+        let grouped = [Tally { n: 2, ..one }, Tally::of(&rs[2]), Tally::of(&rs[3])];
+        let f = figures_of_tallies(&grouped, DEFAULT_SATISFIED);
+        assert_eq!(f, figures(&rs, DEFAULT_SATISFIED));
+        assert_eq!((f.attempts, f.connected, f.fee_alerts), (4, 3, 1));
+        assert_eq!(f.connect_rate, Some(0.75));
+        assert_eq!(f.satisfaction_rate, Some(2.0 / 3.0));
+    }
+
+    #[test]
+    fn only_an_unanswered_call_leaves_a_plan_open() {
+        assert!(!CallOutcome::NoAnswer.completes_plan());
+        for o in [
+            CallOutcome::Connected,
+            CallOutcome::Refused,
+            CallOutcome::Disconnected,
+            CallOutcome::EmptyNumber,
+        ] {
+            assert!(o.completes_plan(), "{o}");
+        }
     }
 
     #[test]

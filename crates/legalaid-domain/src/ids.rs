@@ -76,3 +76,11 @@ id_type!(
     /// A complaint about legal aid (投诉), handled by the justice bureau.
     ComplaintId
 );
+id_type!(
+    /// A follow-up visit to a recipient (回访), one attempt.
+    VisitId
+);
+id_type!(
+    /// A planned follow-up visit of a closed case (回访计划).
+    VisitPlanId
+);

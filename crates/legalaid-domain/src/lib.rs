@@ -86,7 +86,7 @@ pub mod visibility;
 
 pub use ids::{
     ApplicationId, CaseId, ComplaintId, ExpertId, ObjectionId, PersonId, RectificationId, ReviewId,
-    RoundId, SchemeId, StaffId, UnitId, UserId,
+    RoundId, SchemeId, StaffId, UnitId, UserId, VisitId, VisitPlanId,
 };
 pub use validation::{FieldError, Validation};
 
@@ -184,6 +184,7 @@ mod tests {
         codes_are_json_names(rectification::RectificationSource::ALL);
         codes_are_json_names(rectification::ProblemCategory::ALL);
         codes_are_json_names(rectification::RectificationStatus::ALL);
+        codes_are_json_names(followup::VisitPlanStatus::ALL);
         codes_are_json_names(rating::RatingBasis::ALL);
         codes_are_json_names(excellent::SelectionStatus::ALL);
     }

@@ -44,6 +44,9 @@ code_enum!(
         ReviewResult => ("review_result", "案卷评查结果"),
         /// A rectification order (整改通知).
         RectificationOrdered => ("rectification_ordered", "整改通知"),
+        /// LAL art 20: a follow-up visit found the handler asking for or taking
+        /// money or property; told to the center's quality staff and director.
+        FeeAlert => ("fee_alert", "违规收费线索"),
     }
 );
 
@@ -359,12 +362,17 @@ mod tests {
                 .iter()
                 .filter(|&&a| t.get(kind, a, Channel::Sms).is_some())
                 .collect();
-            assert!(
+            // A fee alert is about the handler and goes to the center's own
+            // staff only (the unit audience); every other kind reaches the
+            // recipient or the handler.
+            let reaches = if kind == MessageKind::FeeAlert {
+                audiences == [&Audience::Unit]
+            } else {
                 audiences
                     .iter()
-                    .any(|&&a| a == Audience::Recipient || a == Audience::Handler),
-                "{kind}"
-            );
+                    .any(|&&a| a == Audience::Recipient || a == Audience::Handler)
+            };
+            assert!(reaches, "{kind}");
             for &a in Audience::ALL {
                 assert_eq!(
                     t.get(kind, a, Channel::Sms).is_some(),
@@ -659,7 +667,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 18);
+        assert_eq!(MessageKind::ALL.len(), 19);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

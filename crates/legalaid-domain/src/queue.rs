@@ -42,6 +42,11 @@ code_enum!(
         RectificationAnswer => ("rectification_answer", "按整改通知整改并反馈"),
         /// An answered order to check (核查整改情况).
         RectificationCheck => ("rectification_check", "核查整改情况"),
+        /// A planned follow-up visit to the recipient of a closed case (回访).
+        FollowupVisit => ("followup_visit", "回访受援人"),
+        /// A visit found money asked or taken (LAL art 20): the center records
+        /// how it handled the clue.
+        FeeAlert => ("fee_alert", "处理违规收费线索"),
     }
 );
 
@@ -145,6 +150,7 @@ pub fn route_step(step: Step) -> Queue {
         // center): the tracking chooses it.
         Step::RectificationAnswer => Queue::Handler,
         Step::RectificationCheck => Queue::Quality,
+        Step::FollowupVisit | Step::FeeAlert => Queue::Quality,
     }
 }
 

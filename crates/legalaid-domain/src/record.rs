@@ -3,7 +3,7 @@
 //! case file, or a complaint. The other quality records join this list as they
 //! arrive.
 
-use crate::{ApplicationId, CaseId, ComplaintId, RectificationId, ReviewId};
+use crate::{ApplicationId, CaseId, ComplaintId, RectificationId, ReviewId, VisitId, VisitPlanId};
 use serde::{Deserialize, Serialize};
 
 /// A record that files, documents, messages and deadlines are kept for.
@@ -18,6 +18,11 @@ pub enum Subject {
     Rectification(RectificationId),
     /// A complaint about legal aid (投诉), handled by the justice bureau.
     Complaint(ComplaintId),
+    /// A follow-up visit to the recipient (回访): in the queue while a fee
+    /// alert it raised is not handled.
+    Visit(VisitId),
+    /// A planned follow-up visit of a closed case (回访计划).
+    VisitPlan(VisitPlanId),
 }
 
 impl Subject {
@@ -29,6 +34,8 @@ impl Subject {
             Subject::Review(id) => format!("review:{id}"),
             Subject::Rectification(id) => format!("rectification:{id}"),
             Subject::Complaint(id) => format!("complaint:{id}"),
+            Subject::Visit(id) => format!("visit:{id}"),
+            Subject::VisitPlan(id) => format!("visit_plan:{id}"),
         }
     }
 
@@ -40,6 +47,9 @@ impl Subject {
             Subject::Review(id) => format!("/reviews/{id}"),
             Subject::Rectification(id) => format!("/rectifications/{id}"),
             Subject::Complaint(id) => format!("/complaints/{id}"),
+            Subject::Visit(id) => format!("/visits/{id}"),
+            // A plan is done by recording the visit.
+            Subject::VisitPlan(id) => format!("/visits/new?plan={id}"),
         }
     }
 
@@ -51,6 +61,8 @@ impl Subject {
             Subject::Review(id) => Some(("review", id.0)),
             Subject::Rectification(id) => Some(("rectification", id.0)),
             Subject::Complaint(id) => Some(("complaint", id.0)),
+            Subject::Visit(id) => Some(("visit", id.0)),
+            Subject::VisitPlan(id) => Some(("visit_plan", id.0)),
         }
     }
 
@@ -60,6 +72,8 @@ impl Subject {
             "review" => Some(Subject::Review(ReviewId(id))),
             "rectification" => Some(Subject::Rectification(RectificationId(id))),
             "complaint" => Some(Subject::Complaint(ComplaintId(id))),
+            "visit" => Some(Subject::Visit(VisitId(id))),
+            "visit_plan" => Some(Subject::VisitPlan(VisitPlanId(id))),
             _ => None,
         }
     }
@@ -86,6 +100,12 @@ impl From<RectificationId> for Subject {
 impl From<ComplaintId> for Subject {
     fn from(id: ComplaintId) -> Self {
         Subject::Complaint(id)
+    }
+}
+
+impl From<VisitId> for Subject {
+    fn from(id: VisitId) -> Self {
+        Subject::Visit(id)
     }
 }
 
@@ -127,5 +147,17 @@ mod tests {
         );
         assert_eq!(c.record(), Some(("complaint", 5)));
         assert_eq!(Subject::of_record("complaint", 5), Some(c));
+        for s in [
+            Subject::Visit(VisitId(4)),
+            Subject::VisitPlan(VisitPlanId(6)),
+        ] {
+            let (kind, id) = s.record().expect("a record");
+            assert_eq!(Subject::of_record(kind, id), Some(s));
+        }
+        assert_eq!(Subject::Visit(VisitId(4)).href(), "/visits/4");
+        assert_eq!(
+            Subject::VisitPlan(VisitPlanId(6)).href(),
+            "/visits/new?plan=6"
+        );
     }
 }

@@ -31,6 +31,7 @@ pub mod staff;
 pub mod subsidies;
 pub mod units;
 pub mod users;
+pub mod visits;
 
 pub use connect::{Backend, ConnectError, StartupLock, Store, redact as connect_redact};
 

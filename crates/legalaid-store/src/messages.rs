@@ -332,3 +332,25 @@ pub async fn record_report(
     let n = on_tx!(tx, c => sqlx::query(Q).bind(status).bind(error).bind(at).bind(id).execute(c).await?.rows_affected());
     Ok(n == 1)
 }
+
+/// The active accounts of a unit that hold one of `roles` (role codes): in-app
+/// messages meant for some of a unit's staff only (a fee alert to the center's
+/// quality staff and director).
+pub async fn unit_users_with_roles(tx: &mut Tx, unit_id: i64, roles: &[&str]) -> Result<Vec<i64>> {
+    if roles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (0..roles.len()).map(|i| format!("${}", i + 2)).collect();
+    let q = format!(
+        "SELECT u.id FROM users u WHERE u.unit_id = $1 AND u.active = TRUE AND EXISTS \
+         (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ({})) ORDER BY u.id",
+        list.join(", ")
+    );
+    Ok(on_tx!(tx, c => {
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(q.clone())).bind(unit_id);
+        for r in roles {
+            q = q.bind(*r);
+        }
+        q.fetch_all(c).await?
+    }))
+}

@@ -97,3 +97,32 @@ pub async fn upheld_complaints(
     }
     Ok(out)
 }
+
+/// The overall evaluations (总体评价) recipients gave in reached follow-up
+/// visits on the cases of `handlers` since `from`: (handler, day, rating).
+pub async fn evaluations(
+    tx: &mut Tx,
+    handlers: &[i64],
+    from: chrono::NaiveDate,
+) -> Result<
+    Vec<(
+        i64,
+        chrono::NaiveDate,
+        legalaid_domain::followup::Satisfaction,
+    )>,
+> {
+    let mut out = Vec::new();
+    for chunk in handlers.chunks(500) {
+        let ids = id_list(chunk);
+        let q = format!(
+            "SELECT handler_id, visited_on, overall FROM visits WHERE handler_id IN ({ids}) \
+             AND visited_on >= $1 AND outcome = 'connected' AND overall IS NOT NULL"
+        );
+        let rows: Vec<(i64, chrono::NaiveDate, String)> =
+            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(from).fetch_all(c).await?);
+        out.extend(rows.into_iter().filter_map(|(h, d, r)| {
+            legalaid_domain::followup::Satisfaction::parse(&r).map(|s| (h, d, s))
+        }));
+    }
+    Ok(out)
+}

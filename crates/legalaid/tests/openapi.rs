@@ -817,6 +817,53 @@ both!(
         )
         .await;
 
+        // A follow-up visit that finds a fee asked, its alert handled; a plan,
+        // the plans, the list and the figures.
+        let evaluations: Vec<Value> = [
+            "service_attitude",
+            "communication",
+            "rights_protection",
+            "case_result",
+            "overall",
+        ]
+        .iter()
+        .map(|i| json!({ "item": i, "rating": "satisfied" }))
+        .collect();
+        let v = api
+            .call("POST /api/v1/visits", "/api/v1/visits", &quality,
+                Some(json!({ "case_id": id, "mode": "phone", "timing": "after_closure", "visited_on": today,
+                             "outcome": "connected", "evaluations": evaluations, "fee_asked": true,
+                             "fee_detail": "索要差旅费", "on_time": true })), created)
+            .await;
+        let vpath = format!("/api/v1/visits/{}", v["visit"]["id"]);
+        api.get("GET /api/v1/visits/{id}", &vpath, &quality).await;
+        api.call(
+            "POST /api/v1/visits/{id}/handle-alert",
+            &format!("{vpath}/handle-alert"),
+            &director,
+            Some(json!({ "version": v["visit"]["version"], "note": "已调查处理" })),
+            ok,
+        )
+        .await;
+        api.get("GET /api/v1/visits", "/api/v1/visits", &quality)
+            .await;
+        api.call(
+            "POST /api/v1/visits/plans",
+            "/api/v1/visits/plans",
+            &quality,
+            Some(json!({ "from": today - chrono::Duration::days(30), "to": today, "share_percent": 100 })),
+            ok,
+        )
+        .await;
+        api.get("GET /api/v1/visits/plans", "/api/v1/visits/plans", &quality)
+            .await;
+        api.get(
+            "GET /api/v1/visits/figures",
+            "/api/v1/visits/figures",
+            &quality,
+        )
+        .await;
+
         assert!(
             api.errors.is_empty(),
             "{} answers differ from their documented schemas:\n{}",

@@ -1346,6 +1346,36 @@ both!(
             "{lines}"
         );
 
+        // A recipient's dissatisfied evaluation in a follow-up visit lowers it too.
+        let quality = app.token("quality").await;
+        let items = [
+            "service_attitude",
+            "communication",
+            "rights_protection",
+            "case_result",
+            "overall",
+        ];
+        let evaluations: Vec<Value> = items
+            .iter()
+            .map(|i| json!({ "item": i, "rating": "dissatisfied" }))
+            .collect();
+        let (s, v) = app
+            .post_json("/api/v1/visits", Some(&quality), &json!({ "case_id": case, "mode": "phone",
+                "timing": "after_closure", "visited_on": legalaid_domain::local_date(app.clock.now()),
+                "outcome": "connected", "evaluations": evaluations, "on_time": true, "notes": "" }))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let after_visit = rating(&app, director.clone(), lawyer).await;
+        let s3 = after_visit["rating"]["score"].as_i64().expect("score");
+        assert!(s3 < s2, "{after_visit}");
+        assert!(
+            after_visit["rating"]["lines"]
+                .to_string()
+                .contains("回访总体评价 1 次"),
+            "{after_visit}"
+        );
+        let s2 = s3;
+
         // The next case's suggestions weigh it and say why.
         let clerk = app.token("clerk").await;
         let (_, p) = app

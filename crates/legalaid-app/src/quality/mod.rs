@@ -14,6 +14,7 @@ pub mod rectifications;
 pub mod reviews;
 pub mod rounds;
 pub mod schemes;
+pub mod visits;
 
 use crate::{AppError, AppResult, Ctx, policy};
 use legalaid_domain::role::Role;

@@ -19,6 +19,7 @@ mod queues;
 mod records;
 mod rules;
 mod schemas;
+mod visits;
 
 use crate::AppState;
 use axum::Router;
@@ -272,6 +273,11 @@ pub fn routes() -> Router<AppState> {
             "/reviews/{id}/documents/{doc}",
             get(documents::review_download),
         )
+        .route("/visits", get(visits::list).post(visits::create))
+        .route("/visits/plans", get(visits::plans).post(visits::plan))
+        .route("/visits/figures", get(visits::figures))
+        .route("/visits/{id}", get(visits::show))
+        .route("/visits/{id}/handle-alert", post(visits::handle_alert))
         .route("/audit", get(admin::search_audit))
         .route("/audit/verify", get(admin::verify_audit))
         .fallback(not_found)
@@ -342,9 +348,10 @@ pub struct List<T> {
         complaints::create, complaints::list, complaints::figures, complaints::show, complaints::accept,
         complaints::refuse, complaints::extend, complaints::conclude, complaints::reply, complaints::remedy,
         complaints::documents, complaints::document,
+        visits::create, visits::list, visits::show, visits::handle_alert, visits::plans, visits::plan, visits::figures,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"), (name = "visits", description = "回访受援人、违规收费线索、回访计划与统计"))
 )]
 pub struct ApiDoc;

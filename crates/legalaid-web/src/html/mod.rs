@@ -14,6 +14,7 @@ mod panels;
 mod persons;
 mod quality;
 mod routes;
+mod visits;
 mod widgets;
 
 pub use routes::routes;

@@ -68,6 +68,12 @@ pub fn routes() -> Router<AppState> {
             "/quality/experts/{id}",
             get(quality::pool::expert).post(quality::pool::update_expert),
         )
+        .route("/visits", get(visits::list).post(visits::create))
+        .route("/visits/new", get(visits::new))
+        .route("/visits/plans", get(visits::plans).post(visits::plan))
+        .route("/visits/figures", get(visits::figures))
+        .route("/visits/{id}", get(visits::show))
+        .route("/visits/{id}/handle-alert", post(visits::handle_alert))
         .route(
             "/rectifications",
             get(quality::rectification::list).post(quality::rectification::create),
