@@ -119,6 +119,12 @@ impl From<StoreError> for AppError {
 /// it concerns and the sentence for the user.
 const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
     (
+        "opinion_letters_open",
+        "opinion_letters.case_id, opinion_letters.organ",
+        "organ",
+        "该案件已向该机关发出征询意见函，尚未回复",
+    ),
+    (
         "reviews_round_id_case_id_key",
         "reviews.round_id, reviews.case_id",
         "round_id",

@@ -23,6 +23,12 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
             .await
             .map(|_| ()),
         Subject::Complaint(id) => crate::complaints::get(app, ctx, id).await.map(|_| ()),
+        Subject::Observation(id) => crate::quality::hearings::get(app, ctx, id)
+            .await
+            .map(|_| ()),
+        Subject::Opinion(id) => crate::quality::opinions::get(app, ctx, id)
+            .await
+            .map(|_| ()),
     }
 }
 
@@ -87,6 +93,13 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
         Subject::Complaint(id) => {
             drop(tx);
             crate::complaints::get(app, ctx, id).await?;
+            Ok(Vec::new())
+        }
+        // Nothing is sent about an observation or a letter (the letter goes
+        // by post); their case's messages are read on the case.
+        Subject::Observation(_) | Subject::Opinion(_) => {
+            drop(tx);
+            ensure_visible(app, ctx, subject).await?;
             Ok(Vec::new())
         }
     }

@@ -22,6 +22,7 @@ code_enum!(
         ComplaintAcceptance => ("complaint_acceptance", "投诉受理通知书"),
         ComplaintRefusal => ("complaint_refusal", "不予受理投诉通知书"),
         ComplaintReply => ("complaint_reply", "投诉处理答复书"),
+        OpinionLetter => ("opinion_letter", "征询意见函"),
     }
 );
 
@@ -162,6 +163,10 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         (
             DocKind::ComplaintReply,
             include_str!("../data/documents/complaint_reply.txt"),
+        ),
+        (
+            DocKind::OpinionLetter,
+            include_str!("../data/documents/opinion_letter.txt"),
         ),
     ];
     files

@@ -76,3 +76,11 @@ id_type!(
     /// A complaint about legal aid (投诉), handled by the justice bureau.
     ComplaintId
 );
+id_type!(
+    /// A hearing observation (旁听庭审).
+    ObservationId
+);
+id_type!(
+    /// A request for a judicial organ's opinion (征询意见函).
+    OpinionId
+);

@@ -42,6 +42,10 @@ code_enum!(
         RectificationAnswer => ("rectification_answer", "按整改通知整改并反馈"),
         /// An answered order to check (核查整改情况).
         RectificationCheck => ("rectification_check", "核查整改情况"),
+        /// A planned hearing observation, due on the hearing day (旁听庭审).
+        HearingObservation => ("hearing_observation", "旁听庭审"),
+        /// An opinion letter unanswered by its reminder day (催告征询意见回复).
+        OpinionReminder => ("opinion_reminder", "催告征询意见回复"),
     }
 );
 
@@ -144,7 +148,9 @@ pub fn route_step(step: Step) -> Queue {
         // The target's queue depends on the target (a handler, a firm, a
         // center): the tracking chooses it.
         Step::RectificationAnswer => Queue::Handler,
-        Step::RectificationCheck => Queue::Quality,
+        Step::RectificationCheck | Step::HearingObservation | Step::OpinionReminder => {
+            Queue::Quality
+        }
     }
 }
 

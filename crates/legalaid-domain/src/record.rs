@@ -3,7 +3,9 @@
 //! case file, or a complaint. The other quality records join this list as they
 //! arrive.
 
-use crate::{ApplicationId, CaseId, ComplaintId, RectificationId, ReviewId};
+use crate::{
+    ApplicationId, CaseId, ComplaintId, ObservationId, OpinionId, RectificationId, ReviewId,
+};
 use serde::{Deserialize, Serialize};
 
 /// A record that files, documents, messages and deadlines are kept for.
@@ -18,6 +20,10 @@ pub enum Subject {
     Rectification(RectificationId),
     /// A complaint about legal aid (投诉), handled by the justice bureau.
     Complaint(ComplaintId),
+    /// A hearing observed by the center (旁听庭审).
+    Observation(ObservationId),
+    /// A request for a judicial organ's opinion on a closed case (征询意见).
+    Opinion(OpinionId),
 }
 
 impl Subject {
@@ -29,6 +35,8 @@ impl Subject {
             Subject::Review(id) => format!("review:{id}"),
             Subject::Rectification(id) => format!("rectification:{id}"),
             Subject::Complaint(id) => format!("complaint:{id}"),
+            Subject::Observation(id) => format!("observation:{id}"),
+            Subject::Opinion(id) => format!("opinion:{id}"),
         }
     }
 
@@ -40,6 +48,8 @@ impl Subject {
             Subject::Review(id) => format!("/reviews/{id}"),
             Subject::Rectification(id) => format!("/rectifications/{id}"),
             Subject::Complaint(id) => format!("/complaints/{id}"),
+            Subject::Observation(id) => format!("/hearings/observations/{id}"),
+            Subject::Opinion(id) => format!("/opinions/{id}"),
         }
     }
 
@@ -51,6 +61,8 @@ impl Subject {
             Subject::Review(id) => Some(("review", id.0)),
             Subject::Rectification(id) => Some(("rectification", id.0)),
             Subject::Complaint(id) => Some(("complaint", id.0)),
+            Subject::Observation(id) => Some(("observation", id.0)),
+            Subject::Opinion(id) => Some(("opinion", id.0)),
         }
     }
 
@@ -60,6 +72,8 @@ impl Subject {
             "review" => Some(Subject::Review(ReviewId(id))),
             "rectification" => Some(Subject::Rectification(RectificationId(id))),
             "complaint" => Some(Subject::Complaint(ComplaintId(id))),
+            "observation" => Some(Subject::Observation(ObservationId(id))),
+            "opinion" => Some(Subject::Opinion(OpinionId(id))),
             _ => None,
         }
     }
@@ -86,6 +100,18 @@ impl From<RectificationId> for Subject {
 impl From<ComplaintId> for Subject {
     fn from(id: ComplaintId) -> Self {
         Subject::Complaint(id)
+    }
+}
+
+impl From<ObservationId> for Subject {
+    fn from(id: ObservationId) -> Self {
+        Subject::Observation(id)
+    }
+}
+
+impl From<OpinionId> for Subject {
+    fn from(id: OpinionId) -> Self {
+        Subject::Opinion(id)
     }
 }
 
@@ -127,5 +153,17 @@ mod tests {
         );
         assert_eq!(c.record(), Some(("complaint", 5)));
         assert_eq!(Subject::of_record("complaint", 5), Some(c));
+        for s in [
+            Subject::Observation(ObservationId(4)),
+            Subject::Opinion(OpinionId(4)),
+        ] {
+            let (kind, id) = s.record().expect("a record");
+            assert_eq!(Subject::of_record(kind, id), Some(s));
+            assert_eq!(s.key(), format!("{kind}:4"));
+        }
+        assert_eq!(
+            Subject::Observation(ObservationId(4)).href(),
+            "/hearings/observations/4"
+        );
     }
 }

@@ -48,7 +48,11 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
             Some("UPDATE cases SET deadlines_version = $1 WHERE id = $2"),
             id.0,
         ),
-        Subject::Review(_) | Subject::Rectification(_) | Subject::Complaint(_) => {
+        Subject::Review(_)
+        | Subject::Rectification(_)
+        | Subject::Complaint(_)
+        | Subject::Observation(_)
+        | Subject::Opinion(_) => {
             let (kind, id) = subject.record().unwrap_or_default();
             (
                 format!("record_kind = '{kind}' AND record_id = $1"),
@@ -84,7 +88,11 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
     let (application, case) = match subject {
         Subject::Application(a) => (Some(a.0), None),
         Subject::Case(c) => (None, Some(c.0)),
-        Subject::Review(_) | Subject::Rectification(_) | Subject::Complaint(_) => (None, None),
+        Subject::Review(_)
+        | Subject::Rectification(_)
+        | Subject::Complaint(_)
+        | Subject::Observation(_)
+        | Subject::Opinion(_) => (None, None),
     };
     let record_id = kind.map(|_| id);
     let upsert = format!(
@@ -309,7 +317,11 @@ pub async fn due_on(tx: &mut Tx, subject: Subject, code: &str) -> Result<Option<
     let (owner, id) = match subject {
         Subject::Application(id) => ("application_id = $1".to_owned(), id.0),
         Subject::Case(id) => ("case_id = $1".to_owned(), id.0),
-        Subject::Review(_) | Subject::Rectification(_) | Subject::Complaint(_) => {
+        Subject::Review(_)
+        | Subject::Rectification(_)
+        | Subject::Complaint(_)
+        | Subject::Observation(_)
+        | Subject::Opinion(_) => {
             let (kind, id) = subject.record().unwrap_or_default();
             (format!("record_kind = '{kind}' AND record_id = $1"), id)
         }
