@@ -89,9 +89,12 @@ pub async fn upload(
             }
             (v.case.application_id, Some(id))
         }
-        Subject::Review(_) | Subject::Rectification(_) => {
+        Subject::Review(_)
+        | Subject::Rectification(_)
+        | Subject::Observation(_)
+        | Subject::Opinion(_) => {
             return Err(AppError::Conflict(
-                "评查和整改记录不单独上传材料，有关材料请在案件页面上传".into(),
+                "评查、整改、旁听和征询意见记录不单独上传材料，有关材料请在案件页面上传".into(),
             ));
         }
         Subject::Complaint(id) => {
@@ -136,6 +139,8 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
                 None => Vec::new(),
             }
         }
+        // Read with their case's materials, on the case.
+        Subject::Observation(_) | Subject::Opinion(_) => Vec::new(),
         Subject::Complaint(id) => {
             drop(tx);
             crate::complaints::get(app, ctx, id).await?;

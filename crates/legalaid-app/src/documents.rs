@@ -225,6 +225,17 @@ pub async fn of_record(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<
             complaint_available(&crate::complaints::get(app, ctx, id).await?),
             format!("/api/v1/complaints/{id}/documents"),
         ),
+        Subject::Observation(id) => {
+            crate::quality::hearings::get(app, ctx, id).await?;
+            (Vec::new(), format!("/api/v1/observations/{id}/documents"))
+        }
+        Subject::Opinion(id) => {
+            crate::quality::opinions::get(app, ctx, id).await?;
+            (
+                vec![DocKind::OpinionLetter],
+                format!("/api/v1/opinions/{id}/documents"),
+            )
+        }
         // No document is printed for a visit yet (the 回访记录 is the record
         // itself); a plan has none.
         Subject::Visit(_) | Subject::VisitPlan(_) => {
@@ -257,6 +268,11 @@ pub async fn build(
         Subject::Review(id) => build_for_review(app, ctx, id, kind).await,
         Subject::Rectification(id) => build_for_rectification(app, ctx, id, kind).await,
         Subject::Complaint(id) => build_for_complaint(app, ctx, id, kind).await,
+        Subject::Opinion(id) => build_for_opinion(app, ctx, id, kind).await,
+        Subject::Observation(id) => {
+            crate::quality::hearings::get(app, ctx, id).await?;
+            Err(AppError::NotFound)
+        }
         Subject::Visit(_) | Subject::VisitPlan(_) => {
             crate::records::ensure_visible(app, ctx, subject).await?;
             Err(AppError::NotFound)
@@ -442,6 +458,93 @@ async fn build_for_rectification(
         format!("rectification/{id}/{}", kind.as_str()),
         None::<&()>,
         Some(&serde_json::json!({ "rectification_id": id, "kind": kind.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((doc, format!("{}-{number}", kind.label())))
+}
+
+/// The opinion letter (征询意见函): the organ, the case, and the three items of
+/// the form with their points, each to be rated.
+async fn build_for_opinion(
+    app: &App,
+    ctx: &Ctx,
+    id: legalaid_domain::OpinionId,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    use legalaid_domain::opinion::OpinionItem;
+    let v = crate::quality::opinions::get(app, ctx, id).await?;
+    if kind != DocKind::OpinionLetter {
+        return Err(AppError::NotFound);
+    }
+    let (template, case, recipient) = {
+        let mut tx = app.store.read().await?;
+        let t = store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?;
+        let c = legalaid_store::cases::get(&mut tx, legalaid_domain::CaseId(v.letter.case_id))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let p = legalaid_store::persons::get(&mut tx, c.recipient_id).await?;
+        (t, c, p.map(|p| p.name).unwrap_or_default())
+    };
+    let o = &v.letter;
+    let numerals = ["一", "二", "三", "四", "五"];
+    let items: Vec<String> = OpinionItem::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            format!(
+                "{}、{}（{}）：□满意　□基本满意　□不满意",
+                numerals.get(i).copied().unwrap_or("·"),
+                item.label(),
+                item.description()
+            )
+        })
+        .collect();
+    let mut values = Values::new();
+    values.insert(P::OpinionOrgan, o.organ_name.clone());
+    values.insert(P::OpinionItems, items.join("\n\n"));
+    values.insert(P::OpinionReplyBy, date_cn(o.reminder_due));
+    values.insert(P::CaseNumber, case.number.clone());
+    values.insert(P::Number, case.number.clone());
+    values.insert(P::Recipient, recipient);
+    values.insert(P::Handler, v.handler_name.clone().unwrap_or_default());
+    values.insert(
+        P::HandlingUnit,
+        v.handling_unit_name.clone().unwrap_or_default(),
+    );
+    values.insert(P::CaseOrgan, case.case_organ.clone());
+    values.insert(
+        P::OrganCaseNumber,
+        if case.organ_case_number.is_empty() {
+            "（案号）".to_owned()
+        } else {
+            case.organ_case_number.clone()
+        },
+    );
+    values.insert(P::CaseType, case.case_type.label().to_owned());
+    values.insert(P::Date, date_cn(o.sent_on));
+    let issuer = crate::units::issuer(app, o.unit_id, UnitKind::LegalAidCenter).await?;
+    values.insert(P::Institution, issuer.clone());
+    let subject = Subject::Opinion(id).key();
+    let fallback = format!("征〔{}〕{}", o.sent_on.year(), o.id);
+    let number = number_of(app, &template, &subject, &fallback, o.sent_on).await?;
+    let doc = Document {
+        issuer: issuer.clone(),
+        title: fill(&template.title, &values),
+        number: number.clone(),
+        addressee: fill(&template.addressee, &values),
+        paragraphs: paragraphs(&fill(&template.body, &values)),
+        signature: vec![issuer, date_cn(o.sent_on)],
+    };
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::DocumentGenerate,
+        format!("opinion/{id}/{}", kind.as_str()),
+        None::<&()>,
+        Some(&serde_json::json!({ "opinion_id": id, "kind": kind.as_str() })),
     )
     .await?;
     tx.commit().await?;

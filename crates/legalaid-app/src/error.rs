@@ -131,6 +131,12 @@ const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
         "该案件已有同一时段的回访计划，请刷新后查看",
     ),
     (
+        "opinion_letters_open",
+        "opinion_letters.case_id, opinion_letters.organ",
+        "organ",
+        "该案件已向该机关发出征询意见函，尚未回复",
+    ),
+    (
         "reviews_round_id_case_id_key",
         "reviews.round_id, reviews.case_id",
         "round_id",

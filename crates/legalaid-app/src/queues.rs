@@ -299,8 +299,70 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
                 store::replace(tx, subject, version, &entries).await?;
             }
         }
+        Subject::Observation(id) => {
+            let Some(o) = legalaid_store::hearings::observation(tx, id).await? else {
+                return Ok(());
+            };
+            let mut entries = Vec::new();
+            if o.status == legalaid_domain::hearing::ObservationStatus::Planned {
+                let number = legalaid_store::cases::get(tx, CaseId(o.case_id))
+                    .await?
+                    .map(|c| c.number)
+                    .unwrap_or_default();
+                entries.push(quality_step(
+                    Step::HearingObservation,
+                    o.unit_id,
+                    &o.region_code,
+                    o.hearing_date,
+                    format!("旁听庭审：{number}（{}）", o.court),
+                ));
+            }
+            store::replace(tx, subject, o.version, &entries).await?;
+        }
+        Subject::Opinion(id) => {
+            let Some(o) = legalaid_store::hearings::letter(tx, id).await? else {
+                return Ok(());
+            };
+            let mut entries = Vec::new();
+            // Waits from sending, due on the reminder day; a reminder or an
+            // answer ends it.
+            if o.status == legalaid_domain::opinion::OpinionStatus::Sent {
+                let number = legalaid_store::cases::get(tx, CaseId(o.case_id))
+                    .await?
+                    .map(|c| c.number)
+                    .unwrap_or_default();
+                entries.push(quality_step(
+                    Step::OpinionReminder,
+                    o.unit_id,
+                    &o.region_code,
+                    o.reminder_due,
+                    format!("征询意见：{number}（{}）", o.organ_name),
+                ));
+            }
+            store::replace(tx, subject, o.version, &entries).await?;
+        }
     }
     Ok(())
+}
+
+/// A quality-queue step of a record other than an application or a case, due
+/// on `due_on` (counted as a period, so that the queue shows it running, due
+/// or overdue).
+fn quality_step(step: Step, unit_id: i64, region: &str, due_on: NaiveDate, label: String) -> Entry {
+    Entry {
+        code: step.as_str().to_owned(),
+        queue: route_step(step).as_str(),
+        unit_id,
+        region_code: region.to_owned(),
+        staff_id: None,
+        due_on,
+        due_at: None,
+        provisional_year: None,
+        rule_from: None,
+        statutory: true,
+        assignee: 0,
+        label,
+    }
 }
 
 fn entry(d: &DeadlineView, q: Queue, unit_id: i64, region: &str, staff_id: Option<i64>) -> Entry {

@@ -23,6 +23,12 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
             .await
             .map(|_| ()),
         Subject::Complaint(id) => crate::complaints::get(app, ctx, id).await.map(|_| ()),
+        Subject::Observation(id) => crate::quality::hearings::get(app, ctx, id)
+            .await
+            .map(|_| ()),
+        Subject::Opinion(id) => crate::quality::opinions::get(app, ctx, id)
+            .await
+            .map(|_| ()),
         Subject::Visit(id) => crate::quality::visits::get(app, ctx, id).await.map(|_| ()),
         Subject::VisitPlan(id) => crate::quality::visits::prefill(app, ctx, None, Some(id.0))
             .await
@@ -96,6 +102,13 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
         // A fee alert is told to the center's staff, not about the case to its
         // parties; a plan sends nothing.
         Subject::Visit(_) | Subject::VisitPlan(_) => {
+            drop(tx);
+            ensure_visible(app, ctx, subject).await?;
+            Ok(Vec::new())
+        }
+        // Nothing is sent about an observation or a letter (the letter goes
+        // by post); their case's messages are read on the case.
+        Subject::Observation(_) | Subject::Opinion(_) => {
             drop(tx);
             ensure_visible(app, ctx, subject).await?;
             Ok(Vec::new())

@@ -22,6 +22,7 @@ code_enum!(
         ComplaintAcceptance => ("complaint_acceptance", "投诉受理通知书"),
         ComplaintRefusal => ("complaint_refusal", "不予受理投诉通知书"),
         ComplaintReply => ("complaint_reply", "投诉处理答复书"),
+        OpinionLetter => ("opinion_letter", "征询意见函"),
     }
 );
 
@@ -162,6 +163,10 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         (
             DocKind::ComplaintReply,
             include_str!("../data/documents/complaint_reply.txt"),
+        ),
+        (
+            DocKind::OpinionLetter,
+            include_str!("../data/documents/opinion_letter.txt"),
         ),
     ];
     files
@@ -319,7 +324,9 @@ mod tests {
             .map(|k| shipped_number_format(*k))
             .filter(|f| !f.is_empty())
             .collect();
-        assert_eq!(series.len(), 12);
+        // All but the receipt, the closure report and the subsidy voucher, which
+        // carry their record's number.
+        assert_eq!(series.len(), DocKind::ALL.len() - 3);
         assert!(series.iter().all(|f| check_number_format(f).is_ok()));
         let mut unique = series.clone();
         unique.sort();

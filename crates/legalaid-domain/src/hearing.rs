@@ -30,6 +30,27 @@ code_enum!(
     }
 );
 
+impl ObservationStatus {
+    /// Recording the hearing observed: only a planned observation (one recorded
+    /// straight away is created as recorded).
+    pub fn record(self) -> Result<ObservationStatus, String> {
+        match self {
+            ObservationStatus::Planned => Ok(ObservationStatus::Recorded),
+            ObservationStatus::Recorded => Err("旁听情况已记录".into()),
+            ObservationStatus::Cancelled => Err("该旁听计划已取消".into()),
+        }
+    }
+
+    /// Cancelling a plan (the hearing was postponed, nobody could attend).
+    pub fn cancel(self) -> Result<ObservationStatus, String> {
+        match self {
+            ObservationStatus::Planned => Ok(ObservationStatus::Cancelled),
+            ObservationStatus::Recorded => Err("旁听情况已记录，不能取消".into()),
+            ObservationStatus::Cancelled => Err("该旁听计划已取消".into()),
+        }
+    }
+}
+
 /// One dimension's rating, as given.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -311,6 +332,15 @@ mod tests {
                 .expect("ok")
                 .needs_rectification()
         );
+    }
+
+    #[test]
+    fn only_a_plan_is_recorded_or_cancelled() {
+        use ObservationStatus as S;
+        assert_eq!(S::Planned.record(), Ok(S::Recorded));
+        assert_eq!(S::Planned.cancel(), Ok(S::Cancelled));
+        assert!(S::Recorded.record().is_err() && S::Recorded.cancel().is_err());
+        assert!(S::Cancelled.record().is_err() && S::Cancelled.cancel().is_err());
     }
 
     #[test]

@@ -84,3 +84,11 @@ id_type!(
     /// A planned follow-up visit of a closed case (回访计划).
     VisitPlanId
 );
+id_type!(
+    /// A hearing observation (旁听庭审).
+    ObservationId
+);
+id_type!(
+    /// A request for a judicial organ's opinion (征询意见函).
+    OpinionId
+);

@@ -85,8 +85,8 @@ pub mod validation;
 pub mod visibility;
 
 pub use ids::{
-    ApplicationId, CaseId, ComplaintId, ExpertId, ObjectionId, PersonId, RectificationId, ReviewId,
-    RoundId, SchemeId, StaffId, UnitId, UserId, VisitId, VisitPlanId,
+    ApplicationId, CaseId, ComplaintId, ExpertId, ObjectionId, ObservationId, OpinionId, PersonId,
+    RectificationId, ReviewId, RoundId, SchemeId, StaffId, UnitId, UserId, VisitId, VisitPlanId,
 };
 pub use validation::{FieldError, Validation};
 

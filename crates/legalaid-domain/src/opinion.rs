@@ -45,6 +45,33 @@ code_enum!(
     }
 );
 
+impl OpinionStatus {
+    /// Still waiting for the organ: sent, or reminded without an answer. A case
+    /// has at most one open letter per organ kind.
+    pub fn is_open(self) -> bool {
+        self != OpinionStatus::Answered
+    }
+
+    /// A reminder (催告) is sent once, to a letter still unanswered on or after
+    /// its reminder day; it stays open and may be answered later.
+    pub fn remind(self, due: NaiveDate, today: NaiveDate) -> Result<OpinionStatus, String> {
+        match self {
+            OpinionStatus::Sent if today >= due => Ok(OpinionStatus::NoAnswer),
+            OpinionStatus::Sent => Err(format!("回复期限{due}尚未届满，暂不需要催告")),
+            OpinionStatus::NoAnswer => Err("该征询意见函已催告".into()),
+            OpinionStatus::Answered => Err("该征询意见函已回复".into()),
+        }
+    }
+
+    /// The answer is recorded once, before or after a reminder.
+    pub fn answer(self) -> Result<OpinionStatus, String> {
+        match self {
+            OpinionStatus::Sent | OpinionStatus::NoAnswer => Ok(OpinionStatus::Answered),
+            OpinionStatus::Answered => Err("该征询意见函已登记回复".into()),
+        }
+    }
+}
+
 /// The days after sending when an unanswered request is reminded, by default. A
 /// product default (no rule sets it); [`reminder_due`] takes the number.
 pub const DEFAULT_REMINDER_DAYS: u32 = 30;
@@ -213,6 +240,19 @@ mod tests {
                 .description()
                 .contains("着装得体")
         );
+    }
+
+    #[test]
+    fn a_letter_is_reminded_once_when_due_and_answered_once() {
+        use OpinionStatus as S;
+        let due = d("2025-02-14");
+        assert!(S::Sent.remind(due, d("2025-02-13")).is_err());
+        assert_eq!(S::Sent.remind(due, due), Ok(S::NoAnswer));
+        assert!(S::NoAnswer.remind(due, d("2025-03-01")).is_err());
+        assert_eq!(S::NoAnswer.answer(), Ok(S::Answered));
+        assert_eq!(S::Sent.answer(), Ok(S::Answered));
+        assert!(S::Answered.answer().is_err());
+        assert!(S::NoAnswer.is_open() && !S::Answered.is_open());
     }
 
     #[test]

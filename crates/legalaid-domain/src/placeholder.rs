@@ -91,6 +91,10 @@ code_enum!(
         ComplaintOutcome => ("处理结果", "投诉处理决定的结果类别"),
         ComplaintConclusion => ("处理意见", "投诉处理决定的调查结论和处理意见"),
         ComplaintMeasures => ("后续措施", "处理决定所定的后续措施"),
+        // The opinion letter.
+        OpinionOrgan => ("征询机关", "被征询意见的司法机关名称"),
+        OpinionItems => ("征询事项", "请司法机关评价的事项及其要点"),
+        OpinionReplyBy => ("回复期限", "请司法机关回复的日期"),
     }
 );
 

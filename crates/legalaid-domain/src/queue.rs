@@ -47,6 +47,10 @@ code_enum!(
         /// A visit found money asked or taken (LAL art 20): the center records
         /// how it handled the clue.
         FeeAlert => ("fee_alert", "处理违规收费线索"),
+        /// A planned hearing observation, due on the hearing day (旁听庭审).
+        HearingObservation => ("hearing_observation", "旁听庭审"),
+        /// An opinion letter unanswered by its reminder day (催告征询意见回复).
+        OpinionReminder => ("opinion_reminder", "催告征询意见回复"),
     }
 );
 
@@ -149,8 +153,11 @@ pub fn route_step(step: Step) -> Queue {
         // The target's queue depends on the target (a handler, a firm, a
         // center): the tracking chooses it.
         Step::RectificationAnswer => Queue::Handler,
-        Step::RectificationCheck => Queue::Quality,
-        Step::FollowupVisit | Step::FeeAlert => Queue::Quality,
+        Step::RectificationCheck
+        | Step::FollowupVisit
+        | Step::FeeAlert
+        | Step::HearingObservation
+        | Step::OpinionReminder => Queue::Quality,
     }
 }
 

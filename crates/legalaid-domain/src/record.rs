@@ -3,7 +3,10 @@
 //! case file, or a complaint. The other quality records join this list as they
 //! arrive.
 
-use crate::{ApplicationId, CaseId, ComplaintId, RectificationId, ReviewId, VisitId, VisitPlanId};
+use crate::{
+    ApplicationId, CaseId, ComplaintId, ObservationId, OpinionId, RectificationId, ReviewId,
+    VisitId, VisitPlanId,
+};
 use serde::{Deserialize, Serialize};
 
 /// A record that files, documents, messages and deadlines are kept for.
@@ -23,6 +26,10 @@ pub enum Subject {
     Visit(VisitId),
     /// A planned follow-up visit of a closed case (回访计划).
     VisitPlan(VisitPlanId),
+    /// A hearing observed by the center (旁听庭审).
+    Observation(ObservationId),
+    /// A request for a judicial organ's opinion on a closed case (征询意见).
+    Opinion(OpinionId),
 }
 
 impl Subject {
@@ -36,6 +43,8 @@ impl Subject {
             Subject::Complaint(id) => format!("complaint:{id}"),
             Subject::Visit(id) => format!("visit:{id}"),
             Subject::VisitPlan(id) => format!("visit_plan:{id}"),
+            Subject::Observation(id) => format!("observation:{id}"),
+            Subject::Opinion(id) => format!("opinion:{id}"),
         }
     }
 
@@ -50,6 +59,8 @@ impl Subject {
             Subject::Visit(id) => format!("/visits/{id}"),
             // A plan is done by recording the visit.
             Subject::VisitPlan(id) => format!("/visits/new?plan={id}"),
+            Subject::Observation(id) => format!("/hearings/observations/{id}"),
+            Subject::Opinion(id) => format!("/opinions/{id}"),
         }
     }
 
@@ -63,6 +74,8 @@ impl Subject {
             Subject::Complaint(id) => Some(("complaint", id.0)),
             Subject::Visit(id) => Some(("visit", id.0)),
             Subject::VisitPlan(id) => Some(("visit_plan", id.0)),
+            Subject::Observation(id) => Some(("observation", id.0)),
+            Subject::Opinion(id) => Some(("opinion", id.0)),
         }
     }
 
@@ -74,6 +87,8 @@ impl Subject {
             "complaint" => Some(Subject::Complaint(ComplaintId(id))),
             "visit" => Some(Subject::Visit(VisitId(id))),
             "visit_plan" => Some(Subject::VisitPlan(VisitPlanId(id))),
+            "observation" => Some(Subject::Observation(ObservationId(id))),
+            "opinion" => Some(Subject::Opinion(OpinionId(id))),
             _ => None,
         }
     }
@@ -112,6 +127,18 @@ impl From<VisitId> for Subject {
 impl From<CaseId> for Subject {
     fn from(id: CaseId) -> Self {
         Subject::Case(id)
+    }
+}
+
+impl From<ObservationId> for Subject {
+    fn from(id: ObservationId) -> Self {
+        Subject::Observation(id)
+    }
+}
+
+impl From<OpinionId> for Subject {
+    fn from(id: OpinionId) -> Self {
+        Subject::Opinion(id)
     }
 }
 
@@ -158,6 +185,18 @@ mod tests {
         assert_eq!(
             Subject::VisitPlan(VisitPlanId(6)).href(),
             "/visits/new?plan=6"
+        );
+        for s in [
+            Subject::Observation(ObservationId(4)),
+            Subject::Opinion(OpinionId(4)),
+        ] {
+            let (kind, id) = s.record().expect("a record");
+            assert_eq!(Subject::of_record(kind, id), Some(s));
+            assert_eq!(s.key(), format!("{kind}:4"));
+        }
+        assert_eq!(
+            Subject::Observation(ObservationId(4)).href(),
+            "/hearings/observations/4"
         );
     }
 }

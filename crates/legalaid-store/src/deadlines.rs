@@ -52,7 +52,9 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
         | Subject::Rectification(_)
         | Subject::Complaint(_)
         | Subject::Visit(_)
-        | Subject::VisitPlan(_) => {
+        | Subject::VisitPlan(_)
+        | Subject::Observation(_)
+        | Subject::Opinion(_) => {
             let (kind, id) = subject.record().unwrap_or_default();
             (
                 format!("record_kind = '{kind}' AND record_id = $1"),
@@ -92,7 +94,9 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
         | Subject::Rectification(_)
         | Subject::Complaint(_)
         | Subject::Visit(_)
-        | Subject::VisitPlan(_) => (None, None),
+        | Subject::VisitPlan(_)
+        | Subject::Observation(_)
+        | Subject::Opinion(_) => (None, None),
     };
     let record_id = kind.map(|_| id);
     let upsert = format!(
@@ -321,7 +325,9 @@ pub async fn due_on(tx: &mut Tx, subject: Subject, code: &str) -> Result<Option<
         | Subject::Rectification(_)
         | Subject::Complaint(_)
         | Subject::Visit(_)
-        | Subject::VisitPlan(_) => {
+        | Subject::VisitPlan(_)
+        | Subject::Observation(_)
+        | Subject::Opinion(_) => {
             let (kind, id) = subject.record().unwrap_or_default();
             (format!("record_kind = '{kind}' AND record_id = $1"), id)
         }

@@ -19,6 +19,7 @@ mod connect;
 pub mod deadlines;
 pub mod documents;
 pub mod forms;
+pub mod hearings;
 pub mod messages;
 pub mod persons;
 pub mod quality;

@@ -863,6 +863,110 @@ both!(
             &quality,
         )
         .await;
+        // Hearing observation and the organs' opinions on the archived case.
+        let (_, staff) = app
+            .get_json(
+                &format!("/api/v1/staff?q={}", common::urlenc("孙丽")),
+                Some(&quality),
+            )
+            .await;
+        let observer = staff["items"][0]["id"].clone();
+        let plan = |day: chrono::NaiveDate| {
+            json!({ "case_id": id, "status": "planned", "court": "六安市叶集区人民法院",
+                    "hearing_date": day, "hearing_time": "09:30", "observer_id": observer })
+        };
+        let o = api
+            .call(
+                "POST /api/v1/observations",
+                "/api/v1/observations",
+                &quality,
+                Some(plan(today)),
+                created,
+            )
+            .await;
+        let opath = format!("/api/v1/observations/{}", o["observation"]["id"]);
+        api.get("GET /api/v1/observations", "/api/v1/observations", &quality)
+            .await;
+        api.get("GET /api/v1/observations/{id}", &opath, &lawyer)
+            .await;
+        api.get(
+            "GET /api/v1/observations/{id}/documents",
+            &format!("{opath}/documents"),
+            &quality,
+        )
+        .await;
+        let ratings: Vec<Value> = [
+            "preparation",
+            "statement",
+            "cross_examination",
+            "argument",
+            "conduct",
+        ]
+        .iter()
+        .map(|d| json!({ "dimension": d, "rating": "dissatisfied", "score": 2 }))
+        .collect();
+        api.call("POST /api/v1/observations/{id}/record", &format!("{opath}/record"), &quality,
+            Some(json!({ "version": o["observation"]["version"], "ratings": ratings, "issues": "准备不足" })), ok)
+            .await;
+        let later = api
+            .call(
+                "POST /api/v1/observations",
+                "/api/v1/observations",
+                &quality,
+                Some(plan(today + chrono::Duration::days(5))),
+                created,
+            )
+            .await;
+        api.call(
+            "POST /api/v1/observations/{id}/cancel",
+            &format!("/api/v1/observations/{}/cancel", later["observation"]["id"]),
+            &quality,
+            Some(json!({ "version": later["observation"]["version"], "reason": "庭审延期" })),
+            ok,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/observations/figures",
+            "/api/v1/observations/figures",
+            &quality,
+        )
+        .await;
+        let letter = api
+            .call("POST /api/v1/opinions", "/api/v1/opinions", &quality,
+                Some(json!({ "case_id": id, "organ": "court", "organ_name": "六安市叶集区人民法院", "reminder_after_days": 0 })), created)
+            .await;
+        let lpath = format!("/api/v1/opinions/{}", letter["letter"]["id"]);
+        api.get("GET /api/v1/opinions", "/api/v1/opinions", &quality)
+            .await;
+        api.get("GET /api/v1/opinions/{id}", &lpath, &lawyer).await;
+        api.get(
+            "GET /api/v1/opinions/{id}/documents",
+            &format!("{lpath}/documents"),
+            &quality,
+        )
+        .await;
+        let reminded = api
+            .call(
+                "POST /api/v1/opinions/{id}/remind",
+                &format!("{lpath}/remind"),
+                &quality,
+                Some(json!({ "version": letter["letter"]["version"] })),
+                ok,
+            )
+            .await;
+        api.call(
+            "POST /api/v1/opinions/{id}/answer",
+            &format!("{lpath}/answer"),
+            &quality,
+            Some(
+                json!({ "version": reminded["letter"]["version"], "opinion": "尚可", "ratings": [
+                { "item": "litigation_etiquette", "rating": "satisfied" },
+                { "item": "professionalism", "rating": "basically_satisfied" },
+                { "item": "dedication", "rating": "dissatisfied" }] }),
+            ),
+            ok,
+        )
+        .await;
 
         assert!(
             api.errors.is_empty(),

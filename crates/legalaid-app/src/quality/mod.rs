@@ -10,6 +10,8 @@
 //! supervisors and center directors. Everything is scoped to the caller's region.
 
 pub mod experts;
+pub mod hearings;
+pub mod opinions;
 pub mod rectifications;
 pub mod reviews;
 pub mod rounds;

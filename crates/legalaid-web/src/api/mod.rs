@@ -10,6 +10,7 @@ mod cases;
 mod complaints;
 mod documents;
 mod funding;
+mod hearings;
 mod messages;
 mod openapi;
 use openapi::{BearerAuth, ErrorResponses};
@@ -278,6 +279,36 @@ pub fn routes() -> Router<AppState> {
         .route("/visits/figures", get(visits::figures))
         .route("/visits/{id}", get(visits::show))
         .route("/visits/{id}/handle-alert", post(visits::handle_alert))
+        .route(
+            "/observations",
+            get(hearings::list_observations).post(hearings::plan_observation),
+        )
+        .route("/observations/figures", get(hearings::figures))
+        .route("/observations/{id}", get(hearings::show_observation))
+        .route(
+            "/observations/{id}/record",
+            post(hearings::record_observation),
+        )
+        .route(
+            "/observations/{id}/cancel",
+            post(hearings::cancel_observation),
+        )
+        .route(
+            "/observations/{id}/documents",
+            get(hearings::observation_documents),
+        )
+        .route(
+            "/opinions",
+            get(hearings::list_opinions).post(hearings::send_opinion),
+        )
+        .route("/opinions/{id}", get(hearings::show_opinion))
+        .route("/opinions/{id}/remind", post(hearings::remind_opinion))
+        .route("/opinions/{id}/answer", post(hearings::answer_opinion))
+        .route("/opinions/{id}/documents", get(hearings::opinion_documents))
+        .route(
+            "/opinions/{id}/documents/{doc}",
+            get(hearings::opinion_document),
+        )
         .route("/audit", get(admin::search_audit))
         .route("/audit/verify", get(admin::verify_audit))
         .fallback(not_found)
@@ -349,9 +380,13 @@ pub struct List<T> {
         complaints::refuse, complaints::extend, complaints::conclude, complaints::reply, complaints::remedy,
         complaints::documents, complaints::document,
         visits::create, visits::list, visits::show, visits::handle_alert, visits::plans, visits::plan, visits::figures,
+        hearings::list_observations, hearings::plan_observation, hearings::show_observation,
+        hearings::record_observation, hearings::cancel_observation, hearings::observation_documents, hearings::figures,
+        hearings::list_opinions, hearings::send_opinion, hearings::show_opinion, hearings::remind_opinion,
+        hearings::answer_opinion, hearings::opinion_documents, hearings::opinion_document,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"), (name = "visits", description = "回访受援人、违规收费线索、回访计划与统计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改、旁听庭审与征询意见"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"), (name = "visits", description = "回访受援人、违规收费线索、回访计划与统计"))
 )]
 pub struct ApiDoc;

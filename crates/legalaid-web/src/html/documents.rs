@@ -86,6 +86,20 @@ pub async fn review_document(
     .await
 }
 
+pub async fn opinion_document(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path((id, doc)): Path<(String, String)>,
+    PageQuery(q): PageQuery<FormatQuery>,
+) -> PageResult {
+    let (id, kind, format) = requested(&id, &doc, q)?;
+    send(
+        documents::build(&s.app, &page.ctx, Subject::Opinion(id), kind).await,
+        &format,
+    )
+    .await
+}
+
 pub async fn rectification_document(
     State(s): State<AppState>,
     page: PageCtx,

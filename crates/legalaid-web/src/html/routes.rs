@@ -273,6 +273,32 @@ pub fn routes() -> Router<AppState> {
             get(complaints::document),
         )
         .route("/hearings", get(cases::hearings))
+        .route(
+            "/hearings/observations",
+            get(quality::hearing::list).post(quality::hearing::create),
+        )
+        .route("/hearings/observations/new", get(quality::hearing::new))
+        .route("/hearings/observations/{id}", get(quality::hearing::show))
+        .route(
+            "/hearings/observations/{id}/record",
+            post(quality::hearing::record),
+        )
+        .route(
+            "/hearings/observations/{id}/cancel",
+            post(quality::hearing::cancel),
+        )
+        .route(
+            "/opinions",
+            get(quality::opinion::list).post(quality::opinion::create),
+        )
+        .route("/opinions/new", get(quality::opinion::new))
+        .route("/opinions/{id}", get(quality::opinion::show))
+        .route("/opinions/{id}/remind", post(quality::opinion::remind))
+        .route("/opinions/{id}/answer", post(quality::opinion::answer))
+        .route(
+            "/opinions/{id}/documents/{doc}",
+            get(documents::opinion_document),
+        )
         .route("/hearings/export.csv", get(cases::hearings_csv))
         .route("/messages", get(cases::inbox))
         .route("/messages/read", post(cases::mark_read))

@@ -121,6 +121,9 @@ impl Shell {
         if crate::html::visits::sees_visits(ctx) {
             nav.push(("/visits", "回访"));
         }
+        if crate::html::quality::hearing::sees_hearings(ctx) {
+            nav.push(("/hearings/observations", "旁听与征询"));
+        }
         nav.push(("/messages", "站内消息"));
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));

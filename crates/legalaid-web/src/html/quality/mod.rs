@@ -2,6 +2,8 @@
 //! files), a round's page with its draw and results, the review of a file
 //! (`review.rs`), and the schemes and the expert pool (`pool.rs`).
 
+pub mod hearing;
+pub mod opinion;
 pub mod pool;
 pub mod rectification;
 pub mod review;

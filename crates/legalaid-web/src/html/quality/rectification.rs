@@ -132,6 +132,94 @@ pub struct IssueForm {
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     review: Option<String>,
+    /// A finding on a case other than a review: the case, the source
+    /// (`hearing`, `opinion`…) and the record it was made on, if any.
+    case: Option<String>,
+    source: Option<String>,
+    observation: Option<String>,
+    opinion: Option<String>,
+}
+
+/// Prefills the order from a finding on a case: the target is the case's
+/// handler and handling unit; an observation or an answer lends its problem.
+async fn prefill_from_case(
+    s: &AppState,
+    page: &PageCtx,
+    q: &NewQuery,
+    f: &mut IssueForm,
+) -> Result<(), axum::response::Response> {
+    let Some(case) = q.case.as_deref().filter(|c| !c.is_empty()) else {
+        return Ok(());
+    };
+    let c = legalaid_app::cases::get(&s.app, &page.ctx, parse_id(case)?)
+        .await
+        .map_err(page_error)?;
+    f.case_id = c.case.id.0.to_string();
+    if let Some(src) = q
+        .source
+        .as_deref()
+        .and_then(RectificationSource::parse)
+        .filter(|s| *s != RectificationSource::FileReview)
+    {
+        f.source = src.as_str().into();
+    }
+    f.target_unit_id = c
+        .case
+        .handling_unit_id
+        .map_or_else(String::new, |u| u.to_string());
+    f.target_staff_id = c
+        .case
+        .handler_id
+        .map_or_else(String::new, |h| h.to_string());
+    f.category = ProblemCategory::Service.as_str().into();
+    if let Some(o) = q.observation.as_deref().filter(|o| !o.is_empty()) {
+        let v = legalaid_app::quality::hearings::get(&s.app, &page.ctx, parse_id(o)?)
+            .await
+            .map_err(page_error)?;
+        let o = &v.observation;
+        let poor: Vec<&str> = o
+            .ratings
+            .0
+            .iter()
+            .filter(|r| r.rating == legalaid_domain::followup::Satisfaction::Dissatisfied)
+            .map(|r| r.dimension.label())
+            .collect();
+        f.problem = format!(
+            "{}旁听{}开庭的案件{}，{}{}",
+            o.hearing_date,
+            o.court,
+            v.case_number,
+            if poor.is_empty() {
+                String::new()
+            } else {
+                format!("评价为不满意的项目：{}。", poor.join("、"))
+            },
+            o.issues
+        );
+        f.requirement = "针对旁听发现的问题逐项整改，并书面反馈整改情况。".into();
+    }
+    if let Some(o) = q.opinion.as_deref().filter(|o| !o.is_empty()) {
+        let v = legalaid_app::quality::opinions::get(&s.app, &page.ctx, parse_id(o)?)
+            .await
+            .map_err(page_error)?;
+        let o = &v.letter;
+        let poor: Vec<&str> = o
+            .ratings
+            .0
+            .iter()
+            .filter(|r| r.rating == legalaid_domain::followup::Satisfaction::Dissatisfied)
+            .map(|r| r.item.label())
+            .collect();
+        f.problem = format!(
+            "{}对案件{}承办人的评价中，{}为不满意。{}",
+            o.organ_name,
+            v.case_number,
+            poor.join("、"),
+            o.opinion
+        );
+        f.requirement = "针对办案机关的意见逐项整改，并书面反馈整改情况。".into();
+    }
+    Ok(())
 }
 
 fn issue_form(page: &PageCtx, f: &IssueForm, units: &[(String, String)]) -> FormPage {
@@ -248,6 +336,8 @@ pub async fn new(
             found.join("；")
         );
         f.requirement = "对照评查意见逐项整改，补齐案卷材料，并书面反馈整改情况。".into();
+    } else {
+        prefill_from_case(&s, &page, &q, &mut f).await?;
     }
     let units = unit_options(&s, &page).await;
     Ok(issue_form(&page, &f, &units).respond(&[]))
