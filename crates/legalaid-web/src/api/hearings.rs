@@ -90,7 +90,7 @@ pub struct ObservationIn {
 
 /// Plans an observation of a hearing (or records one observed without a plan).
 #[utoipa::path(post, path = "/api/v1/observations", tag = "quality", security(("bearer" = [])), request_body = ObservationIn,
-    responses((status = 201, body = ObservationViewDoc)))]
+    responses((status = 201, body = ObservationViewDoc), (status = 404, body = crate::error::Problem, description = "the case (or review) named is absent or not visible to the caller")))]
 pub async fn plan_observation(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -266,7 +266,7 @@ pub struct OpinionIn {
 /// Sends an opinion letter (征询意见函) for an archived case; one open letter
 /// per case and organ kind (409 otherwise).
 #[utoipa::path(post, path = "/api/v1/opinions", tag = "quality", security(("bearer" = [])), request_body = OpinionIn,
-    responses((status = 201, body = OpinionViewDoc), (status = 409, body = crate::error::Problem)))]
+    responses((status = 201, body = OpinionViewDoc), (status = 409, body = crate::error::Problem), (status = 404, body = crate::error::Problem, description = "the case (or review) named is absent or not visible to the caller")))]
 pub async fn send_opinion(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,

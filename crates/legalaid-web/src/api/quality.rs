@@ -543,7 +543,7 @@ pub struct RectificationIn {
 /// Issues a rectification order (整改通知) to a unit or a handler; they are told
 /// and have it in their queue.
 #[utoipa::path(post, path = "/api/v1/rectifications", tag = "quality", security(("bearer" = [])), request_body = RectificationIn,
-    responses((status = 201, body = RectificationViewDoc)))]
+    responses((status = 201, body = RectificationViewDoc), (status = 404, body = crate::error::Problem, description = "the case (or review) named is absent or not visible to the caller")))]
 pub async fn issue_rectification(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,

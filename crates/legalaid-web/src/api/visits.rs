@@ -39,7 +39,7 @@ pub struct VisitIn {
 /// alert: the center's quality staff and director are told, and it waits in the
 /// quality queue until handled.
 #[utoipa::path(post, path = "/api/v1/visits", tag = "visits", security(("bearer" = [])), request_body = VisitIn,
-    responses((status = 201, body = VisitViewDoc), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = VisitViewDoc), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 404, body = crate::error::Problem, description = "the case (or review) named is absent or not visible to the caller")))]
 pub async fn create(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
