@@ -187,6 +187,17 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q).fetch_one(c).await?))
 }
 
+/// The first active account linked to staff record `staff_id`, if any.
+pub async fn of_staff(tx: &mut Tx, staff_id: i64) -> Result<Option<User>> {
+    const Q: &str = "SELECT id FROM users WHERE staff_id = $1 AND active ORDER BY id LIMIT 1";
+    let id: Option<i64> =
+        on_tx!(tx, c => sqlx::query_scalar(Q).bind(staff_id).fetch_optional(c).await?);
+    match id {
+        Some(id) => get(tx, UserId(id)).await,
+        None => Ok(None),
+    }
+}
+
 /// The active accounts linked to a staff record, as (staff id, unit id), in the
 /// order they were created.
 pub async fn with_staff(tx: &mut Tx) -> Result<Vec<(i64, i64)>> {

@@ -126,6 +126,14 @@ both!(a_complaint_about_a_handler_runs_to_the_reply, |app| {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.get_json("/api/v1/complaints", Some(&lawyer)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // Nor from the case's quality records, which list it for the bureau.
+    let records = format!("/api/v1/cases/{case_id}/quality-records");
+    let (s, r) = app.get_json(&records, Some(&lawyer)).await;
+    assert_eq!((s, r["total"].as_i64()), (StatusCode::OK, Some(0)), "{r}");
+    let supervisor = app.token("supervisor").await;
+    let (_, r) = app.get_json(&records, Some(&supervisor)).await;
+    assert_eq!(r["items"][0]["kind"], "complaint", "{r}");
+    assert_eq!(r["items"][0]["href"], format!("/complaints/{id}"), "{r}");
     let (s, e) = post(
         &app,
         &format!("{path}/accept"),

@@ -44,7 +44,7 @@ both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
     let today = legalaid_domain::local_date(app.clock.now());
     let this_year = today.year();
     let names = accounts();
-    assert_eq!(names.len(), 4 + 6 + 30, "{names:?}");
+    assert_eq!(names.len(), 5 + 6 + 30, "{names:?}");
     for name in &names {
         let token = app.token(name).await;
         let q = queue(&app, &token).await;
@@ -66,6 +66,56 @@ both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
                 .is_some_and(|y| y >= this_year - 1)),
             "{name}: nothing from before last year: {q}"
         );
+    }
+
+    // A year of quality work: a finished round and one under way, orders closed
+    // and open, visits, observations, letters, and complaints in every state.
+    let quality = app.token("quality").await;
+    let statuses = |v: &Value, key: &str| -> Vec<String> {
+        let mut s: Vec<String> = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i[key].as_str().map(str::to_owned))
+            .collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    let (_, r) = app.get_json("/api/v1/quality/rounds", Some(&quality)).await;
+    assert_eq!(r["total"], 2, "{r}");
+    assert_eq!(statuses(&r, "status"), ["closed", "open"], "{r}");
+    let (_, r) = app
+        .get_json("/api/v1/rectifications?per_page=200", Some(&quality))
+        .await;
+    let s = statuses(&r, "status");
+    assert!(
+        s.contains(&"closed".to_owned()) && s.contains(&"issued".to_owned()),
+        "{r}"
+    );
+    for (path, at_least) in [
+        ("/api/v1/visits", 10),
+        ("/api/v1/observations", 2),
+        ("/api/v1/opinions", 3),
+    ] {
+        let (_, r) = app.get_json(path, Some(&quality)).await;
+        assert!(
+            r["total"].as_i64().is_some_and(|n| n >= at_least),
+            "{path}: {r}"
+        );
+    }
+    let supervisor = app.token("supervisor").await;
+    let (_, r) = app
+        .get_json("/api/v1/complaints?per_page=200", Some(&supervisor))
+        .await;
+    let s: Vec<String> = r["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["complaint"]["status"].as_str().map(str::to_owned))
+        .collect();
+    for want in ["received", "accepted", "refused", "replied"] {
+        assert!(s.iter().any(|x| x == want), "{want}: {r}");
     }
 
     // A lawyer signs the agreement their queue shows: the item leaves the queue and
@@ -117,5 +167,28 @@ both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
             .iter()
             .any(|r| r.contains(number)),
         "{home}"
+    );
+});
+
+both!(the_demo_lives_at_the_turn_of_the_year_too, |app| {
+    // On the second of January the year's story is two days old: the demo still
+    // loads, and last year's quality work is there.
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2027-01-02T09:00:00+08:00")
+            .expect("time")
+            .to_utc(),
+    );
+    legalaid_app::demo::load_activity(&app.app)
+        .await
+        .expect("the demo's activity");
+    let quality = app.token("quality").await;
+    let (s, r) = app.get_json("/api/v1/quality/rounds", Some(&quality)).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["total"], 2, "{r}");
+    let expert = app.token("expert").await;
+    let q = queue(&app, &expert).await;
+    assert!(
+        q["items"].as_array().is_some_and(|i| !i.is_empty()),
+        "the expert's sheets wait: {q}"
     );
 });

@@ -58,92 +58,10 @@ async fn case_with_hearing(app: &TestApp, name: &str, id17: &str) -> (i64, i64, 
     (id, hearing, legalaid_domain::local_date(at))
 }
 
-/// A civil wage case of a new applicant, handled by the demo account `handler`
-/// (a lawyer), closed and archived today; its id.
-async fn archived_case_of(app: &TestApp, name: &str, id17: &str, handler: &str) -> i64 {
-    let clerk = app.token("clerk").await;
-    let (s, p) = app
-        .post_json(
-            "/api/v1/persons",
-            Some(&clerk),
-            &json!({ "name": name, "id_type": "resident_id", "id_number": resident_id(id17) }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{p}");
-    let (s, a) = app
-        .post_json(
-            "/api/v1/applications",
-            Some(&clerk),
-            &json!({
-                "applicant_id": p["id"], "channel": "walk_in", "received_at": common::now_rfc3339(app),
-                "matter_code": "labor_remuneration", "service_form": "litigation_representation",
-                "procedural_role": "plaintiff", "opposing_party": "某建筑劳务有限公司",
-                "summary": "被拖欠工资三个月。",
-                "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
-            }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{a}");
-    let director = app.token("director").await;
-    let (s, d) = app
-        .post_json(
-            &format!("/api/v1/applications/{}/decision", a["id"]),
-            Some(&director),
-            &json!({ "outcome": "granted", "reason": "", "version": a["version"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{d}");
-    let (s, c) = app
-        .post_json(
-            &format!("/api/v1/applications/{}/case", a["id"]),
-            Some(&director),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{c}");
-    let lawyer = app.token(handler).await;
-    let (_, me) = app.get_json("/api/v1/me", Some(&lawyer)).await;
-    let (s, c) = app
-        .post_json(
-            &format!("/api/v1/cases/{}/assignment", c["id"]),
-            Some(&director),
-            &json!({ "unit_id": me["unit_id"], "handler_id": me["staff_id"], "version": c["version"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{c}");
-    let id = c["id"].as_i64().expect("id");
-    let today = legalaid_domain::local_date(app.clock.now());
-    let (s, c) = app
-        .post_json(
-            &format!("/api/v1/cases/{id}/agreement"),
-            Some(&lawyer),
-            &json!({ "signed_on": today, "version": c["version"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{c}");
-    let (s, c) = app
-        .post_json(
-            &format!("/api/v1/cases/{id}/closure"),
-            Some(&lawyer),
-            &json!({ "outcome": "judgment_won", "ended_on": today, "amount_fen": 900_000, "adoption": "adopted",
-                     "report": "法院判决用人单位支付拖欠工资九千元。", "version": c["version"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{c}");
-    let (s, c) = app
-        .post_json(
-            &format!("/api/v1/cases/{id}/closure-review"),
-            Some(&director),
-            &json!({ "approve": true, "version": c["version"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{c}");
-    assert_eq!(c["status"], "archived");
-    id
-}
-
+/// A civil wage case of a new applicant, handled by `lawyer`, closed and
+/// archived today; its id.
 async fn archived_case(app: &TestApp, name: &str, id17: &str) -> i64 {
-    archived_case_of(app, name, id17, "lawyer").await
+    common::archived_case(app, name, id17, "lawyer").await
 }
 
 /// The staff record of the center's quality reviewer 孙丽 (the observer).

@@ -939,6 +939,17 @@ both!(
         api.get("GET /api/v1/opinions", "/api/v1/opinions", &quality)
             .await;
         api.get("GET /api/v1/opinions/{id}", &lpath, &lawyer).await;
+        let records = api
+            .get(
+                "GET /api/v1/cases/{id}/quality-records",
+                &format!("/api/v1/cases/{id}/quality-records"),
+                &quality,
+            )
+            .await;
+        assert!(
+            records["total"].as_i64().is_some_and(|n| n >= 3),
+            "a visit, an observation and a letter: {records}"
+        );
         api.get(
             "GET /api/v1/opinions/{id}/documents",
             &format!("{lpath}/documents"),

@@ -17,12 +17,15 @@ use legalaid_store::users;
 
 mod applications;
 mod cases;
+mod quality;
 mod today;
 
 /// The password of every demo account (stated in the README).
 pub const DEMO_PASSWORD: &str = "Legalaid@2024";
 
-/// The demo accounts of the bureau and the center: username, display name, role.
+/// The demo accounts of the bureau and the center, and the outside expert of the
+/// file review pool (a lawyer of [`quality::EXPERT_FIRM`]): username, display
+/// name, role.
 /// Besides these, each judicial office has a clerk ([`OFFICE_CLERKS`]) and each
 /// demo lawyer an account of their own (`lawyer`, `lawyer2` … `lawyer30`).
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
@@ -31,6 +34,11 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
     ("reviewer", "审查员 刘洋", Role::CenterReviewer),
     ("director", "中心主任 王海", Role::CenterDirector),
     ("quality", "评查员 孙丽", Role::QualityReviewer),
+    (
+        "expert",
+        "评查专家 黄建国（安徽明泽律师事务所）",
+        Role::Expert,
+    ),
 ];
 
 /// One intake clerk per judicial office: username, the office, display name.
@@ -294,13 +302,15 @@ pub async fn load(app: &App) -> AppResult<bool> {
             }
             _ => legalaid_domain::unit::UnitKind::LegalAidCenter,
         };
-        accounts.push((
-            (*username).into(),
-            (*display).into(),
-            *role,
-            of_kind(kind),
-            None,
-        ));
+        let unit = if *role == Role::Expert {
+            created
+                .iter()
+                .find(|u| u.name == quality::EXPERT_FIRM)
+                .map(|u| u.id)
+        } else {
+            of_kind(kind)
+        };
+        accounts.push(((*username).into(), (*display).into(), *role, unit, None));
     }
     for (username, office, display) in OFFICE_CLERKS {
         let unit = created.iter().find(|u| u.name == *office).map(|u| u.id);
@@ -373,6 +383,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     }
     cases::load(app).await?;
     today::load(app, &units).await?;
+    quality::load(app).await?;
     // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;

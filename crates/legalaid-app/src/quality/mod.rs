@@ -11,6 +11,7 @@
 
 pub mod experts;
 pub mod hearings;
+pub mod of_case;
 pub mod opinions;
 pub mod rectifications;
 pub mod reviews;

@@ -109,6 +109,25 @@ pub async fn show(
     Ok(Json(out(uc::get(&s.app, &ctx, id_from(&id)?).await?)))
 }
 
+/// The case's file reviews, rectification orders, follow-up visits, hearing
+/// observations, opinion letters and complaints that the caller may open, newest
+/// first (a handler sees the orders addressed to them, not the complaints).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/quality-records", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = List<super::schemas::CaseRecordDoc>, description = "`{items, total}`, all of them"),
+        (status = 404, body = crate::error::Problem)))]
+pub async fn quality_records(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<legalaid_app::quality::of_case::CaseRecord>>, ApiError> {
+    let id = id_from(&id)?;
+    // The case first: 404 when the caller does not see it.
+    uc::get(&s.app, &ctx, id).await?;
+    let items = legalaid_app::quality::of_case::records(&s.app, &ctx, id).await?;
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(List { items, total }))
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {

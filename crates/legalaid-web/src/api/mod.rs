@@ -92,6 +92,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/quality-records", get(cases::quality_records))
         .route(
             "/cases/{id}/assignment-suggestions",
             get(cases::suggestions),
@@ -360,7 +361,7 @@ pub struct List<T> {
         applications::create, applications::show, applications::list, applications::assessment, applications::decide,
         applications::propose, applications::request_supplement, applications::supplement_received, applications::withdraw,
         applications::object, applications::decide_objection, applications::verify, applications::grant_pre_emptively,
-        cases::open, cases::show, cases::list, cases::suggestions, cases::assign, cases::agreement, cases::progress,
+        cases::open, cases::show, cases::quality_records, cases::list, cases::suggestions, cases::assign, cases::agreement, cases::progress,
         cases::terminate, cases::object, cases::closure, cases::review_closure, cases::subsidy, cases::grade, cases::pay,
         cases::request_replacement, cases::decide_replacement, cases::next_stage, messages::messages, funding::estimate, funding::set_target,
         messages::application_messages, funding::schedule, funding::add_schedule_row, funding::subsidy_totals, messages::set_contact, messages::message_templates, messages::update_message_template, messages::delivery_reports,

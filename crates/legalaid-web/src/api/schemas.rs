@@ -152,6 +152,26 @@ pub struct ApplicationListItemDoc {
 
 // Cases.
 
+/// A record of quality management or a complaint about a case, as its page lists
+/// it (`legalaid_app::quality::of_case::CaseRecord`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = CaseRecord)]
+#[allow(dead_code)]
+pub struct CaseRecordDoc {
+    /// What it is.
+    #[schema(pattern = "^(review|rectification|visit|observation|opinion|complaint)$")]
+    kind: String,
+    /// 案卷评查, 整改通知, 回访, 庭审旁听, 征询意见函 or 投诉.
+    kind_label: String,
+    /// When it happened (drawn, issued, visited, heard, sent, received).
+    date: NaiveDate,
+    summary: String,
+    /// Its status, in words.
+    status: String,
+    /// Its own page.
+    href: String,
+}
+
 /// One assignment of a case, kept when the handler changes
 /// (`legalaid_store::cases::Assignment`).
 #[derive(utoipa::ToSchema)]

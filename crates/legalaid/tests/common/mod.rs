@@ -756,3 +756,88 @@ pub fn section_rows(html: &str, title: &str) -> Vec<String> {
         })
         .unwrap_or_else(|| panic!("no section {title}: {html}"))
 }
+
+/// A wage claim of a new person `name` (ID from its first 17 digits), granted,
+/// assigned to the demo account `handler`'s firm and staff record, closed today
+/// and archived by the director: the case id.
+pub async fn archived_case(app: &TestApp, name: &str, id17: &str, handler: &str) -> i64 {
+    let clerk = app.token("clerk").await;
+    let (s, p) = app
+        .post_json(
+            "/api/v1/persons",
+            Some(&clerk),
+            &serde_json::json!({ "name": name, "id_type": "resident_id", "id_number": resident_id(id17) }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let (s, a) = app
+        .post_json(
+            "/api/v1/applications",
+            Some(&clerk),
+            &serde_json::json!({
+                "applicant_id": p["id"], "channel": "walk_in", "received_at": now_rfc3339(app),
+                "matter_code": "labor_remuneration", "service_form": "litigation_representation",
+                "procedural_role": "plaintiff", "opposing_party": "某建筑劳务有限公司",
+                "summary": "被拖欠工资三个月。",
+                "exemption_code": "migrant_worker_wage_or_injury", "exemption_proof_provided": true
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let director = app.token("director").await;
+    let (s, d) = app
+        .post_json(
+            &format!("/api/v1/applications/{}/decision", a["id"]),
+            Some(&director),
+            &serde_json::json!({ "outcome": "granted", "reason": "", "version": a["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/applications/{}/case", a["id"]),
+            Some(&director),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let lawyer = app.token(handler).await;
+    let (_, me) = app.get_json("/api/v1/me", Some(&lawyer)).await;
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{}/assignment", c["id"]),
+            Some(&director),
+            &serde_json::json!({ "unit_id": me["unit_id"], "handler_id": me["staff_id"], "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let id = c["id"].as_i64().expect("id");
+    let today = legalaid_domain::local_date(app.clock.now());
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/agreement"),
+            Some(&lawyer),
+            &serde_json::json!({ "signed_on": today, "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/closure"),
+            Some(&lawyer),
+            &serde_json::json!({ "outcome": "judgment_won", "ended_on": today, "amount_fen": 900_000, "adoption": "adopted",
+                     "report": "法院判决用人单位支付拖欠工资九千元。", "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let (s, c) = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/closure-review"),
+            Some(&director),
+            &serde_json::json!({ "approve": true, "version": c["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "archived");
+    id
+}

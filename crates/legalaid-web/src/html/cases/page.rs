@@ -227,6 +227,28 @@ fn replacements_block(v: &CaseView) -> Block {
     }
 }
 
+/// The case's file reviews, rectification orders, visits, observations, opinion
+/// letters and complaints that the reader may open.
+fn quality_block(records: &[legalaid_app::quality::of_case::CaseRecord]) -> Block {
+    Block {
+        title: "质量管理与投诉".into(),
+        headers: vec!["类别", "日期", "内容", "状态"],
+        rows: records
+            .iter()
+            .map(|r| Row {
+                class: "",
+                cells: vec![
+                    Cell::text(r.kind_label),
+                    Cell::text(r.date.to_string()),
+                    Cell::link(r.summary.clone(), r.href.clone()),
+                    Cell::text(r.status.clone()),
+                ],
+            })
+            .collect(),
+        empty: "本案没有您可查看的案卷评查、整改、回访、庭审旁听、征询意见或投诉记录。".into(),
+    }
+}
+
 fn termination_panel(v: &CaseView) -> Option<Panel> {
     let c = &v.case;
     let ground: TerminationGround = c.termination_ground?;
@@ -486,6 +508,9 @@ fn actions_panel(page: &PageCtx, v: &CaseView) -> Panel {
 pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id)?;
     let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
+    let records = legalaid_app::quality::of_case::records(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
     let mut p = PanelPage::new(
         Shell::new(&page, &v.case.number, "/cases"),
         v.case.number.clone(),
@@ -503,6 +528,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         progress_block(&v),
         hearings_block(&v, s.app.clock.now()),
         replacements_block(&v),
+        quality_block(&records),
     ];
     if !v.objections.is_empty() {
         p.blocks.push(objections_block(&page, &v));

@@ -1,0 +1,199 @@
+//! What quality management and the complaint procedure hold about one case, for
+//! its page: file reviews, rectification orders, follow-up visits, hearing
+//! observations, opinion letters and complaints. Each record is listed only when
+//! the caller may open it (the same check as its own page), so a handler sees
+//! the orders addressed to them but not the complaints about them.
+
+use crate::{App, AppError, AppResult, Ctx, Page, complaints};
+use chrono::NaiveDate;
+use legalaid_domain::visibility::Scope;
+use legalaid_domain::{
+    CaseId, ObservationId, OpinionId, RectificationId, ReviewId, VisitId, local_date,
+};
+use serde::Serialize;
+
+/// One record about a case, as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRecord {
+    /// `review`, `rectification`, `visit`, `observation`, `opinion` or `complaint`.
+    pub kind: &'static str,
+    /// 案卷评查, 整改通知, 回访, 庭审旁听, 征询意见函, 投诉.
+    pub kind_label: &'static str,
+    /// When it happened (drawn, issued, visited, heard, sent, received).
+    pub date: NaiveDate,
+    pub summary: String,
+    pub status: String,
+    /// Its own page.
+    pub href: String,
+}
+
+/// Keeps what the caller may open; NotFound and Forbidden mean "not theirs".
+fn readable<T>(r: AppResult<T>) -> AppResult<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(AppError::NotFound | AppError::Forbidden(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+const ALL: Page = Page {
+    page: 1,
+    per_page: 200,
+};
+
+/// The records about case `id` the caller may open, newest first. The case
+/// itself is checked by the caller (its page).
+pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseRecord>> {
+    let (reviews, orders, visits, observations, letters, complaints_of) = {
+        let mut tx = app.store.read().await?;
+        let f = legalaid_store::hearings::ObservationFilter {
+            case_id: Some(id.0),
+            ..Default::default()
+        };
+        let lf = legalaid_store::hearings::LetterFilter {
+            case_id: Some(id.0),
+            ..Default::default()
+        };
+        let vf = legalaid_store::visits::Filter {
+            region: String::new(),
+            from: None,
+            to: None,
+            open_alerts: false,
+            case_id: Some(id.0),
+        };
+        (
+            legalaid_store::quality::reviews_of_case(&mut tx, id).await?,
+            legalaid_store::rectifications::of_case(&mut tx, id.0).await?,
+            legalaid_store::visits::list(&mut tx, &vf, ALL).await?.0,
+            legalaid_store::hearings::observations(&mut tx, &Scope::All, &f, ALL)
+                .await?
+                .0,
+            legalaid_store::hearings::letters(&mut tx, &Scope::All, &lf, ALL)
+                .await?
+                .0,
+            legalaid_store::complaints::of_case(&mut tx, id.0).await?,
+        )
+    };
+    let mut out = Vec::new();
+    for r in reviews {
+        if let Some(v) = readable(super::reviews::get(app, ctx, ReviewId(r.id)).await)? {
+            let grade = v
+                .review
+                .final_grade
+                .map(|g| format!("，评定为{}", g.label()))
+                .unwrap_or_default();
+            out.push(CaseRecord {
+                kind: "review",
+                kind_label: "案卷评查",
+                date: v.round.drawn_at.map_or(v.round.due_on, local_date),
+                summary: format!("{}{grade}", v.round.name),
+                status: v.review.status.label().to_owned(),
+                href: format!("/reviews/{}", r.id),
+            });
+        }
+    }
+    for o in orders {
+        if let Some(v) =
+            readable(super::rectifications::get(app, ctx, RectificationId(o.id)).await)?
+        {
+            out.push(CaseRecord {
+                kind: "rectification",
+                kind_label: "整改通知",
+                date: v.order.issued_on,
+                summary: format!(
+                    "{}（{}）：{}，限{}前整改",
+                    v.order.category.label(),
+                    v.order.source.label(),
+                    v.target_staff.clone().unwrap_or(v.target_unit.clone()),
+                    v.order.deadline
+                ),
+                status: v.order.status.label().to_owned(),
+                href: format!("/rectifications/{}", o.id),
+            });
+        }
+    }
+    for l in visits {
+        let visit = &l.visit;
+        if let Some(v) = readable(super::visits::get(app, ctx, VisitId(visit.id)).await)? {
+            let overall = v
+                .visit
+                .overall
+                .map(|s| format!("，总体评价{}", s.label()))
+                .unwrap_or_default();
+            let fee = if v.visit.fee_asked || v.visit.fee_paid {
+                "，发现违规收费线索"
+            } else {
+                ""
+            };
+            out.push(CaseRecord {
+                kind: "visit",
+                kind_label: "回访",
+                date: v.visit.visited_on,
+                summary: format!(
+                    "{}（{}）{overall}{fee}",
+                    v.visit.mode.label(),
+                    v.visit.timing.label()
+                ),
+                status: v.visit.outcome.label().to_owned(),
+                href: format!("/visits/{}", visit.id),
+            });
+        }
+    }
+    for l in observations {
+        let o = &l.observation;
+        if let Some(v) = readable(super::hearings::get(app, ctx, ObservationId(o.id)).await)? {
+            out.push(CaseRecord {
+                kind: "observation",
+                kind_label: "庭审旁听",
+                date: v.observation.hearing_date,
+                summary: format!(
+                    "{}，旁听人{}{}",
+                    v.observation.court,
+                    v.observer_name,
+                    if v.observation.needs_rectification {
+                        "，需要整改"
+                    } else {
+                        ""
+                    }
+                ),
+                status: v.observation.status.label().to_owned(),
+                href: format!("/hearings/observations/{}", o.id),
+            });
+        }
+    }
+    for l in letters {
+        let o = &l.letter;
+        if let Some(v) = readable(super::opinions::get(app, ctx, OpinionId(o.id)).await)? {
+            out.push(CaseRecord {
+                kind: "opinion",
+                kind_label: "征询意见函",
+                date: v.letter.sent_on,
+                summary: format!(
+                    "致{}{}",
+                    v.letter.organ_name,
+                    if v.letter.negative {
+                        "，回复意见有负面评价"
+                    } else {
+                        ""
+                    }
+                ),
+                status: v.letter.status.label().to_owned(),
+                href: format!("/opinions/{}", o.id),
+            });
+        }
+    }
+    for c in complaints_of {
+        if let Some(v) = readable(complaints::get(app, ctx, c.id).await)? {
+            out.push(CaseRecord {
+                kind: "complaint",
+                kind_label: "投诉",
+                date: local_date(v.complaint.received_at),
+                summary: format!("{}：{}", v.complaint.number, v.complaint.category.label()),
+                status: v.complaint.status.label().to_owned(),
+                href: format!("/complaints/{}", c.id.0),
+            });
+        }
+    }
+    out.sort_by(|a, b| b.date.cmp(&a.date).then(a.kind.cmp(b.kind)));
+    Ok(out)
+}
