@@ -464,9 +464,18 @@ async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
 pub async fn track_pending(app: &App) -> AppResult<usize> {
     const BATCH: i64 = 200;
     let mut n = 0;
+    // Records other than applications and cases are found by a provisional date in
+    // a year now entered: tracking them once is enough (a date that stayed
+    // provisional, with a stale snapshot of the rules, waits for the next run
+    // rather than looping here).
+    let mut seen = std::collections::HashSet::new();
     loop {
         let mut tx = app.store.write().await?;
-        let batch = store::untracked(&mut tx, BATCH).await?;
+        let batch: Vec<Subject> = store::untracked(&mut tx, BATCH)
+            .await?
+            .into_iter()
+            .filter(|s| s.record().is_none() || seen.insert(*s))
+            .collect();
         if batch.is_empty() {
             return Ok(n);
         }

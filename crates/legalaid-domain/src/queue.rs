@@ -14,7 +14,8 @@ code_enum!(
         Intake => ("intake", "受理"),
         Review => ("review", "审查"),
         Decide => ("decide", "审批"),
-        Bureau => ("bureau", "异议审查"),
+        /// Objections to decisions and complaints: the bureau's supervision.
+        Bureau => ("bureau", "异议审查和投诉处理"),
         Center => ("center", "指派"),
         Firm => ("firm", "确定承办人"),
         Handler => ("handler", "承办"),

@@ -123,22 +123,35 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
 }
 
 /// Records whose stored deadlines do not follow their current version (written
-/// before tracking began, by hand, or marked for recounting), a batch at a time.
+/// before tracking began, by hand, or marked for recounting), and the other
+/// records (complaints, orders …) holding a provisional date in a year whose
+/// holidays are now entered, a batch at a time.
 pub async fn untracked(tx: &mut Tx, limit: i64) -> Result<Vec<Subject>> {
     const A: &str =
         "SELECT id FROM applications WHERE deadlines_version IS NULL ORDER BY id LIMIT $1";
     const C: &str = "SELECT id FROM cases WHERE deadlines_version IS NULL ORDER BY id LIMIT $1";
+    const R: &str = "SELECT DISTINCT record_kind, record_id FROM deadlines \
+        WHERE record_id IS NOT NULL AND provisional_year IN (SELECT year FROM calendar_years) \
+        ORDER BY record_kind, record_id LIMIT $1";
     let apps: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(A).bind(limit).fetch_all(c).await?);
     let cases: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(C).bind(limit).fetch_all(c).await?);
+    let records: Vec<(String, i64)> =
+        on_tx!(tx, c => sqlx::query_as(R).bind(limit).fetch_all(c).await?);
     Ok(apps
         .into_iter()
         .map(|id| Subject::Application(ApplicationId(id)))
         .chain(cases.into_iter().map(|id| Subject::Case(CaseId(id))))
+        .chain(
+            records
+                .into_iter()
+                .filter_map(|(kind, id)| Subject::of_record(&kind, id)),
+        )
         .collect())
 }
 
-/// Marks the records with a provisional date in `year` for recounting (the
-/// year's holidays were entered). Returns how many.
+/// Marks the applications and cases with a provisional date in `year` for
+/// recounting (the year's holidays were entered). Returns how many. (The other
+/// records need no mark: [`untracked`] finds them by their provisional year.)
 pub async fn recount_provisional(tx: &mut Tx, year: i32) -> Result<u64> {
     const A: &str = "UPDATE applications SET deadlines_version = NULL WHERE id IN \
         (SELECT application_id FROM deadlines WHERE provisional_year = $1 AND application_id IS NOT NULL)";

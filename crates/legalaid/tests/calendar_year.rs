@@ -26,6 +26,19 @@ fn review(a: &Value) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// The item of the caller's work queue for the record at `href`.
+async fn queued(app: &TestApp, token: &str, href: &str) -> Value {
+    let (s, q) = app
+        .get_json("/api/v1/work-queue?per_page=200", Some(token))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{q}");
+    q["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|x| x["href"] == href))
+        .cloned()
+        .unwrap_or_else(|| panic!("{href} in the queue: {q}"))
+}
+
 async fn received_today(app: &TestApp, clerk: &str) -> Value {
     let (s, p) = app
         .post_json(
@@ -121,6 +134,24 @@ both!(
             (&json!("2027-01-04"), &json!(true)),
             "{r}"
         );
+        // A complaint received that day: the bureau's period to accept it runs into
+        // 2027 too, provisional in the bureau's queue.
+        let firm = app.unit_id("安徽叶诚律师事务所").await;
+        let (s, c) = app
+            .post_json(
+                "/api/v1/complaints",
+                Some(&clerk),
+                &json!({ "channel": "walk_in", "received_at": common::now_rfc3339(&app),
+                         "complainant_name": "岳小梅", "complainant_phone": "13955507788",
+                         "relation": "recipient", "respondent_unit_id": firm, "category": "neglect",
+                         "facts": "承办律师未告知办理进展。" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        let complaint = format!("/complaints/{}", c["complaint"]["id"]);
+        let supervisor = app.token("supervisor").await;
+        let before = queued(&app, &supervisor, &complaint).await;
+        assert_eq!(before["provisional"], json!(true), "{before}");
         assert!(
             r["rule"]
                 .as_str()
@@ -193,6 +224,13 @@ both!(
         );
         let (_, page) = reviewer.get(&format!("/applications/{id}")).await;
         assert!(!page.contains("暂定"), "{page}");
+        // So is the complaint's, in the bureau's queue, counted past the holidays.
+        let after = queued(&app, &supervisor, &complaint).await;
+        assert_eq!(after["provisional"], json!(false), "{after}");
+        assert!(
+            after["due"].as_str() > before["due"].as_str(),
+            "{before} → {after}"
+        );
         let (_, home) = admin.get("/").await;
         assert!(!home.contains("尚未录入"));
     }
