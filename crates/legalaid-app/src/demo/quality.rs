@@ -61,6 +61,20 @@ async fn as_staff(app: &App, staff_id: i64) -> AppResult<Option<Ctx>> {
     }
 }
 
+/// The staff record of the center's staff member `name`, if any.
+async fn staff_named(app: &App, name: &str) -> AppResult<Option<i64>> {
+    let filter = legalaid_store::staff::StaffFilter {
+        q: Some(name.into()),
+        ..Default::default()
+    };
+    let one = Page {
+        page: 1,
+        per_page: 1,
+    };
+    let (found, _) = crate::staff::list(app, &Ctx::system("demo"), &filter, one).await?;
+    Ok(found.first().map(|s| s.id.0))
+}
+
 fn day_start(d: NaiveDate) -> DateTime<Utc> {
     let local = d.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::hours(8);
     Utc.from_utc_datetime(&local)
@@ -152,22 +166,7 @@ async fn pool(app: &App, quality: &Ctx) -> AppResult<Vec<(i64, Option<String>)>>
             .await?
             .map(|(u, _)| u.id.0)
     };
-    let reviewer_staff = crate::staff::list(
-        app,
-        &Ctx::system("demo"),
-        &legalaid_store::staff::StaffFilter {
-            q: Some("刘洋".into()),
-            ..Default::default()
-        },
-        Page {
-            page: 1,
-            per_page: 1,
-        },
-    )
-    .await?
-    .0
-    .first()
-    .map(|s| s.id.0);
+    let reviewer_staff = staff_named(app, "刘洋").await?;
     let center = units
         .iter()
         .find(|u| u.kind == legalaid_domain::unit::UnitKind::LegalAidCenter)
@@ -648,22 +647,7 @@ async fn visits_of_the_year(app: &App, quality: &Ctx, director: &Ctx) -> AppResu
 /// still to come are planned only.
 async fn observations(app: &App, quality: &Ctx) -> AppResult<()> {
     let now = app.clock.now();
-    let observer = crate::staff::list(
-        app,
-        &Ctx::system("demo"),
-        &legalaid_store::staff::StaffFilter {
-            q: Some("孙丽".into()),
-            ..Default::default()
-        },
-        Page {
-            page: 1,
-            per_page: 1,
-        },
-    )
-    .await?
-    .0
-    .first()
-    .map(|s| s.id.0);
+    let observer = staff_named(app, "孙丽").await?;
     let hearings = {
         let mut tx = app.store.read().await?;
         legalaid_store::cases::hearings_between(
