@@ -26,8 +26,13 @@ fn bad(field: &str, msg: &str) -> ApiError {
     ApiError(legalaid_app::AppError::field(field, msg))
 }
 
-fn listed<T>(items: Vec<T>) -> Json<List<T>> {
+/// One page of a short list read whole (at most a few hundred items).
+fn listed<T>(items: Vec<T>, p: &super::PageParams) -> Json<List<T>> {
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let page = p.page();
+    let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(page.per_page).unwrap_or(20);
+    let items = items.into_iter().skip(skip).take(take).collect();
     Json(List { items, total })
 }
 
@@ -165,14 +170,18 @@ pub async fn list_nominations(
 
 /// The archived cases of the period the caller may nominate (their unit's, or
 /// their region's for the organisers), at most 200.
-#[utoipa::path(get, path = "/api/v1/excellent/selections/{id}/candidates", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/excellent/selections/{id}/candidates", tag = "quality", security(("bearer" = [])), params(("id" = i64, Path), super::PageParams),
     responses((status = 200, body = List<CandidateDoc>)))]
 pub async fn candidates(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<super::PageParams>,
 ) -> Result<Json<List<Candidate>>, ApiError> {
-    Ok(listed(nom::candidates(&s.app, &ctx, id_from(&id)?).await?))
+    Ok(listed(
+        nom::candidates(&s.app, &ctx, id_from(&id)?).await?,
+        &p,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -277,13 +286,14 @@ pub async fn score(
 }
 
 /// The nominations waiting for the caller's sheet (a judge's work), at most 200.
-#[utoipa::path(get, path = "/api/v1/excellent/pending", tag = "quality", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/excellent/pending", tag = "quality", security(("bearer" = [])), params(super::PageParams),
     responses((status = 200, body = List<PendingSheetDoc>)))]
 pub async fn pending(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    ApiQuery(p): ApiQuery<super::PageParams>,
 ) -> Result<Json<List<Pending>>, ApiError> {
-    Ok(listed(nom::pending(&s.app, &ctx).await?))
+    Ok(listed(nom::pending(&s.app, &ctx).await?, &p))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -291,6 +301,8 @@ pub async fn pending(
 pub struct HonourQuery {
     #[param(minimum = 1)]
     pub case_id: i64,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 /// The honours of a case (优秀案例), latest first.
@@ -304,7 +316,12 @@ pub async fn honours(
     if q.case_id <= 0 {
         return Err(ApiError(legalaid_app::AppError::NotFound));
     }
+    let p = super::PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    };
     Ok(listed(
         uc::honours(&s.app, &ctx, legalaid_domain::CaseId(q.case_id)).await?,
+        &p,
     ))
 }
