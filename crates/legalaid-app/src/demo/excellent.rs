@@ -98,7 +98,7 @@ async fn nominate_some(
             legalaid_store::cases::get(&mut tx, CaseId(c.case_id)).await?
         };
         let Some(case) = case else { continue };
-        if !case.closed_at.is_some_and(|x| x < t) || case.handling_unit_id == center || i % 2 == 1 {
+        if case.closed_at.is_none_or(|x| x >= t) || case.handling_unit_id == center || i % 2 == 1 {
             continue;
         }
         let who = handler_of(app, CaseId(c.case_id))
