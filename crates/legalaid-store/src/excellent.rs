@@ -336,6 +336,18 @@ pub async fn nominations(
     Ok((rows, total))
 }
 
+/// The names a ranking shows for each nomination of a selection (withdrawn ones
+/// too): (nomination id, case number, handling unit, handler), in one query.
+pub async fn names(
+    tx: &mut Tx,
+    selection: SelectionId,
+) -> Result<Vec<(i64, String, Option<String>, Option<String>)>> {
+    const Q: &str = "SELECT n.id, c.number, hu.name, h.name FROM excellent_nominations n \
+        JOIN cases c ON c.id = n.case_id LEFT JOIN units hu ON hu.id = n.handling_unit_id \
+        LEFT JOIN staff h ON h.id = n.handler_id WHERE n.selection_id = $1 ORDER BY n.id";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(selection.0).fetch_all(c).await?))
+}
+
 /// Counts of a case's concluded complaints found substantiated: all of them, and
 /// those about money or property taken (`taking_money`), for eligibility.
 pub async fn upheld_complaints(tx: &mut Tx, case_id: CaseId) -> Result<(i64, i64)> {

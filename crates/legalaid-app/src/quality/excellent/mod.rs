@@ -262,30 +262,62 @@ async fn ranked(
     ))
 }
 
+/// Each nomination's case number, handling unit and handler, by nomination id.
+type Names = std::collections::HashMap<i64, (String, Option<String>, Option<String>)>;
+
+async fn names_of(tx: &mut Tx, s: &Selection) -> AppResult<Names> {
+    Ok(store::names(tx, SelectionId(s.id))
+        .await?
+        .into_iter()
+        .map(|(id, number, unit, handler)| (id, (number, unit, handler)))
+        .collect())
+}
+
+fn line(
+    names: &Names,
+    n: &Nomination,
+    average: f64,
+    judges: usize,
+    rank: Option<usize>,
+    honoured: bool,
+) -> RankedLine {
+    let (case_number, handling_unit_name, handler_name) =
+        names.get(&n.id).cloned().unwrap_or_default();
+    RankedLine {
+        nomination_id: n.id,
+        case_id: n.case_id,
+        case_number,
+        handling_unit_name,
+        handler_name,
+        average,
+        judges,
+        rank,
+        honoured,
+    }
+}
+
 async fn provisional(
     tx: &mut Tx,
     s: &Selection,
     active: &[Nomination],
 ) -> AppResult<Vec<RankedLine>> {
-    let mut out = Vec::new();
-    for r in ranked(tx, s, active).await? {
-        let Some(n) = active.iter().find(|n| n.id == r.nomination_id) else {
-            continue;
-        };
-        let (case_number, handling_unit_name, handler_name) = names(tx, n).await?;
-        out.push(RankedLine {
-            nomination_id: n.id,
-            case_id: n.case_id,
-            case_number,
-            handling_unit_name,
-            handler_name,
-            average: r.average,
-            judges: r.judges,
-            rank: r.rank,
-            honoured: rules::honoured(r.rank, u32::try_from(s.places).unwrap_or(0)),
-        });
-    }
-    Ok(out)
+    let names = names_of(tx, s).await?;
+    let places = u32::try_from(s.places).unwrap_or(0);
+    Ok(ranked(tx, s, active)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let n = active.iter().find(|n| n.id == r.nomination_id)?;
+            Some(line(
+                &names,
+                n,
+                r.average,
+                r.judges,
+                r.rank,
+                rules::honoured(r.rank, places),
+            ))
+        })
+        .collect())
 }
 
 async fn published(
@@ -300,22 +332,20 @@ async fn published(
         .collect();
     fixed.sort_by_key(|n| (n.final_rank, n.id));
     let sheets = store::scores_of_selection(tx, SelectionId(s.id)).await?;
-    let mut out = Vec::new();
-    for n in fixed {
-        let (case_number, handling_unit_name, handler_name) = names(tx, n).await?;
-        out.push(RankedLine {
-            nomination_id: n.id,
-            case_id: n.case_id,
-            case_number,
-            handling_unit_name,
-            handler_name,
-            average: n.average_hundredths.unwrap_or(0) as f64 / 100.0,
-            judges: sheets.iter().filter(|x| x.nomination_id == n.id).count(),
-            rank: n.final_rank.and_then(|r| usize::try_from(r).ok()),
-            honoured: n.honoured,
-        });
-    }
-    Ok(out)
+    let names = names_of(tx, s).await?;
+    Ok(fixed
+        .into_iter()
+        .map(|n| {
+            line(
+                &names,
+                n,
+                n.average_hundredths.unwrap_or(0) as f64 / 100.0,
+                sheets.iter().filter(|x| x.nomination_id == n.id).count(),
+                n.final_rank.and_then(|r| usize::try_from(r).ok()),
+                n.honoured,
+            )
+        })
+        .collect())
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: SelectionId) -> AppResult<SelectionView> {
