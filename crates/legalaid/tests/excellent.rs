@@ -1150,3 +1150,115 @@ async fn two_instances_nominating_or_scoring_at_once_write_once() {
         1
     );
 }
+
+both!(who_reads_and_acts_on_a_selection_and_a_nomination, |app| {
+    // One selection of the center, the demo lawyer's case nominated, judging
+    // started: two of the three judges hold it.
+    let (token_a, token_b, [a, b, c]) = panel(&app).await;
+    let case = case_of(&app, "韩晓东", "34150419880909019", "lawyer", true).await;
+    let director = app.token("director").await;
+    let (s, v) = app
+        .post_json(
+            "/api/v1/excellent/selections",
+            Some(&director),
+            &selection_body(&app, "可见性评选", &[a, b, c], 10),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let spath = format!("/api/v1/excellent/selections/{}", v["selection"]["id"]);
+    let (s, n) = nominate(
+        &app,
+        &app.token("lawyer").await,
+        v["selection"]["id"].as_i64().expect("id"),
+        case,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    let npath = format!("/api/v1/excellent/nominations/{}", n["nomination"]["id"]);
+    let (s, v) = app
+        .post_json(
+            &format!("{spath}/start-judging"),
+            Some(&director),
+            &json!({ "version": v["selection"]["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, view) = app.get_json(&npath, Some(&director)).await;
+    let assigned: Vec<i64> = view["judges"]
+        .as_array()
+        .expect("judges")
+        .iter()
+        .filter_map(|j| j["expert_id"].as_i64())
+        .collect();
+
+    // Who reads the selection, who reads the nomination (and how), who may
+    // close or publish (403), as the table says.
+    const OK: StatusCode = StatusCode::OK;
+    const NO: StatusCode = StatusCode::NOT_FOUND;
+    let judge = |id: i64| {
+        if assigned.contains(&id) {
+            (OK, true)
+        } else {
+            (NO, false)
+        }
+    };
+    let (ja, jb) = (judge(a), judge(b));
+    let rows: Vec<(&str, String, StatusCode, bool, bool)> = vec![
+        // account, token, nomination status, blind, may take the selection's steps
+        ("admin", app.token("admin").await, OK, false, true),
+        ("supervisor", app.token("supervisor").await, OK, false, true),
+        ("director", director.clone(), OK, false, true),
+        ("quality", app.token("quality").await, OK, false, false),
+        ("reviewer", app.token("reviewer").await, OK, false, false),
+        ("lawyer", app.token("lawyer").await, OK, false, false),
+        (
+            "lawyer3 (same firm)",
+            app.token("lawyer3").await,
+            OK,
+            false,
+            false,
+        ),
+        (
+            "lawyer2 (another firm)",
+            app.token("lawyer2").await,
+            NO,
+            false,
+            false,
+        ),
+        (
+            "clerk (intake office)",
+            app.token("clerk").await,
+            NO,
+            false,
+            false,
+        ),
+        ("judge_a", token_a.clone(), ja.0, ja.1, false),
+        ("judge_b", token_b.clone(), jb.0, jb.1, false),
+    ];
+    for (who, token, nomination, blind, steps) in rows {
+        let (s, sv) = app.get_json(&spath, Some(&token)).await;
+        assert_eq!(s, OK, "{who} reads the selection of their region: {sv}");
+        assert_eq!(
+            sv["judges"].as_array().is_some_and(|j| !j.is_empty()),
+            ["admin", "supervisor", "director", "quality", "reviewer"].contains(&who),
+            "{who}: the panel is shown to the organisers' side"
+        );
+        let (s, nv) = app.get_json(&npath, Some(&token)).await;
+        assert_eq!(s, nomination, "{who} reads the nomination: {nv}");
+        if s == OK {
+            assert_eq!(nv["blind"], blind, "{who}: {nv}");
+        }
+        let (s, _) = app
+            .post_json(
+                &format!("{spath}/publish"),
+                Some(&token),
+                &json!({ "version": v["selection"]["version"] }),
+            )
+            .await;
+        if steps {
+            assert_eq!(s, StatusCode::CONFLICT, "{who}: sheets are missing");
+        } else {
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who} does not publish");
+        }
+    }
+});
