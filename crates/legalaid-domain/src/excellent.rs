@@ -198,7 +198,17 @@ impl SelectionInput {
                 format!("每件案件的评委人数应在1至{MAX_JUDGES_PER_CASE}名之间"),
             );
         }
-        let criteria = self.criteria.clone().unwrap_or_else(default_criteria);
+        let criteria: Vec<Criterion> = self
+            .criteria
+            .clone()
+            .unwrap_or_else(default_criteria)
+            .into_iter()
+            .map(|c| Criterion {
+                code: c.code.trim().to_owned(),
+                name: c.name.trim().to_owned(),
+                max_points: c.max_points,
+            })
+            .collect();
         if let Err(e) = validate_criteria(&criteria) {
             for x in e {
                 v.add(&x.field, x.message);
@@ -283,6 +293,9 @@ pub fn validate_criteria(criteria: &[Criterion]) -> Result<(), Vec<crate::FieldE
     if criteria.is_empty() {
         v.add("criteria", "请设置评分标准");
     }
+    if criteria.len() > 20 {
+        v.add("criteria", "评分项不能超过20项");
+    }
     for (i, c) in criteria.iter().enumerate() {
         let code_ok = !c.code.is_empty()
             && c.code.len() <= 50
@@ -300,12 +313,15 @@ pub fn validate_criteria(criteria: &[Criterion]) -> Result<(), Vec<crate::FieldE
         }
         if c.name.trim().is_empty() {
             v.add("criteria", format!("请填写第{}项的名称", i + 1));
+        } else if c.name.trim().chars().count() > 50 {
+            v.add("criteria", format!("第{}项的名称不能超过50个字", i + 1));
         }
         if c.max_points == 0 {
             v.add("criteria", format!("“{}”的分值应大于0", c.name.trim()));
         }
     }
-    let total: u32 = criteria.iter().map(|c| c.max_points).sum();
+    // Summed wide: points come from the caller and may be any u32.
+    let total: u64 = criteria.iter().map(|c| u64::from(c.max_points)).sum();
     if !criteria.is_empty() && total != 100 {
         v.add(
             "criteria",
@@ -366,9 +382,12 @@ impl JudgeScore {
         v.finish(total)
     }
 
-    /// The sum of the points given.
+    /// The sum of the points given (saturating: points come from the caller and
+    /// may be any u32; a valid sheet sums to at most 100).
     pub fn total(&self) -> u32 {
-        self.scores.iter().map(|(_, p)| *p).sum()
+        self.scores
+            .iter()
+            .fold(0u32, |sum, (_, p)| sum.saturating_add(*p))
     }
 }
 
@@ -553,6 +572,43 @@ mod tests {
             s.validate(&c).expect_err("dup")[0]
                 .message
                 .contains("重复评分")
+        );
+    }
+
+    #[test]
+    fn points_out_of_any_range_are_refused_not_overflowed() {
+        let huge = vec![
+            Criterion {
+                code: "a".into(),
+                name: "甲".into(),
+                max_points: u32::MAX,
+            },
+            Criterion {
+                code: "b".into(),
+                name: "乙".into(),
+                max_points: u32::MAX,
+            },
+        ];
+        let e = validate_criteria(&huge).expect_err("not 100");
+        assert!(e[0].message.contains("8589934590"), "{e:?}");
+        let s = JudgeScore {
+            judge_id: 1,
+            scores: vec![
+                ("procedure".into(), u32::MAX),
+                ("law_application".into(), 5),
+            ],
+        };
+        assert_eq!(s.total(), u32::MAX);
+        assert!(s.validate(&default_criteria()).is_err());
+        let long = vec![Criterion {
+            code: "all".into(),
+            name: "很".repeat(51),
+            max_points: 100,
+        }];
+        assert!(
+            validate_criteria(&long).expect_err("long")[0]
+                .message
+                .contains("不能超过50个字")
         );
     }
 
