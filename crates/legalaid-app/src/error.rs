@@ -119,6 +119,36 @@ impl From<StoreError> for AppError {
 /// it concerns and the sentence for the user.
 const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
     (
+        "excellent_selections_region_code_title_key",
+        "excellent_selections.region_code, excellent_selections.title",
+        "title",
+        "本辖区已有同名的优秀案例评选",
+    ),
+    (
+        "excellent_nominations_open",
+        "excellent_nominations.selection_id, excellent_nominations.case_id",
+        "case_id",
+        "该案件已推荐参加本次评选",
+    ),
+    (
+        "excellent_scores_nomination_id_expert_id_key",
+        "excellent_scores.nomination_id, excellent_scores.expert_id",
+        "judge_id",
+        "该评委已对本案提交评分",
+    ),
+    (
+        "excellent_judges_pkey",
+        "excellent_judges.selection_id, excellent_judges.expert_id",
+        "judges",
+        "评委重复",
+    ),
+    (
+        "excellent_assignments_pkey",
+        "excellent_assignments.nomination_id, excellent_assignments.expert_id",
+        "judges",
+        "该评委已被分配评审本案",
+    ),
+    (
         "rating_rules_pkey",
         "rating_rules.effective_from",
         "effective_from",

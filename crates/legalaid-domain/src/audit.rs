@@ -113,6 +113,12 @@ code_enum!(
         VisitRecord => ("visit.record", "记录回访"),
         VisitHandleAlert => ("visit.handle_alert", "处理违规收费线索"),
         VisitPlan => ("visit.plan", "制定回访计划"),
+        ExcellentSelectionCreate => ("excellent_selection.create", "新建优秀案例评选"),
+        ExcellentSelectionStartJudging => ("excellent_selection.start_judging", "截止推荐并开始评审"),
+        ExcellentSelectionPublish => ("excellent_selection.publish", "公布优秀案例评选结果"),
+        ExcellentNominate => ("excellent_nomination.create", "推荐参评优秀案例"),
+        ExcellentWithdraw => ("excellent_nomination.withdraw", "撤回优秀案例推荐"),
+        ExcellentScore => ("excellent_nomination.score", "优秀案例评委评分"),
     }
 );
 

@@ -92,3 +92,11 @@ id_type!(
     /// A request for a judicial organ's opinion (征询意见函).
     OpinionId
 );
+id_type!(
+    /// An excellent-case selection (优秀案例评选), e.g. 2026年度优秀法律援助案例评选.
+    SelectionId
+);
+id_type!(
+    /// A case nominated to a selection (推荐参评).
+    NominationId
+);

@@ -85,8 +85,9 @@ pub mod validation;
 pub mod visibility;
 
 pub use ids::{
-    ApplicationId, CaseId, ComplaintId, ExpertId, ObjectionId, ObservationId, OpinionId, PersonId,
-    RectificationId, ReviewId, RoundId, SchemeId, StaffId, UnitId, UserId, VisitId, VisitPlanId,
+    ApplicationId, CaseId, ComplaintId, ExpertId, NominationId, ObjectionId, ObservationId,
+    OpinionId, PersonId, RectificationId, ReviewId, RoundId, SchemeId, SelectionId, StaffId,
+    UnitId, UserId, VisitId, VisitPlanId,
 };
 pub use validation::{FieldError, Validation};
 
@@ -187,5 +188,6 @@ mod tests {
         codes_are_json_names(followup::VisitPlanStatus::ALL);
         codes_are_json_names(rating::RatingBasis::ALL);
         codes_are_json_names(excellent::SelectionStatus::ALL);
+        codes_are_json_names(excellent::NominationStatus::ALL);
     }
 }

@@ -47,6 +47,9 @@ code_enum!(
         /// LAL art 20: a follow-up visit found the handler asking for or taking
         /// money or property; told to the center's quality staff and director.
         FeeAlert => ("fee_alert", "违规收费线索"),
+        /// The handler's case was honoured in an excellent-case selection
+        /// (优秀案例评选); told to the handler and the handling unit.
+        ExcellentCase => ("excellent_case", "优秀案例"),
     }
 );
 
@@ -667,7 +670,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 19);
+        assert_eq!(MessageKind::ALL.len(), 20);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

@@ -25,7 +25,7 @@ impl<T: DeserializeOwned> TryFrom<String> for JsonList<T> {
 }
 
 impl<T: Serialize> JsonList<T> {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".into())
     }
 }

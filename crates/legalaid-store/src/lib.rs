@@ -18,6 +18,7 @@ pub mod complaints;
 mod connect;
 pub mod deadlines;
 pub mod documents;
+pub mod excellent;
 pub mod forms;
 pub mod hearings;
 pub mod messages;

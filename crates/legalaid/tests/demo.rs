@@ -168,6 +168,41 @@ both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
             .any(|r| r.contains(number)),
         "{home}"
     );
+
+    // Last year's excellent cases are published (十佳) and this year's selection
+    // takes nominations.
+    let director = app.token("director").await;
+    let (_, l) = app
+        .get_json("/api/v1/excellent/selections", Some(&director))
+        .await;
+    let statuses: Vec<&str> = l["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|x| x["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["nominating", "published"], "{l}");
+    let published = &l["items"][1];
+    let (_, v) = app
+        .get_json(
+            &format!("/api/v1/excellent/selections/{}", published["id"]),
+            Some(&director),
+        )
+        .await;
+    let honoured = v["ranking"]
+        .as_array()
+        .expect("ranking")
+        .iter()
+        .filter(|r| r["honoured"] == true)
+        .count();
+    assert!(honoured >= 5, "{v}");
+    let case = v["ranking"][0]["case_id"].as_i64().expect("a case");
+    let (_, html) = app
+        .browser("director")
+        .await
+        .get(&format!("/cases/{case}"))
+        .await;
+    assert!(html.contains("优秀法律援助案例 第1名"), "{html}");
 });
 
 both!(the_demo_lives_at_the_turn_of_the_year_too, |app| {

@@ -987,3 +987,249 @@ both!(
         );
     }
 );
+
+/// An account of `unit` with `role`, its initial password changed; its token.
+async fn judge_account(app: &TestApp, username: &str, unit: i64) -> String {
+    let admin = app.token("admin").await;
+    let (s, u) = app
+        .post_json(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({ "username": username, "password": "Initial#Yeji2026", "display_name": "评委",
+                     "unit_id": unit, "roles": ["expert"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{u}");
+    let login = |pw: &str| json!({ "username": username, "password": pw });
+    let (_, t) = app
+        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
+        .await;
+    let first = t["token"].as_str().expect("token").to_owned();
+    let (s, _) = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&first),
+            &json!({ "current_password": "Initial#Yeji2026", "new_password": "Judge#Excellent2026" }),
+        )
+        .await;
+    assert!(s.is_success(), "password changed: {s}");
+    let (_, t) = app
+        .post_json("/api/v1/auth/login", None, &login("Judge#Excellent2026"))
+        .await;
+    t["token"].as_str().expect("token").to_owned()
+}
+
+both!(
+    the_excellent_case_answers_match_their_documented_schemas,
+    |app| {
+        let (s, doc) = app.get_json("/api/v1/openapi.json", None).await;
+        assert_eq!(s, StatusCode::OK);
+        let mut api = Checked {
+            app: &app,
+            doc,
+            errors: Vec::new(),
+        };
+        let (ok, created) = (StatusCode::OK, StatusCode::CREATED);
+        let director = app.token("director").await;
+        let lawyer = app.token("lawyer").await;
+        let quality = app.token("quality").await;
+        let today = legalaid_domain::local_date(app.clock.now());
+
+        // An archived case of the demo lawyer.
+        let clerk = app.token("clerk").await;
+        let (s, p) = app
+            .post_json(
+                "/api/v1/persons",
+                Some(&clerk),
+                &json!({ "name": "许春梅", "id_type": "resident_id",
+                         "id_number": resident_id("34150419900909019") }),
+            )
+            .await;
+        assert_eq!(s, created, "{p}");
+        let application =
+            granted_wage_claim(&app, p["id"].as_i64().expect("id"), "某餐饮有限公司").await;
+        let c = case_with_demo_lawyer(&app, application).await;
+        let id = c["id"].as_i64().expect("id");
+        let case = format!("/api/v1/cases/{id}");
+        let (_, c) = app
+            .post_json(
+                &format!("{case}/agreement"),
+                Some(&lawyer),
+                &json!({ "signed_on": today, "version": c["version"] }),
+            )
+            .await;
+        let (_, c) = app
+            .post_json(
+                &format!("{case}/closure"),
+                Some(&lawyer),
+                &json!({ "outcome": "mediation", "ended_on": today, "amount_fen": 500_000,
+                         "adoption": "adopted", "report": "调解结案。", "version": c["version"] }),
+            )
+            .await;
+        let (s, c) = app
+            .post_json(
+                &format!("{case}/closure-review"),
+                Some(&director),
+                &json!({ "approve": true, "version": c["version"] }),
+            )
+            .await;
+        assert_eq!(s, ok, "{c}");
+
+        // A panel of two judges of other firms, with accounts.
+        let mut tokens = Vec::new();
+        let mut judges = Vec::new();
+        for (i, firm) in ["安徽史河律师事务所", "安徽皖叶律师事务所"]
+            .iter()
+            .enumerate()
+        {
+            let unit = app.unit_id(firm).await;
+            let token = judge_account(&app, &format!("drift_judge{i}"), unit).await;
+            let (_, me) = app.get_json("/api/v1/me", Some(&token)).await;
+            let (s, e) = app
+                .post_json("/api/v1/quality/experts", Some(&quality),
+                    &json!({ "name": format!("评委{i}"), "kind": "lawyer", "unit_id": unit, "user_id": me["id"],
+                             "practice_start_year": 2010, "work_unit": firm }))
+                .await;
+            assert_eq!(s, created, "{e}");
+            judges.push(e["id"].clone());
+            tokens.push(token);
+        }
+
+        let v = api
+            .call(
+                "POST /api/v1/excellent/selections",
+                "/api/v1/excellent/selections",
+                &director,
+                Some(
+                    json!({ "title": "接口评选", "year": chrono::Datelike::year(&today),
+                             "nomination_deadline": today, "places": 3, "judges": judges }),
+                ),
+                created,
+            )
+            .await;
+        let spath = format!("/api/v1/excellent/selections/{}", v["selection"]["id"]);
+        api.get(
+            "GET /api/v1/excellent/selections",
+            "/api/v1/excellent/selections",
+            &lawyer,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/excellent/selections/{id}/candidates",
+            &format!("{spath}/candidates"),
+            &lawyer,
+        )
+        .await;
+        let n = api
+            .call(
+                "POST /api/v1/excellent/selections/{id}/nominations",
+                &format!("{spath}/nominations"),
+                &lawyer,
+                Some(json!({ "case_id": id, "recommendation": "调解成功，当事人满意。" })),
+                created,
+            )
+            .await;
+        let npath = format!("/api/v1/excellent/nominations/{}", n["nomination"]["id"]);
+        let v = api
+            .get("GET /api/v1/excellent/selections/{id}", &spath, &director)
+            .await;
+        let v = api
+            .call(
+                "POST /api/v1/excellent/selections/{id}/start-judging",
+                &format!("{spath}/start-judging"),
+                &director,
+                Some(json!({ "version": v["selection"]["version"] })),
+                ok,
+            )
+            .await;
+        api.get(
+            "GET /api/v1/excellent/pending",
+            "/api/v1/excellent/pending",
+            &tokens[0],
+        )
+        .await;
+        api.get("GET /api/v1/excellent/nominations/{id}", &npath, &tokens[0])
+            .await;
+        let sheet = json!({ "scores": [
+            { "criterion": "procedure", "points": 18 }, { "criterion": "law_application", "points": 17 },
+            { "criterion": "contribution", "points": 19 }, { "criterion": "satisfaction", "points": 18 },
+            { "criterion": "typicality", "points": 16 }], "comment": "良好" });
+        for t in &tokens {
+            api.call(
+                "POST /api/v1/excellent/nominations/{id}/scores",
+                &format!("{npath}/scores"),
+                t,
+                Some(sheet.clone()),
+                created,
+            )
+            .await;
+        }
+        api.get("GET /api/v1/excellent/selections/{id}", &spath, &director)
+            .await;
+        api.call(
+            "POST /api/v1/excellent/selections/{id}/publish",
+            &format!("{spath}/publish"),
+            &director,
+            Some(json!({ "version": v["selection"]["version"] })),
+            ok,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/excellent/selections/{id}/nominations",
+            &format!("{spath}/nominations"),
+            &director,
+        )
+        .await;
+        api.get("GET /api/v1/excellent/nominations/{id}", &npath, &director)
+            .await;
+        api.get(
+            "GET /api/v1/excellent/honours",
+            &format!("/api/v1/excellent/honours?case_id={id}"),
+            &lawyer,
+        )
+        .await;
+        // A withdrawn nomination, in a second selection.
+        let v2 = api
+            .call(
+                "POST /api/v1/excellent/selections",
+                "/api/v1/excellent/selections",
+                &director,
+                Some(
+                    json!({ "title": "接口评选二", "year": chrono::Datelike::year(&today),
+                             "nomination_deadline": today, "judges": judges }),
+                ),
+                created,
+            )
+            .await;
+        let n2 = api
+            .call(
+                "POST /api/v1/excellent/selections/{id}/nominations",
+                &format!(
+                    "/api/v1/excellent/selections/{}/nominations",
+                    v2["selection"]["id"]
+                ),
+                &lawyer,
+                Some(json!({ "case_id": id, "recommendation": "再次推荐。" })),
+                created,
+            )
+            .await;
+        api.call(
+            "POST /api/v1/excellent/nominations/{id}/withdraw",
+            &format!(
+                "/api/v1/excellent/nominations/{}/withdraw",
+                n2["nomination"]["id"]
+            ),
+            &lawyer,
+            Some(json!({ "version": n2["nomination"]["version"], "reason": "材料不全" })),
+            ok,
+        )
+        .await;
+
+        assert!(
+            api.errors.is_empty(),
+            "{} answers differ from their documented schemas:\n{}",
+            api.errors.len(),
+            api.errors.join("\n")
+        );
+    }
+);

@@ -17,6 +17,7 @@ use legalaid_store::users;
 
 mod applications;
 mod cases;
+mod excellent;
 mod quality;
 mod today;
 
@@ -384,6 +385,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     cases::load(app).await?;
     today::load(app, &units).await?;
     quality::load(app).await?;
+    excellent::load(app).await?;
     // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;

@@ -9,6 +9,7 @@
 //! re-checks and fixes the grade. Schemes are kept by administrators, bureau
 //! supervisors and center directors. Everything is scoped to the caller's region.
 
+pub mod excellent;
 pub mod experts;
 pub mod hearings;
 pub mod of_case;

@@ -9,6 +9,7 @@ mod auth;
 mod cases;
 mod complaints;
 mod documents;
+mod excellent;
 mod funding;
 mod hearings;
 mod messages;
@@ -310,6 +311,38 @@ pub fn routes() -> Router<AppState> {
             "/opinions/{id}/documents/{doc}",
             get(hearings::opinion_document),
         )
+        .route(
+            "/excellent/selections",
+            get(excellent::list_selections).post(excellent::create_selection),
+        )
+        .route("/excellent/selections/{id}", get(excellent::show_selection))
+        .route(
+            "/excellent/selections/{id}/start-judging",
+            post(excellent::start_judging),
+        )
+        .route(
+            "/excellent/selections/{id}/publish",
+            post(excellent::publish),
+        )
+        .route(
+            "/excellent/selections/{id}/nominations",
+            get(excellent::list_nominations).post(excellent::nominate),
+        )
+        .route(
+            "/excellent/selections/{id}/candidates",
+            get(excellent::candidates),
+        )
+        .route(
+            "/excellent/nominations/{id}",
+            get(excellent::show_nomination),
+        )
+        .route(
+            "/excellent/nominations/{id}/withdraw",
+            post(excellent::withdraw),
+        )
+        .route("/excellent/nominations/{id}/scores", post(excellent::score))
+        .route("/excellent/pending", get(excellent::pending))
+        .route("/excellent/honours", get(excellent::honours))
         .route("/audit", get(admin::search_audit))
         .route("/audit/verify", get(admin::verify_audit))
         .fallback(not_found)
@@ -385,9 +418,13 @@ pub struct List<T> {
         hearings::record_observation, hearings::cancel_observation, hearings::observation_documents, hearings::figures,
         hearings::list_opinions, hearings::send_opinion, hearings::show_opinion, hearings::remind_opinion,
         hearings::answer_opinion, hearings::opinion_documents, hearings::opinion_document,
+        excellent::list_selections, excellent::create_selection, excellent::show_selection,
+        excellent::start_judging, excellent::publish, excellent::list_nominations, excellent::candidates,
+        excellent::nominate, excellent::show_nomination, excellent::withdraw, excellent::score,
+        excellent::pending, excellent::honours,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改、旁听庭审与征询意见"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"), (name = "visits", description = "回访受援人、违规收费线索、回访计划与统计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改、旁听庭审与征询意见、优秀案例评选"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"), (name = "visits", description = "回访受援人、违规收费线索、回访计划与统计"))
 )]
 pub struct ApiDoc;

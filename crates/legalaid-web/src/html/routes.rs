@@ -51,6 +51,40 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/quality/schemes/new", get(quality::pool::new_scheme))
         .route(
+            "/quality/excellent",
+            get(quality::excellent::list).post(quality::excellent::create),
+        )
+        .route("/quality/excellent/new", get(quality::excellent::new))
+        .route("/quality/excellent/{id}", get(quality::excellent::show))
+        .route(
+            "/quality/excellent/{id}/start-judging",
+            post(quality::excellent::start_judging),
+        )
+        .route(
+            "/quality/excellent/{id}/publish",
+            post(quality::excellent::publish),
+        )
+        .route(
+            "/quality/excellent/{id}/nominate",
+            get(quality::excellent_nomination::new),
+        )
+        .route(
+            "/quality/excellent/{id}/nominations",
+            post(quality::excellent_nomination::create),
+        )
+        .route(
+            "/quality/excellent/nominations/{id}",
+            get(quality::excellent_nomination::show),
+        )
+        .route(
+            "/quality/excellent/nominations/{id}/withdraw",
+            post(quality::excellent_nomination::withdraw),
+        )
+        .route(
+            "/quality/excellent/nominations/{id}/score",
+            post(quality::excellent_nomination::score),
+        )
+        .route(
             "/quality/rating-rules",
             get(quality::pool::rating_rules).post(quality::pool::add_rating_rule),
         )

@@ -124,6 +124,9 @@ impl Shell {
         if crate::html::quality::hearing::sees_hearings(ctx) {
             nav.push(("/hearings/observations", "旁听与征询"));
         }
+        if crate::html::quality::excellent::sees_excellent(ctx) {
+            nav.push(("/quality/excellent", "优秀案例"));
+        }
         nav.push(("/messages", "站内消息"));
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));

@@ -522,6 +522,8 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         facts_panel(&v),
         checklist_panel(&v),
     ];
+    p.panels
+        .extend(crate::html::quality::excellent::case_panel(&s, &page, id).await);
     p.blocks = vec![
         crate::html::panels::deadlines_block(&v.deadlines),
         assignments_block(&v),

@@ -2,6 +2,8 @@
 //! files), a round's page with its draw and results, the review of a file
 //! (`review.rs`), and the schemes and the expert pool (`pool.rs`).
 
+pub mod excellent;
+pub mod excellent_nomination;
 pub mod hearing;
 pub mod opinion;
 pub mod pool;
@@ -73,6 +75,10 @@ pub async fn index(
     v.actions.push(Action {
         href: "/quality/rating-rules".into(),
         label: "质量评价规则".into(),
+    });
+    v.actions.push(Action {
+        href: "/quality/excellent".into(),
+        label: "优秀案例评选".into(),
     });
     v.blocks.push(Block {
         title: "评查批次".into(),
