@@ -480,16 +480,35 @@ pub async fn insert_reviews(
     tx: &mut Tx,
     round_id: RoundId,
     files: &[NewReview],
-) -> Result<Vec<ReviewId>> {
-    const Q: &str = "INSERT INTO reviews (round_id, case_id, scheme_id, reason, unit_id, handler_id, case_type, status, \
-        archive_missing, archive_note, version) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', '', '', 1) RETURNING id";
+) -> Result<Vec<(CaseId, ReviewId)>> {
+    // Many rows a statement (a draw writes thousands); each row's id is matched
+    // to its case, not to its place in the answer.
+    const COLUMNS: usize = 7;
     let mut ids = Vec::with_capacity(files.len());
-    for f in files {
-        let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
-            .bind(round_id.0).bind(f.case_id.0).bind(f.scheme_id.0).bind(f.reason.as_str()).bind(f.unit_id)
-            .bind(f.handler_id).bind(f.case_type.as_str())
-            .fetch_one(c).await?);
-        ids.push(ReviewId(id));
+    for chunk in files.chunks(BULK_ROWS) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=COLUMNS)
+                    .map(|k| format!("${}", i * COLUMNS + k))
+                    .collect();
+                format!("({}, 'pending', '', '', 1)", p.join(", "))
+            })
+            .collect();
+        let q = format!(
+            "INSERT INTO reviews (round_id, case_id, scheme_id, reason, unit_id, handler_id, case_type, status, \
+             archive_missing, archive_note, version) VALUES {} RETURNING case_id, id",
+            values.join(", ")
+        );
+        let rows: Vec<(i64, i64)> = on_tx!(tx, c => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(q.clone()));
+            for f in chunk {
+                query = query
+                    .bind(round_id.0).bind(f.case_id.0).bind(f.scheme_id.0).bind(f.reason.as_str())
+                    .bind(f.unit_id).bind(f.handler_id).bind(f.case_type.as_str());
+            }
+            query.fetch_all(c).await?
+        });
+        ids.extend(rows.into_iter().map(|(c, r)| (CaseId(c), ReviewId(r))));
     }
     Ok(ids)
 }
@@ -611,15 +630,32 @@ pub async fn save_review(tx: &mut Tx, r: &Review) -> Result<Review> {
         .ok_or(StoreError::NotFound)
 }
 
-pub async fn assign_expert(
+/// Rows a multi-row insert writes at once (well inside SQLite's 32,766 bound
+/// parameters).
+const BULK_ROWS: usize = 500;
+
+/// Assigns experts to reviews: (review, expert) pairs, many rows a statement.
+pub async fn assign_experts(
     tx: &mut Tx,
-    review: ReviewId,
-    expert_id: i64,
+    pairs: &[(ReviewId, i64)],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    const Q: &str =
-        "INSERT INTO review_assignments (review_id, expert_id, assigned_at) VALUES ($1, $2, $3)";
-    on_tx!(tx, c => sqlx::query(Q).bind(review.0).bind(expert_id).bind(now).execute(c).await?.rows_affected());
+    for chunk in pairs.chunks(BULK_ROWS) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let q = format!(
+            "INSERT INTO review_assignments (review_id, expert_id, assigned_at) VALUES {}",
+            values.join(", ")
+        );
+        on_tx!(tx, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(q.clone()));
+            for (review, expert) in chunk {
+                query = query.bind(review.0).bind(*expert).bind(now);
+            }
+            query.execute(c).await?.rows_affected()
+        });
+    }
     Ok(())
 }
 

@@ -578,19 +578,16 @@ pub async fn draw(app: &App, ctx: &Ctx, id: RoundId, version: i64) -> AppResult<
             })
         })
         .collect();
-    let ids = store::insert_reviews(&mut tx, id, &new).await?;
-    let by_case: std::collections::HashMap<CaseId, legalaid_domain::ReviewId> = new
+    let written = store::insert_reviews(&mut tx, id, &new).await?;
+    let by_case: std::collections::HashMap<CaseId, legalaid_domain::ReviewId> =
+        written.iter().copied().collect();
+    let ids: Vec<legalaid_domain::ReviewId> = written.iter().map(|(_, r)| *r).collect();
+    let pairs: Vec<(legalaid_domain::ReviewId, i64)> = assignment
         .iter()
-        .map(|n| n.case_id)
-        .zip(ids.iter().copied())
+        .filter_map(|(case_id, experts)| by_case.get(case_id).map(|rid| (*rid, experts)))
+        .flat_map(|(rid, experts)| experts.iter().map(move |e| (rid, e.0)))
         .collect();
-    for (case_id, experts) in &assignment {
-        if let Some(rid) = by_case.get(case_id) {
-            for e in experts {
-                store::assign_expert(&mut tx, *rid, e.0, now).await?;
-            }
-        }
-    }
+    store::assign_experts(&mut tx, &pairs, now).await?;
     let summary = DrawSummary {
         frame: frame_total,
         drawn: drawn.files.len() as u32,
