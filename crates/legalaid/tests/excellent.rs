@@ -11,42 +11,10 @@
 
 mod common;
 
-use common::{Browser, TestApp, resident_id};
+use common::{Browser, TestApp, account, resident_id};
 use legalaid_app::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// An account of `unit` with `role`, its initial password changed; its token.
-async fn account(app: &TestApp, username: &str, unit: i64, role: &str) -> String {
-    let admin = app.token("admin").await;
-    let (s, u) = app
-        .post_json(
-            "/api/v1/users",
-            Some(&admin),
-            &json!({ "username": username, "password": "Initial#Yeji2026", "display_name": format!("评委{username}"),
-                     "unit_id": unit, "roles": [role] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{u}");
-    let login = |pw: &str| json!({ "username": username, "password": pw });
-    let (_, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
-        .await;
-    let first = t["token"].as_str().expect("token").to_owned();
-    let (s, _) = app
-        .post_json(
-            "/api/v1/me/password",
-            Some(&first),
-            &json!({ "current_password": "Initial#Yeji2026", "new_password": "Judge#Excellent2026" }),
-        )
-        .await;
-    assert!(s.is_success(), "password changed: {s}");
-    let (s, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Judge#Excellent2026"))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{t}");
-    t["token"].as_str().expect("token").to_owned()
-}
 
 async fn me(app: &TestApp, token: &str) -> Value {
     let (s, me) = app.get_json("/api/v1/me", Some(token)).await;
@@ -925,7 +893,7 @@ both!(the_pages_take_a_selection_through_every_step, |app| {
         .filter_map(|j| j["expert_id"].as_i64())
         .collect();
     assert_eq!(assigned.len(), 2, "{view}");
-    let judge = app.browser_as("judge_a", "Judge#Excellent2026").await;
+    let judge = app.browser_as("judge_a", common::CHANGED_PASSWORD).await;
     let _ = token_a;
     let (s, html) = judge.get("/quality/excellent").await;
     assert_eq!(s, StatusCode::OK);

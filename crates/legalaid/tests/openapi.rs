@@ -988,37 +988,6 @@ both!(
     }
 );
 
-/// An account of `unit` with `role`, its initial password changed; its token.
-async fn judge_account(app: &TestApp, username: &str, unit: i64) -> String {
-    let admin = app.token("admin").await;
-    let (s, u) = app
-        .post_json(
-            "/api/v1/users",
-            Some(&admin),
-            &json!({ "username": username, "password": "Initial#Yeji2026", "display_name": "评委",
-                     "unit_id": unit, "roles": ["expert"] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{u}");
-    let login = |pw: &str| json!({ "username": username, "password": pw });
-    let (_, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
-        .await;
-    let first = t["token"].as_str().expect("token").to_owned();
-    let (s, _) = app
-        .post_json(
-            "/api/v1/me/password",
-            Some(&first),
-            &json!({ "current_password": "Initial#Yeji2026", "new_password": "Judge#Excellent2026" }),
-        )
-        .await;
-    assert!(s.is_success(), "password changed: {s}");
-    let (_, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Judge#Excellent2026"))
-        .await;
-    t["token"].as_str().expect("token").to_owned()
-}
-
 both!(
     the_excellent_case_answers_match_their_documented_schemas,
     |app| {
@@ -1083,7 +1052,7 @@ both!(
             .enumerate()
         {
             let unit = app.unit_id(firm).await;
-            let token = judge_account(&app, &format!("drift_judge{i}"), unit).await;
+            let token = common::account(&app, &format!("drift_judge{i}"), unit, "expert").await;
             let (_, me) = app.get_json("/api/v1/me", Some(&token)).await;
             let (s, e) = app
                 .post_json("/api/v1/quality/experts", Some(&quality),

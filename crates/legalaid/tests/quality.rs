@@ -6,42 +6,10 @@
 
 mod common;
 
-use common::{TestApp, archived_case, granted_wage_claim, lawyer_staff, resident_id};
+use common::{TestApp, account, archived_case, granted_wage_claim, lawyer_staff, resident_id};
 use legalaid_app::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// An account of `unit` with `role`, its initial password changed; its token.
-async fn account(app: &TestApp, username: &str, unit: i64, role: &str) -> String {
-    let admin = app.token("admin").await;
-    let (s, u) = app
-        .post_json(
-            "/api/v1/users",
-            Some(&admin),
-            &json!({ "username": username, "password": "Initial#Yeji2026", "display_name": format!("专家{username}"),
-                     "unit_id": unit, "roles": [role] }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{u}");
-    let login = |pw: &str| json!({ "username": username, "password": pw });
-    let (_, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
-        .await;
-    let first = t["token"].as_str().expect("token").to_owned();
-    let (s, _) = app
-        .post_json(
-            "/api/v1/me/password",
-            Some(&first),
-            &json!({ "current_password": "Initial#Yeji2026", "new_password": "Review#Expert2026" }),
-        )
-        .await;
-    assert!(s.is_success(), "password changed: {s}");
-    let (s, t) = app
-        .post_json("/api/v1/auth/login", None, &login("Review#Expert2026"))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{t}");
-    t["token"].as_str().expect("token").to_owned()
-}
 
 async fn user_id(app: &TestApp, token: &str) -> i64 {
     let (_, me) = app.get_json("/api/v1/me", Some(token)).await;

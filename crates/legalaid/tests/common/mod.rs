@@ -841,3 +841,38 @@ pub async fn archived_case(app: &TestApp, name: &str, id17: &str, handler: &str)
     assert_eq!(c["status"], "archived");
     id
 }
+
+/// The password [`account`] sets in place of the initial one.
+pub const CHANGED_PASSWORD: &str = "Changed#Yeji2026";
+
+/// An account of `unit` with `role`, its initial password changed; its token.
+pub async fn account(app: &TestApp, username: &str, unit: i64, role: &str) -> String {
+    let admin = app.token("admin").await;
+    let (s, u) = app
+        .post_json(
+            "/api/v1/users",
+            Some(&admin),
+            &serde_json::json!({ "username": username, "password": "Initial#Yeji2026", "display_name": format!("账号{username}"),
+                     "unit_id": unit, "roles": [role] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{u}");
+    let login = |pw: &str| serde_json::json!({ "username": username, "password": pw });
+    let (_, t) = app
+        .post_json("/api/v1/auth/login", None, &login("Initial#Yeji2026"))
+        .await;
+    let first = t["token"].as_str().expect("token").to_owned();
+    let (s, _) = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&first),
+            &serde_json::json!({ "current_password": "Initial#Yeji2026", "new_password": CHANGED_PASSWORD }),
+        )
+        .await;
+    assert!(s.is_success(), "password changed: {s}");
+    let (s, t) = app
+        .post_json("/api/v1/auth/login", None, &login(CHANGED_PASSWORD))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    t["token"].as_str().expect("token").to_owned()
+}
