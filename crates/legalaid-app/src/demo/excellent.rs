@@ -6,59 +6,26 @@
 
 use super::Lcg;
 use super::applications::at;
+use super::{as_staff, as_user, on};
 use crate::quality::excellent::{self as uc, nominations as nom};
 use crate::quality::experts::{self, ExpertInput};
-use crate::{Actor, App, AppResult, Ctx, RequestMeta};
+use crate::{App, AppResult, Ctx};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use legalaid_domain::excellent::{CriterionScore, SelectionInput, SelectionStatus};
 use legalaid_domain::{CaseId, NominationId, SelectionId, local_date};
 
-/// The demo account `username` acting, with its unit.
-async fn as_user(app: &App, username: &str) -> AppResult<Option<Ctx>> {
-    let mut tx = app.store.read().await?;
-    let Some((user, _)) = legalaid_store::users::find_for_login(&mut tx, username).await? else {
-        return Ok(None);
-    };
-    as_actor(&mut tx, user).await
-}
-
-async fn as_actor(
-    tx: &mut legalaid_store::Tx,
-    user: legalaid_domain::user::User,
-) -> AppResult<Option<Ctx>> {
-    let unit = match user.unit_id {
-        Some(u) => legalaid_store::units::get(tx, u).await?,
-        None => None,
-    };
-    let meta = RequestMeta {
-        request_id: "demo".into(),
-        ip: "local".into(),
-    };
-    Ok(Some(Ctx::user(Actor { user, unit }, meta)))
-}
-
 /// The account of the handler of a case, if they have one.
 async fn handler_of(app: &App, case: CaseId) -> AppResult<Option<Ctx>> {
-    let mut tx = app.store.read().await?;
-    let Some(staff) = legalaid_store::cases::get(&mut tx, case)
-        .await?
-        .and_then(|c| c.handler_id)
-    else {
-        return Ok(None);
+    let handler = {
+        let mut tx = app.store.read().await?;
+        legalaid_store::cases::get(&mut tx, case)
+            .await?
+            .and_then(|c| c.handler_id)
     };
-    let users = legalaid_store::messages::staff_users(&mut tx, staff).await?;
-    let Some(id) = users.first() else {
-        return Ok(None);
-    };
-    match legalaid_store::users::get(&mut tx, legalaid_domain::UserId(*id)).await? {
-        Some(u) => as_actor(&mut tx, u).await,
+    match handler {
+        Some(staff) => as_staff(app, staff).await,
         None => Ok(None),
     }
-}
-
-/// The instant of a local day at `hour`.
-fn on(d: NaiveDate, hour: u32) -> DateTime<Utc> {
-    (d.and_hms_opt(hour, 0, 0).unwrap_or_default() - Duration::hours(8)).and_utc()
 }
 
 const REASONS: &[&str] = &[

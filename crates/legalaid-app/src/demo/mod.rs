@@ -17,6 +17,7 @@ use legalaid_store::users;
 
 mod applications;
 mod cases;
+mod complaints;
 mod excellent;
 mod quality;
 mod today;
@@ -212,6 +213,50 @@ const SPECIALTIES: &[&str] = &[
     "land_contract",
     "contract",
 ];
+
+/// The context of demo account `username`, as if it had signed in; None when
+/// there is no such account.
+async fn as_user(app: &App, username: &str) -> AppResult<Option<Ctx>> {
+    let mut tx = app.store.read().await?;
+    match users::find_for_login(&mut tx, username).await? {
+        Some((user, _)) => Ok(Some(signed_in(&mut tx, user).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The context of the account of staff member `staff_id` (a handler), if any.
+async fn as_staff(app: &App, staff_id: i64) -> AppResult<Option<Ctx>> {
+    let mut tx = app.store.read().await?;
+    match users::of_staff(&mut tx, staff_id).await? {
+        Some(user) => Ok(Some(signed_in(&mut tx, user).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn signed_in(
+    tx: &mut legalaid_store::Tx,
+    user: legalaid_domain::user::User,
+) -> AppResult<Ctx> {
+    let unit = match user.unit_id {
+        Some(u) => legalaid_store::units::get(tx, u).await?,
+        None => None,
+    };
+    let meta = crate::ctx::RequestMeta {
+        request_id: "demo".into(),
+        ip: "local".into(),
+    };
+    Ok(Ctx::user(crate::ctx::Actor { user, unit }, meta))
+}
+
+/// A use case's input from JSON, as the API would send it.
+fn input<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> AppResult<T> {
+    serde_json::from_value(v).map_err(|e| crate::AppError::Conflict(format!("demo input: {e}")))
+}
+
+/// The instant of a local (China) day at `hour`.
+fn on(d: chrono::NaiveDate, hour: u32) -> chrono::DateTime<chrono::Utc> {
+    (d.and_hms_opt(hour, 0, 0).unwrap_or_default() - chrono::Duration::hours(8)).and_utc()
+}
 
 /// Loads the demo into an empty database. Returns false (and does nothing) when
 /// units already exist.
