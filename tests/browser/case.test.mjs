@@ -10,17 +10,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DEMO_PASSWORD, OUT_DIR, base, browser, pathOf, serverTest, signIn, useLegalaidServer,
+  DEMO_PASSWORD, OUT_DIR, base, browser, pathOf, residentId, serverTest, signIn, useLegalaidServer,
 } from './harness.mjs';
 
 useLegalaidServer();
-
-// GB 11643 resident ID number: 17 digits and a MOD 11-2 check character.
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-function residentId(first17) {
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * ID_WEIGHTS[i], 0);
-  return first17 + '10X98765432'[sum % 11];
-}
 
 // Today in China Standard Time (UTC+8, no daylight saving), as YYYY-MM-DD: the
 // server dates everything by the Chinese calendar day.

@@ -106,6 +106,16 @@ export async function signIn(page, username, password) {
 
 export const pathOf = (page) => new URL(page.url()).pathname;
 
+// GB 11643 resident ID number: 17 digits and a MOD 11-2 check character.
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+export function residentId(first17) {
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * ID_WEIGHTS[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+// The server's data directory (its SMS file sink is sms-sink.jsonl there).
+export const serverDataDir = () => dataDir;
+
 // Register the hooks that start legalaid and Chromium before the file's tests and
 // stop them after. Call once, at the top level of a test file.
 export function useLegalaidServer() {

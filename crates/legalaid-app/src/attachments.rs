@@ -7,6 +7,7 @@ use crate::records::{self, Subject};
 use crate::{App, AppError, AppResult, Ctx, audit};
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::{ApplicationId, CaseId};
+use legalaid_store::Tx;
 use legalaid_store::attachments::{self as store, Attachment, NewAttachment};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -150,31 +151,50 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
     })
 }
 
-/// Checks an upload, stores its content by hash and records it with its audit entry.
-async fn keep(
+/// An upload checked and its content stored by hash, not yet recorded.
+pub(crate) struct Prepared {
+    name: String,
+    description: String,
+    content_type: &'static str,
+    size: i64,
+    sha: String,
+}
+
+/// Checks an upload (its kind by its first bytes, its size) and stores its
+/// content by hash. `photos_only` accepts images and PDF scans only, up to
+/// `max_bytes` (the portal's photos of documents).
+pub(crate) async fn prepare(
     app: &App,
-    ctx: &Ctx,
-    (application_id, case_id): (ApplicationId, Option<CaseId>),
+    field: &str,
     filename: &str,
     description: &str,
     bytes: Vec<u8>,
-) -> AppResult<Attachment> {
+    photos_only: bool,
+    max_bytes: usize,
+) -> AppResult<Prepared> {
     let mut v = legalaid_domain::Validation::new();
     let name = v.text(
-        "file",
+        field,
         filename.rsplit(['/', '\\']).next().unwrap_or(filename),
         "文件名",
         200,
     );
     let description = v.optional_text("description", description, "说明", 200);
     if bytes.is_empty() {
-        v.add("file", "请选择要上传的文件");
-    } else if bytes.len() > MAX_BYTES {
-        v.add("file", format!("文件不能超过{}MB", MAX_BYTES / 1024 / 1024));
+        v.add(field, "请选择要上传的文件");
+    } else if bytes.len() > max_bytes {
+        v.add(field, format!("文件不能超过{}MB", max_bytes / 1024 / 1024));
     }
-    let kind = sniff(&bytes, &name);
+    let kind = sniff(&bytes, &name).filter(|k| !photos_only || !k.contains("word"));
     if kind.is_none() && !bytes.is_empty() {
-        v.add("file", "只接受PDF、JPEG、PNG图片或Word文档（.doc、.docx）");
+        v.add(
+            field,
+            if photos_only {
+                "只接受JPEG、PNG照片或PDF扫描件"
+            } else {
+                "只接受PDF、JPEG、PNG图片或Word文档（.doc、.docx）"
+            },
+        );
     }
     let (Some(content_type), true) = (kind, v.is_empty()) else {
         return Err(AppError::Validation(v.errors().to_vec()));
@@ -187,21 +207,37 @@ async fn keep(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(format!("storing an upload: {e}")))?;
-    let mut tx = app.store.write().await?;
+    Ok(Prepared {
+        name,
+        description,
+        content_type,
+        size,
+        sha,
+    })
+}
+
+/// Records a prepared upload with its audit entry, in the caller's transaction.
+pub(crate) async fn record(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    (application_id, case_id): (ApplicationId, Option<CaseId>),
+    p: &Prepared,
+) -> AppResult<Attachment> {
     let record = NewAttachment {
         application_id: application_id.0,
         case_id: case_id.map(|c| c.0),
-        filename: &name,
-        content_type,
-        size_bytes: size,
-        sha256: &sha,
-        description: &description,
+        filename: &p.name,
+        content_type: p.content_type,
+        size_bytes: p.size,
+        sha256: &p.sha,
+        description: &p.description,
         uploaded_by: ctx.user_id(),
     };
-    let a = store::insert(&mut tx, &record, app.clock.now()).await?;
+    let a = store::insert(tx, &record, app.clock.now()).await?;
     audit::record(
         app,
-        &mut tx,
+        tx,
         ctx,
         AuditAction::AttachmentCreate,
         a.id,
@@ -209,6 +245,21 @@ async fn keep(
         Some(&a),
     )
     .await?;
+    Ok(a)
+}
+
+/// Checks an upload, stores its content by hash and records it with its audit entry.
+async fn keep(
+    app: &App,
+    ctx: &Ctx,
+    owner: (ApplicationId, Option<CaseId>),
+    filename: &str,
+    description: &str,
+    bytes: Vec<u8>,
+) -> AppResult<Attachment> {
+    let p = prepare(app, "file", filename, description, bytes, false, MAX_BYTES).await?;
+    let mut tx = app.store.write().await?;
+    let a = record(app, &mut tx, ctx, owner, &p).await?;
     tx.commit().await?;
     Ok(a)
 }

@@ -9,6 +9,9 @@ pub struct RequestMeta {
     pub ip: String,
 }
 
+/// How the request id of a portal request begins.
+const PUBLIC_PREFIX: &str = "portal:";
+
 /// The signed-in user and their unit.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -49,10 +52,29 @@ impl Ctx {
         }
     }
 
+    /// A member of the public on the portal (ADR 0020): no account, the
+    /// request's own id and address; audited as the public.
+    pub fn public(meta: RequestMeta) -> Self {
+        Self {
+            actor: None,
+            meta: RequestMeta {
+                request_id: format!("{PUBLIC_PREFIX}{}", meta.request_id),
+                ip: meta.ip,
+            },
+        }
+    }
+
+    /// Whether the public acts (through the portal).
+    pub fn is_public(&self) -> bool {
+        self.actor.is_none() && self.meta.request_id.starts_with(PUBLIC_PREFIX)
+    }
+
     pub fn username(&self) -> &str {
-        self.actor
-            .as_ref()
-            .map_or("system", |a| a.user.username.as_str())
+        match &self.actor {
+            Some(a) => a.user.username.as_str(),
+            None if self.is_public() => "public",
+            None => "system",
+        }
     }
 
     pub fn user_id(&self) -> Option<i64> {

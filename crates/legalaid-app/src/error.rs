@@ -21,6 +21,12 @@ pub enum AppError {
     Unauthenticated(String),
     #[error("尝试次数过多，请{retry_after_secs}秒后再试")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A limit of the public portal was reached (429), said in its own words.
+    #[error("{message}")]
+    Limited {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// Too many requests of a costly kind at once (sign-ins): 503 with Retry-After.
     #[error("登录请求较多，系统繁忙，请{retry_after_secs}秒后再试")]
     Busy { retry_after_secs: u64 },

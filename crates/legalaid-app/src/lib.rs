@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod persons;
 pub mod policy;
+pub mod portal;
 pub mod quality;
 pub mod queues;
 pub mod ratings;

@@ -179,6 +179,33 @@ pub(crate) async fn to_person(
     Ok(())
 }
 
+/// A text message to a phone number that belongs to no record yet (the public
+/// portal's code, ADR 0020).
+pub(crate) async fn to_phone(
+    tx: &mut Tx,
+    kind: MessageKind,
+    phone: &str,
+    values: Values,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let ts = load_templates(tx).await?;
+    write(
+        tx,
+        &ts,
+        &Slot {
+            kind,
+            audience: Audience::Recipient,
+            about: About::default(),
+            name: "",
+        },
+        &[(Channel::Sms, phone.to_owned(), None)],
+        &values,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Messages to a handler: in-app to their accounts, SMS to their work phone.
 pub(crate) async fn to_staff(
     tx: &mut Tx,

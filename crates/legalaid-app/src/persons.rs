@@ -272,6 +272,47 @@ pub async fn create(
     Ok(person)
 }
 
+/// The person with this ID number, or a new one registered for `unit_id`,
+/// inside the caller's transaction (an online application, ADR 0020). Whether
+/// the person was found is told to the caller only; the portal says nothing of it.
+pub(crate) async fn find_or_register(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    input: &PersonInput,
+    unit_id: UnitId,
+) -> AppResult<(Person, bool)> {
+    let f = input.validate(today(app))?;
+    let hash = app.cipher.index(&f.id.number);
+    if let Some(p) = store::find_by_hash(tx, &hash).await? {
+        return Ok((p, true));
+    }
+    let enc = app.cipher.encrypt(&f.id.number);
+    let masked = f.id.masked();
+    let person = store::insert(
+        tx,
+        &record(&f, &enc, &hash, &masked),
+        unit_id,
+        app.clock.now(),
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Duplicate(_) => AppError::Conflict("该证件号码正在办理登记，请稍后再试".into()),
+        e => e.into(),
+    })?;
+    audit::record(
+        app,
+        tx,
+        ctx,
+        AuditAction::PersonCreate,
+        person.id,
+        None::<&()>,
+        Some(&person),
+    )
+    .await?;
+    Ok((person, false))
+}
+
 pub async fn get(app: &App, ctx: &Ctx, id: PersonId) -> AppResult<Person> {
     let mut tx = app.store.read().await?;
     visible(&mut tx, ctx, id).await

@@ -136,6 +136,7 @@ mod tests {
             address: String::new(),
             contact_person: String::new(),
             phone: String::new(),
+            office_hours: String::new(),
             active: true,
             version: 1,
         }

@@ -68,6 +68,7 @@ pub mod opinion;
 pub mod password;
 pub mod person;
 pub mod placeholder;
+pub mod portal;
 pub mod quality;
 pub mod queue;
 pub mod rating;

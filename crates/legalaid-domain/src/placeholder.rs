@@ -95,6 +95,9 @@ code_enum!(
         OpinionOrgan => ("征询机关", "被征询意见的司法机关名称"),
         OpinionItems => ("征询事项", "请司法机关评价的事项及其要点"),
         OpinionReplyBy => ("回复期限", "请司法机关回复的日期"),
+        // The public portal's code.
+        Code => ("验证码", "公众服务网站发送的短信验证码"),
+        CodeValidity => ("有效期", "验证码的有效时间，如“10分钟”"),
     }
 );
 
@@ -112,6 +115,8 @@ impl Placeholder {
                 | Placeholder::Progress
                 | Placeholder::Note
                 | Placeholder::Amount
+                | Placeholder::Code
+                | Placeholder::CodeValidity
         )
     }
 
@@ -129,6 +134,8 @@ impl Placeholder {
                 | Placeholder::Progress
                 | Placeholder::Note
                 | Placeholder::Amount
+                | Placeholder::Code
+                | Placeholder::CodeValidity
         )
     }
 

@@ -49,6 +49,8 @@ pub struct Unit {
     pub address: String,
     pub contact_person: String,
     pub phone: String,
+    /// When the public is received (shown on the portal), e.g. 工作日 8:30-12:00、14:30-17:30.
+    pub office_hours: String,
     pub active: bool,
     pub version: i64,
 }
@@ -63,6 +65,7 @@ pub struct UnitFields {
     pub address: String,
     pub contact_person: String,
     pub phone: String,
+    pub office_hours: String,
     pub active: bool,
 }
 
@@ -108,6 +111,10 @@ pub struct UnitInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(pattern = "^(?:[0-9](?:-?[0-9]){6,15})?$"))]
     pub phone: String,
+    /// When the public is received, as shown on the public portal.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub office_hours: String,
     #[serde(default = "yes")]
     pub active: bool,
 }
@@ -151,6 +158,7 @@ impl UnitInput {
         let address = v.optional_text("address", &self.address, "地址", 200);
         let contact_person = v.optional_text("contact_person", &self.contact_person, "联系人", 50);
         let phone = v.optional_phone("phone", &self.phone);
+        let office_hours = v.optional_text("office_hours", &self.office_hours, "接待时间", 100);
         match (kind, region) {
             (Some(kind), Ok(region_code)) if v.is_empty() => Ok(UnitFields {
                 name,
@@ -160,6 +168,7 @@ impl UnitInput {
                 address,
                 contact_person,
                 phone,
+                office_hours,
                 active: self.active,
             }),
             _ => Err(v.errors().to_vec()),

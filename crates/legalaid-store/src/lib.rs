@@ -23,6 +23,7 @@ pub mod forms;
 pub mod hearings;
 pub mod messages;
 pub mod persons;
+pub mod portal;
 pub mod quality;
 pub mod ratings;
 pub mod rectifications;

@@ -17,6 +17,7 @@ struct Row {
     address: String,
     contact_person: String,
     phone: String,
+    office_hours: String,
     active: bool,
     version: i64,
 }
@@ -38,13 +39,14 @@ impl Row {
             address: self.address,
             contact_person: self.contact_person,
             phone: self.phone,
+            office_hours: self.office_hours,
             active: self.active,
             version: self.version,
         })
     }
 }
 
-const COLUMNS: &str = "id, name, kind, workstation_host, region_code, address, contact_person, phone, active, version";
+const COLUMNS: &str = "id, name, kind, workstation_host, region_code, address, contact_person, phone, office_hours, active, version";
 
 /// Filters for the unit list.
 #[derive(Debug, Clone, Default)]
@@ -94,11 +96,11 @@ pub async fn get(tx: &mut Tx, id: UnitId) -> Result<Option<Unit>> {
 }
 
 pub async fn insert(tx: &mut Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
-    const Q: &str = "INSERT INTO units (name, kind, workstation_host, region_code, address, contact_person, phone, active, version, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id";
+    const Q: &str = "INSERT INTO units (name, kind, workstation_host, region_code, address, contact_person, phone, active, version, created_at, updated_at, office_hours) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $10) RETURNING id";
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(Q)
         .bind(&f.name).bind(f.kind.as_str()).bind(f.workstation_host.map(|h| h.as_str())).bind(f.region_code.as_str())
-        .bind(&f.address).bind(&f.contact_person).bind(&f.phone).bind(f.active).bind(now)
+        .bind(&f.address).bind(&f.contact_person).bind(&f.phone).bind(f.active).bind(now).bind(&f.office_hours)
         .fetch_one(c).await?);
     get(tx, UnitId(id)).await?.ok_or(StoreError::NotFound)
 }
@@ -112,10 +114,10 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<Unit> {
     const Q: &str = "UPDATE units SET name = $1, kind = $2, workstation_host = $3, region_code = $4, address = $5, \
-        contact_person = $6, phone = $7, active = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11";
+        contact_person = $6, phone = $7, active = $8, version = version + 1, updated_at = $9, office_hours = $12 WHERE id = $10 AND version = $11";
     let n = on_tx!(tx, c => sqlx::query(Q)
         .bind(&f.name).bind(f.kind.as_str()).bind(f.workstation_host.map(|h| h.as_str())).bind(f.region_code.as_str())
-        .bind(&f.address).bind(&f.contact_person).bind(&f.phone).bind(f.active).bind(now).bind(id.0).bind(version)
+        .bind(&f.address).bind(&f.contact_person).bind(&f.phone).bind(f.active).bind(now).bind(id.0).bind(version).bind(&f.office_hours)
         .execute(c).await?.rows_affected());
     if n == 0 {
         return Err(match get(tx, id).await? {

@@ -14,7 +14,9 @@ pub(crate) fn status_of(e: &AppError) -> StatusCode {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyRequests { .. } | AppError::Limited { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         AppError::Unavailable(_) | AppError::NotAvailable(_) | AppError::Busy { .. } => {
             StatusCode::SERVICE_UNAVAILABLE
         }
@@ -110,7 +112,9 @@ impl IntoResponse for ApiError {
             AppError::NotFound => ("/problems/not-found", "记录不存在"),
             AppError::Forbidden(_) => ("/problems/forbidden", "无权操作"),
             AppError::Unauthenticated(_) => ("/problems/unauthenticated", "未登录或登录已失效"),
-            AppError::TooManyRequests { .. } => ("/problems/too-many-requests", "请求过于频繁"),
+            AppError::TooManyRequests { .. } | AppError::Limited { .. } => {
+                ("/problems/too-many-requests", "请求过于频繁")
+            }
             AppError::Unavailable(_) | AppError::NotAvailable(_) | AppError::Busy { .. } => {
                 ("/problems/unavailable", "服务暂时不可用")
             }
@@ -118,6 +122,9 @@ impl IntoResponse for ApiError {
         };
         let retry = match &e {
             AppError::TooManyRequests { retry_after_secs }
+            | AppError::Limited {
+                retry_after_secs, ..
+            }
             | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };

@@ -80,6 +80,10 @@ pub async fn run(app: App, channels: Channels, idle: Duration, shutdown: impl Fu
                     Ok(n) => tracing::info!(count = n, "agreement reminders written"),
                     Err(e) => tracing::warn!(error = %e, "agreement reminders failed"),
                 }
+                // The portal's spent codes, sessions and counters (ADR 0020).
+                if let Err(e) = legalaid_app::portal::prune(&app).await {
+                    tracing::warn!(error = %e, "portal pruning failed");
+                }
             }
             () = tokio::time::sleep(if busy { Duration::ZERO } else { idle }) => {}
         }

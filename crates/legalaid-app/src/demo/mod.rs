@@ -19,6 +19,7 @@ mod applications;
 mod cases;
 mod complaints;
 mod excellent;
+mod portal;
 mod quality;
 mod today;
 
@@ -108,7 +109,20 @@ fn unit(
         address: address.into(),
         contact_person: contact.into(),
         phone: phone.into(),
+        office_hours: office_hours(kind).into(),
         active: true,
+    }
+}
+
+/// When a demo unit receives the public: offices keep working hours, the
+/// workstations in courts and detention houses the host's.
+fn office_hours(kind: &str) -> &'static str {
+    match kind {
+        "legal_aid_center" | "judicial_office" | "justice_bureau" => {
+            "工作日 8:30-12:00、14:30-17:30"
+        }
+        "workstation" => "工作日 9:00-12:00、14:30-17:00",
+        _ => "工作日 9:00-17:30",
     }
 }
 
@@ -429,6 +443,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     }
     cases::load(app).await?;
     today::load(app, &units).await?;
+    portal::load(app).await?;
     quality::load(app).await?;
     excellent::load(app).await?;
     // The demo's messages are history: they were delivered when they were written.

@@ -12,6 +12,7 @@ mod documents;
 mod export;
 mod panels;
 mod persons;
+mod public;
 mod quality;
 mod routes;
 mod visits;

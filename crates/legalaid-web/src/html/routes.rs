@@ -390,6 +390,30 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(admin::audit::audit))
         .route("/audit/export.csv", get(admin::audit::audit_csv))
         .route("/audit/verify", get(admin::audit::audit_verify))
+        .route("/public", get(|| async { see_other("/public/") }))
+        .route("/public/", get(public::home))
+        .route("/public/guide", get(public::guide))
+        .route("/public/units", get(public::units))
+        .route("/public/check", get(public::check_page).post(public::check))
+        .route(
+            "/public/apply",
+            get(public::apply_form).post(public::apply_submit),
+        )
+        .route("/public/apply/code", post(public::apply_code))
+        .route("/public/apply/verify", post(public::apply_verify))
+        .route("/public/progress", get(public::progress_page))
+        .route("/public/progress/code", post(public::progress_code))
+        .route("/public/progress/verify", post(public::progress_verify))
+        .route("/public/progress/view", get(public::progress_view))
+        .route("/public/progress/letter", get(public::progress_letter))
+        .route("/public/complaint", get(public::complaint_page))
+        .route("/public/complaint/code", post(public::complaint_code))
+        .route("/public/complaint/verify", post(public::complaint_verify))
+        .route(
+            "/public/complaint/form",
+            get(public::complaint_form).post(public::complaint_submit),
+        )
+        .route("/static/portal.css", get(portal_css))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .layer(axum::middleware::from_fn(remember_path))
@@ -433,6 +457,17 @@ async fn css() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn portal_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/portal.css"),
     )
         .into_response()
 }

@@ -141,6 +141,13 @@ async fn unit_form(
         ),
         Field::new("phone", "联系电话", "tel", input.phone.clone()),
         Field::new(
+            "office_hours",
+            "接待时间",
+            "text",
+            input.office_hours.clone(),
+        )
+        .hint("在公众服务网站上公布，如：工作日 8:30-12:00、14:30-17:30"),
+        Field::new(
             "active",
             "在用",
             "checkbox",
@@ -178,6 +185,8 @@ pub struct UnitForm {
     #[serde(default)]
     phone: String,
     #[serde(default)]
+    office_hours: String,
+    #[serde(default)]
     active: Option<String>,
     #[serde(default)]
     version: Option<i64>,
@@ -193,6 +202,7 @@ impl UnitForm {
             address: self.address.clone(),
             contact_person: self.contact_person.clone(),
             phone: self.phone.clone(),
+            office_hours: self.office_hours.clone(),
             active: self.active.is_some(),
         }
     }
@@ -207,6 +217,7 @@ fn unit_input(u: &Unit) -> UnitInput {
         address: u.address.clone(),
         contact_person: u.contact_person.clone(),
         phone: u.phone.clone(),
+        office_hours: u.office_hours.clone(),
         active: u.active,
     }
 }
@@ -306,6 +317,7 @@ pub async fn show_unit(
             ("地址", u.address.clone()),
             ("联系人", u.contact_person.clone()),
             ("联系电话", u.phone.clone()),
+            ("接待时间", u.office_hours.clone()),
             ("在用", yes_no(u.active)),
         ],
         sections: vec![Section {

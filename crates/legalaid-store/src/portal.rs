@@ -1,0 +1,182 @@
+//! The public portal's records (migration 0022): codes sent to phones, the
+//! short sessions a proven phone opens, the rate-limit counters shared by every
+//! instance, and what the portal adds to an online application.
+
+use crate::{Result, Tx};
+use chrono::{DateTime, Utc};
+use legalaid_domain::portal::Purpose;
+
+/// Counts one hit in a window and returns the count including it. One upsert, so
+/// two instances counting at once both see their own hit.
+pub async fn hit(tx: &mut Tx, bucket: &str, window_start: DateTime<Utc>) -> Result<i64> {
+    const Q: &str = "INSERT INTO portal_hits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+        ON CONFLICT (bucket, window_start) DO UPDATE SET hits = portal_hits.hits + 1 RETURNING hits";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(bucket).bind(window_start).fetch_one(c).await?))
+}
+
+/// The count of a window without adding to it.
+pub async fn hits(tx: &mut Tx, bucket: &str, window_start: DateTime<Utc>) -> Result<i64> {
+    const Q: &str = "SELECT hits FROM portal_hits WHERE bucket = $1 AND window_start = $2";
+    let n: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(bucket).bind(window_start).fetch_optional(c).await?);
+    Ok(n.unwrap_or(0))
+}
+
+/// Forgets counters, codes and sessions that ended before `before` (a day's
+/// windows are the longest).
+pub async fn prune(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64> {
+    let mut n = 0;
+    for q in [
+        "DELETE FROM portal_hits WHERE window_start < $1",
+        "DELETE FROM portal_sessions WHERE expires_at < $1",
+        "DELETE FROM portal_codes WHERE expires_at < $1",
+    ] {
+        n += on_tx!(tx, c => sqlx::query(q).bind(before).execute(c).await?.rows_affected());
+    }
+    Ok(n)
+}
+
+/// A code to write.
+pub struct NewCode<'a> {
+    pub purpose: Purpose,
+    pub phone_hash: &'a str,
+    pub phone_enc: &'a str,
+    pub application_id: Option<i64>,
+    pub code_hash: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn insert_code(tx: &mut Tx, c: &NewCode<'_>, now: DateTime<Utc>) -> Result<i64> {
+    const Q: &str = "INSERT INTO portal_codes (purpose, phone_hash, phone_enc, application_id, code_hash, created_at, expires_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(Q)
+        .bind(c.purpose.as_str()).bind(c.phone_hash).bind(c.phone_enc).bind(c.application_id)
+        .bind(c.code_hash).bind(now).bind(c.expires_at)
+        .fetch_one(conn).await?))
+}
+
+/// The latest code sent to a phone for a purpose.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CodeRow {
+    pub id: i64,
+    pub phone_enc: String,
+    pub application_id: Option<i64>,
+    pub code_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub attempts: i64,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+pub async fn latest_code(
+    tx: &mut Tx,
+    purpose: Purpose,
+    phone_hash: &str,
+    application_id: Option<i64>,
+) -> Result<Option<CodeRow>> {
+    const Q: &str = "SELECT id, phone_enc, application_id, code_hash, created_at, expires_at, attempts, used_at \
+        FROM portal_codes WHERE purpose = $1 AND phone_hash = $2 \
+        AND (application_id = $3 OR ($3 IS NULL AND application_id IS NULL)) ORDER BY id DESC LIMIT 1";
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(Q).bind(purpose.as_str()).bind(phone_hash).bind(application_id)
+        .fetch_optional(c).await?),
+    )
+}
+
+/// Counts a wrong entry, unless the code was used or spent meanwhile; false when
+/// another request got there first.
+pub async fn count_attempt(tx: &mut Tx, id: i64, max: i64) -> Result<bool> {
+    const Q: &str = "UPDATE portal_codes SET attempts = attempts + 1 WHERE id = $1 AND used_at IS NULL AND attempts < $2";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(max).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// Marks a code used; false when another request used it first (the loser of a
+/// race gets no session).
+pub async fn use_code(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE portal_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(now).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// A proven phone's session.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    #[sqlx(try_from = "String")]
+    pub purpose: Purpose,
+    pub phone_hash: String,
+    pub phone_enc: String,
+    pub application_id: Option<i64>,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    token_hash: &str,
+    s: &SessionRow,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const Q: &str = "INSERT INTO portal_sessions (token_hash, purpose, phone_hash, phone_enc, application_id, created_at, expires_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    on_tx!(tx, c => sqlx::query(Q).bind(token_hash).bind(s.purpose.as_str()).bind(&s.phone_hash)
+        .bind(&s.phone_enc).bind(s.application_id).bind(now).bind(s.expires_at)
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+pub async fn session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>> {
+    const Q: &str = "SELECT purpose, phone_hash, phone_enc, application_id, expires_at FROM portal_sessions WHERE token_hash = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(token_hash).fetch_optional(c).await?))
+}
+
+/// Ends a session (after the application it allowed was made).
+pub async fn end_session(tx: &mut Tx, token_hash: &str) -> Result<bool> {
+    const Q: &str = "DELETE FROM portal_sessions WHERE token_hash = $1";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(token_hash).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// What the portal adds to an online application.
+pub struct NewPortalApplication<'a> {
+    pub application_id: i64,
+    pub phone_hash: &'a str,
+    pub phone_enc: &'a str,
+    pub declared_name: &'a str,
+    pub name_matches: bool,
+    pub township_code: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_application(tx: &mut Tx, p: &NewPortalApplication<'_>) -> Result<()> {
+    const Q: &str = "INSERT INTO portal_applications (application_id, phone_hash, phone_enc, declared_name, name_matches, township_code, declared_at, consented_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+    on_tx!(tx, c => sqlx::query(Q).bind(p.application_id).bind(p.phone_hash).bind(p.phone_enc)
+        .bind(p.declared_name).bind(p.name_matches).bind(p.township_code).bind(p.at)
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// The portal's part of an application, if it came through the portal.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PortalApplicationRow {
+    pub phone_hash: String,
+    pub phone_enc: String,
+    pub declared_name: String,
+    pub name_matches: bool,
+    pub township_code: String,
+    pub declared_at: DateTime<Utc>,
+}
+
+pub async fn of_application(
+    tx: &mut Tx,
+    application_id: i64,
+) -> Result<Option<PortalApplicationRow>> {
+    const Q: &str = "SELECT phone_hash, phone_enc, declared_name, name_matches, township_code, declared_at \
+        FROM portal_applications WHERE application_id = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(application_id).fetch_optional(c).await?))
+}
+
+/// The application with this number, and its applicant's person id.
+pub async fn application_by_number(tx: &mut Tx, number: &str) -> Result<Option<(i64, i64)>> {
+    const Q: &str = "SELECT id, applicant_id FROM applications WHERE number = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(number).fetch_optional(c).await?))
+}
