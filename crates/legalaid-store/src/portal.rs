@@ -180,3 +180,76 @@ pub async fn application_by_number(tx: &mut Tx, number: &str) -> Result<Option<(
     const Q: &str = "SELECT id, applicant_id FROM applications WHERE number = $1";
     Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(number).fetch_optional(c).await?))
 }
+
+/// The figures of the annual public report (LAL art 58) for the region whose
+/// code starts with `region`, between two instants (and the same days as dates).
+#[derive(Debug, Clone, Default)]
+pub struct AnnualFigures {
+    pub applications: i64,
+    pub granted: i64,
+    pub denied: i64,
+    /// Cases opened, by case type code.
+    pub cases_by_type: Vec<(String, i64)>,
+    pub closed: i64,
+    pub subsidies_paid: i64,
+    pub subsidies_fen: i64,
+    /// Final grades of file reviews, by grade code.
+    pub grades: Vec<(String, i64)>,
+    pub complaints: i64,
+    pub complaints_upheld: i64,
+}
+
+pub async fn annual_figures(
+    tx: &mut Tx,
+    region: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    from_day: chrono::NaiveDate,
+    to_day: chrono::NaiveDate,
+) -> Result<AnnualFigures> {
+    let like = format!("{region}%");
+    const APPS: &str = "SELECT COUNT(*), \
+        COALESCE(SUM(CASE WHEN a.outcome = 'granted' THEN 1 ELSE 0 END), 0), \
+        COALESCE(SUM(CASE WHEN a.outcome = 'denied' THEN 1 ELSE 0 END), 0) \
+        FROM applications a JOIN units u ON u.id = a.receiving_unit_id \
+        WHERE u.region_code LIKE $1 AND a.received_at >= $2 AND a.received_at < $3";
+    let (applications, granted, denied): (i64, i64, i64) = on_tx!(tx, c => sqlx::query_as(APPS)
+        .bind(&like).bind(from).bind(to).fetch_one(c).await?);
+    const TYPES: &str = "SELECT c.case_type, COUNT(*) FROM cases c JOIN units u ON u.id = c.intake_unit_id \
+        WHERE u.region_code LIKE $1 AND c.created_at >= $2 AND c.created_at < $3 \
+        GROUP BY c.case_type ORDER BY c.case_type";
+    let cases_by_type: Vec<(String, i64)> = on_tx!(tx, c => sqlx::query_as(TYPES)
+        .bind(&like).bind(from).bind(to).fetch_all(c).await?);
+    const CLOSED: &str = "SELECT COUNT(*) FROM cases c JOIN units u ON u.id = c.intake_unit_id \
+        WHERE u.region_code LIKE $1 AND c.status = 'archived' AND c.closed_at >= $2 AND c.closed_at < $3";
+    let closed: i64 = on_tx!(tx, c => sqlx::query_scalar(CLOSED)
+        .bind(&like).bind(from).bind(to).fetch_one(c).await?);
+    const PAID: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(c.subsidy_fen), 0) AS BIGINT) FROM cases c \
+        JOIN units u ON u.id = c.intake_unit_id WHERE u.region_code LIKE $1 \
+        AND c.subsidy_status = 'paid' AND c.subsidy_paid_on >= $2 AND c.subsidy_paid_on < $3";
+    let (subsidies_paid, subsidies_fen): (i64, i64) = on_tx!(tx, c => sqlx::query_as(PAID)
+        .bind(&like).bind(from_day).bind(to_day).fetch_one(c).await?);
+    const GRADES: &str = "SELECT r.final_grade, COUNT(*) FROM reviews r JOIN cases c ON c.id = r.case_id \
+        JOIN units u ON u.id = c.intake_unit_id WHERE u.region_code LIKE $1 AND r.status = 'final' \
+        AND r.final_grade IS NOT NULL AND r.final_at >= $2 AND r.final_at < $3 \
+        GROUP BY r.final_grade ORDER BY r.final_grade";
+    let grades: Vec<(String, i64)> = on_tx!(tx, c => sqlx::query_as(GRADES)
+        .bind(&like).bind(from).bind(to).fetch_all(c).await?);
+    const COMPLAINTS: &str = "SELECT COUNT(*), \
+        COALESCE(SUM(CASE WHEN outcome IN ('sanctioned', 'corrected') THEN 1 ELSE 0 END), 0) \
+        FROM complaints WHERE region_code LIKE $1 AND received_at >= $2 AND received_at < $3";
+    let (complaints, complaints_upheld): (i64, i64) = on_tx!(tx, c => sqlx::query_as(COMPLAINTS)
+        .bind(&like).bind(from).bind(to).fetch_one(c).await?);
+    Ok(AnnualFigures {
+        applications,
+        granted,
+        denied,
+        cases_by_type,
+        closed,
+        subsidies_paid,
+        subsidies_fen,
+        grades,
+        complaints,
+        complaints_upheld,
+    })
+}

@@ -680,3 +680,36 @@ both!(
         );
     }
 );
+
+both!(the_annual_report_counts_the_records_of_a_year, |app| {
+    let b = visitor(&app, "127.0.0.30");
+    // The demo records hold no activity: last year's report says so, visibly.
+    let (s, html) = b.get("/public/report").await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("年度法律援助工作情况"), "{html}");
+    assert!(html.contains("系统中没有"), "{html}");
+    // One granted application received in 2024.
+    let clerk = app.token("clerk").await;
+    let (_, person) = app
+        .post_json(
+            "/api/v1/persons",
+            Some(&clerk),
+            &serde_json::json!({
+                "name": "郑九", "id_type": "resident_id",
+                "id_number": resident("34150419700101005"), "phone": "13955501009"
+            }),
+        )
+        .await;
+    granted_wage_claim(&app, person["id"].as_i64().expect("id"), "某公司").await;
+    let (s, html) = b.get("/public/report?year=2024").await;
+    assert_eq!(s, StatusCode::OK);
+    let facts = select(&html, ".p-facts dd");
+    assert_eq!(facts.first().map(String::as_str), Some("1件"), "{facts:?}");
+    assert_eq!(facts.get(1).map(String::as_str), Some("1件"), "{facts:?}");
+    assert!(!html.contains("系统中没有"));
+    // Years outside the five offered, and nonsense, are absent.
+    for q in ["?year=1999", "?year=abc", "?year=99999999999"] {
+        let (s, _) = b.get(&format!("/public/report{q}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{q}");
+    }
+});

@@ -11,12 +11,14 @@ mod apply;
 mod complaint;
 mod info;
 mod progress;
+mod report;
 
 pub use apply::{Applied, MAX_PHOTO_BYTES, MAX_PHOTOS, Photo, apply};
 pub use complaint::{Complained, ComplaintForm, complain, respondents};
 pub use info::{Directory, Info, SelfCheck, SelfCheckInput, directory, info, self_check};
 pub use progress::verify as verify_query;
 pub use progress::{CaseProgress, Progress, find as find_application, letter, progress};
+pub use report::{AnnualReport, report};
 
 use crate::{App, AppError, AppResult, Ctx, RequestMeta, outbox};
 use chrono::{DateTime, Duration, Utc};

@@ -394,6 +394,7 @@ pub fn routes() -> Router<AppState> {
         .route("/public/", get(public::home))
         .route("/public/guide", get(public::guide))
         .route("/public/units", get(public::units))
+        .route("/public/report", get(public::report))
         .route("/public/check", get(public::check_page).post(public::check))
         .route(
             "/public/apply",
