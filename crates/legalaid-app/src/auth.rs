@@ -26,7 +26,7 @@ pub fn random_secret() -> String {
     hex::encode(b)
 }
 
-fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 

@@ -19,6 +19,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod evaluations;
 pub mod forms;
 pub mod funding;
 pub mod hashing;

@@ -17,6 +17,32 @@ pub async fn list(
     Ok(store::list(&mut tx, &policy::scope(ctx), filter, page).await?)
 }
 
+/// Every active unit, whoever asks (the public portal's directory and choices,
+/// the center of a region), read a thousand at a time.
+pub async fn active_all(app: &App) -> AppResult<Vec<Unit>> {
+    const BATCH: i64 = 1000;
+    let mut tx = app.store.read().await?;
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (units, _) = store::list(
+            &mut tx,
+            &legalaid_domain::visibility::Scope::All,
+            &UnitFilter::default(),
+            Page {
+                page,
+                per_page: BATCH,
+            },
+        )
+        .await?;
+        let last = units.len() < usize::try_from(BATCH).unwrap_or(usize::MAX);
+        all.extend(units.into_iter().filter(|u| u.active));
+        if last {
+            break;
+        }
+    }
+    Ok(all)
+}
+
 /// Every unit the caller can see (for choosers in forms and names in lists),
 /// read a thousand at a time.
 pub async fn all_visible(app: &App, ctx: &Ctx) -> AppResult<Vec<Unit>> {

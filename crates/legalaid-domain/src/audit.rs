@@ -113,6 +113,8 @@ code_enum!(
         VisitRecord => ("visit.record", "记录回访"),
         VisitHandleAlert => ("visit.handle_alert", "处理违规收费线索"),
         VisitPlan => ("visit.plan", "制定回访计划"),
+        EvaluationInvite => ("evaluation.invite", "发送服务评价链接"),
+        EvaluationAnswer => ("evaluation.answer", "受援人网上评价"),
         ExcellentSelectionCreate => ("excellent_selection.create", "新建优秀案例评选"),
         ExcellentSelectionStartJudging => ("excellent_selection.start_judging", "截止推荐并开始评审"),
         ExcellentSelectionPublish => ("excellent_selection.publish", "公布优秀案例评选结果"),

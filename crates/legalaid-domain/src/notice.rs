@@ -53,6 +53,9 @@ code_enum!(
         /// The public portal's code proving a phone (ADR 0020); sent to the
         /// number typed, before any record exists.
         PortalCode => ("portal_code", "验证码"),
+        /// After closure, the recipient is asked to evaluate the service through a
+        /// one-time link (ADR 0020).
+        EvaluationInvite => ("evaluation_invite", "服务评价邀请"),
     }
 );
 
@@ -673,7 +676,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 21);
+        assert_eq!(MessageKind::ALL.len(), 22);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

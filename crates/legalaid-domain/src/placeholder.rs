@@ -98,6 +98,7 @@ code_enum!(
         // The public portal's code.
         Code => ("验证码", "公众服务网站发送的短信验证码"),
         CodeValidity => ("有效期", "验证码的有效时间，如“10分钟”"),
+        Link => ("链接", "公众服务网站上的一次性评价链接"),
     }
 );
 
@@ -117,6 +118,7 @@ impl Placeholder {
                 | Placeholder::Amount
                 | Placeholder::Code
                 | Placeholder::CodeValidity
+                | Placeholder::Link
         )
     }
 
@@ -136,6 +138,7 @@ impl Placeholder {
                 | Placeholder::Amount
                 | Placeholder::Code
                 | Placeholder::CodeValidity
+                | Placeholder::Link
         )
     }
 

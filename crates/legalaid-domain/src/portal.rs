@@ -450,6 +450,95 @@ impl PortalApplicationInput {
     }
 }
 
+/// The recipient's evaluation as the form gives it: the five items of the
+/// follow-up form (满意 / 基本满意 / 不满意) and whether money was asked or taken
+/// (LAL art 20 forbids it).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EvaluationInput {
+    #[serde(default)]
+    pub service_attitude: String,
+    #[serde(default)]
+    pub communication: String,
+    #[serde(default)]
+    pub rights_protection: String,
+    #[serde(default)]
+    pub case_result: String,
+    #[serde(default)]
+    pub overall: String,
+    /// `yes` or `no`.
+    #[serde(default)]
+    pub money_asked: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A checked evaluation: the ratings in the order of [`EvaluationItem::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub ratings: Vec<(
+        crate::followup::EvaluationItem,
+        crate::followup::Satisfaction,
+    )>,
+    pub money_asked: bool,
+    pub comment: String,
+}
+
+impl Evaluation {
+    pub fn rating(
+        &self,
+        item: crate::followup::EvaluationItem,
+    ) -> Option<crate::followup::Satisfaction> {
+        self.ratings
+            .iter()
+            .find(|(i, _)| *i == item)
+            .map(|(_, s)| *s)
+    }
+}
+
+impl EvaluationInput {
+    pub fn value(&self, item: crate::followup::EvaluationItem) -> &str {
+        use crate::followup::EvaluationItem as I;
+        match item {
+            I::ServiceAttitude => &self.service_attitude,
+            I::Communication => &self.communication,
+            I::RightsProtection => &self.rights_protection,
+            I::CaseResult => &self.case_result,
+            I::Overall => &self.overall,
+        }
+    }
+
+    /// Every item must be rated and the money question answered.
+    pub fn validate(&self) -> Result<Evaluation, Vec<FieldError>> {
+        use crate::followup::{EvaluationItem, Satisfaction};
+        let mut v = Validation::new();
+        let mut ratings = Vec::new();
+        for &item in EvaluationItem::ALL {
+            match Satisfaction::parse(self.value(item).trim()) {
+                Some(s) => ratings.push((item, s)),
+                None => v.add(item.as_str(), format!("请评价“{}”", item.label())),
+            }
+        }
+        let money_asked = match self.money_asked.trim() {
+            "yes" => true,
+            "no" => false,
+            _ => {
+                v.add("money_asked", "请回答承办人是否向您收取过费用或财物");
+                false
+            }
+        };
+        let comment = v.optional_text("comment", &self.comment, "意见建议", 500);
+        if v.is_empty() {
+            Ok(Evaluation {
+                ratings,
+                money_asked,
+                comment,
+            })
+        } else {
+            Err(v.errors().to_vec())
+        }
+    }
+}
+
 /// What a person is told comes next for their application or case.
 pub fn next_step(status: Status, case: Option<CaseStatus>) -> &'static str {
     if let Some(c) = case {
@@ -573,6 +662,31 @@ mod tests {
         );
         // An inactive center receives nothing; no center above: none.
         assert_eq!(receiving_center("341503001", &units).map(|u| u.id.0), None);
+    }
+
+    #[test]
+    fn an_evaluation_rates_every_item_and_answers_the_money_question() {
+        let mut e = EvaluationInput {
+            service_attitude: "satisfied".into(),
+            communication: "basically_satisfied".into(),
+            rights_protection: "satisfied".into(),
+            case_result: "dissatisfied".into(),
+            overall: "satisfied".into(),
+            money_asked: "no".into(),
+            comment: String::new(),
+        };
+        let ok = e.validate().expect("valid");
+        assert_eq!(ok.ratings.len(), 5);
+        assert!(!ok.money_asked);
+        assert_eq!(
+            ok.rating(crate::followup::EvaluationItem::CaseResult),
+            Some(crate::followup::Satisfaction::Dissatisfied)
+        );
+        e.overall = String::new();
+        e.money_asked = "maybe".into();
+        let errs = e.validate().expect_err("invalid");
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["overall", "money_asked"]);
     }
 
     #[test]

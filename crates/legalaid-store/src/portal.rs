@@ -253,3 +253,70 @@ pub async fn annual_figures(
         complaints_upheld,
     })
 }
+
+/// An evaluation link to write when a case is closed.
+pub struct NewEvaluation<'a> {
+    pub case_id: i64,
+    pub token_hash: &'a str,
+    pub handling_unit_id: Option<i64>,
+    pub handler_id: Option<i64>,
+    pub region_code: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Writes the case's evaluation link; false when the case has one already.
+pub async fn insert_evaluation(
+    tx: &mut Tx,
+    e: &NewEvaluation<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    const Q: &str = "INSERT INTO portal_evaluations (case_id, token_hash, handling_unit_id, handler_id, region_code, created_at, expires_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id) DO NOTHING";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(e.case_id).bind(e.token_hash).bind(e.handling_unit_id)
+        .bind(e.handler_id).bind(e.region_code).bind(now).bind(e.expires_at)
+        .execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// An evaluation link as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EvaluationRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub handling_unit_id: Option<i64>,
+    pub handler_id: Option<i64>,
+    pub region_code: String,
+    pub expires_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+pub async fn evaluation(tx: &mut Tx, token_hash: &str) -> Result<Option<EvaluationRow>> {
+    const Q: &str = "SELECT id, case_id, handling_unit_id, handler_id, region_code, expires_at, answered_at \
+        FROM portal_evaluations WHERE token_hash = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(token_hash).fetch_optional(c).await?))
+}
+
+/// The answer, once: false when the link was answered already (by another
+/// request too).
+pub struct EvaluationAnswer<'a> {
+    pub ratings: [&'a str; 5],
+    pub money_asked: bool,
+    pub comment: &'a str,
+    pub on: chrono::NaiveDate,
+}
+
+pub async fn answer_evaluation(
+    tx: &mut Tx,
+    id: i64,
+    a: &EvaluationAnswer<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    const Q: &str = "UPDATE portal_evaluations SET answered_at = $2, answered_on = $3, service_attitude = $4, \
+        communication = $5, rights_protection = $6, case_result = $7, overall = $8, money_asked = $9, comment = $10 \
+        WHERE id = $1 AND answered_at IS NULL";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(now).bind(a.on)
+        .bind(a.ratings[0]).bind(a.ratings[1]).bind(a.ratings[2]).bind(a.ratings[3]).bind(a.ratings[4])
+        .bind(a.money_asked).bind(a.comment)
+        .execute(c).await?.rows_affected());
+    Ok(n == 1)
+}

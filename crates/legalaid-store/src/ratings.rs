@@ -99,7 +99,8 @@ pub async fn upheld_complaints(
 }
 
 /// The overall evaluations (总体评价) recipients gave in reached follow-up
-/// visits on the cases of `handlers` since `from`: (handler, day, rating).
+/// visits and through the portal's evaluation link on the cases of `handlers`
+/// since `from`: (handler, day, rating).
 pub async fn evaluations(
     tx: &mut Tx,
     handlers: &[i64],
@@ -117,6 +118,16 @@ pub async fn evaluations(
         let q = format!(
             "SELECT handler_id, visited_on, overall FROM visits WHERE handler_id IN ({ids}) \
              AND visited_on >= $1 AND outcome = 'connected' AND overall IS NOT NULL"
+        );
+        let rows: Vec<(i64, chrono::NaiveDate, String)> =
+            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(from).fetch_all(c).await?);
+        out.extend(rows.into_iter().filter_map(|(h, d, r)| {
+            legalaid_domain::followup::Satisfaction::parse(&r).map(|s| (h, d, s))
+        }));
+        // The recipients' own evaluations through the portal's link (ADR 0020).
+        let q = format!(
+            "SELECT handler_id, answered_on, overall FROM portal_evaluations WHERE handler_id IN ({ids}) \
+             AND answered_on >= $1 AND overall IS NOT NULL"
         );
         let rows: Vec<(i64, chrono::NaiveDate, String)> =
             on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(from).fetch_all(c).await?);

@@ -30,6 +30,8 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     /// How often (milliseconds) the delivery worker looks for due messages when idle.
     pub delivery_interval_ms: Option<u64>,
+    /// The address the public reaches the portal at (for links in text messages).
+    pub public_url: Option<String>,
 }
 
 impl FileConfig {
@@ -74,6 +76,9 @@ pub struct Settings {
     pub notify: legalaid_notify::NotifyConfig,
     /// How often the delivery worker looks for due messages when idle.
     pub delivery_interval: std::time::Duration,
+    /// The portal's address as the public reaches it (`http(s)://host[:port]`),
+    /// for the links texted to recipients; `http://<bind>` when not set.
+    pub public_url: String,
 }
 
 pub struct Overrides<'a> {
@@ -163,8 +168,21 @@ pub fn resolve(file: &FileConfig, o: &Overrides<'_>) -> Result<Settings, Vec<Str
             auth.token_ttl = minutes(h * 60)
         }
     }
+    let public_url = env_or("LEGALAID_PUBLIC_URL", &file.public_url)
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty());
+    if let Some(u) = &public_url
+        && !((u.starts_with("https://") || u.starts_with("http://"))
+            && u.len() > "https://".len()
+            && !u.contains(char::is_whitespace))
+    {
+        problems.push(format!(
+            "public_url {u:?} must be an http:// or https:// address, such as https://fayuan.example.gov.cn"
+        ));
+    }
     match (bind, data_dir, database_url) {
         (Some(bind), Some(data_dir), Some(database_url)) if problems.is_empty() => Ok(Settings {
+            public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
             bind,
             data_dir: data_dir.clone(),
             database_url,
@@ -228,6 +246,37 @@ mod tests {
             data_dir: Some(dir.to_path_buf()),
             database_url: None,
         }
+    }
+
+    #[test]
+    fn the_public_address_defaults_to_the_bind_address_and_must_be_http() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let d = db(t.path());
+        let o = Overrides {
+            db: &d,
+            bind: None,
+            demo: false,
+            log_format: None,
+        };
+        let s = resolve(&FileConfig::default(), &o).expect("valid");
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        let file = FileConfig {
+            public_url: Some("https://fayuan.example.gov.cn/".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            resolve(&file, &o).expect("valid").public_url,
+            "https://fayuan.example.gov.cn"
+        );
+        let file = FileConfig {
+            public_url: Some("fayuan.example.gov.cn".into()),
+            ..Default::default()
+        };
+        let problems = resolve(&file, &o).expect_err("invalid");
+        assert!(
+            problems.iter().any(|p| p.contains("public_url")),
+            "{problems:?}"
+        );
     }
 
     #[test]

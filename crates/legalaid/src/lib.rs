@@ -374,6 +374,10 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open_store(&s.database_url).await?;
     let a = app(store.clone(), &s)?;
+    // Before the demo is loaded: its closures text evaluation links with it.
+    legalaid_app::evaluations::set_base_url(&a, &s.public_url)
+        .await
+        .map_err(|e| fatal(format!("cannot record the public address: {e}")))?;
     let given = std::env::var("LEGALAID_ADMIN_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty());

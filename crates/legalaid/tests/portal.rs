@@ -713,3 +713,74 @@ both!(the_annual_report_counts_the_records_of_a_year, |app| {
         assert_eq!(s, StatusCode::NOT_FOUND, "{q}");
     }
 });
+
+/// The evaluation link written when `case` was closed, from its messages.
+async fn evaluation_link(app: &TestApp, case: i64) -> String {
+    let director = app.token("director").await;
+    let (s, list) = app
+        .get_json(&format!("/api/v1/cases/{case}/messages"), Some(&director))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let text = list.to_string();
+    let at = text
+        .find("/public/evaluate/")
+        .expect("an evaluation link was written");
+    text[at..at + "/public/evaluate/".len() + 64].to_owned()
+}
+
+both!(a_closed_case_is_evaluated_once_through_its_link, |app| {
+    let case = archived_case(&app, "冯十", "34150419650505006", "lawyer").await;
+    let link = evaluation_link(&app, case).await;
+    let b = visitor(&app, "127.0.0.31");
+    let (s, html) = b.get(&link).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("承办人服务态度"), "{html}");
+    let t = b.csrf(&link).await;
+    // Every item must be rated.
+    let (s, html, _) = b
+        .post_form(&link, &[("_csrf", &t), ("overall", "satisfied")])
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("请回答承办人是否向您收取过费用或财物"),
+        "{html}"
+    );
+    let answer = [
+        ("_csrf", t.as_str()),
+        ("service_attitude", "satisfied"),
+        ("communication", "satisfied"),
+        ("rights_protection", "basically_satisfied"),
+        ("case_result", "satisfied"),
+        ("overall", "dissatisfied"),
+        ("money_asked", "yes"),
+        ("comment", "承办人要了一千元“辛苦费”。"),
+    ];
+    let (s, html, _) = b.post_form(&link, &answer).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("感谢您的评价"));
+    // Once: the second answer is refused, the page says so.
+    let (s, _, _) = b.post_form(&link, &answer).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (_, html) = b.get(&link).await;
+    assert!(html.contains("您已经评价过了"));
+    // The money raised the fee alert to the center's quality staff.
+    let quality = app.browser("quality").await;
+    let (_, inbox) = quality.get("/messages").await;
+    assert!(inbox.contains("违规收费线索"), "{inbox}");
+    // The overall rating counts in the handler's rating like a visit's.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM portal_evaluations WHERE case_id = {case} AND overall = 'dissatisfied'"
+        ))
+        .await,
+        1
+    );
+    // An unknown or malformed link is absent.
+    for bad in [
+        "/public/evaluate/abc",
+        &format!("/public/evaluate/{}", "0".repeat(64)),
+    ] {
+        let (s, _) = b.get(bad).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{bad}");
+    }
+});

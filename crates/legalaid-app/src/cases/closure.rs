@@ -95,6 +95,8 @@ pub async fn review_closure(
             now,
         )
         .await?;
+        // The recipient is asked to evaluate the service (ADR 0020).
+        crate::evaluations::invite(app, &mut tx, ctx, &saved).await?;
     } else {
         audit::record(
             app,

@@ -12,7 +12,6 @@ use legalaid_domain::rules::{ExemptionRule, HardshipStandard, MatterRule};
 use legalaid_domain::unit::{Unit, UnitKind};
 use legalaid_domain::{FieldError, Validation, local_date};
 use legalaid_store::regions::Region;
-use legalaid_store::units::UnitFilter;
 
 /// What to bring (LAL art 41; 《法律援助法》 and the Procedural Rules on
 /// applications): the same everywhere, so written here with its basis.
@@ -33,28 +32,9 @@ fn root(units: &[Unit]) -> Option<String> {
         .min_by_key(|c| (c.len(), c.clone()))
 }
 
-/// Every active unit (the portal's directory and choices), read in pages.
+/// Every active unit (the portal's directory and choices).
 async fn active_units(app: &App) -> AppResult<Vec<Unit>> {
-    let mut tx = app.store.read().await?;
-    let mut all = Vec::new();
-    for page in 1.. {
-        let (units, _) = legalaid_store::units::list(
-            &mut tx,
-            &legalaid_domain::visibility::Scope::All,
-            &UnitFilter::default(),
-            crate::Page {
-                page,
-                per_page: 1000,
-            },
-        )
-        .await?;
-        let last = units.len() < 1000;
-        all.extend(units.into_iter().filter(|u| u.active));
-        if last {
-            break;
-        }
-    }
-    Ok(all)
+    crate::units::active_all(app).await
 }
 
 /// The rules in force for the portal's region today.

@@ -27,7 +27,6 @@ use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_domain::portal::{CodeVerdict, Counter, Limits, Purpose, StoredCode};
 use legalaid_domain::portal::{judge_code, mask_phone, mobile, window_start};
 use legalaid_store::portal as store;
-use sha2::{Digest, Sha256};
 
 /// The settings key of the limits (JSON of [`Limits`]).
 pub const LIMITS_KEY: &str = "portal_limits";
@@ -81,7 +80,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 pub(crate) fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    crate::auth::digest(secret)
 }
 
 /// The keyed hash a code is kept as: bound to its purpose and phone, useless

@@ -395,6 +395,10 @@ pub fn routes() -> Router<AppState> {
         .route("/public/guide", get(public::guide))
         .route("/public/units", get(public::units))
         .route("/public/report", get(public::report))
+        .route(
+            "/public/evaluate/{token}",
+            get(public::evaluate_page).post(public::evaluate),
+        )
         .route("/public/check", get(public::check_page).post(public::check))
         .route(
             "/public/apply",
