@@ -267,6 +267,22 @@ pub async fn create(
     unit: Option<UnitId>,
 ) -> AppResult<ApplicationView> {
     require(can_handle(ctx))?;
+    let mut tx = app.store.write().await?;
+    let v = create_in(app, &mut tx, ctx, input, unit).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// [`create`] inside the caller's write transaction, for a use case that
+/// takes an application as one of its steps (a consultation turned into an
+/// application); the caller has checked [`can_handle`] and commits.
+pub(crate) async fn create_in(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    input: &ApplicationInput,
+    unit: Option<UnitId>,
+) -> AppResult<ApplicationView> {
     let cx = context(app).await?;
     let unit_id = match (ctx.actor.as_ref().and_then(|a| a.unit.as_ref()), unit) {
         (Some(u), _) => u.id,
@@ -274,16 +290,15 @@ pub async fn create(
         (None, None) => return Err(AppError::field("receiving_unit_id", "请指定接收单位")),
     };
     let now = app.clock.now();
-    let mut tx = app.store.write().await?;
-    let receiving = units::visible(&mut tx, ctx, unit_id)
+    let receiving = units::visible(tx, ctx, unit_id)
         .await
         .map_err(|_| AppError::field("receiving_unit_id", "接收单位不存在"))?;
     let fields = input.validate(&cx.rules, receiving.region_code.as_str(), now)?;
     // The applicant may be registered by any unit of the district the caller
     // searches (persons::register_scope); the application stays with `unit_id`.
-    let applicant = legalaid_store::persons::get(&mut tx, fields.applicant_id).await?;
+    let applicant = legalaid_store::persons::get(tx, fields.applicant_id).await?;
     let reachable = match &applicant {
-        Some(p) => crate::persons::reachable(&mut tx, ctx, p).await?,
+        Some(p) => crate::persons::reachable(tx, ctx, p).await?,
         None => false,
     };
     if !reachable {
@@ -292,16 +307,16 @@ pub async fn create(
             "申请人不存在，请先登记当事人",
         ));
     }
-    let pattern = store::setting(&mut tx, "application_number_format")
+    let pattern = store::setting(tx, "application_number_format")
         .await?
         .unwrap_or_else(|| "法援申〔{year}〕{seq}号".into());
     let year = local_date(fields.received_at).year();
-    let seq = store::next_number(&mut tx, "application", year).await?;
+    let seq = store::next_number(tx, "application", year).await?;
     let number = format_number(&pattern, year, seq);
-    let a = store::insert(&mut tx, &number, unit_id.0, &fields, now).await?;
+    let a = store::insert(tx, &number, unit_id.0, &fields, now).await?;
     audit::record(
         app,
-        &mut tx,
+        tx,
         ctx,
         AuditAction::ApplicationCreate,
         a.id,
@@ -309,10 +324,9 @@ pub async fn create(
         Some(&a),
     )
     .await?;
-    let v = view_of(app, &mut tx, ctx, a, &cx).await?;
-    tell_applicant(app, &mut tx, &v, MessageKind::ApplicationAccepted, now).await?;
-    crate::queues::track(app, &mut tx, Subject::Application(v.application.id)).await?;
-    tx.commit().await?;
+    let v = view_of(app, tx, ctx, a, &cx).await?;
+    tell_applicant(app, tx, &v, MessageKind::ApplicationAccepted, now).await?;
+    crate::queues::track(app, tx, Subject::Application(v.application.id)).await?;
     Ok(v)
 }
 
