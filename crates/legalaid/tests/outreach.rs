@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{TestApp, lawyer_staff, resident_id};
+use common::{TestApp, hidden, lawyer_staff, resident_id};
 use legalaid_app::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -157,6 +157,147 @@ both!(a_consultation_becomes_an_application_in_one_step, |app| {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert!(e.to_string().contains("applicant_id"), "{e}");
+
+    // The same step on the consultation's page, once the caller is registered.
+    let p2 = person(&app, &clerk, "黄国庆", "34150419700303013").await;
+    let b = app.browser("clerk").await;
+    let page = format!("/consultations/{}", anon["consultation"]["id"]);
+    let (s, html) = b.get(&page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("转为法律援助申请"), "{html}");
+    let action = format!("{page}/application");
+    let version = hidden(&html, &action, "version");
+    let csrf = b.csrf(&page).await;
+    let (s, body, to) = b
+        .post_form(
+            &action,
+            &[
+                ("_csrf", &csrf),
+                ("version", &version),
+                ("applicant_id", &p2.to_string()),
+                ("matter_code", "injury_traffic"),
+                ("service_form", "litigation_representation"),
+                ("summary", ""),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    assert!(to.is_some_and(|t| t.starts_with("/applications/")));
+    let (_, v) = app.get_json(&format!("/api/v1{page}"), Some(&clerk)).await;
+    assert_eq!(v["consultation"]["outcome"], "applied", "{v}");
+    assert_eq!(v["actions"], json!([]));
+});
+
+both!(
+    two_clerks_at_once_turn_a_consultation_into_one_application,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let p = person(&app, &clerk, "韩玉兰", "34150419660606026").await;
+        let twin = app.twin().await;
+        for round in 0..3 {
+            let k = consult(
+                &app,
+                &clerk,
+                json!({ "channel": "phone", "person_id": p, "topic": "elder_support",
+                    "question": format!("赡养费（{round}）"), "answer": "可起诉" }),
+            )
+            .await;
+            let path = format!(
+                "/api/v1/consultations/{}/application",
+                k["consultation"]["id"]
+            );
+            let before = app.scalar("SELECT COUNT(*) FROM applications").await;
+            let body = json!({ "version": 1, "matter_code": "support_payment", "service_form": "litigation_representation" });
+            let a = app
+                .http
+                .post(app.url(&path))
+                .bearer_auth(&clerk)
+                .json(&body)
+                .send();
+            let b = app
+                .http
+                .post(twin.url(&path))
+                .bearer_auth(&clerk)
+                .json(&body)
+                .send();
+            let (a, b) = tokio::join!(a, b);
+            let mut statuses = [a.expect("a").status(), b.expect("b").status()];
+            statuses.sort();
+            assert_eq!(
+                statuses,
+                [StatusCode::CREATED, StatusCode::CONFLICT],
+                "round {round}"
+            );
+            assert_eq!(
+                app.scalar("SELECT COUNT(*) FROM applications").await,
+                before + 1,
+                "one application"
+            );
+        }
+    }
+);
+
+both!(a_workstation_keeps_its_own_roster, |app| {
+    let kss = app.unit_id("叶集区看守所法律援助工作站").await;
+    let court = app.unit_id("叶集区人民法院法律援助工作站").await;
+    let station = common::account(&app, "kss_clerk", kss, "intake_clerk").await;
+    let director = app.token("director").await;
+    let (staff, _) = lawyer_staff(&app).await;
+    let d = today(&app);
+    let (s, r) = app
+        .post_json(
+            "/api/v1/duty/roster",
+            Some(&station),
+            &json!({ "workstation_id": kss, "duty_date": d, "staff_id": staff }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, e) = app
+        .post_json("/api/v1/duty/roster", Some(&station),
+            &json!({ "workstation_id": court, "duty_date": d + chrono::Duration::days(1), "staff_id": staff }))
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another station is not its own: {e}"
+    );
+    let (s, _) = app
+        .post_json("/api/v1/duty/roster", Some(&director),
+            &json!({ "workstation_id": court, "duty_date": d + chrono::Duration::days(1), "staff_id": staff }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, own) = app.get_json("/api/v1/duty/roster", Some(&station)).await;
+    assert_eq!(own["total"], 1, "its own station only: {own}");
+    let (_, all) = app.get_json("/api/v1/duty/roster", Some(&director)).await;
+    assert_eq!(all["total"], 2, "{all}");
+    // Its clerk records the consultations of its visitors, seen by the center.
+    let k = consult(
+        &app,
+        &station,
+        json!({ "channel": "visit", "topic": "theft", "question": "家属来访", "answer": "解答" }),
+    )
+    .await;
+    assert_eq!(k["unit_name"], "叶集区看守所法律援助工作站");
+    let (s, _) = app
+        .get_json(
+            &format!("/api/v1/consultations/{}", k["consultation"]["id"]),
+            Some(&director),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app
+        .send_json(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/duty/roster/{}", r["id"]),
+            Some(&station),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::NO_CONTENT,
+        "a day without help comes off the roster"
+    );
 });
 
 both!(
