@@ -128,6 +128,7 @@ code_enum!(
         DutyRateAdd => ("duty_rate.add", "新增值班补贴标准"),
         PublicityActivityRecord => ("publicity.record", "登记宣传活动"),
         PublicityMediaRecord => ("publicity.media", "登记媒体宣传"),
+        PublicityPhotoAdd => ("publicity.photo", "上传宣传活动照片"),
     }
 );
 

@@ -1266,6 +1266,21 @@ both!(the_outreach_answers_match_their_documented_schemas, |app| {
             Some(json!({ "kind": "print", "published_on": today, "outlet": "皖西日报", "title": "进社区", "activity_id": aid })),
             created)
             .await;
+    let png = [
+        &[0x89u8, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..],
+        &[0u8; 16][..],
+    ]
+    .concat();
+    let photo_path = format!("/api/v1/publicity/activities/{aid}/photos");
+    let (s, photo) = common::upload_file(&app, &clerk, &photo_path, "p.png", png, "").await;
+    assert_eq!(s, created, "{photo}");
+    check(
+        &api.doc,
+        "POST /api/v1/publicity/activities/{id}/photos",
+        s,
+        &photo,
+        &mut api.errors,
+    );
     api.get(
         "GET /api/v1/publicity/activities/{id}",
         &format!("/api/v1/publicity/activities/{aid}"),

@@ -752,6 +752,38 @@ both!(
         .await;
         assert_eq!(s, StatusCode::CREATED, "{m}");
 
+        // A photo of the activity: an image by its content, of the organising unit.
+        let png = [
+            &[0x89u8, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..],
+            &[0u8; 64][..],
+        ]
+        .concat();
+        let photos = format!("/api/v1/publicity/activities/{id}/photos");
+        let (s, photo) =
+            common::upload_file(&app, &clerk, &photos, "现场.png", png.clone(), "现场咨询").await;
+        assert_eq!(s, StatusCode::CREATED, "{photo}");
+        let (s, e) =
+            common::upload_file(&app, &clerk, &photos, "a.pdf", b"%PDF-1.4 x".to_vec(), "").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let (s, _) = common::upload_file(&app, &pinggang, &photos, "b.png", png.clone(), "").await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "another office's activity");
+        let res = app
+            .http
+            .get(app.url(&format!("/api/v1/publicity/photos/{}", photo["id"])))
+            .bearer_auth(&supervisor)
+            .send()
+            .await
+            .expect("photo");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.bytes().await.expect("bytes").to_vec(), png);
+        let (s, _) = app
+            .get_json(
+                &format!("/api/v1/publicity/photos/{}", photo["id"]),
+                Some(&pinggang),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
         let (s, v) = app
             .get_json(
                 &format!("/api/v1/publicity/activities/{id}"),
@@ -760,6 +792,7 @@ both!(
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["consultations"], 2);
+        assert_eq!(v["photos"].as_array().map(Vec::len), Some(1), "{v}");
         assert_eq!(v["consultation_list"].as_array().map(Vec::len), Some(2));
         assert_eq!(v["media"].as_array().map(Vec::len), Some(1));
         assert_eq!(v["venue_label"], "进乡村");
@@ -871,5 +904,12 @@ both!(
             html.contains("现场解答") || html.contains("劳动报酬"),
             "{html}"
         );
+        assert!(html.contains("活动照片（1）"), "{html}");
+        let (s, _) = b.get(&format!("/publicity/photos/{}", photo["id"])).await;
+        assert_eq!(s, StatusCode::OK);
+        let c = app.browser("clerk").await;
+        let (s, html) = c.get(&format!("/publicity/{id}/photos/new")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("multipart/form-data"), "{html}");
     }
 );

@@ -14,7 +14,7 @@ use legalaid_store::Tx;
 use legalaid_store::outreach::consultations::{ConsultationLine, Filter as ConsultationFilter};
 use legalaid_store::outreach::publicity as store;
 pub use legalaid_store::outreach::publicity::{
-    Activity, ActivityLine, FigureLine, Filter, Media, MediaFigure, MediaLine,
+    Activity, ActivityLine, FigureLine, Filter, Media, MediaFigure, MediaLine, Photo,
 };
 use serde::Serialize;
 
@@ -52,7 +52,8 @@ pub struct ActivityView {
     pub activity: ActivityLine,
     pub consultation_list: Vec<ConsultationLine>,
     pub media: Vec<MediaLine>,
-    /// Whether the caller may record consultations and media for it.
+    pub photos: Vec<Photo>,
+    /// Whether the caller may record consultations, media and photos for it.
     pub can_add: bool,
 }
 
@@ -80,6 +81,7 @@ pub async fn get(app: &App, ctx: &Ctx, id: ActivityId) -> AppResult<ActivityView
         Page::new(Some(1), Some(Page::MAX_PER_PAGE)),
     )
     .await?;
+    let photos = store::photos(&mut tx, id).await?;
     let can_add = can_record(ctx)
         && ctx
             .actor
@@ -90,8 +92,72 @@ pub async fn get(app: &App, ctx: &Ctx, id: ActivityId) -> AppResult<ActivityView
         activity,
         consultation_list,
         media,
+        photos,
         can_add,
     })
+}
+
+/// Adds a photo (JPEG or PNG, at most 10 MB) to an activity of the caller's unit.
+pub async fn add_photo(
+    app: &App,
+    ctx: &Ctx,
+    id: ActivityId,
+    filename: &str,
+    description: &str,
+    bytes: Vec<u8>,
+) -> AppResult<Photo> {
+    {
+        let mut tx = app.store.read().await?;
+        let a = visible(&mut tx, ctx, id).await?;
+        let home = home_unit(ctx)?;
+        require(can_record(ctx) && a.unit_id == home.id.0)?;
+    }
+    let description = description.trim();
+    if description.chars().count() > 200 {
+        return Err(AppError::field("description", "说明不能超过200个字"));
+    }
+    let (sha, content_type, size, name) =
+        crate::attachments::keep_image(app, filename, bytes).await?;
+    let mut tx = app.store.write().await?;
+    let p = Photo {
+        id: 0,
+        activity_id: id.0,
+        filename: name,
+        content_type: content_type.to_owned(),
+        size_bytes: size,
+        sha256: sha,
+        description: description.to_owned(),
+        uploaded_by: ctx.user_id(),
+        created_at: app.clock.now(),
+    };
+    let pid = store::insert_photo(&mut tx, &p).await?;
+    let saved = store::photo(&mut tx, pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::PublicityPhotoAdd,
+        pid,
+        None::<&()>,
+        Some(&saved),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// A photo and its content, for those who see its activity.
+pub async fn photo(app: &App, ctx: &Ctx, id: i64) -> AppResult<(Photo, Vec<u8>)> {
+    let p = {
+        let mut tx = app.store.read().await?;
+        let p = store::photo(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        visible(&mut tx, ctx, ActivityId(p.activity_id)).await?;
+        p
+    };
+    let bytes = crate::attachments::read_stored(app, &p.sha256).await?;
+    Ok((p, bytes))
 }
 
 /// The activities the caller sees, latest first.

@@ -92,6 +92,21 @@ CREATE TABLE publicity_activities (
 CREATE INDEX publicity_activities_region ON publicity_activities (region_code, held_on);
 CREATE INDEX publicity_activities_unit ON publicity_activities (unit_id, held_on);
 
+-- Photos of an activity (JPEG or PNG, recognised by content), stored under the
+-- data directory by content hash as attachments are.
+CREATE TABLE publicity_photos (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    activity_id     BIGINT NOT NULL REFERENCES publicity_activities (id),
+    filename        TEXT NOT NULL,
+    content_type    TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png')),
+    size_bytes      BIGINT NOT NULL CHECK (size_bytes > 0),
+    sha256          TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    uploaded_by     BIGINT REFERENCES users (id),
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX publicity_photos_activity ON publicity_photos (activity_id);
+
 -- Media items (MoJ table 一 cols 24–26): broadcasts, print articles, internet
 -- and new-media items.
 CREATE TABLE publicity_media (

@@ -270,3 +270,42 @@ pub async fn media_figures(
         .bind(&region).bind(unit).bind(from).bind(to).fetch_all(c).await?);
     Ok(rows)
 }
+
+// ---------------------------------------------------------------- photos
+
+/// A photo of an activity (its content is stored by hash under the data directory).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Photo {
+    pub id: i64,
+    pub activity_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub description: String,
+    pub uploaded_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+const PHOTO_COLUMNS: &str = "id, activity_id, filename, content_type, size_bytes, sha256, description, uploaded_by, created_at";
+
+pub async fn insert_photo(tx: &mut Tx, p: &Photo) -> Result<i64> {
+    const Q: &str = "INSERT INTO publicity_photos (activity_id, filename, content_type, size_bytes, sha256, \
+        description, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q)
+        .bind(p.activity_id).bind(&p.filename).bind(&p.content_type).bind(p.size_bytes).bind(&p.sha256)
+        .bind(&p.description).bind(p.uploaded_by).bind(p.created_at)
+        .fetch_one(c).await?))
+}
+
+pub async fn photo(tx: &mut Tx, id: i64) -> Result<Option<Photo>> {
+    let q = format!("SELECT {PHOTO_COLUMNS} FROM publicity_photos WHERE id = $1");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(c).await?))
+}
+
+/// The photos of an activity, in the order uploaded.
+pub async fn photos(tx: &mut Tx, activity: ActivityId) -> Result<Vec<Photo>> {
+    let q =
+        format!("SELECT {PHOTO_COLUMNS} FROM publicity_photos WHERE activity_id = $1 ORDER BY id");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(activity.0).fetch_all(c).await?))
+}

@@ -376,6 +376,13 @@ pub fn routes() -> Router<AppState> {
             get(outreach::activities).post(outreach::record_activity),
         )
         .route("/publicity/activities/{id}", get(outreach::show_activity))
+        .route(
+            "/publicity/activities/{id}/photos",
+            post(outreach::add_photo).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/publicity/photos/{id}", get(outreach::photo))
         .route("/publicity/venues", get(outreach::venues))
         .route(
             "/publicity/media",
@@ -466,7 +473,7 @@ pub struct List<T> {
         outreach::roster, outreach::add_roster, outreach::remove_roster, outreach::helps,
         outreach::record_help, outreach::show_help, outreach::rates, outreach::add_rate, outreach::subsidies,
         outreach::activities, outreach::record_activity, outreach::show_activity, outreach::venues,
-        outreach::media, outreach::record_media, outreach::figures,
+        outreach::media, outreach::record_media, outreach::figures, outreach::add_photo, outreach::photo,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),

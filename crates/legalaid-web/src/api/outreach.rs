@@ -7,7 +7,7 @@
 use super::records::id_from;
 use super::schemas::{
     ActivityLineDoc, ActivityViewDoc, ConsultationLineDoc, ConsultationReportDoc,
-    ConsultationViewDoc, ConvertedDoc, HelpLineDoc, MediaLineDoc, PublicityFiguresDoc,
+    ConsultationViewDoc, ConvertedDoc, HelpLineDoc, MediaLineDoc, PhotoDoc, PublicityFiguresDoc,
     RosterLineDoc, SubsidiesDoc,
 };
 use super::{List, PageParams};
@@ -527,4 +527,41 @@ pub async fn figures(
     ApiQuery(q): ApiQuery<FiguresQuery>,
 ) -> Result<Json<Figures>, ApiError> {
     Ok(Json(publicity::figures(&s.app, &ctx, q.from, q.to).await?))
+}
+
+/// Adds a photo (JPEG or PNG by content, at most 10 MB) to an activity of the
+/// caller's unit, as multipart field `file` with an optional `description`.
+#[utoipa::path(post, path = "/api/v1/publicity/activities/{id}/photos", tag = "outreach", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = super::attachments::UploadForm, description = "`file` and an optional `description`"),
+    responses((status = 201, body = PhotoDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_photo(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    crate::extract::ApiMultipart(m): crate::extract::ApiMultipart,
+) -> Result<(StatusCode, Json<legalaid_app::outreach::publicity::Photo>), ApiError> {
+    let id = id_from(&id)?;
+    let (name, description, bytes, _) = super::read_upload(m).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(publicity::add_photo(&s.app, &ctx, id, &name, &description, bytes).await?),
+    ))
+}
+
+/// A photo's content.
+#[utoipa::path(get, path = "/api/v1/publicity/photos/{id}", tag = "outreach", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, description = "the image", content_type = "image/*"), (status = 404, body = crate::error::Problem)))]
+pub async fn photo(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    let id: i64 = id_from(&id)?;
+    let (p, bytes) = publicity::photo(&s.app, &ctx, id).await?;
+    Ok(crate::documents::download(
+        &p.content_type,
+        &p.filename,
+        &format!("photo-{}", p.id),
+        bytes,
+    ))
 }

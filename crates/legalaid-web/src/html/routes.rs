@@ -149,6 +149,17 @@ pub fn routes() -> Router<AppState> {
             "/publicity/{id}/media",
             post(outreach::publicity::add_media),
         )
+        .route(
+            "/publicity/{id}/photos/new",
+            get(outreach::publicity::new_photo),
+        )
+        .route(
+            "/publicity/{id}/photos",
+            post(outreach::publicity::add_photo).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/publicity/photos/{id}", get(outreach::publicity::photo))
         .route("/visits", get(visits::list).post(visits::create))
         .route("/visits/new", get(visits::new))
         .route("/visits/plans", get(visits::plans).post(visits::plan))

@@ -261,7 +261,24 @@ pub struct ActivityViewDoc {
     consultations: i64,
     consultation_list: Vec<ConsultationLineDoc>,
     media: Vec<MediaLineDoc>,
+    photos: Vec<PhotoDoc>,
     can_add: bool,
+}
+
+/// A photo of an activity; its content at `/api/v1/publicity/photos/{id}`.
+#[derive(utoipa::ToSchema)]
+#[schema(as = PublicityPhoto)]
+pub struct PhotoDoc {
+    id: i64,
+    activity_id: i64,
+    filename: String,
+    /// `image/jpeg` or `image/png`.
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    description: String,
+    uploaded_by: Option<i64>,
+    created_at: DateTime<Utc>,
 }
 
 /// A unit's activities at a venue in a month.

@@ -277,6 +277,10 @@ fn page_of(
             href: format!("/consultations/new?activity={}", a.id),
             label: "登记现场咨询".into(),
         });
+        facts.links.push(Action {
+            href: format!("/publicity/{}/photos/new", a.id),
+            label: "上传活动照片".into(),
+        });
     }
     out.panels.push(facts);
     if v.can_add {
@@ -334,6 +338,23 @@ fn page_of(
             })
             .collect(),
         empty: "活动现场解答的咨询，从本页“登记现场咨询”登记后显示在这里。".into(),
+    });
+    out.blocks.push(Block {
+        title: format!("活动照片（{}）", v.photos.len()),
+        headers: vec!["照片", "说明", "上传时间"],
+        rows: v
+            .photos
+            .iter()
+            .map(|p| Row {
+                class: "",
+                cells: vec![
+                    Cell::link(p.filename.clone(), format!("/publicity/photos/{}", p.id)),
+                    Cell::text(p.description.clone()),
+                    Cell::text(china(p.created_at)),
+                ],
+            })
+            .collect(),
+        empty: "还没有活动照片。".into(),
     });
     out.blocks.push(Block {
         title: format!("媒体宣传（{}）", v.media.len()),
@@ -563,4 +584,72 @@ pub async fn figures_csv(
     )
     .await
     .map_err(page_error)
+}
+
+// ---------------------------------------------------------------- photos
+
+#[derive(askama::Template)]
+#[template(path = "upload.html")]
+struct PhotoUpload {
+    shell: Shell,
+    heading: String,
+    action: String,
+    cancel: String,
+    error: Option<String>,
+}
+
+fn photo_form(page: &PageCtx, id: ActivityId, error: Option<String>) -> Response {
+    crate::html::render(&PhotoUpload {
+        shell: Shell::new(page, "上传活动照片", "/publicity"),
+        heading: "上传活动照片（JPEG或PNG）".into(),
+        action: format!("/publicity/{id}/photos"),
+        cancel: format!("/publicity/{id}"),
+        error,
+    })
+}
+
+pub async fn new_photo(page: PageCtx, Path(id): Path<String>) -> PageResult {
+    let id: ActivityId = parse_id(&id)?;
+    Ok(photo_form(&page, id, None))
+}
+
+pub async fn add_photo(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<String>,
+    m: axum::extract::Multipart,
+) -> PageResult {
+    let id: ActivityId = parse_id(&id)?;
+    let (name, description, bytes, csrf) = crate::api::read_upload(m).await.map_err(page_error)?;
+    if !csrf.is_some_and(|c| crate::extract::constant_time_eq(c.as_bytes(), page.csrf.as_bytes())) {
+        return Err(crate::html::error_page(
+            axum::http::StatusCode::FORBIDDEN,
+            "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
+        ));
+    }
+    match uc::add_photo(&s.app, &page.ctx, id, &name, &description, bytes).await {
+        Ok(_) => Ok(see_other(&format!("/publicity/{id}"))),
+        Err(AppError::Validation(errs)) => {
+            let msg = errs
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("；");
+            let mut res = photo_form(&page, id, Some(msg));
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+pub async fn photo(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> PageResult {
+    let id: i64 = parse_id(&id)?;
+    let (p, bytes) = uc::photo(&s.app, &page.ctx, id).await.map_err(page_error)?;
+    Ok(crate::documents::download(
+        &p.content_type,
+        &p.filename,
+        &format!("photo-{}", p.id),
+        bytes,
+    ))
 }
