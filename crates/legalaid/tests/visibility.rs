@@ -250,9 +250,12 @@ both!(
 );
 
 // Outreach (ADR 0021): consultations, the duty roster and publicity, by account.
-// (account, consultations, duty roster, publicity): the list's total, or None for 403.
+/// What an account's list answers: its total, or None for 403.
+type Sees = Option<i64>;
+
+// (account, consultations, duty roster, publicity).
 #[rustfmt::skip]
-const OUTREACH: &[(&str, Option<i64>, Option<i64>, Option<i64>)] = &[
+const OUTREACH: &[(&str, Sees, Sees, Sees)] = &[
     ("admin", Some(1), Some(1), Some(1)),
     ("supervisor", Some(1), Some(1), Some(1)),
     ("reviewer", Some(1), Some(1), Some(1)),
