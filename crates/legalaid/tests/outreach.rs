@@ -514,6 +514,55 @@ both!(
                 > messages,
             "the lawyer is told through the outbox"
         );
+        // A day further ahead is told now, and reminded the day before by the job, once.
+        let later = d + chrono::Duration::days(2);
+        let (s, l) = app
+            .post_json(
+                "/api/v1/duty/roster",
+                Some(&director),
+                &json!({ "workstation_id": kss, "duty_date": later, "staff_id": staff }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{l}");
+        assert!(l["reminded_at"].is_null(), "{l}");
+        let told = app
+            .scalar("SELECT COUNT(*) FROM messages WHERE kind = 'duty_roster'")
+            .await;
+        assert_eq!(
+            legalaid_app::outreach::duty::remind_tomorrow(&app.app)
+                .await
+                .expect("job"),
+            0
+        );
+        app.clock.advance(chrono::Duration::days(1));
+        assert_eq!(
+            legalaid_app::outreach::duty::remind_tomorrow(&app.app)
+                .await
+                .expect("job"),
+            1
+        );
+        assert_eq!(
+            legalaid_app::outreach::duty::remind_tomorrow(&app.app)
+                .await
+                .expect("job"),
+            0,
+            "once"
+        );
+        assert!(
+            app.scalar("SELECT COUNT(*) FROM messages WHERE kind = 'duty_roster'")
+                .await
+                > told
+        );
+        app.clock.advance(chrono::Duration::days(-1));
+        let (s, e) = app
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/duty/roster/{}", l["id"]),
+                Some(&director),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
         let (s, _) = app
             .post_json(
                 "/api/v1/duty/roster",

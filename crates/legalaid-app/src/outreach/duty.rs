@@ -182,23 +182,15 @@ pub async fn add(app: &App, ctx: &Ctx, input: &RosterInput) -> AppResult<RosterL
         Some(&saved),
     )
     .await?;
-    // Told before the duty day; a roster written on the day (or after, to
-    // complete the record) tells no one.
-    if day > local_date(now) {
-        let mut v = outbox::Values::new();
-        v.insert(P::Unit, unit.name.clone());
-        v.insert(P::Date, legalaid_domain::document::date_cn(day));
-        v.insert(P::Note, String::new());
-        outbox::to_staff(
-            &mut tx,
-            MessageKind::DutyRoster,
-            staff_id,
-            outbox::About::default(),
-            v,
-            now,
-        )
-        .await?;
-        store::mark_reminded(&mut tx, id, now).await?;
+    // Told when put on a day to come; the reminder of the day before is this
+    // message when the day is tomorrow, else the job's (`remind_tomorrow`). A
+    // roster written on the day (or after, to complete the record) tells no one.
+    let today = local_date(now);
+    if day > today {
+        tell(&mut tx, staff_id, &unit.name, day, "", now).await?;
+        if day == today + chrono::Duration::days(1) {
+            store::mark_reminded(&mut tx, id, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(RosterLine {
@@ -209,6 +201,63 @@ pub async fn add(app: &App, ctx: &Ctx, input: &RosterInput) -> AppResult<RosterL
         host: unit.workstation_host,
         staff_name: staff.name,
     })
+}
+
+/// The lawyer's message about a duty day (in-app and SMS, through the outbox).
+async fn tell(
+    tx: &mut Tx,
+    staff_id: i64,
+    station: &str,
+    day: NaiveDate,
+    note: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let mut v = outbox::Values::new();
+    v.insert(P::Unit, station.to_owned());
+    v.insert(P::Date, legalaid_domain::document::date_cn(day));
+    v.insert(P::Note, note.to_owned());
+    outbox::to_staff(
+        tx,
+        MessageKind::DutyRoster,
+        staff_id,
+        outbox::About::default(),
+        v,
+        now,
+    )
+    .await
+}
+
+/// Reminds the lawyers on duty tomorrow who were not reminded yet (the
+/// background job; idempotent: each row is marked in the transaction that
+/// writes its message, and a row another instance marked first is skipped).
+/// Answers how many were reminded.
+pub async fn remind_tomorrow(app: &App) -> AppResult<u64> {
+    const BATCH: i64 = 200;
+    let now = app.clock.now();
+    let tomorrow = local_date(now) + chrono::Duration::days(1);
+    let mut sent = 0;
+    loop {
+        let mut tx = app.store.write().await?;
+        let due = store::due_reminders(&mut tx, tomorrow, BATCH).await?;
+        for r in &due {
+            if store::mark_reminded(&mut tx, RosterId(r.roster.id), now).await? {
+                tell(
+                    &mut tx,
+                    r.roster.staff_id,
+                    &r.workstation_name,
+                    tomorrow,
+                    "明天即为您的值班日。",
+                    now,
+                )
+                .await?;
+                sent += 1;
+            }
+        }
+        tx.commit().await?;
+        if i64::try_from(due.len()).unwrap_or(0) < BATCH {
+            return Ok(sent);
+        }
+    }
 }
 
 /// Takes a lawyer off the roster; not once help of that day is recorded (409).

@@ -64,11 +64,13 @@ pub async fn delete_roster(tx: &mut Tx, id: RosterId) -> Result<()> {
     Ok(())
 }
 
-/// Marks the rows as reminded at `at`.
-pub async fn mark_reminded(tx: &mut Tx, id: RosterId, at: DateTime<Utc>) -> Result<()> {
-    const Q: &str = "UPDATE duty_rosters SET reminded_at = $1 WHERE id = $2";
-    on_tx!(tx, c => sqlx::query(Q).bind(at).bind(id.0).execute(c).await?.rows_affected());
-    Ok(())
+/// Marks the row as reminded at `at`, unless it already was: false when
+/// another transaction reminded it first (so the reminder is sent once).
+pub async fn mark_reminded(tx: &mut Tx, id: RosterId, at: DateTime<Utc>) -> Result<bool> {
+    const Q: &str =
+        "UPDATE duty_rosters SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(at).bind(id.0).execute(c).await?.rows_affected());
+    Ok(n == 1)
 }
 
 /// Roster rows due for a reminder: duty on `day`, not reminded yet, a batch at a time.
