@@ -267,28 +267,27 @@ pub async fn create(
     unit: Option<UnitId>,
 ) -> AppResult<ApplicationView> {
     require(can_handle(ctx))?;
-    let mut tx = app.store.write().await?;
-    let v = create_in(app, &mut tx, ctx, input, unit).await?;
-    tx.commit().await?;
-    Ok(v)
-}
-
-/// [`create`] inside the caller's write transaction, for a use case that
-/// takes an application as one of its steps (a consultation turned into an
-/// application); the caller has checked [`can_handle`] and commits.
-pub(crate) async fn create_in(
-    app: &App,
-    tx: &mut Tx,
-    ctx: &Ctx,
-    input: &ApplicationInput,
-    unit: Option<UnitId>,
-) -> AppResult<ApplicationView> {
-    let cx = context(app).await?;
     let unit_id = match (ctx.actor.as_ref().and_then(|a| a.unit.as_ref()), unit) {
         (Some(u), _) => u.id,
         (None, Some(u)) => u,
         (None, None) => return Err(AppError::field("receiving_unit_id", "请指定接收单位")),
     };
+    let mut tx = app.store.write().await?;
+    let v = create_in(app, &mut tx, ctx, input, unit_id).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// [`create`] inside the caller's transaction (the portal registers the person,
+/// the application and its files in one), without committing.
+pub(crate) async fn create_in(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    input: &ApplicationInput,
+    unit_id: UnitId,
+) -> AppResult<ApplicationView> {
+    let cx = context(app).await?;
     let now = app.clock.now();
     let receiving = units::visible(tx, ctx, unit_id)
         .await

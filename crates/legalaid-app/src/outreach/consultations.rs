@@ -313,7 +313,8 @@ pub struct Converted {
 }
 
 /// Turns a consultation into an application received now by the caller's
-/// unit, prefilled from it (applicant, channel, facts), in one transaction:
+/// unit, prefilled from it (applicant, channel, facts), in one transaction
+/// (`applications::create_in`, the intake without its commit):
 /// the application, its deadlines and notice, and the consultation's link to
 /// it. A consultation becomes one application (409 for a second, and for a
 /// stale version).
@@ -366,7 +367,15 @@ pub async fn to_application(
         summary,
         ..ApplicationInput::default()
     };
-    let created = crate::applications::create_in(app, &mut tx, ctx, &application, None).await?;
+    // Received by the caller's unit, as at the intake desk.
+    let receiving = ctx
+        .actor
+        .as_ref()
+        .and_then(|a| a.unit.as_ref())
+        .map(|u| u.id)
+        .ok_or_else(|| AppError::field("receiving_unit_id", "请指定接收单位"))?;
+    let created =
+        crate::applications::create_in(app, &mut tx, ctx, &application, receiving).await?;
     let a = &created.application;
     let after = store::set_application(&mut tx, id, input.version, a.id.0).await?;
     audit::record(
