@@ -300,6 +300,52 @@ pub async fn download(app: &App, ctx: &Ctx, id: i64) -> AppResult<(Attachment, V
     Ok((a, bytes))
 }
 
+/// Checks an image (JPEG or PNG by content, at most [`MAX_BYTES`]) and stores it
+/// by content hash, durably, before its record is written: the photos of a
+/// publicity activity. Answers its hash, type and size.
+pub(crate) async fn keep_image(
+    app: &App,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> AppResult<(String, &'static str, i64, String)> {
+    let mut v = legalaid_domain::Validation::new();
+    let name = v.text(
+        "file",
+        filename.rsplit(['/', '\\']).next().unwrap_or(filename),
+        "文件名",
+        200,
+    );
+    if bytes.is_empty() {
+        v.add("file", "请选择要上传的照片");
+    } else if bytes.len() > MAX_BYTES {
+        v.add("file", format!("照片不能超过{}MB", MAX_BYTES / 1024 / 1024));
+    }
+    let kind = sniff(&bytes, &name).filter(|k| k.starts_with("image/"));
+    if kind.is_none() && !bytes.is_empty() {
+        v.add("file", "照片只接受JPEG或PNG图片");
+    }
+    let (Some(content_type), true) = (kind, v.is_empty()) else {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    };
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let dir = root(app)?.clone();
+    let sha_for_write = sha.clone();
+    tokio::task::spawn_blocking(move || store_file(&dir, &sha_for_write, &bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("storing an upload: {e}")))?;
+    Ok((sha, content_type, size, name))
+}
+
+/// The stored content of hash `sha`.
+pub(crate) async fn read_stored(app: &App, sha: &str) -> AppResult<Vec<u8>> {
+    let path = path_for(root(app)?, sha);
+    tokio::fs::read(&path)
+        .await
+        .map_err(|e| AppError::Internal(format!("reading a stored file: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,25 @@ impl From<StoreError> for AppError {
 /// columns it lists (SQLite's "UNIQUE constraint failed: table.column"), the field
 /// it concerns and the sentence for the user.
 const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
+    // Outreach (migration 0023).
+    (
+        "duty_rosters_duty_date_staff_id_key",
+        "duty_rosters.duty_date, duty_rosters.staff_id",
+        "staff_id",
+        "该律师当日已安排在其他工作站值班",
+    ),
+    (
+        "consultations_application",
+        "consultations.application_id",
+        "application_id",
+        "该申请已由另一条咨询转来",
+    ),
+    (
+        "duty_subsidy_rates_host_basis_help_kind_effective_from_key",
+        "duty_subsidy_rates.host, duty_subsidy_rates.basis, duty_subsidy_rates.help_kind, duty_subsidy_rates.effective_from",
+        "effective_from",
+        "该日期已有同一类别的值班补贴标准",
+    ),
     (
         "excellent_selections_region_code_title_key",
         "excellent_selections.region_code, excellent_selections.title",

@@ -36,6 +36,11 @@ pub async fn run(app: App, every: Duration, shutdown: impl std::future::Future<O
                     Ok(n) => tracing::debug!(removed = n, "purged expired sessions"),
                     Err(e) => tracing::warn!(error = %e, "session purge failed"),
                 }
+                match crate::outreach::duty::remind_tomorrow(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "duty lawyers reminded of tomorrow's duty"),
+                    Err(e) => tracing::warn!(error = %e, "duty reminder job failed"),
+                }
                 match crate::applications::deem_withdrawn_overdue(&app).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(count = n, "applications deemed withdrawn after the supplement period"),

@@ -27,6 +27,7 @@ pub mod home;
 pub mod in_force;
 pub mod jobs;
 pub mod outbox;
+pub mod outreach;
 pub mod persons;
 pub mod policy;
 pub mod portal;

@@ -121,6 +121,16 @@ code_enum!(
         ExcellentNominate => ("excellent_nomination.create", "推荐参评优秀案例"),
         ExcellentWithdraw => ("excellent_nomination.withdraw", "撤回优秀案例推荐"),
         ExcellentScore => ("excellent_nomination.score", "优秀案例评委评分"),
+        // Outreach: consultations, duty lawyers, publicity.
+        ConsultationRecord => ("consultation.record", "登记法律咨询"),
+        ConsultationToApplication => ("consultation.to_application", "法律咨询转为法律援助申请"),
+        DutyRosterAdd => ("duty_roster.add", "安排值班律师"),
+        DutyRosterRemove => ("duty_roster.remove", "取消值班安排"),
+        DutyHelpRecord => ("duty_help.record", "登记值班律师法律帮助"),
+        DutyRateAdd => ("duty_rate.add", "新增值班补贴标准"),
+        PublicityActivityRecord => ("publicity.record", "登记宣传活动"),
+        PublicityMediaRecord => ("publicity.media", "登记媒体宣传"),
+        PublicityPhotoAdd => ("publicity.photo", "上传宣传活动照片"),
     }
 );
 

@@ -100,3 +100,21 @@ id_type!(
     /// A case nominated to a selection (推荐参评).
     NominationId
 );
+
+// Outreach (issue 11 items 2–4).
+id_type!(
+    /// A consultation answered by a unit (法律咨询).
+    ConsultationId
+);
+id_type!(
+    /// A lawyer on duty at a workstation on a day (值班表).
+    RosterId
+);
+id_type!(
+    /// Legal help given by a duty lawyer (值班律师法律帮助).
+    DutyHelpId
+);
+id_type!(
+    /// A publicity activity (宣传活动).
+    ActivityId
+);

@@ -65,6 +65,7 @@ pub mod id_number;
 pub mod ids;
 pub mod notice;
 pub mod opinion;
+pub mod outreach;
 pub mod password;
 pub mod person;
 pub mod placeholder;
@@ -86,9 +87,9 @@ pub mod validation;
 pub mod visibility;
 
 pub use ids::{
-    ApplicationId, CaseId, ComplaintId, ExpertId, NominationId, ObjectionId, ObservationId,
-    OpinionId, PersonId, RectificationId, ReviewId, RoundId, SchemeId, SelectionId, StaffId,
-    UnitId, UserId, VisitId, VisitPlanId,
+    ActivityId, ApplicationId, CaseId, ComplaintId, ConsultationId, DutyHelpId, ExpertId,
+    NominationId, ObjectionId, ObservationId, OpinionId, PersonId, RectificationId, ReviewId,
+    RosterId, RoundId, SchemeId, SelectionId, StaffId, UnitId, UserId, VisitId, VisitPlanId,
 };
 pub use validation::{FieldError, Validation};
 
@@ -129,6 +130,13 @@ mod tests {
         codes_are_json_names(document::DocKind::ALL);
         codes_are_json_names(unit::UnitKind::ALL);
         codes_are_json_names(unit::WorkstationHost::ALL);
+        codes_are_json_names(outreach::consultation::ConsultChannel::ALL);
+        codes_are_json_names(outreach::consultation::ConsultGroup::ALL);
+        codes_are_json_names(outreach::consultation::ConsultOutcome::ALL);
+        codes_are_json_names(outreach::duty::HelpKind::ALL);
+        codes_are_json_names(outreach::duty::RateBasis::ALL);
+        codes_are_json_names(outreach::publicity::ActivityForm::ALL);
+        codes_are_json_names(outreach::publicity::MediaKind::ALL);
         codes_are_json_names(role::Role::ALL);
         codes_are_json_names(subsidy::FlatItem::ALL);
         codes_are_json_names(subsidy::EarlyEnd::ALL);

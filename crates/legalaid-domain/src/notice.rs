@@ -56,6 +56,9 @@ code_enum!(
         /// After closure, the recipient is asked to evaluate the service through a
         /// one-time link (ADR 0020).
         EvaluationInvite => ("evaluation_invite", "服务评价邀请"),
+        /// A lawyer is put on a workstation's duty roster (值班安排, LAL art
+        /// 14): told before the duty day.
+        DutyRoster => ("duty_roster", "值班安排"),
     }
 );
 
@@ -676,7 +679,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 22);
+        assert_eq!(MessageKind::ALL.len(), 23);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

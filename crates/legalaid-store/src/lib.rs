@@ -22,6 +22,7 @@ pub mod excellent;
 pub mod forms;
 pub mod hearings;
 pub mod messages;
+pub mod outreach;
 pub mod persons;
 pub mod portal;
 pub mod quality;

@@ -1202,3 +1202,163 @@ both!(
         );
     }
 );
+
+// Outreach (ADR 0021): consultations, duty lawyers, publicity.
+both!(the_outreach_answers_match_their_documented_schemas, |app| {
+    let (s, doc) = app.get_json("/api/v1/openapi.json", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut api = Checked {
+        app: &app,
+        doc,
+        errors: Vec::new(),
+    };
+    let (ok, created) = (StatusCode::OK, StatusCode::CREATED);
+    let clerk = app.token("clerk").await;
+    let director = app.token("director").await;
+    let supervisor = app.token("supervisor").await;
+    let lawyer = app.token("lawyer").await;
+    let today = legalaid_domain::local_date(app.clock.now());
+    let (staff, _) = common::lawyer_staff(&app).await;
+    let kss = app.unit_id("叶集区看守所法律援助工作站").await;
+
+    let a = api
+            .call("POST /api/v1/publicity/activities", "/api/v1/publicity/activities", &clerk,
+                Some(json!({ "held_on": today, "title": "进社区", "form": "lecture", "venue": "communities",
+                             "place": "社区服务中心", "people_reached": 60, "materials": 80 })), created)
+            .await;
+    let aid = a["id"].as_i64().expect("activity");
+    let (s, p) = app
+            .post_json("/api/v1/persons", Some(&clerk),
+                &json!({ "name": "方海燕", "id_type": "resident_id", "id_number": resident_id("34150419850505024") }))
+            .await;
+    assert_eq!(s, created, "{p}");
+    let k = api
+            .call("POST /api/v1/consultations", "/api/v1/consultations", &clerk,
+                Some(json!({ "channel": "visit", "topic": "wages", "person_id": p["id"], "groups": ["woman"],
+                             "question": "欠薪", "answer": "可申请法律援助", "activity_id": aid })), created)
+            .await;
+    let kpath = format!("/api/v1/consultations/{}", k["consultation"]["id"]);
+    api.get("GET /api/v1/consultations/{id}", &kpath, &clerk)
+        .await;
+    api.get(
+        "GET /api/v1/consultations",
+        "/api/v1/consultations",
+        &director,
+    )
+    .await;
+    api.get(
+        "GET /api/v1/consultations/topics",
+        "/api/v1/consultations/topics",
+        &clerk,
+    )
+    .await;
+    api.get(
+        "GET /api/v1/consultations/report",
+        "/api/v1/consultations/report",
+        &supervisor,
+    )
+    .await;
+    api.call("POST /api/v1/consultations/{id}/application", &format!("{kpath}/application"), &clerk,
+            Some(json!({ "version": 1, "matter_code": "labor_remuneration", "service_form": "litigation_representation" })),
+            created)
+            .await;
+    api.call("POST /api/v1/publicity/media", "/api/v1/publicity/media", &clerk,
+            Some(json!({ "kind": "print", "published_on": today, "outlet": "皖西日报", "title": "进社区", "activity_id": aid })),
+            created)
+            .await;
+    let png = [
+        &[0x89u8, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..],
+        &[0u8; 16][..],
+    ]
+    .concat();
+    let photo_path = format!("/api/v1/publicity/activities/{aid}/photos");
+    let (s, photo) = common::upload_file(&app, &clerk, &photo_path, "p.png", png, "").await;
+    assert_eq!(s, created, "{photo}");
+    check(
+        &api.doc,
+        "POST /api/v1/publicity/activities/{id}/photos",
+        s,
+        &photo,
+        &mut api.errors,
+    );
+    api.get(
+        "GET /api/v1/publicity/activities/{id}",
+        &format!("/api/v1/publicity/activities/{aid}"),
+        &supervisor,
+    )
+    .await;
+    api.get(
+        "GET /api/v1/publicity/activities",
+        "/api/v1/publicity/activities",
+        &clerk,
+    )
+    .await;
+    api.get(
+        "GET /api/v1/publicity/venues",
+        "/api/v1/publicity/venues",
+        &clerk,
+    )
+    .await;
+    api.get(
+        "GET /api/v1/publicity/media",
+        "/api/v1/publicity/media",
+        &clerk,
+    )
+    .await;
+    api.get(
+        "GET /api/v1/publicity/figures",
+        "/api/v1/publicity/figures",
+        &supervisor,
+    )
+    .await;
+
+    api.call(
+        "POST /api/v1/duty/roster",
+        "/api/v1/duty/roster",
+        &director,
+        Some(json!({ "workstation_id": kss, "duty_date": today, "staff_id": staff })),
+        created,
+    )
+    .await;
+    let h = api
+        .call(
+            "POST /api/v1/duty/help",
+            "/api/v1/duty/help",
+            &lawyer,
+            Some(
+                json!({ "workstation_id": kss, "helped_on": today, "kind": "meeting",
+                             "person_name": "李某", "person_role": "suspect" }),
+            ),
+            created,
+        )
+        .await;
+    api.get(
+        "GET /api/v1/duty/help/{id}",
+        &format!("/api/v1/duty/help/{}", h["id"]),
+        &lawyer,
+    )
+    .await;
+    api.get("GET /api/v1/duty/help", "/api/v1/duty/help", &director)
+        .await;
+    api.get("GET /api/v1/duty/roster", "/api/v1/duty/roster", &lawyer)
+        .await;
+    api.get("GET /api/v1/duty/rates", "/api/v1/duty/rates", &director)
+        .await;
+    api.call("POST /api/v1/duty/rates", "/api/v1/duty/rates", &supervisor,
+            Some(json!({ "host": "court", "basis": "per_matter", "help_kind": "charge_opinion", "amount_fen": 8000,
+                         "effective_from": today, "source": "测试" })), created)
+            .await;
+    api.get(
+        "GET /api/v1/duty/subsidies",
+        "/api/v1/duty/subsidies",
+        &lawyer,
+    )
+    .await;
+    let _ = ok;
+    assert!(
+        api.errors.is_empty(),
+        "{} answers differ from their documented schemas:\n{}",
+        api.errors.len(),
+        api.errors.join("\n")
+    );
+});

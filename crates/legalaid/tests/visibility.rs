@@ -248,3 +248,71 @@ both!(
         assert_eq!(body["errors"][0]["field"], "region_code", "{body}");
     }
 );
+
+// Outreach (ADR 0021): consultations, the duty roster and publicity, by account.
+/// What an account's list answers: its total, or None for 403.
+type Sees = Option<i64>;
+
+// (account, consultations, duty roster, publicity).
+#[rustfmt::skip]
+const OUTREACH: &[(&str, Sees, Sees, Sees)] = &[
+    ("admin", Some(1), Some(1), Some(1)),
+    ("supervisor", Some(1), Some(1), Some(1)),
+    ("reviewer", Some(1), Some(1), Some(1)),
+    ("director", Some(1), Some(1), Some(1)),
+    ("quality", None, None, None),
+    ("expert", None, None, None),
+    ("clerk", Some(1), None, Some(1)),
+    ("clerk_pinggang", Some(0), None, Some(0)),
+    ("lawyer", None, Some(1), None),
+    ("lawyer2", None, Some(0), None),
+];
+
+both!(
+    outreach_records_are_seen_by_unit_and_by_duty_lawyer,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let director = app.token("director").await;
+        let kss = app.unit_id("叶集区看守所法律援助工作站").await;
+        let (staff, _) = common::lawyer_staff(&app).await;
+        let today = legalaid_domain::local_date(legalaid_app::Clock::now(app.clock.as_ref()));
+        let (s, _) = app
+            .post_json(
+                "/api/v1/consultations",
+                Some(&clerk),
+                &json!({ "channel": "visit", "topic": "wages", "question": "问", "answer": "答" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, _) = app
+        .post_json("/api/v1/publicity/activities", Some(&clerk),
+            &json!({ "held_on": today, "title": "进社区", "form": "lecture", "venue": "communities", "place": "社区" }))
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, _) = app
+            .post_json(
+                "/api/v1/duty/roster",
+                Some(&director),
+                &json!({ "workstation_id": kss, "duty_date": today, "staff_id": staff }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        for (who, consultations, roster, publicity) in OUTREACH {
+            let t = app.token(who).await;
+            for (path, want) in [
+                ("/api/v1/consultations", consultations),
+                ("/api/v1/duty/roster", roster),
+                ("/api/v1/publicity/activities", publicity),
+            ] {
+                let (s, body) = app.get_json(path, Some(&t)).await;
+                match want {
+                    Some(n) => {
+                        assert_eq!(s, StatusCode::OK, "{who} {path}: {body}");
+                        assert_eq!(body["total"], *n, "{who} {path}: {body}");
+                    }
+                    None => assert_eq!(s, StatusCode::FORBIDDEN, "{who} {path}: {body}"),
+                }
+            }
+        }
+    }
+);

@@ -19,6 +19,7 @@ mod applications;
 mod cases;
 mod complaints;
 mod excellent;
+mod outreach;
 mod portal;
 mod quality;
 mod today;
@@ -446,6 +447,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     portal::load(app).await?;
     quality::load(app).await?;
     excellent::load(app).await?;
+    outreach::load(app).await?;
     // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;

@@ -14,6 +14,7 @@ mod funding;
 mod hearings;
 mod messages;
 mod openapi;
+mod outreach;
 use openapi::{BearerAuth, ErrorResponses};
 mod persons;
 mod quality;
@@ -343,6 +344,51 @@ pub fn routes() -> Router<AppState> {
         .route("/excellent/nominations/{id}/scores", post(excellent::score))
         .route("/excellent/pending", get(excellent::pending))
         .route("/excellent/honours", get(excellent::honours))
+        // Outreach: consultations, duty lawyers, publicity (ADR 0021).
+        .route(
+            "/consultations",
+            get(outreach::list_consultations).post(outreach::record_consultation),
+        )
+        .route("/consultations/topics", get(outreach::topics))
+        .route("/consultations/report", get(outreach::report))
+        .route("/consultations/{id}", get(outreach::show_consultation))
+        .route(
+            "/consultations/{id}/application",
+            post(outreach::to_application),
+        )
+        .route(
+            "/duty/roster",
+            get(outreach::roster).post(outreach::add_roster),
+        )
+        .route(
+            "/duty/roster/{id}",
+            axum::routing::delete(outreach::remove_roster),
+        )
+        .route(
+            "/duty/help",
+            get(outreach::helps).post(outreach::record_help),
+        )
+        .route("/duty/help/{id}", get(outreach::show_help))
+        .route("/duty/rates", get(outreach::rates).post(outreach::add_rate))
+        .route("/duty/subsidies", get(outreach::subsidies))
+        .route(
+            "/publicity/activities",
+            get(outreach::activities).post(outreach::record_activity),
+        )
+        .route("/publicity/activities/{id}", get(outreach::show_activity))
+        .route(
+            "/publicity/activities/{id}/photos",
+            post(outreach::add_photo).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/publicity/photos/{id}", get(outreach::photo))
+        .route("/publicity/venues", get(outreach::venues))
+        .route(
+            "/publicity/media",
+            get(outreach::media).post(outreach::record_media),
+        )
+        .route("/publicity/figures", get(outreach::figures))
         .route("/audit", get(admin::search_audit))
         .route("/audit/verify", get(admin::verify_audit))
         .fallback(not_found)
@@ -422,9 +468,15 @@ pub struct List<T> {
         excellent::start_judging, excellent::publish, excellent::list_nominations, excellent::candidates,
         excellent::nominate, excellent::show_nomination, excellent::withdraw, excellent::score,
         excellent::pending, excellent::honours,
+        outreach::list_consultations, outreach::record_consultation, outreach::show_consultation,
+        outreach::to_application, outreach::topics, outreach::report,
+        outreach::roster, outreach::add_roster, outreach::remove_roster, outreach::helps,
+        outreach::record_help, outreach::show_help, outreach::rates, outreach::add_rate, outreach::subsidies,
+        outreach::activities, outreach::record_activity, outreach::show_activity, outreach::venues,
+        outreach::media, outreach::record_media, outreach::figures, outreach::add_photo, outreach::photo,
     ),
     components(schemas(crate::error::Problem, legalaid_domain::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),
-    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改、旁听庭审与征询意见、优秀案例评选"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"), (name = "visits", description = "回访受援人、违规收费线索、回访计划与统计"))
+    tags((name = "auth", description = "登录与账号"), (name = "units", description = "单位与人员"), (name = "persons", description = "当事人（申请人、受援人）"), (name = "rules", description = "规则、期限与工作日历"), (name = "applications", description = "申请受理、审查与决定"), (name = "cases", description = "案件指派、承办、终止、结案、补贴与经费测算"), (name = "admin", description = "用户、角色、行政区划与审计"), (name = "queues", description = "待办事项与期限"), (name = "quality", description = "案卷评查：评分标准、专家库、评查批次与评分、整改、旁听庭审与征询意见、优秀案例评选"), (name = "complaints", description = "投诉的登记、受理、处理、答复与统计"), (name = "visits", description = "回访受援人、违规收费线索、回访计划与统计"), (name = "outreach", description = "法律咨询与季度咨询统计、值班律师法律帮助与值班补贴、法治宣传与媒体宣传统计"))
 )]
 pub struct ApiDoc;

@@ -10,6 +10,7 @@ mod cases;
 mod complaints;
 mod documents;
 mod export;
+mod outreach;
 mod panels;
 mod persons;
 mod public;

@@ -102,6 +102,64 @@ pub fn routes() -> Router<AppState> {
             "/quality/experts/{id}",
             get(quality::pool::expert).post(quality::pool::update_expert),
         )
+        // Outreach: consultations, duty lawyers, publicity (ADR 0021).
+        .route(
+            "/consultations",
+            get(outreach::consultations::list).post(outreach::consultations::create),
+        )
+        .route("/consultations/new", get(outreach::consultations::new))
+        .route(
+            "/consultations/export.csv",
+            get(outreach::consultations::export_csv),
+        )
+        .route(
+            "/consultations/report",
+            get(outreach::consultations::report),
+        )
+        .route(
+            "/consultations/report.csv",
+            get(outreach::consultations::report_csv),
+        )
+        .route("/consultations/{id}", get(outreach::consultations::show))
+        .route(
+            "/consultations/{id}/application",
+            post(outreach::consultations::to_application),
+        )
+        .route("/duty", get(outreach::duty::index))
+        .route("/duty/roster", post(outreach::duty::add_roster))
+        .route(
+            "/duty/roster/{id}/remove",
+            get(outreach::duty::remove_page).post(outreach::duty::remove_roster),
+        )
+        .route("/duty/help", post(outreach::duty::record_help))
+        .route("/duty/subsidies", get(outreach::duty::subsidies))
+        .route("/duty/subsidies.csv", get(outreach::duty::subsidies_csv))
+        .route(
+            "/publicity",
+            get(outreach::publicity::list).post(outreach::publicity::create),
+        )
+        .route("/publicity/new", get(outreach::publicity::new))
+        .route("/publicity/figures", get(outreach::publicity::figures))
+        .route(
+            "/publicity/figures.csv",
+            get(outreach::publicity::figures_csv),
+        )
+        .route("/publicity/{id}", get(outreach::publicity::show))
+        .route(
+            "/publicity/{id}/media",
+            post(outreach::publicity::add_media),
+        )
+        .route(
+            "/publicity/{id}/photos/new",
+            get(outreach::publicity::new_photo),
+        )
+        .route(
+            "/publicity/{id}/photos",
+            post(outreach::publicity::add_photo).layer(axum::extract::DefaultBodyLimit::max(
+                legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/publicity/photos/{id}", get(outreach::publicity::photo))
         .route("/visits", get(visits::list).post(visits::create))
         .route("/visits/new", get(visits::new))
         .route("/visits/plans", get(visits::plans).post(visits::plan))

@@ -127,6 +127,15 @@ impl Shell {
         if crate::html::quality::excellent::sees_excellent(ctx) {
             nav.push(("/quality/excellent", "优秀案例"));
         }
+        if crate::html::outreach::sees_consultations(ctx) {
+            nav.push(("/consultations", "法律咨询"));
+        }
+        if crate::html::outreach::sees_duty(ctx) {
+            nav.push(("/duty", "值班律师"));
+        }
+        if crate::html::outreach::sees_publicity(ctx) {
+            nav.push(("/publicity", "法治宣传"));
+        }
         nav.push(("/messages", "站内消息"));
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));
