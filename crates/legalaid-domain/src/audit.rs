@@ -119,6 +119,14 @@ code_enum!(
         ExcellentNominate => ("excellent_nomination.create", "推荐参评优秀案例"),
         ExcellentWithdraw => ("excellent_nomination.withdraw", "撤回优秀案例推荐"),
         ExcellentScore => ("excellent_nomination.score", "优秀案例评委评分"),
+        // Surveys and training (issue 11).
+        SurveyInstrumentCreate => ("survey_instrument.create", "新增调查问卷版本"),
+        SurveyCampaignCreate => ("survey_campaign.create", "新建社情民意调查"),
+        SurveyCodesIssue => ("survey_campaign.issue_codes", "生成调查问卷二维码"),
+        SurveyAnswerEnter => ("survey_answer.enter", "录入电话调查问卷"),
+        TrainingCreate => ("training.create", "登记培训"),
+        TrainingEnrol => ("training.enrol", "培训报名"),
+        TrainingConfirm => ("training.confirm", "确认培训出勤"),
     }
 );
 

@@ -78,7 +78,9 @@ pub mod role;
 pub mod rules;
 pub mod staff;
 pub mod subsidy;
+pub mod survey;
 pub mod throttle;
+pub mod training;
 pub mod unit;
 pub mod user;
 pub mod validation;
@@ -89,6 +91,8 @@ pub use ids::{
     OpinionId, PersonId, RectificationId, ReviewId, RoundId, SchemeId, SelectionId, StaffId,
     UnitId, UserId, VisitId, VisitPlanId,
 };
+// Surveys and training (issue 11).
+pub use ids::{CampaignId, InstrumentId, TrainingId};
 pub use validation::{FieldError, Validation};
 
 /// The China Standard Time (UTC+8) calendar date of an instant. Deadlines count

@@ -50,6 +50,9 @@ code_enum!(
         /// The handler's case was honoured in an excellent-case selection
         /// (优秀案例评选); told to the handler and the handling unit.
         ExcellentCase => ("excellent_case", "优秀案例"),
+        /// A staff member or lawyer was enrolled in a training session (培训,
+        /// quality-supervision-outreach §6.3); told to them.
+        TrainingEnrolled => ("training_enrolled", "培训通知"),
     }
 );
 
@@ -670,7 +673,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 20);
+        assert_eq!(MessageKind::ALL.len(), 21);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

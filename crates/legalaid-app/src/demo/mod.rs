@@ -19,6 +19,8 @@ mod applications;
 mod cases;
 mod complaints;
 mod excellent;
+// Surveys and training (issue 11).
+mod outreach;
 mod quality;
 mod today;
 
@@ -431,6 +433,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     today::load(app, &units).await?;
     quality::load(app).await?;
     excellent::load(app).await?;
+    outreach::load(app, &units).await?;
     // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;

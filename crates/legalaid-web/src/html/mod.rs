@@ -14,6 +14,10 @@ mod panels;
 mod persons;
 mod quality;
 mod routes;
+// Surveys and training (issue 11).
+mod public_survey;
+mod surveys;
+mod training;
 mod visits;
 mod widgets;
 

@@ -18,6 +18,8 @@ mod hearings;
 mod quality;
 mod queues;
 mod rules;
+// Surveys and training (issue 11).
+mod surveys;
 
 pub use applications::*;
 pub use cases::*;
@@ -27,3 +29,4 @@ pub use hearings::*;
 pub use quality::*;
 pub use queues::*;
 pub use rules::*;
+pub use surveys::*;
