@@ -517,18 +517,20 @@ pub async fn issue_codes(
     })
 }
 
-/// A campaign's codes, for printing (organisers only).
+/// A campaign's codes, for printing (organisers only); `unanswered`: only those
+/// still to hand out.
 pub async fn codes(
     app: &App,
     ctx: &Ctx,
     id: CampaignId,
     batch: Option<i64>,
+    unanswered: bool,
     page: Page,
 ) -> AppResult<(Vec<CodeLine>, i64)> {
     let mut tx = app.store.read().await?;
     let c = visible(&mut tx, ctx, id).await?;
     policy::require(organises(ctx, &c))?;
-    Ok(store::codes(&mut tx, id, batch, page).await?)
+    Ok(store::codes(&mut tx, id, batch, unanswered, page).await?)
 }
 
 // ---------------------------------------------------------------- answers

@@ -30,9 +30,9 @@ pub struct Bar {
 /// width of its container (a 375 px phone too).
 pub fn bars(title: &str, bars: &[Bar]) -> String {
     const ROW: u32 = 28;
-    const LABEL: u32 = 120;
-    const WIDTH: u32 = 480;
-    const BAR_MAX: f64 = 230.0;
+    const LABEL: u32 = 100;
+    const WIDTH: u32 = 400;
+    const BAR_MAX: f64 = 170.0;
     let height = ROW * u32::try_from(bars.len()).unwrap_or(0) + 8;
     let mut out = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet"><title>{}</title>"#,
@@ -99,9 +99,9 @@ mod tests {
         );
         assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
         assert!(s.contains("知晓率&lt;按乡镇&gt;") && !s.contains("<script>"));
-        assert!(s.contains(r#"width="173""#), "0.75 of 230");
+        assert!(s.contains(r#"width="128""#), "0.75 of 170");
         assert!(
-            s.contains(r#"width="230""#),
+            s.contains(r#"width="170""#),
             "a share above 1 is drawn full"
         );
     }

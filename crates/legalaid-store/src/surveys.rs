@@ -218,22 +218,27 @@ pub struct CodeLine {
     pub used: bool,
 }
 
-/// A campaign's codes (of one batch, or all), in issue order, a page at a time.
+/// A campaign's codes (of one batch, or all; only those not answered yet when
+/// `unanswered`), in issue order, a page at a time.
 pub async fn codes(
     tx: &mut Tx,
     campaign: CampaignId,
     batch: Option<i64>,
+    unanswered: bool,
     page: Page,
 ) -> Result<(Vec<CodeLine>, i64)> {
-    const Q: &str = "SELECT k.id, k.code, k.unit_id, u.name AS unit_name, k.batch, k.issued_at, \
-        (a.id IS NOT NULL) AS used FROM survey_codes k JOIN units u ON u.id = k.unit_id \
+    const FROM: &str = "FROM survey_codes k JOIN units u ON u.id = k.unit_id \
         LEFT JOIN survey_answers a ON a.code_id = k.id \
-        WHERE k.campaign_id = $1 AND ($2 IS NULL OR k.batch = $2) ORDER BY k.id LIMIT $3 OFFSET $4";
-    const N: &str = "SELECT COUNT(*) FROM survey_codes k WHERE k.campaign_id = $1 AND ($2 IS NULL OR k.batch = $2)";
-    let rows = on_tx!(tx, c => sqlx::query_as(Q).bind(campaign.0).bind(batch)
-        .bind(page.per_page).bind(page.offset()).fetch_all(c).await?);
-    let total: i64 =
-        on_tx!(tx, c => sqlx::query_scalar(N).bind(campaign.0).bind(batch).fetch_one(c).await?);
+        WHERE k.campaign_id = $1 AND ($2 IS NULL OR k.batch = $2) AND ($3 = FALSE OR a.id IS NULL)";
+    let q = format!(
+        "SELECT k.id, k.code, k.unit_id, u.name AS unit_name, k.batch, k.issued_at, \
+         (a.id IS NOT NULL) AS used {FROM} ORDER BY k.id LIMIT $4 OFFSET $5"
+    );
+    let n = format!("SELECT COUNT(*) {FROM}");
+    let rows = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(campaign.0).bind(batch)
+        .bind(unanswered).bind(page.per_page).bind(page.offset()).fetch_all(c).await?);
+    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(n)).bind(campaign.0)
+        .bind(batch).bind(unanswered).fetch_one(c).await?);
     Ok((rows, total))
 }
 

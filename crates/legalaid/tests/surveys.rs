@@ -465,6 +465,22 @@ both!(
             .expect("A1");
         assert_eq!(a1["answered"], 4);
 
+        // The codes still to hand out (three of five answered).
+        let (s, l) = app
+            .get_json(
+                &format!("/api/v1/surveys/{id}/codes?unanswered=true"),
+                Some(&sup),
+            )
+            .await;
+        assert_eq!((s, l["total"].as_i64()), (StatusCode::OK, Some(2)), "{l}");
+        assert!(
+            l["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|c| c["used"] == false)
+        );
+
         // The campaign page: the rates with their definitions, and SVG charts.
         let b = app.browser("supervisor").await;
         let (s, html) = b.get(&format!("/surveys/{id}")).await;

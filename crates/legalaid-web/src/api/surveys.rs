@@ -163,6 +163,8 @@ pub async fn issue_codes(
 pub struct CodesQuery {
     /// One batch only.
     pub batch: Option<i64>,
+    /// Only the codes not answered yet.
+    pub unanswered: Option<bool>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -177,7 +179,15 @@ pub async fn list_codes(
     ApiQuery(q): ApiQuery<CodesQuery>,
 ) -> Result<Json<List<uc::CodeLine>>, ApiError> {
     let page = legalaid_app::Page::new(q.page, q.per_page);
-    let (items, total) = uc::codes(&s.app, &ctx, id_from(&id)?, q.batch, page).await?;
+    let (items, total) = uc::codes(
+        &s.app,
+        &ctx,
+        id_from(&id)?,
+        q.batch,
+        q.unanswered.unwrap_or(false),
+        page,
+    )
+    .await?;
     Ok(Json(List { items, total }))
 }
 

@@ -9,8 +9,8 @@ use crate::AppState;
 use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use crate::html::panels::{Block, Fact, Panel, PanelForm, Row, china, or_dash};
 use crate::html::{
-    Action, Cell, Field, FormPage, PageResult, Pager, Shell, page_error, parse_id, render,
-    see_other,
+    Action, Cell, Field, FormPage, PageResult, Pager, Shell, page_error, parse_id, query_string,
+    render, see_other,
 };
 use askama::Template;
 use axum::extract::{Path, Request, State};
@@ -578,6 +578,7 @@ struct CodesPage {
 #[derive(Deserialize, Default)]
 pub struct CodesQuery {
     batch: Option<String>,
+    unanswered: Option<String>,
     page: Option<i64>,
 }
 
@@ -613,7 +614,8 @@ pub async fn codes(
         .as_deref()
         .and_then(|b| b.trim().parse::<i64>().ok());
     let p = Page::new(q.page, Some(48));
-    let (items, total) = uc::codes(&s.app, &page.ctx, id, batch, p)
+    let unanswered = q.unanswered.as_deref().is_some_and(|u| !u.is_empty());
+    let (items, total) = uc::codes(&s.app, &page.ctx, id, batch, unanswered, p)
         .await
         .map_err(page_error)?;
     let base = public_base(&s, &headers);
@@ -630,15 +632,29 @@ pub async fn codes(
             }
         })
         .collect();
-    let query = batch.map(|b| format!("batch={b}")).unwrap_or_default();
+    let query = query_string(&[
+        ("batch", batch.map(|b| b.to_string())),
+        ("unanswered", unanswered.then(|| "1".to_owned())),
+    ]);
+    let mut actions = vec![Action {
+        href: format!("/surveys/{id}"),
+        label: "返回调查".into(),
+    }];
+    if !unanswered {
+        let only = query_string(&[
+            ("batch", batch.map(|b| b.to_string())),
+            ("unanswered", Some("1".to_owned())),
+        ]);
+        actions.push(Action {
+            href: format!("/surveys/{id}/codes?{only}"),
+            label: "只看未作答".into(),
+        });
+    }
     let out = CodesPage {
         shell: Shell::new(&page, "调查二维码", "/surveys"),
         heading: format!("{}：二维码", v.campaign.title),
         title: v.campaign.title.clone(),
-        actions: vec![Action {
-            href: format!("/surveys/{id}"),
-            label: "返回调查".into(),
-        }],
+        actions,
         cards,
         empty: "还没有生成二维码。在调查页面“生成二维码”中填写数量后生成。".into(),
         pager: Some(Pager::new(
