@@ -368,6 +368,39 @@ pub async fn list(app: &App, ctx: &Ctx, page: Page) -> AppResult<(Vec<CampaignLi
     Ok(store::campaigns(&mut tx, &scope_of(ctx), page).await?)
 }
 
+/// The campaigns under way today that the caller takes part in, for the home
+/// page: (title, detail, link).
+pub async fn work_items(app: &App, ctx: &Ctx) -> AppResult<Vec<(String, String, String)>> {
+    if !can_enter(ctx) || ctx.actor.is_none() {
+        return Ok(Vec::new());
+    }
+    let today = local_date(app.clock.now());
+    let (lines, _) = list(app, ctx, Page::default()).await?;
+    Ok(lines
+        .into_iter()
+        .filter(|l| domain::open_on(l.campaign.starts_on, l.campaign.ends_on, today).is_ok())
+        .map(|l| {
+            let target: u32 = l.campaign.targets.0.iter().map(|t| t.target).sum();
+            let detail = if target > 0 {
+                format!(
+                    "调查进行中，至{}结束；已收回{}份，目标样本{}份。",
+                    l.campaign.ends_on, l.answers, target
+                )
+            } else {
+                format!(
+                    "调查进行中，至{}结束；已收回{}份。",
+                    l.campaign.ends_on, l.answers
+                )
+            };
+            (
+                format!("社情民意调查：{}", l.campaign.title),
+                detail,
+                format!("/surveys/{}", l.campaign.id),
+            )
+        })
+        .collect())
+}
+
 /// The unit a campaign or training of the caller belongs to: a bureau or a
 /// center, whose region it covers.
 pub(crate) fn organiser_unit(ctx: &Ctx, what: &str) -> AppResult<Unit> {

@@ -286,6 +286,30 @@ pub async fn confirm(
     get(app, ctx, id).await
 }
 
+/// Sessions held whose attendance is still to confirm, for the organisers'
+/// home page: (title, detail, link).
+pub async fn work_items(app: &App, ctx: &Ctx) -> AppResult<Vec<(String, String, String)>> {
+    if !can_organise(ctx) || ctx.actor.is_none() {
+        return Ok(Vec::new());
+    }
+    let today = local_date(app.clock.now());
+    let mut tx = app.store.read().await?;
+    let due = store::to_confirm(&mut tx, &policy::scope(ctx), today, 20).await?;
+    Ok(due
+        .into_iter()
+        .map(|s| {
+            (
+                format!("确认培训出勤：{}", s.topic),
+                format!(
+                    "培训已于{}举行，请确认参训人员的出勤，学时才会计入。",
+                    s.held_on
+                ),
+                format!("/training/{}", s.id),
+            )
+        })
+        .collect())
+}
+
 /// A year of one person's training.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearHours {

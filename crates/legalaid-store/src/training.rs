@@ -117,6 +117,24 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// Sessions in scope held on or before `today` with attendees still only
+/// enrolled (attendance to confirm), earliest first.
+pub async fn to_confirm(
+    tx: &mut Tx,
+    scope: &Scope,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<Session>> {
+    let q = format!(
+        "SELECT {COLUMNS} FROM training_sessions t JOIN units u ON u.id = t.unit_id WHERE {SCOPE} \
+         AND t.held_on <= $3 AND EXISTS (SELECT 1 FROM training_attendance a WHERE a.session_id = t.id \
+         AND a.status = 'enrolled') ORDER BY t.held_on, t.id LIMIT $4"
+    );
+    let (region, unit) = scope_params(scope);
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q))
+        .bind(&region).bind(unit).bind(today).bind(limit).fetch_all(c).await?))
+}
+
 /// Enrols a staff member; true when newly enrolled (enrolling twice is once).
 pub async fn enrol(
     tx: &mut Tx,

@@ -544,6 +544,13 @@ both!(
 
         // The staff entry form takes a phone answer as a browser posts it.
         let clerk = app.browser("clerk").await;
+        // The campaign under way is on the clerk's work bench.
+        let (_, html) = clerk.get("/").await;
+        assert!(
+            html.contains("社情民意调查：2026年法律援助知晓率和满意度调查")
+                && html.contains("已收回4份，目标样本5份"),
+            "{html}"
+        );
         let form_page = format!("/surveys/{id}/answers/new");
         let csrf = clerk.csrf(&form_page).await;
         let (s, _, loc) = clerk

@@ -112,6 +112,14 @@ both!(a_session_with_attendance_shows_on_the_staff_page, |app| {
         "{sms:?}"
     );
 
+    // Held three days ago and not confirmed: on the director's work bench.
+    let bench = app.browser("director").await;
+    let (_, html) = bench.get("/").await;
+    assert!(
+        html.contains("确认培训出勤：法律援助案件质量提升培训"),
+        "{html}"
+    );
+
     // Attendance: the lawyer came, 孙丽 did not.
     let (s, e) = app
         .post_json(
@@ -138,6 +146,9 @@ both!(a_session_with_attendance_shows_on_the_staff_page, |app| {
     };
     assert_eq!(status(lawyer), (json!("attended"), json!(35)));
     assert_eq!(status(sun), (json!("absent"), json!(0)));
+
+    let (_, html) = bench.get("/").await;
+    assert!(!html.contains("确认培训出勤"), "confirmed: off the bench");
 
     // A session later in the month cannot be confirmed yet.
     let (_, later) = app
