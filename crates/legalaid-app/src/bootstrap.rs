@@ -141,6 +141,9 @@ pub async fn prepare(
     crate::quality::schemes::seed(app)
         .await
         .map_err(step("the shipped scoring schemes"))?;
+    crate::surveys::seed(app)
+        .await
+        .map_err(step("the shipped survey instrument"))?;
     let demo_loaded = match demo {
         DemoData::None => false,
         DemoData::Records | DemoData::Living => crate::demo::load(app)

@@ -143,6 +143,25 @@ const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
         "effective_from",
         "该日期已有同一类别的值班补贴标准",
     ),
+    // Surveys (issue 11).
+    (
+        "survey_answers_code_id_key",
+        "survey_answers.code_id",
+        "code",
+        "该问卷已经提交过了，每个二维码（链接）只能填写一次。感谢您的参与！",
+    ),
+    (
+        "survey_campaigns_region_code_title_key",
+        "survey_campaigns.region_code, survey_campaigns.title",
+        "title",
+        "本辖区已有同名的调查",
+    ),
+    (
+        "survey_instruments_code_version_key",
+        "survey_instruments.code, survey_instruments.version",
+        "code",
+        "该问卷的这一版本已由他人保存，请刷新后重试",
+    ),
     (
         "excellent_selections_region_code_title_key",
         "excellent_selections.region_code, excellent_selections.title",

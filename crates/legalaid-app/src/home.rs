@@ -62,6 +62,17 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
             urgent: true,
         });
     }
+    // Surveys and training (issue 11): campaigns under way, sessions to confirm.
+    let outreach = crate::surveys::work_items(app, ctx)
+        .await?
+        .into_iter()
+        .chain(crate::training::work_items(app, ctx).await?);
+    items.extend(outreach.map(|(title, detail, href)| WorkItem {
+        title,
+        detail,
+        href,
+        urgent: false,
+    }));
     let queue = queues::queue(app, ctx, due, page).await?;
     let mut figures = Vec::new();
     // Each read below takes its own transaction in turn: holding one while asking

@@ -6,6 +6,7 @@
 //!
 //! Heavy dependencies live here so that the other crates build and test quickly.
 
+pub mod charts;
 pub mod docx;
 pub mod pdf;
 

@@ -131,6 +131,14 @@ code_enum!(
         PublicityActivityRecord => ("publicity.record", "登记宣传活动"),
         PublicityMediaRecord => ("publicity.media", "登记媒体宣传"),
         PublicityPhotoAdd => ("publicity.photo", "上传宣传活动照片"),
+        // Surveys and training (issue 11).
+        SurveyInstrumentCreate => ("survey_instrument.create", "新增调查问卷版本"),
+        SurveyCampaignCreate => ("survey_campaign.create", "新建社情民意调查"),
+        SurveyCodesIssue => ("survey_campaign.issue_codes", "生成调查问卷二维码"),
+        SurveyAnswerEnter => ("survey_answer.enter", "录入电话调查问卷"),
+        TrainingCreate => ("training.create", "登记培训"),
+        TrainingEnrol => ("training.enrol", "培训报名"),
+        TrainingConfirm => ("training.confirm", "确认培训出勤"),
     }
 );
 

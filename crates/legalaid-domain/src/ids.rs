@@ -118,3 +118,16 @@ id_type!(
     /// A publicity activity (宣传活动).
     ActivityId
 );
+// Surveys and training (issue 11).
+id_type!(
+    /// One version of a survey instrument (调查问卷); a version never changes.
+    InstrumentId
+);
+id_type!(
+    /// A survey campaign (社情民意调查).
+    CampaignId
+);
+id_type!(
+    /// A training session (培训).
+    TrainingId
+);

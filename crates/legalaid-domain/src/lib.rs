@@ -80,7 +80,9 @@ pub mod role;
 pub mod rules;
 pub mod staff;
 pub mod subsidy;
+pub mod survey;
 pub mod throttle;
+pub mod training;
 pub mod unit;
 pub mod user;
 pub mod validation;
@@ -91,6 +93,8 @@ pub use ids::{
     NominationId, ObjectionId, ObservationId, OpinionId, PersonId, RectificationId, ReviewId,
     RosterId, RoundId, SchemeId, SelectionId, StaffId, UnitId, UserId, VisitId, VisitPlanId,
 };
+// Surveys and training (issue 11).
+pub use ids::{CampaignId, InstrumentId, TrainingId};
 pub use validation::{FieldError, Validation};
 
 /// The China Standard Time (UTC+8) calendar date of an instant. Deadlines count

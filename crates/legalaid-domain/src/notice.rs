@@ -59,6 +59,9 @@ code_enum!(
         /// A lawyer is put on a workstation's duty roster (值班安排, LAL art
         /// 14): told before the duty day.
         DutyRoster => ("duty_roster", "值班安排"),
+        /// A staff member or lawyer was enrolled in a training session (培训,
+        /// quality-supervision-outreach §6.3); told to them.
+        TrainingEnrolled => ("training_enrolled", "培训通知"),
     }
 );
 
@@ -679,7 +682,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 23);
+        assert_eq!(MessageKind::ALL.len(), 24);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

@@ -33,6 +33,9 @@ pub mod rules;
 pub mod sessions;
 pub mod staff;
 pub mod subsidies;
+// Surveys and training (issue 11).
+pub mod surveys;
+pub mod training;
 pub mod units;
 pub mod users;
 pub mod visits;

@@ -64,9 +64,12 @@ async fn start(data: &Path, database_url: Option<&str>, interval_ms: u64) -> Ser
             server.child.try_wait().expect("try_wait").is_none(),
             "serve exited early"
         );
+        // The demo's living year (cases, quality, outreach, surveys) takes most of
+        // a minute to load on PostgreSQL on a busy 2-core machine; readiness
+        // itself is not what these tests measure (bench/run.sh does).
         assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "not ready within 60 s"
+            started.elapsed() < Duration::from_secs(180),
+            "not ready within 180 s"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -1362,3 +1362,166 @@ both!(the_outreach_answers_match_their_documented_schemas, |app| {
         api.errors.join("\n")
     );
 });
+// Surveys and training (issue 11).
+both!(
+    the_survey_and_training_answers_match_their_documented_schemas,
+    |app| {
+        let (s, doc) = app.get_json("/api/v1/openapi.json", None).await;
+        assert_eq!(s, StatusCode::OK);
+        let mut api = Checked {
+            app: &app,
+            doc,
+            errors: Vec::new(),
+        };
+        let (ok, created) = (StatusCode::OK, StatusCode::CREATED);
+        let sup = app.token("supervisor").await;
+        let clerk = app.token("clerk").await;
+        let director = app.token("director").await;
+        let lawyer = app.token("lawyer").await;
+        let today = legalaid_domain::local_date(app.clock.now());
+
+        let list = api
+            .get(
+                "GET /api/v1/survey-instruments",
+                "/api/v1/survey-instruments",
+                &sup,
+            )
+            .await;
+        let shipped = list["items"][0].clone();
+        api.get(
+            "GET /api/v1/survey-instruments/{id}",
+            &format!("/api/v1/survey-instruments/{}", shipped["id"]),
+            &sup,
+        )
+        .await;
+        api.call(
+            "POST /api/v1/survey-instruments",
+            "/api/v1/survey-instruments",
+            &sup,
+            Some(json!({ "code": "local", "source": "本地", "instrument": shipped["instrument"] })),
+            created,
+        )
+        .await;
+        let c = api
+            .call(
+                "POST /api/v1/surveys",
+                "/api/v1/surveys",
+                &sup,
+                Some(json!({ "title": "接口调查", "instrument_id": shipped["id"], "starts_on": today,
+                             "ends_on": today, "targets": [{ "township": "341504001", "target": 10 }] })),
+                created,
+            )
+            .await;
+        let id = c["campaign"]["id"].clone();
+        api.get("GET /api/v1/surveys", "/api/v1/surveys", &sup)
+            .await;
+        api.get(
+            "GET /api/v1/surveys/{id}",
+            &format!("/api/v1/surveys/{id}"),
+            &clerk,
+        )
+        .await;
+        let issued = api
+            .call(
+                "POST /api/v1/surveys/{id}/codes",
+                &format!("/api/v1/surveys/{id}/codes"),
+                &sup,
+                Some(json!({ "count": 2 })),
+                created,
+            )
+            .await;
+        let code = issued["codes"][0].as_str().expect("code").to_owned();
+        let answers = json!({ "answers": { "D1": ["341504001"], "A1": ["heard"], "S1": ["yes"],
+            "S2": ["satisfied"], "S3": ["satisfied"], "S4": ["basic"], "S5": ["satisfied"], "S6": ["satisfied"], "S7": ["no"] } });
+        api.get(
+            "GET /api/v1/public/surveys/{code}",
+            &format!("/api/v1/public/surveys/{code}"),
+            "",
+        )
+        .await;
+        api.call(
+            "POST /api/v1/public/surveys/{code}",
+            &format!("/api/v1/public/surveys/{code}"),
+            "",
+            Some(answers.clone()),
+            created,
+        )
+        .await;
+        api.call(
+            "POST /api/v1/surveys/{id}/answers",
+            &format!("/api/v1/surveys/{id}/answers"),
+            &clerk,
+            Some(answers),
+            created,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/surveys/{id}/codes",
+            &format!("/api/v1/surveys/{id}/codes"),
+            &sup,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/surveys/{id}/results",
+            &format!("/api/v1/surveys/{id}/results"),
+            &sup,
+        )
+        .await;
+
+        let (staff, _) = common::lawyer_staff(&app).await;
+        let s = api
+            .call(
+                "POST /api/v1/training",
+                "/api/v1/training",
+                &director,
+                Some(json!({ "topic": "接口培训", "kind": "business", "held_on": today, "hours": "2.5" })),
+                created,
+            )
+            .await;
+        let tid = s["session"]["id"].clone();
+        let s = api
+            .call(
+                "POST /api/v1/training/{id}/enrolments",
+                &format!("/api/v1/training/{tid}/enrolments"),
+                &director,
+                Some(json!({ "version": s["session"]["version"], "staff_ids": [staff] })),
+                ok,
+            )
+            .await;
+        api.call(
+            "POST /api/v1/training/{id}/attendance",
+            &format!("/api/v1/training/{tid}/attendance"),
+            &director,
+            Some(json!({ "version": s["session"]["version"], "attended": [staff] })),
+            ok,
+        )
+        .await;
+        api.get("GET /api/v1/training", "/api/v1/training", &director)
+            .await;
+        api.get(
+            "GET /api/v1/training/{id}",
+            &format!("/api/v1/training/{tid}"),
+            &director,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/training/hours",
+            "/api/v1/training/hours",
+            &director,
+        )
+        .await;
+        api.get(
+            "GET /api/v1/staff/{id}/training",
+            &format!("/api/v1/staff/{staff}/training"),
+            &lawyer,
+        )
+        .await;
+
+        assert!(
+            api.errors.is_empty(),
+            "{} answers differ from their documented schemas:\n{}",
+            api.errors.len(),
+            api.errors.join("\n")
+        );
+    }
+);

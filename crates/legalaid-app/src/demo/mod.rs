@@ -21,7 +21,9 @@ mod complaints;
 mod excellent;
 mod outreach;
 mod portal;
+// Surveys and training (issue 11).
 mod quality;
+mod surveys;
 mod today;
 
 /// The password of every demo account (stated in the README).
@@ -448,6 +450,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     quality::load(app).await?;
     excellent::load(app).await?;
     outreach::load(app).await?;
+    surveys::load(app, &units).await?;
     // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;

@@ -22,6 +22,8 @@ mod queues;
 mod records;
 mod rules;
 mod schemas;
+// Surveys and training (issue 11).
+pub(crate) mod surveys;
 mod visits;
 
 use crate::AppState;
@@ -33,6 +35,7 @@ use utoipa::OpenApi;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
+        .merge(surveys::routes())
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))

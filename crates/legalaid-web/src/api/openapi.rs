@@ -11,7 +11,10 @@ use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 /// since utoipa's model has no `propertyNames`).
 pub fn document() -> serde_json::Value {
     use utoipa::OpenApi as _;
-    let mut doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap_or_default();
+    let mut api = super::ApiDoc::openapi();
+    // Surveys and training (issue 11): their own part, merged.
+    api.merge(super::surveys::OutreachDoc::openapi());
+    let mut doc = serde_json::to_value(api).unwrap_or_default();
     text_rule::apply(&mut doc);
     doc
 }

@@ -16,6 +16,10 @@ mod persons;
 mod public;
 mod quality;
 mod routes;
+// Surveys and training (issue 11).
+mod public_survey;
+mod surveys;
+mod training;
 mod visits;
 mod widgets;
 

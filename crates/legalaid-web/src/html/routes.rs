@@ -477,6 +477,36 @@ pub fn routes() -> Router<AppState> {
             get(public::complaint_form).post(public::complaint_submit),
         )
         .route("/static/portal.css", get(portal_css))
+        // Surveys and training (issue 11).
+        .route("/surveys", get(surveys::list).post(surveys::create))
+        .route("/surveys/new", get(surveys::new))
+        .route(
+            "/surveys/instruments",
+            get(surveys::instruments).post(surveys::create_instrument),
+        )
+        .route("/surveys/instruments/new", get(surveys::new_instrument))
+        .route("/surveys/instruments/{id}", get(surveys::instrument))
+        .route("/surveys/{id}", get(surveys::show))
+        .route(
+            "/surveys/{id}/codes",
+            get(surveys::codes).post(surveys::issue),
+        )
+        .route("/surveys/{id}/answers", axum::routing::post(surveys::enter))
+        .route("/surveys/{id}/answers/new", get(surveys::new_answer))
+        .route("/surveys/{id}/answers.csv", get(surveys::answers_csv))
+        .route("/surveys/{id}/results.csv", get(surveys::results_csv))
+        .route("/public/surveys/style.css", get(public_survey::css))
+        .route(
+            "/public/surveys/{code}",
+            get(public_survey::show).post(public_survey::answer),
+        )
+        .route("/training", get(training::list).post(training::create))
+        .route("/training/new", get(training::new))
+        .route("/training/hours", get(training::hours))
+        .route("/training/hours.csv", get(training::hours_csv))
+        .route("/training/{id}", get(training::show))
+        .route("/training/{id}/enrol", post(training::enrol))
+        .route("/training/{id}/attendance", post(training::confirm))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .layer(axum::middleware::from_fn(remember_path))

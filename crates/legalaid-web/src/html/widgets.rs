@@ -136,6 +136,13 @@ impl Shell {
         if crate::html::outreach::sees_publicity(ctx) {
             nav.push(("/publicity", "法治宣传"));
         }
+        // Surveys and training (issue 11).
+        if crate::html::surveys::sees_surveys(ctx) {
+            nav.push(("/surveys", "社情民意调查"));
+        }
+        if crate::html::training::sees_training(ctx) {
+            nav.push(("/training", "培训"));
+        }
         nav.push(("/messages", "站内消息"));
         if policy::can_view_users(ctx) {
             nav.push(("/admin/users", "用户与角色"));

@@ -19,6 +19,8 @@ mod outreach;
 mod quality;
 mod queues;
 mod rules;
+// Surveys and training (issue 11).
+mod surveys;
 
 pub use applications::*;
 pub use cases::*;
@@ -29,3 +31,4 @@ pub use outreach::*;
 pub use quality::*;
 pub use queues::*;
 pub use rules::*;
+pub use surveys::*;

@@ -746,7 +746,12 @@ pub async fn show_staff(
             ("联系电话", m.phone.clone()),
             ("在岗", yes_no(m.active)),
         ],
-        sections: rating_section(&s, &page, &m).await,
+        sections: {
+            let mut sections = rating_section(&s, &page, &m).await;
+            // Training (issue 11): hours by year and the sessions.
+            sections.extend(crate::html::training::staff_sections(&s, &page, id).await);
+            sections
+        },
     }))
 }
 

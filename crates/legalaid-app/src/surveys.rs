@@ -1,0 +1,876 @@
+//! Surveys of public opinion (社情民意调查, quality-supervision-outreach §6.2):
+//! instrument versions, campaigns with their target sample per township, codes
+//! for the link and QR code, answers from the public (anonymous, one per code)
+//! or entered by staff from phone calls, and the results (知晓率 and 满意度 by
+//! township and unit, with their definitions).
+//!
+//! Who: bureau supervisors, center directors and quality staff organise
+//! campaigns and issue codes; they and the center's reviewers and the judicial
+//! offices' clerks enter phone answers; bureau supervisors and center directors
+//! keep the instruments. A campaign is seen inside its organiser's region and by
+//! the units within its region (404 for everyone else). The public reaches one
+//! campaign through one code and nothing else ([`public`]).
+
+pub mod public;
+
+use crate::{App, AppError, AppResult, Ctx, Page, audit, policy};
+use legalaid_domain::audit::AuditAction;
+use legalaid_domain::role::Role;
+use legalaid_domain::survey::{
+    self as domain, AnswerChannel, CampaignInput, Instrument, Responses, Results, Tally,
+};
+use legalaid_domain::unit::Unit;
+use legalaid_domain::visibility::Scope;
+use legalaid_domain::{CampaignId, InstrumentId, UnitId, local_date};
+use legalaid_store::Tx;
+use legalaid_store::hearings::JsonList;
+use legalaid_store::surveys::{self as store, CampaignScope};
+pub use legalaid_store::surveys::{
+    Answer, Campaign, CampaignLine, CodeCounts, CodeLine, StoredInstrument,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The shipped instrument's code.
+pub const SHIPPED_CODE: &str = "awareness-satisfaction";
+
+/// Organises campaigns and issues codes.
+pub fn can_organise(ctx: &Ctx) -> bool {
+    policy::acts_as(
+        ctx,
+        &[
+            Role::BureauSupervisor,
+            Role::CenterDirector,
+            Role::QualityReviewer,
+        ],
+    )
+}
+
+/// Keeps the instruments (new versions).
+pub fn can_keep_instruments(ctx: &Ctx) -> bool {
+    policy::acts_as(ctx, &[Role::BureauSupervisor, Role::CenterDirector])
+}
+
+/// Reads campaigns and enters phone answers.
+pub fn can_enter(ctx: &Ctx) -> bool {
+    can_organise(ctx) || policy::acts_as(ctx, &[Role::CenterReviewer, Role::IntakeClerk])
+}
+
+/// The campaigns the caller sees.
+fn scope_of(ctx: &Ctx) -> CampaignScope {
+    if !can_enter(ctx) {
+        return CampaignScope {
+            nothing: true,
+            ..CampaignScope::default()
+        };
+    }
+    let own = ctx
+        .actor
+        .as_ref()
+        .and_then(|a| a.unit.as_ref())
+        .map(|u| u.region_code.to_string());
+    match policy::scope(ctx) {
+        Scope::All => CampaignScope::default(),
+        Scope::Region(r) => CampaignScope {
+            inside: Some(format!("{}%", r.as_str())),
+            region_of_unit: own,
+            nothing: false,
+        },
+        Scope::Unit(_) => CampaignScope {
+            // Nothing starts with '-': only the campaigns around the unit.
+            inside: Some("-".into()),
+            region_of_unit: own,
+            nothing: own_is_none(ctx),
+        },
+        Scope::Nothing => CampaignScope {
+            nothing: true,
+            ..CampaignScope::default()
+        },
+    }
+}
+
+fn own_is_none(ctx: &Ctx) -> bool {
+    ctx.actor.as_ref().and_then(|a| a.unit.as_ref()).is_none()
+}
+
+/// Whether the caller sees `c` (the same rule as [`scope_of`], in Rust).
+fn sees(ctx: &Ctx, c: &Campaign) -> bool {
+    let s = scope_of(ctx);
+    if s.nothing {
+        return false;
+    }
+    if s.inside.is_none() && s.region_of_unit.is_none() {
+        return true;
+    }
+    let inside = s
+        .inside
+        .as_deref()
+        .and_then(|p| p.strip_suffix('%'))
+        .is_some_and(|p| c.region_code.starts_with(p));
+    let around = s
+        .region_of_unit
+        .as_deref()
+        .is_some_and(|r| r.starts_with(&c.region_code));
+    inside || around
+}
+
+/// Whether the caller organises `c`: an organiser whose region holds it.
+fn organises(ctx: &Ctx, c: &Campaign) -> bool {
+    can_organise(ctx)
+        && match policy::scope(ctx) {
+            Scope::All => true,
+            Scope::Region(r) => c.region_code.starts_with(r.as_str()),
+            _ => false,
+        }
+}
+
+async fn visible(tx: &mut Tx, ctx: &Ctx, id: CampaignId) -> AppResult<Campaign> {
+    let c = store::campaign(tx, id).await?.ok_or(AppError::NotFound)?;
+    if !sees(ctx, &c) {
+        return Err(AppError::NotFound);
+    }
+    Ok(c)
+}
+
+// ---------------------------------------------------------------- instruments
+
+/// An instrument version with its questions.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstrumentView {
+    #[serde(flatten)]
+    pub stored: StoredInstrument,
+    pub instrument: Instrument,
+}
+
+fn parse_instrument(s: StoredInstrument) -> AppResult<InstrumentView> {
+    let instrument: Instrument = serde_json::from_str(&s.body)
+        .map_err(|e| AppError::Internal(format!("stored instrument {}: {e}", s.id)))?;
+    Ok(InstrumentView {
+        stored: s,
+        instrument,
+    })
+}
+
+async fn load_instrument(tx: &mut Tx, id: InstrumentId) -> AppResult<InstrumentView> {
+    parse_instrument(store::instrument(tx, id).await?.ok_or(AppError::NotFound)?)
+}
+
+/// Every instrument version, newest first by code.
+pub async fn instruments(app: &App, ctx: &Ctx) -> AppResult<Vec<InstrumentView>> {
+    policy::require(can_enter(ctx))?;
+    let mut tx = app.store.read().await?;
+    store::instruments(&mut tx)
+        .await?
+        .into_iter()
+        .map(parse_instrument)
+        .collect()
+}
+
+pub async fn instrument(app: &App, ctx: &Ctx, id: InstrumentId) -> AppResult<InstrumentView> {
+    if !can_enter(ctx) {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = app.store.read().await?;
+    load_instrument(&mut tx, id).await
+}
+
+/// A new instrument version as the editor or the API gives it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct InstrumentInput {
+    /// The instrument's code: a new code starts at version 1, a known one gets
+    /// its next version.
+    pub code: String,
+    #[serde(default)]
+    pub source: String,
+    pub instrument: Instrument,
+}
+
+/// Saves a new version of an instrument (versions never change).
+pub async fn create_instrument(
+    app: &App,
+    ctx: &Ctx,
+    input: &InstrumentInput,
+) -> AppResult<InstrumentView> {
+    policy::require(can_keep_instruments(ctx))?;
+    let code = input.code.trim();
+    let mut errors = Vec::new();
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        errors.push(legalaid_domain::FieldError {
+            field: "code".into(),
+            message: "问卷代码应为1至40位字母、数字、下划线或连字符".into(),
+        });
+    }
+    if input.source.chars().count() > 500 {
+        errors.push(legalaid_domain::FieldError {
+            field: "source".into(),
+            message: "来源说明不能超过500个字".into(),
+        });
+    }
+    if let Err(e) = input.instrument.validate() {
+        errors.extend(e);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let body =
+        serde_json::to_string(&input.instrument).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut tx = app.store.write().await?;
+    let version = store::last_version(&mut tx, code).await? + 1;
+    let id = store::insert_instrument(
+        &mut tx,
+        code,
+        version,
+        input.instrument.title.trim(),
+        &body,
+        false,
+        input.source.trim(),
+        ctx.user_id(),
+        app.clock.now(),
+    )
+    .await?;
+    let saved = load_instrument(&mut tx, id).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::SurveyInstrumentCreate,
+        id,
+        None::<&()>,
+        Some(&saved),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Stores the shipped example instrument when no version of it is stored. Idempotent.
+pub async fn seed(app: &App) -> AppResult<bool> {
+    let i = domain::shipped().map_err(AppError::Internal)?;
+    let body = serde_json::to_string(&i).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut tx = app.store.write().await?;
+    if store::last_version(&mut tx, SHIPPED_CODE).await? > 0 {
+        return Ok(false);
+    }
+    store::insert_instrument(
+        &mut tx,
+        SHIPPED_CODE,
+        1,
+        &i.title,
+        &body,
+        true,
+        "示例：据 quality-supervision-outreach §6.2 [DERIVED] 调查问卷（常州2021、济南2013，T30；浙江受援人评价五项，§2.3）编制，使用前请按本地情况核实修改",
+        None,
+        app.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+// ---------------------------------------------------------------- campaigns
+
+/// A township of a campaign's region.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Township {
+    pub code: String,
+    pub name: String,
+}
+
+/// The townships (乡镇、街道) in the region tree below `region`.
+pub(crate) async fn townships(tx: &mut Tx, region: &str) -> AppResult<Vec<Township>> {
+    Ok(legalaid_store::regions::list(tx)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.level == legalaid_domain::region::RegionLevel::Township
+                && r.code.as_str().starts_with(region)
+        })
+        .map(|r| Township {
+            code: r.code.as_str().to_owned(),
+            name: r.name,
+        })
+        .collect())
+}
+
+/// What can be done to a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignAction {
+    /// Issue codes for the link and QR code (organisers, until the end).
+    IssueCodes,
+    /// Enter an answer from a phone call (during the period).
+    EnterAnswer,
+}
+
+/// A campaign with what its page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignView {
+    pub campaign: Campaign,
+    pub unit_name: String,
+    pub instrument_title: String,
+    pub instrument_version: i64,
+    /// Whether it takes answers today, and if not why.
+    pub open: bool,
+    pub status: String,
+    pub townships: Vec<Township>,
+    pub actions: Vec<CampaignAction>,
+}
+
+async fn view(app: &App, tx: &mut Tx, ctx: &Ctx, c: Campaign) -> AppResult<CampaignView> {
+    let today = local_date(app.clock.now());
+    let unit_name = legalaid_store::units::get(tx, UnitId(c.unit_id))
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let i = store::instrument(tx, InstrumentId(c.instrument_id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let open = domain::open_on(c.starts_on, c.ends_on, today);
+    let mut actions = Vec::new();
+    if organises(ctx, &c) && today <= c.ends_on {
+        actions.push(CampaignAction::IssueCodes);
+    }
+    if can_enter(ctx) && open.is_ok() && ctx.actor.as_ref().is_some_and(|a| a.unit.is_some()) {
+        actions.push(CampaignAction::EnterAnswer);
+    }
+    let townships = townships(tx, &c.region_code).await?;
+    Ok(CampaignView {
+        unit_name,
+        instrument_title: i.title,
+        instrument_version: i.version,
+        status: match &open {
+            Ok(()) => "进行中".into(),
+            Err(_) if today < c.starts_on => "未开始".into(),
+            Err(_) => "已结束".into(),
+        },
+        open: open.is_ok(),
+        townships,
+        actions,
+        campaign: c,
+    })
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: CampaignId) -> AppResult<CampaignView> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    view(app, &mut tx, ctx, c).await
+}
+
+/// The campaigns the caller sees, newest first.
+pub async fn list(app: &App, ctx: &Ctx, page: Page) -> AppResult<(Vec<CampaignLine>, i64)> {
+    policy::require(can_enter(ctx))?;
+    let mut tx = app.store.read().await?;
+    Ok(store::campaigns(&mut tx, &scope_of(ctx), page).await?)
+}
+
+/// The campaigns under way today that the caller takes part in, for the home
+/// page: (title, detail, link).
+pub async fn work_items(app: &App, ctx: &Ctx) -> AppResult<Vec<(String, String, String)>> {
+    if !can_enter(ctx) || ctx.actor.is_none() {
+        return Ok(Vec::new());
+    }
+    let today = local_date(app.clock.now());
+    let (lines, _) = list(app, ctx, Page::default()).await?;
+    Ok(lines
+        .into_iter()
+        .filter(|l| domain::open_on(l.campaign.starts_on, l.campaign.ends_on, today).is_ok())
+        .map(|l| {
+            let target: u32 = l.campaign.targets.0.iter().map(|t| t.target).sum();
+            let detail = if target > 0 {
+                format!(
+                    "调查进行中，至{}结束；已收回{}份，目标样本{}份。",
+                    l.campaign.ends_on, l.answers, target
+                )
+            } else {
+                format!(
+                    "调查进行中，至{}结束；已收回{}份。",
+                    l.campaign.ends_on, l.answers
+                )
+            };
+            (
+                format!("社情民意调查：{}", l.campaign.title),
+                detail,
+                format!("/surveys/{}", l.campaign.id),
+            )
+        })
+        .collect())
+}
+
+/// The unit a campaign or training of the caller belongs to: a bureau or a
+/// center, whose region it covers.
+pub(crate) fn organiser_unit(ctx: &Ctx, what: &str) -> AppResult<Unit> {
+    let unit = ctx
+        .actor
+        .as_ref()
+        .and_then(|a| a.unit.clone())
+        .ok_or_else(|| AppError::Conflict(format!("请使用司法局或法律援助中心的账号组织{what}")))?;
+    if !unit.kind.sees_region() {
+        return Err(AppError::Conflict(format!(
+            "{what}由司法局或法律援助中心组织"
+        )));
+    }
+    Ok(unit)
+}
+
+/// The townships a new campaign of the caller's bureau or center covers.
+pub async fn organiser_townships(app: &App, ctx: &Ctx) -> AppResult<Vec<Township>> {
+    policy::require(can_organise(ctx))?;
+    let home = organiser_unit(ctx, "调查")?;
+    let mut tx = app.store.read().await?;
+    townships(&mut tx, home.region_code.as_str()).await
+}
+
+/// Creates a campaign of the caller's bureau or center over its region.
+pub async fn create(app: &App, ctx: &Ctx, input: &CampaignInput) -> AppResult<CampaignView> {
+    policy::require(can_organise(ctx))?;
+    let home = organiser_unit(ctx, "调查")?;
+    let region = home.region_code.to_string();
+    let mut tx = app.store.write().await?;
+    let towns: Vec<String> = townships(&mut tx, &region)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    let v = input.validate(&towns).map_err(AppError::Validation)?;
+    store::instrument(&mut tx, InstrumentId(v.instrument_id))
+        .await?
+        .ok_or_else(|| AppError::field("instrument_id", "所选调查问卷不存在"))?;
+    let c = Campaign {
+        id: 0,
+        title: v.title,
+        instrument_id: v.instrument_id,
+        starts_on: v.starts_on,
+        ends_on: v.ends_on,
+        unit_id: home.id.0,
+        region_code: region,
+        targets: JsonList(v.targets),
+        created_by: ctx.user_id(),
+        created_at: app.clock.now(),
+        version: 1,
+    };
+    let id = store::insert_campaign(&mut tx, &c).await?;
+    let saved = store::campaign(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::SurveyCampaignCreate,
+        id,
+        None::<&()>,
+        Some(&saved),
+    )
+    .await?;
+    tx.commit().await?;
+    get(app, ctx, id).await
+}
+
+// ---------------------------------------------------------------- codes
+
+/// The most codes issued at once.
+pub const MAX_CODES: u32 = 500;
+
+/// Codes just issued.
+#[derive(Debug, Clone, Serialize)]
+pub struct Issued {
+    pub batch: i64,
+    pub unit_id: i64,
+    pub codes: Vec<String>,
+}
+
+/// A code: 128 random bits as 32 hex digits, unguessable.
+fn new_code() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("operating system random source is available");
+    hex::encode(b)
+}
+
+/// Issues `count` codes handed out by `unit` (the organiser when absent): a
+/// unit in the campaign's region the caller sees.
+pub async fn issue_codes(
+    app: &App,
+    ctx: &Ctx,
+    id: CampaignId,
+    count: u32,
+    unit: Option<UnitId>,
+) -> AppResult<Issued> {
+    let today = local_date(app.clock.now());
+    if !(1..=MAX_CODES).contains(&count) {
+        return Err(AppError::field(
+            "count",
+            format!("每次生成1至{MAX_CODES}个二维码"),
+        ));
+    }
+    let mut tx = app.store.write().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    policy::require(organises(ctx, &c))?;
+    if today > c.ends_on {
+        return Err(AppError::Conflict("调查已经结束，不能再生成二维码".into()));
+    }
+    let unit_id = unit.unwrap_or(UnitId(c.unit_id));
+    let u = legalaid_store::units::get(&mut tx, unit_id)
+        .await?
+        .filter(|u| policy::sees(ctx, u) && u.region_code.as_str().starts_with(&c.region_code))
+        .ok_or_else(|| AppError::field("unit_id", "发放单位应为本次调查辖区内的单位"))?;
+    let batch = store::next_batch(&mut tx, id).await?;
+    let codes: Vec<String> = (0..count).map(|_| new_code()).collect();
+    store::insert_codes(
+        &mut tx,
+        id,
+        u.id.0,
+        batch,
+        &codes,
+        ctx.user_id(),
+        app.clock.now(),
+    )
+    .await?;
+    // The audit keeps how many and for whom, not the codes themselves.
+    let note = serde_json::json!({ "campaign_id": id.0, "batch": batch, "unit_id": u.id.0, "count": count });
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::SurveyCodesIssue,
+        id,
+        None::<&()>,
+        Some(&note),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Issued {
+        batch,
+        unit_id: u.id.0,
+        codes,
+    })
+}
+
+/// A campaign's codes, for printing (organisers only); `unanswered`: only those
+/// still to hand out.
+pub async fn codes(
+    app: &App,
+    ctx: &Ctx,
+    id: CampaignId,
+    batch: Option<i64>,
+    unanswered: bool,
+    page: Page,
+) -> AppResult<(Vec<CodeLine>, i64)> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    policy::require(organises(ctx, &c))?;
+    Ok(store::codes(&mut tx, id, batch, unanswered, page).await?)
+}
+
+// ---------------------------------------------------------------- answers
+
+/// An answer entered or submitted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accepted {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub channel: AnswerChannel,
+    pub township_code: String,
+}
+
+/// Enters an answer from a phone call, recorded with the staff member who
+/// entered it and their unit; during the campaign's period.
+pub async fn enter(app: &App, ctx: &Ctx, id: CampaignId, given: &Responses) -> AppResult<Accepted> {
+    policy::require(can_enter(ctx))?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    let unit = ctx
+        .actor
+        .as_ref()
+        .and_then(|a| a.unit.as_ref())
+        .map(|u| u.id.0)
+        .ok_or_else(|| AppError::Conflict("录入问卷的账号应属于一个单位".into()))?;
+    domain::open_on(c.starts_on, c.ends_on, local_date(now)).map_err(AppError::Conflict)?;
+    let inst = load_instrument(&mut tx, InstrumentId(c.instrument_id)).await?;
+    let towns: Vec<String> = townships(&mut tx, &c.region_code)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    let responses = inst
+        .instrument
+        .check(given, &towns)
+        .map_err(AppError::Validation)?;
+    let a = Answer {
+        id: 0,
+        campaign_id: c.id,
+        channel: AnswerChannel::Phone,
+        code_id: None,
+        township_code: inst
+            .instrument
+            .township_of(&responses)
+            .unwrap_or_default()
+            .to_owned(),
+        unit_id: unit,
+        entered_by: ctx.user_id(),
+        responses: store::JsonResponses(responses),
+        submitted_at: now,
+    };
+    let answer_id = store::insert_answer(&mut tx, &a).await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::SurveyAnswerEnter,
+        answer_id,
+        None::<&()>,
+        Some(&a),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Accepted {
+        id: answer_id,
+        campaign_id: c.id,
+        channel: AnswerChannel::Phone,
+        township_code: a.township_code,
+    })
+}
+
+/// The instrument a campaign uses and the townships its township question
+/// offers (for the staff entry form).
+pub async fn form(app: &App, ctx: &Ctx, id: CampaignId) -> AppResult<(CampaignView, Instrument)> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    let inst = load_instrument(&mut tx, InstrumentId(c.instrument_id)).await?;
+    let v = view(app, &mut tx, ctx, c).await?;
+    Ok((v, inst.instrument))
+}
+
+// ---------------------------------------------------------------- results
+
+/// One row of the results: a township, a unit or a channel.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultRow {
+    /// Township code, unit id or channel code.
+    pub key: String,
+    pub name: String,
+    /// The target sample (townships only; 0 without one).
+    pub target: u32,
+    /// answers ÷ target (townships with a target).
+    pub progress: Option<f64>,
+    #[serde(flatten)]
+    pub tally: Tally,
+    pub awareness: Option<f64>,
+    pub satisfaction: Option<f64>,
+    /// Codes handed out by the unit, and answered (units only).
+    pub codes_issued: i64,
+    pub codes_answered: i64,
+}
+
+fn row(key: String, name: String, t: Tally) -> ResultRow {
+    ResultRow {
+        key,
+        name,
+        target: 0,
+        progress: None,
+        awareness: t.awareness(),
+        satisfaction: t.satisfaction(),
+        tally: t,
+        codes_issued: 0,
+        codes_answered: 0,
+    }
+}
+
+/// A campaign's results with the definitions of its rates.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultsView {
+    pub campaign: CampaignView,
+    pub awareness_definition: String,
+    pub satisfaction_definition: String,
+    pub overall: ResultRow,
+    /// The target sample of all townships.
+    pub target: u32,
+    pub by_township: Vec<ResultRow>,
+    pub by_unit: Vec<ResultRow>,
+    pub by_channel: Vec<ResultRow>,
+    pub questions: Vec<domain::QuestionCount>,
+}
+
+/// Answers read per batch.
+const BATCH: i64 = 500;
+
+/// The results, counted over every answer a batch at a time.
+pub async fn results(app: &App, ctx: &Ctx, id: CampaignId) -> AppResult<ResultsView> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    let inst = load_instrument(&mut tx, InstrumentId(c.instrument_id)).await?;
+    let i = &inst.instrument;
+    let mut r = Results::new(i);
+    let mut after = 0;
+    loop {
+        let batch = store::answers_after(&mut tx, id, after, BATCH).await?;
+        for a in &batch {
+            r.add(i, a.unit_id, a.channel, &a.responses.0);
+        }
+        match batch.last() {
+            Some(last) if batch.len() as i64 == BATCH => after = last.id,
+            _ => break,
+        }
+    }
+    let counts = store::code_counts(&mut tx, id).await?;
+    let towns = townships(&mut tx, &c.region_code).await?;
+    let mut unit_names: BTreeMap<i64, String> = counts
+        .iter()
+        .map(|k| (k.unit_id, k.unit_name.clone()))
+        .collect();
+    for u in r.by_unit.keys() {
+        if !unit_names.contains_key(u) {
+            let name = legalaid_store::units::get(&mut tx, UnitId(*u))
+                .await?
+                .map(|x| x.name)
+                .unwrap_or_default();
+            unit_names.insert(*u, name);
+        }
+    }
+    let target_of = |code: &str| {
+        c.targets
+            .0
+            .iter()
+            .find(|t| t.township == code)
+            .map_or(0, |t| t.target)
+    };
+    let mut by_township: Vec<ResultRow> = towns
+        .iter()
+        .map(|t| {
+            let tally = r.by_township.get(&t.code).copied().unwrap_or_default();
+            let mut x = row(t.code.clone(), t.name.clone(), tally);
+            x.target = target_of(&t.code);
+            x.progress = domain::rate(tally.answers, x.target);
+            x
+        })
+        .collect();
+    if let Some(t) = r.by_township.get("") {
+        by_township.push(row(String::new(), "未填写".into(), *t));
+    }
+    let by_unit = unit_names
+        .iter()
+        .map(|(u, name)| {
+            let mut x = row(
+                u.to_string(),
+                name.clone(),
+                r.by_unit.get(u).copied().unwrap_or_default(),
+            );
+            if let Some(k) = counts.iter().find(|k| k.unit_id == *u) {
+                x.codes_issued = k.issued;
+                x.codes_answered = k.answered;
+            }
+            x
+        })
+        .collect();
+    let by_channel = AnswerChannel::ALL
+        .iter()
+        .map(|ch| {
+            row(
+                ch.as_str().into(),
+                ch.label().into(),
+                r.by_channel.get(ch.as_str()).copied().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let target: u32 = c.targets.0.iter().map(|t| t.target).sum();
+    let mut overall = row("all".into(), "合计".into(), r.overall);
+    overall.target = target;
+    overall.progress = domain::rate(r.overall.answers, target);
+    let campaign = view(app, &mut tx, ctx, c).await?;
+    Ok(ResultsView {
+        campaign,
+        awareness_definition: i.awareness.definition.clone(),
+        satisfaction_definition: i.satisfaction.definition.clone(),
+        overall,
+        target,
+        by_township,
+        by_unit,
+        by_channel,
+        questions: r.questions,
+    })
+}
+
+/// The answers CSV's header: the fixed columns, then one per question.
+pub async fn answers_header(app: &App, ctx: &Ctx, id: CampaignId) -> AppResult<Vec<String>> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    let inst = load_instrument(&mut tx, InstrumentId(c.instrument_id)).await?;
+    let mut h: Vec<String> = ["答卷编号", "方式", "乡镇（街道）", "收集单位", "提交时间"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    for q in &inst.instrument.questions {
+        h.push(format!("{} {}", q.code, q.text));
+    }
+    Ok(h)
+}
+
+/// One batch of the answers CSV after answer `after`: rows and the cursor.
+pub async fn answers_batch(
+    app: &App,
+    ctx: &Ctx,
+    id: CampaignId,
+    after: i64,
+) -> AppResult<(Vec<Vec<String>>, Option<i64>)> {
+    let mut tx = app.store.read().await?;
+    let c = visible(&mut tx, ctx, id).await?;
+    let inst = load_instrument(&mut tx, InstrumentId(c.instrument_id)).await?;
+    let towns: BTreeMap<String, String> = townships(&mut tx, &c.region_code)
+        .await?
+        .into_iter()
+        .map(|t| (t.code, t.name))
+        .collect();
+    let batch = store::answers_after(&mut tx, id, after, BATCH).await?;
+    let mut names: BTreeMap<i64, String> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(batch.len());
+    for a in &batch {
+        if let std::collections::btree_map::Entry::Vacant(e) = names.entry(a.unit_id) {
+            let n = legalaid_store::units::get(&mut tx, UnitId(a.unit_id))
+                .await?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            e.insert(n);
+        }
+        let mut r = vec![
+            a.id.to_string(),
+            a.channel.label().to_owned(),
+            towns.get(&a.township_code).cloned().unwrap_or_default(),
+            names.get(&a.unit_id).cloned().unwrap_or_default(),
+            legalaid_domain::local_time(a.submitted_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        ];
+        for q in &inst.instrument.questions {
+            let vals = a.responses.0.get(&q.code).cloned().unwrap_or_default();
+            let text = match q.kind {
+                domain::QuestionKind::Township => vals
+                    .iter()
+                    .map(|v| towns.get(v).cloned().unwrap_or_else(|| v.clone()))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                domain::QuestionKind::Text => vals.join(" "),
+                _ => vals
+                    .iter()
+                    .map(|v| {
+                        q.options
+                            .iter()
+                            .find(|o| &o.code == v)
+                            .map_or_else(|| v.clone(), |o| o.label.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            };
+            r.push(text);
+        }
+        rows.push(r);
+    }
+    let next = (batch.len() as i64 == BATCH)
+        .then(|| batch.last().map(|a| a.id))
+        .flatten();
+    Ok((rows, next))
+}
