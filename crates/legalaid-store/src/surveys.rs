@@ -77,11 +77,10 @@ pub async fn instrument(tx: &mut Tx, id: InstrumentId) -> Result<Option<StoredIn
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id.0).fetch_optional(c).await?))
 }
 
-/// Every version, by code and newest version first (a short list).
+/// Every version, by code and newest version first (a short list, read whole).
 pub async fn instruments(tx: &mut Tx) -> Result<Vec<StoredInstrument>> {
-    let q = format!(
-        "SELECT {INSTRUMENT_COLUMNS} FROM survey_instruments ORDER BY code, version DESC LIMIT 1000"
-    );
+    let q =
+        format!("SELECT {INSTRUMENT_COLUMNS} FROM survey_instruments ORDER BY code, version DESC");
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).fetch_all(c).await?))
 }
 
