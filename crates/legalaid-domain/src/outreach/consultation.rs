@@ -339,6 +339,15 @@ pub struct QuarterReport {
     pub checks: Vec<ReportCheck>,
 }
 
+/// The first of each category's two local columns (§4.3: 47–54, in the order
+/// 刑事, 民事, 行政, 经济).
+pub const LOCAL_COLUMNS: [(TopicCategory, u32); 4] = [
+    (TopicCategory::Criminal, 47),
+    (TopicCategory::Civil, 49),
+    (TopicCategory::Administrative, 51),
+    (TopicCategory::Economic, 53),
+];
+
 /// Builds the report's columns from the grouped counts and the topics (§4.3).
 pub fn report(counts: &Counts, topics: &[Topic]) -> QuarterReport {
     let ch = |c: ConsultChannel| {
@@ -419,7 +428,7 @@ pub fn report(counts: &Counts, topics: &[Topic]) -> QuarterReport {
         });
         let mut named: Vec<&Topic> = topics
             .iter()
-            .filter(|t| t.category == cat && t.report_column > 0)
+            .filter(|t| t.category == cat && t.report_column > 0 && t.report_column < 47)
             .collect();
         named.sort_by_key(|t| t.report_column);
         for t in named {
@@ -430,6 +439,29 @@ pub fn report(counts: &Counts, topics: &[Topic]) -> QuarterReport {
             });
         }
     }
+    // 47–54: two locally named types per category (the center names them: a
+    // topic whose column is in its category's pair). A slot nobody named is
+    // shown, empty, so the form keeps its shape.
+    for (cat, first) in LOCAL_COLUMNS {
+        for n in [first, first + 1] {
+            let local = topics.iter().find(|t| {
+                t.category == cat && u32::try_from(t.report_column).is_ok_and(|c| c == n)
+            });
+            columns.push(match local {
+                Some(t) => ReportColumn {
+                    column: n,
+                    label: t.label.clone(),
+                    count: of_topic(&t.code),
+                },
+                None => ReportColumn {
+                    column: n,
+                    label: format!("本地典型咨询类型（{}，未设置）", cat.label()),
+                    count: 0,
+                },
+            });
+        }
+    }
+    columns.sort_by_key(|c| c.column);
     let col = |n: u32| {
         columns
             .iter()
@@ -589,6 +621,15 @@ mod tests {
         assert_eq!(q.period(Some(31)), None);
     }
 
+    fn t_local(code: &str, category: TopicCategory, label: &str, column: i32) -> Topic {
+        Topic {
+            code: code.into(),
+            category,
+            label: label.into(),
+            report_column: column,
+        }
+    }
+
     #[test]
     fn the_report_columns_and_its_rules() {
         let counts = Counts {
@@ -620,6 +661,27 @@ mod tests {
             (Some(3), Some(2), Some(8), Some(6))
         );
         assert_eq!((col(38), col(43), col(44)), (Some(2), Some(2), Some(2)));
+        assert!(r.checks.iter().all(|c| c.holds), "{:?}", r.checks);
+        // The eight local columns are there, empty and named as unset; the
+        // columns run in order.
+        assert!((47..=54).all(|n| col(n) == Some(0)));
+        assert!(r.columns.windows(2).all(|w| w[0].column < w[1].column));
+        // A center's local type in its category's pair is counted there (and in
+        // the category's total); one in another category's pair is not.
+        let mut local = topics();
+        local.push(t_local("tenancy", TopicCategory::Civil, "房屋租赁", 49));
+        local.push(t_local("misfiled", TopicCategory::Criminal, "错位", 51));
+        let mut more = counts.clone();
+        more.by_topic.push(("tenancy".into(), 3));
+        more.by_channel.push((ConsultChannel::Visit, 3));
+        let r = report(&more, &local);
+        let col = |n: u32| r.columns.iter().find(|c| c.column == n);
+        assert_eq!(
+            col(49).map(|c| (c.label.as_str(), c.count)),
+            Some(("房屋租赁", 3))
+        );
+        assert_eq!(col(28).map(|c| c.count), Some(11));
+        assert!(col(51).is_some_and(|c| c.label.contains("未设置")));
         assert!(r.checks.iter().all(|c| c.holds), "{:?}", r.checks);
         // A topic outside the categories' totals breaks 1 = 18+28+38.
         let mut few = topics();
