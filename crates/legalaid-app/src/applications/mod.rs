@@ -75,6 +75,43 @@ pub struct ApplicationView {
     pub cases: Vec<(CaseId, String)>,
     /// What the caller may do to the application now ([`actions::available`]).
     pub actions: Vec<ApplicationAction>,
+    /// How it was made on the public portal, if it was.
+    pub online: Option<OnlineSubmission>,
+}
+
+/// The portal's record of an online application (ADR 0020): the phone proven by
+/// a code (masked), the name as typed and whether it matched the registered
+/// person, the township chosen, and when the honesty declaration (诚信承诺) and
+/// the consent to the processing of personal data were given.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnlineSubmission {
+    pub proven_phone: String,
+    pub declared_name: String,
+    pub name_matches: bool,
+    pub township: String,
+    pub declared_at: chrono::DateTime<chrono::Utc>,
+    pub consented_at: chrono::DateTime<chrono::Utc>,
+}
+
+async fn online_of(app: &App, tx: &mut Tx, id: i64) -> AppResult<Option<OnlineSubmission>> {
+    let Some(r) = legalaid_store::portal::of_application(tx, id).await? else {
+        return Ok(None);
+    };
+    let township = match legalaid_domain::region::RegionCode::parse(&r.township_code) {
+        Ok(code) => legalaid_store::regions::get(tx, &code)
+            .await?
+            .map_or_else(|| r.township_code.clone(), |x| x.name),
+        Err(_) => r.township_code.clone(),
+    };
+    let phone = app.cipher.decrypt(&r.phone_enc).unwrap_or_default();
+    Ok(Some(OnlineSubmission {
+        proven_phone: legalaid_domain::portal::mask_phone(&phone),
+        declared_name: r.declared_name,
+        name_matches: r.name_matches,
+        township,
+        declared_at: r.declared_at,
+        consented_at: r.consented_at,
+    }))
 }
 
 struct Context {
@@ -171,6 +208,7 @@ async fn view_of(
             .map(|c| (c.id, c.number))
             .collect(),
         actions: Vec::new(),
+        online: online_of(app, tx, a_id.0).await?,
     };
     view.actions = actions::available(ctx, &view);
     Ok(view)

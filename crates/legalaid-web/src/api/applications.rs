@@ -42,6 +42,10 @@ fn out(v: ApplicationView) -> Value {
             "actions".into(),
             serde_json::to_value(&v.actions).unwrap_or_default(),
         );
+        m.insert(
+            "online".into(),
+            serde_json::to_value(&v.online).unwrap_or_default(),
+        );
     }
     o
 }

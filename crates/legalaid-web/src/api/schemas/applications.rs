@@ -122,6 +122,28 @@ pub struct ApplicationViewDoc {
     deadlines: Vec<DeadlineViewDoc>,
     objections: Vec<Objection>,
     actions: Vec<ApplicationActionDoc>,
+    /// The portal's record when the application was made online; null otherwise.
+    online: Option<OnlineSubmissionDoc>,
+}
+
+/// The portal's record of an online application
+/// (`legalaid_app::applications::OnlineSubmission`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = OnlineSubmission)]
+#[allow(dead_code)] // describes JSON for the OpenAPI document
+pub struct OnlineSubmissionDoc {
+    /// The phone proven by an SMS code, masked (138****5678).
+    proven_phone: String,
+    /// The name as the person typed it.
+    declared_name: String,
+    /// Whether it matched the registered person's name.
+    name_matches: bool,
+    /// The township chosen (its name).
+    township: String,
+    /// When the honesty declaration (诚信承诺) was given.
+    declared_at: DateTime<Utc>,
+    /// When consent to the processing of personal data was given.
+    consented_at: DateTime<Utc>,
 }
 
 /// A row of the application list (`legalaid_app::applications::ListItem`, as

@@ -327,6 +327,30 @@ fn facts_panel(v: &ApplicationView, book: &RuleBook) -> Panel {
     panel
 }
 
+/// How an online application was made: what the staff checking it need to
+/// know about the portal's part (ADR 0020).
+fn online_panel(o: &legalaid_app::applications::OnlineSubmission) -> Panel {
+    let mut panel = Panel::new("网上申请");
+    panel.facts = vec![
+        Fact::new("验证手机号码", o.proven_phone.clone()),
+        Fact::new(
+            "填写的姓名",
+            if o.name_matches {
+                format!("{}（与登记的申请人一致）", o.declared_name)
+            } else {
+                format!("{}（与登记的申请人不一致，请核实身份）", o.declared_name)
+            },
+        ),
+        Fact::new("所在乡镇（街道）", o.township.clone()),
+        Fact::new("诚信承诺", format!("{} 作出", china(o.declared_at))),
+        Fact::new(
+            "个人信息处理同意",
+            format!("{} 作出", china(o.consented_at)),
+        ),
+    ];
+    panel
+}
+
 fn assessment_panel(v: &ApplicationView) -> Panel {
     let x = &v.assessment;
     let mut panel = Panel::new("系统审查意见");
@@ -546,6 +570,9 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     );
     p.badge = v.application.status.label().to_owned();
     p.panels = vec![facts_panel(&v, &book), assessment_panel(&v)];
+    if let Some(o) = &v.online {
+        p.panels.insert(1, online_panel(o));
+    }
     p.blocks = vec![crate::html::panels::deadlines_block(&v.deadlines)];
     if !v.objections.is_empty() || v.application.status == Status::Denied {
         p.blocks.push(objections_block(&v));
