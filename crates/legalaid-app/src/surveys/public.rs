@@ -5,57 +5,17 @@
 //!
 //! Flooding: codes are 128 random bits, so guessing one is hopeless and an
 //! unknown code is a plain 404; each code answers once (a unique key); and each
-//! client address may make [`PER_WINDOW`] requests a minute to these pages
-//! (counted in memory by address, which is never written anywhere).
+//! client address may submit `survey_answers_per_address_hour` answers an hour
+//! (the portal's limits, counted in the database as a keyed hash of the
+//! address, so several instances share them; ADR 0020).
 
 use super::{load_instrument, townships};
 use crate::{App, AppError, AppResult, RequestMeta};
-use chrono::{DateTime, Utc};
+use legalaid_domain::portal::Counter;
 use legalaid_domain::survey::{self as domain, AnswerChannel, Instrument, Responses};
 use legalaid_domain::{CampaignId, InstrumentId, UnitId, local_date};
 use legalaid_store::surveys::{self as store, Answer, JsonResponses};
 use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-/// Requests per client address and minute to the public survey pages.
-pub const PER_WINDOW: u32 = 60;
-const WINDOW_SECS: i64 = 60;
-/// Addresses remembered at most; beyond, windows that ended are forgotten.
-const MAX_ADDRESSES: usize = 20_000;
-
-/// Requests per client address in the current minute.
-#[derive(Debug, Default)]
-pub struct Limiter {
-    seen: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
-}
-
-impl Limiter {
-    /// Counts a request from `address` at `now`; refuses it (429) beyond
-    /// [`PER_WINDOW`] in its minute.
-    pub fn check(&self, address: &str, now: DateTime<Utc>) -> AppResult<()> {
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if seen.len() >= MAX_ADDRESSES {
-            seen.retain(|_, (start, _)| (now - *start).num_seconds() < WINDOW_SECS);
-        }
-        let e = seen.entry(address.to_owned()).or_insert((now, 0));
-        let elapsed = (now - e.0).num_seconds();
-        if !(0..WINDOW_SECS).contains(&elapsed) {
-            *e = (now, 0);
-        }
-        e.1 += 1;
-        if e.1 > PER_WINDOW {
-            let wait = (WINDOW_SECS - (now - e.0).num_seconds()).max(1);
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: u64::try_from(wait).unwrap_or(1),
-            });
-        }
-        Ok(())
-    }
-}
 
 /// A code's value as it may appear: 32 lower-case hex digits. Anything else is
 /// not looked up.
@@ -83,9 +43,8 @@ pub struct Questionnaire {
 }
 
 /// The questionnaire behind a code (404 for an unknown one).
-pub async fn questionnaire(app: &App, meta: &RequestMeta, code: &str) -> AppResult<Questionnaire> {
+pub async fn questionnaire(app: &App, code: &str) -> AppResult<Questionnaire> {
     let now = app.clock.now();
-    app.survey_limits.check(&meta.ip, now)?;
     if !well_formed(code) {
         return Err(AppError::NotFound);
     }
@@ -124,8 +83,9 @@ pub async fn answer(
     code: &str,
     given: &Responses,
 ) -> AppResult<super::Accepted> {
+    let limits = crate::portal::limits(app).await?;
+    crate::portal::count(app, &limits, Counter::SurveyAnswersPerAddress, &meta.ip).await?;
     let now = app.clock.now();
-    app.survey_limits.check(&meta.ip, now)?;
     if !well_formed(code) {
         return Err(AppError::NotFound);
     }
@@ -179,24 +139,6 @@ pub async fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_address_gets_its_minute_and_then_waits() {
-        let l = Limiter::default();
-        let t0 = DateTime::parse_from_rfc3339("2026-05-01T08:00:00Z")
-            .expect("instant")
-            .with_timezone(&Utc);
-        for _ in 0..PER_WINDOW {
-            l.check("10.0.0.1", t0).expect("within the minute");
-        }
-        assert!(matches!(
-            l.check("10.0.0.1", t0),
-            Err(AppError::TooManyRequests { .. })
-        ));
-        l.check("10.0.0.2", t0).expect("another address");
-        l.check("10.0.0.1", t0 + chrono::Duration::seconds(61))
-            .expect("the next minute");
-    }
 
     #[test]
     fn only_well_formed_codes_are_looked_up() {
