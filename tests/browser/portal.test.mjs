@@ -175,5 +175,27 @@ serverTest('a person checks, applies with a photo, follows the grant and complai
   res = await submitForm(page, '/public/complaint/form');
   assert.equal(res.status(), 200);
   assert.match(await page.locator('main').textContent(), /投诉已提交/);
+
+  // A survey code from the demo's campaign, answered on the phone in the portal's shell.
+  const supervisor = await login('supervisor');
+  const campaigns = await api('/api/v1/surveys', { token: supervisor });
+  const campaign = campaigns.json.items[0];
+  assert.ok(campaign, JSON.stringify(campaigns.json));
+  const codes = await api(`/api/v1/surveys/${campaign.id}/codes?unanswered=true&per_page=1`, { token: supervisor });
+  const surveyCode = codes.json.items[0].code;
+  await page.goto(`${base}/public/surveys/${surveyCode}`);
+  await fitsThePhone(page, 'survey');
+  const township = await page.locator('main select option').nth(1).getAttribute('value');
+  await page.locator('main select').first().selectOption(township);
+  // The first choice of every question (an answer to a question whose condition
+  // is not met is dropped, not refused).
+  for (const fieldset of await page.locator('main fieldset.s-q').all()) {
+    const choice = fieldset.locator('input[type=radio], input[type=checkbox]');
+    if (await choice.count() > 0) await choice.first().check();
+  }
+  res = await submitForm(page, `/public/surveys/${surveyCode}`);
+  assert.equal(res.status(), 200, await page.locator('main').textContent());
+  assert.match(await page.locator('main').textContent(), /您已提交本问卷/);
+  await page.screenshot({ path: path.join(OUT_DIR, 'portal-survey.png'), fullPage: true });
   await context.close();
 });

@@ -124,8 +124,6 @@ pub struct App {
     pub(crate) rules_cache: Arc<std::sync::RwLock<Option<Arc<rules::InForce>>>>,
     /// Supervision figures by scope and day, kept briefly (`queues::standing`).
     pub(crate) standing_cache: Arc<std::sync::Mutex<StandingCache>>,
-    /// Requests to the public survey pages per client address and minute.
-    pub(crate) survey_limits: Arc<surveys::public::Limiter>,
 }
 
 /// Supervision figures (overdue, due soon) by scope and day, with when they were counted.
@@ -148,7 +146,6 @@ impl App {
             sign_ins: Arc::default(),
             rules_cache: Arc::default(),
             standing_cache: Arc::default(),
-            survey_limits: Arc::default(),
         }
     }
 

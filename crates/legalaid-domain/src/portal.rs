@@ -46,6 +46,9 @@ pub struct Limits {
     pub complaints_per_address_day: i64,
     /// Self-checks per address per hour (they store nothing, but cost work).
     pub checks_per_address_hour: i64,
+    /// Survey answers (by link or QR code) per address per hour; generous,
+    /// because a township's phones often share one carrier address.
+    pub survey_answers_per_address_hour: i64,
     /// A proven phone stays proven for this many minutes.
     pub session_minutes: i64,
 }
@@ -63,6 +66,7 @@ impl Default for Limits {
             queries_per_address_hour: 30,
             complaints_per_address_day: 5,
             checks_per_address_hour: 120,
+            survey_answers_per_address_hour: 100,
             session_minutes: 30,
         }
     }
@@ -82,6 +86,7 @@ impl Limits {
             self.queries_per_address_hour,
             self.complaints_per_address_day,
             self.checks_per_address_hour,
+            self.survey_answers_per_address_hour,
             self.session_minutes,
         ];
         if all.iter().all(|n| *n > 0) {
@@ -103,6 +108,7 @@ impl Limits {
             Counter::QueriesPerAddress => (self.queries_per_address_hour, hour),
             Counter::ComplaintsPerAddress => (self.complaints_per_address_day, day),
             Counter::ChecksPerAddress => (self.checks_per_address_hour, hour),
+            Counter::SurveyAnswersPerAddress => (self.survey_answers_per_address_hour, hour),
         }
     }
 }
@@ -117,6 +123,7 @@ pub enum Counter {
     QueriesPerAddress,
     ComplaintsPerAddress,
     ChecksPerAddress,
+    SurveyAnswersPerAddress,
 }
 
 impl Counter {
@@ -129,6 +136,7 @@ impl Counter {
             Counter::QueriesPerAddress => "query.addr",
             Counter::ComplaintsPerAddress => "complaint.addr",
             Counter::ChecksPerAddress => "check.addr",
+            Counter::SurveyAnswersPerAddress => "survey.addr",
         }
     }
 
@@ -149,6 +157,7 @@ impl Counter {
             Counter::QueriesPerAddress => "查询过于频繁，请稍后再试",
             Counter::ComplaintsPerAddress => "今日投诉次数已达上限，请明天再试，或拨打12348反映",
             Counter::ChecksPerAddress => "自测过于频繁，请稍后再试",
+            Counter::SurveyAnswersPerAddress => "提交问卷过于频繁，请稍后再试",
         }
     }
 }

@@ -164,14 +164,15 @@ pub struct PortalApplicationRow {
     pub name_matches: bool,
     pub township_code: String,
     pub declared_at: DateTime<Utc>,
+    pub consented_at: DateTime<Utc>,
 }
 
 pub async fn of_application(
     tx: &mut Tx,
     application_id: i64,
 ) -> Result<Option<PortalApplicationRow>> {
-    const Q: &str = "SELECT phone_hash, phone_enc, declared_name, name_matches, township_code, declared_at \
-        FROM portal_applications WHERE application_id = $1";
+    const Q: &str = "SELECT phone_hash, phone_enc, declared_name, name_matches, township_code, declared_at, \
+        consented_at FROM portal_applications WHERE application_id = $1";
     Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(application_id).fetch_optional(c).await?))
 }
 
@@ -197,6 +198,14 @@ pub struct AnnualFigures {
     pub grades: Vec<(String, i64)>,
     pub complaints: i64,
     pub complaints_upheld: i64,
+    /// Consultations answered (every channel).
+    pub consultations: i64,
+    /// Legal help given by lawyers on duty, and the duty days rostered.
+    pub duty_help: i64,
+    pub duty_days: i64,
+    /// Publicity activities held and the people they reached.
+    pub publicity_activities: i64,
+    pub people_reached: i64,
 }
 
 pub async fn annual_figures(
@@ -240,6 +249,22 @@ pub async fn annual_figures(
         FROM complaints WHERE region_code LIKE $1 AND received_at >= $2 AND received_at < $3";
     let (complaints, complaints_upheld): (i64, i64) = on_tx!(tx, c => sqlx::query_as(COMPLAINTS)
         .bind(&like).bind(from).bind(to).fetch_one(c).await?);
+    const CONSULTATIONS: &str = "SELECT COUNT(*) FROM consultations \
+        WHERE region_code LIKE $1 AND consulted_on >= $2 AND consulted_on < $3";
+    let consultations: i64 = on_tx!(tx, c => sqlx::query_scalar(CONSULTATIONS)
+        .bind(&like).bind(from_day).bind(to_day).fetch_one(c).await?);
+    const HELP: &str = "SELECT COUNT(*) FROM duty_help \
+        WHERE region_code LIKE $1 AND helped_on >= $2 AND helped_on < $3";
+    let duty_help: i64 = on_tx!(tx, c => sqlx::query_scalar(HELP)
+        .bind(&like).bind(from_day).bind(to_day).fetch_one(c).await?);
+    const DAYS: &str = "SELECT COUNT(*) FROM duty_rosters \
+        WHERE region_code LIKE $1 AND duty_date >= $2 AND duty_date < $3";
+    let duty_days: i64 = on_tx!(tx, c => sqlx::query_scalar(DAYS)
+        .bind(&like).bind(from_day).bind(to_day).fetch_one(c).await?);
+    const PUBLICITY: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(people_reached), 0) AS BIGINT) \
+        FROM publicity_activities WHERE region_code LIKE $1 AND held_on >= $2 AND held_on < $3";
+    let (publicity_activities, people_reached): (i64, i64) = on_tx!(tx, c => sqlx::query_as(PUBLICITY)
+        .bind(&like).bind(from_day).bind(to_day).fetch_one(c).await?);
     Ok(AnnualFigures {
         applications,
         granted,
@@ -251,6 +276,11 @@ pub async fn annual_figures(
         grades,
         complaints,
         complaints_upheld,
+        consultations,
+        duty_help,
+        duty_days,
+        publicity_activities,
+        people_reached,
     })
 }
 

@@ -330,6 +330,21 @@ both!(
             .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["channel"], "online", "{v}");
+        // The portal's part: the proven phone masked, the name as typed, consent times.
+        let masked = format!("{}****{}", &phone[..3], &phone[7..]);
+        assert_eq!(v["online"]["proven_phone"], masked.as_str(), "{v}");
+        assert_eq!(v["online"]["name_matches"], true, "{v}");
+        assert!(v["online"]["consented_at"].is_string(), "{v}");
+        let (s, html) = app
+            .browser("reviewer")
+            .await
+            .get(&format!("/applications/{id}"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("网上申请") && html.contains(&masked) && html.contains("诚信承诺"),
+            "{html}"
+        );
         assert!(
             v["deadlines"]
                 .as_array()
@@ -707,6 +722,22 @@ both!(the_annual_report_counts_the_records_of_a_year, |app| {
     assert_eq!(facts.first().map(String::as_str), Some("1件"), "{facts:?}");
     assert_eq!(facts.get(1).map(String::as_str), Some("1件"), "{facts:?}");
     assert!(!html.contains("系统中没有"));
+    // A consultation answered today counts in this year's report.
+    let (s, v) = app
+        .post_json(
+            "/api/v1/consultations",
+            Some(&clerk),
+            &serde_json::json!({ "channel": "hotline_12348", "topic": "wages", "duration_minutes": 10,
+                "question": "工资被拖欠怎么办？", "answer": "可以申请法律援助。" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let year =
+        legalaid_domain::local_date(legalaid_app::Clock::now(app.clock.as_ref())).format("%Y");
+    let (s, html) = b.get(&format!("/public/report?year={year}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let facts = select(&html, ".p-facts dd");
+    assert!(facts.iter().any(|f| f == "1人次"), "{facts:?}");
     // Years outside the five offered, and nonsense, are absent.
     for q in ["?year=1999", "?year=abc", "?year=99999999999"] {
         let (s, _) = b.get(&format!("/public/report{q}")).await;

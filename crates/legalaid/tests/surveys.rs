@@ -733,19 +733,32 @@ both!(
             );
             assert_eq!(app.scalar("SELECT COUNT(*) FROM survey_answers").await, 1);
         }
-        // One address hammering the public pages is told to wait; another address
-        // and the staff pages are not affected.
+        // One address hammering the answers is told to wait (the portal's limits,
+        // counted in the database); another address and the staff pages are not
+        // affected.
         let flood = common::client_from("127.0.0.9");
         let mut last = StatusCode::OK;
-        for i in 0..=legalaid_app::surveys::public::PER_WINDOW {
+        let allowed = legalaid_domain::portal::Limits::default().survey_answers_per_address_hour;
+        for i in 0..allowed {
             last = flood
-                .get(app.url(&format!("/public/surveys/{i:032x}")))
+                .post(app.url(&format!("/public/surveys/{i:032x}")))
+                .form(&[("D1", "341504001")])
                 .send()
                 .await
-                .expect("get")
+                .expect("post")
                 .status();
         }
-        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            last,
+            StatusCode::NOT_FOUND,
+            "unknown codes within the limit"
+        );
+        let r = flood
+            .get(app.url(&format!("/public/surveys/{}", codes[1])))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::OK, "reading is not counted");
         let r = flood
             .post(app.url(&format!("/api/v1/public/surveys/{}", codes[1])))
             .json(&bystander("341504001", "heard"))

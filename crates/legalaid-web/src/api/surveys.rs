@@ -229,14 +229,12 @@ pub async fn results(
 
 /// The questionnaire behind a code; no sign-in.
 #[utoipa::path(get, path = "/api/v1/public/surveys/{code}", tag = "surveys", params(("code" = String, Path, description = "32 hex digits")),
-    responses((status = 200, body = QuestionnaireDoc), (status = 404, body = crate::error::Problem, description = "no such code"),
-        (status = 429, body = crate::error::Problem, description = "too many requests from this address")))]
+    responses((status = 200, body = QuestionnaireDoc), (status = 404, body = crate::error::Problem, description = "no such code")))]
 pub async fn public_questionnaire(
     State(s): State<AppState>,
-    Meta(meta): Meta,
     Path(code): Path<String>,
 ) -> Result<Json<public::Questionnaire>, ApiError> {
-    Ok(Json(public::questionnaire(&s.app, &meta, &code).await?))
+    Ok(Json(public::questionnaire(&s.app, &code).await?))
 }
 
 /// The answer was taken.
@@ -250,7 +248,7 @@ pub struct PublicAccepted {
 #[utoipa::path(post, path = "/api/v1/public/surveys/{code}", tag = "surveys", params(("code" = String, Path, description = "32 hex digits")), request_body = AnswersIn,
     responses((status = 201, body = PublicAccepted), (status = 404, body = crate::error::Problem, description = "no such code"),
         (status = 409, body = crate::error::Problem, description = "already answered, or outside the campaign's period"),
-        (status = 429, body = crate::error::Problem, description = "too many requests from this address")))]
+        (status = 429, body = crate::error::Problem, description = "too many answers from this address this hour (the portal's limits)")))]
 pub async fn public_answer(
     State(s): State<AppState>,
     Meta(meta): Meta,

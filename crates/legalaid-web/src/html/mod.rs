@@ -17,7 +17,6 @@ mod public;
 mod quality;
 mod routes;
 // Surveys and training (issue 11).
-mod public_survey;
 mod surveys;
 mod training;
 mod visits;

@@ -495,10 +495,9 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}/answers/new", get(surveys::new_answer))
         .route("/surveys/{id}/answers.csv", get(surveys::answers_csv))
         .route("/surveys/{id}/results.csv", get(surveys::results_csv))
-        .route("/public/surveys/style.css", get(public_survey::css))
         .route(
             "/public/surveys/{code}",
-            get(public_survey::show).post(public_survey::answer),
+            get(public::survey_page).post(public::survey_answer),
         )
         .route("/training", get(training::list).post(training::create))
         .route("/training/new", get(training::new))
