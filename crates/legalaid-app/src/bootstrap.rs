@@ -144,6 +144,9 @@ pub async fn prepare(
     crate::surveys::seed(app)
         .await
         .map_err(step("the shipped survey instrument"))?;
+    crate::supervision::ensure_built(app)
+        .await
+        .map_err(step("the case tallies"))?;
     let demo_loaded = match demo {
         DemoData::None => false,
         DemoData::Records | DemoData::Living => crate::demo::load(app)

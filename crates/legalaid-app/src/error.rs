@@ -124,6 +124,13 @@ impl From<StoreError> for AppError {
 /// columns it lists (SQLite's "UNIQUE constraint failed: table.column"), the field
 /// it concerns and the sentence for the user.
 const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
+    // Supervision (migration 0026).
+    (
+        "supervision_rules_effective_from_key",
+        "supervision_rules.effective_from",
+        "effective_from",
+        "该日已有一条统计口径，请换一个生效日期",
+    ),
     // Outreach (migration 0023).
     (
         "duty_rosters_duty_date_staff_id_key",

@@ -40,6 +40,7 @@ pub mod rules;
 pub mod settings;
 pub mod staff;
 // Surveys and training (issue 11).
+pub mod supervision;
 pub mod surveys;
 pub mod training;
 pub mod units;

@@ -71,6 +71,7 @@ code_enum!(
         CaseReplaceHandler => ("case.replace_handler", "更换承办人"),
         SubsidyScheduleAdd => ("subsidy_schedule.add", "新增补贴标准"),
         TargetSet => ("target.set", "设定目标任务数"),
+        SupervisionRuleAdded => ("supervision_rule.add", "新增督导统计口径"),
         SettingsUpdate => ("settings.update", "修改系统设置"),
         RulesSeed => ("rules.seed", "导入规则"),
         RulesAddMatter => ("rules.add_matter", "新增法律援助事项"),

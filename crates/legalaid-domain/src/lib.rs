@@ -80,6 +80,7 @@ pub mod role;
 pub mod rules;
 pub mod staff;
 pub mod subsidy;
+pub mod supervision;
 pub mod survey;
 pub mod throttle;
 pub mod training;

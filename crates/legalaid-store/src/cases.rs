@@ -7,6 +7,7 @@ use legalaid_domain::case::{
     ReplacementRequester, ReplacementStatus, Stage, SubsidyStatus, TerminationGround,
 };
 use legalaid_domain::subsidy::{EarlyEnd, FlatItem};
+use legalaid_domain::supervision::tally;
 use legalaid_domain::visibility::Scope;
 use legalaid_domain::{ApplicationId, CaseId, PersonId};
 use serde::Serialize;
@@ -293,12 +294,17 @@ pub async fn insert(tx: &mut Tx, n: &NewCase<'_>, now: DateTime<Utc>) -> Result<
         .bind(n.case_type.as_str()).bind(n.stage.as_str()).bind(n.intake_unit_id).bind(n.possible_life_or_death)
         .bind(n.juvenile).bind(n.opposing_party).bind(n.case_organ).bind(n.organ_case_number).bind(n.assign_from).bind(now)
         .fetch_one(c).await?);
-    get(tx, CaseId(id)).await?.ok_or(StoreError::NotFound)
+    let case = get(tx, CaseId(id)).await?.ok_or(StoreError::NotFound)?;
+    crate::supervision::apply(tx, &tally::delta(None, &case)).await?;
+    Ok(case)
 }
 
 /// Writes every mutable field of `case` if the stored record is still at
 /// `case.version`; returns the stored result (version + 1).
+///
+/// The case tallies move with it, in the same transaction (ADR 0023).
 pub async fn save(tx: &mut Tx, case: &Case, now: DateTime<Utc>) -> Result<Case> {
+    let before = get(tx, case.id).await?;
     const Q: &str = "UPDATE cases SET status = $1, handling_unit_id = $2, handler_id = $3, possible_life_or_death = $4, \
         juvenile = $5, assigned_at = $6, agreement_signed_on = $7, ended_on = $8, closure_submitted_at = $9, closed_at = $10, \
         outcome = $11, amount_fen = $12, adoption = $13, closure_report = $14, flat_item = $15, early_end = $16, travel_km = $17, \
@@ -318,12 +324,51 @@ pub async fn save(tx: &mut Tx, case: &Case, now: DateTime<Utc>) -> Result<Case> 
         .bind(&case.subsidy_voucher).bind(now).bind(case.id.0).bind(case.version).bind(case.graded_at)
         .execute(c).await?.rows_affected());
     if n == 0 {
-        return Err(match get(tx, case.id).await? {
+        return Err(match before {
             Some(_) => StoreError::VersionConflict,
             None => StoreError::NotFound,
         });
     }
-    get(tx, case.id).await?.ok_or(StoreError::NotFound)
+    let after = get(tx, case.id).await?.ok_or(StoreError::NotFound)?;
+    crate::supervision::apply(tx, &tally::delta(before.as_ref(), &after)).await?;
+    Ok(after)
+}
+
+/// The next `limit` cases after `after_id` in id order (for jobs that go
+/// through every case, such as the tally rebuild).
+pub async fn batch_after(tx: &mut Tx, after_id: i64, limit: i64) -> Result<Vec<Case>> {
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id > $1 ORDER BY c.id LIMIT $2");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(after_id).bind(limit).fetch_all(c).await?);
+    rows.into_iter().map(Row::into_case).collect()
+}
+
+/// The cases taken in by units whose region code starts with `region` that
+/// had an event (opened, assigned, concluded, terminated, archived, paid) in
+/// `[from, to)` (the days `from_day..to_day` for the payment date): each
+/// through its own index, so the cost follows the cases of the period.
+pub async fn with_events_between(
+    tx: &mut Tx,
+    region: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    from_day: NaiveDate,
+    to_day: NaiveDate,
+) -> Result<Vec<Case>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases c JOIN units u ON u.id = c.intake_unit_id \
+         WHERE u.region_code LIKE $1 AND c.id IN ( \
+         SELECT id FROM cases WHERE created_at >= $2 AND created_at < $3 \
+         UNION SELECT id FROM cases WHERE assigned_at >= $2 AND assigned_at < $3 \
+         UNION SELECT id FROM cases WHERE closure_submitted_at >= $2 AND closure_submitted_at < $3 \
+         UNION SELECT id FROM cases WHERE terminated_at >= $2 AND terminated_at < $3 \
+         UNION SELECT id FROM cases WHERE closed_at >= $2 AND closed_at < $3 \
+         UNION SELECT id FROM cases WHERE subsidy_paid_on >= $4 AND subsidy_paid_on < $5) ORDER BY c.id"
+    );
+    let like = format!("{region}%");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&like).bind(from).bind(to).bind(from_day).bind(to_day).fetch_all(c).await?);
+    rows.into_iter().map(Row::into_case).collect()
 }
 
 /// One assignment of a case (kept when the handler changes).

@@ -33,6 +33,7 @@ pub mod rules;
 pub mod sessions;
 pub mod staff;
 pub mod subsidies;
+pub mod supervision;
 // Surveys and training (issue 11).
 pub mod surveys;
 pub mod training;

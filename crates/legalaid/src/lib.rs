@@ -60,6 +60,26 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Work with the case tallies the progress dashboards read (ADR 0023).
+    Tallies {
+        #[command(subcommand)]
+        command: TalliesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TalliesCommand {
+    /// Recompute every tally from the cases (case writes wait meanwhile).
+    Rebuild {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Compare the tallies with those recomputed from the cases; exits non-zero
+    /// naming the cells that differ.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +274,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin(cli.config.as_ref(), command).await,
+        Command::Tallies { command } => tallies(cli.config.as_ref(), command).await,
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {
@@ -283,6 +304,67 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 )))
             }
         }
+    }
+}
+
+async fn tallies(config: Option<&PathBuf>, cmd: TalliesCommand) -> anyhow::Result<()> {
+    let db = match &cmd {
+        TalliesCommand::Rebuild { db } | TalliesCommand::Verify { db } => db,
+    };
+    let s = settings(
+        config,
+        Overrides {
+            db,
+            bind: None,
+            demo: false,
+            log_format: None,
+        },
+    )?;
+    let store = open_store(&s.database_url).await?;
+    let a = app(store.clone(), &s)?;
+    let outcome = match cmd {
+        TalliesCommand::Rebuild { .. } => legalaid_app::supervision::rebuild(&a)
+            .await
+            .map(|r| format!("tallies rebuilt: {} cases, {} cells", r.cases, r.cells)),
+        TalliesCommand::Verify { .. } => match legalaid_app::supervision::verify(&a).await {
+            Ok(diff) if diff.is_empty() => Ok("tallies agree with the cases".to_owned()),
+            Ok(diff) => {
+                store.close().await;
+                let cell = |e: &Option<legalaid_domain::supervision::Entry>| {
+                    e.as_ref().map_or_else(
+                        || "none".to_owned(),
+                        |e| format!("{} ({} fen)", e.count, e.amount_fen),
+                    )
+                };
+                let lines: Vec<String> = diff
+                    .iter()
+                    .take(20)
+                    .map(|(stored, computed)| {
+                        let k = stored.as_ref().or(computed.as_ref()).map(|e| &e.key);
+                        format!(
+                            "{k:?}: stored {}, recomputed {}",
+                            cell(stored),
+                            cell(computed)
+                        )
+                    })
+                    .collect();
+                return Err(fatal(format!(
+                    "{} tally cells differ from the cases (run `legalaid tallies rebuild`):\n{}{}",
+                    diff.len(),
+                    lines.join("\n"),
+                    if diff.len() > 20 { "\n…" } else { "" }
+                )));
+            }
+            Err(e) => Err(e),
+        },
+    };
+    store.close().await;
+    match outcome {
+        Ok(msg) => {
+            println!("{msg}");
+            Ok(())
+        }
+        Err(e) => Err(fatal(e.to_string())),
     }
 }
 

@@ -195,8 +195,10 @@ async fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
     let started = Instant::now();
     while !ok() {
         assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{what} within 30 s"
+            // A bound for liveness, not a speed target: generous, because a
+            // loaded two-core machine restarts a debug server slowly.
+            started.elapsed() < Duration::from_secs(120),
+            "{what} within 120 s"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -17,6 +17,7 @@ mod public;
 mod quality;
 mod routes;
 // Surveys and training (issue 11).
+mod supervision;
 mod surveys;
 mod training;
 mod visits;

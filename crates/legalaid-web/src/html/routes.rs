@@ -499,6 +499,12 @@ pub fn routes() -> Router<AppState> {
             "/public/surveys/{code}",
             get(public::survey_page).post(public::survey_answer),
         )
+        .route("/supervision", get(supervision::dashboard))
+        .route("/supervision/cases", get(supervision::cases))
+        .route(
+            "/supervision/rules",
+            get(supervision::rules).post(supervision::add_rule),
+        )
         .route("/training", get(training::list).post(training::create))
         .route("/training/new", get(training::new))
         .route("/training/hours", get(training::hours))

@@ -106,6 +106,9 @@ impl Shell {
         if crate::html::complaints::sees_complaints(ctx) {
             nav.push(("/complaints", "投诉"));
         }
+        if crate::html::supervision::sees_supervision(ctx) {
+            nav.push(("/supervision", "办案进度"));
+        }
         if crate::html::cases::funding::sees_funding(ctx) {
             nav.push(("/funding", "经费测算"));
         }

@@ -53,7 +53,7 @@ pub struct Chart {
 }
 
 #[derive(Template)]
-#[template(path = "survey.html")]
+#[template(path = "figures.html")]
 struct SurveyPage {
     shell: Shell,
     heading: String,

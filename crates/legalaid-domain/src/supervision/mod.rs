@@ -1,0 +1,10 @@
+//! Supervision (督导): what counts toward targets, progress against time
+//! (序时进度), and the case tallies the dashboards read (ADR 0023).
+
+pub mod pace;
+pub mod tally;
+
+pub use pace::{
+    PaceBasis, Progress, Ratio, Share, Split, SupervisionRule, progress, rule_on, split, time_share,
+};
+pub use tally::{Entry, Event, Key, Measure};

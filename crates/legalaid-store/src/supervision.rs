@@ -1,0 +1,168 @@
+//! Supervision data (ADR 0023): the monthly case tallies, the supervision
+//! rules with their effective dates, and the targets of a year.
+
+use crate::{Result, StoreError, Tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use legalaid_domain::case::CaseType;
+use legalaid_domain::supervision::{Entry, Key, Measure, PaceBasis, SupervisionRule};
+
+/// The setting that says the tallies were built from the cases.
+pub const BUILT_KEY: &str = "case_tallies_built";
+
+/// Adds `entries` to the tallies (counts and amounts may be negative: a delta).
+pub async fn apply(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
+    const Q: &str = "INSERT INTO case_tallies (year, unit_id, month, case_type, later_stage, measure, n, amount_fen) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        ON CONFLICT (year, unit_id, month, case_type, later_stage, measure) \
+        DO UPDATE SET n = case_tallies.n + excluded.n, amount_fen = case_tallies.amount_fen + excluded.amount_fen";
+    for e in entries {
+        let k = &e.key;
+        on_tx!(tx, c => sqlx::query(Q).bind(k.year).bind(k.unit_id).bind(i64::from(k.month))
+            .bind(k.case_type.as_str()).bind(k.later_stage).bind(k.measure.as_str())
+            .bind(e.count).bind(e.amount_fen).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+/// Empties the tallies (before a rebuild, in the same transaction).
+pub async fn clear(tx: &mut Tx) -> Result<u64> {
+    Ok(on_tx!(tx, c => sqlx::query("DELETE FROM case_tallies").execute(c).await?.rows_affected()))
+}
+
+#[derive(sqlx::FromRow)]
+struct TallyRow {
+    year: i64,
+    unit_id: i64,
+    month: i64,
+    case_type: String,
+    later_stage: bool,
+    measure: String,
+    n: i64,
+    amount_fen: i64,
+}
+
+impl TallyRow {
+    fn into_entry(self) -> Result<Entry> {
+        let bad = |what: &str, v: &str| StoreError::Corrupt(format!("case_tallies: {what} {v:?}"));
+        Ok(Entry {
+            key: Key {
+                year: i32::try_from(self.year).map_err(|_| bad("year", &self.year.to_string()))?,
+                unit_id: self.unit_id,
+                month: u32::try_from(self.month)
+                    .map_err(|_| bad("month", &self.month.to_string()))?,
+                case_type: CaseType::parse(&self.case_type)
+                    .ok_or_else(|| bad("case_type", &self.case_type))?,
+                later_stage: self.later_stage,
+                measure: Measure::parse(&self.measure)
+                    .ok_or_else(|| bad("measure", &self.measure))?,
+            },
+            count: self.n,
+            amount_fen: self.amount_fen,
+        })
+    }
+}
+
+const TALLY_COLUMNS: &str =
+    "t.year, t.unit_id, t.month, t.case_type, t.later_stage, t.measure, t.n, t.amount_fen";
+
+/// Every non-empty cell, in key order (for the rebuild check and the tests).
+pub async fn all(tx: &mut Tx) -> Result<Vec<Entry>> {
+    let sql = format!(
+        "SELECT {TALLY_COLUMNS} FROM case_tallies t WHERE t.n <> 0 OR t.amount_fen <> 0 \
+         ORDER BY t.year, t.unit_id, t.month, t.case_type, t.later_stage, t.measure"
+    );
+    let rows: Vec<TallyRow> =
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?);
+    rows.into_iter().map(TallyRow::into_entry).collect()
+}
+
+/// The cells of `year` of the units whose region code starts with `region`,
+/// up to and including `through_month`.
+pub async fn of_year(
+    tx: &mut Tx,
+    region: &str,
+    year: i32,
+    through_month: u32,
+) -> Result<Vec<Entry>> {
+    let sql = format!(
+        "SELECT {TALLY_COLUMNS} FROM case_tallies t JOIN units u ON u.id = t.unit_id \
+         WHERE t.year = $1 AND t.month <= $2 AND u.region_code LIKE $3"
+    );
+    let like = format!("{region}%");
+    let rows: Vec<TallyRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(i64::from(year)).bind(i64::from(through_month)).bind(&like).fetch_all(c).await?);
+    rows.into_iter().map(TallyRow::into_entry).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct RuleRow {
+    effective_from: NaiveDate,
+    effective_to: Option<NaiveDate>,
+    event: String,
+    case_types: String,
+    later_stages: bool,
+    basis: String,
+    lag_margin_points: i64,
+    source: String,
+}
+
+/// Every supervision rule, oldest first.
+pub async fn rules(tx: &mut Tx) -> Result<Vec<SupervisionRule>> {
+    const Q: &str = "SELECT effective_from, effective_to, event, case_types, later_stages, basis, \
+        lag_margin_points, source FROM supervision_rules ORDER BY effective_from";
+    let rows: Vec<RuleRow> = on_tx!(tx, c => sqlx::query_as(Q).fetch_all(c).await?);
+    rows.into_iter()
+        .map(|r| {
+            let bad = |what: &str, v: &str| {
+                StoreError::Corrupt(format!(
+                    "supervision_rules {}: {what} {v:?}",
+                    r.effective_from
+                ))
+            };
+            Ok(SupervisionRule {
+                effective_from: r.effective_from,
+                effective_to: r.effective_to,
+                event: Measure::parse(&r.event).ok_or_else(|| bad("event", &r.event))?,
+                case_types: r
+                    .case_types
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| CaseType::parse(s).ok_or_else(|| bad("case_types", s)))
+                    .collect::<Result<_>>()?,
+                later_stages: r.later_stages,
+                basis: PaceBasis::parse(&r.basis).ok_or_else(|| bad("basis", &r.basis))?,
+                lag_margin_points: i32::try_from(r.lag_margin_points)
+                    .map_err(|_| bad("lag_margin_points", &r.lag_margin_points.to_string()))?,
+                source: r.source,
+            })
+        })
+        .collect()
+}
+
+/// Adds a rule; a second rule starting on the same day meets the unique key.
+pub async fn insert_rule(
+    tx: &mut Tx,
+    r: &SupervisionRule,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const Q: &str = "INSERT INTO supervision_rules (effective_from, effective_to, event, case_types, later_stages, \
+        basis, lag_margin_points, source, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    let types: Vec<&str> = r.case_types.iter().map(|t| t.as_str()).collect();
+    on_tx!(tx, c => sqlx::query(Q).bind(r.effective_from).bind(r.effective_to).bind(r.event.as_str())
+        .bind(types.join(",")).bind(r.later_stages).bind(r.basis.as_str()).bind(i64::from(r.lag_margin_points))
+        .bind(&r.source).bind(by).bind(now).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Ends the rule that starts on `from` the day `to` (when a newer one begins).
+pub async fn end_rule(tx: &mut Tx, from: NaiveDate, to: NaiveDate) -> Result<bool> {
+    const Q: &str = "UPDATE supervision_rules SET effective_to = $1 WHERE effective_from = $2 AND effective_to IS NULL";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(to).bind(from).execute(c).await?.rows_affected()) == 1)
+}
+
+/// The targets of `year`: unit and number of cases.
+pub async fn targets(tx: &mut Tx, year: i32) -> Result<Vec<(i64, i64)>> {
+    const Q: &str = "SELECT unit_id, cases FROM targets WHERE year = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(i64::from(year)).fetch_all(c).await?))
+}
