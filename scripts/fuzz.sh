@@ -58,8 +58,14 @@ run_one() {
     fi
     "$bin" "${args[@]}" >"$log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 120); do
-        curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    # Loading the demo on PostgreSQL takes about a minute on a loaded two-core
+    # machine: wait up to five, and say so when it never became ready.
+    local ready=0
+    for _ in $(seq 600); do
+        if curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+            ready=1
+            break
+        fi
         if ! kill -0 "$server_pid" 2>/dev/null; then
             echo "fuzz.sh: the server ($label) exited at start:" >&2
             cat "$log" >&2
@@ -67,6 +73,11 @@ run_one() {
         fi
         sleep 0.5
     done
+    if [ "$ready" -ne 1 ]; then
+        echo "fuzz.sh: the server ($label) was not ready within 300 s:" >&2
+        tail -n 20 "$log" >&2
+        return 1
+    fi
     token="$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" \
         -H 'content-type: application/json' \
         -d '{"username":"sysadmin","password":"Legalaid@2024"}' |

@@ -112,6 +112,18 @@ both!(progress_against_time_from_the_county_to_the_cases, |app| {
         facts.iter().any(|f| f.contains("已分解 12 / 20，未分解 8")),
         "{facts:?}"
     );
+    // The same through the API.
+    let supervisor = app.token("supervisor").await;
+    let (s, v) = app.get_json("/api/v1/supervision", Some(&supervisor)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["total"]["progress"]["counted"], before + 2, "{v}");
+    assert_eq!(v["total"]["progress"]["target"], 20, "{v}");
+    assert_eq!(v["split"]["unassigned"], 8, "{v}");
+    assert_eq!(v["rule"]["event"], "accepted", "{v}");
+    let (s, _) = app
+        .get_json("/api/v1/supervision?region=3401", Some(&supervisor))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     // The units of the county are the lines: the clerk's office took the two
     // cases in (no target of its own), the center has its 12 and none yet.
     let office = app.unit_id("叶集区史河街道司法所").await;
@@ -273,6 +285,29 @@ both!(a_rule_per_day_and_the_loser_of_a_race_gets_409, |app| {
     );
     let (_, html) = b.get("/supervision/rules").await;
     assert!(html.contains("民事案件以结案计件"), "{html}");
+    // Through the API: the same day again is 409, another day is taken.
+    let supervisor = app.token("supervisor").await;
+    let body = |day: &str| {
+        json!({ "effective_from": day, "event": "assigned", "case_types": [], "later_stages": true,
+                "basis": "month", "lag_margin_points": 0, "source": "API" })
+    };
+    let (s, e) = app
+        .post_json("/api/v1/supervision/rules", Some(&supervisor), &body(&day))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let later = (today(&app) + Duration::days(60)).to_string();
+    let (s, r) = app
+        .post_json(
+            "/api/v1/supervision/rules",
+            Some(&supervisor),
+            &body(&later),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, list) = app
+        .get_json("/api/v1/supervision/rules", Some(&supervisor))
+        .await;
+    assert_eq!(list["total"], 3, "{list}");
     let (_, html) = b.get("/supervision").await;
     assert!(
         html.contains("以受理计件"),

@@ -76,6 +76,9 @@ impl SupervisionRule {
                 "落后判定的容差应在−100至100个百分点之间",
             );
         }
+        if !(2000..=2100).contains(&self.effective_from.year()) {
+            v.add("effective_from", "生效日期应在2000年至2100年之间");
+        }
         if self
             .effective_to
             .is_some_and(|to| to <= self.effective_from)
@@ -381,6 +384,12 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["event", "lag_margin_points"]);
+        let mut early = b.clone();
+        early.effective_from = d(1999, 12, 31);
+        assert!(
+            early.check().is_err(),
+            "dates the databases cannot all hold are refused"
+        );
     }
 
     #[test]

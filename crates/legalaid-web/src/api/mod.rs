@@ -23,6 +23,7 @@ mod records;
 mod rules;
 mod schemas;
 // Surveys and training (issue 11).
+pub(crate) mod supervision;
 pub(crate) mod surveys;
 mod visits;
 
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .merge(surveys::routes())
+        .merge(supervision::routes())
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))

@@ -14,6 +14,8 @@ pub fn document() -> serde_json::Value {
     let mut api = super::ApiDoc::openapi();
     // Surveys and training (issue 11): their own part, merged.
     api.merge(super::surveys::OutreachDoc::openapi());
+    // Supervision (issue 12).
+    api.merge(super::supervision::SupervisionDoc::openapi());
     let mut doc = serde_json::to_value(api).unwrap_or_default();
     text_rule::apply(&mut doc);
     doc
