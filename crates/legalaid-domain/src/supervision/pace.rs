@@ -132,7 +132,7 @@ pub fn rule_on(rules: &[SupervisionRule], day: NaiveDate) -> Option<&Supervision
 
 /// A share as an exact fraction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PaceShare))]
 pub struct Share {
     pub num: i64,
     pub den: i64,
@@ -187,7 +187,7 @@ pub fn time_share(year: i32, as_of: NaiveDate, basis: PaceBasis) -> Share {
 
 /// A unit's progress against its target at a date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PaceProgress))]
 pub struct Progress {
     /// The year's target; none when not set.
     pub target: Option<i64>,
@@ -239,7 +239,7 @@ pub fn progress(counted: i64, target: Option<i64>, time: Share, margin_points: i
 
 /// A rate shown as "part / whole" beside its percentage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PaceRatio))]
 pub struct Ratio {
     pub part: i64,
     pub whole: i64,
@@ -257,7 +257,7 @@ impl Ratio {
 
 /// How a split of a target over the units below compares with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = TargetSplit))]
 pub struct Split {
     pub parent: i64,
     pub assigned: i64,
