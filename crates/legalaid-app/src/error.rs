@@ -114,6 +114,9 @@ impl From<StoreError> for AppError {
                 _ => AppError::Conflict("该记录仍被其他记录引用，不能删除".into()),
             },
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Contention => {
+                AppError::Conflict("与同时进行的其他操作冲突，未作修改，请重试".into())
+            }
             StoreError::Unavailable(m) => AppError::Unavailable(m),
             StoreError::Corrupt(m) | StoreError::Db(m) => AppError::Internal(m),
         }

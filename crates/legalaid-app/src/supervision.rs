@@ -20,7 +20,7 @@ use legalaid_domain::supervision::{
 use legalaid_domain::unit::{Unit, UnitKind};
 use legalaid_domain::visibility::Scope;
 use legalaid_domain::{UnitId, local_date};
-use legalaid_store::supervision as store;
+use legalaid_store::supervision::{self as store, Cell, SumBy};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -242,32 +242,39 @@ fn last_of_month(d: NaiveDate) -> NaiveDate {
     first_next.map_or(d, |n| n - Duration::days(1))
 }
 
-/// The tally entries of `year` for units under `region`, as of `as_of`:
-/// whole months from the tallies, and the month of `as_of` from its cases when
-/// `as_of` is a past day inside it.
-async fn entries_as_of(
+/// The figures of `year` for units under `region` as of `as_of`, summed by
+/// `by` (children over the months) and by month (the whole): whole months from
+/// the tallies, summed in the database; the month of `as_of` from its cases
+/// when `as_of` is a past day inside it. `child_of` names the child of a unit
+/// for that month.
+async fn figures_as_of(
     app: &App,
     tx: &mut legalaid_store::Tx,
     region: &str,
     year: i32,
     as_of: NaiveDate,
-) -> AppResult<Vec<Entry>> {
+    (by, with_months): (SumBy, bool),
+    child_of: &(dyn Fn(i64) -> Option<String> + Sync),
+) -> AppResult<(Vec<Cell>, Vec<Cell>)> {
     let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::NotFound)?;
     if as_of < first {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(AppError::NotFound)?;
     let day = as_of.min(end);
     let today = local_date(app.clock.now());
     let exact = day >= today || day == last_of_month(day);
-    if exact {
-        return Ok(store::of_year(tx, region, year, day.month()).await?);
+    let whole_months = if exact { day.month() } else { day.month() - 1 };
+    let (mut children, mut months) = (Vec::new(), Vec::new());
+    if whole_months > 0 {
+        children = store::sums(tx, region, year, whole_months, by).await?;
+        if with_months {
+            months = store::sums(tx, region, year, whole_months, SumBy::Month).await?;
+        }
     }
-    let mut entries = if day.month() > 1 {
-        store::of_year(tx, region, year, day.month() - 1).await?
-    } else {
-        Vec::new()
-    };
+    if exact {
+        return Ok((children, months));
+    }
     let month_start = NaiveDate::from_ymd_opt(year, day.month(), 1).ok_or(AppError::NotFound)?;
     let next_day = day + Duration::days(1);
     let cases: Vec<Case> = cases_with_events(
@@ -279,12 +286,32 @@ async fn entries_as_of(
         next_day,
     )
     .await?;
-    entries.extend(
-        cases
-            .iter()
-            .flat_map(|c| tally::between(c, month_start, day)),
-    );
-    Ok(entries)
+    for e in cases
+        .iter()
+        .flat_map(|c| tally::between(c, month_start, day))
+    {
+        let cell = |child: String, month: u32| Cell {
+            child,
+            month,
+            case_type: e.key.case_type,
+            later_stage: e.key.later_stage,
+            measure: e.key.measure,
+            count: e.count,
+            amount_fen: e.amount_fen,
+        };
+        if let Some(child) = child_of(e.key.unit_id) {
+            let month = if matches!(by, SumBy::UnitMonth) {
+                e.key.month
+            } else {
+                0
+            };
+            children.push(cell(child, month));
+        }
+        if with_months {
+            months.push(cell(String::new(), e.key.month));
+        }
+    }
+    Ok((children, months))
 }
 
 async fn cases_with_events(
@@ -307,17 +334,24 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, e: &Entry, rule: &SupervisionRule) {
-        let v = self.by_measure.entry(e.key.measure).or_default();
-        v.0 += e.count;
-        v.1 += e.amount_fen;
-        if rule.counts(&e.key) {
-            self.counted += e.count;
-            if let Some(m) = self
-                .counted_by_month
-                .get_mut((e.key.month as usize).saturating_sub(1))
+    fn add(&mut self, c: &Cell, rule: &SupervisionRule) {
+        let v = self.by_measure.entry(c.measure).or_default();
+        v.0 += c.count;
+        v.1 += c.amount_fen;
+        let key = legalaid_domain::supervision::Key {
+            unit_id: 0,
+            year: 0,
+            month: c.month,
+            case_type: c.case_type,
+            later_stage: c.later_stage,
+            measure: c.measure,
+        };
+        if rule.counts(&key) {
+            self.counted += c.count;
+            if c.month >= 1
+                && let Some(m) = self.counted_by_month.get_mut((c.month - 1) as usize)
             {
-                *m += e.count;
+                *m += c.count;
             }
         }
     }
@@ -496,10 +530,22 @@ pub async fn dashboard(
     match node {
         Node::Unit { id } => {
             let u = unit_by_id.get(&id).ok_or(AppError::NotFound)?;
-            let entries = entries_as_of(app, &mut tx, u.region_code.as_str(), year, as_of).await?;
+            // The unit's own cells by month: its totals and its trend.
+            let me = id.to_string();
+            let own = |unit_id: i64| (unit_id == id).then(|| unit_id.to_string());
+            let (cells, _) = figures_as_of(
+                app,
+                &mut tx,
+                u.region_code.as_str(),
+                year,
+                as_of,
+                (SumBy::UnitMonth, false),
+                &own,
+            )
+            .await?;
             let mut sums = Sums::default();
-            for e in entries.iter().filter(|e| e.key.unit_id == id) {
-                sums.add(e, &rule);
+            for c in cells.iter().filter(|c| c.child == me) {
+                sums.add(c, &rule);
             }
             let target = targets.get(&id).copied();
             let total = sums.line(Node::Unit { id }, u.name.clone(), target, time, margin);
@@ -518,23 +564,33 @@ pub async fn dashboard(
             })
         }
         Node::Region { code } => {
-            let entries = entries_as_of(app, &mut tx, &code, year, as_of).await?;
-            let mut total_sums = Sums::default();
-            let mut child_sums: BTreeMap<String, Sums> = BTreeMap::new();
+            if !code.is_empty() && !regions.iter().any(|r| r.code.as_str() == code) {
+                return Err(AppError::NotFound);
+            }
+            // A child is a region one level down (the first n characters of a
+            // unit's region code) or, below a county, a unit (its id).
+            let by = match child_len(&code) {
+                Some(n) => SumBy::Region(n),
+                None => SumBy::Unit,
+            };
             let child_of = |unit_id: i64| -> Option<String> {
                 let u = unit_by_id.get(&unit_id)?;
                 let rc = u.region_code.as_str();
                 match child_len(&code) {
                     Some(n) if rc.len() >= n => Some(rc[..n].to_owned()),
                     Some(_) => None,
-                    None => Some(format!("u{unit_id}")),
+                    None => Some(unit_id.to_string()),
                 }
             };
-            for e in &entries {
-                total_sums.add(e, &rule);
-                if let Some(k) = child_of(e.key.unit_id) {
-                    child_sums.entry(k).or_default().add(e, &rule);
-                }
+            let (cells, months) =
+                figures_as_of(app, &mut tx, &code, year, as_of, (by, true), &child_of).await?;
+            let mut total_sums = Sums::default();
+            for c in &months {
+                total_sums.add(c, &rule);
+            }
+            let mut child_sums: BTreeMap<String, Sums> = BTreeMap::new();
+            for c in &cells {
+                child_sums.entry(c.child.clone()).or_default().add(c, &rule);
             }
             // Every child is listed, with or without cases.
             let mut children: Vec<(Node, String, Option<i64>)> = match child_len(&code) {
@@ -580,7 +636,7 @@ pub async fn dashboard(
                 .map(|(node, name, target)| {
                     let key = match &node {
                         Node::Region { code } => code.clone(),
-                        Node::Unit { id } => format!("u{id}"),
+                        Node::Unit { id } => id.to_string(),
                     };
                     child_sums
                         .get(&key)

@@ -83,6 +83,10 @@ pub enum StoreError {
     VersionConflict,
     #[error("record not found")]
     NotFound,
+    /// Another transaction won a conflict over the same rows (a deadlock
+    /// victim); nothing was written.
+    #[error("conflict with a concurrent transaction")]
+    Contention,
     /// Stored data that cannot be turned back into a domain value.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
@@ -114,6 +118,13 @@ impl From<sqlx::Error> for StoreError {
                     column,
                     missing: d.message().starts_with("insert or update"),
                 }
+            }
+            // PostgreSQL chose this transaction as the loser of a deadlock or
+            // a serialization conflict: nothing was written, the caller may retry.
+            sqlx::Error::Database(d)
+                if matches!(d.code().as_deref(), Some("40P01") | Some("40001")) =>
+            {
+                StoreError::Contention
             }
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {

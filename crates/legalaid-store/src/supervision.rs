@@ -166,3 +166,88 @@ pub async fn targets(tx: &mut Tx, year: i32) -> Result<Vec<(i64, i64)>> {
     const Q: &str = "SELECT unit_id, cases FROM targets WHERE year = $1";
     Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(i64::from(year)).fetch_all(c).await?))
 }
+
+/// A sum of tally cells: whose (a child's key, or empty for the whole), the
+/// month (0 when summed over months), and the rest of the tally key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub child: String,
+    pub month: u32,
+    pub case_type: CaseType,
+    pub later_stage: bool,
+    pub measure: Measure,
+    pub count: i64,
+    pub amount_fen: i64,
+}
+
+/// How cells are summed.
+#[derive(Debug, Clone, Copy)]
+pub enum SumBy {
+    /// Per child region: the first `n` characters of the unit's region code,
+    /// over the months.
+    Region(usize),
+    /// Per unit (its id as text), over the months.
+    Unit,
+    /// Per unit and month.
+    UnitMonth,
+    /// The whole, per month.
+    Month,
+}
+
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    child: String,
+    month: i64,
+    case_type: String,
+    later_stage: bool,
+    measure: String,
+    n: i64,
+    amount_fen: i64,
+}
+
+/// The tallies of `year` to `through_month` for the units under `region`,
+/// summed in the database (a province's year is a few hundred rows, not one
+/// per unit and month).
+pub async fn sums(
+    tx: &mut Tx,
+    region: &str,
+    year: i32,
+    through_month: u32,
+    by: SumBy,
+) -> Result<Vec<Cell>> {
+    let (child, month) = match by {
+        SumBy::Region(n) => (
+            format!("substr(u.region_code, 1, {n})"),
+            "CAST(0 AS BIGINT)",
+        ),
+        SumBy::Unit => ("CAST(t.unit_id AS TEXT)".to_owned(), "CAST(0 AS BIGINT)"),
+        SumBy::UnitMonth => ("CAST(t.unit_id AS TEXT)".to_owned(), "t.month"),
+        SumBy::Month => ("CAST('' AS TEXT)".to_owned(), "t.month"),
+    };
+    let sql = format!(
+        "SELECT {child} AS child, {month} AS month, t.case_type, t.later_stage, t.measure, \
+         CAST(SUM(t.n) AS BIGINT) AS n, CAST(SUM(t.amount_fen) AS BIGINT) AS amount_fen \
+         FROM case_tallies t JOIN units u ON u.id = t.unit_id \
+         WHERE t.year = $1 AND t.month <= $2 AND u.region_code LIKE $3 \
+         GROUP BY 1, 2, t.case_type, t.later_stage, t.measure"
+    );
+    let like = format!("{region}%");
+    let rows: Vec<CellRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(i64::from(year)).bind(i64::from(through_month)).bind(&like).fetch_all(c).await?);
+    rows.into_iter()
+        .map(|r| {
+            let bad =
+                |what: &str, v: &str| StoreError::Corrupt(format!("case_tallies: {what} {v:?}"));
+            Ok(Cell {
+                month: u32::try_from(r.month).map_err(|_| bad("month", &r.month.to_string()))?,
+                case_type: CaseType::parse(&r.case_type)
+                    .ok_or_else(|| bad("case_type", &r.case_type))?,
+                measure: Measure::parse(&r.measure).ok_or_else(|| bad("measure", &r.measure))?,
+                later_stage: r.later_stage,
+                child: r.child,
+                count: r.n,
+                amount_fen: r.amount_fen,
+            })
+        })
+        .collect()
+}

@@ -124,6 +124,16 @@ both!(progress_against_time_from_the_county_to_the_cases, |app| {
         .get_json("/api/v1/supervision?region=3401", Some(&supervisor))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    // An administrator sees every region, and an unknown one is absent, not empty.
+    let (s, v) = app
+        .get_json("/api/v1/supervision?region=34", Some(&admin))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["total"]["progress"]["counted"], before + 2, "{v}");
+    let (s, _) = app
+        .get_json("/api/v1/supervision?region=3499", Some(&admin))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     // The units of the county are the lines: the clerk's office took the two
     // cases in (no target of its own), the center has its 12 and none yet.
     let office = app.unit_id("叶集区史河街道司法所").await;

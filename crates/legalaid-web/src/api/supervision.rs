@@ -6,7 +6,7 @@
 //! Described by their own OpenAPI part ([`SupervisionDoc`]), merged into the
 //! document.
 
-use super::{BearerAuth, ErrorResponses, List};
+use super::{BearerAuth, ErrorResponses, List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -121,15 +121,22 @@ pub async fn dashboard(
     ))
 }
 
-/// Every counting rule, oldest first.
-#[utoipa::path(get, path = "/api/v1/supervision/rules", tag = "supervision", security(("bearer" = [])),
+/// The counting rules, oldest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/supervision/rules", tag = "supervision", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = List<SupervisionRule>), (status = 403, body = crate::error::Problem)))]
 pub async fn rules(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Json<List<SupervisionRule>>, ApiError> {
-    let items = uc::rules(&s.app, &ctx).await?;
-    let total = items.len() as i64;
+    let all = uc::rules(&s.app, &ctx).await?;
+    let total = all.len() as i64;
+    let page = q.page();
+    let items = all
+        .into_iter()
+        .skip(usize::try_from(page.offset()).unwrap_or(0))
+        .take(usize::try_from(page.per_page).unwrap_or(20))
+        .collect();
     Ok(Json(List { items, total }))
 }
 
