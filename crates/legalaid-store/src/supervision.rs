@@ -76,24 +76,6 @@ pub async fn all(tx: &mut Tx) -> Result<Vec<Entry>> {
     rows.into_iter().map(TallyRow::into_entry).collect()
 }
 
-/// The cells of `year` of the units whose region code starts with `region`,
-/// up to and including `through_month`.
-pub async fn of_year(
-    tx: &mut Tx,
-    region: &str,
-    year: i32,
-    through_month: u32,
-) -> Result<Vec<Entry>> {
-    let sql = format!(
-        "SELECT {TALLY_COLUMNS} FROM case_tallies t JOIN units u ON u.id = t.unit_id \
-         WHERE t.year = $1 AND t.month <= $2 AND u.region_code LIKE $3"
-    );
-    let like = format!("{region}%");
-    let rows: Vec<TallyRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(i64::from(year)).bind(i64::from(through_month)).bind(&like).fetch_all(c).await?);
-    rows.into_iter().map(TallyRow::into_entry).collect()
-}
-
 #[derive(sqlx::FromRow)]
 struct RuleRow {
     effective_from: NaiveDate,
