@@ -93,9 +93,11 @@ pub async fn upload(
         Subject::Review(_)
         | Subject::Rectification(_)
         | Subject::Observation(_)
-        | Subject::Opinion(_) => {
+        | Subject::Opinion(_)
+        | Subject::SupervisionOrder(_) => {
             return Err(AppError::Conflict(
-                "评查、整改、旁听和征询意见记录不单独上传材料，有关材料请在案件页面上传".into(),
+                "评查、整改、督办、旁听和征询意见记录不单独上传材料，有关材料请在案件页面上传"
+                    .into(),
             ));
         }
         Subject::Complaint(id) => {
@@ -141,7 +143,7 @@ pub async fn list(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<Attac
             }
         }
         // Read with their case's materials, on the case.
-        Subject::Observation(_) | Subject::Opinion(_) => Vec::new(),
+        Subject::Observation(_) | Subject::Opinion(_) | Subject::SupervisionOrder(_) => Vec::new(),
         Subject::Complaint(id) => {
             drop(tx);
             crate::complaints::get(app, ctx, id).await?;

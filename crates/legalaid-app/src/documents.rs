@@ -236,6 +236,13 @@ pub async fn of_record(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<
                 format!("/api/v1/opinions/{id}/documents"),
             )
         }
+        Subject::SupervisionOrder(id) => {
+            crate::supervision::orders::get(app, ctx, id).await?;
+            (
+                vec![DocKind::SupervisionNotice],
+                format!("/api/v1/supervision/orders/{id}/documents"),
+            )
+        }
         // No document is printed for a visit yet (the 回访记录 is the record
         // itself); a plan has none.
         Subject::Visit(_) | Subject::VisitPlan(_) => {
@@ -269,6 +276,7 @@ pub async fn build(
         Subject::Rectification(id) => build_for_rectification(app, ctx, id, kind).await,
         Subject::Complaint(id) => build_for_complaint(app, ctx, id, kind).await,
         Subject::Opinion(id) => build_for_opinion(app, ctx, id, kind).await,
+        Subject::SupervisionOrder(id) => build_for_supervision(app, ctx, id, kind).await,
         Subject::Observation(id) => {
             crate::quality::hearings::get(app, ctx, id).await?;
             Err(AppError::NotFound)
@@ -458,6 +466,61 @@ async fn build_for_rectification(
         format!("rectification/{id}/{}", kind.as_str()),
         None::<&()>,
         Some(&serde_json::json!({ "rectification_id": id, "kind": kind.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((doc, format!("{}-{number}", kind.label())))
+}
+
+/// The supervision notice (督办通知书): the unit, the indicator with its data
+/// on the day of issue (or of the last escalation), the requirement, the ladder
+/// step and the deadline now running. Numbered in its own series when first
+/// issued.
+async fn build_for_supervision(
+    app: &App,
+    ctx: &Ctx,
+    id: legalaid_domain::SupervisionOrderId,
+    kind: DocKind,
+) -> AppResult<(Document, String)> {
+    let v = crate::supervision::orders::get(app, ctx, id).await?;
+    if kind != DocKind::SupervisionNotice {
+        return Err(AppError::NotFound);
+    }
+    let template = {
+        let mut tx = app.store.read().await?;
+        store::get(&mut tx, kind).await?.ok_or(AppError::NotFound)?
+    };
+    let o = &v.order;
+    let mut values = Values::new();
+    values.insert(P::Supervised, v.target_unit.clone());
+    values.insert(P::SupervisedItem, o.indicator.label().to_owned());
+    values.insert(P::SupervisedFigures, v.figures.sentence());
+    values.insert(P::SupervisionRequirement, o.requirement.clone());
+    values.insert(P::SupervisionDeadline, date_cn(o.deadline));
+    values.insert(P::SupervisionLevel, o.escalation.label().to_owned());
+    values.insert(P::Date, date_cn(o.issued_on));
+    let issuer = v.issuing_unit.clone();
+    values.insert(P::Institution, issuer.clone());
+    let subject = Subject::SupervisionOrder(id).key();
+    let fallback = format!("督办〔{}〕{}", o.issued_on.year(), o.id);
+    let number = number_of(app, &template, &subject, &fallback, o.issued_on).await?;
+    let doc = Document {
+        issuer: issuer.clone(),
+        title: fill(&template.title, &values),
+        number: number.clone(),
+        addressee: fill(&template.addressee, &values),
+        paragraphs: paragraphs(&fill(&template.body, &values)),
+        signature: vec![issuer, date_cn(v.figures.as_of.max(o.issued_on))],
+    };
+    let mut tx = app.store.write().await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::DocumentGenerate,
+        format!("supervision_order/{id}/{}", kind.as_str()),
+        None::<&()>,
+        Some(&serde_json::json!({ "supervision_order_id": id, "kind": kind.as_str() })),
     )
     .await?;
     tx.commit().await?;

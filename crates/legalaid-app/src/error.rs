@@ -409,6 +409,12 @@ const UNIQUE_KEYS: &[(&str, &str, &str, &str)] = &[
         "该单位该年度的目标已设定",
     ),
     ("user_roles_pkey", "user_roles.", "roles", "角色重复"),
+    (
+        "supervision_orders_open",
+        "supervision_orders.",
+        "indicator",
+        "该单位本年度的此项督办尚未办结",
+    ),
 ];
 
 /// The field and sentence for a unique key's refusal (see [`UNIQUE_KEYS`]).

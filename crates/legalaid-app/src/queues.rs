@@ -267,6 +267,75 @@ pub async fn track(app: &App, tx: &mut Tx, subject: Subject) -> AppResult<()> {
             }
             store::replace(tx, subject, o.version, &entries).await?;
         }
+        Subject::SupervisionOrder(id) => {
+            use legalaid_domain::supervision::order::OrderStatus as S;
+            use legalaid_domain::unit::UnitKind as K;
+            let Some(o) = legalaid_store::supervision_orders::get(tx, id).await? else {
+                return Ok(());
+            };
+            let target = legalaid_store::units::get(tx, UnitId(o.target_unit_id)).await?;
+            let label = format!(
+                "{}：{}（{}）",
+                o.escalation.label(),
+                target.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+                o.indicator.label()
+            );
+            let mut entries = Vec::new();
+            match o.status {
+                S::Issued | S::Returned => {
+                    // Whoever leads the supervised unit's work: a center's
+                    // director and reviewers, a firm's handlers, an office's or
+                    // a workstation's clerks.
+                    let queue = match target.as_ref().map(|u| u.kind) {
+                        Some(K::LegalAidCenter) => Queue::Center,
+                        Some(K::LawFirm | K::LegalServiceOffice) => Queue::Firm,
+                        Some(K::JusticeBureau) => Queue::Bureau,
+                        _ => Queue::Intake,
+                    };
+                    entries.push(Entry {
+                        code: Step::SupervisionAnswer.as_str().to_owned(),
+                        queue: queue.as_str(),
+                        unit_id: o.target_unit_id,
+                        region_code: target
+                            .as_ref()
+                            .map(|u| u.region_code.to_string())
+                            .unwrap_or_default(),
+                        staff_id: None,
+                        due_on: o.deadline,
+                        due_at: None,
+                        provisional_year: None,
+                        rule_from: None,
+                        statutory: true,
+                        assignee: 0,
+                        label: label.clone(),
+                    });
+                }
+                S::Answered => {
+                    let answered = legalaid_store::supervision_orders::steps(tx, o.id)
+                        .await?
+                        .iter()
+                        .rev()
+                        .find(|s| s.action == "answer")
+                        .map_or(today, |s| local_date(s.created_at));
+                    entries.push(Entry {
+                        code: Step::SupervisionCheck.as_str().to_owned(),
+                        queue: Queue::Bureau.as_str(),
+                        unit_id: o.unit_id,
+                        region_code: o.region_code.clone(),
+                        staff_id: None,
+                        due_on: answered,
+                        due_at: None,
+                        provisional_year: None,
+                        rule_from: None,
+                        statutory: false,
+                        assignee: 0,
+                        label: label.clone(),
+                    });
+                }
+                S::Closed => {}
+            }
+            store::replace(tx, subject, o.version, &entries).await?;
+        }
         Subject::Complaint(id) => {
             let Some(c) = legalaid_store::complaints::get(tx, id).await? else {
                 return Ok(());

@@ -30,6 +30,9 @@ pub async fn ensure_visible(app: &App, ctx: &Ctx, subject: Subject) -> AppResult
             .await
             .map(|_| ()),
         Subject::Visit(id) => crate::quality::visits::get(app, ctx, id).await.map(|_| ()),
+        Subject::SupervisionOrder(id) => crate::supervision::orders::get(app, ctx, id)
+            .await
+            .map(|_| ()),
         Subject::VisitPlan(id) => crate::quality::visits::prefill(app, ctx, None, Some(id.0))
             .await
             .map(|_| ()),
@@ -108,7 +111,7 @@ pub async fn messages(app: &App, ctx: &Ctx, subject: Subject) -> AppResult<Vec<M
         }
         // Nothing is sent about an observation or a letter (the letter goes
         // by post); their case's messages are read on the case.
-        Subject::Observation(_) | Subject::Opinion(_) => {
+        Subject::Observation(_) | Subject::Opinion(_) | Subject::SupervisionOrder(_) => {
             drop(tx);
             ensure_visible(app, ctx, subject).await?;
             Ok(Vec::new())

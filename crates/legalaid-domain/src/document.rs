@@ -19,6 +19,7 @@ code_enum!(
         SubsidyVoucher => ("subsidy_voucher", "法律援助办案补贴领款凭单"),
         ReviewResultNotice => ("review_result_notice", "法律援助案件评查结果通知书"),
         RectificationNotice => ("rectification_notice", "法律援助整改通知书"),
+        SupervisionNotice => ("supervision_notice", "法律援助工作督办通知书"),
         ComplaintAcceptance => ("complaint_acceptance", "投诉受理通知书"),
         ComplaintRefusal => ("complaint_refusal", "不予受理投诉通知书"),
         ComplaintReply => ("complaint_reply", "投诉处理答复书"),
@@ -151,6 +152,10 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         (
             DocKind::RectificationNotice,
             include_str!("../data/documents/rectification_notice.txt"),
+        ),
+        (
+            DocKind::SupervisionNotice,
+            include_str!("../data/documents/supervision_notice.txt"),
         ),
         (
             DocKind::ComplaintAcceptance,

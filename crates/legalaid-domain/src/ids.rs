@@ -77,6 +77,10 @@ id_type!(
     ComplaintId
 );
 id_type!(
+    /// A supervision order (督办) to a unit that lags.
+    SupervisionOrderId
+);
+id_type!(
     /// A follow-up visit to a recipient (回访), one attempt.
     VisitId
 );

@@ -92,7 +92,8 @@ pub mod visibility;
 pub use ids::{
     ActivityId, ApplicationId, CaseId, ComplaintId, ConsultationId, DutyHelpId, ExpertId,
     NominationId, ObjectionId, ObservationId, OpinionId, PersonId, RectificationId, ReviewId,
-    RosterId, RoundId, SchemeId, SelectionId, StaffId, UnitId, UserId, VisitId, VisitPlanId,
+    RosterId, RoundId, SchemeId, SelectionId, StaffId, SupervisionOrderId, UnitId, UserId, VisitId,
+    VisitPlanId,
 };
 // Surveys and training (issue 11).
 pub use ids::{CampaignId, InstrumentId, TrainingId};
@@ -199,6 +200,9 @@ mod tests {
         codes_are_json_names(rectification::RectificationSource::ALL);
         codes_are_json_names(rectification::ProblemCategory::ALL);
         codes_are_json_names(rectification::RectificationStatus::ALL);
+        codes_are_json_names(supervision::order::Indicator::ALL);
+        codes_are_json_names(supervision::order::OrderStatus::ALL);
+        codes_are_json_names(supervision::order::Escalation::ALL);
         codes_are_json_names(followup::VisitPlanStatus::ALL);
         codes_are_json_names(rating::RatingBasis::ALL);
         codes_are_json_names(excellent::SelectionStatus::ALL);

@@ -44,6 +44,8 @@ code_enum!(
         ReviewResult => ("review_result", "案卷评查结果"),
         /// A rectification order (整改通知).
         RectificationOrdered => ("rectification_ordered", "整改通知"),
+        /// A supervision order (督办) to a unit that lags, or its escalation.
+        SupervisionOrdered => ("supervision_ordered", "督办通知"),
         /// LAL art 20: a follow-up visit found the handler asking for or taking
         /// money or property; told to the center's quality staff and director.
         FeeAlert => ("fee_alert", "违规收费线索"),
@@ -378,9 +380,13 @@ mod tests {
                 .filter(|&&a| t.get(kind, a, Channel::Sms).is_some())
                 .collect();
             // A fee alert is about the handler and goes to the center's own
-            // staff only (the unit audience); every other kind reaches the
+            // staff only (the unit audience), as a supervision order goes to
+            // the supervised unit's staff; every other kind reaches the
             // recipient or the handler.
-            let reaches = if kind == MessageKind::FeeAlert {
+            let reaches = if matches!(
+                kind,
+                MessageKind::FeeAlert | MessageKind::SupervisionOrdered
+            ) {
                 audiences == [&Audience::Unit]
             } else {
                 audiences
@@ -682,7 +688,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 24);
+        assert_eq!(MessageKind::ALL.len(), 25);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

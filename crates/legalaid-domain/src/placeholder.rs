@@ -80,6 +80,13 @@ code_enum!(
         ProblemCategory => ("问题类别", "问题的类别"),
         RectificationRequirement => ("整改要求", "整改的要求"),
         RectificationDeadline => ("整改期限", "整改反馈的期限"),
+        // The supervision notice.
+        Supervised => ("督办对象", "被督办的单位"),
+        SupervisedItem => ("督办事项", "督办的指标"),
+        SupervisedFigures => ("督办数据", "下达督办时该指标的数据"),
+        SupervisionRequirement => ("督办要求", "督办的要求"),
+        SupervisionDeadline => ("督办期限", "反馈落实情况的期限"),
+        SupervisionLevel => ("督办方式", "督办、专项督查或约谈"),
         // Documents of a complaint.
         Complainant => ("投诉人", "投诉人姓名（匿名投诉为“投诉人”）"),
         ComplaintNumber => ("投诉编号", "投诉的登记编号"),

@@ -43,6 +43,10 @@ code_enum!(
         RectificationAnswer => ("rectification_answer", "按整改通知整改并反馈"),
         /// An answered order to check (核查整改情况).
         RectificationCheck => ("rectification_check", "核查整改情况"),
+        /// A supervision order to carry out and answer (落实督办事项).
+        SupervisionAnswer => ("supervision_answer", "落实督办事项并反馈"),
+        /// An answered supervision order to check (审核督办落实情况).
+        SupervisionCheck => ("supervision_check", "审核督办落实情况"),
         /// A planned follow-up visit to the recipient of a closed case (回访).
         FollowupVisit => ("followup_visit", "回访受援人"),
         /// A visit found money asked or taken (LAL art 20): the center records
@@ -154,6 +158,10 @@ pub fn route_step(step: Step) -> Queue {
         // The target's queue depends on the target (a handler, a firm, a
         // center): the tracking chooses it.
         Step::RectificationAnswer => Queue::Handler,
+        // The supervised unit's queue depends on its kind (the tracking
+        // chooses it); the check is the bureau's.
+        Step::SupervisionAnswer => Queue::Intake,
+        Step::SupervisionCheck => Queue::Bureau,
         Step::RectificationCheck
         | Step::FollowupVisit
         | Step::FeeAlert

@@ -5,7 +5,7 @@
 
 use crate::{
     ApplicationId, CaseId, ComplaintId, ObservationId, OpinionId, RectificationId, ReviewId,
-    VisitId, VisitPlanId,
+    SupervisionOrderId, VisitId, VisitPlanId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,8 @@ pub enum Subject {
     Observation(ObservationId),
     /// A request for a judicial organ's opinion on a closed case (征询意见).
     Opinion(OpinionId),
+    /// A supervision order (督办) to a unit that lags.
+    SupervisionOrder(SupervisionOrderId),
 }
 
 impl Subject {
@@ -45,6 +47,7 @@ impl Subject {
             Subject::VisitPlan(id) => format!("visit_plan:{id}"),
             Subject::Observation(id) => format!("observation:{id}"),
             Subject::Opinion(id) => format!("opinion:{id}"),
+            Subject::SupervisionOrder(id) => format!("supervision_order:{id}"),
         }
     }
 
@@ -61,6 +64,7 @@ impl Subject {
             Subject::VisitPlan(id) => format!("/visits/new?plan={id}"),
             Subject::Observation(id) => format!("/hearings/observations/{id}"),
             Subject::Opinion(id) => format!("/opinions/{id}"),
+            Subject::SupervisionOrder(id) => format!("/supervision/orders/{id}"),
         }
     }
 
@@ -76,6 +80,7 @@ impl Subject {
             Subject::VisitPlan(id) => Some(("visit_plan", id.0)),
             Subject::Observation(id) => Some(("observation", id.0)),
             Subject::Opinion(id) => Some(("opinion", id.0)),
+            Subject::SupervisionOrder(id) => Some(("supervision_order", id.0)),
         }
     }
 
@@ -89,6 +94,7 @@ impl Subject {
             "visit_plan" => Some(Subject::VisitPlan(VisitPlanId(id))),
             "observation" => Some(Subject::Observation(ObservationId(id))),
             "opinion" => Some(Subject::Opinion(OpinionId(id))),
+            "supervision_order" => Some(Subject::SupervisionOrder(SupervisionOrderId(id))),
             _ => None,
         }
     }

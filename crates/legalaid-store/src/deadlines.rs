@@ -54,7 +54,8 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
         | Subject::Visit(_)
         | Subject::VisitPlan(_)
         | Subject::Observation(_)
-        | Subject::Opinion(_) => {
+        | Subject::Opinion(_)
+        | Subject::SupervisionOrder(_) => {
             let (kind, id) = subject.record().unwrap_or_default();
             (
                 format!("record_kind = '{kind}' AND record_id = $1"),
@@ -96,7 +97,8 @@ pub async fn replace(tx: &mut Tx, subject: Subject, version: i64, entries: &[Ent
         | Subject::Visit(_)
         | Subject::VisitPlan(_)
         | Subject::Observation(_)
-        | Subject::Opinion(_) => (None, None),
+        | Subject::Opinion(_)
+        | Subject::SupervisionOrder(_) => (None, None),
     };
     let record_id = kind.map(|_| id);
     let upsert = format!(
@@ -340,7 +342,8 @@ pub async fn due_on(tx: &mut Tx, subject: Subject, code: &str) -> Result<Option<
         | Subject::Visit(_)
         | Subject::VisitPlan(_)
         | Subject::Observation(_)
-        | Subject::Opinion(_) => {
+        | Subject::Opinion(_)
+        | Subject::SupervisionOrder(_) => {
             let (kind, id) = subject.record().unwrap_or_default();
             (format!("record_kind = '{kind}' AND record_id = $1"), id)
         }

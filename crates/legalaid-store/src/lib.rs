@@ -34,6 +34,7 @@ pub mod sessions;
 pub mod staff;
 pub mod subsidies;
 pub mod supervision;
+pub mod supervision_orders;
 // Surveys and training (issue 11).
 pub mod surveys;
 pub mod training;

@@ -203,7 +203,10 @@ both!(
     |app| {
         let b = app.browser("supervisor").await;
         let (_, home) = b.get("/").await;
-        assert!(home.contains("/supervision"), "the nav links the dashboard");
+        assert!(
+            home.contains("\"/supervision\""),
+            "the nav links the dashboard"
+        );
         // Another region is not there for this bureau.
         let (s, _) = b.get("/supervision?region=3401").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
@@ -212,7 +215,7 @@ both!(
         for who in ["lawyer", "clerk_pinggang"] {
             let b = app.browser(who).await;
             let (_, home) = b.get("/").await;
-            assert!(!home.contains("/supervision"), "{who}: no link");
+            assert!(!home.contains("\"/supervision\""), "{who}: no link");
             let (s, _) = b.get("/supervision").await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
             let center = app.unit_id("六安市叶集区法律援助中心").await;

@@ -282,32 +282,13 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
     let mut tx = app.store.write().await?;
     let this_year = chrono::Datelike::year(&local_date(end));
     let bureau = bureau(app).await?;
-    // The plan's 260 for the district, split down to the center and the six
-    // judicial offices (the supervision dashboards show the split).
-    let split = split_units(app).await?;
+    // The plan's 260 for the district; its split down to the center and the
+    // judicial offices is the supervision demo's (`demo::supervision`).
     for year in [this_year - 1, this_year] {
         legalaid_store::subsidies::set_target(&mut tx, bureau, year, 260).await?;
-        for (unit, cases) in &split {
-            legalaid_store::subsidies::set_target(&mut tx, *unit, year, *cases).await?;
-        }
     }
     tx.commit().await?;
     Ok(made)
-}
-
-/// The units the district's target is split to: the center 200, each judicial
-/// office 10.
-async fn split_units(app: &App) -> AppResult<Vec<(i64, i64)>> {
-    use legalaid_domain::unit::UnitKind;
-    let units = crate::units::all_visible(app, &Ctx::system("demo")).await?;
-    Ok(units
-        .iter()
-        .filter_map(|u| match u.kind {
-            UnitKind::LegalAidCenter => Some((u.id.0, 200)),
-            UnitKind::JudicialOffice => Some((u.id.0, 10)),
-            _ => None,
-        })
-        .collect())
 }
 
 async fn bureau(app: &App) -> AppResult<i64> {

@@ -23,6 +23,7 @@ mod outreach;
 mod portal;
 // Surveys and training (issue 11).
 mod quality;
+mod supervision;
 mod surveys;
 mod today;
 
@@ -451,6 +452,7 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
     excellent::load(app).await?;
     outreach::load(app).await?;
     surveys::load(app, &units).await?;
+    supervision::load(app).await?;
     // The demo's messages are history: they were delivered when they were written.
     let mut tx = app.store.write().await?;
     legalaid_store::messages::mark_history_sent(&mut tx, "demo").await?;

@@ -1,6 +1,7 @@
 //! Supervision (督导): what counts toward targets, progress against time
 //! (序时进度), and the case tallies the dashboards read (ADR 0023).
 
+pub mod order;
 pub mod pace;
 pub mod tally;
 

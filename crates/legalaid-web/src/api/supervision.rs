@@ -3,6 +3,11 @@
 //! one level down and the monthly trend — and `/api/v1/supervision/rules`, the
 //! counting rules with their effective dates (409 for a second rule on a day).
 //!
+//! `/api/v1/supervision/orders` are the supervision orders (督办): issued on a
+//! unit that lags (409 while one is open on the same unit, year and
+//! indicator), answered by the unit, closed, returned or escalated by the
+//! bureau, with the 督办通知书 as a document.
+//!
 //! Described by their own OpenAPI part ([`SupervisionDoc`]), merged into the
 //! document.
 
@@ -10,17 +15,23 @@ use super::{BearerAuth, ErrorResponses, List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use legalaid_app::AppError;
+use legalaid_app::supervision::orders::{self as orders, Decision, OrderView};
 use legalaid_app::supervision::{self as uc, Dashboard};
+use legalaid_domain::supervision::order::{
+    Escalation, Figures, Indicator, OrderInput, OrderStatus,
+};
 use legalaid_domain::supervision::{Progress, Ratio, Share, Split, SupervisionRule};
 use serde::Deserialize;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(dashboard, rules, add_rule),
+    paths(dashboard, rules, add_rule, list_orders, issue_order, show_order, answer_order,
+        close_order, return_order, escalate_order, order_documents, order_document),
     modifiers(&BearerAuth, &ErrorResponses),
     tags((name = "supervision", description = "督导：目标任务、序时进度、落后单位与统计口径"))
 )]
@@ -104,6 +115,19 @@ pub struct DashboardDoc {
     lines: Vec<LineDoc>,
     split: Option<Split>,
     months: Vec<MonthDoc>,
+    /// The open supervision orders on the node and its lines.
+    open_orders: Vec<OpenOrderDoc>,
+}
+
+/// An open supervision order beside a dashboard line.
+#[derive(utoipa::ToSchema)]
+#[schema(as = SupervisionOpenOrder)]
+#[allow(dead_code)]
+pub struct OpenOrderDoc {
+    id: i64,
+    node: NodeDoc,
+    indicator: Indicator,
+    escalation: Escalation,
 }
 
 /// Progress against targets and time of a region (default the caller's) or a unit.
@@ -210,9 +234,307 @@ pub async fn add_rule(
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
+// ---------------------------------------------------------------- orders
+
+/// A supervision order as stored (`legalaid_store::supervision_orders::SupervisionOrder`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = SupervisionOrder)]
+#[allow(dead_code)]
+pub struct OrderDoc {
+    id: i64,
+    /// The issuing bureau and its region.
+    unit_id: i64,
+    region_code: String,
+    target_unit_id: i64,
+    year: i32,
+    indicator: Indicator,
+    /// The indicator's data on the day of issue.
+    figures: Figures,
+    requirement: String,
+    issued_on: NaiveDate,
+    /// The deadline of the unit's answer now running.
+    deadline: NaiveDate,
+    status: OrderStatus,
+    escalation: Escalation,
+    issued_by: i64,
+    created_at: chrono::DateTime<chrono::Utc>,
+    version: i64,
+}
+
+/// An order in a list, with its unit's name.
+#[derive(utoipa::ToSchema)]
+#[schema(as = SupervisionOrderLine)]
+#[allow(dead_code)]
+pub struct OrderLineDoc {
+    id: i64,
+    unit_id: i64,
+    region_code: String,
+    target_unit_id: i64,
+    target_unit_name: String,
+    year: i32,
+    indicator: Indicator,
+    figures: Figures,
+    requirement: String,
+    issued_on: NaiveDate,
+    deadline: NaiveDate,
+    status: OrderStatus,
+    escalation: Escalation,
+    issued_by: i64,
+    created_at: chrono::DateTime<chrono::Utc>,
+    version: i64,
+}
+
+/// One step of an order's history.
+#[derive(utoipa::ToSchema)]
+#[schema(as = SupervisionOrderStep)]
+#[allow(dead_code)]
+pub struct StepDoc {
+    id: i64,
+    order_id: i64,
+    /// `issue`, `answer`, `close`, `return` or `escalate`.
+    action: String,
+    /// The step's name in Chinese.
+    label: String,
+    /// The ladder step after it.
+    escalation: Escalation,
+    /// The deadline it set, if any.
+    deadline: Option<NaiveDate>,
+    note: String,
+    created_by: i64,
+    /// The name of who took it.
+    by: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An order with its history and what the caller may do (`answer`, `close`,
+/// `return`, `escalate`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = SupervisionOrderView)]
+#[allow(dead_code)]
+pub struct OrderViewDoc {
+    order: OrderDoc,
+    issuing_unit: String,
+    target_unit: String,
+    /// The figures the order stands on now (of the last escalation, or of the issue).
+    figures: Figures,
+    steps: Vec<StepDoc>,
+    overdue: bool,
+    actions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrdersQuery {
+    /// Only orders not closed.
+    pub open: Option<bool>,
+    /// Only the orders to one unit.
+    #[param(minimum = 1)]
+    pub unit: Option<i64>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The orders the caller deals with, newest first: to units in their region, or to their own unit.
+#[utoipa::path(get, path = "/api/v1/supervision/orders", tag = "supervision", security(("bearer" = [])), params(OrdersQuery),
+    responses((status = 200, body = List<OrderLineDoc>), (status = 403, body = crate::error::Problem)))]
+pub async fn list_orders(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<OrdersQuery>,
+) -> Result<Json<List<orders::Line>>, ApiError> {
+    let page = legalaid_app::Page::new(q.page, q.per_page);
+    let (items, total) = orders::list(&s.app, &ctx, q.open.unwrap_or(false), q.unit, page).await?;
+    Ok(Json(List { items, total }))
+}
+
+/// Issues an order (督办) on a unit that lags on the indicator today (bureau
+/// supervisors); the figures are computed by the server; the unit is told.
+#[utoipa::path(post, path = "/api/v1/supervision/orders", tag = "supervision", security(("bearer" = [])), request_body = OrderInput,
+    responses((status = 201, body = OrderViewDoc), (status = 403, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "an order on the same unit, year and indicator is still open"),
+        (status = 422, body = crate::error::Problem, description = "invalid input, or the unit does not lag on the indicator")))]
+pub async fn issue_order(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<OrderInput>,
+) -> Result<(StatusCode, Json<OrderView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(orders::issue(&s.app, &ctx, &b).await?),
+    ))
+}
+
+/// One order with its history.
+#[utoipa::path(get, path = "/api/v1/supervision/orders/{id}", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = OrderViewDoc), (status = 404, body = crate::error::Problem)))]
+pub async fn show_order(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        orders::get(&s.app, &ctx, super::records::id_from(&id)?).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = SupervisionAnswerIn)]
+pub struct AnswerIn {
+    #[schema(minimum = 1)]
+    pub version: i64,
+    /// What the unit did (落实情况和措施).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub measures: String,
+}
+
+/// The unit answers with its measures.
+#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/answer", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AnswerIn,
+    responses((status = 200, body = OrderViewDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "not awaiting an answer, or changed since read"), (status = 422, body = crate::error::Problem)))]
+pub async fn answer_order(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AnswerIn>,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        orders::answer(
+            &s.app,
+            &ctx,
+            super::records::id_from(&id)?,
+            b.version,
+            &b.measures,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = SupervisionDecisionIn)]
+pub struct DecisionIn {
+    #[schema(minimum = 1)]
+    pub version: i64,
+    /// The bureau's note: optional to close; what is missing to return; the
+    /// arrangements to escalate.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub note: String,
+    /// The new deadline (return and escalate): after today, within 90 days.
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+}
+
+async fn decide(
+    s: &AppState,
+    ctx: &legalaid_app::Ctx,
+    id: &str,
+    b: &DecisionIn,
+    d: Decision,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        orders::decide(
+            &s.app,
+            ctx,
+            super::records::id_from(id)?,
+            b.version,
+            d,
+            &b.note,
+            b.deadline,
+        )
+        .await?,
+    ))
+}
+
+/// The bureau accepts the answer and closes the order (办结).
+#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/close", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionIn,
+    responses((status = 200, body = OrderViewDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "not answered, or changed since read"), (status = 422, body = crate::error::Problem)))]
+pub async fn close_order(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecisionIn>,
+) -> Result<Json<OrderView>, ApiError> {
+    decide(&s, &ctx, &id, &b, Decision::Close).await
+}
+
+/// The bureau returns the answer with what is missing and a new deadline.
+#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/return", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionIn,
+    responses((status = 200, body = OrderViewDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "not answered, or changed since read"), (status = 422, body = crate::error::Problem)))]
+pub async fn return_order(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecisionIn>,
+) -> Result<Json<OrderView>, ApiError> {
+    decide(&s, &ctx, &id, &b, Decision::Return).await
+}
+
+/// The bureau escalates the order (督办 → 专项督查 → 约谈) with a new deadline;
+/// the figures are taken again as of today and the unit is told.
+#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/escalate", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionIn,
+    responses((status = 200, body = OrderViewDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "closed, already at 约谈, or changed since read"), (status = 422, body = crate::error::Problem)))]
+pub async fn escalate_order(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecisionIn>,
+) -> Result<Json<OrderView>, ApiError> {
+    decide(&s, &ctx, &id, &b, Decision::Escalate).await
+}
+
+/// The documents of an order (the 督办通知书).
+#[utoipa::path(get, path = "/api/v1/supervision/orders/{id}/documents", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = List<super::documents::AvailableDoc>), (status = 404, body = crate::error::Problem)))]
+pub async fn order_documents(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<List<legalaid_app::documents::Available>>, ApiError> {
+    super::documents::list_of(
+        &s,
+        &ctx,
+        legalaid_app::records::Subject::SupervisionOrder(super::records::id_from(&id)?),
+    )
+    .await
+}
+
+/// The 督办通知书 (PDF or DOCX); the generation is audited.
+#[utoipa::path(get, path = "/api/v1/supervision/orders/{id}/documents/{doc}", tag = "supervision", security(("bearer" = [])),
+    params(("id" = i64, Path), ("doc" = String, Path, description = "supervision_notice"), super::documents::FormatQuery),
+    responses((status = 200, description = "the document"), (status = 404, body = crate::error::Problem), (status = 503, body = crate::error::Problem)))]
+pub async fn order_document(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, doc)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<super::documents::FormatQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    super::documents::render(
+        &s,
+        &ctx,
+        legalaid_app::records::Subject::SupervisionOrder(super::records::id_from(&id)?),
+        &doc,
+        q,
+    )
+    .await
+}
+
 pub fn routes() -> axum::Router<AppState> {
-    use axum::routing::get;
+    use axum::routing::{get, post};
     axum::Router::new()
         .route("/supervision", get(dashboard))
         .route("/supervision/rules", get(rules).post(add_rule))
+        .route("/supervision/orders", get(list_orders).post(issue_order))
+        .route("/supervision/orders/{id}", get(show_order))
+        .route("/supervision/orders/{id}/answer", post(answer_order))
+        .route("/supervision/orders/{id}/close", post(close_order))
+        .route("/supervision/orders/{id}/return", post(return_order))
+        .route("/supervision/orders/{id}/escalate", post(escalate_order))
+        .route("/supervision/orders/{id}/documents", get(order_documents))
+        .route(
+            "/supervision/orders/{id}/documents/{doc}",
+            get(order_document),
+        )
 }

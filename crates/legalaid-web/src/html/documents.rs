@@ -114,6 +114,20 @@ pub async fn rectification_document(
     .await
 }
 
+pub async fn supervision_document(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Path((id, doc)): Path<(String, String)>,
+    PageQuery(q): PageQuery<FormatQuery>,
+) -> PageResult {
+    let (id, kind, format) = requested(&id, &doc, q)?;
+    send(
+        documents::build(&s.app, &page.ctx, Subject::SupervisionOrder(id), kind).await,
+        &format,
+    )
+    .await
+}
+
 pub async fn attachment(
     State(s): State<AppState>,
     page: PageCtx,

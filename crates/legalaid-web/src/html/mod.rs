@@ -18,6 +18,7 @@ mod quality;
 mod routes;
 // Surveys and training (issue 11).
 mod supervision;
+mod supervision_orders;
 mod surveys;
 mod training;
 mod visits;

@@ -502,6 +502,32 @@ pub fn routes() -> Router<AppState> {
         .route("/supervision", get(supervision::dashboard))
         .route("/supervision/cases", get(supervision::cases))
         .route(
+            "/supervision/orders",
+            get(supervision_orders::list).post(supervision_orders::create),
+        )
+        .route("/supervision/orders/new", get(supervision_orders::new))
+        .route("/supervision/orders/{id}", get(supervision_orders::show))
+        .route(
+            "/supervision/orders/{id}/answer",
+            post(supervision_orders::answer),
+        )
+        .route(
+            "/supervision/orders/{id}/close",
+            post(supervision_orders::close),
+        )
+        .route(
+            "/supervision/orders/{id}/return",
+            post(supervision_orders::return_),
+        )
+        .route(
+            "/supervision/orders/{id}/escalate",
+            post(supervision_orders::escalate),
+        )
+        .route(
+            "/supervision/orders/{id}/documents/{doc}",
+            get(documents::supervision_document),
+        )
+        .route(
             "/supervision/rules",
             get(supervision::rules).post(supervision::add_rule),
         )

@@ -265,7 +265,38 @@ fn filter_panel(d: &Dashboard, errors: &[FieldError]) -> (Panel, Option<String>)
     (p, rest)
 }
 
-fn table(d: &Dashboard) -> Block {
+/// The 督办 cell of a line: its open orders, or (for a supervisor, on a line
+/// that lags today) the link that issues one.
+fn order_cell(d: &Dashboard, l: &Line, can_issue: bool, is_today: bool) -> Cell {
+    let open: Vec<_> = d.open_orders.iter().filter(|o| o.node == l.node).collect();
+    if let Some(o) = open.first() {
+        let more = if open.len() > 1 {
+            format!("等{}项", open.len())
+        } else {
+            String::new()
+        };
+        return Cell::link(
+            format!("{}中：{}{more}", o.escalation.label(), o.indicator.label()),
+            format!("/supervision/orders/{}", o.id),
+        );
+    }
+    if can_issue && is_today && l.progress.lagging == Some(true) {
+        let target = match &l.node {
+            Node::Unit { id } => format!("unit={id}"),
+            Node::Region { code } => format!("region={code}"),
+        };
+        return Cell::link(
+            "督办",
+            format!(
+                "/supervision/orders/new?{target}&year={}&indicator=progress",
+                d.year
+            ),
+        );
+    }
+    Cell::text("—")
+}
+
+fn table(d: &Dashboard, can_issue: bool, is_today: bool) -> Block {
     let child_is_unit = d.lines.iter().any(|l| matches!(l.node, Node::Unit { .. }));
     let rows = d
         .lines
@@ -282,6 +313,7 @@ fn table(d: &Dashboard) -> Block {
                 Cell::text(ratio(l.conclusion_rate)),
                 Cell::text(ratio(l.archive_rate)),
                 Cell::text(ratio(l.subsidy_rate)),
+                order_cell(d, l, can_issue, is_today),
             ];
             if l.progress.lagging == Some(true) {
                 cells[3].text.push_str("（落后）");
@@ -310,6 +342,7 @@ fn table(d: &Dashboard) -> Block {
             "结案率",
             "归档率",
             "补贴发放率",
+            "督办",
         ],
         rows,
         empty: "下级没有地区或单位。".into(),
@@ -425,14 +458,21 @@ pub async fn dashboard(
             let d = uc::dashboard(&s.app, &page.ctx, None, None, None, None)
                 .await
                 .map_err(page_error)?;
-            return Ok(render_page(&page, &d, &errs));
+            let today = legalaid_domain::local_date(s.app.clock.now());
+            return Ok(render_page(&page, &d, &errs, d.as_of == today));
         }
         Err(e) => return Err(page_error(e)),
     };
-    Ok(render_page(&page, &d, &errors))
+    let today = legalaid_domain::local_date(s.app.clock.now());
+    Ok(render_page(&page, &d, &errors, d.as_of == today))
 }
 
-fn render_page(page: &PageCtx, d: &Dashboard, errors: &[FieldError]) -> axum::response::Response {
+fn render_page(
+    page: &PageCtx,
+    d: &Dashboard,
+    errors: &[FieldError],
+    is_today: bool,
+) -> axum::response::Response {
     let (filters, rest) = filter_panel(d, errors);
     let mut actions = Vec::new();
     if let Some(up) = &d.up {
@@ -451,9 +491,32 @@ fn render_page(page: &PageCtx, d: &Dashboard, errors: &[FieldError]) -> axum::re
         href: "/supervision/rules".into(),
         label: "统计口径".into(),
     });
+    actions.push(Action {
+        href: "/supervision/orders".into(),
+        label: "督办事项".into(),
+    });
+    // A unit's own dashboard: its order, or the link that issues one.
+    if d.lines.is_empty() {
+        let c = order_cell(
+            d,
+            &d.total,
+            legalaid_app::supervision::orders::can_issue(&page.ctx),
+            is_today,
+        );
+        if let Some(href) = c.href {
+            actions.push(Action {
+                href,
+                label: c.text,
+            });
+        }
+    }
     let mut blocks = Vec::new();
     if !d.lines.is_empty() {
-        blocks.push(table(d));
+        blocks.push(table(
+            d,
+            legalaid_app::supervision::orders::can_issue(&page.ctx),
+            is_today,
+        ));
     }
     blocks.push(month_block(d));
     let v = FiguresPage {

@@ -109,6 +109,9 @@ impl Shell {
         if crate::html::supervision::sees_supervision(ctx) {
             nav.push(("/supervision", "办案进度"));
         }
+        if crate::html::supervision_orders::sees_orders(ctx) {
+            nav.push(("/supervision/orders", "督办"));
+        }
         if crate::html::cases::funding::sees_funding(ctx) {
             nav.push(("/funding", "经费测算"));
         }

@@ -24,6 +24,8 @@ use legalaid_store::supervision::{self as store, Cell, SumBy};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+pub mod orders;
+
 /// Cases read at a time by the rebuild.
 const BATCH: i64 = 1000;
 
@@ -222,6 +224,8 @@ pub struct Dashboard {
     /// How the node's target is split over the lines (with a target).
     pub split: Option<Split>,
     pub months: Vec<MonthPoint>,
+    /// The open supervision orders (督办) on the node and its lines.
+    pub open_orders: Vec<orders::OpenOrder>,
 }
 
 /// The first instant of a China calendar day.
@@ -550,6 +554,11 @@ pub async fn dashboard(
             let target = targets.get(&id).copied();
             let total = sums.line(Node::Unit { id }, u.name.clone(), target, time, margin);
             let months = trend(&sums, year, as_of, target, rule.basis);
+            let open_orders = orders::open_on(&mut tx, u.region_code.as_str(), year, &unit_by_id)
+                .await?
+                .into_iter()
+                .filter(|o| o.node == Node::Unit { id })
+                .collect();
             Ok(Dashboard {
                 year,
                 as_of,
@@ -561,6 +570,7 @@ pub async fn dashboard(
                 lines: Vec::new(),
                 split: None,
                 months,
+                open_orders,
             })
         }
         Node::Region { code } => {
@@ -655,6 +665,7 @@ pub async fn dashboard(
                 split(t, &parts)
             });
             let months = trend(&total_sums, year, as_of, target, rule.basis);
+            let open_orders = orders::open_on(&mut tx, &code, year, &unit_by_id).await?;
             let total = total_sums.line(
                 Node::Region { code: code.clone() },
                 region_name(&regions, &code),
@@ -673,6 +684,7 @@ pub async fn dashboard(
                 lines,
                 split,
                 months,
+                open_orders,
             })
         }
     }
