@@ -154,7 +154,7 @@ pub fn available(v: &ApplicationView) -> Vec<DocKind> {
 /// `number_format`, counted from 1 in the year it is dated), given the first time
 /// it is issued for `subject` and kept for every later copy; or, without a
 /// series, its record's number.
-async fn number_of(
+pub(crate) async fn number_of(
     app: &App,
     template: &DocTemplate,
     subject: &str,

@@ -2,13 +2,15 @@
 //!
 //! - `pdf`: documents laid out by typst with the server's CJK fonts (text extractable);
 //! - `docx`: the same documents as Word files, for staff who finish them by hand;
-//! - CSV exports of lists (UTF-8 with a byte order mark so that Excel and WPS read Chinese).
+//! - CSV exports of lists (UTF-8 with a byte order mark so that Excel and WPS read Chinese);
+//! - `xlsx`: Excel workbooks of statistics tables (typed number and date cells, Chinese headers).
 //!
 //! Heavy dependencies live here so that the other crates build and test quickly.
 
 pub mod charts;
 pub mod docx;
 pub mod pdf;
+pub mod xlsx;
 
 use legalaid_domain::audit::AuditEntry;
 

@@ -20,6 +20,7 @@ code_enum!(
         ReviewResultNotice => ("review_result_notice", "法律援助案件评查结果通知书"),
         RectificationNotice => ("rectification_notice", "法律援助整改通知书"),
         SupervisionNotice => ("supervision_notice", "法律援助工作督办通知书"),
+        Bulletin => ("bulletin", "法律援助工作通报"),
         ComplaintAcceptance => ("complaint_acceptance", "投诉受理通知书"),
         ComplaintRefusal => ("complaint_refusal", "不予受理投诉通知书"),
         ComplaintReply => ("complaint_reply", "投诉处理答复书"),
@@ -156,6 +157,10 @@ pub fn shipped_templates() -> Vec<DocTemplate> {
         (
             DocKind::SupervisionNotice,
             include_str!("../data/documents/supervision_notice.txt"),
+        ),
+        (
+            DocKind::Bulletin,
+            include_str!("../data/documents/bulletin.txt"),
         ),
         (
             DocKind::ComplaintAcceptance,

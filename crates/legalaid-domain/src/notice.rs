@@ -46,6 +46,8 @@ code_enum!(
         RectificationOrdered => ("rectification_ordered", "整改通知"),
         /// A supervision order (督办) to a unit that lags, or its escalation.
         SupervisionOrdered => ("supervision_ordered", "督办通知"),
+        /// A bulletin (通报) was issued to the units of a region.
+        BulletinIssued => ("bulletin_issued", "工作通报"),
         /// LAL art 20: a follow-up visit found the handler asking for or taking
         /// money or property; told to the center's quality staff and director.
         FeeAlert => ("fee_alert", "违规收费线索"),
@@ -385,7 +387,9 @@ mod tests {
             // recipient or the handler.
             let reaches = if matches!(
                 kind,
-                MessageKind::FeeAlert | MessageKind::SupervisionOrdered
+                MessageKind::FeeAlert
+                    | MessageKind::SupervisionOrdered
+                    | MessageKind::BulletinIssued
             ) {
                 audiences == [&Audience::Unit]
             } else {
@@ -688,7 +692,7 @@ mod tests {
         for &k in MessageKind::ALL {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(MessageKind::ALL.len(), 25);
+        assert_eq!(MessageKind::ALL.len(), 26);
         assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
         assert_eq!(DeliveryStatus::Skipped.label(), "未发送（无可用渠道）");
         assert_eq!(Audience::Unit.label(), "承办单位");

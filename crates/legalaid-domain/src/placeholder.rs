@@ -87,6 +87,9 @@ code_enum!(
         SupervisionRequirement => ("督办要求", "督办的要求"),
         SupervisionDeadline => ("督办期限", "反馈落实情况的期限"),
         SupervisionLevel => ("督办方式", "督办、专项督查或约谈"),
+        // The bulletin.
+        BulletinTitle => ("通报标题", "通报的标题"),
+        BulletinBody => ("通报正文", "通报的正文：进度排名、质量和时效、做法、问题和要求"),
         // Documents of a complaint.
         Complainant => ("投诉人", "投诉人姓名（匿名投诉为“投诉人”）"),
         ComplaintNumber => ("投诉编号", "投诉的登记编号"),

@@ -13,6 +13,7 @@ mod macros;
 pub mod applications;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod cases;
 pub mod complaints;
 mod connect;

@@ -233,3 +233,97 @@ pub async fn sums(
         })
         .collect()
 }
+
+// ---------------------------------------------------------------- statistics
+
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    id: i64,
+    case_type: String,
+    matter_code: String,
+    service_form: String,
+    channel: String,
+    groups: String,
+    intake_unit_id: i64,
+    handling_unit_id: Option<i64>,
+    handler_id: Option<i64>,
+    created_at: DateTime<Utc>,
+    status: String,
+    closure_submitted_at: Option<DateTime<Utc>>,
+    terminated_at: Option<DateTime<Utc>>,
+    outcome: Option<String>,
+    subsidy_status: String,
+    subsidy_fen: Option<i64>,
+    amount_fen: i64,
+}
+
+/// A batch of the facts of the cases opened in `[from, to)` by units whose
+/// region code starts with `region`, after the keyset `(created_at, id)`, in
+/// that order: the statistics read every case of the period a batch at a time.
+pub async fn facts_after(
+    tx: &mut Tx,
+    region: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> Result<
+    Vec<(
+        DateTime<Utc>,
+        i64,
+        legalaid_domain::supervision::stats::Facts,
+    )>,
+> {
+    use chrono::Datelike;
+    use legalaid_domain::application::{Channel, ServiceForm};
+    use legalaid_domain::case::{CaseOutcome, CaseStatus, SubsidyStatus};
+    use legalaid_domain::person::RecipientGroup;
+    const Q: &str = "SELECT c.id, c.case_type, a.matter_code, a.service_form, a.channel, p.groups, \
+        c.intake_unit_id, c.handling_unit_id, c.handler_id, c.created_at, c.status, c.closure_submitted_at, \
+        c.terminated_at, c.outcome, c.subsidy_status, c.subsidy_fen, c.amount_fen \
+        FROM cases c JOIN applications a ON a.id = c.application_id JOIN persons p ON p.id = c.recipient_id \
+        JOIN units u ON u.id = c.intake_unit_id \
+        WHERE u.region_code LIKE $1 AND c.created_at >= $2 AND c.created_at < $3 \
+        AND (c.created_at > $4 OR (c.created_at = $4 AND c.id > $5)) \
+        ORDER BY c.created_at, c.id LIMIT $6";
+    let (after_at, after_id) = after.unwrap_or((from - chrono::Duration::seconds(1), 0));
+    let rows: Vec<FactRow> = on_tx!(tx, c => sqlx::query_as(Q)
+        .bind(format!("{region}%")).bind(from).bind(to).bind(after_at).bind(after_id).bind(limit)
+        .fetch_all(c).await?);
+    let bad =
+        |id: i64, what: &str, v: &str| StoreError::Corrupt(format!("case {id}: {what} {v:?}"));
+    rows.into_iter()
+        .map(|r| {
+            let local = legalaid_domain::local_date(r.created_at);
+            let status =
+                CaseStatus::parse(&r.status).ok_or_else(|| bad(r.id, "status", &r.status))?;
+            let facts = legalaid_domain::supervision::stats::Facts {
+                case_type: CaseType::parse(&r.case_type)
+                    .ok_or_else(|| bad(r.id, "case type", &r.case_type))?,
+                matter_code: r.matter_code,
+                service_form: ServiceForm::parse(&r.service_form)
+                    .ok_or_else(|| bad(r.id, "service form", &r.service_form))?,
+                channel: Channel::parse(&r.channel)
+                    .ok_or_else(|| bad(r.id, "channel", &r.channel))?,
+                groups: r
+                    .groups
+                    .split(',')
+                    .filter(|g| !g.is_empty())
+                    .filter_map(RecipientGroup::parse)
+                    .collect(),
+                intake_unit_id: r.intake_unit_id,
+                handling_unit_id: r.handling_unit_id,
+                handler_id: r.handler_id,
+                year: local.year(),
+                month: local.month(),
+                status,
+                concluded: r.closure_submitted_at.is_some() || r.terminated_at.is_some(),
+                outcome: r.outcome.as_deref().and_then(CaseOutcome::parse),
+                subsidy_status: SubsidyStatus::parse(&r.subsidy_status)
+                    .ok_or_else(|| bad(r.id, "subsidy status", &r.subsidy_status))?,
+                subsidy_fen: r.subsidy_fen.unwrap_or(0),
+                amount_fen: r.amount_fen,
+            };
+            Ok((r.created_at, r.id, facts))
+        })
+        .collect()
+}

@@ -345,3 +345,147 @@ both!(a_rule_per_day_and_the_loser_of_a_race_gets_409, |app| {
         .expect("post");
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 });
+
+/// A part of an .xlsx file (a zip of XML parts).
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
+    let mut s = String::new();
+    z.by_name(name)
+        .expect("part")
+        .read_to_string(&mut s)
+        .expect("utf-8");
+    s
+}
+
+both!(statistics_by_dimension_with_excel_and_csv, |app| {
+    let supervisor = app.token("supervisor").await;
+    // The demo's `clerk` takes applications in at 史河 office.
+    let office = app.unit_id("叶集区史河街道司法所").await;
+    let year = today(&app).year();
+    let stats = |q: String| {
+        let app = &app;
+        let token = supervisor.clone();
+        async move {
+            app.get_json(&format!("/api/v1/supervision/statistics?{q}"), Some(&token))
+                .await
+        }
+    };
+    // Nothing yet: an empty table with a zero total.
+    let (s, v) = stats("by=intake_unit".into()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let before = v["total"]["cases"].as_i64().expect("total");
+    new_case(&app, "34150419800101303").await;
+    new_case(&app, "34150419800101404").await;
+    let (_, v) = stats("by=intake_unit".into()).await;
+    assert_eq!(v["total"]["cases"], before + 2, "{v}");
+    let row = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["key"]["value"] == office)
+        .cloned()
+        .expect("the office's row");
+    assert_eq!(row["label"], "叶集区史河街道司法所");
+    assert!(row["figures"]["cases"].as_i64() >= Some(2), "{row}");
+    // By case type: a wage claim is a civil matter (民事) or a labour one; the
+    // row that holds them is named, never a code.
+    let (_, v) = stats("by=case_type".into()).await;
+    let civil = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .max_by_key(|r| r["figures"]["cases"].as_i64())
+        .cloned()
+        .expect("a row");
+    let label = civil["label"].as_str().expect("label").to_owned();
+    assert!(
+        legalaid_domain::case::CaseType::ALL
+            .iter()
+            .any(|t| t.label() == label),
+        "{v}"
+    );
+    assert!(civil["figures"]["cases"].as_i64() >= Some(2), "{v}");
+    let month = format!("{year}-{:02}", today(&app).month());
+    let (_, v) = stats("by=month".into()).await;
+    assert!(
+        v["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["label"] == month),
+        "{v}"
+    );
+    // A period before the cases: none of them.
+    let (_, v) = stats(format!(
+        "by=handler&from={}-01-01&to={}-01-31",
+        year - 1,
+        year - 1
+    ))
+    .await;
+    assert_eq!(v["total"]["cases"], 0, "{v}");
+    // Bad asks: 422; another region: 404; a clerk: 403.
+    let (s, _) = stats("by=nonsense".into()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = stats(format!("from={year}-12-31&to={year}-01-01")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = stats("region=3401".into()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let clerk = app.token("clerk_pinggang").await;
+    let (s, _) = app
+        .get_json("/api/v1/supervision/statistics", Some(&clerk))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The page, and its Excel and CSV with the same figures.
+    let b = app.browser("supervisor").await;
+    let (s, html) = b.get("/supervision/statistics?by=case_type").await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains(&label) && html.contains("合计"), "{html}");
+    let (s, _) = b.get("/supervision/statistics?by=case_type&from=bad").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = b
+        .client
+        .get(format!(
+            "{}/supervision/statistics.xlsx?by=case_type",
+            app.base
+        ))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = res.bytes().await.expect("bytes");
+    let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
+    for s in [
+        "法律援助案件统计（按案件类型）",
+        "受理案件数",
+        label.as_str(),
+        "合计",
+    ] {
+        assert!(strings.contains(s), "{s}: {strings}");
+    }
+    let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    let total = civil["figures"]["cases"].as_i64().expect("n");
+    assert!(
+        sheet.contains(&format!("<v>{total}</v>")),
+        "the civil count as a number cell: {sheet}"
+    );
+    let res = b
+        .client
+        .get(format!(
+            "{}/supervision/statistics.csv?by=case_type",
+            app.base
+        ))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.expect("text");
+    assert!(text.starts_with('\u{feff}'), "a BOM for Excel and WPS");
+    assert!(text.contains("案件类型,受理案件数"), "{text}");
+    assert!(text.contains(&format!("{label},{total},")), "{text}");
+});

@@ -5,7 +5,8 @@
 //! supervision, so that the dashboard shows orders beside the lagging lines
 //! and the offices have them in their queues: the first lagging office's order
 //! is open (awaiting its answer), the second's answered (awaiting the bureau's
-//! check), the third's answered and closed.
+//! check), the third's answered and closed. Last month's bulletin is issued
+//! first, so the offices have it in their inboxes.
 
 use super::{as_user, input};
 use crate::supervision::{self, Node, orders};
@@ -25,6 +26,11 @@ pub(super) async fn load(app: &App) -> AppResult<()> {
         return Ok(());
     };
     split_targets(app, &boss).await?;
+    // Last month's bulletin, issued: the offices have it in their inboxes.
+    let b =
+        supervision::bulletins::create(app, &boss, &supervision::bulletins::NewBulletin::default())
+            .await?;
+    supervision::bulletins::issue(app, &boss, b.id, b.version).await?;
     let d = supervision::dashboard(app, &boss, None, None, None, None).await?;
     let lagging: Vec<i64> = d
         .lines

@@ -24,7 +24,9 @@ use legalaid_store::supervision::{self as store, Cell, SumBy};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+pub mod bulletins;
 pub mod orders;
+pub mod statistics;
 
 /// Cases read at a time by the rebuild.
 const BATCH: i64 = 1000;
@@ -34,6 +36,16 @@ const BATCH: i64 = 1000;
 /// not supervising: its figures are on its bureau's dashboard.
 pub fn can_view(ctx: &Ctx) -> bool {
     matches!(policy::scope(ctx), Scope::All | Scope::Region(_))
+}
+
+/// The caller's own justice bureau, which issues orders and bulletins; 409
+/// (saying what needs a bureau's account) for anyone else.
+pub(crate) fn home_bureau(ctx: &Ctx, what: &str) -> AppResult<Unit> {
+    ctx.actor
+        .as_ref()
+        .and_then(|a| a.unit.clone())
+        .filter(|u| u.kind == UnitKind::JusticeBureau)
+        .ok_or_else(|| AppError::Conflict(format!("请使用司法局的账号{what}")))
 }
 
 /// Keeps the supervision rules.

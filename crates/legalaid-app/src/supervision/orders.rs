@@ -316,12 +316,7 @@ async fn target_of(app: &App, ctx: &Ctx, id: i64) -> AppResult<Unit> {
 /// indicator is 409 (the partial unique index decides a race).
 pub async fn issue(app: &App, ctx: &Ctx, input: &OrderInput) -> AppResult<OrderView> {
     policy::require(can_issue(ctx))?;
-    let home = ctx
-        .actor
-        .as_ref()
-        .and_then(|a| a.unit.clone())
-        .filter(|u| u.kind == UnitKind::JusticeBureau)
-        .ok_or_else(|| AppError::Conflict("请使用司法局的账号下达督办".into()))?;
+    let home = super::home_bureau(ctx, "下达督办")?;
     let now = app.clock.now();
     let today = local_date(now);
     let f = input.validate(today).map_err(AppError::Validation)?;

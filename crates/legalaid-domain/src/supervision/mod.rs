@@ -1,8 +1,10 @@
 //! Supervision (督导): what counts toward targets, progress against time
 //! (序时进度), and the case tallies the dashboards read (ADR 0023).
 
+pub mod bulletin;
 pub mod order;
 pub mod pace;
+pub mod stats;
 pub mod tally;
 
 pub use pace::{

@@ -238,7 +238,7 @@ pub fn progress(counted: i64, target: Option<i64>, time: Share, margin_points: i
 }
 
 /// A rate shown as "part / whole" beside its percentage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PaceRatio))]
 pub struct Ratio {
     pub part: i64,

@@ -82,7 +82,7 @@ enum DocFormat {
 }
 
 /// The requested format: `pdf` (default) or `docx`.
-fn format_of(q: FormatQuery) -> Result<String, ApiError> {
+pub(super) fn format_of(q: FormatQuery) -> Result<String, ApiError> {
     let format = q.format.unwrap_or_else(|| "pdf".into());
     if format != "pdf" && format != "docx" {
         return Err(ApiError(AppError::field(

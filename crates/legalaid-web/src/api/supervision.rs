@@ -20,6 +20,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use legalaid_app::AppError;
+use legalaid_app::supervision::bulletins;
 use legalaid_app::supervision::orders::{self as orders, Decision, OrderView};
 use legalaid_app::supervision::{self as uc, Dashboard};
 use legalaid_domain::supervision::order::{
@@ -31,7 +32,8 @@ use serde::Deserialize;
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(dashboard, rules, add_rule, list_orders, issue_order, show_order, answer_order,
-        close_order, return_order, escalate_order, order_documents, order_document),
+        close_order, return_order, escalate_order, order_documents, order_document, statistics,
+        list_bulletins, create_bulletin, show_bulletin, edit_bulletin, issue_bulletin, bulletin_document),
     modifiers(&BearerAuth, &ErrorResponses),
     tags((name = "supervision", description = "督导：目标任务、序时进度、落后单位与统计口径"))
 )]
@@ -521,11 +523,277 @@ pub async fn order_document(
     .await
 }
 
+// ---------------------------------------------------------------- statistics
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatisticsQuery {
+    /// The dimension (default `case_type`).
+    #[param(inline, value_type = Option<legalaid_domain::supervision::stats::Dimension>)]
+    pub by: Option<String>,
+    /// A region code (2, 4 or 6 digits); default the caller's own region.
+    pub region: Option<String>,
+    /// The first day of the period (cases opened that day count); default 1 January of `to`'s year.
+    pub from: Option<NaiveDate>,
+    /// The last day (default today); at most five years after `from`.
+    pub to: Option<NaiveDate>,
+}
+
+/// One row (`legalaid_app::supervision::statistics::Row`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = StatisticsRow)]
+#[allow(dead_code)]
+pub struct StatRowDoc {
+    /// `{kind: "code"|"id"|"month"|"none", value}`: the dimension's value.
+    key: serde_json::Value,
+    label: String,
+    figures: legalaid_domain::supervision::stats::Figures,
+}
+
+/// A statistics table.
+#[derive(utoipa::ToSchema)]
+#[schema(as = Statistics)]
+#[allow(dead_code)]
+pub struct StatisticsDoc {
+    dimension: legalaid_domain::supervision::stats::Dimension,
+    from: NaiveDate,
+    to: NaiveDate,
+    region: String,
+    region_name: String,
+    rows: Vec<StatRowDoc>,
+    /// Each case once.
+    total: legalaid_domain::supervision::stats::Figures,
+    /// A case may stand in several rows (recipient groups).
+    overlapping: bool,
+}
+
+/// The cases opened in a period in a region, broken down by one dimension, with
+/// counts and sums per row and the total (bureaus and centers in their region).
+#[utoipa::path(get, path = "/api/v1/supervision/statistics", tag = "supervision", security(("bearer" = [])), params(StatisticsQuery),
+    responses((status = 200, body = StatisticsDoc), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem, description = "a region outside the caller's"),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn statistics(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<StatisticsQuery>,
+) -> Result<Json<legalaid_app::supervision::statistics::Statistics>, ApiError> {
+    use legalaid_domain::supervision::stats::Dimension;
+    let by = match q.by.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        None => Dimension::CaseType,
+        Some(b) => {
+            Dimension::parse(b).ok_or_else(|| ApiError(AppError::field("by", "统计维度不正确")))?
+        }
+    };
+    Ok(Json(
+        legalaid_app::supervision::statistics::statistics(
+            &s.app,
+            &ctx,
+            by,
+            q.region.as_deref(),
+            q.from,
+            q.to,
+        )
+        .await?,
+    ))
+}
+
+// ---------------------------------------------------------------- bulletins
+
+/// A bulletin (`legalaid_store::bulletins::Bulletin`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Bulletin)]
+#[allow(dead_code)]
+pub struct BulletinDoc {
+    id: i64,
+    /// The issuing bureau and the region covered.
+    unit_id: i64,
+    region_code: String,
+    title: String,
+    period_from: NaiveDate,
+    as_of: NaiveDate,
+    /// The frozen figures.
+    snapshot: legalaid_domain::supervision::bulletin::Snapshot,
+    sections: legalaid_domain::supervision::bulletin::Sections,
+    status: legalaid_domain::supervision::bulletin::BulletinStatus,
+    /// Empty until issued.
+    number: String,
+    issued_on: Option<NaiveDate>,
+    issued_by: Option<i64>,
+    created_by: i64,
+    created_at: chrono::DateTime<chrono::Utc>,
+    version: i64,
+}
+
+/// A bulletin in a list.
+#[derive(utoipa::ToSchema)]
+#[schema(as = BulletinListLine)]
+#[allow(dead_code)]
+pub struct BulletinLineDoc {
+    id: i64,
+    region_code: String,
+    title: String,
+    period_from: NaiveDate,
+    as_of: NaiveDate,
+    status: legalaid_domain::supervision::bulletin::BulletinStatus,
+    number: String,
+    issued_on: Option<NaiveDate>,
+}
+
+/// What a new bulletin is asked for.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = BulletinIn)]
+pub struct BulletinIn {
+    /// A region code; default the caller's.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Default the first day of `as_of`'s month; in the same year as `as_of`.
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    /// Default the last day of last month; not after today.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub title: Option<String>,
+}
+
+/// The bulletins the caller reads, newest first: drafts and issued ones of their
+/// region (supervising side), issued ones addressed to their unit.
+#[utoipa::path(get, path = "/api/v1/supervision/bulletins", tag = "supervision", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = List<BulletinLineDoc>), (status = 403, body = crate::error::Problem)))]
+pub async fn list_bulletins(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> Result<Json<List<bulletins::Line>>, ApiError> {
+    let (items, total) = bulletins::list(&s.app, &ctx, q.page()).await?;
+    Ok(Json(List { items, total }))
+}
+
+/// Generates a draft (bureau supervisors): the figures frozen now, the sections suggested.
+#[utoipa::path(post, path = "/api/v1/supervision/bulletins", tag = "supervision", security(("bearer" = [])), request_body = BulletinIn,
+    responses((status = 201, body = BulletinDoc), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem, description = "a region outside the caller's"),
+        (status = 409, body = crate::error::Problem, description = "not a bureau's account"),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn create_bulletin(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<BulletinIn>,
+) -> Result<(StatusCode, Json<bulletins::Bulletin>), ApiError> {
+    let input = bulletins::NewBulletin {
+        region: b.region,
+        from: b.from,
+        as_of: b.as_of,
+        title: b.title,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(bulletins::create(&s.app, &ctx, &input).await?),
+    ))
+}
+
+/// One bulletin.
+#[utoipa::path(get, path = "/api/v1/supervision/bulletins/{id}", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = BulletinDoc), (status = 404, body = crate::error::Problem)))]
+pub async fn show_bulletin(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<bulletins::Bulletin>, ApiError> {
+    Ok(Json(
+        bulletins::get(&s.app, &ctx, super::records::id_from(&id)?).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = BulletinEditIn)]
+pub struct BulletinEditIn {
+    #[schema(minimum = 1)]
+    pub version: i64,
+    #[schema(min_length = 1, max_length = 100)]
+    pub title: String,
+    pub sections: legalaid_domain::supervision::bulletin::Sections,
+}
+
+/// Edits a draft's title and sections (409 once issued).
+#[utoipa::path(post, path = "/api/v1/supervision/bulletins/{id}/edit", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)), request_body = BulletinEditIn,
+    responses((status = 200, body = BulletinDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "issued, or changed since read"), (status = 422, body = crate::error::Problem)))]
+pub async fn edit_bulletin(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<BulletinEditIn>,
+) -> Result<Json<bulletins::Bulletin>, ApiError> {
+    Ok(Json(
+        bulletins::edit(
+            &s.app,
+            &ctx,
+            super::records::id_from(&id)?,
+            b.version,
+            &b.title,
+            &b.sections,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = BulletinIssueIn)]
+pub struct IssueIn {
+    #[schema(minimum = 1)]
+    pub version: i64,
+}
+
+/// Issues a draft: it takes its number and the units of the region are told.
+#[utoipa::path(post, path = "/api/v1/supervision/bulletins/{id}/issue", tag = "supervision", security(("bearer" = [])), params(("id" = i64, Path)), request_body = IssueIn,
+    responses((status = 200, body = BulletinDoc), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "already issued, or changed since read")))]
+pub async fn issue_bulletin(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<IssueIn>,
+) -> Result<Json<bulletins::Bulletin>, ApiError> {
+    Ok(Json(
+        bulletins::issue(&s.app, &ctx, super::records::id_from(&id)?, b.version).await?,
+    ))
+}
+
+/// The bulletin as a document (PDF or DOCX); a draft says so in its number line.
+#[utoipa::path(get, path = "/api/v1/supervision/bulletins/{id}/document", tag = "supervision", security(("bearer" = [])),
+    params(("id" = i64, Path), super::documents::FormatQuery),
+    responses((status = 200, description = "the document"), (status = 404, body = crate::error::Problem), (status = 503, body = crate::error::Problem)))]
+pub async fn bulletin_document(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<super::documents::FormatQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let format = super::documents::format_of(q)?;
+    let (doc, name) = bulletins::document(&s.app, &ctx, super::records::id_from(&id)?).await?;
+    Ok(crate::documents::respond(doc, &name, &format).await?)
+}
+
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/supervision", get(dashboard))
         .route("/supervision/rules", get(rules).post(add_rule))
+        .route("/supervision/statistics", get(statistics))
+        .route(
+            "/supervision/bulletins",
+            get(list_bulletins).post(create_bulletin),
+        )
+        .route("/supervision/bulletins/{id}", get(show_bulletin))
+        .route("/supervision/bulletins/{id}/edit", post(edit_bulletin))
+        .route("/supervision/bulletins/{id}/issue", post(issue_bulletin))
+        .route(
+            "/supervision/bulletins/{id}/document",
+            get(bulletin_document),
+        )
         .route("/supervision/orders", get(list_orders).post(issue_order))
         .route("/supervision/orders/{id}", get(show_order))
         .route("/supervision/orders/{id}/answer", post(answer_order))

@@ -18,7 +18,9 @@ mod quality;
 mod routes;
 // Surveys and training (issue 11).
 mod supervision;
+mod supervision_bulletins;
 mod supervision_orders;
+mod supervision_stats;
 mod surveys;
 mod training;
 mod visits;

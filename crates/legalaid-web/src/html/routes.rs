@@ -505,6 +505,29 @@ pub fn routes() -> Router<AppState> {
             "/supervision/orders",
             get(supervision_orders::list).post(supervision_orders::create),
         )
+        .route("/supervision/statistics", get(supervision_stats::page))
+        .route("/supervision/statistics.xlsx", get(supervision_stats::xlsx))
+        .route("/supervision/statistics.csv", get(supervision_stats::csv))
+        .route(
+            "/supervision/bulletins",
+            get(supervision_bulletins::list).post(supervision_bulletins::create),
+        )
+        .route(
+            "/supervision/bulletins/{id}",
+            get(supervision_bulletins::show),
+        )
+        .route(
+            "/supervision/bulletins/{id}/edit",
+            post(supervision_bulletins::edit),
+        )
+        .route(
+            "/supervision/bulletins/{id}/issue",
+            post(supervision_bulletins::issue),
+        )
+        .route(
+            "/supervision/bulletins/{id}/document",
+            get(supervision_bulletins::document),
+        )
         .route("/supervision/orders/new", get(supervision_orders::new))
         .route("/supervision/orders/{id}", get(supervision_orders::show))
         .route(

@@ -495,6 +495,19 @@ fn render_page(
         href: "/supervision/orders".into(),
         label: "督办事项".into(),
     });
+    actions.push(Action {
+        href: "/supervision/bulletins".into(),
+        label: "工作通报".into(),
+    });
+    actions.push(Action {
+        href: match &d.total.node {
+            Node::Region { code } if !code.is_empty() => {
+                format!("/supervision/statistics?region={code}")
+            }
+            _ => "/supervision/statistics".into(),
+        },
+        label: "统计分析".into(),
+    });
     // A unit's own dashboard: its order, or the link that issues one.
     if d.lines.is_empty() {
         let c = order_cell(

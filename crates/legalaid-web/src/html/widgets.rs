@@ -112,6 +112,9 @@ impl Shell {
         if crate::html::supervision_orders::sees_orders(ctx) {
             nav.push(("/supervision/orders", "督办"));
         }
+        if crate::html::supervision_bulletins::sees_bulletins(ctx) {
+            nav.push(("/supervision/bulletins", "通报"));
+        }
         if crate::html::cases::funding::sees_funding(ctx) {
             nav.push(("/funding", "经费测算"));
         }

@@ -1,0 +1,209 @@
+//! Excel workbooks (`.xlsx`) of statistics tables (ADR 0025): one sheet per
+//! table with a merged title, Chinese headers, counts as numbers, money as
+//! numbers in yuan with two decimals, dates as date cells, and the total row.
+//! Built with rust_xlsxwriter in memory.
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    /// A count.
+    Int(i64),
+    /// Money in fen, written in yuan with two decimals.
+    Fen(i64),
+    /// A percentage in percent (one decimal), or nothing to show.
+    Percent(Option<f64>),
+    Date(chrono::NaiveDate),
+}
+
+impl Value {
+    /// The value as a CSV field writes it.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Int(n) => n.to_string(),
+            Value::Fen(f) => {
+                let sign = if *f < 0 { "-" } else { "" };
+                format!("{sign}{}.{:02}", f.abs() / 100, f.abs() % 100)
+            }
+            Value::Percent(p) => p.map_or_else(String::new, |p| format!("{p:.1}%")),
+            Value::Date(d) => d.to_string(),
+        }
+    }
+}
+
+/// A table: a title, headers, rows and an optional total row.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The sheet's name (sanitised and cut to 31 characters).
+    pub sheet: String,
+    pub title: String,
+    /// A line under the title (period, region, notes).
+    pub subtitle: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    pub total: Option<Vec<Value>>,
+}
+
+/// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters, not empty.
+pub fn sheet_name(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect();
+    if clean.trim().is_empty() {
+        "Sheet1".into()
+    } else {
+        clean
+    }
+}
+
+/// The workbook of `tables`, one sheet each, as bytes.
+pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let font = "宋体";
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_font_name(font)
+        .set_align(FormatAlign::Center);
+    let plain = Format::new().set_font_name(font);
+    let head = Format::new()
+        .set_bold()
+        .set_font_name(font)
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    let cell = Format::new()
+        .set_font_name(font)
+        .set_border(FormatBorder::Thin);
+    let int = cell.clone().set_num_format("0");
+    let money = cell.clone().set_num_format("#,##0.00");
+    let pct = cell.clone().set_num_format("0.0\"%\"");
+    let date = cell.clone().set_num_format("yyyy-mm-dd");
+    let bold = |f: &Format| f.clone().set_bold();
+    let mut used: Vec<String> = Vec::new();
+    for t in tables {
+        let mut name = sheet_name(&t.sheet);
+        let mut n = 2;
+        while used.contains(&name) {
+            name = sheet_name(&format!(
+                "{}{n}",
+                t.sheet.chars().take(28).collect::<String>()
+            ));
+            n += 1;
+        }
+        used.push(name.clone());
+        let ws = wb.add_worksheet();
+        ws.set_name(&name)?;
+        let cols = u16::try_from(t.headers.len().max(1)).unwrap_or(u16::MAX);
+        if cols > 1 {
+            ws.merge_range(0, 0, 0, cols - 1, &t.title, &title)?;
+        } else {
+            ws.write_with_format(0, 0, &t.title, &title)?;
+        }
+        ws.write_with_format(1, 0, &t.subtitle, &plain)?;
+        for (c, h) in t.headers.iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            ws.write_with_format(2, c, h, &head)?;
+            ws.set_column_width(c, if c == 0 { 28 } else { 14 })?;
+        }
+        let rows = t.rows.iter().map(|r| (r, false));
+        let total = t.total.iter().map(|r| (r, true));
+        for (i, (row, is_total)) in rows.chain(total).enumerate() {
+            let r = u32::try_from(i + 3).unwrap_or(u32::MAX);
+            for (c, v) in row.iter().enumerate() {
+                let c = u16::try_from(c).unwrap_or(u16::MAX);
+                let pick = |f: &Format| if is_total { bold(f) } else { f.clone() };
+                match v {
+                    Value::Text(s) => ws.write_with_format(r, c, s, &pick(&cell))?,
+                    Value::Int(n) => ws.write_with_format(r, c, *n as f64, &pick(&int))?,
+                    Value::Fen(f) => {
+                        ws.write_with_format(r, c, *f as f64 / 100.0, &pick(&money))?
+                    }
+                    Value::Percent(Some(p)) => ws.write_with_format(r, c, *p, &pick(&pct))?,
+                    Value::Percent(None) => ws.write_with_format(r, c, "", &pick(&cell))?,
+                    Value::Date(d) => ws.write_with_format(r, c, d, &pick(&date))?,
+                };
+            }
+        }
+    }
+    wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut s = String::new();
+        z.by_name(name)
+            .expect("part")
+            .read_to_string(&mut s)
+            .expect("utf-8");
+        s
+    }
+
+    #[test]
+    fn a_table_is_a_sheet_with_chinese_text_and_typed_cells() {
+        let t = Table {
+            sheet: "按案件类型/统计".into(),
+            title: "法律援助案件统计（按案件类型）".into(),
+            subtitle: "2026年1月1日至2026年12月5日 · 叶集区".into(),
+            headers: vec![
+                "案件类型".into(),
+                "案件数".into(),
+                "补贴（元）".into(),
+                "日期".into(),
+            ],
+            rows: vec![vec![
+                Value::Text("民事案件".into()),
+                Value::Int(12),
+                Value::Fen(123_456),
+                Value::Date(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")),
+            ]],
+            total: Some(vec![
+                Value::Text("合计".into()),
+                Value::Int(12),
+                Value::Fen(123_456),
+                Value::Text(String::new()),
+            ]),
+        };
+        let bytes = workbook(&[t]).expect("written");
+        let book = part(&bytes, "xl/workbook.xml");
+        assert!(
+            book.contains("按案件类型统计"),
+            "the sheet name without '/': {book}"
+        );
+        let strings = part(&bytes, "xl/sharedStrings.xml");
+        for s in [
+            "法律援助案件统计（按案件类型）",
+            "民事案件",
+            "合计",
+            "补贴（元）",
+        ] {
+            assert!(strings.contains(s), "{s}: {strings}");
+        }
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        // Numbers are numbers (no t="s"), money in yuan, the date a serial.
+        assert!(sheet.contains("<v>12</v>"), "{sheet}");
+        assert!(sheet.contains("<v>1234.56</v>"), "{sheet}");
+        assert!(
+            sheet.contains("<v>46082</v>"),
+            "2026-03-01 as a date serial: {sheet}"
+        );
+        assert!(sheet.contains("<mergeCell ref=\"A1:D1\"/>"), "{sheet}");
+    }
+
+    #[test]
+    fn sheet_names_are_made_acceptable() {
+        assert_eq!(sheet_name("a/b:c"), "abc");
+        assert_eq!(sheet_name("??"), "Sheet1");
+        assert_eq!(sheet_name(&"统".repeat(40)).chars().count(), 31);
+    }
+}
