@@ -26,6 +26,7 @@ pub mod hashing;
 pub mod home;
 pub mod in_force;
 pub mod jobs;
+mod numbering;
 pub mod outbox;
 pub mod outreach;
 pub mod persons;

@@ -13,6 +13,8 @@ pub enum Value {
     Int(i64),
     /// Money in fen, written in yuan with two decimals.
     Fen(i64),
+    /// A number with two decimals (scores, points).
+    Decimal(f64),
     /// A percentage in percent (one decimal), or nothing to show.
     Percent(Option<f64>),
     Date(chrono::NaiveDate),
@@ -28,6 +30,7 @@ impl Value {
                 let sign = if *f < 0 { "-" } else { "" };
                 format!("{sign}{}.{:02}", f.abs() / 100, f.abs() % 100)
             }
+            Value::Decimal(d) => format!("{d:.2}"),
             Value::Percent(p) => p.map_or_else(String::new, |p| format!("{p:.1}%")),
             Value::Date(d) => d.to_string(),
         }
@@ -83,6 +86,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     let int = cell.clone().set_num_format("0");
     let money = cell.clone().set_num_format("#,##0.00");
     let pct = cell.clone().set_num_format("0.0\"%\"");
+    let decimal = cell.clone().set_num_format("0.00");
     let date = cell.clone().set_num_format("yyyy-mm-dd");
     let bold = |f: &Format| f.clone().set_bold();
     let mut used: Vec<String> = Vec::new();
@@ -124,6 +128,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
                     Value::Fen(f) => {
                         ws.write_with_format(r, c, *f as f64 / 100.0, &pick(&money))?
                     }
+                    Value::Decimal(d) => ws.write_with_format(r, c, *d, &pick(&decimal))?,
                     Value::Percent(Some(p)) => ws.write_with_format(r, c, *p, &pick(&pct))?,
                     Value::Percent(None) => ws.write_with_format(r, c, "", &pick(&cell))?,
                     Value::Date(d) => ws.write_with_format(r, c, d, &pick(&date))?,

@@ -106,6 +106,7 @@ code_enum!(
         BulletinCreate => ("bulletin.create", "生成通报"),
         BulletinEdit => ("bulletin.edit", "修改通报"),
         BulletinIssue => ("bulletin.issue", "印发通报"),
+        EvaluationEntry => ("evaluation.entry", "录入考评数据"),
         ObservationPlan => ("observation.plan", "计划旁听庭审"),
         ObservationRecord => ("observation.record", "记录旁听情况"),
         ObservationCancel => ("observation.cancel", "取消旁听庭审"),

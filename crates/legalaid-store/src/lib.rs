@@ -19,6 +19,7 @@ pub mod complaints;
 mod connect;
 pub mod deadlines;
 pub mod documents;
+pub mod evaluation;
 pub mod excellent;
 pub mod forms;
 pub mod hearings;

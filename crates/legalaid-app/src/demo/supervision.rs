@@ -6,7 +6,8 @@
 //! and the offices have them in their queues: the first lagging office's order
 //! is open (awaiting its answer), the second's answered (awaiting the bureau's
 //! check), the third's answered and closed. Last month's bulletin is issued
-//! first, so the offices have it in their inboxes.
+//! first, so the offices have it in their inboxes; the bureau has entered the
+//! evaluation values that are not computed (publicity, review results).
 
 use super::{as_user, input};
 use crate::supervision::{self, Node, orders};
@@ -42,6 +43,37 @@ pub(super) async fn load(app: &App) -> AppResult<()> {
         })
         .collect();
     let today = legalaid_domain::local_date(app.clock.now());
+    // The bureau's entered evaluation values (考评): publicity and review results.
+    let year = chrono::Datelike::year(&today);
+    for (k, l) in d
+        .lines
+        .iter()
+        .filter(|l| l.progress.target.is_some())
+        .enumerate()
+    {
+        let Node::Unit { id } = l.node else { continue };
+        let k = k as f64;
+        supervision::evaluation::enter(
+            app,
+            &boss,
+            year,
+            id,
+            "publicity",
+            (k * 5.0) % 14.0,
+            "法治宣传活动台账",
+        )
+        .await?;
+        supervision::evaluation::enter(
+            app,
+            &boss,
+            year,
+            id,
+            "review_excellent",
+            55.0 + (k * 9.0) % 40.0,
+            "本年度案卷评查结果",
+        )
+        .await?;
+    }
     for (n, unit) in lagging.into_iter().take(3).enumerate() {
         let o: OrderInput = input(serde_json::json!({
             "target_unit_id": unit,

@@ -330,7 +330,7 @@ pub async fn issue(app: &App, ctx: &Ctx, id: i64, version: i64) -> AppResult<Bul
             .await?
             .ok_or(AppError::NotFound)?
     };
-    let number = crate::documents::number_of(
+    let number = crate::numbering::number_of(
         app,
         &template,
         &format!("bulletin:{id}"),

@@ -25,6 +25,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub mod bulletins;
+pub mod evaluation;
 pub mod orders;
 pub mod statistics;
 

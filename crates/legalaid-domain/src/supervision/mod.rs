@@ -2,6 +2,7 @@
 //! (序时进度), and the case tallies the dashboards read (ADR 0023).
 
 pub mod bulletin;
+pub mod evaluation;
 pub mod order;
 pub mod pace;
 pub mod stats;

@@ -33,7 +33,8 @@ use serde::Deserialize;
 #[openapi(
     paths(dashboard, rules, add_rule, list_orders, issue_order, show_order, answer_order,
         close_order, return_order, escalate_order, order_documents, order_document, statistics,
-        list_bulletins, create_bulletin, show_bulletin, edit_bulletin, issue_bulletin, bulletin_document),
+        list_bulletins, create_bulletin, show_bulletin, edit_bulletin, issue_bulletin, bulletin_document,
+        evaluation, enter_evaluation),
     modifiers(&BearerAuth, &ErrorResponses),
     tags((name = "supervision", description = "督导：目标任务、序时进度、落后单位与统计口径"))
 )]
@@ -777,12 +778,108 @@ pub async fn bulletin_document(
     Ok(crate::documents::respond(doc, &name, &format).await?)
 }
 
+// ---------------------------------------------------------------- evaluation
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EvaluationQuery {
+    /// A region code; default the caller's.
+    pub region: Option<String>,
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+}
+
+/// A unit's result.
+#[derive(utoipa::ToSchema)]
+#[schema(as = EvaluationResult)]
+#[allow(dead_code)]
+pub struct ResultDoc {
+    unit_id: Option<i64>,
+    name: String,
+    total: f64,
+    rank: usize,
+    scores: Vec<legalaid_domain::supervision::evaluation::Score>,
+}
+
+/// The evaluation of a region's units.
+#[derive(utoipa::ToSchema)]
+#[schema(as = Evaluation)]
+#[allow(dead_code)]
+pub struct EvaluationDoc {
+    year: i32,
+    as_of: NaiveDate,
+    region_name: String,
+    scheme_name: String,
+    scheme_source: String,
+    full: f64,
+    /// The indicators a value is entered for: `[code, label, standard]`.
+    entered: Vec<Vec<String>>,
+    results: Vec<ResultDoc>,
+}
+
+/// The units one level below a region that were given a target, scored by the
+/// year's scheme, ranked, each indicator with its points and evidence.
+#[utoipa::path(get, path = "/api/v1/supervision/evaluation", tag = "supervision", security(("bearer" = [])), params(EvaluationQuery),
+    responses((status = 200, body = EvaluationDoc), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem, description = "a region outside the caller's"),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn evaluation(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<EvaluationQuery>,
+) -> Result<Json<legalaid_app::supervision::evaluation::Evaluation>, ApiError> {
+    Ok(Json(
+        legalaid_app::supervision::evaluation::evaluate(&s.app, &ctx, q.region.as_deref(), q.year)
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = EvaluationEntryIn)]
+pub struct EntryIn {
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: i32,
+    #[schema(minimum = 1)]
+    pub unit_id: i64,
+    /// An indicator of the year's scheme whose source is not computed.
+    #[schema(min_length = 1, max_length = 50)]
+    pub code: String,
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub value: f64,
+    #[schema(min_length = 1, max_length = 2000)]
+    pub evidence: String,
+}
+
+/// Enters the value of an entered indicator for a unit (bureau supervisors).
+#[utoipa::path(post, path = "/api/v1/supervision/evaluation/entries", tag = "supervision", security(("bearer" = [])), request_body = EntryIn,
+    responses((status = 204, description = "kept"), (status = 403, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn enter_evaluation(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<EntryIn>,
+) -> Result<StatusCode, ApiError> {
+    legalaid_app::supervision::evaluation::enter(
+        &s.app,
+        &ctx,
+        b.year,
+        b.unit_id,
+        &b.code,
+        b.value,
+        &b.evidence,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/supervision", get(dashboard))
         .route("/supervision/rules", get(rules).post(add_rule))
         .route("/supervision/statistics", get(statistics))
+        .route("/supervision/evaluation", get(evaluation))
+        .route("/supervision/evaluation/entries", post(enter_evaluation))
         .route(
             "/supervision/bulletins",
             get(list_bulletins).post(create_bulletin),

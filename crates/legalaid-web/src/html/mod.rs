@@ -19,6 +19,7 @@ mod routes;
 // Surveys and training (issue 11).
 mod supervision;
 mod supervision_bulletins;
+mod supervision_eval;
 mod supervision_orders;
 mod supervision_stats;
 mod surveys;

@@ -505,6 +505,11 @@ pub fn routes() -> Router<AppState> {
             "/supervision/orders",
             get(supervision_orders::list).post(supervision_orders::create),
         )
+        .route(
+            "/supervision/evaluation",
+            get(supervision_eval::page).post(supervision_eval::enter),
+        )
+        .route("/supervision/evaluation.xlsx", get(supervision_eval::xlsx))
         .route("/supervision/statistics", get(supervision_stats::page))
         .route("/supervision/statistics.xlsx", get(supervision_stats::xlsx))
         .route("/supervision/statistics.csv", get(supervision_stats::csv))

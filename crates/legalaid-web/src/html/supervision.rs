@@ -499,6 +499,16 @@ fn render_page(
         href: "/supervision/bulletins".into(),
         label: "工作通报".into(),
     });
+    if let Node::Region { code } = &d.total.node {
+        actions.push(Action {
+            href: if code.is_empty() {
+                format!("/supervision/evaluation?year={}", d.year)
+            } else {
+                format!("/supervision/evaluation?year={}&region={code}", d.year)
+            },
+            label: "绩效考评".into(),
+        });
+    }
     actions.push(Action {
         href: match &d.total.node {
             Node::Region { code } if !code.is_empty() => {
