@@ -2,7 +2,8 @@
 # Install what the test suite needs outside of Cargo:
 #   - Debian packages: chromium (browser tests), fonts-noto-cjk (Chinese glyphs
 #     in screenshots and PDFs), poppler-utils (pdftoppm/pdftotext for PDF checks),
-#     faketime (the suite's second run just after midnight China time);
+#     faketime (the suite's second run just after midnight China time),
+#     libreoffice-calc-nogui (soffice opens the exported report forms);
 #   - the npm packages of tests/browser (playwright-core), from package-lock.json;
 #   - schemathesis (the API fuzzer of scripts/fuzz.sh), pinned in
 #     tests/fuzz/requirements.txt, into a virtual environment outside the clone.
@@ -31,7 +32,7 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "install-test-deps: /usr/bin/chromium is missing"
     need_apt=1
 fi
-for pkg in fonts-noto-cjk poppler-utils faketime; do
+for pkg in fonts-noto-cjk poppler-utils faketime libreoffice-calc-nogui; do
     if ! deb_installed "$pkg"; then
         echo "install-test-deps: Debian package $pkg is missing"
         need_apt=1
@@ -41,9 +42,10 @@ done
 if [ "$need_apt" -eq 1 ]; then
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update
-    as_root apt-get install -y --no-install-recommends chromium fonts-noto-cjk poppler-utils faketime
+    as_root apt-get install -y --no-install-recommends chromium fonts-noto-cjk poppler-utils faketime \
+        libreoffice-calc-nogui
 else
-    echo "install-test-deps: chromium, fonts-noto-cjk, poppler-utils and faketime are installed"
+    echo "install-test-deps: chromium, fonts-noto-cjk, poppler-utils, faketime and libreoffice-calc-nogui are installed"
 fi
 
 # --- npm packages for the browser tests --------------------------------------

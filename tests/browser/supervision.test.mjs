@@ -2,7 +2,7 @@
 // supervisor opens 办案进度, sees each unit beside 序时进度 with its counts and
 // the two charts, goes down to a judicial office and on to the cases counted,
 // and back up; opens an open 督办 beside a lagging line and last month's
-// bulletin; every page fits a 375 px screen without JavaScript.
+// bulletin and the year's report forms; every page fits a 375 px screen without JavaScript.
 //
 // Run with: LEGALAID_BIN=target/debug/legalaid node --test tests/browser/
 import assert from 'node:assert/strict';
@@ -75,6 +75,18 @@ serverTest('the supervisor follows the district down to the cases counted, on a 
     assert.ok((await page.locator('table tbody tr').count()) > 0, 'the ranked units');
     await fitsThePhone(page, 'a bulletin');
     await page.screenshot({ path: path.join(OUT_DIR, 'bulletin-phone.png'), fullPage: true });
+
+    // The year's report forms from the district's page: every check passes,
+    // each form listed, and the workbook offered.
+    await page.goto(`${base}/supervision`);
+    await Promise.all([page.waitForNavigation(), page.locator('a.button', { hasText: '统计报表' }).click()]);
+    assert.equal(pathOf(page), '/supervision/report-forms');
+    const body = await page.locator('body').textContent();
+    assert.match(body, /全部\d+条表内、表间关系校验通过/);
+    assert.ok(body.includes('统计报表六：民事法律援助案件情况'), 'the civil table');
+    assert.equal(await page.locator('a', { hasText: '导出Excel（报表格式）' }).count(), 1);
+    await fitsThePhone(page, 'the report forms');
+    await page.screenshot({ path: path.join(OUT_DIR, 'report-forms-phone.png'), fullPage: true });
   } finally {
     await context.close();
   }

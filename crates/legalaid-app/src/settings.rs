@@ -17,6 +17,33 @@ pub struct Settings {
     /// next year's holiday arrangement is not entered yet.
     #[serde(default = "default_calendar_warning_from")]
     pub calendar_warning_from: String,
+    /// The statistical cut-off day of the report forms' months: empty for
+    /// calendar months, 1–28 for months ending on that day (§4.1).
+    #[serde(default)]
+    pub report_cutoff_day: String,
+    /// The month the report forms' statistical year ends in, 1–12 (12: the
+    /// calendar year; Zhejiang counts December to November).
+    #[serde(default = "default_year_end_month")]
+    pub report_year_end_month: String,
+}
+
+fn default_year_end_month() -> String {
+    "12".into()
+}
+
+/// The report forms' calendar these settings give (the default where a value
+/// does not parse, which `update` never stores).
+pub fn stat_calendar(s: &Settings) -> legalaid_domain::supervision::forms::StatCalendar {
+    let d = legalaid_domain::supervision::forms::StatCalendar::default();
+    let cal = legalaid_domain::supervision::forms::StatCalendar {
+        cutoff_day: s.report_cutoff_day.trim().parse().ok(),
+        year_end_month: s
+            .report_year_end_month
+            .trim()
+            .parse()
+            .unwrap_or(d.year_end_month),
+    };
+    if cal.valid() { cal } else { d }
 }
 
 fn default_calendar_warning_from() -> String {
@@ -44,6 +71,12 @@ pub async fn get(app: &App) -> AppResult<Settings> {
         calendar_warning_from: store::setting(&mut tx, "calendar_warning_from")
             .await?
             .unwrap_or_else(default_calendar_warning_from),
+        report_cutoff_day: store::setting(&mut tx, "report_cutoff_day")
+            .await?
+            .unwrap_or_default(),
+        report_year_end_month: store::setting(&mut tx, "report_year_end_month")
+            .await?
+            .unwrap_or_else(default_year_end_month),
     })
 }
 
@@ -70,6 +103,17 @@ pub async fn update(app: &App, ctx: &Ctx, s: &Settings) -> AppResult<Settings> {
     if warning_day(s, 2027).is_none() {
         v.add("calendar_warning_from", "提醒日期应写作“月-日”，如 11-01");
     }
+    let cutoff = s.report_cutoff_day.trim().to_owned();
+    if !cutoff.is_empty() && !cutoff.parse::<u32>().is_ok_and(|d| (1..=28).contains(&d)) {
+        v.add(
+            "report_cutoff_day",
+            "统计截止日应为1至28之间的整数；按自然月统计的留空",
+        );
+    }
+    let year_end = s.report_year_end_month.trim().to_owned();
+    if !year_end.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)) {
+        v.add("report_year_end_month", "统计年度截止月份应为1至12");
+    }
     if !v.is_empty() {
         return Err(AppError::Validation(v.errors().to_vec()));
     }
@@ -78,6 +122,8 @@ pub async fn update(app: &App, ctx: &Ctx, s: &Settings) -> AppResult<Settings> {
         application_number_format: format,
         review_steps: s.review_steps.clone(),
         calendar_warning_from: warning_from,
+        report_cutoff_day: cutoff,
+        report_year_end_month: year_end,
     };
     let mut tx = app.store.write().await?;
     store::set_setting(
@@ -91,6 +137,13 @@ pub async fn update(app: &App, ctx: &Ctx, s: &Settings) -> AppResult<Settings> {
         &mut tx,
         "calendar_warning_from",
         &after.calendar_warning_from,
+    )
+    .await?;
+    store::set_setting(&mut tx, "report_cutoff_day", &after.report_cutoff_day).await?;
+    store::set_setting(
+        &mut tx,
+        "report_year_end_month",
+        &after.report_year_end_month,
     )
     .await?;
     audit::record(

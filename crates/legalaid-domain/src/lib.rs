@@ -167,6 +167,8 @@ mod tests {
         codes_are_json_names(rules::HardshipCondition::ALL);
         codes_are_json_names(rules::MatterCategory::ALL);
         codes_are_json_names(person::RecipientGroup::ALL);
+        codes_are_json_names(supervision::forms::FormCode::ALL);
+        codes_are_json_names(application::DenialReason::ALL);
         codes_are_json_names(staff::StaffKind::ALL);
         codes_are_json_names(staff::Sex::ALL);
         codes_are_json_names(staff::Specialty::ALL);

@@ -20,6 +20,16 @@ code_enum!(
         MilitaryFamily => ("military_family", "军人军属"),
         Dibao => ("dibao", "低保对象"),
         Destitute => ("destitute", "特困供养人员"),
+        /// Rural household registration, living mainly on farm income (the MoJ
+        /// forms' 农民, distinct from 农民工).
+        Farmer => ("farmer", "农民"),
+        EthnicMinority => ("ethnic_minority", "少数民族"),
+        ForeignerStateless => ("foreigner_stateless", "外国籍人或无国籍人"),
+        /// 一般贫困者: poor without a dibao or destitute status.
+        GeneralPoor => ("general_poor", "一般贫困者"),
+        /// Blind, deaf or mute (a subset of the disabled the criminal table counts).
+        BlindDeafMute => ("blind_deaf_mute", "盲、聋、哑人"),
+        MentalIllness => ("mental_illness", "尚未完全丧失辨认或者控制自己行为能力的精神病人"),
     }
 );
 

@@ -3,8 +3,8 @@
 use crate::{Page, Result, StoreError, Tx, scope_params};
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::application::{
-    Application, ApplicationFields, Channel, NotifyingOrgan, Objection, ObjectionOutcome,
-    ObjectionStatus, Outcome, ProceduralRole, ServiceForm, Status,
+    Application, ApplicationFields, Channel, DenialReason, NotifyingOrgan, Objection,
+    ObjectionOutcome, ObjectionStatus, Outcome, ProceduralRole, ServiceForm, Status,
 };
 use legalaid_domain::assessment::Means;
 use legalaid_domain::deadline::Pause;
@@ -49,6 +49,7 @@ struct Row {
     proposed_outcome: Option<String>,
     proposal_reason: String,
     outcome: Option<String>,
+    denial_reason: Option<String>,
     decision_reason: String,
     against_assessment: bool,
     decided_at: Option<DateTime<Utc>>,
@@ -61,7 +62,7 @@ const COLUMNS: &str = "a.id, a.number, a.applicant_id, a.receiving_unit_id, a.ch
     a.summary, a.limitation_date, a.preservation_urgent, a.representative_name, a.representative_relation, a.means_kind, \
     a.household_members, a.monthly_income_fen, a.exemption_code, a.exemption_proof, a.income_sources, a.assets, a.verification_method, \
     a.verification_date, a.verification_result, a.false_declaration, a.status, a.supplement_requested_on, \
-    a.supplement_items, a.proposed_outcome, a.proposal_reason, a.outcome, a.decision_reason, a.against_assessment, \
+    a.supplement_items, a.proposed_outcome, a.proposal_reason, a.outcome, a.denial_reason, a.decision_reason, a.against_assessment, \
     a.decided_at, a.decided_by, a.version";
 
 fn members(n: Option<i64>) -> u32 {
@@ -141,6 +142,10 @@ impl Row {
             supplement_requested_on: self.supplement_requested_on,
             supplement_items: self.supplement_items,
             proposal_reason: self.proposal_reason,
+            denial_reason: match self.denial_reason.as_deref() {
+                None => None,
+                Some(r) => Some(DenialReason::parse(r).ok_or_else(|| bad("denial reason", r))?),
+            },
             decision_reason: self.decision_reason,
             against_assessment: self.against_assessment,
             decided_at: self.decided_at,
@@ -295,6 +300,8 @@ pub async fn insert(
 #[derive(Debug, Clone, Copy)]
 pub struct Decision<'a> {
     pub outcome: Outcome,
+    /// With a denial, why (none with a grant).
+    pub denial_reason: Option<DenialReason>,
     pub reason: &'a str,
     pub against_assessment: bool,
     pub at: DateTime<Utc>,
@@ -327,7 +334,8 @@ pub async fn change(
     }
     const Q: &str = "UPDATE applications SET status = $1, supplement_requested_on = $2, supplement_items = $3, \
         proposed_outcome = $4, proposal_reason = $5, outcome = $6, decision_reason = $7, against_assessment = $8, \
-        decided_at = $9, decided_by = $10, version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13";
+        decided_at = $9, decided_by = $10, version = version + 1, updated_at = $11, denial_reason = $14 \
+        WHERE id = $12 AND version = $13";
     let status = ch.status.unwrap_or(current.status);
     let (sup_on, sup_items) = ch.supplement.map_or(
         (
@@ -358,10 +366,15 @@ pub async fn change(
             current.decided_by,
         ),
     };
+    let denial = match (&ch.decision, ch.clear_decision) {
+        (Some(d), _) => d.denial_reason.filter(|_| d.outcome == Outcome::Denied),
+        (None, true) => None,
+        (None, false) => current.denial_reason,
+    };
     let n = on_tx!(tx, c => sqlx::query(Q)
         .bind(status.as_str()).bind(sup_on).bind(sup_items).bind(prop.map(|o| o.as_str())).bind(prop_reason)
         .bind(outcome.map(|o| o.as_str())).bind(reason).bind(against).bind(decided_at).bind(decided_by).bind(now)
-        .bind(id.0).bind(version)
+        .bind(id.0).bind(version).bind(denial.map(DenialReason::as_str))
         .execute(c).await?.rows_affected());
     if n == 0 {
         return Err(StoreError::VersionConflict);

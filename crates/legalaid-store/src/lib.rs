@@ -31,6 +31,7 @@ pub mod quality;
 pub mod ratings;
 pub mod rectifications;
 pub mod regions;
+pub mod report_forms;
 pub mod rules;
 pub mod sessions;
 pub mod staff;

@@ -13,6 +13,7 @@ mod extract;
 mod html;
 mod input;
 mod middleware;
+mod report_forms;
 
 pub use error::{ApiError, PageError};
 

@@ -203,6 +203,35 @@ both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
         .get(&format!("/cases/{case}"))
         .await;
     assert!(html.contains("优秀法律援助案例 第1名"), "{html}");
+
+    // The report forms of this year and last year count the demo's cases and
+    // pass every in-table and cross-table check.
+    let supervisor = app.token("supervisor").await;
+    for year in [this_year, this_year - 1] {
+        let (s, set) = app
+            .get_json(
+                &format!("/api/v1/supervision/report-forms?period=year&year={year}"),
+                Some(&supervisor),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{set}");
+        let broken: Vec<&Value> = set["forms"]
+            .as_array()
+            .expect("forms")
+            .iter()
+            .flat_map(|f| f["checks"].as_array().expect("checks"))
+            .filter(|c| c["holds"] == false)
+            .collect();
+        assert!(broken.is_empty(), "{year}: {broken:?}");
+        let t8 = set["forms"]
+            .as_array()
+            .expect("forms")
+            .iter()
+            .find(|f| f["code"] == "t8")
+            .expect("表八");
+        assert!(t8["total"]["cells"][0].as_i64() > Some(50), "{year}: {t8}");
+        assert!(t8["total"]["cells"][1].as_i64() > Some(0), "{year}: {t8}");
+    }
 });
 
 both!(the_demo_lives_at_the_turn_of_the_year_too, |app| {

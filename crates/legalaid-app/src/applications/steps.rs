@@ -3,6 +3,7 @@
 
 use super::*;
 use legalaid_domain::ApplicationId;
+use legalaid_domain::application::DenialReason;
 
 /// Sends the one supplement notice listing everything missing; the clock stops.
 pub async fn request_supplement(
@@ -134,7 +135,8 @@ pub async fn propose(
 }
 
 /// Decides. A denial needs written reasons (LAL art 43); deciding against the
-/// assessment needs a recorded reason too, and is marked for supervisors.
+/// assessment needs a recorded reason too, and is marked for supervisors. A
+/// denial's reason code is the assessment's (see [`decide_coded`]).
 pub async fn decide(
     app: &App,
     ctx: &Ctx,
@@ -143,7 +145,28 @@ pub async fn decide(
     outcome: Outcome,
     reason: &str,
 ) -> AppResult<ApplicationView> {
+    decide_coded(app, ctx, id, version, outcome, None, reason).await
+}
+
+/// Decides, with the denial's reason code as the report forms count it
+/// (不属于法律援助事项范围 / 不符合经济困难标准 / 其他): when absent, the one the
+/// assessment gives; a code with a grant is refused.
+pub async fn decide_coded(
+    app: &App,
+    ctx: &Ctx,
+    id: ApplicationId,
+    version: i64,
+    outcome: Outcome,
+    denial_reason: Option<DenialReason>,
+    reason: &str,
+) -> AppResult<ApplicationView> {
     require(ApplicationAction::Decide.by_role(ctx))?;
+    if outcome == Outcome::Granted && denial_reason.is_some() {
+        return Err(AppError::field(
+            "denial_reason",
+            "给予法律援助的决定不填写不予法律援助的原因类别",
+        ));
+    }
     let reason = reason.trim();
     crate::error::check_reason_length("reason", reason, "理由")?;
     let cx = context(app).await?;
@@ -166,7 +189,14 @@ pub async fn decide(
         ));
     }
     let region = region_of(&mut tx, before.receiving_unit_id).await?;
-    let verdict = assessment_of(&before, &region, &cx).verdict;
+    let assessment = assessment_of(&before, &region, &cx);
+    let verdict = assessment.verdict;
+    let denial_reason = match outcome {
+        Outcome::Granted => None,
+        Outcome::Denied => {
+            Some(denial_reason.unwrap_or_else(|| DenialReason::from_assessment(&assessment)))
+        }
+    };
     let against = match outcome {
         Outcome::Granted => verdict != Verdict::Eligible,
         Outcome::Denied => verdict == Verdict::Eligible,
@@ -194,6 +224,7 @@ pub async fn decide(
             status: Some(next),
             decision: Some(store::Decision {
                 outcome,
+                denial_reason,
                 reason,
                 against_assessment: against,
                 at: now,

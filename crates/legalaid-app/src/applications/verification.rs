@@ -111,6 +111,7 @@ pub async fn grant_pre_emptively(
         status: Some(next),
         decision: Some(store::Decision {
             outcome: Outcome::Granted,
+            denial_reason: None,
             reason: why,
             against_assessment: false,
             at: now,

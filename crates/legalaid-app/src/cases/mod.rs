@@ -557,6 +557,7 @@ async fn grant_notified(
             status: Some(next),
             decision: Some(legalaid_store::applications::Decision {
                 outcome: Outcome::Granted,
+                denial_reason: None,
                 reason: "办案机关通知辩护（代理），依法指派，无需审查经济状况",
                 against_assessment: false,
                 at: now,

@@ -167,10 +167,16 @@ fn groups_of_person(groups: &[RecipientGroup]) -> Vec<ConsultGroup> {
             RecipientGroup::MigrantWorker => ConsultGroup::MigrantWorker,
             RecipientGroup::Minor => ConsultGroup::Minor,
             RecipientGroup::Elderly => ConsultGroup::Elderly,
-            RecipientGroup::Disabled => ConsultGroup::Disabled,
+            RecipientGroup::Disabled | RecipientGroup::BlindDeafMute => ConsultGroup::Disabled,
             RecipientGroup::Woman => ConsultGroup::Woman,
             RecipientGroup::MilitaryFamily => ConsultGroup::MilitaryFamily,
-            RecipientGroup::Dibao | RecipientGroup::Destitute => ConsultGroup::GeneralPoor,
+            RecipientGroup::Dibao | RecipientGroup::Destitute | RecipientGroup::GeneralPoor => {
+                ConsultGroup::GeneralPoor
+            }
+            RecipientGroup::Farmer => ConsultGroup::Farmer,
+            RecipientGroup::ForeignerStateless => ConsultGroup::Foreigner,
+            // The quarterly report has no column of its own for ethnic minorities.
+            RecipientGroup::EthnicMinority | RecipientGroup::MentalIllness => ConsultGroup::Other,
         })
         .collect();
     out.sort();

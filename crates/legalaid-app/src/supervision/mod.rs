@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 pub mod bulletins;
 pub mod evaluation;
 pub mod orders;
+pub mod report_forms;
 pub mod statistics;
 
 /// Cases read at a time by the rebuild.

@@ -45,7 +45,7 @@ pub struct Statistics {
 }
 
 /// Which region the caller asked for, checked against what they may see.
-fn region_of(ctx: &Ctx, asked: Option<&str>) -> AppResult<String> {
+pub(super) fn region_of(ctx: &Ctx, asked: Option<&str>) -> AppResult<String> {
     let asked = match asked.map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => Some(RegionCode::parse(r).map_err(|_| AppError::NotFound)?),
         None => None,

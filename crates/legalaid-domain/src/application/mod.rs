@@ -88,6 +88,32 @@ code_enum!(
 );
 
 code_enum!(
+    /// Why aid was denied, as the MoJ report forms count denials (表六 cols
+    /// 21–24, 表七 cols 13–16): outside the matters of legal aid, not in economic
+    /// hardship, or another reason (the written reasons say which).
+    DenialReason {
+        OutOfScope => ("out_of_scope", "不属于法律援助事项范围"),
+        NotHardship => ("not_hardship", "不符合经济困难标准"),
+        Other => ("other", "其他原因"),
+    }
+);
+
+impl DenialReason {
+    /// The reason the assessment gives, when the decider does not name one:
+    /// a matter outside the scope, else an ineligible verdict in scope (the
+    /// hardship standard not met), else another reason.
+    pub fn from_assessment(a: &crate::assessment::Assessment) -> DenialReason {
+        if !a.in_scope {
+            DenialReason::OutOfScope
+        } else if a.verdict == crate::assessment::Verdict::Ineligible {
+            DenialReason::NotHardship
+        } else {
+            DenialReason::Other
+        }
+    }
+}
+
+code_enum!(
     /// The bureau's decision on an objection (LAL art 49).
     ObjectionOutcome {
         Upheld => ("upheld", "维持原决定"),
@@ -555,6 +581,8 @@ pub struct Application {
     pub proposed_outcome: Option<Outcome>,
     pub proposal_reason: String,
     pub outcome: Option<Outcome>,
+    /// Set with a denial: why, as the report forms count it.
+    pub denial_reason: Option<DenialReason>,
     pub decision_reason: String,
     pub against_assessment: bool,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,

@@ -3,6 +3,7 @@
 
 pub mod bulletin;
 pub mod evaluation;
+pub mod forms;
 pub mod order;
 pub mod pace;
 pub mod stats;

@@ -12,7 +12,9 @@ use legalaid_app::AppError;
 use legalaid_app::applications::{self as uc, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
 use legalaid_domain::UnitId;
-use legalaid_domain::application::{ApplicationInput, Channel, ObjectionOutcome, Outcome, Status};
+use legalaid_domain::application::{
+    ApplicationInput, Channel, DenialReason, ObjectionOutcome, Outcome, Status,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -214,9 +216,28 @@ pub struct DecisionIn {
     #[serde(default)]
     #[schema(max_length = 4000)]
     pub reason: String,
+    /// With a denial (decision only): why, as the report forms count it. Absent:
+    /// the assessment's (`out_of_scope` when the matter is outside the scope,
+    /// `not_hardship` when in scope but ineligible, else `other`). Refused with a grant.
+    #[serde(default)]
+    #[schema(inline, value_type = Option<DenialReason>)]
+    pub denial_reason: Option<String>,
     /// The `version` of the application that was read.
     #[schema(minimum = 1)]
     pub version: i64,
+}
+
+/// A denial's reason code, if given (blank is none).
+fn denial_reason(s: Option<&str>) -> Result<Option<DenialReason>, ApiError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(c) => DenialReason::parse(c).map(Some).ok_or_else(|| {
+            ApiError(AppError::field(
+                "denial_reason",
+                "denial_reason 应为 out_of_scope、not_hardship 或 other",
+            ))
+        }),
+    }
 }
 
 fn outcome(s: &str) -> Result<Outcome, ApiError> {
@@ -234,12 +255,14 @@ pub async fn decide(
     ApiJson(b): ApiJson<DecisionIn>,
 ) -> Result<Json<Value>, ApiError> {
     let o = outcome(&b.outcome)?;
-    Ok(Json(out(uc::decide(
+    let why = denial_reason(b.denial_reason.as_deref())?;
+    Ok(Json(out(uc::decide_coded(
         &s.app,
         &ctx,
         id_from(&id)?,
         b.version,
         o,
+        why,
         &b.reason,
     )
     .await?)))
@@ -255,6 +278,12 @@ pub async fn propose(
     ApiJson(b): ApiJson<DecisionIn>,
 ) -> Result<Json<Value>, ApiError> {
     let o = outcome(&b.outcome)?;
+    if denial_reason(b.denial_reason.as_deref())?.is_some() {
+        return Err(ApiError(AppError::field(
+            "denial_reason",
+            "不予法律援助的原因类别由负责人作出决定时填写",
+        )));
+    }
     Ok(Json(out(uc::propose(
         &s.app,
         &ctx,

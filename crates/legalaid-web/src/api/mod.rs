@@ -20,6 +20,7 @@ mod persons;
 mod quality;
 mod queues;
 mod records;
+pub(crate) mod report_forms;
 mod rules;
 mod schemas;
 // Surveys and training (issue 11).
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .merge(surveys::routes())
         .merge(supervision::routes())
+        .merge(report_forms::routes())
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))

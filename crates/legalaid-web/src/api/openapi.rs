@@ -16,6 +16,7 @@ pub fn document() -> serde_json::Value {
     api.merge(super::surveys::OutreachDoc::openapi());
     // Supervision (issue 12).
     api.merge(super::supervision::SupervisionDoc::openapi());
+    api.merge(super::report_forms::ReportFormsDoc::openapi());
     let mut doc = serde_json::to_value(api).unwrap_or_default();
     text_rule::apply(&mut doc);
     doc

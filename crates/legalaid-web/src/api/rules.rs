@@ -249,6 +249,15 @@ pub struct SettingsIn {
     #[serde(default)]
     #[schema(pattern = "^[01][0-9]-[0-3][0-9]$")]
     pub calendar_warning_from: Option<String>,
+    /// The report forms' monthly cut-off day: empty for calendar months, 1–28
+    /// for months ending on that day. Kept when absent.
+    #[serde(default)]
+    #[schema(pattern = "^([1-9]|1[0-9]|2[0-8])?$")]
+    pub report_cutoff_day: Option<String>,
+    /// The month the report forms' statistical year ends in, 1–12. Kept when absent.
+    #[serde(default)]
+    #[schema(pattern = "^([1-9]|1[0-2])$")]
+    pub report_year_end_month: Option<String>,
 }
 
 /// Changes the settings (system administrators).
@@ -266,6 +275,10 @@ pub async fn update_settings(
         calendar_warning_from: b
             .calendar_warning_from
             .unwrap_or(kept.calendar_warning_from),
+        report_cutoff_day: b.report_cutoff_day.unwrap_or(kept.report_cutoff_day),
+        report_year_end_month: b
+            .report_year_end_month
+            .unwrap_or(kept.report_year_end_month),
     };
     Ok(Json(
         legalaid_app::settings::update(&s.app, &ctx, &input).await?,

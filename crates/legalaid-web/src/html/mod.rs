@@ -20,6 +20,7 @@ mod routes;
 mod supervision;
 mod supervision_bulletins;
 mod supervision_eval;
+mod supervision_forms;
 mod supervision_orders;
 mod supervision_stats;
 mod surveys;

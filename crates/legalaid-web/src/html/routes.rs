@@ -510,6 +510,11 @@ pub fn routes() -> Router<AppState> {
             get(supervision_eval::page).post(supervision_eval::enter),
         )
         .route("/supervision/evaluation.xlsx", get(supervision_eval::xlsx))
+        .route("/supervision/report-forms", get(supervision_forms::page))
+        .route(
+            "/supervision/report-forms.xlsx",
+            get(supervision_forms::xlsx),
+        )
         .route("/supervision/statistics", get(supervision_stats::page))
         .route("/supervision/statistics.xlsx", get(supervision_stats::xlsx))
         .route("/supervision/statistics.csv", get(supervision_stats::csv))

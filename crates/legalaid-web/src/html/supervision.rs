@@ -518,6 +518,15 @@ fn render_page(
         },
         label: "统计分析".into(),
     });
+    actions.push(Action {
+        href: match &d.total.node {
+            Node::Region { code } if !code.is_empty() => {
+                format!("/supervision/report-forms?region={code}")
+            }
+            _ => "/supervision/report-forms".into(),
+        },
+        label: "统计报表".into(),
+    });
     // A unit's own dashboard: its order, or the link that issues one.
     if d.lines.is_empty() {
         let c = order_cell(

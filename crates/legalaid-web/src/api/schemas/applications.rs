@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::application::{
-    IncomeSource, NotifyingOrgan, Objection, Outcome, ProceduralRole, ServiceForm, Status,
+    DenialReason, IncomeSource, NotifyingOrgan, Objection, Outcome, ProceduralRole, ServiceForm,
+    Status,
 };
 use legalaid_domain::assessment::{Assessment, Means};
 use legalaid_domain::person::Person;
@@ -53,6 +54,8 @@ pub struct ApplicationDoc {
     proposed_outcome: Option<Outcome>,
     proposal_reason: String,
     outcome: Option<Outcome>,
+    /// With a denial: why, as the report forms count it.
+    denial_reason: Option<DenialReason>,
     decision_reason: String,
     against_assessment: bool,
     decided_at: Option<DateTime<Utc>>,

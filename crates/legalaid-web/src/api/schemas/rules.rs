@@ -16,6 +16,10 @@ pub struct SettingsDoc {
     /// From this day of each year (`MM-DD`) the administrators are told when the
     /// next year's holiday arrangement is not entered yet.
     calendar_warning_from: String,
+    /// The report forms' monthly cut-off day (empty: calendar months).
+    report_cutoff_day: String,
+    /// The month the report forms' statistical year ends in.
+    report_year_end_month: String,
 }
 
 // Notification.

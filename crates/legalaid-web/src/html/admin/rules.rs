@@ -389,8 +389,8 @@ fn settings_form(page: &PageCtx, st: &legalaid_app::settings::Settings) -> FormP
     .iter()
     .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()));
     FormPage {
-        shell: Shell::new(page, "编号与审批设置", "/admin/rules"),
-        heading: "编号与审批设置".into(),
+        shell: Shell::new(page, "编号、审批与统计设置", "/admin/rules"),
+        heading: "编号、审批与统计设置".into(),
         action: "/admin/settings".into(),
         submit: "保存".into(),
         cancel: "/admin/rules".into(),
@@ -414,6 +414,21 @@ fn settings_form(page: &PageCtx, st: &legalaid_app::settings::Settings) -> FormP
             )
             .required()
             .hint("月-日，如 11-01：自每年该日起，次年放假安排尚未录入的，在管理员工作台和工作日历页面提醒"),
+            Field::new(
+                "report_cutoff_day",
+                "统计报表月度截止日",
+                "text",
+                st.report_cutoff_day.clone(),
+            )
+            .hint("留空按自然月统计；填1至28的，统计月为上月该日次日起至本月该日止（如20：上月21日至本月20日）"),
+            Field::new(
+                "report_year_end_month",
+                "统计年度截止月份",
+                "text",
+                st.report_year_end_month.clone(),
+            )
+            .required()
+            .hint("12为自然年度；11为上年12月至本年11月"),
         ],
     }
 }

@@ -475,6 +475,11 @@ fn history_panel(v: &ApplicationView) -> Option<Panel> {
     }
     if let Some(o) = a.outcome {
         panel.facts.push(Fact::new("决定", o.label()));
+        if let Some(r) = a.denial_reason {
+            panel
+                .facts
+                .push(Fact::new("不予法律援助的原因类别", r.label()));
+        }
         panel
             .facts
             .push(Fact::new("决定理由", or_dash(&a.decision_reason)));

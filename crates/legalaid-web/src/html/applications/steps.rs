@@ -12,7 +12,7 @@ use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use legalaid_app::AppError;
 use legalaid_app::applications::{self as uc, ApplicationAction, ApplicationView};
-use legalaid_domain::application::{Objection, ObjectionOutcome, Outcome};
+use legalaid_domain::application::{DenialReason, Objection, ObjectionOutcome, Outcome};
 use legalaid_domain::assessment::Verdict;
 use legalaid_domain::{ApplicationId, ObjectionId};
 use serde::Deserialize;
@@ -23,6 +23,7 @@ pub struct ActionInput {
     outcome: String,
     reason: String,
     items: String,
+    denial_reason: String,
     version: String,
 }
 
@@ -163,7 +164,7 @@ fn step_form(
                 }
                 _ => "选择“给予法律援助”与系统审查意见不一致：须写明理由，决定将标记供监督检查。",
             };
-            vec![
+            let mut fields = vec![
                 Field::new(
                     "outcome",
                     if step == Step::Decision {
@@ -183,7 +184,24 @@ fn step_form(
                 Field::new("reason", "理由", "textarea", reason).hint(
                     "不予法律援助须书面说明理由（《法律援助法》第四十三条）；与系统审查意见不一致的，须记录理由",
                 ),
-            ]
+            ];
+            if step == Step::Decision {
+                let assessed = DenialReason::from_assessment(x);
+                fields.push(
+                    Field::new("denial_reason", "不予法律援助的原因类别", "select", "")
+                        .options(
+                            kind_options(
+                                DenialReason::ALL,
+                                DenialReason::as_str,
+                                DenialReason::label,
+                                &format!("按系统审查意见（{}）", assessed.label()),
+                            ),
+                            &[f.map(|f| f.denial_reason.clone()).unwrap_or_default()],
+                        )
+                        .hint("仅在不予法律援助时填写，用于统计报表（表六、表七“未批准”）"),
+                );
+            }
+            fields
         }
         Step::Objection => {
             notice = Some(
@@ -283,9 +301,21 @@ async fn take_step(s: &AppState, page: &PageCtx, id: &str, step: Step, req: Requ
                     .await
                     .map(|_| id)
             }
-            Some(o) => uc::decide(&s.app, &page.ctx, id, version, o, &f.reason)
-                .await
-                .map(|_| id),
+            Some(o) => {
+                let why = match (o, f.denial_reason.trim()) {
+                    // The select is left as it was when the decision is a grant.
+                    (Outcome::Granted, _) | (_, "") => Ok(None),
+                    (_, c) => DenialReason::parse(c)
+                        .map(Some)
+                        .ok_or_else(|| AppError::field("denial_reason", "请选择原因类别")),
+                };
+                match why {
+                    Ok(why) => uc::decide_coded(&s.app, &page.ctx, id, version, o, why, &f.reason)
+                        .await
+                        .map(|_| id),
+                    Err(e) => Err(e),
+                }
+            }
         },
         Step::Objection => uc::object(&s.app, &page.ctx, id, version, &f.reason)
             .await

@@ -1,0 +1,254 @@
+//! `/supervision/report-forms`: the MoJ statistical report forms (月报, 表五–表十)
+//! for a statistical month, half-year or year, with the check rules' results
+//! (any failure named with its line and both sides), each form's column totals
+//! and a chosen line's, and the whole set as `.xlsx` in the forms' layout.
+
+use crate::AppState;
+use crate::extract::{PageCtx, PageQuery};
+use crate::html::panels::{Block, Panel, PanelForm, PanelPage, Row, SentenceList};
+use crate::html::{Action, Cell, Field, PageResult, Shell, page_error, query_string};
+use crate::report_forms::{failures, file_name, period_of, workbook};
+use axum::http::header;
+use axum::response::IntoResponse;
+use legalaid_app::AppError;
+use legalaid_app::supervision::report_forms::{self as uc, ReportSet};
+use legalaid_domain::supervision::forms::{Form, Period, wan_yuan};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct Query {
+    /// `year` (default), `half` or `month`.
+    period: Option<String>,
+    year: Option<String>,
+    month: Option<String>,
+    half: Option<String>,
+    region: Option<String>,
+    /// A line whose column values are shown beside the totals.
+    line: Option<String>,
+}
+
+async fn compute(s: &AppState, page: &PageCtx, q: &Query) -> Result<ReportSet, AppError> {
+    let p = period_of(
+        q.period.as_deref(),
+        q.year.as_deref(),
+        q.month.as_deref(),
+        q.half.as_deref(),
+    )
+    .map_err(AppError::Validation)?;
+    uc::generate(&s.app, &page.ctx, q.region.as_deref(), p).await
+}
+
+fn query_of(set: &ReportSet) -> String {
+    let (kind, year, month, half) = match set.period {
+        Period::Year { year } => ("year", year, None, None),
+        Period::Half { year, half } => ("half", year, None, Some(half)),
+        Period::Month { year, month } => ("month", year, Some(month), None),
+    };
+    query_string(&[
+        ("period", Some(kind.to_owned())),
+        ("year", Some(year.to_string())),
+        ("month", month.map(|m| m.to_string())),
+        ("half", half.map(|h| h.to_string())),
+        ("region", Some(set.region.clone()).filter(|r| !r.is_empty())),
+    ])
+}
+
+fn value(f: &Form, column: usize, v: i64) -> Cell {
+    if f.columns.get(column).is_some_and(|c| c.money) {
+        Cell::text(wan_yuan(v))
+    } else {
+        Cell::text(v.to_string())
+    }
+}
+
+fn filters(q: &Query, set: Option<&ReportSet>) -> PanelForm {
+    let (kind, year, month, half) = match set.map(|s| s.period) {
+        Some(Period::Year { year }) => (
+            "year".to_owned(),
+            year.to_string(),
+            String::new(),
+            String::new(),
+        ),
+        Some(Period::Half { year, half }) => (
+            "half".to_owned(),
+            year.to_string(),
+            String::new(),
+            half.to_string(),
+        ),
+        Some(Period::Month { year, month }) => (
+            "month".to_owned(),
+            year.to_string(),
+            month.to_string(),
+            String::new(),
+        ),
+        None => (
+            q.period.clone().unwrap_or_default(),
+            q.year.clone().unwrap_or_default(),
+            q.month.clone().unwrap_or_default(),
+            q.half.clone().unwrap_or_default(),
+        ),
+    };
+    let kinds = [("year", "年度"), ("half", "半年"), ("month", "月份")]
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()));
+    let halves = [("", "（半年报时选择）"), ("1", "上半年"), ("2", "下半年")]
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()));
+    let mut lines = vec![(String::new(), "（只看合计）".to_owned())];
+    if let Some(s) = set {
+        lines.extend(s.lines.iter().map(|l| (l.id.to_string(), l.name.clone())));
+    }
+    PanelForm::get("/supervision/report-forms", "生成")
+        .hidden("region", q.region.clone().unwrap_or_default())
+        .group(
+            "",
+            vec![
+                Field::new("period", "报表期间", "select", "").options(kinds, &[kind]),
+                Field::new("year", "年份", "number", year).hint("统计年度以其截止月份所在年份计"),
+                Field::new("month", "月份", "number", month).hint("月报时填写1至12"),
+                Field::new("half", "半年", "select", "").options(halves, &[half]),
+                Field::new("line", "同时列出", "select", "")
+                    .options(lines.into_iter(), &[q.line.clone().unwrap_or_default()]),
+            ],
+        )
+}
+
+pub async fn page(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<Query>,
+) -> PageResult {
+    let mut v = PanelPage::new(
+        Shell::new(&page, "统计报表", "/supervision"),
+        "法律援助统计报表",
+    );
+    let set = match compute(&s, &page, &q).await {
+        Ok(set) => set,
+        Err(AppError::Validation(errs)) => {
+            let mut form = filters(&q, None);
+            v.error = Some(
+                form.attach(&errs)
+                    .unwrap_or_else(|| "请修改报表期间".into()),
+            );
+            let mut p = Panel::new("报表期间");
+            p.forms.push(form);
+            v.panels.push(p);
+            return Ok(v.respond(true));
+        }
+        Err(e) => return Err(page_error(e)),
+    };
+    let line = q
+        .line
+        .as_deref()
+        .and_then(|l| l.trim().parse::<i64>().ok())
+        .and_then(|id| set.lines.iter().find(|l| l.id == id));
+    v.heading = format!("法律援助统计报表（{}）", set.title);
+    v.badge = set.region_name.clone();
+    v.actions = vec![
+        Action {
+            href: format!("/supervision/report-forms.xlsx?{}", query_of(&set)),
+            label: "导出Excel（报表格式）".into(),
+        },
+        Action {
+            href: "/supervision/statistics".into(),
+            label: "统计分析".into(),
+        },
+        Action {
+            href: "/supervision".into(),
+            label: "办案进度".into(),
+        },
+    ];
+    let mut p = Panel::new("报表期间");
+    p.lead = format!(
+        "{}至{}　{}",
+        legalaid_domain::document::date_cn(set.from),
+        legalaid_domain::document::date_cn(set.to),
+        match set.calendar.cutoff_day {
+            None => "按自然月统计".to_owned(),
+            Some(d) => format!("统计截止日：每月{d}日"),
+        }
+    );
+    p.note = "批准数为期间内受理（指派）的案件，已结、未结为其中截至期末的办理情况；未批准为期间内作出的不予法律援助决定。".into();
+    p.forms.push(filters(&q, Some(&set)));
+    v.panels.push(p);
+
+    let broken = failures(&set);
+    let total_rules: usize = set.forms.iter().map(|f| f.checks.len()).sum();
+    let mut checks = Panel::new("校验结果");
+    if broken.is_empty() {
+        checks.class = "verdict-eligible";
+        checks.lead = format!("全部{total_rules}条表内、表间关系校验通过。");
+    } else {
+        checks.class = "verdict-ineligible";
+        checks.lead = format!(
+            "{}条校验未通过（共{total_rules}条），请核对相关案件的记录后再报送：",
+            broken.len()
+        );
+        checks.lists.push(SentenceList {
+            title: String::new(),
+            items: broken,
+        });
+    }
+    v.panels.push(checks);
+
+    for f in &set.forms {
+        let line_row = line.and_then(|l| f.rows.iter().find(|r| r.line == Some(l.id)));
+        let rows: Vec<Row> = f
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut cells = vec![
+                    Cell::text(c.number.to_string()),
+                    Cell::text(if c.group.is_empty() {
+                        c.label.clone()
+                    } else {
+                        format!("{}·{}", c.group, c.label)
+                    }),
+                    value(f, i, f.total.cells.get(i).copied().unwrap_or(0)),
+                ];
+                if let Some(r) = line_row {
+                    cells.push(value(f, i, r.cells.get(i).copied().unwrap_or(0)));
+                }
+                Row { class: "", cells }
+            })
+            .collect();
+        let mut headers = vec!["栏", "项目", "合计"];
+        if line_row.is_some() {
+            headers.push("所选单位（地区）");
+        }
+        v.blocks.push(Block {
+            title: match line {
+                Some(l) => format!("{}（合计与{}）", f.title, l.name),
+                None => f.title.clone(),
+            },
+            headers,
+            rows,
+            empty: "本表没有栏目。".into(),
+        });
+    }
+    Ok(v.respond(false))
+}
+
+pub async fn xlsx(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<Query>,
+) -> PageResult {
+    let set = compute(&s, &page, &q).await.map_err(page_error)?;
+    let bytes = workbook(&set).map_err(page_error)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file_name(&set)),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
