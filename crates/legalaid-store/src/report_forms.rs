@@ -6,9 +6,16 @@ use crate::{Result, StoreError, Tx};
 use chrono::{DateTime, Utc};
 use legalaid_domain::application::{Channel, DenialReason, NotifyingOrgan, ProceduralRole};
 use legalaid_domain::case::{Adoption, CaseOutcome, CaseType, Stage};
+use legalaid_domain::complaint::{ComplainantRemedy, ComplaintCategory, ComplaintOutcome};
+use legalaid_domain::outreach::consultation::{
+    ConsultChannel, ConsultGroup, ConsultOutcome, TopicCategory,
+};
 use legalaid_domain::person::RecipientGroup;
 use legalaid_domain::staff::StaffKind;
-use legalaid_domain::supervision::forms::{CaseFacts, Denial, HandlerClass};
+use legalaid_domain::supervision::forms::{
+    CaseFacts, Complaint, Consultation, Denial, HandlerClass, Workstation,
+};
+use legalaid_domain::unit::WorkstationHost;
 
 #[derive(sqlx::FromRow)]
 struct CaseRow {
@@ -139,17 +146,117 @@ pub async fn denials_after(
         .collect())
 }
 
-/// Consultations answered in `[from, to)` by units under `region`, per unit.
-pub async fn consultations_by_unit(
+/// A batch of the consultations answered in `[from, to)` by units under
+/// `region`, after the id `after`, in id order: the unit as the line, with
+/// the groups, the topic and what came of it (granted: the application made
+/// in it was granted before `to`).
+pub async fn consultations_after(
     tx: &mut Tx,
     region: &str,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<(i64, i64)>> {
-    const Q: &str = "SELECT c.unit_id, COUNT(*) FROM consultations c JOIN units u ON u.id = c.unit_id \
-        WHERE c.consulted_at >= $1 AND c.consulted_at < $2 AND u.region_code LIKE $3 GROUP BY c.unit_id";
-    Ok(on_tx!(tx, c => sqlx::query_as(Q)
-        .bind(from).bind(to).bind(format!("{region}%"))
-        .fetch_all(c).await?))
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Consultation)>> {
+    const Q: &str = "SELECT c.id, c.unit_id, c.channel, c.topic_code, t.category, c.outcome, \
+        (a.outcome = 'granted' AND a.decided_at < $2) AS granted \
+        FROM consultations c JOIN units u ON u.id = c.unit_id \
+        JOIN consultation_topics t ON t.code = c.topic_code \
+        LEFT JOIN applications a ON a.id = c.application_id \
+        WHERE c.consulted_at >= $1 AND c.consulted_at < $2 AND u.region_code LIKE $3 AND c.id > $4 \
+        ORDER BY c.id LIMIT $5";
+    type R = (i64, i64, String, String, String, String, Option<bool>);
+    let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(Q)
+        .bind(from).bind(to).bind(format!("{region}%")).bind(after).bind(limit)
+        .fetch_all(c).await?);
+    let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
+        return Ok(Vec::new());
+    };
+    const G: &str = "SELECT consultation_id, grp FROM consultation_groups \
+        WHERE consultation_id >= $1 AND consultation_id <= $2";
+    let groups: Vec<(i64, String)> =
+        on_tx!(tx, c => sqlx::query_as(G).bind(first).bind(last).fetch_all(c).await?);
+    let bad = |id: i64, what: &str, v: &str| {
+        StoreError::Corrupt(format!("consultation {id}: {what} {v:?}"))
+    };
+    rows.into_iter()
+        .map(|(id, unit, channel, topic, category, outcome, granted)| {
+            Ok((
+                id,
+                Consultation {
+                    line: unit,
+                    channel: ConsultChannel::parse(&channel)
+                        .ok_or_else(|| bad(id, "channel", &channel))?,
+                    groups: groups
+                        .iter()
+                        .filter(|g| g.0 == id)
+                        .filter_map(|g| ConsultGroup::parse(&g.1))
+                        .collect(),
+                    topic_code: topic,
+                    topic_category: TopicCategory::parse(&category)
+                        .ok_or_else(|| bad(id, "topic category", &category))?,
+                    outcome: ConsultOutcome::parse(&outcome)
+                        .ok_or_else(|| bad(id, "outcome", &outcome))?,
+                    granted: granted.unwrap_or(false),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The workstations under `region` (active ones), with their host and
+/// whether they have active staff of their own.
+pub async fn workstations(tx: &mut Tx, region: &str) -> Result<Vec<Workstation>> {
+    const Q: &str = "SELECT u.id, u.workstation_host, \
+        EXISTS (SELECT 1 FROM staff s WHERE s.unit_id = u.id AND s.active) AS staffed \
+        FROM units u WHERE u.kind = 'workstation' AND u.active AND u.region_code LIKE $1 ORDER BY u.id";
+    let rows: Vec<(i64, Option<String>, bool)> =
+        on_tx!(tx, c => sqlx::query_as(Q).bind(format!("{region}%")).fetch_all(c).await?);
+    Ok(rows
+        .into_iter()
+        .map(|(id, host, staffed)| Workstation {
+            line: id,
+            host: host.as_deref().and_then(WorkstationHost::parse),
+            staffed,
+        })
+        .collect())
+}
+
+/// A batch of the complaints concluded in `[from, to)` received by units
+/// under `region`, after the id `after`: the receiving unit as the line, the
+/// category, the outcome and the complainant's remedy recorded before `to`.
+pub async fn complaints_after(
+    tx: &mut Tx,
+    region: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Complaint)>> {
+    const Q: &str = "SELECT c.id, c.receiving_unit_id, c.category, c.outcome, \
+        CASE WHEN c.remedy_at < $2 THEN c.remedy END AS remedy \
+        FROM complaints c WHERE c.concluded_at >= $1 AND c.concluded_at < $2 \
+        AND c.region_code LIKE $3 AND c.id > $4 ORDER BY c.id LIMIT $5";
+    type R = (i64, i64, String, Option<String>, Option<String>);
+    let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(Q)
+        .bind(from).bind(to).bind(format!("{region}%")).bind(after).bind(limit)
+        .fetch_all(c).await?);
+    let bad =
+        |id: i64, what: &str, v: &str| StoreError::Corrupt(format!("complaint {id}: {what} {v:?}"));
+    rows.into_iter()
+        .map(|(id, unit, category, outcome, remedy)| {
+            let outcome = outcome.unwrap_or_default();
+            Ok((
+                id,
+                Complaint {
+                    line: unit,
+                    category: ComplaintCategory::parse(&category)
+                        .ok_or_else(|| bad(id, "category", &category))?,
+                    outcome: ComplaintOutcome::parse(&outcome)
+                        .ok_or_else(|| bad(id, "outcome", &outcome))?,
+                    remedy: remedy.as_deref().and_then(ComplainantRemedy::parse),
+                },
+            ))
+        })
+        .collect()
 }
 
 /// The units under `region` that take applications and report (the legal aid

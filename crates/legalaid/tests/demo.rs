@@ -231,6 +231,22 @@ both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
             .expect("表八");
         assert!(t8["total"]["cells"][0].as_i64() > Some(50), "{year}: {t8}");
         assert!(t8["total"]["cells"][1].as_i64() > Some(0), "{year}: {t8}");
+        let total = |code: &str, col: usize| {
+            set["forms"]
+                .as_array()
+                .expect("forms")
+                .iter()
+                .find(|f| f["code"] == code)
+                .and_then(|f| f["total"]["cells"][col - 1].as_i64())
+                .unwrap_or(-1)
+        };
+        // The consultations answered, the workstations, the complaints handled.
+        assert!(total("t11", 1) > 0, "{year}: 表十一");
+        assert_eq!(total("t12", 1), 5, "{year}: 表十二");
+        assert!(total("t13", 1) >= 0, "{year}: 表十三 is there");
+        if year == this_year {
+            assert!(total("t13", 1) > 0, "this year's complaints handled");
+        }
     }
 });
 

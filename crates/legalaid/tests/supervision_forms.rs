@@ -159,7 +159,7 @@ both!(report_forms_count_check_and_export, |app| {
     };
     let (s, before) = forms(String::new()).await;
     assert_eq!(s, StatusCode::OK, "{before}");
-    assert_eq!(before["forms"].as_array().map(Vec::len), Some(7));
+    assert_eq!(before["forms"].as_array().map(Vec::len), Some(10));
     assert_eq!(before["period"]["kind"], "year");
     assert_eq!(before["period"]["year"], today(&app).year());
     assert_eq!(failing(&before), Vec::<String>::new(), "{before}");
@@ -214,6 +214,24 @@ both!(report_forms_count_check_and_export, |app| {
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["denial_reason"], "other", "{d}");
 
+    // Two consultations at the office: a visit by a woman about wages, a
+    // 12348 call about a theft.
+    let clerk = app.token("clerk").await;
+    for (channel, topic, groups) in [
+        ("visit", "wages", json!(["woman"])),
+        ("hotline_12348", "theft", json!([])),
+    ] {
+        let (s, v) = app
+            .post_json(
+                "/api/v1/consultations",
+                Some(&clerk),
+                &json!({ "channel": channel, "topic": topic, "groups": groups,
+                         "question": "怎么办？", "answer": "依法解答。" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+
     let (_, after) = forms(String::new()).await;
     assert_eq!(failing(&after), Vec::<String>::new(), "{after}");
     let grew = |code: &str, col: usize| total(&after, code, col) - total(&before, code, col);
@@ -225,6 +243,18 @@ both!(report_forms_count_check_and_export, |app| {
     // 表八, 表九 and the monthly report count them too.
     assert_eq!([1, 4, 7, 8].map(|c| grew("t8", c)), [2, 2, 2, 2]);
     assert_eq!([1, 3].map(|c| grew("t9", c)), [2, 2]);
+    // 表十一 and the monthly report's col 1: the two consultations.
+    assert_eq!(
+        [1, 2, 3, 12, 13, 16, 17, 22].map(|c| grew("t11", c)),
+        [2, 1, 1, 1, 1, 2, 1, 1]
+    );
+    assert_eq!(grew("monthly", 1), 2);
+    // 表十二: the district's five workstations by host (法院, 看守所, 工会, 妇联,
+    // and the procuratorate's under 其他).
+    assert_eq!(
+        [1, 4, 8, 20, 22, 26].map(|c| total(&after, "t12", c)),
+        [5, 1, 1, 1, 1, 1]
+    );
     // The office's row (a county's lines are its units).
     let office = app.unit_id("叶集区史河街道司法所").await;
     let t6 = form(&after, "t6");

@@ -1,5 +1,5 @@
 //! The MoJ statistical report forms (issue 12 §6, ADR 0028): the monthly report
-//! and tables 五–十 for a statistical month, half-year or year of the configured
+//! and tables 五–十三 for a statistical month, half-year or year of the configured
 //! calendar (cut-off day, year-end month), for a region, with a row per
 //! reporting line (the county's units; a city's counties; a province's cities)
 //! and the check rules run. Cases and denials are read a batch at a time.
@@ -160,11 +160,49 @@ pub async fn generate(
         unit_ids.sort_unstable();
         unit_ids.dedup();
     }
-    for (unit, n) in
-        legalaid_store::report_forms::consultations_by_unit(&mut tx, &region, (start, end)).await?
-    {
-        unit_ids.push(unit);
-        builder.add_consultations(unit, n);
+    let mut after = 0;
+    loop {
+        let batch = legalaid_store::report_forms::consultations_after(
+            &mut tx,
+            &region,
+            (start, end),
+            after,
+            BATCH,
+        )
+        .await?;
+        let Some((id, _)) = batch.last() else {
+            break;
+        };
+        after = *id;
+        for (_, c) in &batch {
+            unit_ids.push(c.line);
+            builder.add_consultation(c);
+        }
+        unit_ids.sort_unstable();
+        unit_ids.dedup();
+    }
+    for w in legalaid_store::report_forms::workstations(&mut tx, &region).await? {
+        unit_ids.push(w.line);
+        builder.add_workstation(&w);
+    }
+    let mut after = 0;
+    loop {
+        let batch = legalaid_store::report_forms::complaints_after(
+            &mut tx,
+            &region,
+            (start, end),
+            after,
+            BATCH,
+        )
+        .await?;
+        let Some((id, _)) = batch.last() else {
+            break;
+        };
+        after = *id;
+        for (_, c) in &batch {
+            unit_ids.push(c.line);
+            builder.add_complaint(c);
+        }
     }
     unit_ids.sort_unstable();
     unit_ids.dedup();

@@ -1,9 +1,12 @@
 //! Where a case or a denial counts on each form: (column, amount) pairs.
 
-use super::{CaseFacts, Denial, FormCode, HandlerClass};
+use super::{CaseFacts, Complaint, Consultation, Denial, FormCode, HandlerClass, Workstation};
 use crate::application::{Channel, DenialReason, ProceduralRole};
 use crate::case::{Adoption, CaseOutcome, CaseType, Stage};
+use crate::complaint::{ComplainantRemedy, ComplaintCategory, ComplaintOutcome};
+use crate::outreach::consultation::{ConsultChannel, ConsultGroup, ConsultOutcome, TopicCategory};
 use crate::person::RecipientGroup;
+use crate::unit::WorkstationHost;
 
 const ADMINISTRATIVE_MATTERS: [&str; 2] = ["state_compensation", "retrial_acquittal_compensation"];
 const PETITION: &str = "retrial_petition";
@@ -403,4 +406,126 @@ pub(super) fn denial_hits(code: FormCode, d: &Denial) -> Hits {
         FormCode::T7 if admin => vec![(1, 1), (13, 1), (reason(13), 1)],
         _ => Vec::new(),
     }
+}
+
+/// 表十一 (and 月报 col 1): a consultation is one 人次 and one 件 (our
+/// consultations have one topic each).
+pub(super) fn consultation_hits(code: FormCode, c: &Consultation) -> Hits {
+    match code {
+        FormCode::Monthly => vec![(1, 1)],
+        FormCode::T11 => {
+            let mut h = vec![(1, 1), (16, 1)];
+            match c.channel {
+                ConsultChannel::Visit => {
+                    h.push((2, 1));
+                    for (i, g) in [
+                        ConsultGroup::Woman,
+                        ConsultGroup::Disabled,
+                        ConsultGroup::Farmer,
+                        ConsultGroup::MigrantWorker,
+                        ConsultGroup::Elderly,
+                        ConsultGroup::Minor,
+                        ConsultGroup::MilitaryFamily,
+                        ConsultGroup::Foreigner,
+                    ]
+                    .into_iter()
+                    .enumerate()
+                    {
+                        if c.groups.contains(&g) {
+                            h.push((3 + u32::try_from(i).unwrap_or(0), 1));
+                        }
+                    }
+                }
+                ConsultChannel::Letter => h.push((11, 1)),
+                ConsultChannel::Phone => h.push((12, 1)),
+                ConsultChannel::Hotline12348 => h.extend([(12, 1), (13, 1)]),
+                ConsultChannel::Online => h.push((14, 1)),
+                ConsultChannel::Other => h.push((15, 1)),
+            }
+            h.push((
+                match (c.topic_category, c.topic_code.as_str()) {
+                    (TopicCategory::Criminal, _) => 17,
+                    (_, "state_compensation") => 18,
+                    (_, "social_insurance") => 19,
+                    (_, "minimum_living") => 20,
+                    (_, "pension_relief") => 21,
+                    (_, "wages" | "work_injury") => 22,
+                    (
+                        _,
+                        "elder_support" | "spousal_support" | "child_support" | "marriage_family",
+                    ) => 23,
+                    (_, "traffic_accident" | "medical_accident") => 24,
+                    _ => 25,
+                },
+                1,
+            ));
+            match c.outcome {
+                ConsultOutcome::Drafted => h.push((26, 1)),
+                ConsultOutcome::Applied => {
+                    h.push((27, 1));
+                    if c.granted {
+                        h.push((28, 1));
+                    }
+                }
+                ConsultOutcome::Referred => h.push((29, 1)),
+                ConsultOutcome::Answered => {}
+            }
+            h
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// 表十二: a workstation by its host, and whether it has staff of its own.
+/// Workstations at a procuratorate count under 其他 (the form has no column).
+pub(super) fn workstation_hits(code: FormCode, w: &Workstation) -> Hits {
+    if code != FormCode::T12 {
+        return Vec::new();
+    }
+    let first = match w.host {
+        Some(WorkstationHost::TradeUnion) => 4,
+        Some(WorkstationHost::WomensFederation) => 8,
+        Some(WorkstationHost::DetentionHouse) => 20,
+        Some(WorkstationHost::Court) => 22,
+        Some(WorkstationHost::Procuratorate | WorkstationHost::Other) | None => 26,
+    };
+    let mut h = vec![(1, 1), (first, 1)];
+    if w.staffed {
+        h.push((first + 1, 1));
+    }
+    h
+}
+
+/// 表十三: a complaint concluded in the period, by category, outcome and the
+/// complainant's remedy.
+pub(super) fn complaint_hits(code: FormCode, c: &Complaint) -> Hits {
+    if code != FormCode::T13 {
+        return Vec::new();
+    }
+    let mut h = vec![
+        (1, 1),
+        (
+            match c.category {
+                ComplaintCategory::IntakeOrAssignment => 2,
+                ComplaintCategory::Neglect => 3,
+                ComplaintCategory::TakingMoney => 4,
+                ComplaintCategory::Other => 5,
+            },
+            1,
+        ),
+        (
+            match c.outcome {
+                ComplaintOutcome::Sanctioned => 6,
+                ComplaintOutcome::Corrected => 7,
+                ComplaintOutcome::NotSubstantiated => 8,
+            },
+            1,
+        ),
+    ];
+    match c.remedy {
+        Some(ComplainantRemedy::AdministrativeReview) => h.extend([(9, 1), (11, 1)]),
+        Some(ComplainantRemedy::Lawsuit) => h.extend([(10, 1), (11, 1)]),
+        None => {}
+    }
+    h
 }

@@ -20,8 +20,11 @@
 
 use crate::application::{Channel, DenialReason, NotifyingOrgan, ProceduralRole};
 use crate::case::{Adoption, CaseOutcome, CaseType, Stage};
+use crate::complaint::{ComplainantRemedy, ComplaintCategory, ComplaintOutcome};
+use crate::outreach::consultation::{ConsultChannel, ConsultGroup, ConsultOutcome, TopicCategory};
 use crate::person::RecipientGroup;
 use crate::staff::StaffKind;
+use crate::unit::WorkstationHost;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -29,7 +32,7 @@ mod count;
 mod layout;
 mod period;
 
-use count::{Hits, case_hits, denial_hits};
+use count::{Hits, case_hits, complaint_hits, consultation_hits, denial_hits, workstation_hits};
 use layout::layout;
 pub use layout::{CROSS_RULES, columns};
 pub use period::{Period, StatCalendar};
@@ -44,6 +47,9 @@ code_enum!(
         T8 => ("t8", "统计报表八：各类案件及受援人合计"),
         T9 => ("t9", "统计报表九：受援人情况"),
         T10 => ("t10", "统计报表十：已结案件中各类人员办理情况"),
+        T11 => ("t11", "统计报表十一：法律咨询情况"),
+        T12 => ("t12", "统计报表十二：法律援助工作站情况"),
+        T13 => ("t13", "统计报表十三：投诉处理情况"),
     }
 );
 
@@ -58,18 +64,11 @@ impl FormCode {
             FormCode::T8 => "八",
             FormCode::T9 => "九",
             FormCode::T10 => "十",
+            FormCode::T11 => "十一",
+            FormCode::T12 => "十二",
+            FormCode::T13 => "十三",
         }
     }
-
-    /// The annual/half-year tables (the monthly report is generated per month).
-    pub const TABLES: [FormCode; 6] = [
-        FormCode::T5,
-        FormCode::T6,
-        FormCode::T7,
-        FormCode::T8,
-        FormCode::T9,
-        FormCode::T10,
-    ];
 }
 
 /// The kind of person who handled a closed case (表十, 表四 cols 6–10).
@@ -129,6 +128,38 @@ pub struct Denial {
 }
 
 /// Matters a denial of which counts in 表七 (行政) rather than 表六.
+/// A consultation answered in the period (表十一, 月报 col 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consultation {
+    pub line: i64,
+    pub channel: ConsultChannel,
+    /// The person's groups (counted for visits).
+    pub groups: Vec<ConsultGroup>,
+    pub topic_code: String,
+    pub topic_category: TopicCategory,
+    pub outcome: ConsultOutcome,
+    /// Applied in the consultation and the application granted by the period's end.
+    pub granted: bool,
+}
+
+/// A workstation standing at the period's end (表十二).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workstation {
+    pub line: i64,
+    pub host: Option<WorkstationHost>,
+    /// It has staff of its own (有专门工作人员).
+    pub staffed: bool,
+}
+
+/// A complaint whose handling concluded in the period (表十三).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Complaint {
+    pub line: i64,
+    pub category: ComplaintCategory,
+    pub outcome: ComplaintOutcome,
+    pub remedy: Option<ComplainantRemedy>,
+}
+
 /// A column of a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReportFormColumn))]
@@ -251,12 +282,25 @@ impl Builder {
         }
     }
 
-    /// The monthly report's consultations answered by a line.
-    pub fn add_consultations(&mut self, line: i64, n: i64) {
+    /// A consultation: 表十一, and 月报 col 1.
+    pub fn add_consultation(&mut self, c: &Consultation) {
         for i in 0..self.codes.len() {
-            if self.codes[i] == FormCode::Monthly && n > 0 {
-                self.add_hits(i, line, vec![(1, n)]);
-            }
+            let hits = consultation_hits(self.codes[i], c);
+            self.add_hits(i, c.line, hits);
+        }
+    }
+
+    pub fn add_workstation(&mut self, w: &Workstation) {
+        for i in 0..self.codes.len() {
+            let hits = workstation_hits(self.codes[i], w);
+            self.add_hits(i, w.line, hits);
+        }
+    }
+
+    pub fn add_complaint(&mut self, c: &Complaint) {
+        for i in 0..self.codes.len() {
+            let hits = complaint_hits(self.codes[i], c);
+            self.add_hits(i, c.line, hits);
         }
     }
 
@@ -435,6 +479,11 @@ pub fn wan_yuan(fen: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::complaint::{ComplainantRemedy, ComplaintCategory, ComplaintOutcome};
+    use crate::outreach::consultation::{
+        ConsultChannel, ConsultGroup, ConsultOutcome, TopicCategory,
+    };
+    use crate::unit::WorkstationHost;
     use chrono::NaiveDate;
 
     fn case(t: CaseType) -> CaseFacts {
@@ -471,6 +520,47 @@ mod tests {
         }
     }
 
+    /// Seven consultations: visits by a woman farmer, calls (two on 12348),
+    /// a letter; one applied for aid and was granted.
+    fn consultation(i: u32) -> Consultation {
+        let (channel, topic, category) = match i {
+            0 | 1 => (ConsultChannel::Visit, "wages", TopicCategory::Civil),
+            2 | 3 => (
+                ConsultChannel::Hotline12348,
+                "theft",
+                TopicCategory::Criminal,
+            ),
+            4 => (ConsultChannel::Phone, "child_support", TopicCategory::Civil),
+            5 => (
+                ConsultChannel::Letter,
+                "private_lending",
+                TopicCategory::Economic,
+            ),
+            _ => (
+                ConsultChannel::Online,
+                "minimum_living",
+                TopicCategory::Administrative,
+            ),
+        };
+        Consultation {
+            line: 1,
+            channel,
+            groups: if i == 0 {
+                vec![ConsultGroup::Woman, ConsultGroup::Farmer]
+            } else {
+                Vec::new()
+            },
+            topic_code: topic.into(),
+            topic_category: category,
+            outcome: if i == 1 {
+                ConsultOutcome::Applied
+            } else {
+                ConsultOutcome::Answered
+            },
+            granted: i == 1,
+        }
+    }
+
     fn build(cases: &[CaseFacts], denials: &[Denial]) -> Vec<Form> {
         let mut b = Builder::new(FormCode::ALL);
         for c in cases {
@@ -479,7 +569,25 @@ mod tests {
         for d in denials {
             b.add_denial(d);
         }
-        b.add_consultations(1, 7);
+        for i in 0..7 {
+            b.add_consultation(&consultation(i));
+        }
+        b.add_workstation(&Workstation {
+            line: 2,
+            host: Some(WorkstationHost::Court),
+            staffed: true,
+        });
+        b.add_workstation(&Workstation {
+            line: 2,
+            host: Some(WorkstationHost::Procuratorate),
+            staffed: false,
+        });
+        b.add_complaint(&Complaint {
+            line: 1,
+            category: ComplaintCategory::Neglect,
+            outcome: ComplaintOutcome::Corrected,
+            remedy: Some(ComplainantRemedy::Lawsuit),
+        });
         b.finish(&[1, 2])
     }
 
@@ -614,6 +722,21 @@ mod tests {
         assert_eq!(
             (m.total_cell(1), m.total_cell(2), m.total_cell(7)),
             (7, 9, 5)
+        );
+        let t11 = form(&forms, FormCode::T11);
+        assert_eq!(
+            [1, 2, 3, 5, 11, 12, 13, 14, 16, 17, 20, 22, 23, 25, 27, 28].map(|c| t11.total_cell(c)),
+            [7, 2, 1, 1, 1, 3, 2, 1, 7, 2, 1, 2, 1, 1, 1, 1]
+        );
+        let t12 = form(&forms, FormCode::T12);
+        assert_eq!(
+            [1, 22, 23, 26, 27].map(|c| t12.total_cell(c)),
+            [2, 1, 1, 1, 0]
+        );
+        let t13 = form(&forms, FormCode::T13);
+        assert_eq!(
+            [1, 3, 7, 10, 11].map(|c| t13.total_cell(c)),
+            [1, 1, 1, 1, 1]
         );
         let t10 = form(&forms, FormCode::T10);
         assert_eq!(
