@@ -107,6 +107,7 @@ code_enum!(
         BulletinEdit => ("bulletin.edit", "修改通报"),
         BulletinIssue => ("bulletin.issue", "印发通报"),
         EvaluationEntry => ("evaluation.entry", "录入考评数据"),
+        ReportFormEntry => ("report_form.entry", "录入统计报表数据"),
         ObservationPlan => ("observation.plan", "计划旁听庭审"),
         ObservationRecord => ("observation.record", "记录旁听情况"),
         ObservationCancel => ("observation.cancel", "取消旁听庭审"),

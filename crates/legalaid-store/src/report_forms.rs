@@ -13,7 +13,7 @@ use legalaid_domain::outreach::consultation::{
 use legalaid_domain::person::RecipientGroup;
 use legalaid_domain::staff::StaffKind;
 use legalaid_domain::supervision::forms::{
-    CaseFacts, Complaint, Consultation, Denial, HandlerClass, Workstation,
+    CaseFacts, Complaint, Consultation, Denial, HandlerClass, Subsidy, Workstation,
 };
 use legalaid_domain::unit::WorkstationHost;
 
@@ -261,24 +261,147 @@ pub async fn complaints_after(
 
 /// The units under `region` that take applications and report (the legal aid
 /// centers, judicial offices and workstations), and any other unit asked for
-/// by id: `(id, name, region code)` in region and id order.
+/// by id: `(id, name, region code, kind)` in region and id order.
 pub async fn reporting_units(
     tx: &mut Tx,
     region: &str,
     also: &[i64],
-) -> Result<Vec<(i64, String, String)>> {
-    const Q: &str = "SELECT id, name, region_code FROM units WHERE region_code LIKE $1 \
+) -> Result<Vec<(i64, String, String, String)>> {
+    const Q: &str = "SELECT id, name, region_code, kind FROM units WHERE region_code LIKE $1 \
         AND kind IN ('legal_aid_center', 'judicial_office', 'workstation') ORDER BY region_code, kind, id";
-    let mut rows: Vec<(i64, String, String)> = on_tx!(tx, c => sqlx::query_as(Q)
+    let mut rows: Vec<(i64, String, String, String)> = on_tx!(tx, c => sqlx::query_as(Q)
         .bind(format!("{region}%")).fetch_all(c).await?);
     for id in also {
         if rows.iter().any(|r| r.0 == *id) {
             continue;
         }
-        const ONE: &str = "SELECT id, name, region_code FROM units WHERE id = $1";
-        let row: Option<(i64, String, String)> =
+        const ONE: &str = "SELECT id, name, region_code, kind FROM units WHERE id = $1";
+        let row: Option<(i64, String, String, String)> =
             on_tx!(tx, c => sqlx::query_as(ONE).bind(id).fetch_optional(c).await?);
         rows.extend(row);
     }
     Ok(rows)
+}
+
+/// An entered figure of 表一–表四.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct Entry {
+    pub year: i32,
+    pub unit_id: i64,
+    pub form: String,
+    pub col: i32,
+    pub value: i64,
+}
+
+/// Sets a unit's entered figures of one form for a year: the columns given
+/// replace the ones before; a column given as none is cleared.
+pub async fn set_entries(
+    tx: &mut Tx,
+    (year, unit_id, form): (i32, i64, &str),
+    values: &[(i32, Option<i64>)],
+    by: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    const SET: &str = "INSERT INTO report_form_entries (year, unit_id, form, col, value, entered_by, entered_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (year, unit_id, form, col) DO UPDATE SET \
+        value = excluded.value, entered_by = excluded.entered_by, entered_at = excluded.entered_at";
+    const CLEAR: &str = "DELETE FROM report_form_entries WHERE year = $1 AND unit_id = $2 AND form = $3 AND col = $4";
+    for (col, value) in values {
+        match value {
+            Some(v) => {
+                on_tx!(tx, c => sqlx::query(SET)
+                    .bind(year).bind(unit_id).bind(form).bind(col).bind(v).bind(by).bind(at)
+                    .execute(c).await?.rows_affected());
+            }
+            None => {
+                on_tx!(tx, c => sqlx::query(CLEAR)
+                    .bind(year).bind(unit_id).bind(form).bind(col)
+                    .execute(c).await?.rows_affected());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The entered figures of a year for the units under `region`.
+pub async fn entries(tx: &mut Tx, region: &str, year: i32) -> Result<Vec<Entry>> {
+    const Q: &str = "SELECT e.year, e.unit_id, e.form, e.col, e.value FROM report_form_entries e \
+        JOIN units u ON u.id = e.unit_id WHERE e.year = $1 AND u.region_code LIKE $2 \
+        ORDER BY e.unit_id, e.form, e.col";
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(year).bind(format!("{region}%")).fetch_all(c).await?))
+}
+
+/// A batch of the case subsidies paid in `[from, to]` (China days) to cases
+/// of units under `region`, after the case id `after`: the intake unit, the
+/// case type, the handler's kind and the amount.
+pub async fn subsidies_after(
+    tx: &mut Tx,
+    region: &str,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Subsidy)>> {
+    const Q: &str = "SELECT c.id, c.intake_unit_id, c.case_type, s.kind, COALESCE(c.subsidy_fen, 0) \
+        FROM cases c JOIN units u ON u.id = c.intake_unit_id LEFT JOIN staff s ON s.id = c.handler_id \
+        WHERE c.subsidy_status = 'paid' AND c.subsidy_paid_on >= $1 AND c.subsidy_paid_on <= $2 \
+        AND u.region_code LIKE $3 AND c.id > $4 ORDER BY c.id LIMIT $5";
+    type R = (i64, i64, String, Option<String>, i64);
+    let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(Q)
+        .bind(from).bind(to).bind(format!("{region}%")).bind(after).bind(limit)
+        .fetch_all(c).await?);
+    rows.into_iter()
+        .map(|(id, unit, case_type, kind, fen)| {
+            Ok((
+                id,
+                Subsidy {
+                    line: unit,
+                    case_type: CaseType::parse(&case_type).ok_or_else(|| {
+                        StoreError::Corrupt(format!("case {id}: case type {case_type:?}"))
+                    })?,
+                    handler: opt(&kind).and_then(StaffKind::parse).map(HandlerClass::of),
+                    fen,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// 表一 cols 24–28 per unit under `region` in `[from, to]`: media items by
+/// kind (24 broadcast, 25 print, 26 internet), training sessions held (27) and
+/// their attendances (28): `(unit, column, count)`.
+pub async fn outreach_counts(
+    tx: &mut Tx,
+    region: &str,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+) -> Result<Vec<(i64, i64, i64)>> {
+    const MEDIA: &str = "SELECT unit_id, kind, COUNT(*) FROM publicity_media \
+        WHERE region_code LIKE $1 AND published_on >= $2 AND published_on <= $3 GROUP BY unit_id, kind";
+    const SESSIONS: &str = "SELECT unit_id, COUNT(*) FROM training_sessions \
+        WHERE region_code LIKE $1 AND held_on >= $2 AND held_on <= $3 GROUP BY unit_id";
+    const ATTENDED: &str = "SELECT s.unit_id, COUNT(*) FROM training_attendance a \
+        JOIN training_sessions s ON s.id = a.session_id \
+        WHERE s.region_code LIKE $1 AND s.held_on >= $2 AND s.held_on <= $3 AND a.status = 'attended' \
+        GROUP BY s.unit_id";
+    let r = format!("{region}%");
+    let media: Vec<(i64, String, i64)> =
+        on_tx!(tx, c => sqlx::query_as(MEDIA).bind(&r).bind(from).bind(to).fetch_all(c).await?);
+    let sessions: Vec<(i64, i64)> =
+        on_tx!(tx, c => sqlx::query_as(SESSIONS).bind(&r).bind(from).bind(to).fetch_all(c).await?);
+    let attended: Vec<(i64, i64)> =
+        on_tx!(tx, c => sqlx::query_as(ATTENDED).bind(&r).bind(from).bind(to).fetch_all(c).await?);
+    let mut out: Vec<(i64, i64, i64)> = media
+        .into_iter()
+        .filter_map(|(unit, kind, n)| {
+            let col = match kind.as_str() {
+                "broadcast" => 24,
+                "print" => 25,
+                "internet" => 26,
+                _ => return None,
+            };
+            Some((unit, col, n))
+        })
+        .collect();
+    out.extend(sessions.into_iter().map(|(u, n)| (u, 27, n)));
+    out.extend(attended.into_iter().map(|(u, n)| (u, 28, n)));
+    Ok(out)
 }

@@ -247,6 +247,10 @@ both!(every_demo_account_opens_on_live_work_of_this_year, |app| {
         if year == this_year {
             assert!(total("t13", 1) > 0, "this year's complaints handled");
         }
+        // 表一–表四: the center's entered figures, the subsidies paid computed.
+        assert_eq!(total("t1", 4), 1, "{year}: 表一 one center");
+        assert!(total("t3", 1) > 0, "{year}: 表三 funds");
+        assert!(total("t4", 5) > 0, "{year}: 表四 subsidies paid");
     }
 });
 

@@ -159,7 +159,7 @@ both!(report_forms_count_check_and_export, |app| {
     };
     let (s, before) = forms(String::new()).await;
     assert_eq!(s, StatusCode::OK, "{before}");
-    assert_eq!(before["forms"].as_array().map(Vec::len), Some(10));
+    assert_eq!(before["forms"].as_array().map(Vec::len), Some(14));
     assert_eq!(before["period"]["kind"], "year");
     assert_eq!(before["period"]["year"], today(&app).year());
     assert_eq!(failing(&before), Vec::<String>::new(), "{before}");
@@ -384,6 +384,7 @@ both!(report_forms_count_check_and_export, |app| {
         "{checks:?}"
     );
     assert!(sheets.iter().any(|(n, _)| n == "月报"));
+    assert!(sheets.iter().any(|(n, _)| n == "统计报表四"));
 
     // Bad asks: 422; another region: 404; a clerk: 403.
     let (s, _) = forms("period=half&year=2026&half=3".into()).await;
@@ -450,6 +451,161 @@ both!(the_decision_form_records_the_denial_reason, |app| {
         html.contains("不予法律援助的原因类别") && html.contains("不属于法律援助事项范围"),
         "{html}"
     );
+});
+
+both!(tables_one_to_four_are_entered_by_the_bureau, |app| {
+    let supervisor = app.token("supervisor").await;
+    let year = today(&app).year();
+    let center = app.unit_id("六安市叶集区法律援助中心").await;
+    let put = |body: Value| {
+        let app = &app;
+        let token = supervisor.clone();
+        async move {
+            app.put_json(
+                "/api/v1/supervision/report-forms/entries",
+                Some(&token),
+                &body,
+            )
+            .await
+        }
+    };
+    // 表三 in 万元: 1 = 2+10+11, 2 = 3+4+5+6, 6 = 7+8.
+    let (s, e) = put(
+        json!({ "year": year, "unit_id": center, "form": "t3", "values": {
+        "1": "60.5", "2": "60", "3": "20", "4": "10", "5": "5", "6": "25", "7": "20",
+        "8": "5", "9": "1.25", "10": "0.5", "11": "0" } }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
+    // Refused, nothing changed: a computed column, a bad amount, a count with
+    // decimals, a form that is counted, a unit outside the region, a clerk.
+    for (body, field) in [
+        (
+            json!({ "year": year, "unit_id": center, "form": "t4", "values": { "5": "1" } }),
+            "c5",
+        ),
+        (
+            json!({ "year": year, "unit_id": center, "form": "t3", "values": { "1": "1.23456" } }),
+            "c1",
+        ),
+        (
+            json!({ "year": year, "unit_id": center, "form": "t2", "values": { "1": "2.5" } }),
+            "c1",
+        ),
+        (
+            json!({ "year": year, "unit_id": center, "form": "t6", "values": { "1": "1" } }),
+            "form",
+        ),
+        (
+            json!({ "year": year, "unit_id": 999999, "form": "t1", "values": { "1": "1" } }),
+            "unit_id",
+        ),
+    ] {
+        let (s, e) = put(body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(e.to_string().contains(field), "{field}: {e}");
+    }
+    let clerk = app.token("clerk").await;
+    let (s, _) = app
+        .put_json(
+            "/api/v1/supervision/report-forms/entries",
+            Some(&clerk),
+            &json!({ "year": year, "unit_id": center, "form": "t1", "values": { "1": "1" } }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, entries) = app
+        .get_json(
+            &format!("/api/v1/supervision/report-forms/entries?year={year}&unit_id={center}"),
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{entries}");
+    assert_eq!(entries.as_array().map(Vec::len), Some(11), "{entries}");
+    let (_, set) = app
+        .get_json(
+            &format!("/api/v1/supervision/report-forms?period=year&year={year}"),
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(total(&set, "t3", 1), 60_500_000, "60.5万元 in fen");
+    assert_eq!(total(&set, "t3", 9), 1_250_000);
+    assert_eq!(failing(&set), Vec::<String>::new());
+    // A figure that breaks 6 = 7+8 is named with the center.
+    let (s, _) =
+        put(json!({ "year": year, "unit_id": center, "form": "t3", "values": { "8": "6" } })).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, set) = app
+        .get_json(
+            &format!("/api/v1/supervision/report-forms?period=year&year={year}"),
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(failing(&set), ["6 = 7+8"]);
+    // A month's set has no 表一–表四.
+    let (_, m) = app
+        .get_json(
+            &format!("/api/v1/supervision/report-forms?period=month&year={year}&month=1"),
+            Some(&supervisor),
+        )
+        .await;
+    assert!(
+        m["forms"]
+            .as_array()
+            .expect("forms")
+            .iter()
+            .all(|f| f["code"] != "t3")
+    );
+
+    // The page: the center's 表二, saved, on to 表三; a bad figure shown again.
+    let b = app.browser("supervisor").await;
+    let path = format!("/supervision/report-forms/entries?year={year}&unit={center}&form=t2");
+    let (s, html) = b.get(&path).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("录入统计报表二：法律援助人员情况"), "{html}");
+    let csrf = b.csrf(&path).await;
+    let (year_s, center_s) = (year.to_string(), center.to_string());
+    let (s, html, _) = b
+        .post_form(
+            "/supervision/report-forms/entries",
+            &[
+                ("_csrf", &csrf),
+                ("year", &year_s),
+                ("unit_id", &center_s),
+                ("form", "t2"),
+                ("c1", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("应为0至1000000000之间的整数"), "{html}");
+    let (s, _, loc) = b
+        .post_form(
+            "/supervision/report-forms/entries",
+            &[
+                ("_csrf", &csrf),
+                ("year", &year_s),
+                ("unit_id", &center_s),
+                ("form", "t2"),
+                ("c1", "12"),
+                ("c3", "4"),
+                ("c9", "8"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        loc.as_deref(),
+        Some(
+            format!("/supervision/report-forms/entries?year={year}&unit={center}&form=t3").as_str()
+        )
+    );
+    let (_, html) = b
+        .get(&format!(
+            "/supervision/report-forms/entries?year={year}&unit={center}&form=t2"
+        ))
+        .await;
+    assert!(html.contains("value=\"12\""), "{html}");
 });
 
 both!(the_statistical_calendar_is_a_setting, |app| {

@@ -7,7 +7,9 @@
 //! is open (awaiting its answer), the second's answered (awaiting the bureau's
 //! check), the third's answered and closed. Last month's bulletin is issued
 //! first, so the offices have it in their inboxes; the bureau has entered the
-//! evaluation values that are not computed (publicity, review results).
+//! evaluation values that are not computed (publicity, review results) and the
+//! center's yearly figures of the report forms 表一–表四 (consistent with the
+//! subsidies the records show paid).
 
 use super::{as_user, input};
 use crate::supervision::{self, Node, orders};
@@ -27,6 +29,11 @@ pub(super) async fn load(app: &App) -> AppResult<()> {
         return Ok(());
     };
     split_targets(app, &boss).await?;
+    // The report forms' yearly figures (表一–表四) for last year and this.
+    let this_year = chrono::Datelike::year(&legalaid_domain::local_date(app.clock.now()));
+    for year in [this_year - 1, this_year] {
+        report_form_entries(app, &boss, year).await?;
+    }
     // Last month's bulletin, issued: the offices have it in their inboxes.
     let b =
         supervision::bulletins::create(app, &boss, &supervision::bulletins::NewBulletin::default())
@@ -157,5 +164,150 @@ async fn split_targets(app: &App, boss: &crate::Ctx) -> AppResult<()> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// The center's figures of 表一–表四 for a year: institution, staff and funds,
+/// the expenses built on the subsidies the records show paid that year (so
+/// that every rule of the four tables holds).
+async fn report_form_entries(app: &App, boss: &crate::Ctx, year: i32) -> AppResult<()> {
+    use crate::supervision::report_forms;
+    use legalaid_domain::supervision::forms::{FormCode, Period, wan_yuan};
+    let set = report_forms::generate(app, boss, None, Some(Period::Year { year })).await?;
+    let Some(center) = set
+        .lines
+        .iter()
+        .find(|l| l.name.ends_with("法律援助中心"))
+        .and_then(|l| l.unit_id)
+    else {
+        return Ok(());
+    };
+    // The subsidies the records show paid by the center that year (表四 col 5).
+    let paid = set
+        .forms
+        .iter()
+        .find(|f| f.code == FormCode::T4)
+        .and_then(|f| f.rows.iter().find(|r| r.line == Some(center)))
+        .and_then(|r| r.cells.get(4).copied())
+        .unwrap_or(0);
+    let n = |v: i64| v.to_string();
+    let w = |fen: i64| wan_yuan(fen);
+    let enter = |form: &'static str, values: Vec<(u32, String)>| async move {
+        report_forms::enter(app, boss, year, center, form, &values).await
+    };
+    // 表一: one management body (the bureau's section) and one center, a
+    // public institution on the budget, with a street-level reception room.
+    enter(
+        "t1",
+        [
+            (1, 1),
+            (2, 1),
+            (3, 0),
+            (4, 1),
+            (5, 1),
+            (6, 0),
+            (7, 1),
+            (8, 1),
+            (9, 0),
+            (10, 1),
+            (11, 1),
+            (12, 260),
+            (13, 1),
+            (14, 1),
+            (15, 1),
+            (16, 1),
+            (17, 0),
+            (18, 1),
+            (19, 1),
+            (20, 1),
+            (21, 0),
+            (22, 0),
+            (23, 1),
+            (29, 0),
+        ]
+        .into_iter()
+        .map(|(c, v)| (c, n(v)))
+        .collect(),
+    )
+    .await?;
+    // 表二: 4 + 8 posts, 4 + 7 people.
+    enter(
+        "t2",
+        [
+            (1, 12),
+            (2, 11),
+            (3, 4),
+            (4, 4),
+            (5, 2),
+            (6, 3),
+            (7, 1),
+            (8, 3),
+            (9, 8),
+            (10, 7),
+            (11, 4),
+            (12, 6),
+            (13, 1),
+            (14, 6),
+            (15, 5),
+            (16, 3),
+            (17, 0),
+            (18, 1),
+            (19, 24),
+            (20, 0),
+        ]
+        .into_iter()
+        .map(|(c, v)| (c, n(v)))
+        .collect(),
+    )
+    .await?;
+    // 表三 (fen, entered in 万元: 1万元 = 1,000,000 fen): 63万元 from the
+    // budget, 0.5万元 donated.
+    let business_local = 30_000_000;
+    let business_above = 8_000_000;
+    let lottery = 5_000_000;
+    let business = business_local + business_above;
+    let (staff, basic, it) = (12_000_000, 3_000_000, 10_000_000);
+    let budget = staff + basic + it + business;
+    enter(
+        "t3",
+        vec![
+            (1, w(budget + 500_000)),
+            (2, w(budget)),
+            (3, w(staff)),
+            (4, w(basic)),
+            (5, w(it)),
+            (6, w(business)),
+            (7, w(business_local)),
+            (8, w(business_above)),
+            (9, w(lottery)),
+            (10, w(500_000)),
+            (11, w(0)),
+        ],
+    )
+    .await?;
+    // 表四 (万元): the subsidies paid, consultations, publicity and training.
+    let (consult, duty, drafting, publicity, training, other) = (
+        6_000_000, 4_000_000, 1_000_000, 3_000_000, 2_000_000, 1_000_000,
+    );
+    let business_spent = paid + consult + drafting + publicity + training + other;
+    let (staff_spent, basic_spent, it_spent) = (11_000_000, 2_800_000, 8_000_000);
+    enter(
+        "t4",
+        vec![
+            (1, w(staff_spent + basic_spent + business_spent + it_spent)),
+            (2, w(staff_spent)),
+            (3, w(basic_spent)),
+            (4, w(business_spent)),
+            (16, w(consult)),
+            (17, w(duty)),
+            (18, w(drafting)),
+            (19, w(0)),
+            (20, w(publicity)),
+            (21, w(training)),
+            (22, w(other)),
+            (23, w(it_spent)),
+        ],
+    )
+    .await?;
     Ok(())
 }

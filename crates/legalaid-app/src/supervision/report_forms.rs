@@ -6,14 +6,20 @@
 
 use super::can_view;
 use super::statistics::region_of;
+use crate::audit;
 use crate::{App, AppError, AppResult, Ctx, policy};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
+use legalaid_domain::audit::AuditAction;
 use legalaid_domain::local_date;
 use legalaid_domain::region::RegionCode;
 use legalaid_domain::rules::MatterCategory;
+use legalaid_domain::supervision::forms;
 use legalaid_domain::supervision::forms::{Builder, Form, FormCode, Period, StatCalendar};
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// An entered figure of 表一–表四.
+pub use legalaid_store::report_forms::Entry;
 
 const BATCH: i64 = 1000;
 
@@ -42,6 +48,8 @@ pub struct ReportSet {
     pub forms: Vec<Form>,
     /// Every check of every form holds.
     pub passed: bool,
+    /// The statistical year whose entered figures 表一–表四 hold.
+    pub entry_year: i32,
 }
 
 impl ReportSet {
@@ -119,7 +127,14 @@ pub async fn generate(
         .collect();
     let by_region = !children.is_empty();
 
-    let mut builder = Builder::new(FormCode::ALL);
+    // 表一–表四 are entered per statistical year: only a year's set has them.
+    let yearly = matches!(period, Period::Year { .. });
+    let codes: Vec<FormCode> = FormCode::ALL
+        .iter()
+        .copied()
+        .filter(|c| yearly || !forms::entered(*c))
+        .collect();
+    let mut builder = Builder::new(&codes);
     // Every case's and denial's line is its unit's id; regrouped below.
     let mut unit_ids: Vec<i64> = Vec::new();
     let mut after = None;
@@ -204,6 +219,62 @@ pub async fn generate(
             builder.add_complaint(c);
         }
     }
+    // 表一–表四 (a year's set): the year's entries, the subsidies paid (each
+    // counted at its county's legal aid center, which pays them) and the
+    // media and training of the period.
+    let entry_year = stat_year(&calendar, period, to);
+    if yearly {
+        for e in legalaid_store::report_forms::entries(&mut tx, &region, entry_year).await? {
+            let code = FormCode::parse(&e.form);
+            let col = u32::try_from(e.col).unwrap_or(0);
+            if code.is_some_and(|c| builder.add_entry(e.unit_id, c, col, e.value)) {
+                unit_ids.push(e.unit_id);
+            }
+        }
+        let centers = legalaid_store::report_forms::reporting_units(&mut tx, &region, &[]).await?;
+        let center_of = |unit: i64| -> i64 {
+            let county = centers
+                .iter()
+                .find(|u| u.0 == unit)
+                .map(|u| u.2.chars().take(6).collect::<String>());
+            county
+                .and_then(|c| {
+                    centers
+                        .iter()
+                        .find(|u| u.3 == "legal_aid_center" && u.2.starts_with(&c))
+                })
+                .map_or(unit, |u| u.0)
+        };
+        let mut after = 0;
+        loop {
+            let batch = legalaid_store::report_forms::subsidies_after(
+                &mut tx,
+                &region,
+                (from, counted_to),
+                after,
+                BATCH,
+            )
+            .await?;
+            let Some((id, _)) = batch.last() else {
+                break;
+            };
+            after = *id;
+            for (_, mut x) in batch {
+                x.line = center_of(x.line);
+                unit_ids.push(x.line);
+                builder.add_subsidy(&x);
+            }
+            unit_ids.sort_unstable();
+            unit_ids.dedup();
+        }
+        for (unit, column, n) in
+            legalaid_store::report_forms::outreach_counts(&mut tx, &region, (from, counted_to))
+                .await?
+        {
+            unit_ids.push(unit);
+            builder.add_outreach(unit, u32::try_from(column).unwrap_or(0), n);
+        }
+    }
     unit_ids.sort_unstable();
     unit_ids.dedup();
     let units = legalaid_store::report_forms::reporting_units(&mut tx, &region, &unit_ids).await?;
@@ -224,7 +295,7 @@ pub async fn generate(
             .collect();
         let line_of: HashMap<i64, i64> = units
             .iter()
-            .filter_map(|(id, _, code)| {
+            .filter_map(|(id, _, code, _)| {
                 children
                     .iter()
                     .position(|r| code.starts_with(r.code.as_str()))
@@ -238,7 +309,7 @@ pub async fn generate(
     } else {
         units
             .iter()
-            .map(|(id, name, _)| Line {
+            .map(|(id, name, _, _)| Line {
                 id: *id,
                 name: name.clone(),
                 unit_id: Some(*id),
@@ -265,7 +336,120 @@ pub async fn generate(
         lines,
         forms: forms_by_unit,
         passed,
+        entry_year,
     })
+}
+
+/// The statistical year whose entries (表一–表四) a period reads: the year
+/// itself, a half-year's year, or the year a month's last day falls in.
+fn stat_year(calendar: &StatCalendar, period: Period, to: NaiveDate) -> i32 {
+    match period {
+        Period::Year { year } | Period::Half { year, .. } => year,
+        Period::Month { .. } => match calendar.year_of(to) {
+            Period::Year { year } => year,
+            _ => to.year(),
+        },
+    }
+}
+
+/// Enters a unit's figures of one of 表一–表四 for a statistical year (bureau
+/// supervisors, for units in their region): each `(column, value)` a count,
+/// or 万元 with at most four decimals for a money column; an empty value clears
+/// the column. Computed columns and unknown ones are refused (422), all or
+/// nothing; audited.
+pub async fn enter(
+    app: &App,
+    ctx: &Ctx,
+    year: i32,
+    unit_id: i64,
+    form: &str,
+    values: &[(u32, String)],
+) -> AppResult<()> {
+    policy::require(super::can_keep_rules(ctx))?;
+    let today = local_date(app.clock.now());
+    if !(2000..=today.year() + 1).contains(&year) {
+        return Err(AppError::field("year", "年份应在2000年至明年之间"));
+    }
+    let code = FormCode::parse(form.trim())
+        .filter(|c| forms::entered(*c))
+        .ok_or_else(|| AppError::field("form", "只能录入统计报表一至四"))?;
+    let unit = crate::units::get(app, ctx, legalaid_domain::UnitId(unit_id))
+        .await
+        .map_err(|_| AppError::field("unit_id", "所选单位不存在或不在本辖区"))?;
+    if !policy::scope(ctx).covers(unit.id, &unit.region_code) {
+        return Err(AppError::field("unit_id", "所选单位不存在或不在本辖区"));
+    }
+    let columns = forms::columns(code);
+    let mut v = legalaid_domain::Validation::new();
+    let mut parsed: Vec<(i32, Option<i64>)> = Vec::with_capacity(values.len());
+    for (col, text) in values {
+        let field = format!("c{col}");
+        let Some(c) = columns.iter().find(|c| c.number == *col && c.entered) else {
+            v.add(&field, format!("第{col}栏不能录入（由系统计算或不存在）"));
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            parsed.push((i32::try_from(*col).unwrap_or(0), None));
+            continue;
+        }
+        let value = if c.money {
+            forms::parse_wan_yuan(text)
+        } else {
+            text.parse::<i64>()
+                .ok()
+                .filter(|n| (0..=1_000_000_000).contains(n))
+        };
+        match value {
+            Some(n) => parsed.push((i32::try_from(*col).unwrap_or(0), Some(n))),
+            None if c.money => v.add(
+                &field,
+                format!("{}：应为不小于0的金额（万元），最多四位小数", c.label),
+            ),
+            None => v.add(&field, format!("{}：应为0至1000000000之间的整数", c.label)),
+        }
+    }
+    if !v.is_empty() {
+        return Err(AppError::Validation(v.errors().to_vec()));
+    }
+    let mut tx = app.store.write().await?;
+    legalaid_store::report_forms::set_entries(
+        &mut tx,
+        (year, unit_id, code.as_str()),
+        &parsed,
+        ctx.user_id().unwrap_or(0),
+        app.clock.now(),
+    )
+    .await?;
+    audit::record(
+        app,
+        &mut tx,
+        ctx,
+        AuditAction::ReportFormEntry,
+        format!("{year}/{unit_id}/{}", code.as_str()),
+        None::<&()>,
+        Some(&parsed),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A unit's entered figures of a year, by form and column.
+pub async fn entries_of(app: &App, ctx: &Ctx, year: i32, unit_id: i64) -> AppResult<Vec<Entry>> {
+    policy::require(can_view(ctx))?;
+    let unit = crate::units::get(app, ctx, legalaid_domain::UnitId(unit_id)).await?;
+    if !policy::scope(ctx).covers(unit.id, &unit.region_code) {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = app.store.read().await?;
+    Ok(
+        legalaid_store::report_forms::entries(&mut tx, unit.region_code.as_str(), year)
+            .await?
+            .into_iter()
+            .filter(|e| e.unit_id == unit_id)
+            .collect(),
+    )
 }
 
 /// Sums a form's unit rows into region lines and reruns its row checks (the
@@ -291,4 +475,25 @@ fn regroup(f: &mut Form, lines: &[Line], line_of: &HashMap<i64, i64>) {
     }
     f.rows = rows;
     legalaid_domain::supervision::forms::recheck(f);
+}
+
+/// The units whose figures of 表一–表四 the caller may enter: the reporting
+/// units of their region and their own unit (a bureau keeps the 管理机构's).
+pub async fn entry_units(app: &App, ctx: &Ctx) -> AppResult<Vec<(i64, String)>> {
+    policy::require(super::can_keep_rules(ctx))?;
+    let region = region_of(ctx, None)?;
+    let own: Vec<i64> = ctx
+        .actor
+        .as_ref()
+        .and_then(|a| a.unit.as_ref())
+        .map(|u| vec![u.id.0])
+        .unwrap_or_default();
+    let mut tx = app.store.read().await?;
+    Ok(
+        legalaid_store::report_forms::reporting_units(&mut tx, &region, &own)
+            .await?
+            .into_iter()
+            .map(|(id, name, _, _)| (id, name))
+            .collect(),
+    )
 }

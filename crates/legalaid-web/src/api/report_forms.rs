@@ -5,7 +5,7 @@
 //! ([`ReportFormsDoc`]), merged into the document.
 
 use super::{BearerAuth, ErrorResponses};
-use crate::extract::{ApiCtx, ApiQuery};
+use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(report_forms, report_forms_xlsx),
+    paths(report_forms, report_forms_xlsx, entries, enter),
     modifiers(&BearerAuth, &ErrorResponses),
     tags((name = "supervision", description = "督导：目标任务、序时进度、落后单位与统计口径"))
 )]
@@ -143,9 +143,84 @@ pub async fn report_forms_xlsx(
         .into_response())
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntriesQuery {
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: i32,
+    #[param(minimum = 1)]
+    pub unit_id: i64,
+}
+
+/// An entered figure (`legalaid_store::report_forms::Entry`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = ReportFormEntry)]
+#[allow(dead_code)]
+pub struct EntryDoc {
+    year: i32,
+    unit_id: i64,
+    /// `t1` … `t4`.
+    form: String,
+    col: i32,
+    /// A count, or fen for a money column.
+    value: i64,
+}
+
+/// A unit's entered figures of 表一–表四 for a statistical year.
+#[utoipa::path(get, path = "/api/v1/supervision/report-forms/entries", tag = "supervision", security(("bearer" = [])), params(EntriesQuery),
+    responses((status = 200, body = Vec<EntryDoc>), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem, description = "a unit outside the caller's region")))]
+pub async fn entries(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<EntriesQuery>,
+) -> Result<Json<Vec<uc::Entry>>, ApiError> {
+    Ok(Json(uc::entries_of(&s.app, &ctx, q.year, q.unit_id).await?))
+}
+
+/// Figures of one of 表一–表四 to enter.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReportFormEntriesIn)]
+pub struct EntriesIn {
+    /// The statistical year (2000 to next year).
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: i32,
+    #[schema(minimum = 1)]
+    pub unit_id: i64,
+    /// `t1`, `t2`, `t3` or `t4`.
+    #[schema(pattern = "^t[1-4]$")]
+    pub form: String,
+    /// By column number (`"12"`): a count, or 万元 with at most four decimals
+    /// for a money column; empty clears the column. A computed column is 422.
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// Enters a unit's figures of one of 表一–表四 (bureau supervisors, units in
+/// their region), all or nothing, audited.
+#[utoipa::path(put, path = "/api/v1/supervision/report-forms/entries", tag = "supervision", security(("bearer" = [])), request_body = EntriesIn,
+    responses((status = 204, description = "entered"), (status = 403, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn enter(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<EntriesIn>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let mut values = Vec::with_capacity(b.values.len());
+    for (k, v) in &b.values {
+        let col = k
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| ApiError(AppError::field("values", format!("栏号应为整数：{k}"))))?;
+        values.push((col, v.clone()));
+    }
+    uc::enter(&s.app, &ctx, b.year, b.unit_id, &b.form, &values).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/supervision/report-forms", get(report_forms))
         .route("/supervision/report-forms.xlsx", get(report_forms_xlsx))
+        .route("/supervision/report-forms/entries", get(entries).put(enter))
 }

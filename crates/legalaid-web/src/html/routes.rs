@@ -512,6 +512,10 @@ pub fn routes() -> Router<AppState> {
         .route("/supervision/evaluation.xlsx", get(supervision_eval::xlsx))
         .route("/supervision/report-forms", get(supervision_forms::page))
         .route(
+            "/supervision/report-forms/entries",
+            get(supervision_forms::entries_page).post(supervision_forms::enter),
+        )
+        .route(
             "/supervision/report-forms.xlsx",
             get(supervision_forms::xlsx),
         )

@@ -4,16 +4,20 @@
 //! and a chosen line's, and the whole set as `.xlsx` in the forms' layout.
 
 use crate::AppState;
-use crate::extract::{PageCtx, PageQuery};
+use crate::extract::{CsrfForm, PageCtx, PageQuery};
 use crate::html::panels::{Block, Panel, PanelForm, PanelPage, Row, SentenceList};
-use crate::html::{Action, Cell, Field, PageResult, Shell, page_error, query_string};
+use crate::html::{
+    Action, Cell, Field, FormPage, PageResult, Shell, page_error, query_string, see_other,
+};
 use crate::report_forms::{failures, file_name, period_of, workbook};
 use axum::http::header;
 use axum::response::IntoResponse;
+use chrono::Datelike;
 use legalaid_app::AppError;
 use legalaid_app::supervision::report_forms::{self as uc, ReportSet};
-use legalaid_domain::supervision::forms::{Form, Period, wan_yuan};
+use legalaid_domain::supervision::forms::{self, Form, FormCode, Period, wan_yuan};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct Query {
@@ -153,11 +157,17 @@ pub async fn page(
             href: "/supervision/statistics".into(),
             label: "统计分析".into(),
         },
-        Action {
-            href: "/supervision".into(),
-            label: "办案进度".into(),
-        },
     ];
+    if legalaid_app::supervision::can_keep_rules(&page.ctx) {
+        v.actions.push(Action {
+            href: format!("/supervision/report-forms/entries?year={}", set.entry_year),
+            label: "录入表一至表四".into(),
+        });
+    }
+    v.actions.extend([Action {
+        href: "/supervision".into(),
+        label: "办案进度".into(),
+    }]);
     let mut p = Panel::new("报表期间");
     p.lead = format!(
         "{}至{}　{}",
@@ -169,6 +179,10 @@ pub async fn page(
         }
     );
     p.note = "批准数为期间内受理（指派）的案件，已结、未结为其中截至期末的办理情况；未批准为期间内作出的不予法律援助决定。".into();
+    if !matches!(set.period, Period::Year { .. }) {
+        p.note
+            .push_str("表一至表四按统计年度填报，只在年度报表中生成。");
+    }
     p.forms.push(filters(&q, Some(&set)));
     v.panels.push(p);
 
@@ -251,4 +265,179 @@ pub async fn xlsx(
         bytes,
     )
         .into_response())
+}
+
+// ------------------------------------------------------------ 表一–表四 entry
+
+#[derive(Deserialize, Default, Clone)]
+pub struct EntryQuery {
+    year: Option<String>,
+    unit: Option<String>,
+    form: Option<String>,
+}
+
+/// The entry form of one of 表一–表四 for a unit and year: its entered columns
+/// with their values (the computed ones are said in the notice).
+async fn entry_form(
+    s: &AppState,
+    page: &PageCtx,
+    (year, unit, code): (i32, Option<i64>, FormCode),
+    posted: Option<&HashMap<String, String>>,
+) -> Result<FormPage, AppError> {
+    let units = uc::entry_units(&s.app, &page.ctx).await?;
+    let unit = unit.or_else(|| units.first().map(|u| u.0));
+    let entered = match unit {
+        Some(u) => uc::entries_of(&s.app, &page.ctx, year, u).await?,
+        None => Vec::new(),
+    };
+    let columns = forms::columns(code);
+    let mut fields = vec![
+        Field::new("year", "统计年度", "number", year.to_string()).required(),
+        Field::new("unit_id", "填报单位", "select", "").options(
+            units
+                .iter()
+                .map(|(id, name)| (id.to_string(), name.clone())),
+            &[unit.map(|u| u.to_string()).unwrap_or_default()],
+        ),
+        Field::new("form", "", "hidden", code.as_str()),
+    ];
+    for c in columns.iter().filter(|c| c.entered) {
+        let name = format!("c{}", c.number);
+        let value = match posted.and_then(|p| p.get(&name)) {
+            Some(v) => v.clone(),
+            None => entered
+                .iter()
+                .find(|e| e.form == code.as_str() && e.col == i32::try_from(c.number).unwrap_or(0))
+                .map(|e| {
+                    if c.money {
+                        wan_yuan(e.value)
+                    } else {
+                        e.value.to_string()
+                    }
+                })
+                .unwrap_or_default(),
+        };
+        let label = if c.group.is_empty() {
+            format!("{}. {}", c.number, c.label)
+        } else {
+            format!("{}. {}·{}", c.number, c.group, c.label)
+        };
+        fields.push(Field::new(name, &label, "text", value).hint(if c.money {
+            "万元，最多四位小数；留空为未填"
+        } else {
+            "整数；留空为未填"
+        }));
+    }
+    let computed: Vec<String> = columns
+        .iter()
+        .filter(|c| !c.entered)
+        .map(|c| format!("{}. {}", c.number, c.label))
+        .collect();
+    let mut shell = Shell::new(page, "录入统计报表", "/supervision");
+    shell.notice = Some(if computed.is_empty() {
+        format!(
+            "{}：按年度填报，保存后在统计报表中校验表内关系。",
+            code.label()
+        )
+    } else {
+        format!(
+            "{}：以下栏目由系统根据记录计算，不需录入：{}。",
+            code.label(),
+            computed.join("；")
+        )
+    });
+    Ok(FormPage {
+        shell,
+        heading: format!("录入{}", code.label()),
+        action: "/supervision/report-forms/entries".into(),
+        submit: "保存".into(),
+        cancel: format!("/supervision/report-forms?period=year&year={year}"),
+        error: None,
+        fields,
+    })
+}
+
+fn entry_code(form: Option<&str>) -> Result<FormCode, AppError> {
+    match form.map(str::trim).filter(|f| !f.is_empty()) {
+        None => Ok(FormCode::T1),
+        Some(f) => FormCode::parse(f)
+            .filter(|c| forms::entered(*c))
+            .ok_or_else(|| AppError::field("form", "只能录入统计报表一至四")),
+    }
+}
+
+pub async fn entries_page(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    page: PageCtx,
+    PageQuery(q): PageQuery<EntryQuery>,
+) -> PageResult {
+    let code = entry_code(q.form.as_deref()).map_err(page_error)?;
+    let this_year =
+        legalaid_domain::local_date(legalaid_app::Clock::now(s.app.clock.as_ref())).year();
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => this_year,
+        Some(y) => y
+            .parse()
+            .map_err(|_| page_error(AppError::field("year", "年份应为整数")))?,
+    };
+    let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        None => None,
+        Some(u) => Some(u.parse().map_err(|_| page_error(AppError::NotFound))?),
+    };
+    Ok(entry_form(&s, &page, (year, unit, code), None)
+        .await
+        .map_err(page_error)?
+        .respond(&[]))
+}
+
+pub async fn enter(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    page: PageCtx,
+    req: axum::extract::Request,
+) -> PageResult {
+    let f: HashMap<String, String> = CsrfForm::parse(req, &page.csrf).await?;
+    let code = entry_code(f.get("form").map(String::as_str)).map_err(page_error)?;
+    let year = f.get("year").and_then(|y| y.trim().parse::<i32>().ok());
+    let unit = f.get("unit_id").and_then(|u| u.trim().parse::<i64>().ok());
+    let values: Vec<(u32, String)> = forms::columns(code)
+        .iter()
+        .filter(|c| c.entered)
+        .map(|c| {
+            (
+                c.number,
+                f.get(&format!("c{}", c.number))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let r = match (year, unit) {
+        (Some(y), Some(u)) => uc::enter(&s.app, &page.ctx, y, u, code.as_str(), &values).await,
+        (None, _) => Err(AppError::field("year", "请填写统计年度")),
+        (_, None) => Err(AppError::field("unit_id", "请选择填报单位")),
+    };
+    let year = year.unwrap_or_default();
+    match r {
+        // On to the next table, or back to the forms after 表四.
+        Ok(()) => Ok(see_other(&match code {
+            FormCode::T1 => format!(
+                "/supervision/report-forms/entries?year={year}&unit={}&form=t2",
+                unit.unwrap_or_default()
+            ),
+            FormCode::T2 => format!(
+                "/supervision/report-forms/entries?year={year}&unit={}&form=t3",
+                unit.unwrap_or_default()
+            ),
+            FormCode::T3 => format!(
+                "/supervision/report-forms/entries?year={year}&unit={}&form=t4",
+                unit.unwrap_or_default()
+            ),
+            _ => format!("/supervision/report-forms?period=year&year={year}"),
+        })),
+        Err(AppError::Validation(errs)) => Ok(entry_form(&s, &page, (year, unit, code), Some(&f))
+            .await
+            .map_err(page_error)?
+            .respond(&errs)),
+        Err(e) => Err(page_error(e)),
+    }
 }

@@ -1,6 +1,8 @@
 //! Where a case or a denial counts on each form: (column, amount) pairs.
 
-use super::{CaseFacts, Complaint, Consultation, Denial, FormCode, HandlerClass, Workstation};
+use super::{
+    CaseFacts, Complaint, Consultation, Denial, FormCode, HandlerClass, Subsidy, Workstation,
+};
 use crate::application::{Channel, DenialReason, ProceduralRole};
 use crate::case::{Adoption, CaseOutcome, CaseType, Stage};
 use crate::complaint::{ComplainantRemedy, ComplaintCategory, ComplaintOutcome};
@@ -527,5 +529,35 @@ pub(super) fn complaint_hits(code: FormCode, c: &Complaint) -> Hits {
         Some(ComplainantRemedy::Lawsuit) => h.extend([(10, 1), (11, 1)]),
         None => {}
     }
+    h
+}
+
+/// 表四 cols 5–15: a subsidy paid, by the handler's class and the case's kind.
+/// A subsidy without a handler counts in 5 only, so `5 = 6+…+10` names it.
+pub(super) fn subsidy_hits(code: FormCode, x: &Subsidy) -> Hits {
+    if code != FormCode::T4 {
+        return Vec::new();
+    }
+    let mut h = vec![(5, x.fen)];
+    if let Some(c) = x.handler {
+        h.push((
+            match c {
+                HandlerClass::Institution => 6,
+                HandlerClass::Lawyer => 7,
+                HandlerClass::LegalWorker => 8,
+                HandlerClass::SocialOrganization => 9,
+            },
+            x.fen,
+        ));
+    }
+    h.push((
+        match x.case_type {
+            CaseType::Criminal => 11,
+            CaseType::Civil => 12,
+            CaseType::NonLitigation => 13,
+            CaseType::Administrative => 14,
+        },
+        x.fen,
+    ));
     h
 }

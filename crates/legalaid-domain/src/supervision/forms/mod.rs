@@ -32,15 +32,22 @@ mod count;
 mod layout;
 mod period;
 
-use count::{Hits, case_hits, complaint_hits, consultation_hits, denial_hits, workstation_hits};
+use count::{
+    Hits, case_hits, complaint_hits, consultation_hits, denial_hits, subsidy_hits, workstation_hits,
+};
+use layout::computed;
 use layout::layout;
-pub use layout::{CROSS_RULES, columns};
+pub use layout::{CROSS_RULES, columns, entered};
 pub use period::{Period, StatCalendar};
 
 code_enum!(
     /// The forms the system generates.
     FormCode {
         Monthly => ("monthly", "月报：法律援助业务数据统计表"),
+        T1 => ("t1", "统计报表一：法律援助机构情况"),
+        T2 => ("t2", "统计报表二：法律援助人员情况"),
+        T3 => ("t3", "统计报表三：法律援助经费投入情况"),
+        T4 => ("t4", "统计报表四：法律援助经费支出情况"),
         T5 => ("t5", "统计报表五：刑事法律援助案件情况"),
         T6 => ("t6", "统计报表六：民事法律援助案件情况"),
         T7 => ("t7", "统计报表七：行政法律援助案件情况"),
@@ -58,6 +65,10 @@ impl FormCode {
     pub fn short(self) -> &'static str {
         match self {
             FormCode::Monthly => "月",
+            FormCode::T1 => "一",
+            FormCode::T2 => "二",
+            FormCode::T3 => "三",
+            FormCode::T4 => "四",
             FormCode::T5 => "五",
             FormCode::T6 => "六",
             FormCode::T7 => "七",
@@ -160,6 +171,15 @@ pub struct Complaint {
     pub remedy: Option<ComplainantRemedy>,
 }
 
+/// A case subsidy paid in the period (表四 cols 5–15).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subsidy {
+    pub line: i64,
+    pub case_type: CaseType,
+    pub handler: Option<HandlerClass>,
+    pub fen: i64,
+}
+
 /// A column of a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReportFormColumn))]
@@ -170,6 +190,8 @@ pub struct Column {
     pub label: String,
     /// Money in 万元 (a fen amount shown with four decimals), not a count.
     pub money: bool,
+    /// Entered each year by hand (表一–表四), not counted from the records.
+    pub entered: bool,
 }
 
 /// A row: a reporting line (none for the total) and its cells by column.
@@ -290,6 +312,38 @@ impl Builder {
         }
     }
 
+    pub fn add_subsidy(&mut self, x: &Subsidy) {
+        for i in 0..self.codes.len() {
+            let hits = subsidy_hits(self.codes[i], x);
+            self.add_hits(i, x.line, hits);
+        }
+    }
+
+    /// Media items published in the period by kind (表一 cols 24–26:
+    /// broadcast, print, internet) and training sessions held with their
+    /// attendances (cols 27–28).
+    pub fn add_outreach(&mut self, line: i64, column: u32, n: i64) {
+        for i in 0..self.codes.len() {
+            if self.codes[i] == FormCode::T1 && (24..=28).contains(&column) {
+                self.add_hits(i, line, vec![(column, n)]);
+            }
+        }
+    }
+
+    /// An entered value of 表一–表四 (a count, or fen for a money column);
+    /// false when the form has no such column to enter (computed or out of range).
+    pub fn add_entry(&mut self, line: i64, code: FormCode, column: u32, value: i64) -> bool {
+        if !enterable(code, column) {
+            return false;
+        }
+        for i in 0..self.codes.len() {
+            if self.codes[i] == code {
+                self.add_hits(i, line, vec![(column, value)]);
+            }
+        }
+        true
+    }
+
     pub fn add_workstation(&mut self, w: &Workstation) {
         for i in 0..self.codes.len() {
             let hits = workstation_hits(self.codes[i], w);
@@ -344,6 +398,14 @@ impl Builder {
         }
         forms
     }
+}
+
+/// Whether a column of a form is entered by hand.
+pub fn enterable(code: FormCode, column: u32) -> bool {
+    entered(code)
+        && column >= 1
+        && (column as usize) <= layout(code).0.len()
+        && !computed(code).contains(&column)
 }
 
 /// Runs a form's in-table checks again after its rows changed (regrouped into
@@ -467,6 +529,25 @@ fn cross_table(rule: &str, forms: &[Form]) -> Option<Check> {
             }]
         },
     })
+}
+
+/// 万元 as typed (`12`, `3.5`, `0.0125`: at most four decimals, not negative,
+/// at most 1,000,000 万元) → fen.
+pub fn parse_wan_yuan(s: &str) -> Option<i64> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty()
+        || frac.len() > 4
+        || !int.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    if whole > 1_000_000 {
+        return None;
+    }
+    let frac: i64 = format!("{frac:0<4}").parse().ok()?;
+    Some(whole * 1_000_000 + frac * 100)
 }
 
 /// fen → 万元 with four decimals, as the forms print money.
@@ -744,6 +825,12 @@ mod tests {
             (1, 5, 1)
         );
         assert_eq!(wan_yuan(1_234_500), "1.2345");
+        assert_eq!(parse_wan_yuan("1.2345"), Some(1_234_500));
+        assert_eq!(parse_wan_yuan("12"), Some(12_000_000));
+        assert_eq!(parse_wan_yuan(".5"), Some(500_000));
+        for bad in ["", ".", "-1", "1.23456", "1e3", "2000000", "一"] {
+            assert_eq!(parse_wan_yuan(bad), None, "{bad}");
+        }
     }
 
     #[test]
