@@ -36,12 +36,10 @@ impl Value {
             Value::Percent(p) => p.map_or_else(String::new, |p| format!("{p:.1}%")),
             Value::Date(d) => d.to_string(),
             Value::WanYuan(f) => {
+                // To the nearest yuan, as the cell's format shows it.
                 let sign = if *f < 0 { "-" } else { "" };
-                format!(
-                    "{sign}{}.{:04}",
-                    f.abs() / 1_000_000,
-                    (f.abs() % 1_000_000) / 100
-                )
+                let yuan = (f.abs() + 50) / 100;
+                format!("{sign}{}.{:04}", yuan / 10_000, yuan % 10_000)
             }
         }
     }

@@ -171,10 +171,21 @@ pub async fn consultations_after(
     let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
         return Ok(Vec::new());
     };
-    const G: &str = "SELECT consultation_id, grp FROM consultation_groups \
-        WHERE consultation_id >= $1 AND consultation_id <= $2";
-    let groups: Vec<(i64, String)> =
-        on_tx!(tx, c => sqlx::query_as(G).bind(first).bind(last).fetch_all(c).await?);
+    // The batch's groups: the same consultations, by the id range they span.
+    const G: &str = "SELECT g.consultation_id, g.grp FROM consultation_groups g \
+        JOIN consultations c ON c.id = g.consultation_id JOIN units u ON u.id = c.unit_id \
+        WHERE g.consultation_id >= $1 AND g.consultation_id <= $2 \
+        AND c.consulted_at >= $3 AND c.consulted_at < $4 AND u.region_code LIKE $5";
+    let rows_of_groups: Vec<(i64, String)> = on_tx!(tx, c => sqlx::query_as(G)
+        .bind(first).bind(last).bind(from).bind(to).bind(format!("{region}%"))
+        .fetch_all(c).await?);
+    let mut groups: std::collections::HashMap<i64, Vec<ConsultGroup>> =
+        std::collections::HashMap::new();
+    for (id, g) in rows_of_groups {
+        if let Some(g) = ConsultGroup::parse(&g) {
+            groups.entry(id).or_default().push(g);
+        }
+    }
     let bad = |id: i64, what: &str, v: &str| {
         StoreError::Corrupt(format!("consultation {id}: {what} {v:?}"))
     };
@@ -186,11 +197,7 @@ pub async fn consultations_after(
                     line: unit,
                     channel: ConsultChannel::parse(&channel)
                         .ok_or_else(|| bad(id, "channel", &channel))?,
-                    groups: groups
-                        .iter()
-                        .filter(|g| g.0 == id)
-                        .filter_map(|g| ConsultGroup::parse(&g.1))
-                        .collect(),
+                    groups: groups.remove(&id).unwrap_or_default(),
                     topic_code: topic,
                     topic_category: TopicCategory::parse(&category)
                         .ok_or_else(|| bad(id, "topic category", &category))?,

@@ -457,6 +457,8 @@ both!(tables_one_to_four_are_entered_by_the_bureau, |app| {
     let supervisor = app.token("supervisor").await;
     let year = today(&app).year();
     let center = app.unit_id("六安市叶集区法律援助中心").await;
+    // A law firm reports none of 表一–四.
+    let (_, firm) = common::lawyer_staff(&app).await;
     let put = |body: Value| {
         let app = &app;
         let token = supervisor.clone();
@@ -498,6 +500,10 @@ both!(tables_one_to_four_are_entered_by_the_bureau, |app| {
         ),
         (
             json!({ "year": year, "unit_id": 999999, "form": "t1", "values": { "1": "1" } }),
+            "unit_id",
+        ),
+        (
+            json!({ "year": year, "unit_id": firm, "form": "t1", "values": { "1": "1" } }),
             "unit_id",
         ),
     ] {
@@ -607,6 +613,73 @@ both!(tables_one_to_four_are_entered_by_the_bureau, |app| {
         .await;
     assert!(html.contains("value=\"12\""), "{html}");
 });
+
+both!(
+    a_city_has_a_line_per_county_and_one_for_its_own_level,
+    |app| {
+        let admin = app.token("admin").await;
+        let (s, region) = app
+            .post_json(
+                "/api/v1/regions",
+                Some(&admin),
+                &json!({ "code": "341502", "name": "金安区" }),
+            )
+            .await;
+        assert!(
+            s.is_success() || region["errors"][0]["field"] == "code",
+            "{region}"
+        );
+        for (name, kind, code) in [
+            ("六安市法律援助中心", "legal_aid_center", "3415"),
+            ("金安区法律援助中心", "legal_aid_center", "341502"),
+        ] {
+            let (s, u) = app
+                .post_json(
+                    "/api/v1/units",
+                    Some(&admin),
+                    &json!({ "name": name, "kind": kind, "region_code": code }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{u}");
+        }
+        // A case at the district, so the city's total is not empty.
+        new_case(&app, "34150419800102006").await;
+        let (s, set) = app
+            .get_json("/api/v1/supervision/report-forms?region=3415", Some(&admin))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{set}");
+        let names: Vec<&str> = set["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .filter_map(|l| l["name"].as_str())
+            .collect();
+        for want in ["叶集区", "金安区", "六安市本级"] {
+            assert!(names.contains(&want), "{want}: {names:?}");
+        }
+        assert_eq!(failing(&set), Vec::<String>::new());
+        // Every form's rows add up to its total (no unit left out).
+        for f in set["forms"].as_array().expect("forms") {
+            let width = f["total"]["cells"].as_array().expect("cells").len();
+            for c in 0..width {
+                let sum: i64 = f["rows"]
+                    .as_array()
+                    .expect("rows")
+                    .iter()
+                    .map(|r| r["cells"][c].as_i64().unwrap_or(0))
+                    .sum();
+                assert_eq!(
+                    sum,
+                    f["total"]["cells"][c].as_i64().unwrap_or(0),
+                    "{} col {}",
+                    f["code"],
+                    c + 1
+                );
+            }
+        }
+        assert!(total(&set, "t8", 1) >= 1);
+    }
+);
 
 both!(the_statistical_calendar_is_a_setting, |app| {
     let admin = app.token("admin").await;

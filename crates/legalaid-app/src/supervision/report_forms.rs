@@ -293,15 +293,28 @@ pub async fn generate(
                 region: Some(r.code.as_str().to_owned()),
             })
             .collect();
+        // A unit of the region's own level (a city's center or bureau) is in
+        // none of the child regions: it has a line of its own (本级).
+        let own_level = i64::try_from(children.len()).unwrap_or(0) + 1;
         let line_of: HashMap<i64, i64> = units
             .iter()
-            .filter_map(|(id, _, code, _)| {
-                children
+            .map(|(id, _, code, _)| {
+                let line = children
                     .iter()
                     .position(|r| code.starts_with(r.code.as_str()))
-                    .map(|i| (*id, i64::try_from(i).unwrap_or(0) + 1))
+                    .map_or(own_level, |i| i64::try_from(i).unwrap_or(0) + 1);
+                (*id, line)
             })
             .collect();
+        let mut lines = lines;
+        if line_of.values().any(|l| *l == own_level) {
+            lines.push(Line {
+                id: own_level,
+                name: format!("{region_name}本级"),
+                unit_id: None,
+                region: Some(region.clone()),
+            });
+        }
         for f in &mut forms_by_unit {
             regroup(f, &lines, &line_of);
         }
@@ -375,9 +388,25 @@ pub async fn enter(
         .ok_or_else(|| AppError::field("form", "只能录入统计报表一至四"))?;
     let unit = crate::units::get(app, ctx, legalaid_domain::UnitId(unit_id))
         .await
-        .map_err(|_| AppError::field("unit_id", "所选单位不存在或不在本辖区"))?;
+        .map_err(|e| match e {
+            AppError::NotFound | AppError::Forbidden(_) => {
+                AppError::field("unit_id", "所选单位不存在或不在本辖区")
+            }
+            other => other,
+        })?;
     if !policy::scope(ctx).covers(unit.id, &unit.region_code) {
         return Err(AppError::field("unit_id", "所选单位不存在或不在本辖区"));
+    }
+    // The bodies that report: bureaus (管理机构), centers, offices, workstations.
+    if matches!(
+        unit.kind,
+        legalaid_domain::unit::UnitKind::LawFirm
+            | legalaid_domain::unit::UnitKind::LegalServiceOffice
+    ) {
+        return Err(AppError::field(
+            "unit_id",
+            "律师事务所、基层法律服务所不填报统计报表一至四",
+        ));
     }
     let columns = forms::columns(code);
     let mut v = legalaid_domain::Validation::new();

@@ -85,11 +85,14 @@ pub struct ReportSetDoc {
     region: String,
     region_name: String,
     lines: Vec<LineDoc>,
-    /// 月报, 表五 … 表十: columns, the total row, a row per line, checks (the
-    /// cross-table ones on 表八). Money cells are fen (shown in 万元).
+    /// 月报 and 表一 … 表十三 (表一–四 only in a year's set): columns (with
+    /// `entered` for the ones entered by hand), the total row, a row per line,
+    /// checks (the cross-table ones on 表八). Money cells are fen (shown in 万元).
     forms: Vec<legalaid_domain::supervision::forms::Form>,
     /// Every check of every form holds.
     passed: bool,
+    /// The statistical year whose entered figures 表一–四 hold.
+    entry_year: i32,
 }
 
 /// The report forms for a statistical period (bureaus and centers, their

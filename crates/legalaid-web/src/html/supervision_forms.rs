@@ -1,4 +1,4 @@
-//! `/supervision/report-forms`: the MoJ statistical report forms (月报, 表五–表十)
+//! `/supervision/report-forms`: the MoJ statistical report forms (月报, 表一–表十三)
 //! for a statistical month, half-year or year, with the check rules' results
 //! (any failure named with its line and both sides), each form's column totals
 //! and a chosen line's, and the whole set as `.xlsx` in the forms' layout.

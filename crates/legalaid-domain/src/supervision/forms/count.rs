@@ -36,9 +36,33 @@ fn is_notified(f: &CaseFacts) -> bool {
     f.channel == Channel::Notified
 }
 
-/// Litigation or not, as 表六/七/十 split closed cases.
+/// Litigation or not, as 表六/七/十 split closed cases: a non-litigation case,
+/// or one that ended by an arbitration award (劳动仲裁), is non-litigation.
 fn litigation(f: &CaseFacts) -> bool {
-    f.case_type != CaseType::NonLitigation
+    f.case_type != CaseType::NonLitigation && f.outcome != Some(CaseOutcome::ArbitrationAward)
+}
+
+/// The case table a case or a denial belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Criminal,
+    Civil,
+    Administrative,
+}
+
+/// 表五 by type; 表七 for an administrative case or a state-compensation
+/// matter (the rule denials follow too); 表六 the rest.
+fn table_of(case_type: CaseType, matter: &str) -> Table {
+    match case_type {
+        CaseType::Criminal => Table::Criminal,
+        CaseType::Administrative => Table::Administrative,
+        _ if ADMINISTRATIVE_MATTERS.contains(&matter) => Table::Administrative,
+        _ => Table::Civil,
+    }
+}
+
+fn table(f: &CaseFacts) -> Table {
+    table_of(f.case_type, &f.matter_code)
 }
 
 /// The criminal table's cells of a case (表五).
@@ -236,9 +260,15 @@ fn administrative(f: &CaseFacts) -> Hits {
         _ => h.push((12, 1)),
     }
     h.extend(group_hits(f, &GROUPS9[..8], 17));
-    if f.concluded {
-        // Administrative cases are litigation; one that ends by mediation or
-        // settlement ends, in administrative procedure, by withdrawal (撤诉).
+    if f.concluded && !litigation(f) {
+        h.extend([(30, 1), (32, 1)]);
+        if f.terminated {
+            h.push((31, 1));
+        }
+        h.push((33, f.amount_fen));
+    } else if f.concluded {
+        // An administrative case that ends by mediation or settlement ends, in
+        // administrative procedure, by withdrawal (撤诉).
         let c = if f.terminated {
             Some(29)
         } else {
@@ -288,10 +318,10 @@ fn totals(f: &CaseFacts) -> Hits {
 fn recipients(f: &CaseFacts) -> Hits {
     let mut h = vec![(1, 1)];
     h.push((
-        match f.case_type {
-            CaseType::Criminal => 2,
-            CaseType::Administrative => 4,
-            _ => 3,
+        match table(f) {
+            Table::Criminal => 2,
+            Table::Civil => 3,
+            Table::Administrative => 4,
         },
         1,
     ));
@@ -306,11 +336,12 @@ fn handlers(f: &CaseFacts) -> Hits {
     };
     // Offset of the kind within a class's block: 刑事诉讼, 民事诉讼, 民事非诉讼,
     // 行政诉讼, 行政非诉讼 (blocks without criminal start at 民事诉讼).
-    let kind = match f.case_type {
-        CaseType::Criminal => 0,
-        CaseType::Civil => 1,
-        CaseType::NonLitigation => 2,
-        CaseType::Administrative => 3,
+    let kind = match (table(f), litigation(f)) {
+        (Table::Criminal, _) => 0,
+        (Table::Civil, true) => 1,
+        (Table::Civil, false) => 2,
+        (Table::Administrative, true) => 3,
+        (Table::Administrative, false) => 4,
     };
     let (first, total, criminal_column) = match class {
         HandlerClass::Institution => (1, 6, true),
@@ -349,9 +380,9 @@ fn monthly(f: &CaseFacts) -> Hits {
                 ));
                 h.push((7, 1));
             }
-            CaseType::Civil => h.push((8, 1)),
-            CaseType::Administrative => h.push((9, 1)),
             CaseType::NonLitigation => h.push((13, 1)),
+            _ if table(f) == Table::Administrative => h.push((9, 1)),
+            _ => h.push((8, 1)),
         }
     }
     if f.concluded {
@@ -378,11 +409,9 @@ fn monthly(f: &CaseFacts) -> Hits {
 pub(super) fn case_hits(code: FormCode, f: &CaseFacts) -> Hits {
     match code {
         FormCode::Monthly => monthly(f),
-        FormCode::T5 if f.case_type == CaseType::Criminal => criminal(f),
-        FormCode::T6 if matches!(f.case_type, CaseType::Civil | CaseType::NonLitigation) => {
-            civil(f)
-        }
-        FormCode::T7 if f.case_type == CaseType::Administrative => administrative(f),
+        FormCode::T5 if table(f) == Table::Criminal => criminal(f),
+        FormCode::T6 if table(f) == Table::Civil => civil(f),
+        FormCode::T7 if table(f) == Table::Administrative => administrative(f),
         FormCode::T8 => totals(f),
         FormCode::T9 => recipients(f),
         FormCode::T10 => handlers(f),
@@ -394,7 +423,7 @@ pub(super) fn denial_hits(code: FormCode, d: &Denial) -> Hits {
     if d.criminal {
         return Vec::new();
     }
-    let admin = ADMINISTRATIVE_MATTERS.contains(&d.matter_code.as_str());
+    let admin = table_of(CaseType::Civil, &d.matter_code) == Table::Administrative;
     let reason = |first: u32| {
         first
             + match d.reason {

@@ -153,7 +153,7 @@ pub struct Consultation {
     pub granted: bool,
 }
 
-/// A workstation standing at the period's end (表十二).
+/// A workstation standing when the forms are generated (表十二).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workstation {
     pub line: i64,
@@ -550,11 +550,11 @@ pub fn parse_wan_yuan(s: &str) -> Option<i64> {
     Some(whole * 1_000_000 + frac * 100)
 }
 
-/// fen → 万元 with four decimals, as the forms print money.
+/// fen → 万元 with four decimals (to the nearest yuan), as the forms print money.
 pub fn wan_yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
-    let f = fen.abs();
-    format!("{sign}{}.{:04}", f / 1_000_000, (f % 1_000_000) / 100)
+    let yuan = (fen.abs() + 50) / 100;
+    format!("{sign}{}.{:04}", yuan / 10_000, yuan % 10_000)
 }
 
 #[cfg(test)]
@@ -825,12 +825,40 @@ mod tests {
             (1, 5, 1)
         );
         assert_eq!(wan_yuan(1_234_500), "1.2345");
+        assert_eq!(wan_yuan(1_234_550), "1.2346", "to the nearest yuan");
         assert_eq!(parse_wan_yuan("1.2345"), Some(1_234_500));
         assert_eq!(parse_wan_yuan("12"), Some(12_000_000));
         assert_eq!(parse_wan_yuan(".5"), Some(500_000));
         for bad in ["", ".", "-1", "1.23456", "1e3", "2000000", "一"] {
             assert_eq!(parse_wan_yuan(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn arbitration_is_non_litigation_and_state_compensation_is_administrative() {
+        let mut award = case(CaseType::Civil);
+        award.outcome = Some(CaseOutcome::ArbitrationAward);
+        let mut compensation = case(CaseType::Civil);
+        compensation.matter_code = "state_compensation".into();
+        compensation.case_type = CaseType::NonLitigation;
+        compensation.outcome = Some(CaseOutcome::Settlement);
+        let forms = build(&[award, compensation], &[]);
+        assert_eq!(failing(&forms), Vec::<String>::new());
+        let t6 = form(&forms, FormCode::T6);
+        assert_eq!(
+            (t6.total_cell(2), t6.total_cell(42), t6.total_cell(44)),
+            (1, 1, 1)
+        );
+        let t7 = form(&forms, FormCode::T7);
+        assert_eq!(
+            (t7.total_cell(3), t7.total_cell(30), t7.total_cell(32)),
+            (1, 1, 1)
+        );
+        let t10 = form(&forms, FormCode::T10);
+        // The lawyer's two: 民事非诉讼 (9) and 行政非诉讼 (11).
+        assert_eq!((t10.total_cell(9), t10.total_cell(11)), (1, 1));
+        let t9 = form(&forms, FormCode::T9);
+        assert_eq!((t9.total_cell(3), t9.total_cell(4)), (1, 1));
     }
 
     #[test]
