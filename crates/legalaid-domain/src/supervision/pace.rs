@@ -48,10 +48,10 @@ pub struct SupervisionRule {
 impl SupervisionRule {
     /// The rule used where none is configured, and said to be so: cases
     /// counted when opened, every type, every stage, month-based, lagging
-    /// below zero.
+    /// below zero; in force from 2000, the first year the system takes.
     pub fn fallback() -> Self {
         SupervisionRule {
-            effective_from: NaiveDate::MIN,
+            effective_from: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
             effective_to: None,
             event: Measure::Accepted,
             case_types: Vec::new(),
