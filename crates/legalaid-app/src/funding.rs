@@ -102,6 +102,15 @@ pub async fn set_target(app: &App, ctx: &Ctx, unit: i64, year: i32, cases: i64) 
     units::visible(&mut tx, ctx, UnitId(unit))
         .await
         .map_err(|_| AppError::field("unit_id", "单位不存在"))?;
+    let typed = legalaid_store::supervision::type_target_sum(&mut tx, unit, year).await?;
+    if typed > cases {
+        return Err(AppError::field(
+            "cases",
+            format!(
+                "该单位的目标已按案件类型分解，合计{typed}件，目标任务数不能少于它（请在目标任务分解表中修改）"
+            ),
+        ));
+    }
     let before = store::target(&mut tx, unit, year).await?;
     store::set_target(&mut tx, unit, year, cases).await?;
     crate::audit::record(

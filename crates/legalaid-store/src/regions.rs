@@ -43,6 +43,15 @@ pub async fn list(tx: &mut Tx) -> Result<Vec<Region>> {
     rows.into_iter().map(Row::into_region).collect()
 }
 
+/// The regions whose code starts with `prefix` (every one for ""), in code
+/// order.
+pub async fn under(tx: &mut Tx, prefix: &str) -> Result<Vec<Region>> {
+    const Q: &str = "SELECT code, name, parent_code FROM regions WHERE code LIKE $1 ORDER BY code";
+    let rows: Vec<Row> =
+        on_tx!(tx, c => sqlx::query_as(Q).bind(format!("{prefix}%")).fetch_all(c).await?);
+    rows.into_iter().map(Row::into_region).collect()
+}
+
 pub async fn get(tx: &mut Tx, code: &RegionCode) -> Result<Option<Region>> {
     const Q: &str = "SELECT code, name, parent_code FROM regions WHERE code = $1";
     let row: Option<Row> =

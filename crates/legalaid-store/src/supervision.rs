@@ -9,24 +9,84 @@ use legalaid_domain::supervision::{Entry, Key, Measure, PaceBasis, SupervisionRu
 /// The setting that says the tallies were built from the cases.
 pub const BUILT_KEY: &str = "case_tallies_built";
 
-/// Adds `entries` to the tallies (counts and amounts may be negative: a delta).
+/// Which tally table: the monthly cells, or the daily ones (ADR 0029).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    Month,
+    Day,
+}
+
+/// Rows per multi-row upsert (9 parameters each, well inside both backends'
+/// limits).
+const UPSERT_ROWS: usize = 200;
+
+/// Adds `entries` (daily cells, as [`legalaid_domain::supervision::tally`]
+/// makes them; counts and amounts may be negative: a delta) to the daily
+/// tallies and, summed by month, to the monthly ones.
 pub async fn apply(tx: &mut Tx, entries: &[Entry]) -> Result<()> {
-    const Q: &str = "INSERT INTO case_tallies (year, unit_id, month, case_type, later_stage, measure, n, amount_fen) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-        ON CONFLICT (year, unit_id, month, case_type, later_stage, measure) \
-        DO UPDATE SET n = case_tallies.n + excluded.n, amount_fen = case_tallies.amount_fen + excluded.amount_fen";
-    for e in entries {
-        let k = &e.key;
-        on_tx!(tx, c => sqlx::query(Q).bind(k.year).bind(k.unit_id).bind(i64::from(k.month))
-            .bind(k.case_type.as_str()).bind(k.later_stage).bind(k.measure.as_str())
-            .bind(e.count).bind(e.amount_fen).execute(c).await?.rows_affected());
+    add(tx, Grain::Day, entries).await?;
+    add(
+        tx,
+        Grain::Month,
+        &legalaid_domain::supervision::tally::monthly(entries),
+    )
+    .await
+}
+
+/// Adds `entries` to one table's cells, several rows to a statement. The
+/// entries of one call must name distinct cells (PostgreSQL refuses to update
+/// a row twice in one statement) and come in key order, so two writers lock
+/// the cells they share in the same order.
+pub async fn add(tx: &mut Tx, grain: Grain, entries: &[Entry]) -> Result<()> {
+    let (table, columns, key) = match grain {
+        Grain::Month => (
+            "case_tallies",
+            "year, unit_id, month, case_type, later_stage, measure, n, amount_fen",
+            "year, unit_id, month, case_type, later_stage, measure",
+        ),
+        Grain::Day => (
+            "case_day_tallies",
+            "year, unit_id, month, case_type, later_stage, measure, n, amount_fen, day",
+            "year, month, unit_id, day, case_type, later_stage, measure",
+        ),
+    };
+    let width = if grain == Grain::Day { 9 } else { 8 };
+    for chunk in entries.chunks(UPSERT_ROWS) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let row: Vec<String> = (1..=width).map(|j| format!("${}", i * width + j)).collect();
+                format!("({})", row.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({columns}) VALUES {} ON CONFLICT ({key}) DO UPDATE SET \
+             n = {table}.n + excluded.n, amount_fen = {table}.amount_fen + excluded.amount_fen",
+            values.join(", ")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for e in chunk {
+                let k = &e.key;
+                q = q.bind(i64::from(k.year)).bind(k.unit_id).bind(i64::from(k.month)).bind(k.case_type.as_str())
+                    .bind(k.later_stage).bind(k.measure.as_str()).bind(e.count).bind(e.amount_fen);
+                if grain == Grain::Day {
+                    q = q.bind(i64::from(k.day));
+                }
+            }
+            q.execute(c).await?.rows_affected()
+        });
     }
     Ok(())
 }
 
-/// Empties the tallies (before a rebuild, in the same transaction).
+/// Empties the tallies, both grains (before a rebuild, in the same
+/// transaction).
 pub async fn clear(tx: &mut Tx) -> Result<u64> {
-    Ok(on_tx!(tx, c => sqlx::query("DELETE FROM case_tallies").execute(c).await?.rows_affected()))
+    let mut n = 0;
+    for q in ["DELETE FROM case_tallies", "DELETE FROM case_day_tallies"] {
+        n += on_tx!(tx, c => sqlx::query(q).execute(c).await?.rows_affected());
+    }
+    Ok(n)
 }
 
 #[derive(sqlx::FromRow)]
@@ -39,6 +99,7 @@ struct TallyRow {
     measure: String,
     n: i64,
     amount_fen: i64,
+    day: i64,
 }
 
 impl TallyRow {
@@ -55,6 +116,7 @@ impl TallyRow {
                 later_stage: self.later_stage,
                 measure: Measure::parse(&self.measure)
                     .ok_or_else(|| bad("measure", &self.measure))?,
+                day: u32::try_from(self.day).map_err(|_| bad("day", &self.day.to_string()))?,
             },
             count: self.n,
             amount_fen: self.amount_fen,
@@ -65,15 +127,50 @@ impl TallyRow {
 const TALLY_COLUMNS: &str =
     "t.year, t.unit_id, t.month, t.case_type, t.later_stage, t.measure, t.n, t.amount_fen";
 
-/// Every non-empty cell, in key order (for the rebuild check and the tests).
+/// Every non-empty monthly cell, in key order (for the rebuild check and the
+/// tests); their `day` is 0.
 pub async fn all(tx: &mut Tx) -> Result<Vec<Entry>> {
     let sql = format!(
-        "SELECT {TALLY_COLUMNS} FROM case_tallies t WHERE t.n <> 0 OR t.amount_fen <> 0 \
+        "SELECT {TALLY_COLUMNS}, CAST(0 AS BIGINT) AS day FROM case_tallies t WHERE t.n <> 0 OR t.amount_fen <> 0 \
          ORDER BY t.year, t.unit_id, t.month, t.case_type, t.later_stage, t.measure"
     );
     let rows: Vec<TallyRow> =
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?);
     rows.into_iter().map(TallyRow::into_entry).collect()
+}
+
+/// Every non-empty daily cell of `year`, in key order.
+pub async fn days_of_year(tx: &mut Tx, year: i32) -> Result<Vec<Entry>> {
+    let sql = format!(
+        "SELECT {TALLY_COLUMNS}, CAST(t.day AS BIGINT) AS day FROM case_day_tallies t \
+         WHERE t.year = $1 AND (t.n <> 0 OR t.amount_fen <> 0) \
+         ORDER BY t.unit_id, t.month, t.case_type, t.later_stage, t.measure, t.day"
+    );
+    let rows: Vec<TallyRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(i64::from(year)).fetch_all(c).await?);
+    rows.into_iter().map(TallyRow::into_entry).collect()
+}
+
+/// The years that have daily cells, with how many.
+pub async fn day_years(tx: &mut Tx) -> Result<Vec<(i32, usize)>> {
+    const Q: &str = "SELECT CAST(year AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM case_day_tallies GROUP BY year ORDER BY 1";
+    let years: Vec<(i64, i64)> = on_tx!(tx, c => sqlx::query_as(Q).fetch_all(c).await?);
+    years
+        .into_iter()
+        .map(|(y, n)| {
+            let year = i32::try_from(y)
+                .map_err(|_| StoreError::Corrupt(format!("case_day_tallies: year {y}")))?;
+            Ok((year, usize::try_from(n).unwrap_or(usize::MAX)))
+        })
+        .collect()
+}
+
+/// How many monthly and daily cells there are.
+pub async fn cell_counts(tx: &mut Tx) -> Result<(u64, u64)> {
+    const Q: &str = "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM case_tallies), \
+        (SELECT CAST(COUNT(*) AS BIGINT) FROM case_day_tallies)";
+    let (m, d): (i64, i64) = on_tx!(tx, c => sqlx::query_as(Q).fetch_one(c).await?);
+    Ok((m.unsigned_abs(), d.unsigned_abs()))
 }
 
 #[derive(sqlx::FromRow)]
@@ -143,10 +240,74 @@ pub async fn end_rule(tx: &mut Tx, from: NaiveDate, to: NaiveDate) -> Result<boo
     Ok(on_tx!(tx, c => sqlx::query(Q).bind(to).bind(from).execute(c).await?.rows_affected()) == 1)
 }
 
-/// The targets of `year`: unit and number of cases.
-pub async fn targets(tx: &mut Tx, year: i32) -> Result<Vec<(i64, i64)>> {
-    const Q: &str = "SELECT unit_id, cases FROM targets WHERE year = $1";
-    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(i64::from(year)).fetch_all(c).await?))
+/// The targets of `year` of the units under `region` (every unit for ""):
+/// unit and number of cases.
+pub async fn targets(tx: &mut Tx, year: i32, region: &str) -> Result<Vec<(i64, i64)>> {
+    const Q: &str = "SELECT unit_id, cases FROM targets WHERE year = $1 \
+        AND unit_id IN (SELECT id FROM units WHERE region_code LIKE $2)";
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(Q).bind(i64::from(year)).bind(format!("{region}%"))
+        .fetch_all(c).await?),
+    )
+}
+
+/// The targets by case type of `year` of the units under `region`: unit,
+/// case type, number of cases.
+pub async fn type_targets(
+    tx: &mut Tx,
+    year: i32,
+    region: &str,
+) -> Result<Vec<(i64, CaseType, i64)>> {
+    const Q: &str = "SELECT unit_id, case_type, cases FROM case_type_targets WHERE year = $1 \
+        AND unit_id IN (SELECT id FROM units WHERE region_code LIKE $2) ORDER BY unit_id, case_type";
+    let rows: Vec<(i64, String, i64)> = on_tx!(tx, c => sqlx::query_as(Q)
+        .bind(i64::from(year)).bind(format!("{region}%")).fetch_all(c).await?);
+    rows.into_iter()
+        .map(|(u, t, n)| {
+            let t = CaseType::parse(&t).ok_or_else(|| {
+                StoreError::Corrupt(format!("case_type_targets: case type {t:?}"))
+            })?;
+            Ok((u, t, n))
+        })
+        .collect()
+}
+
+/// The sum of a unit's targets by case type for `year` (0 without a split).
+pub async fn type_target_sum(tx: &mut Tx, unit: i64, year: i32) -> Result<i64> {
+    const Q: &str = "SELECT CAST(COALESCE(SUM(cases), 0) AS BIGINT) FROM case_type_targets \
+        WHERE unit_id = $1 AND year = $2";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(unit).bind(i64::from(year)).fetch_one(c).await?))
+}
+
+/// Sets a unit's target of `year` and its split by case type (none: no
+/// target at all, and no split), replacing what was there.
+pub async fn set_unit_target(
+    tx: &mut Tx,
+    unit: i64,
+    year: i32,
+    target: Option<(i64, &[(CaseType, i64)])>,
+) -> Result<()> {
+    const CLEAR_TYPES: &str = "DELETE FROM case_type_targets WHERE unit_id = $1 AND year = $2";
+    const CLEAR: &str = "DELETE FROM targets WHERE unit_id = $1 AND year = $2";
+    const SET: &str = "INSERT INTO targets (unit_id, year, cases) VALUES ($1, $2, $3) \
+        ON CONFLICT (unit_id, year) DO UPDATE SET cases = excluded.cases";
+    const TYPE: &str =
+        "INSERT INTO case_type_targets (unit_id, year, case_type, cases) VALUES ($1, $2, $3, $4)";
+    let y = i64::from(year);
+    on_tx!(tx, c => sqlx::query(CLEAR_TYPES).bind(unit).bind(y).execute(c).await?.rows_affected());
+    match target {
+        None => {
+            on_tx!(tx, c => sqlx::query(CLEAR).bind(unit).bind(y).execute(c).await?.rows_affected());
+        }
+        Some((cases, types)) => {
+            on_tx!(tx, c => sqlx::query(SET).bind(unit).bind(y).bind(cases).execute(c).await?.rows_affected());
+            for (t, n) in types {
+                on_tx!(tx, c => sqlx::query(TYPE).bind(unit).bind(y).bind(t.as_str()).bind(n)
+                    .execute(c).await?.rows_affected());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A sum of tally cells: whose (a child's key, or empty for the whole), the
@@ -187,14 +348,24 @@ struct CellRow {
     amount_fen: i64,
 }
 
-/// The tallies of `year` to `through_month` for the units under `region`,
-/// summed in the database (a province's year is a few hundred rows, not one
-/// per unit and month).
+/// How far into a year cells are summed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// The whole months 1 to `m` (the monthly cells).
+    Month(u32),
+    /// The days 1 to `d` of month `m` (the daily cells).
+    Day(u32, u32),
+}
+
+/// The tallies of `year` through `through` for the units under `region`
+/// (every unit for ""), summed in the database: a province's year is a few
+/// hundred rows, not one per unit and month. The region's units are looked up
+/// first (a small table) and their cells by key.
 pub async fn sums(
     tx: &mut Tx,
     region: &str,
     year: i32,
-    through_month: u32,
+    through: Through,
     by: SumBy,
 ) -> Result<Vec<Cell>> {
     let (child, month) = match by {
@@ -203,19 +374,40 @@ pub async fn sums(
             "CAST(0 AS BIGINT)",
         ),
         SumBy::Unit => ("CAST(t.unit_id AS TEXT)".to_owned(), "CAST(0 AS BIGINT)"),
-        SumBy::UnitMonth => ("CAST(t.unit_id AS TEXT)".to_owned(), "t.month"),
-        SumBy::Month => ("CAST('' AS TEXT)".to_owned(), "t.month"),
+        SumBy::UnitMonth => (
+            "CAST(t.unit_id AS TEXT)".to_owned(),
+            "CAST(t.month AS BIGINT)",
+        ),
+        SumBy::Month => ("CAST('' AS TEXT)".to_owned(), "CAST(t.month AS BIGINT)"),
+    };
+    let join = if matches!(by, SumBy::Region(_)) {
+        "JOIN units u ON u.id = t.unit_id"
+    } else {
+        ""
+    };
+    let (table, when, day) = match through {
+        Through::Month(_) => ("case_tallies", "t.month <= $2", None),
+        Through::Day(_, d) => ("case_day_tallies", "t.month = $2 AND t.day <= $4", Some(d)),
+    };
+    let month_bound = match through {
+        Through::Month(m) | Through::Day(m, _) => m,
     };
     let sql = format!(
         "SELECT {child} AS child, {month} AS month, t.case_type, t.later_stage, t.measure, \
          CAST(SUM(t.n) AS BIGINT) AS n, CAST(SUM(t.amount_fen) AS BIGINT) AS amount_fen \
-         FROM case_tallies t JOIN units u ON u.id = t.unit_id \
-         WHERE t.year = $1 AND t.month <= $2 AND u.region_code LIKE $3 \
+         FROM {table} t {join} \
+         WHERE t.year = $1 AND {when} AND t.unit_id IN (SELECT id FROM units WHERE region_code LIKE $3) \
          GROUP BY 1, 2, t.case_type, t.later_stage, t.measure"
     );
     let like = format!("{region}%");
-    let rows: Vec<CellRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(i64::from(year)).bind(i64::from(through_month)).bind(&like).fetch_all(c).await?);
+    let rows: Vec<CellRow> = on_tx!(tx, c => {
+        let q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(i64::from(year)).bind(i64::from(month_bound)).bind(&like);
+        match day {
+            Some(d) => q.bind(i64::from(d)).fetch_all(c).await?,
+            None => q.fetch_all(c).await?,
+        }
+    });
     rows.into_iter()
         .map(|r| {
             let bad =

@@ -89,6 +89,17 @@ pub async fn list(
     ))
 }
 
+/// Every active unit whose region code starts with `region` (every one for
+/// ""), in region and kind order: a dashboard's units.
+pub async fn active_under(tx: &mut Tx, region: &str) -> Result<Vec<Unit>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM units WHERE region_code LIKE $1 AND active ORDER BY region_code, kind, id"
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(format!("{region}%")).fetch_all(c).await?);
+    rows.into_iter().map(Row::into_unit).collect()
+}
+
 pub async fn get(tx: &mut Tx, id: UnitId) -> Result<Option<Unit>> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
     let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);

@@ -323,9 +323,12 @@ async fn tallies(config: Option<&PathBuf>, cmd: TalliesCommand) -> anyhow::Resul
     let store = open_store(&s.database_url).await?;
     let a = app(store.clone(), &s)?;
     let outcome = match cmd {
-        TalliesCommand::Rebuild { .. } => legalaid_app::supervision::rebuild(&a)
-            .await
-            .map(|r| format!("tallies rebuilt: {} cases, {} cells", r.cases, r.cells)),
+        TalliesCommand::Rebuild { .. } => legalaid_app::supervision::rebuild(&a).await.map(|r| {
+            format!(
+                "tallies rebuilt: {} cases, {} monthly and {} daily cells",
+                r.cases, r.cells, r.day_cells
+            )
+        }),
         TalliesCommand::Verify { .. } => match legalaid_app::supervision::verify(&a).await {
             Ok(diff) if diff.is_empty() => Ok("tallies agree with the cases".to_owned()),
             Ok(diff) => {

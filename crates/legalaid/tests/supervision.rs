@@ -65,7 +65,96 @@ async fn tallies_agree(app: &TestApp) {
         .await
         .expect("tallies");
     assert_eq!(before, after, "a rebuild changes nothing");
+    let mut tx = app.app.store.read().await.expect("tx");
+    let years = legalaid_store::supervision::day_years(&mut tx)
+        .await
+        .expect("years");
+    assert!(!years.is_empty(), "the daily cells are kept");
+    for (year, _) in years {
+        let days = legalaid_store::supervision::days_of_year(&mut tx, year)
+            .await
+            .expect("days");
+        let months: Vec<_> = legalaid_domain::supervision::tally::monthly(&days);
+        let stored: Vec<_> = before
+            .iter()
+            .filter(|e| e.key.year == year)
+            .cloned()
+            .collect();
+        assert_eq!(months, stored, "{year}: the days add up to the months");
+    }
 }
+
+/// The county's count and the office's line as of `day`, through the API.
+async fn counted_on(app: &TestApp, day: chrono::NaiveDate, office: i64) -> (i64, i64) {
+    let supervisor = app.token("supervisor").await;
+    let (s, v) = app
+        .get_json(
+            &format!("/api/v1/supervision?year={}&as_of={day}", day.year()),
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let line = v["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|l| l["node"]["id"] == office)
+        .unwrap_or_else(|| panic!("the office's line: {v}"))["progress"]["counted"]
+        .as_i64()
+        .expect("count");
+    (
+        v["total"]["progress"]["counted"].as_i64().expect("count"),
+        line,
+    )
+}
+
+both!(a_past_day_inside_a_month_counts_to_its_china_day, |app| {
+    // Next month (so the demo has nothing there), which may be January: the
+    // year's first month is all daily cells.
+    let t = today(&app);
+    let m = if t.month() == 12 {
+        chrono::NaiveDate::from_ymd_opt(t.year() + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(t.year(), t.month() + 1, 1)
+    }
+    .expect("next month");
+    let china = |day: chrono::NaiveDate, hm: (u32, u32)| {
+        day.and_hms_opt(hm.0, hm.1, 0).expect("time").and_utc() - Duration::hours(8)
+    };
+    let office = app.unit_id("叶集区史河街道司法所").await;
+    // Opened on the 3rd, on the 5th at 23:30 and on the 6th at 00:30 (still
+    // the 5th in UTC).
+    for (day, hm, id) in [
+        (2, (10, 0), "34150419800101303"),
+        (4, (23, 30), "34150419800101404"),
+        (5, (0, 30), "34150419800101505"),
+    ] {
+        app.clock.set(china(m + Duration::days(day), hm));
+        new_case(&app, id).await;
+    }
+    app.clock.set(china(m + Duration::days(19), (9, 0)));
+    let base = counted_on(&app, m + Duration::days(1), office).await;
+    for (day, more) in [(2, 1), (3, 1), (4, 2), (5, 3), (19, 3)] {
+        let (total, line) = counted_on(&app, m + Duration::days(day), office).await;
+        assert_eq!(
+            (total - base.0, line - base.1),
+            (more, more),
+            "as of {}",
+            m + Duration::days(day)
+        );
+    }
+    // The month's last day reads the monthly cells; it agrees.
+    let last = if m.month() == 12 {
+        chrono::NaiveDate::from_ymd_opt(m.year(), 12, 31)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(m.year(), m.month() + 1, 1).map(|d| d - Duration::days(1))
+    }
+    .expect("last day");
+    app.clock.set(china(last + Duration::days(3), (9, 0)));
+    let (total, line) = counted_on(&app, last, office).await;
+    assert_eq!((total - base.0, line - base.1), (3, 3));
+    tallies_agree(&app).await;
+});
 
 both!(progress_against_time_from_the_county_to_the_cases, |app| {
     let year = today(&app).year();

@@ -20,7 +20,7 @@ use legalaid_domain::supervision::{
 use legalaid_domain::unit::{Unit, UnitKind};
 use legalaid_domain::visibility::Scope;
 use legalaid_domain::{UnitId, local_date};
-use legalaid_store::supervision::{self as store, Cell, SumBy};
+use legalaid_store::supervision::{self as store, Cell, SumBy, Through};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -29,6 +29,7 @@ pub mod evaluation;
 pub mod orders;
 pub mod report_forms;
 pub mod statistics;
+pub mod targets;
 
 /// Cases read at a time by the rebuild.
 const BATCH: i64 = 1000;
@@ -61,46 +62,69 @@ pub fn can_keep_rules(ctx: &Ctx) -> bool {
 #[derive(Debug, Clone, Serialize)]
 pub struct Rebuilt {
     pub cases: u64,
+    /// Monthly and daily cells written.
     pub cells: u64,
+    pub day_cells: u64,
 }
 
-/// Recomputes every tally from the cases, in one write transaction (case
-/// writes wait for it, so nothing changes underneath), a batch of cases at a
-/// time.
+/// Daily cells a rebuild holds before adding them to the table (the adds are
+/// additive, so a cell may be written in several flushes), and about as many
+/// as a check holds at once: memory stays bounded whatever the cases.
+const CELLS_IN_MEMORY: usize = 500_000;
+
+/// Goes through every case, a batch at a time, in id order.
+async fn each_case(tx: &mut legalaid_store::Tx, mut f: impl FnMut(&Case)) -> AppResult<u64> {
+    let (mut after, mut n) = (0, 0u64);
+    loop {
+        let batch = legalaid_store::cases::batch_after(tx, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id.0;
+        n += batch.len() as u64;
+        batch.iter().for_each(&mut f);
+    }
+    Ok(n)
+}
+
+/// Recomputes every tally, monthly and daily, from the cases, in one write
+/// transaction (case writes wait for it, so nothing changes underneath), a
+/// batch of cases at a time.
 pub async fn rebuild(app: &App) -> AppResult<Rebuilt> {
     let mut tx = app.store.write().await?;
     store::clear(&mut tx).await?;
-    let mut cells: BTreeMap<legalaid_domain::supervision::Key, (i64, i64)> = BTreeMap::new();
+    let (mut months, mut days) = (tally::Cells::default(), tally::Cells::default());
     let mut after = 0;
     let mut cases = 0u64;
     loop {
         let batch = legalaid_store::cases::batch_after(&mut tx, after, BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = last.id.0;
-        for c in &batch {
-            cases += 1;
-            for e in tally::of_case(c) {
-                let v = cells.entry(e.key).or_default();
-                v.0 += e.count;
-                v.1 += e.amount_fen;
-            }
+        cases += batch.len() as u64;
+        for e in batch.iter().flat_map(tally::of_case) {
+            days.add(&e);
+            months.add(&monthly(e));
+        }
+        if days.len() >= CELLS_IN_MEMORY {
+            store::add(&mut tx, store::Grain::Day, &days.drain()).await?;
         }
     }
-    let entries: Vec<Entry> = cells
-        .into_iter()
-        .map(|(key, (count, amount_fen))| Entry {
-            key,
-            count,
-            amount_fen,
-        })
-        .collect();
-    store::apply(&mut tx, &entries).await?;
+    store::add(&mut tx, store::Grain::Day, &days.drain()).await?;
+    store::add(&mut tx, store::Grain::Month, &months.drain()).await?;
+    let (cells, day_cells) = store::cell_counts(&mut tx).await?;
     legalaid_store::applications::set_setting(&mut tx, store::BUILT_KEY, "true").await?;
     tx.commit().await?;
     Ok(Rebuilt {
         cases,
-        cells: entries.len() as u64,
+        cells,
+        day_cells,
     })
+}
+
+/// A daily entry as its monthly cell's.
+fn monthly(e: Entry) -> Entry {
+    Entry {
+        key: e.key.monthly(),
+        ..e
+    }
 }
 
 /// Builds the tallies when they never were (a database upgraded from before
@@ -118,19 +142,62 @@ pub async fn ensure_built(app: &App) -> AppResult<bool> {
 }
 
 /// Whether the stored tallies equal the ones recomputed from the cases; the
-/// cells that differ (stored, recomputed) when not.
+/// cells that differ (stored, recomputed) when not: the monthly cells (day 0)
+/// first, then the daily ones. The monthly cells are recomputed in one pass;
+/// the daily ones a few years at a time (as many as the stored counts say fit
+/// in [`CELLS_IN_MEMORY`]), one pass over the cases for each group.
 pub async fn verify(app: &App) -> AppResult<Vec<(Option<Entry>, Option<Entry>)>> {
     let mut tx = app.store.read().await?;
-    let mut computed = Vec::new();
-    let mut after = 0;
-    loop {
-        let batch = legalaid_store::cases::batch_after(&mut tx, after, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.id.0;
-        computed.extend(batch.iter().flat_map(tally::of_case));
+    let mut months = tally::Cells::default();
+    let mut years = std::collections::BTreeSet::new();
+    each_case(&mut tx, |c| {
+        for e in tally::of_case(c) {
+            years.insert(e.key.year);
+            months.add(&monthly(e));
+        }
+    })
+    .await?;
+    let mut out = differences(store::all(&mut tx).await?, months.drain());
+    let stored_years = store::day_years(&mut tx).await?;
+    years.extend(stored_years.iter().map(|(y, _)| *y));
+    let size: HashMap<i32, usize> = stored_years.into_iter().collect();
+    // Years grouped so each pass holds about CELLS_IN_MEMORY cells.
+    let mut groups: Vec<Vec<i32>> = Vec::new();
+    let mut held = usize::MAX;
+    for y in years {
+        let n = size.get(&y).copied().unwrap_or(0);
+        match groups.last_mut() {
+            Some(g) if held.saturating_add(n) <= CELLS_IN_MEMORY => {
+                g.push(y);
+                held += n;
+            }
+            _ => {
+                groups.push(vec![y]);
+                held = n;
+            }
+        }
     }
-    let computed = tally::summed(computed);
-    let stored = store::all(&mut tx).await?;
+    for group in groups {
+        let mut days = tally::Cells::default();
+        each_case(&mut tx, |c| {
+            for e in tally::of_case(c) {
+                if group.contains(&e.key.year) {
+                    days.add(&e);
+                }
+            }
+        })
+        .await?;
+        let mut stored = Vec::new();
+        for y in &group {
+            stored.extend(store::days_of_year(&mut tx, *y).await?);
+        }
+        out.extend(differences(stored, days.drain()));
+    }
+    Ok(out)
+}
+
+/// The cells of `stored` and `computed` that differ.
+fn differences(stored: Vec<Entry>, computed: Vec<Entry>) -> Vec<(Option<Entry>, Option<Entry>)> {
     let mut a: BTreeMap<_, _> = stored.into_iter().map(|e| (e.key.clone(), e)).collect();
     let mut out = Vec::new();
     for e in computed {
@@ -140,7 +207,7 @@ pub async fn verify(app: &App) -> AppResult<Vec<(Option<Entry>, Option<Entry>)>>
         }
     }
     out.extend(a.into_values().map(|s| (Some(s), None)));
-    Ok(out)
+    out
 }
 
 // ---------------------------------------------------------------- rules
@@ -240,6 +307,38 @@ pub struct Dashboard {
     pub months: Vec<MonthPoint>,
     /// The open supervision orders (督办) on the node and its lines.
     pub open_orders: Vec<orders::OpenOrder>,
+    /// The node's progress per case type (by the rule in force), against its
+    /// target's part for the type where it is split so.
+    pub by_type: Vec<TypeLine>,
+}
+
+/// The node's progress in one case type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeLine {
+    pub case_type: legalaid_domain::case::CaseType,
+    pub progress: Progress,
+}
+
+impl Sums {
+    fn by_type(
+        &self,
+        parts: &[(legalaid_domain::case::CaseType, i64)],
+        time: Share,
+        margin: i32,
+    ) -> Vec<TypeLine> {
+        legalaid_domain::case::CaseType::ALL
+            .iter()
+            .map(|t| TypeLine {
+                case_type: *t,
+                progress: progress(
+                    self.counted_by_type.get(t).copied().unwrap_or(0),
+                    parts.iter().find(|p| p.0 == *t).map(|p| p.1),
+                    time,
+                    margin,
+                ),
+            })
+            .collect()
+    }
 }
 
 /// The first instant of a China calendar day.
@@ -261,10 +360,10 @@ fn last_of_month(d: NaiveDate) -> NaiveDate {
 }
 
 /// The figures of `year` for units under `region` as of `as_of`, summed by
-/// `by` (children over the months) and by month (the whole): whole months from
-/// the tallies, summed in the database; the month of `as_of` from its cases
-/// when `as_of` is a past day inside it. `child_of` names the child of a unit
-/// for that month.
+/// `by` (children over the months) and, when asked, by month (the whole):
+/// the whole months from the monthly tallies and, when `as_of` is a past day
+/// inside its month, that month's days up to it from the daily tallies (ADR
+/// 0029), all summed in the database.
 async fn figures_as_of(
     app: &App,
     tx: &mut legalaid_store::Tx,
@@ -272,7 +371,6 @@ async fn figures_as_of(
     year: i32,
     as_of: NaiveDate,
     (by, with_months): (SumBy, bool),
-    child_of: &(dyn Fn(i64) -> Option<String> + Sync),
 ) -> AppResult<(Vec<Cell>, Vec<Cell>)> {
     let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::NotFound)?;
     if as_of < first {
@@ -281,66 +379,24 @@ async fn figures_as_of(
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(AppError::NotFound)?;
     let day = as_of.min(end);
     let today = local_date(app.clock.now());
+    // As of today no event lies later, so the month's cells are whole.
     let exact = day >= today || day == last_of_month(day);
     let whole_months = if exact { day.month() } else { day.month() - 1 };
+    let mut parts = vec![Through::Month(whole_months)];
+    if !exact {
+        parts.push(Through::Day(day.month(), day.day()));
+    }
     let (mut children, mut months) = (Vec::new(), Vec::new());
-    if whole_months > 0 {
-        children = store::sums(tx, region, year, whole_months, by).await?;
-        if with_months {
-            months = store::sums(tx, region, year, whole_months, SumBy::Month).await?;
+    for through in parts {
+        if through == Through::Month(0) {
+            continue;
         }
-    }
-    if exact {
-        return Ok((children, months));
-    }
-    let month_start = NaiveDate::from_ymd_opt(year, day.month(), 1).ok_or(AppError::NotFound)?;
-    let next_day = day + Duration::days(1);
-    let cases: Vec<Case> = cases_with_events(
-        tx,
-        region,
-        china_start(month_start),
-        china_start(next_day),
-        month_start,
-        next_day,
-    )
-    .await?;
-    for e in cases
-        .iter()
-        .flat_map(|c| tally::between(c, month_start, day))
-    {
-        let cell = |child: String, month: u32| Cell {
-            child,
-            month,
-            case_type: e.key.case_type,
-            later_stage: e.key.later_stage,
-            measure: e.key.measure,
-            count: e.count,
-            amount_fen: e.amount_fen,
-        };
-        if let Some(child) = child_of(e.key.unit_id) {
-            let month = if matches!(by, SumBy::UnitMonth) {
-                e.key.month
-            } else {
-                0
-            };
-            children.push(cell(child, month));
-        }
+        children.extend(store::sums(tx, region, year, through, by).await?);
         if with_months {
-            months.push(cell(String::new(), e.key.month));
+            months.extend(store::sums(tx, region, year, through, SumBy::Month).await?);
         }
     }
     Ok((children, months))
-}
-
-async fn cases_with_events(
-    tx: &mut legalaid_store::Tx,
-    region: &str,
-    from: chrono::DateTime<Utc>,
-    to: chrono::DateTime<Utc>,
-    from_day: NaiveDate,
-    to_day: NaiveDate,
-) -> AppResult<Vec<Case>> {
-    Ok(legalaid_store::cases::with_events_between(tx, region, from, to, from_day, to_day).await?)
 }
 
 /// Sums entries into a line's figures.
@@ -349,6 +405,7 @@ struct Sums {
     counted: i64,
     by_measure: HashMap<Measure, (i64, i64)>,
     counted_by_month: [i64; 12],
+    counted_by_type: BTreeMap<legalaid_domain::case::CaseType, i64>,
 }
 
 impl Sums {
@@ -363,9 +420,11 @@ impl Sums {
             case_type: c.case_type,
             later_stage: c.later_stage,
             measure: c.measure,
+            day: 0,
         };
         if rule.counts(&key) {
             self.counted += c.count;
+            *self.counted_by_type.entry(c.case_type).or_default() += c.count;
             if c.month >= 1
                 && let Some(m) = self.counted_by_month.get_mut((c.month - 1) as usize)
             {
@@ -497,6 +556,64 @@ fn child_len(code: &str) -> Option<usize> {
     }
 }
 
+/// A line below a node: a child region, whose target its justice bureau
+/// holds, or, below a county, a unit holding its own.
+pub(crate) struct Child {
+    pub node: Node,
+    pub name: String,
+    /// The unit whose target is the line's (none: a region without a bureau).
+    pub holder: Option<i64>,
+}
+
+/// The justice bureau of the region `code` (the holder of its target).
+pub(crate) fn bureau_of(code: &str, units: &[Unit]) -> Option<i64> {
+    units
+        .iter()
+        .find(|u| u.kind == UnitKind::JusticeBureau && u.region_code.as_str() == code)
+        .map(|u| u.id.0)
+}
+
+/// The lines below the region `code` ("" for every province), by name: the
+/// regions one level down or, below a county, its units — not its own bureau
+/// (whose target is the node's) nor law firms or service offices (which take
+/// no intake).
+pub(crate) fn children(
+    code: &str,
+    regions: &[legalaid_store::regions::Region],
+    units: &[Unit],
+) -> Vec<Child> {
+    let mut out: Vec<Child> = match child_len(code) {
+        Some(n) => regions
+            .iter()
+            .filter(|r| r.code.as_str().len() == n && r.code.as_str().starts_with(code))
+            .map(|r| Child {
+                node: Node::Region {
+                    code: r.code.as_str().to_owned(),
+                },
+                name: r.name.clone(),
+                holder: bureau_of(r.code.as_str(), units),
+            })
+            .collect(),
+        None => units
+            .iter()
+            .filter(|u| {
+                u.region_code.as_str().starts_with(code)
+                    && !matches!(
+                        u.kind,
+                        UnitKind::JusticeBureau | UnitKind::LawFirm | UnitKind::LegalServiceOffice
+                    )
+            })
+            .map(|u| Child {
+                node: Node::Unit { id: u.id.0 },
+                name: u.name.clone(),
+                holder: Some(u.id.0),
+            })
+            .collect(),
+    };
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
 /// The dashboard of a region (or the caller's own) or a unit for `year` as of
 /// `as_of` (default: today, or the year's last day for a past year).
 pub async fn dashboard(
@@ -525,15 +642,31 @@ pub async fn dashboard(
     };
     let time = time_share(year, as_of, rule.basis);
     let margin = rule.lag_margin_points;
-    let targets: HashMap<i64, i64> = store::targets(&mut tx, year).await?.into_iter().collect();
-    let units = crate::units::active_all(app).await?;
-    let unit_by_id: HashMap<i64, &Unit> = units.iter().map(|u| (u.id.0, u)).collect();
-    let bureau_target = |code: &str| {
-        units
-            .iter()
-            .filter(|u| u.kind == UnitKind::JusticeBureau && u.region_code.as_str() == code)
-            .find_map(|u| targets.get(&u.id.0).copied())
+    // Only the node's subtree is read: its units, regions and targets.
+    let subtree = match &node {
+        Node::Region { code } => code.clone(),
+        Node::Unit { id } => legalaid_store::units::get(&mut tx, UnitId(*id))
+            .await?
+            .ok_or(AppError::NotFound)?
+            .region_code
+            .as_str()
+            .to_owned(),
     };
+    let targets: HashMap<i64, i64> = store::targets(&mut tx, year, &subtree)
+        .await?
+        .into_iter()
+        .collect();
+    let type_targets = store::type_targets(&mut tx, year, &subtree).await?;
+    let parts_of = |holder: Option<i64>| -> Vec<(legalaid_domain::case::CaseType, i64)> {
+        type_targets
+            .iter()
+            .filter(|(u, _, _)| Some(*u) == holder)
+            .map(|(_, t, n)| (*t, *n))
+            .collect()
+    };
+    let units = legalaid_store::units::active_under(&mut tx, &subtree).await?;
+    let unit_by_id: HashMap<i64, &Unit> = units.iter().map(|u| (u.id.0, u)).collect();
+    let bureau_target = |code: &str| bureau_of(code, &units).and_then(|b| targets.get(&b).copied());
     let region_name = |tx_regions: &[legalaid_store::regions::Region], code: &str| {
         if code.is_empty() {
             "全部地区".to_owned()
@@ -544,13 +677,12 @@ pub async fn dashboard(
                 .map_or_else(|| code.to_owned(), |r| r.name.clone())
         }
     };
-    let regions = legalaid_store::regions::list(&mut tx).await?;
+    let regions = legalaid_store::regions::under(&mut tx, &subtree).await?;
     match node {
         Node::Unit { id } => {
             let u = unit_by_id.get(&id).ok_or(AppError::NotFound)?;
             // The unit's own cells by month: its totals and its trend.
             let me = id.to_string();
-            let own = |unit_id: i64| (unit_id == id).then(|| unit_id.to_string());
             let (cells, _) = figures_as_of(
                 app,
                 &mut tx,
@@ -558,7 +690,6 @@ pub async fn dashboard(
                 year,
                 as_of,
                 (SumBy::UnitMonth, false),
-                &own,
             )
             .await?;
             let mut sums = Sums::default();
@@ -568,6 +699,7 @@ pub async fn dashboard(
             let target = targets.get(&id).copied();
             let total = sums.line(Node::Unit { id }, u.name.clone(), target, time, margin);
             let months = trend(&sums, year, as_of, target, rule.basis);
+            let by_type = sums.by_type(&parts_of(Some(id)), time, margin);
             let open_orders = orders::open_on(&mut tx, u.region_code.as_str(), year, &unit_by_id)
                 .await?
                 .into_iter()
@@ -585,6 +717,7 @@ pub async fn dashboard(
                 split: None,
                 months,
                 open_orders,
+                by_type,
             })
         }
         Node::Region { code } => {
@@ -597,17 +730,8 @@ pub async fn dashboard(
                 Some(n) => SumBy::Region(n),
                 None => SumBy::Unit,
             };
-            let child_of = |unit_id: i64| -> Option<String> {
-                let u = unit_by_id.get(&unit_id)?;
-                let rc = u.region_code.as_str();
-                match child_len(&code) {
-                    Some(n) if rc.len() >= n => Some(rc[..n].to_owned()),
-                    Some(_) => None,
-                    None => Some(unit_id.to_string()),
-                }
-            };
             let (cells, months) =
-                figures_as_of(app, &mut tx, &code, year, as_of, (by, true), &child_of).await?;
+                figures_as_of(app, &mut tx, &code, year, as_of, (by, true)).await?;
             let mut total_sums = Sums::default();
             for c in &months {
                 total_sums.add(c, &rule);
@@ -617,44 +741,16 @@ pub async fn dashboard(
                 child_sums.entry(c.child.clone()).or_default().add(c, &rule);
             }
             // Every child is listed, with or without cases.
-            let mut children: Vec<(Node, String, Option<i64>)> = match child_len(&code) {
-                Some(n) => regions
-                    .iter()
-                    .filter(|r| r.code.as_str().len() == n && r.code.as_str().starts_with(&code))
-                    .map(|r| {
-                        (
-                            Node::Region {
-                                code: r.code.as_str().to_owned(),
-                            },
-                            r.name.clone(),
-                            bureau_target(r.code.as_str()),
-                        )
-                    })
-                    .collect(),
-                None => units
-                    .iter()
-                    .filter(|u| {
-                        // The county's own bureau is the node itself (its target
-                        // is the one split); firms and service offices take no
-                        // intake.
-                        u.region_code.as_str().starts_with(&code)
-                            && !matches!(
-                                u.kind,
-                                UnitKind::JusticeBureau
-                                    | UnitKind::LawFirm
-                                    | UnitKind::LegalServiceOffice
-                            )
-                    })
-                    .map(|u| {
-                        (
-                            Node::Unit { id: u.id.0 },
-                            u.name.clone(),
-                            targets.get(&u.id.0).copied(),
-                        )
-                    })
-                    .collect(),
-            };
-            children.sort_by(|a, b| a.1.cmp(&b.1));
+            let children: Vec<(Node, String, Option<i64>)> = children(&code, &regions, &units)
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.node,
+                        c.name,
+                        c.holder.and_then(|h| targets.get(&h).copied()),
+                    )
+                })
+                .collect();
             let lines: Vec<Line> = children
                 .into_iter()
                 .map(|(node, name, target)| {
@@ -679,6 +775,12 @@ pub async fn dashboard(
                 split(t, &parts)
             });
             let months = trend(&total_sums, year, as_of, target, rule.basis);
+            let holder = if code.is_empty() {
+                None
+            } else {
+                bureau_of(&code, &units)
+            };
+            let by_type = total_sums.by_type(&parts_of(holder), time, margin);
             let open_orders = orders::open_on(&mut tx, &code, year, &unit_by_id).await?;
             let total = total_sums.line(
                 Node::Region { code: code.clone() },
@@ -699,6 +801,7 @@ pub async fn dashboard(
                 split,
                 months,
                 open_orders,
+                by_type,
             })
         }
     }

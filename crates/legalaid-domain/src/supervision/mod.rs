@@ -8,6 +8,7 @@ pub mod order;
 pub mod pace;
 pub mod stats;
 pub mod tally;
+pub mod targets;
 
 pub use pace::{
     PaceBasis, Progress, Ratio, Share, Split, SupervisionRule, progress, rule_on, split, time_share,

@@ -368,6 +368,7 @@ mod tests {
             case_type,
             later_stage,
             measure,
+            day: 0,
         };
         assert!(b.counts(&key(Measure::Concluded, CaseType::Civil, false)));
         assert!(!b.counts(&key(Measure::Accepted, CaseType::Civil, false)));

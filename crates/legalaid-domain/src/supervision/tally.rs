@@ -1,5 +1,5 @@
-//! Case tallies: what one case contributes to the monthly counts every
-//! dashboard reads (ADR 0023). A case contributes one count per event it has
+//! Case tallies: what one case contributes to the monthly and daily counts
+//! every dashboard reads (ADR 0023, 0029). A case contributes one count per event it has
 //! been through, in the China month the event happened, under the unit that
 //! took its intake; the subsidy events also carry their amount.
 //!
@@ -41,6 +41,19 @@ pub struct Key {
     /// A later stage of a criminal matter (the case has a previous stage).
     pub later_stage: bool,
     pub measure: Measure,
+    /// The day of the month of a daily cell; 0 in a monthly cell (the
+    /// month's days summed). Last, so a day's cells sort inside their month's.
+    pub day: u32,
+}
+
+impl Key {
+    /// The monthly cell this (daily) cell is summed into.
+    pub fn monthly(&self) -> Key {
+        Key {
+            day: 0,
+            ..self.clone()
+        }
+    }
 }
 
 /// A contribution: the cell, a count and an amount in fen.
@@ -115,6 +128,7 @@ pub fn entry(case: &Case, e: Event) -> Entry {
             case_type: case.case_type,
             later_stage: case.previous_case_id.is_some(),
             measure: e.measure,
+            day: e.day.day(),
         },
         count: 1,
         amount_fen: e.amount_fen,
@@ -161,22 +175,58 @@ pub fn delta(before: Option<&Case>, after: &Case) -> Vec<Entry> {
     out
 }
 
-/// Entries summed per cell (for a rebuild, and for the tests).
-pub fn summed(entries: impl IntoIterator<Item = Entry>) -> Vec<Entry> {
-    let mut map: std::collections::BTreeMap<Key, (i64, i64)> = Default::default();
-    for e in entries {
-        let v = map.entry(e.key).or_default();
+/// Daily entries summed into their monthly cells (in key order, cells that
+/// cancel left out).
+pub fn monthly(entries: &[Entry]) -> Vec<Entry> {
+    summed(entries.iter().map(|e| Entry {
+        key: e.key.monthly(),
+        count: e.count,
+        amount_fen: e.amount_fen,
+    }))
+}
+
+/// An accumulator of entries by cell (for a rebuild and its check).
+#[derive(Debug, Default, Clone)]
+pub struct Cells(std::collections::BTreeMap<Key, (i64, i64)>);
+
+impl Cells {
+    pub fn add(&mut self, e: &Entry) {
+        let v = self.0.entry(e.key.clone()).or_default();
         v.0 += e.count;
         v.1 += e.amount_fen;
     }
-    map.into_iter()
-        .filter(|(_, (n, a))| *n != 0 || *a != 0)
-        .map(|(key, (count, amount_fen))| Entry {
-            key,
-            count,
-            amount_fen,
-        })
-        .collect()
+
+    /// How many cells are held.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The cells held, in key order, those that cancel left out; empties
+    /// the accumulator.
+    pub fn drain(&mut self) -> Vec<Entry> {
+        std::mem::take(&mut self.0)
+            .into_iter()
+            .filter(|(_, (n, a))| *n != 0 || *a != 0)
+            .map(|(key, (count, amount_fen))| Entry {
+                key,
+                count,
+                amount_fen,
+            })
+            .collect()
+    }
+}
+
+/// Entries summed per cell (for a rebuild, and for the tests).
+pub fn summed(entries: impl IntoIterator<Item = Entry>) -> Vec<Entry> {
+    let mut cells = Cells::default();
+    for e in entries {
+        cells.add(&e);
+    }
+    cells.drain()
 }
 
 #[cfg(test)]
@@ -260,6 +310,36 @@ mod tests {
                 (Measure::SubsidyDue, 5, 1, 150_000),
                 (Measure::SubsidyPaid, 6, 1, 150_000),
             ]
+        );
+    }
+
+    #[test]
+    fn a_daily_cell_is_its_china_day_and_sums_into_its_month() {
+        let mut c = case();
+        c.assigned_at = Some(at("2026-01-31T16:30:00Z")); // 1 February, 00:30 in China
+        let mut other = case();
+        other.created_at = at("2026-01-05T02:00:00Z");
+        let days: Vec<_> = of_case(&c)
+            .into_iter()
+            .chain(of_case(&other))
+            .map(|e| (e.key.measure, e.key.month, e.key.day))
+            .collect();
+        assert_eq!(
+            days,
+            [
+                (Measure::Accepted, 1, 31),
+                (Measure::Assigned, 2, 1),
+                (Measure::Accepted, 1, 5)
+            ]
+        );
+        let all: Vec<Entry> = of_case(&c).into_iter().chain(of_case(&other)).collect();
+        let months: Vec<_> = monthly(&all)
+            .into_iter()
+            .map(|e| (e.key.measure, e.key.month, e.key.day, e.count))
+            .collect();
+        assert_eq!(
+            months,
+            [(Measure::Accepted, 1, 0, 2), (Measure::Assigned, 2, 0, 1)]
         );
     }
 

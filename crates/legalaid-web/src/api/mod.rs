@@ -23,6 +23,7 @@ mod records;
 pub(crate) mod report_forms;
 mod rules;
 mod schemas;
+pub(crate) mod supervision_targets;
 // Surveys and training (issue 11).
 pub(crate) mod supervision;
 pub(crate) mod surveys;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(surveys::routes())
         .merge(supervision::routes())
         .merge(report_forms::routes())
+        .merge(supervision_targets::routes())
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))

@@ -17,6 +17,7 @@ pub fn document() -> serde_json::Value {
     // Supervision (issue 12).
     api.merge(super::supervision::SupervisionDoc::openapi());
     api.merge(super::report_forms::ReportFormsDoc::openapi());
+    api.merge(super::supervision_targets::TargetsDoc::openapi());
     let mut doc = serde_json::to_value(api).unwrap_or_default();
     text_rule::apply(&mut doc);
     doc

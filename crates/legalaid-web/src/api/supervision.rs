@@ -120,6 +120,18 @@ pub struct DashboardDoc {
     months: Vec<MonthDoc>,
     /// The open supervision orders on the node and its lines.
     open_orders: Vec<OpenOrderDoc>,
+    /// The node's progress per case type, against its target's part for the
+    /// type where the target is split so.
+    by_type: Vec<TypeLineDoc>,
+}
+
+/// The node's progress in one case type.
+#[derive(utoipa::ToSchema)]
+#[schema(as = SupervisionTypeLine)]
+#[allow(dead_code)]
+pub struct TypeLineDoc {
+    case_type: legalaid_domain::case::CaseType,
+    progress: Progress,
 }
 
 /// An open supervision order beside a dashboard line.

@@ -23,6 +23,7 @@ mod supervision_eval;
 mod supervision_forms;
 mod supervision_orders;
 mod supervision_stats;
+mod supervision_targets;
 mod surveys;
 mod training;
 mod visits;

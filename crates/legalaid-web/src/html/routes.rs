@@ -519,6 +519,10 @@ pub fn routes() -> Router<AppState> {
             "/supervision/report-forms.xlsx",
             get(supervision_forms::xlsx),
         )
+        .route(
+            "/supervision/targets",
+            get(supervision_targets::page).post(supervision_targets::save),
+        )
         .route("/supervision/statistics", get(supervision_stats::page))
         .route("/supervision/statistics.xlsx", get(supervision_stats::xlsx))
         .route("/supervision/statistics.csv", get(supervision_stats::csv))

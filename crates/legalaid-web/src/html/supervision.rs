@@ -424,6 +424,41 @@ fn month_block(d: &Dashboard) -> Block {
     }
 }
 
+/// The node's progress per case type, against the target's parts.
+fn type_block(d: &Dashboard) -> Block {
+    Block {
+        title: "按案件类型".into(),
+        headers: vec!["案件类型", "计入 / 目标", "完成率", "超(落后)序时进度"],
+        rows: d
+            .by_type
+            .iter()
+            .map(|t| {
+                let p = &t.progress;
+                Row {
+                    class: if p.lagging == Some(true) {
+                        "overdue"
+                    } else {
+                        ""
+                    },
+                    cells: vec![
+                        Cell::text(t.case_type.label()),
+                        Cell::text(match p.target {
+                            Some(n) => format!("{} / {n}", p.counted),
+                            None => format!("{}（未按类型分解）", p.counted),
+                        }),
+                        Cell::text(pct(p.completion)),
+                        Cell::text(
+                            p.gap_points
+                                .map_or_else(|| "—".to_owned(), |g| format!("{g:+.1}个百分点")),
+                        ),
+                    ],
+                }
+            })
+            .collect(),
+        empty: "没有案件类型。".into(),
+    }
+}
+
 /// `GET /supervision`.
 pub async fn dashboard(
     axum::extract::State(s): axum::extract::State<AppState>,
@@ -485,6 +520,12 @@ fn render_page(
         actions.push(Action {
             href: cases_link(id, d),
             label: "计入的案件".into(),
+        });
+    }
+    if let Node::Region { code } = &d.total.node {
+        actions.push(Action {
+            href: format!("/supervision/targets?region={code}&year={}", d.year),
+            label: "目标分解".into(),
         });
     }
     actions.push(Action {
@@ -550,6 +591,7 @@ fn render_page(
             is_today,
         ));
     }
+    blocks.push(type_block(d));
     blocks.push(month_block(d));
     let v = FiguresPage {
         shell: Shell::new(page, "办案进度", "/supervision"),
