@@ -5,7 +5,8 @@
 #     their tallies; `legalaid tallies verify` must then find the difference, `legalaid
 #     tallies rebuild` recomputes them (the application's own code) and verify agrees;
 #   - p50/p95/p99 of the province's and a county's dashboard (API and page) at 8 connections,
-#     as of today and as of a past day inside a month (the month corrected from its cases);
+#     as of today and as of a past day inside a month (that month's daily tallies, ADR 0029);
+#   - the time of one request for the province's and the county's report forms of the year;
 #   - on SQLite, and on PostgreSQL when LEGALAID_BENCH_PG is a server URL (a database
 #     legalaid_bench_sup is created there).
 # Usage: bench/supervision.sh [seconds] [cases]   (needs wrk, sqlite3, psql; builds --release
@@ -69,7 +70,7 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or ""
     else
         run() { sqlite3 "$dir/legalaid.db" "$1"; }
         series() { echo "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $1) SELECT i FROM s) AS n"; }
-        ts() { echo "strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch')"; }
+        ts() { echo "strftime('%Y-%m-%dT%H:%M:%S+00:00', $1, 'unixepoch')"; }
         day() { echo "strftime('%Y-%m-%d', $1, 'unixepoch')"; }
     fi
     start "$dir" "$url"
@@ -123,6 +124,11 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or ""
         1, $(ts "$t"), $(ts "$t")
       FROM $(series "$cases")"
     echo "[$label] $(run "SELECT COUNT(*) FROM cases") cases inserted by SQL in $(ms "$t0") ms (without tallies)"
+    # Statistics as a maintained database has them (autovacuum's analyze; this machine's
+    # PostgreSQL runs with autovacuum off, and SQLite has none until ANALYZE).
+    t0=$(date +%s%N)
+    run "ANALYZE"
+    echo "[$label] ANALYZE in $(ms "$t0") ms"
     local db=(--data-dir "$dir")
     [ -n "$url" ] && db=(--database-url "$url")
     tallies() { "$bin" tallies "$1" "${db[@]}"; }
@@ -147,6 +153,13 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or ""
     county=$(run "SELECT region_code FROM units WHERE name = '测试县1justice_bureau'")
     for q in "region=34&year=2026" "region=$county&year=2026" "region=34&year=2026&as_of=2026-06-15" "region=$county&year=2026&as_of=2026-06-15"; do
         echo "[$label] GET /api/v1/supervision?$q: $(wrk -t2 -c8 -d"${duration}s" -s "$work/pct.lua" -H "Authorization: Bearer $token" "$base/api/v1/supervision?$q" | summary)"
+    done
+    # The report forms of the province's and the county's statistical year (one request
+    # each, read a batch of cases at a time; their time follows the year's cases).
+    for q in "region=34&period=year&year=2026" "region=$county&period=year&year=2026"; do
+        t0=$(date +%s%N)
+        curl -fs -o /dev/null -H "Authorization: Bearer $token" "$base/api/v1/supervision/report-forms?$q"
+        echo "[$label] GET /api/v1/supervision/report-forms?$q: $(ms "$t0") ms (one request), RSS $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$pid/status")"
     done
     local jar="$work/jar.txt" csrf cookie
     csrf=$(curl -s -c "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)

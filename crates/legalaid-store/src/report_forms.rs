@@ -65,7 +65,11 @@ pub async fn cases_after(
         .fetch_all(c).await?);
     let bad =
         |id: i64, what: &str, v: &str| StoreError::Corrupt(format!("case {id}: {what} {v:?}"));
+    // Only rows past the key: a timestamp kept in SQLite in another text form
+    // than the one bound (written by another program) can compare past
+    // itself and come back; it must not be counted twice nor stop the end.
     rows.into_iter()
+        .filter(|r| after.is_none_or(|a| (r.created_at, r.id) > a))
         .map(|r| {
             let by_end = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t < to);
             let closed = by_end(r.closure_submitted_at);
@@ -339,27 +343,30 @@ pub async fn entries(tx: &mut Tx, region: &str, year: i32) -> Result<Vec<Entry>>
 }
 
 /// A batch of the case subsidies paid in `[from, to]` (China days) to cases
-/// of units under `region`, after the case id `after`: the intake unit, the
-/// case type, the handler's kind and the amount.
+/// of units under `region`, after the keyset `(payment day, case id)`, in that
+/// order (through the payment-day index: a province's year is one range): the
+/// key, the intake unit, the case type, the handler's kind and the amount.
 pub async fn subsidies_after(
     tx: &mut Tx,
     region: &str,
     (from, to): (chrono::NaiveDate, chrono::NaiveDate),
-    after: i64,
+    after: Option<(chrono::NaiveDate, i64)>,
     limit: i64,
-) -> Result<Vec<(i64, Subsidy)>> {
-    const Q: &str = "SELECT c.id, c.intake_unit_id, c.case_type, s.kind, COALESCE(c.subsidy_fen, 0) \
+) -> Result<Vec<((chrono::NaiveDate, i64), Subsidy)>> {
+    const Q: &str = "SELECT c.id, c.intake_unit_id, c.case_type, s.kind, COALESCE(c.subsidy_fen, 0), c.subsidy_paid_on \
         FROM cases c JOIN units u ON u.id = c.intake_unit_id LEFT JOIN staff s ON s.id = c.handler_id \
         WHERE c.subsidy_status = 'paid' AND c.subsidy_paid_on >= $1 AND c.subsidy_paid_on <= $2 \
-        AND u.region_code LIKE $3 AND c.id > $4 ORDER BY c.id LIMIT $5";
-    type R = (i64, i64, String, Option<String>, i64);
+        AND u.region_code LIKE $3 AND (c.subsidy_paid_on > $4 OR (c.subsidy_paid_on = $4 AND c.id > $5)) \
+        ORDER BY c.subsidy_paid_on, c.id LIMIT $6";
+    let (after_day, after_id) = after.unwrap_or((from - chrono::Duration::days(1), 0));
+    type R = (i64, i64, String, Option<String>, i64, chrono::NaiveDate);
     let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(Q)
-        .bind(from).bind(to).bind(format!("{region}%")).bind(after).bind(limit)
+        .bind(from).bind(to).bind(format!("{region}%")).bind(after_day).bind(after_id).bind(limit)
         .fetch_all(c).await?);
     rows.into_iter()
-        .map(|(id, unit, case_type, kind, fen)| {
+        .map(|(id, unit, case_type, kind, fen, day)| {
             Ok((
-                id,
+                (day, id),
                 Subsidy {
                     line: unit,
                     case_type: CaseType::parse(&case_type).ok_or_else(|| {

@@ -165,6 +165,15 @@ pub async fn day_years(tx: &mut Tx) -> Result<Vec<(i32, usize)>> {
         .collect()
 }
 
+/// Refreshes the planner's statistics of the tally tables (after a rebuild
+/// rewrote them: the plans of the dashboards' sums depend on them).
+pub async fn analyze(tx: &mut Tx) -> Result<()> {
+    for q in ["ANALYZE case_tallies", "ANALYZE case_day_tallies"] {
+        on_tx!(tx, c => sqlx::query(q).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
 /// How many monthly and daily cells there are.
 pub async fn cell_counts(tx: &mut Tx) -> Result<(u64, u64)> {
     const Q: &str = "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM case_tallies), \
@@ -329,12 +338,12 @@ pub enum SumBy {
     /// Per child region: the first `n` characters of the unit's region code,
     /// over the months.
     Region(usize),
+    /// Per child region and month.
+    RegionMonth(usize),
     /// Per unit (its id as text), over the months.
     Unit,
     /// Per unit and month.
     UnitMonth,
-    /// The whole, per month.
-    Month,
 }
 
 #[derive(sqlx::FromRow)]
@@ -373,14 +382,17 @@ pub async fn sums(
             format!("substr(u.region_code, 1, {n})"),
             "CAST(0 AS BIGINT)",
         ),
+        SumBy::RegionMonth(n) => (
+            format!("substr(u.region_code, 1, {n})"),
+            "CAST(t.month AS BIGINT)",
+        ),
         SumBy::Unit => ("CAST(t.unit_id AS TEXT)".to_owned(), "CAST(0 AS BIGINT)"),
         SumBy::UnitMonth => (
             "CAST(t.unit_id AS TEXT)".to_owned(),
             "CAST(t.month AS BIGINT)",
         ),
-        SumBy::Month => ("CAST('' AS TEXT)".to_owned(), "CAST(t.month AS BIGINT)"),
     };
-    let join = if matches!(by, SumBy::Region(_)) {
+    let join = if matches!(by, SumBy::Region(_) | SumBy::RegionMonth(_)) {
         "JOIN units u ON u.id = t.unit_id"
     } else {
         ""
@@ -483,7 +495,11 @@ pub async fn facts_after(
         .fetch_all(c).await?);
     let bad =
         |id: i64, what: &str, v: &str| StoreError::Corrupt(format!("case {id}: {what} {v:?}"));
+    // Only rows past the key: a timestamp kept in SQLite in another text form
+    // than the one bound (written by another program) can compare past
+    // itself and come back; it must not be counted twice nor stop the end.
     rows.into_iter()
+        .filter(|r| after.is_none_or(|a| (r.created_at, r.id) > a))
         .map(|r| {
             let local = legalaid_domain::local_date(r.created_at);
             let status =

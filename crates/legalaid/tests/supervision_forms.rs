@@ -720,3 +720,46 @@ both!(the_statistical_calendar_is_a_setting, |app| {
     assert_eq!(set["to"], "2025-11-20");
     assert_eq!(set["calendar"]["cutoff_day"], 20);
 });
+
+both!(
+    a_timestamp_kept_in_another_text_form_is_counted_once,
+    |app| {
+        // SQLite keeps instants as text; a row written by another program
+        // (an import, a script) may use "…Z" where this program writes
+        // "…+00:00", and such a key compares past itself. The newest case
+        // rewritten so: the forms and the statistics still end, and count it
+        // once. (PostgreSQL keeps timestamptz: nothing to rewrite there.)
+        let c = new_case(&app, "34150419800103007").await;
+        let supervisor = app.token("supervisor").await;
+        let read = || async {
+            let forms = tokio::time::timeout(
+                std::time::Duration::from_secs(60),
+                app.get_json("/api/v1/supervision/report-forms", Some(&supervisor)),
+            )
+            .await
+            .expect("the report forms end");
+            let stats = tokio::time::timeout(
+                std::time::Duration::from_secs(60),
+                app.get_json("/api/v1/supervision/statistics", Some(&supervisor)),
+            )
+            .await
+            .expect("the statistics end");
+            assert_eq!(forms.0, StatusCode::OK, "{}", forms.1);
+            assert_eq!(stats.0, StatusCode::OK, "{}", stats.1);
+            (
+                form(&forms.1, "t8")["total"].clone(),
+                stats.1["total"].clone(),
+            )
+        };
+        let before = read().await;
+        if app.kind == common::Kind::Sqlite {
+            app.raw_sql(&format!(
+                "UPDATE cases SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at) WHERE id = {}",
+                c["id"]
+            ))
+            .await
+            .expect("rewrite");
+        }
+        assert_eq!(read().await, before);
+    }
+);

@@ -109,6 +109,7 @@ pub async fn rebuild(app: &App) -> AppResult<Rebuilt> {
     }
     store::add(&mut tx, store::Grain::Day, &days.drain()).await?;
     store::add(&mut tx, store::Grain::Month, &months.drain()).await?;
+    store::analyze(&mut tx).await?;
     let (cells, day_cells) = store::cell_counts(&mut tx).await?;
     legalaid_store::applications::set_setting(&mut tx, store::BUILT_KEY, "true").await?;
     tx.commit().await?;
@@ -386,15 +387,27 @@ async fn figures_as_of(
     if !exact {
         parts.push(Through::Day(day.month(), day.day()));
     }
+    // With the months asked for, one query per part by child and month: the
+    // whole's months are its children's summed (every unit under the region
+    // has a child key, listed as a line or not).
+    let by = match (by, with_months) {
+        (SumBy::Region(n), true) => SumBy::RegionMonth(n),
+        (SumBy::Unit, true) => SumBy::UnitMonth,
+        (by, _) => by,
+    };
     let (mut children, mut months) = (Vec::new(), Vec::new());
     for through in parts {
         if through == Through::Month(0) {
             continue;
         }
-        children.extend(store::sums(tx, region, year, through, by).await?);
+        let cells = store::sums(tx, region, year, through, by).await?;
         if with_months {
-            months.extend(store::sums(tx, region, year, through, SumBy::Month).await?);
+            months.extend(cells.iter().map(|c| Cell {
+                child: String::new(),
+                ..c.clone()
+            }));
         }
+        children.extend(cells);
     }
     Ok((children, months))
 }

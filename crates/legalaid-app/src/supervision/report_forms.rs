@@ -245,7 +245,7 @@ pub async fn generate(
                 })
                 .map_or(unit, |u| u.0)
         };
-        let mut after = 0;
+        let mut after = None;
         loop {
             let batch = legalaid_store::report_forms::subsidies_after(
                 &mut tx,
@@ -255,10 +255,10 @@ pub async fn generate(
                 BATCH,
             )
             .await?;
-            let Some((id, _)) = batch.last() else {
+            let Some((key, _)) = batch.last() else {
                 break;
             };
-            after = *id;
+            after = Some(*key);
             for (_, mut x) in batch {
                 x.line = center_of(x.line);
                 unit_ids.push(x.line);
