@@ -490,7 +490,9 @@ pub async fn facts_after(
         AND (c.created_at > $4 OR (c.created_at = $4 AND c.id > $5)) \
         ORDER BY c.created_at, c.id LIMIT $6";
     let (after_at, after_id) = after.unwrap_or((from - chrono::Duration::seconds(1), 0));
-    let rows: Vec<FactRow> = on_tx!(tx, c => sqlx::query_as(Q)
+    // Unprepared, so PostgreSQL plans each batch for its values (see
+    // `report_forms`: a generic plan walks the region's every case per batch).
+    let rows: Vec<FactRow> = on_tx!(tx, c => sqlx::query_as(Q).persistent(false)
         .bind(format!("{region}%")).bind(from).bind(to).bind(after_at).bind(after_id).bind(limit)
         .fetch_all(c).await?);
     let bad =
