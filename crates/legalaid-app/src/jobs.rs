@@ -32,6 +32,12 @@ pub async fn run(app: App, every: Duration, shutdown: impl std::future::Future<O
                     Ok(n) => tracing::info!(count = n, "deadlines tracked for records written without them"),
                     Err(e) => tracing::warn!(error = %e, "deadline tracking job failed"),
                 }
+                // 20 batches a tick: a large bulk load is indexed over several ticks.
+                match crate::search::drain(&app, Some(20)).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "search entries written for records changed outside the application"),
+                    Err(e) => tracing::warn!(error = %e, "search indexing job failed"),
+                }
                 match purge_expired(&app).await {
                     Ok(n) => tracing::debug!(removed = n, "purged expired sessions"),
                     Err(e) => tracing::warn!(error = %e, "session purge failed"),

@@ -38,6 +38,7 @@ pub mod ratings;
 pub mod records;
 pub mod regions;
 pub mod rules;
+pub mod search;
 pub mod settings;
 pub mod staff;
 // Surveys and training (issue 11).

@@ -54,6 +54,9 @@ pub struct Person {
     /// The unit that registered the person.
     pub unit_id: UnitId,
     pub version: i64,
+    /// Set when this record was merged into another (a duplicate registration):
+    /// its applications and cases now name that record.
+    pub merged_into: Option<PersonId>,
 }
 
 /// What an intake unit sees of a person another unit of its district registered:

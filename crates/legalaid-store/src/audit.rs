@@ -58,8 +58,8 @@ pub async fn append(tx: &mut Tx, draft: AuditDraft) -> Result<AuditEntry> {
     const LOCK_PG: &str =
         "SELECT last_seq, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE";
     let (seq, prev): (i64, String) = match tx {
-        Tx::Pg(t) => sqlx::query_as(LOCK_PG).fetch_one(&mut **t).await?,
-        Tx::Sqlite(_) => head(tx).await?,
+        Tx::Pg(t, _) => sqlx::query_as(LOCK_PG).fetch_one(&mut **t).await?,
+        Tx::Sqlite(..) => head(tx).await?,
     };
     let e = draft.chain(seq, &prev);
     let insert = format!(

@@ -1,6 +1,6 @@
 //! Opening the database chosen by URL, with each backend set up for durability.
 
-use crate::{StoreError, Tx};
+use crate::{Access, StoreError, Tx};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
@@ -171,16 +171,22 @@ impl Store {
     /// A transaction for reads only.
     pub async fn read(&self) -> Result<Tx, StoreError> {
         Ok(match &self.inner {
-            Pools::Sqlite { reader, .. } => Tx::Sqlite(reader.begin().await?),
-            Pools::Pg(p) => Tx::Pg(p.begin().await?),
+            Pools::Sqlite { reader, .. } => Tx::Sqlite(reader.begin().await?, Access::Read),
+            Pools::Pg(p) => Tx::Pg(p.begin().await?, Access::Read),
         })
     }
 
     /// A transaction that may write.
     pub async fn write(&self) -> Result<Tx, StoreError> {
         Ok(match &self.inner {
-            Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Pools::Pg(p) => Tx::Pg(p.begin().await?),
+            Pools::Sqlite { writer, .. } => {
+                let mut t = writer.begin_with("BEGIN IMMEDIATE").await?;
+                let from: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM search_queue")
+                    .fetch_one(&mut *t)
+                    .await?;
+                Tx::Sqlite(t, Access::Write(from))
+            }
+            Pools::Pg(p) => Tx::Pg(p.begin().await?, Access::Write(0)),
         })
     }
 

@@ -78,13 +78,13 @@ pub async fn selection(tx: &mut Tx, id: SelectionId) -> Result<Option<Selection>
 pub async fn selection_shared(tx: &mut Tx, id: SelectionId) -> Result<Option<Selection>> {
     let q = format!("SELECT {SEL_COLUMNS} FROM excellent_selections s WHERE s.id = $1");
     Ok(match tx {
-        Tx::Sqlite(t) => {
+        Tx::Sqlite(t, _) => {
             sqlx::query_as(sqlx::AssertSqlSafe(q))
                 .bind(id.0)
                 .fetch_optional(&mut **t)
                 .await?
         }
-        Tx::Pg(t) => {
+        Tx::Pg(t, _) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{q} FOR SHARE")))
                 .bind(id.0)
                 .fetch_optional(&mut **t)

@@ -25,6 +25,7 @@ pub mod forms;
 pub mod hearings;
 pub mod messages;
 pub mod outreach;
+pub mod person_merges;
 pub mod persons;
 pub mod portal;
 pub mod quality;
@@ -33,6 +34,7 @@ pub mod rectifications;
 pub mod regions;
 pub mod report_forms;
 pub mod rules;
+pub mod search;
 pub mod sessions;
 pub mod staff;
 pub mod subsidies;
@@ -51,23 +53,37 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 /// A database transaction on either backend.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Pg(Transaction<'static, Postgres>),
+    Sqlite(Transaction<'static, Sqlite>, Access),
+    Pg(Transaction<'static, Postgres>, Access),
+}
+
+/// Whether a transaction was opened to write, and what its commit owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    /// A write transaction; on SQLite, the search queue's last id when it began
+    /// (the rows after it are this transaction's own: SQLite has one writer).
+    Write(i64),
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<()> {
+    /// Commits; a write transaction first rewrites the search entries of the
+    /// records it changed (ADR 0031), so the index never lags a commit.
+    pub async fn commit(mut self) -> Result<()> {
+        if let Tx::Sqlite(_, Access::Write(from)) | Tx::Pg(_, Access::Write(from)) = self {
+            search::drain_own(&mut self, from).await?;
+        }
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Pg(t) => t.commit().await?,
+            Tx::Sqlite(t, _) => t.commit().await?,
+            Tx::Pg(t, _) => t.commit().await?,
         }
         Ok(())
     }
 
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Pg(_) => Backend::Postgres,
+            Tx::Sqlite(..) => Backend::Sqlite,
+            Tx::Pg(..) => Backend::Postgres,
         }
     }
 }

@@ -4,11 +4,11 @@
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(t) => {
+            $crate::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }
-            $crate::Tx::Pg(t) => {
+            $crate::Tx::Pg(t, _) => {
                 let $c = &mut **t;
                 $body
             }

@@ -137,7 +137,7 @@ pub async fn claim(
         "UPDATE messages SET leased_by = $1, lease_until = $2, attempts = attempts + 1 WHERE id IN";
     const RET: &str = "RETURNING id, channel, address, subject, body, attempts";
     Ok(match tx {
-        Tx::Sqlite(t) => {
+        Tx::Sqlite(t, _) => {
             let sql = format!("{SET} ({PICK}) {RET}");
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(worker)
@@ -147,7 +147,7 @@ pub async fn claim(
                 .fetch_all(&mut **t)
                 .await?
         }
-        Tx::Pg(t) => {
+        Tx::Pg(t, _) => {
             let sql = format!("{SET} ({PICK} FOR UPDATE SKIP LOCKED) {RET}");
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(worker)

@@ -26,6 +26,7 @@ struct Row {
     groups: String,
     unit_id: i64,
     version: i64,
+    merged_into: Option<i64>,
 }
 
 impl Row {
@@ -57,12 +58,13 @@ impl Row {
             groups,
             unit_id: UnitId(self.unit_id),
             version: self.version,
+            merged_into: self.merged_into.map(PersonId),
         })
     }
 }
 
 const COLUMNS: &str = "p.id, p.name, p.id_type, p.id_number_masked, p.sex, p.birth_date, p.ethnicity, p.phone, p.address, \
-    p.household_registration, p.education, p.occupation, p.groups, p.unit_id, p.version";
+    p.household_registration, p.education, p.occupation, p.groups, p.unit_id, p.version, p.merged_into";
 
 /// What to store: the person's fields with the ID number already protected.
 #[derive(Debug, Clone)]
@@ -93,6 +95,42 @@ pub async fn get(tx: &mut Tx, id: PersonId) -> Result<Option<Person>> {
     row.map(Row::into_person).transpose()
 }
 
+/// The person, held on PostgreSQL against a concurrent merge (which updates
+/// the row) until this transaction ends; SQLite's one writer already is.
+pub async fn get_shared(tx: &mut Tx, id: PersonId) -> Result<Option<Person>> {
+    let sql = format!("SELECT {COLUMNS} FROM persons p WHERE p.id = $1");
+    let row: Option<Row> = match tx {
+        Tx::Sqlite(t, _) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(id.0)
+                .fetch_optional(&mut **t)
+                .await?
+        }
+        Tx::Pg(t, _) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{sql} FOR SHARE")))
+                .bind(id.0)
+                .fetch_optional(&mut **t)
+                .await?
+        }
+    };
+    row.map(Row::into_person).transpose()
+}
+
+/// The record `p` was merged into, following merges (at most a few).
+pub async fn survivor(tx: &mut Tx, p: Person) -> Result<Person> {
+    let mut p = p;
+    for _ in 0..16 {
+        let Some(into) = p.merged_into else {
+            return Ok(p);
+        };
+        p = get(tx, into).await?.ok_or(StoreError::NotFound)?;
+    }
+    Err(StoreError::Corrupt(format!(
+        "person {}: merges form a loop",
+        p.id.0
+    )))
+}
+
 /// The person whose ID number has this keyed hash.
 pub async fn find_by_hash(tx: &mut Tx, hash: &str) -> Result<Option<Person>> {
     let sql = format!("SELECT {COLUMNS} FROM persons p WHERE p.id_number_hash = $1");
@@ -112,7 +150,7 @@ pub async fn find_by_name_and_birth(
     let sql = format!(
         "SELECT {COLUMNS} FROM persons p JOIN units u ON u.id = p.unit_id \
          WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) \
-         AND p.name = $3 AND p.birth_date = $4 ORDER BY p.id LIMIT $5"
+         AND p.name = $3 AND p.birth_date = $4 AND p.merged_into IS NULL ORDER BY p.id LIMIT $5"
     );
     let (region, unit) = scope_params(scope);
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -135,7 +173,8 @@ pub async fn list(
     page: Page,
 ) -> Result<(Vec<Person>, i64)> {
     const FROM: &str = "FROM persons p JOIN units u ON u.id = p.unit_id \
-        WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\')";
+        WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\') \
+        AND p.merged_into IS NULL";
     let (region, unit) = scope_params(scope);
     let q = q.filter(|q| !q.trim().is_empty()).map(like_pattern);
     let list_sql = format!("SELECT {COLUMNS} {FROM} ORDER BY p.id DESC LIMIT $4 OFFSET $5");

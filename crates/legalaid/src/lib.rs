@@ -65,6 +65,21 @@ pub enum Command {
         #[command(subcommand)]
         command: TalliesCommand,
     },
+    /// Work with the full-text search index (ADR 0031).
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rewrite the search entry of every person, application, case, consultation
+    /// and complaint (a batch per transaction; the system may keep serving).
+    Rebuild {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,20 +290,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { command } => admin(cli.config.as_ref(), command).await,
         Command::Tallies { command } => tallies(cli.config.as_ref(), command).await,
+        Command::Search {
+            command: SearchCommand::Rebuild { db },
+        } => {
+            let (store, a) = offline_app(cli.config.as_ref(), &db).await?;
+            let r = legalaid_app::search::rebuild(&a).await;
+            store.close().await;
+            let r = r.map_err(|e| fatal(e.to_string()))?;
+            println!(
+                "search index rebuilt: {} persons, {} applications, {} cases, {} consultations, {} complaints",
+                r.persons, r.applications, r.cases, r.consultations, r.complaints
+            );
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {
-            let s = settings(
-                cli.config.as_ref(),
-                Overrides {
-                    db: &db,
-                    bind: None,
-                    demo: false,
-                    log_format: None,
-                },
-            )?;
-            let store = open_store(&s.database_url).await?;
-            let a = app(store.clone(), &s)?;
+            let (store, a) = offline_app(cli.config.as_ref(), &db).await?;
             let report = legalaid_app::audit::verify(&a, &Ctx::system("cli"))
                 .await
                 .map_err(|e| fatal(e.to_string()))?;
@@ -307,10 +325,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn tallies(config: Option<&PathBuf>, cmd: TalliesCommand) -> anyhow::Result<()> {
-    let db = match &cmd {
-        TalliesCommand::Rebuild { db } | TalliesCommand::Verify { db } => db,
-    };
+/// The store and the application for a command run beside (or instead of) the
+/// server: the settings of the configuration and `db`, no demo.
+async fn offline_app(config: Option<&PathBuf>, db: &DbArgs) -> anyhow::Result<(Store, App)> {
     let s = settings(
         config,
         Overrides {
@@ -322,6 +339,14 @@ async fn tallies(config: Option<&PathBuf>, cmd: TalliesCommand) -> anyhow::Resul
     )?;
     let store = open_store(&s.database_url).await?;
     let a = app(store.clone(), &s)?;
+    Ok((store, a))
+}
+
+async fn tallies(config: Option<&PathBuf>, cmd: TalliesCommand) -> anyhow::Result<()> {
+    let db = match &cmd {
+        TalliesCommand::Rebuild { db } | TalliesCommand::Verify { db } => db,
+    };
+    let (store, a) = offline_app(config, db).await?;
     let outcome = match cmd {
         TalliesCommand::Rebuild { .. } => legalaid_app::supervision::rebuild(&a).await.map(|r| {
             format!(
@@ -459,6 +484,8 @@ async fn serve(s: Settings) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open_store(&s.database_url).await?;
     let a = app(store.clone(), &s)?;
+    // The segmenter's dictionary, before the first write needs it.
+    tokio::task::spawn_blocking(legalaid_domain::search::warm_up);
     // Before the demo is loaded: its closures text evaluation links with it.
     legalaid_app::evaluations::set_base_url(&a, &s.public_url)
         .await

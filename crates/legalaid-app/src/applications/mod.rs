@@ -333,7 +333,8 @@ pub(crate) async fn create_in(
     let fields = input.validate(&cx.rules, receiving.region_code.as_str(), now)?;
     // The applicant may be registered by any unit of the district the caller
     // searches (persons::register_scope); the application stays with `unit_id`.
-    let applicant = legalaid_store::persons::get(tx, fields.applicant_id).await?;
+    // Held against a merge of the applicant until this application commits.
+    let applicant = legalaid_store::persons::get_shared(tx, fields.applicant_id).await?;
     let reachable = match &applicant {
         Some(p) => crate::persons::reachable(tx, ctx, p).await?,
         None => false,

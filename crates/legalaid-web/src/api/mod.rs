@@ -16,6 +16,7 @@ mod messages;
 mod openapi;
 mod outreach;
 use openapi::{BearerAuth, ErrorResponses};
+mod person_merges;
 mod persons;
 mod quality;
 mod queues;
@@ -23,6 +24,7 @@ mod records;
 pub(crate) mod report_forms;
 mod rules;
 mod schemas;
+mod search;
 pub(crate) mod supervision_targets;
 // Surveys and training (issue 11).
 pub(crate) mod supervision;
@@ -42,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .merge(supervision::routes())
         .merge(report_forms::routes())
         .merge(supervision_targets::routes())
+        .merge(search::routes())
+        .merge(person_merges::routes())
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))

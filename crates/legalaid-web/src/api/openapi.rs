@@ -18,6 +18,9 @@ pub fn document() -> serde_json::Value {
     api.merge(super::supervision::SupervisionDoc::openapi());
     api.merge(super::report_forms::ReportFormsDoc::openapi());
     api.merge(super::supervision_targets::TargetsDoc::openapi());
+    // Search (issue 13).
+    api.merge(super::search::SearchDoc::openapi());
+    api.merge(super::person_merges::PersonMergesDoc::openapi());
     let mut doc = serde_json::to_value(api).unwrap_or_default();
     text_rule::apply(&mut doc);
     doc

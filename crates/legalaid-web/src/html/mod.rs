@@ -12,10 +12,12 @@ mod documents;
 mod export;
 mod outreach;
 mod panels;
+mod person_merges;
 mod persons;
 mod public;
 mod quality;
 mod routes;
+mod search;
 // Surveys and training (issue 11).
 mod supervision;
 mod supervision_bulletins;

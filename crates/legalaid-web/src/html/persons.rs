@@ -61,10 +61,16 @@ pub async fn list(
         shell: Shell::new(&page, "当事人", "/persons"),
         heading: "当事人".into(),
         actions: if persons::can_register(&page.ctx) {
-            vec![Action {
-                href: "/persons/new".into(),
-                label: "登记当事人".into(),
-            }]
+            vec![
+                Action {
+                    href: "/persons/new".into(),
+                    label: "登记当事人".into(),
+                },
+                Action {
+                    href: "/persons/duplicates".into(),
+                    label: "重复登记".into(),
+                },
+            ]
         } else {
             vec![]
         },
@@ -412,6 +418,53 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     };
     let unit = unit_name(&s, &page, &p).await;
     let mut d = detail(&page, &p, unit, None);
+    if let Some(into) = p.merged_into {
+        d.shell.notice = Some(format!(
+            "此登记已合并至当事人编号 {}：其申请和案件均在合并后的记录名下，本记录保留备查。",
+            into.0
+        ));
+    }
+    let merges = legalaid_app::persons::merge::of_person(&s.app, &page.ctx, id)
+        .await
+        .map_err(page_error)?;
+    let can_merge = legalaid_app::persons::merge::can_merge(&page.ctx);
+    if !merges.is_empty() {
+        d.sections.push(crate::html::Section {
+            title: "合并记录".into(),
+            headers: vec![
+                "时间",
+                "保留的登记",
+                "并入的登记",
+                "理由",
+                "移动记录",
+                "状态",
+            ],
+            rows: merges
+                .iter()
+                .map(|m| {
+                    let at = crate::html::panels::china;
+                    vec![
+                        Cell::text(at(m.merged_at)),
+                        Cell::link(
+                            m.survivor_id.to_string(),
+                            format!("/persons/{}", m.survivor_id),
+                        ),
+                        Cell::link(m.merged_id.to_string(), format!("/persons/{}", m.merged_id)),
+                        Cell::text(m.reason.clone()),
+                        Cell::text(m.moved.total().to_string()),
+                        match m.undone_at {
+                            Some(t) => Cell::text(format!("已于 {} 撤销", at(t))),
+                            None if can_merge => {
+                                Cell::link("撤销合并", format!("/person-merges/{}/undo", m.id))
+                            }
+                            None => Cell::text("有效"),
+                        },
+                    ]
+                })
+                .collect(),
+            empty: String::new(),
+        });
+    }
     if persons::can_register(&page.ctx) {
         d.actions.push(Action {
             href: format!("/persons/{id}/id-number"),

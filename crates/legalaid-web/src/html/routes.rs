@@ -202,6 +202,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/persons", get(persons::list).post(persons::create))
         .route("/persons/new", get(persons::new))
+        .route("/persons/duplicates", get(person_merges::list))
+        .route(
+            "/persons/merge",
+            get(person_merges::merge_page).post(person_merges::merge),
+        )
+        .route(
+            "/persons/distinct",
+            get(person_merges::distinct_page).post(person_merges::distinct),
+        )
+        .route(
+            "/person-merges/{id}/undo",
+            get(person_merges::undo_page).post(person_merges::undo),
+        )
         .route("/persons/{id}", get(persons::show).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit))
         .route(
@@ -303,6 +316,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(cases::list))
         .route("/cases/export.csv", get(cases::export))
         .route("/cases/{id}", get(cases::page::show))
+        .route("/search", get(search::show))
         .route(
             "/cases/{id}/assign",
             get(cases::assign::assign_page).post(cases::assign::assign),

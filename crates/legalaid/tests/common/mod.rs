@@ -360,6 +360,20 @@ impl TestApp {
     /// Runs SQL directly (for tests that tamper with storage by hand).
     /// One integer from a query run directly against the database.
     pub async fn scalar(&self, sql: &str) -> i64 {
+        self.value(sql).await
+    }
+
+    /// A text value read straight from the database.
+    pub async fn scalar_text(&self, sql: &str) -> String {
+        self.value(sql).await
+    }
+
+    async fn value<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
         match self.kind {
             Kind::Sqlite => {
                 let mut c =

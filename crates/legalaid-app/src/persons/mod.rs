@@ -1,6 +1,8 @@
 //! Applicants and recipients: register, find by ID number, show (masked), reveal
 //! the full ID number (audited), update.
 
+pub mod merge;
+
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
 use legalaid_domain::PersonId;
 use legalaid_domain::UnitId;
@@ -93,6 +95,12 @@ pub fn register_scope(ctx: &Ctx) -> Scope {
 /// Whether the caller may take an application for `p`: a person of a unit it sees,
 /// or one registered in the district it searches.
 pub(crate) async fn reachable(tx: &mut Tx, ctx: &Ctx, p: &Person) -> AppResult<bool> {
+    if let Some(into) = p.merged_into {
+        return Err(AppError::Conflict(format!(
+            "该当事人登记已合并至当事人编号 {}，请对合并后的记录办理",
+            into.0
+        )));
+    }
     let Some(unit) = legalaid_store::units::get(tx, p.unit_id).await? else {
         return Ok(false);
     };
@@ -124,10 +132,11 @@ pub async fn lookup(app: &App, ctx: &Ctx, by: Lookup<'_>) -> AppResult<Vec<Perso
             if number.is_empty() {
                 return Err(AppError::field("id_number", "请输入完整的证件号码"));
             }
-            store::find_by_hash(&mut tx, &lookup_hash(app, number))
-                .await?
-                .into_iter()
-                .collect::<Vec<_>>()
+            // A merged registration's number leads to the record it was merged into.
+            match store::find_by_hash(&mut tx, &lookup_hash(app, number)).await? {
+                Some(p) => vec![store::survivor(&mut tx, p).await?],
+                None => Vec::new(),
+            }
         }
         Lookup::NameAndBirth(name, birth) => {
             let name = name.trim();
@@ -324,6 +333,7 @@ pub async fn find_by_id_number(app: &App, ctx: &Ctx, number: &str) -> AppResult<
     let Some(p) = store::find_by_hash(&mut tx, &lookup_hash(app, number)).await? else {
         return Ok(None);
     };
+    let p = store::survivor(&mut tx, p).await?;
     Ok(units::visible(&mut tx, ctx, p.unit_id)
         .await
         .ok()
