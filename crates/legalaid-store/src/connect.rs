@@ -190,6 +190,51 @@ impl Store {
         })
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` while it serves
+    /// (`VACUUM INTO` on a reader connection: a snapshot of the last commit; the
+    /// writer goes on meanwhile). False on PostgreSQL, whose route is `pg_dump`.
+    pub async fn backup_sqlite(&self, path: &Path) -> Result<bool, StoreError> {
+        match &self.inner {
+            Pools::Sqlite { reader, .. } => {
+                let target = path.to_str().ok_or_else(|| {
+                    StoreError::Db(format!("backup path is not UTF-8: {}", path.display()))
+                })?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target)
+                    .execute(reader)
+                    .await?;
+                Ok(true)
+            }
+            Pools::Pg(_) => Ok(false),
+        }
+    }
+
+    /// The number of rows of every table of the application's schema (not the
+    /// migrations' bookkeeping, not SQLite's full-text shadow tables), by name.
+    pub async fn table_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let (list, mut tx) = match &self.inner {
+            Pools::Sqlite { .. } => (
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                 AND name NOT LIKE '_sqlx%' AND name NOT LIKE 'search_fts%' ORDER BY name",
+                self.read().await?,
+            ),
+            Pools::Pg(_) => (
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+                 AND table_name NOT LIKE '\\_sqlx%' ORDER BY 1",
+                self.read().await?,
+            ),
+        };
+        let names: Vec<String> = on_tx!(&mut tx, c => sqlx::query_scalar(list).fetch_all(c).await?);
+        let mut out = Vec::with_capacity(names.len());
+        for n in names {
+            let sql = format!("SELECT COUNT(*) FROM \"{n}\"");
+            let count: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(c).await?);
+            out.push((n, count));
+        }
+        Ok(out)
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         let q = "SELECT 1";

@@ -43,6 +43,7 @@ pub mod supervision_orders;
 // Surveys and training (issue 11).
 pub mod surveys;
 pub mod training;
+pub mod transfer;
 pub mod units;
 pub mod users;
 pub mod visits;

@@ -1,10 +1,13 @@
 //! The `legalaid` program: reads configuration, opens the chosen backend, wires
 //! the layers together and runs a subcommand. No business logic lives here.
 
+pub mod backup;
 pub mod config;
 pub mod delivery;
+pub mod transfer;
 
 use anyhow::Context;
+use chrono::Utc;
 use clap::{Parser, Subcommand};
 use config::{DbArgs, FileConfig, Overrides, Settings};
 use legalaid_app::{App, Clock, Ctx, SystemClock};
@@ -64,6 +67,46 @@ pub enum Command {
     Tallies {
         #[command(subcommand)]
         command: TalliesCommand,
+    },
+    /// Copy a running SQLite system (database as of its last commit, data key,
+    /// uploaded files) into a new directory; on PostgreSQL the key and files
+    /// (the database goes by pg_dump: docs/OPERATIONS.md).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The directory to write (created; must be empty).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        /// Leave the data key out (restore then needs LEGALAID_DATA_KEY).
+        #[arg(long)]
+        without_key: bool,
+    },
+    /// Bring a backup back into an empty data directory (everything is checked
+    /// against the backup's manifest first).
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup directory.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+    },
+    /// Write every table (one snapshot) as JSON lines with a manifest of counts
+    /// and checksums; encrypted fields stay encrypted.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The directory to write (created; must be empty).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Write an export into an empty database of either backend (all or
+    /// nothing): how a SQLite system moves to PostgreSQL.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The export directory.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
     },
     /// Work with the full-text search index (ADR 0031).
     Search {
@@ -178,11 +221,20 @@ pub async fn open_store(url: &str) -> anyhow::Result<Store> {
 /// Instances that share a PostgreSQL database must share the key: set the variable.
 fn load_cipher(s: &Settings) -> anyhow::Result<legalaid_app::crypto::FieldCipher> {
     use legalaid_app::crypto::FieldCipher;
+    let k = key_hex(s)?;
+    FieldCipher::from_hex(&k).map_err(|e| fatal(format!("the data key is not usable: {e}")))
+}
+
+/// The data key as hex: `LEGALAID_DATA_KEY`, else `<data-dir>/data.key`
+/// (created on first use).
+fn key_hex(s: &Settings) -> anyhow::Result<String> {
+    use legalaid_app::crypto::FieldCipher;
     if let Ok(k) = std::env::var("LEGALAID_DATA_KEY")
         && !k.trim().is_empty()
     {
-        return FieldCipher::from_hex(&k)
-            .map_err(|e| fatal(format!("LEGALAID_DATA_KEY is not usable: {e}")));
+        FieldCipher::from_hex(&k)
+            .map_err(|e| fatal(format!("LEGALAID_DATA_KEY is not usable: {e}")))?;
+        return Ok(k);
     }
     let path = s.data_dir.join("data.key");
     if !path.exists() {
@@ -204,7 +256,8 @@ fn load_cipher(s: &Settings) -> anyhow::Result<legalaid_app::crypto::FieldCipher
             "the data key file {} is not usable: {e}",
             path.display()
         ))
-    })
+    })?;
+    Ok(hex_key)
 }
 
 fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
@@ -274,15 +327,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(s).await
         }
         Command::Migrate { db } => {
-            let s = settings(
-                cli.config.as_ref(),
-                Overrides {
-                    db: &db,
-                    bind: None,
-                    demo: false,
-                    log_format: None,
-                },
-            )?;
+            let s = offline_settings(cli.config.as_ref(), &db)?;
             let store = open_store(&s.database_url).await?;
             store.close().await;
             println!("database schema is up to date");
@@ -290,6 +335,114 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { command } => admin(cli.config.as_ref(), command).await,
         Command::Tallies { command } => tallies(cli.config.as_ref(), command).await,
+        Command::Backup {
+            db,
+            to,
+            without_key,
+        } => {
+            let s = offline_settings(cli.config.as_ref(), &db)?;
+            let store = open_store(&s.database_url).await?;
+            let key = if without_key {
+                None
+            } else {
+                Some(key_hex(&s)?)
+            };
+            let m = backup::backup(&store, &s.data_dir, key.as_deref(), &to, Utc::now()).await;
+            store.close().await;
+            let m = m.map_err(|e| fatal(format!("backup failed: {e:#}")))?;
+            let rows: i64 = m.counts.values().sum();
+            println!(
+                "backup written to {}: {} database, {} rows in {} tables, {} files{}",
+                to.display(),
+                m.backend,
+                rows,
+                m.counts.len(),
+                m.files.len(),
+                if m.key.is_some() {
+                    ", the data key"
+                } else {
+                    ""
+                }
+            );
+            if m.database.is_none() {
+                println!(
+                    "PostgreSQL: dump the database beside it, e.g. pg_dump -Fc -f {}/database.dump \"$DATABASE_URL\" (docs/OPERATIONS.md)",
+                    to.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Export { db, to } => {
+            let (store, _) = offline_app(cli.config.as_ref(), &db).await?;
+            let m = transfer::export(&store, &to, Utc::now()).await;
+            store.close().await;
+            let m = m.map_err(|e| fatal(format!("export failed: {e:#}")))?;
+            println!(
+                "exported {} rows of {} tables ({} database, schema {}) to {}",
+                m.rows().values().sum::<u64>(),
+                m.tables.len(),
+                m.backend,
+                m.schema_version,
+                to.display()
+            );
+            Ok(())
+        }
+        Command::Import { db, from } => {
+            let (store, _) = offline_app(cli.config.as_ref(), &db).await?;
+            let r = transfer::import(&store, &from).await;
+            store.close().await;
+            let r = r.map_err(|e| fatal(format!("import failed: {e:#}")))?;
+            let differ: Vec<String> = r
+                .manifest
+                .rows()
+                .iter()
+                .filter(|(t, n)| r.counts.get(*t).copied() != i64::try_from(**n).ok())
+                .map(|(t, n)| {
+                    format!(
+                        "{t}: exported {n}, now {}",
+                        r.counts.get(t).copied().unwrap_or(0)
+                    )
+                })
+                .collect();
+            if !differ.is_empty() {
+                return Err(fatal(format!(
+                    "imported, but counts differ: {}",
+                    differ.join("; ")
+                )));
+            }
+            println!(
+                "imported {} rows of {} tables from a {} export; counts agree",
+                r.manifest.rows().values().sum::<u64>(),
+                r.manifest.tables.len(),
+                r.manifest.backend
+            );
+            Ok(())
+        }
+        Command::Restore { db, from } => {
+            let s = offline_settings(cli.config.as_ref(), &db)?;
+            let database = s
+                .database_url
+                .strip_prefix("sqlite://")
+                .map(|p| PathBuf::from(p.split('?').next().unwrap_or(p)));
+            let m = backup::restore(&from, &s.data_dir, database.as_deref())
+                .map_err(|e| fatal(format!("restore failed: {e:#}")))?;
+            println!(
+                "restored into {}: {} files{}{}",
+                s.data_dir.display(),
+                m.files.len(),
+                if m.key.is_some() {
+                    ", the data key"
+                } else {
+                    ""
+                },
+                if m.database.is_some() {
+                    ", the database"
+                } else {
+                    "; restore the database with pg_restore"
+                }
+            );
+            Ok(())
+        }
         Command::Search {
             command: SearchCommand::Rebuild { db },
         } => {
@@ -325,10 +478,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// The store and the application for a command run beside (or instead of) the
-/// server: the settings of the configuration and `db`, no demo.
-async fn offline_app(config: Option<&PathBuf>, db: &DbArgs) -> anyhow::Result<(Store, App)> {
-    let s = settings(
+/// The settings of a command run beside (or instead of) the server.
+fn offline_settings(config: Option<&PathBuf>, db: &DbArgs) -> anyhow::Result<Settings> {
+    settings(
         config,
         Overrides {
             db,
@@ -336,7 +488,13 @@ async fn offline_app(config: Option<&PathBuf>, db: &DbArgs) -> anyhow::Result<(S
             demo: false,
             log_format: None,
         },
-    )?;
+    )
+}
+
+/// The store and the application for a command run beside (or instead of) the
+/// server: the settings of the configuration and `db`, no demo.
+async fn offline_app(config: Option<&PathBuf>, db: &DbArgs) -> anyhow::Result<(Store, App)> {
+    let s = offline_settings(config, db)?;
     let store = open_store(&s.database_url).await?;
     let a = app(store.clone(), &s)?;
     Ok((store, a))

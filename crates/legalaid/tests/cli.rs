@@ -184,6 +184,64 @@ async fn admin_commands_and_audit_verification_on_sqlite() {
     );
 }
 
+#[test]
+fn backup_restore_export_import_and_search_rebuild_from_the_command_line() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let data = t.path().join("data");
+    let data = data.to_str().expect("utf-8");
+    admin_round(t.path(), &["--data-dir", data]);
+    let r = run(t.path(), &["search", "rebuild", "--data-dir", data]);
+    assert_ok(&r, "search rebuild");
+    assert!(r.stdout.contains("search index rebuilt"), "{}", r.stdout);
+
+    let b = t.path().join("b");
+    let b = b.to_str().expect("utf-8");
+    let r = run(t.path(), &["backup", "--data-dir", data, "--to", b]);
+    assert_ok(&r, "backup");
+    assert!(r.stdout.contains("the data key"), "{}", r.stdout);
+    assert_one_sentence(
+        &run(t.path(), &["backup", "--data-dir", data, "--to", b]),
+        "not empty",
+    );
+    let restored = t.path().join("restored");
+    let restored = restored.to_str().expect("utf-8");
+    assert_ok(
+        &run(t.path(), &["restore", "--data-dir", restored, "--from", b]),
+        "restore",
+    );
+    assert_one_sentence(
+        &run(t.path(), &["restore", "--data-dir", restored, "--from", b]),
+        "already exists",
+    );
+    let v = run(t.path(), &["audit", "verify", "--data-dir", restored]);
+    assert_ok(&v, "audit verify of the restored copy");
+
+    let e = t.path().join("e");
+    let e = e.to_str().expect("utf-8");
+    let r = run(t.path(), &["export", "--data-dir", data, "--to", e]);
+    assert_ok(&r, "export");
+    assert!(r.stdout.contains("exported"), "{}", r.stdout);
+    let moved = t.path().join("moved");
+    let moved = moved.to_str().expect("utf-8");
+    std::fs::create_dir_all(moved).expect("mkdir");
+    std::fs::copy(
+        Path::new(data).join("data.key"),
+        Path::new(moved).join("data.key"),
+    )
+    .expect("key");
+    let r = run(t.path(), &["import", "--data-dir", moved, "--from", e]);
+    assert_ok(&r, "import");
+    assert!(r.stdout.contains("counts agree"), "{}", r.stdout);
+    assert_one_sentence(
+        &run(t.path(), &["import", "--data-dir", moved, "--from", e]),
+        "not empty",
+    );
+    assert_ok(
+        &run(t.path(), &["audit", "verify", "--data-dir", moved]),
+        "audit verify after import",
+    );
+}
+
 /// A scratch PostgreSQL database, dropped when the test ends (even by a panic).
 struct PgDb {
     admin_url: String,
