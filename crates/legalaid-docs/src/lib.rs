@@ -10,6 +10,7 @@
 pub mod charts;
 pub mod docx;
 pub mod pdf;
+pub mod sheet;
 pub mod xlsx;
 
 use legalaid_domain::audit::AuditEntry;

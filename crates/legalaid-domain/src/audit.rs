@@ -32,6 +32,7 @@ code_enum!(
         PersonMerge => ("person.merge", "合并重复登记的当事人"),
         PersonUnmerge => ("person.unmerge", "撤销当事人合并"),
         PersonDistinct => ("person.distinct", "确认不是同一人"),
+        PersonExport => ("person.export", "导出当事人信息（含完整证件号码）"),
         ApplicationCreate => ("application.create", "受理申请"),
         ApplicationRequestSupplement => ("application.request_supplement", "补充材料通知"),
         ApplicationSupplementReceived => ("application.supplement_received", "材料补齐"),

@@ -69,6 +69,7 @@ pub mod opinion;
 pub mod outreach;
 pub mod password;
 pub mod person;
+pub mod person_sheet;
 pub mod placeholder;
 pub mod portal;
 pub mod quality;

@@ -159,6 +159,34 @@ pub async fn find_by_name_and_birth(
     rows.into_iter().map(Row::into_person).collect()
 }
 
+/// The next `limit` unmerged persons registered by units in `scope` after
+/// `after` in id order, each with the encrypted ID number (for an export).
+pub async fn batch_after(
+    tx: &mut Tx,
+    scope: &Scope,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(Person, String)>> {
+    let sql = format!(
+        "SELECT {COLUMNS}, p.id_number_enc FROM persons p JOIN units u ON u.id = p.unit_id \
+         WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) \
+         AND p.merged_into IS NULL AND p.id > $3 ORDER BY p.id LIMIT $4"
+    );
+    #[derive(sqlx::FromRow)]
+    struct WithEnc {
+        #[sqlx(flatten)]
+        row: Row,
+        id_number_enc: String,
+    }
+    let (region, unit) = scope_params(scope);
+    let rows: Vec<WithEnc> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&region).bind(unit).bind(after).bind(limit)
+        .fetch_all(c).await?);
+    rows.into_iter()
+        .map(|w| Ok((w.row.into_person()?, w.id_number_enc)))
+        .collect()
+}
+
 /// The encrypted ID number (for an audited reveal).
 pub async fn encrypted_id_number(tx: &mut Tx, id: PersonId) -> Result<Option<String>> {
     const Q: &str = "SELECT id_number_enc FROM persons WHERE id = $1";

@@ -1,6 +1,7 @@
 //! Applicants and recipients: register, find by ID number, show (masked), reveal
 //! the full ID number (audited), update.
 
+pub mod import;
 pub mod merge;
 
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};

@@ -12,6 +12,7 @@ mod documents;
 mod export;
 mod outreach;
 mod panels;
+mod person_import;
 mod person_merges;
 mod persons;
 mod public;

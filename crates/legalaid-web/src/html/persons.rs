@@ -67,6 +67,10 @@ pub async fn list(
                     label: "登记当事人".into(),
                 },
                 Action {
+                    href: "/persons/import".into(),
+                    label: "导入".into(),
+                },
+                Action {
                     href: "/persons/duplicates".into(),
                     label: "重复登记".into(),
                 },

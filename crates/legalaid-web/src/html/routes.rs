@@ -202,6 +202,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/persons", get(persons::list).post(persons::create))
         .route("/persons/new", get(persons::new))
+        .route(
+            "/persons/import",
+            get(person_import::show).post(person_import::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route("/persons/import/template.csv", get(person_import::template))
+        .route("/persons/export.csv", get(person_import::export))
         .route("/persons/duplicates", get(person_merges::list))
         .route(
             "/persons/merge",
