@@ -75,12 +75,21 @@ pub async fn pairs(
     scope: &Scope,
     key: PairKey,
 ) -> Result<Vec<(Candidate, Candidate)>> {
+    // Names one character apart share their first or their last character, so
+    // the join asks for that too (a birth date alone pairs too many).
+    let ends = match tx {
+        Tx::Sqlite(..) => {
+            "(substr(b.name, 1, 1) = substr(a.name, 1, 1) OR substr(b.name, -1, 1) = substr(a.name, -1, 1))"
+        }
+        Tx::Pg(..) => "(left(b.name, 1) = left(a.name, 1) OR right(b.name, 1) = right(a.name, 1))",
+    };
+    let similar = format!(
+        "b.birth_date = a.birth_date AND b.name <> a.name AND LENGTH(b.name) = LENGTH(a.name) AND {ends}"
+    );
     let on = match key {
         PairKey::NameAndBirth => "b.name = a.name AND b.birth_date = a.birth_date",
         PairKey::Phone => "b.phone = a.phone AND a.phone <> ''",
-        PairKey::BirthDifferentName => {
-            "b.birth_date = a.birth_date AND b.name <> a.name AND LENGTH(b.name) = LENGTH(a.name)"
-        }
+        PairKey::BirthDifferentName => similar.as_str(),
     };
     let sql = format!(
         "SELECT a.id AS a_id, a.name AS a_name, a.birth_date AS a_birth, a.phone AS a_phone, \
