@@ -206,3 +206,48 @@ both!(ten_thousand_persons_import_in_one_step, |app| {
         started.elapsed() - checked
     );
 });
+
+both!(
+    two_instances_importing_one_file_at_once_register_each_person_once,
+    |app| {
+        let clerk = app.token("clerk").await;
+        let rows: Vec<String> = (0..200u32)
+            .map(|i| {
+                row(
+                    &format!("并发{i}"),
+                    &format!("3415041970{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, i),
+                    "",
+                )
+            })
+            .collect();
+        let before = app.scalar("SELECT COUNT(*) FROM persons").await;
+        let twin = app.twin().await;
+        let send = |base: String| {
+            let (http, token, body) = (app.http.clone(), clerk.clone(), csv(&rows));
+            async move {
+                let part = reqwest::multipart::Part::bytes(body.into_bytes()).file_name("p.csv");
+                let res = http
+                    .post(format!("{base}/api/v1/persons/import"))
+                    .bearer_auth(token)
+                    .multipart(reqwest::multipart::Form::new().part("file", part))
+                    .send()
+                    .await
+                    .expect("import");
+                let status = res.status();
+                (status, res.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let (a, b) = tokio::join!(send(app.base.clone()), send(twin.base.clone()));
+        for (s, v) in [&a, &b] {
+            assert!(
+                *s == StatusCode::OK || *s == StatusCode::CONFLICT,
+                "{s}: {v}"
+            );
+        }
+        assert!(a.0 == StatusCode::OK || b.0 == StatusCode::OK);
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM persons").await,
+            before + 200
+        );
+    }
+);
