@@ -176,6 +176,7 @@ pub async fn rebuild(app: &App) -> AppResult<Rebuilt> {
             }
         }
     }
-    drain(app, None).await?;
+    // Bounded: a record another transaction holds goes to the job.
+    drain(app, Some(1000)).await?;
     Ok(r)
 }

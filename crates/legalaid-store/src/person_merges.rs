@@ -181,6 +181,32 @@ pub async fn set_merged(
     crate::search::queue(tx, legalaid_domain::search::SearchKind::Person, person).await
 }
 
+/// Holds the survivor of a merge: still at `version` and not merged itself
+/// (its version moves on, so a merge of it meanwhile loses); otherwise a
+/// version conflict.
+pub async fn hold_survivor(
+    tx: &mut Tx,
+    person: i64,
+    version: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const Q: &str = "UPDATE persons SET version = version + 1, updated_at = $1 \
+        WHERE id = $2 AND version = $3 AND merged_into IS NULL";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(now).bind(person).bind(version)
+        .execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
+/// How many merges into `person` are in force.
+pub async fn open_into(tx: &mut Tx, person: i64) -> Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM person_merges WHERE survivor_id = $1 AND undone_at IS NULL")
+        .bind(person).fetch_one(c).await?))
+}
+
 /// A merge as recorded.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Merge {

@@ -187,6 +187,12 @@ pub async fn batch_after(
         .collect()
 }
 
+/// One stored encrypted ID number, if any (to check a key against).
+pub async fn sample_encrypted(tx: &mut Tx) -> Result<Option<String>> {
+    const Q: &str = "SELECT id_number_enc FROM persons ORDER BY id LIMIT 1";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).fetch_optional(c).await?))
+}
+
 /// The encrypted ID number (for an audited reveal).
 pub async fn encrypted_id_number(tx: &mut Tx, id: PersonId) -> Result<Option<String>> {
     const Q: &str = "SELECT id_number_enc FROM persons WHERE id = $1";

@@ -153,17 +153,39 @@ pub async fn reindex(tx: &mut Tx, kind: SearchKind, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// On PostgreSQL, waits for any other writer of the record's row, so that the
-/// entry is written from what that writer committed (two transactions that
-/// changed one case in different tables must not leave the older text).
-async fn lock(tx: &mut Tx, table: &str, id: i64) -> Result<()> {
+/// On PostgreSQL, takes the record's row, so that two transactions that
+/// changed one case in different tables write its entry one after the other.
+/// A row another transaction holds is skipped, not waited for (waiting at
+/// commit, with the audit head held, could deadlock): false, and the caller
+/// leaves the record to the background job. SQLite's one writer always holds.
+async fn lock(tx: &mut Tx, table: &str, id: i64) -> Result<bool> {
     if let Tx::Pg(t, _) = tx {
-        let sql = format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT id FROM {table} WHERE id = $1 FOR UPDATE SKIP LOCKED) x"
+        );
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .execute(&mut **t)
+            .fetch_one(&mut **t)
             .await?;
+        if n == 0 {
+            // Gone, or held by another transaction: the job tries again (a
+            // record that is gone has its entry removed then).
+            let exists: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {table} WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_one(&mut **t)
+            .await?;
+            return Ok(exists == 0);
+        }
     }
+    Ok(true)
+}
+
+/// Queues a record for the background job (not for this transaction's commit).
+async fn later(tx: &mut Tx, kind: SearchKind, id: i64) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO search_queue (kind, record_id, tx) VALUES ($1, $2, NULL)")
+        .bind(kind.as_str()).bind(id).execute(c).await?.rows_affected());
     Ok(())
 }
 
@@ -226,7 +248,9 @@ async fn remove(tx: &mut Tx, kind: SearchKind, id: i64) -> Result<()> {
 }
 
 async fn person(tx: &mut Tx, id: i64) -> Result<()> {
-    lock(tx, "persons", id).await?;
+    if !lock(tx, "persons", id).await? {
+        return later(tx, SearchKind::Person, id).await;
+    }
     let row: Option<(String, String, String, i64)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT name, phone, address, unit_id FROM persons WHERE id = $1 AND merged_into IS NULL")
         .bind(id).fetch_optional(c).await?);
@@ -259,7 +283,9 @@ struct ApplicationText {
 }
 
 async fn application(tx: &mut Tx, id: i64) -> Result<()> {
-    lock(tx, "applications", id).await?;
+    if !lock(tx, "applications", id).await? {
+        return later(tx, SearchKind::Application, id).await;
+    }
     const Q: &str = "SELECT a.number, p.name, a.opposing_party, a.case_organ, a.case_number, a.summary, \
         a.representative_name, a.receiving_unit_id \
         FROM applications a JOIN persons p ON p.id = a.applicant_id WHERE a.id = $1";
@@ -299,7 +325,9 @@ struct CaseText {
 }
 
 async fn case(tx: &mut Tx, id: i64) -> Result<()> {
-    lock(tx, "cases", id).await?;
+    if !lock(tx, "cases", id).await? {
+        return later(tx, SearchKind::Case, id).await;
+    }
     const Q: &str = "SELECT c.number, p.name, c.opposing_party, c.case_organ, c.organ_case_number, a.summary, \
         c.closure_report, c.termination_reason, c.intake_unit_id, c.handling_unit_id \
         FROM cases c JOIN persons p ON p.id = c.recipient_id JOIN applications a ON a.id = c.application_id \
@@ -343,7 +371,9 @@ struct ConsultationText {
 }
 
 async fn consultation(tx: &mut Tx, id: i64) -> Result<()> {
-    lock(tx, "consultations", id).await?;
+    if !lock(tx, "consultations", id).await? {
+        return later(tx, SearchKind::Consultation, id).await;
+    }
     const Q: &str = "SELECT name, phone, question, answer, referred_to, unit_id, region_code \
         FROM consultations WHERE id = $1";
     let row: Option<ConsultationText> =
@@ -386,7 +416,9 @@ struct ComplaintText {
 }
 
 async fn complaint(tx: &mut Tx, id: i64) -> Result<()> {
-    lock(tx, "complaints", id).await?;
+    if !lock(tx, "complaints", id).await? {
+        return later(tx, SearchKind::Complaint, id).await;
+    }
     const Q: &str = "SELECT number, anonymous, complainant_name, facts, request, conclusion, receiving_unit_id, \
         region_code, respondent_unit_id, respondent_staff_id FROM complaints WHERE id = $1";
     let row: Option<ComplaintText> =

@@ -225,6 +225,43 @@ fn load_cipher(s: &Settings) -> anyhow::Result<legalaid_app::crypto::FieldCipher
     FieldCipher::from_hex(&k).map_err(|e| fatal(format!("the data key is not usable: {e}")))
 }
 
+/// The data key in use, for a backup: never a new one, and it must decrypt the
+/// database's ID numbers (a backup with the wrong key could not be read).
+async fn existing_key(s: &Settings, store: &Store) -> anyhow::Result<String> {
+    let from_env = std::env::var("LEGALAID_DATA_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty());
+    let path = s.data_dir.join("data.key");
+    let key = match from_env {
+        Some(k) => k,
+        None if path.exists() => std::fs::read_to_string(&path).map_err(|e| {
+            fatal(format!(
+                "cannot read the data key file {}: {e}",
+                path.display()
+            ))
+        })?,
+        None => {
+            return Err(fatal(format!(
+                "no data key: set LEGALAID_DATA_KEY as the server has it, or keep {} (or back up --without-key)",
+                path.display()
+            )));
+        }
+    };
+    let cipher = legalaid_app::crypto::FieldCipher::from_hex(&key)
+        .map_err(|e| fatal(format!("the data key is not usable: {e}")))?;
+    let mut tx = store.read().await?;
+    let sample = legalaid_store::persons::sample_encrypted(&mut tx).await?;
+    drop(tx);
+    if let Some(enc) = sample
+        && cipher.decrypt(&enc).is_err()
+    {
+        return Err(fatal(
+            "the data key does not decrypt this database's ID numbers: set the server's LEGALAID_DATA_KEY",
+        ));
+    }
+    Ok(key)
+}
+
 /// The data key as hex: `LEGALAID_DATA_KEY`, else `<data-dir>/data.key`
 /// (created on first use).
 fn key_hex(s: &Settings) -> anyhow::Result<String> {
@@ -345,7 +382,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let key = if without_key {
                 None
             } else {
-                Some(key_hex(&s)?)
+                Some(existing_key(&s, &store).await?)
             };
             let m = backup::backup(&store, &s.data_dir, key.as_deref(), &to, Utc::now()).await;
             store.close().await;
@@ -373,7 +410,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Export { db, to } => {
-            let (store, _) = offline_app(cli.config.as_ref(), &db).await?;
+            // No key is needed (encrypted fields travel as stored), and none is made.
+            let s = offline_settings(cli.config.as_ref(), &db)?;
+            let store = open_store(&s.database_url).await?;
             let m = transfer::export(&store, &to, Utc::now()).await;
             store.close().await;
             let m = m.map_err(|e| fatal(format!("export failed: {e:#}")))?;
@@ -388,7 +427,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { db, from } => {
-            let (store, _) = offline_app(cli.config.as_ref(), &db).await?;
+            let s = offline_settings(cli.config.as_ref(), &db)?;
+            let store = open_store(&s.database_url).await?;
             let r = transfer::import(&store, &from).await;
             store.close().await;
             let r = r.map_err(|e| fatal(format!("import failed: {e:#}")))?;

@@ -119,6 +119,13 @@ both!(
             (Some(1), Some(2)),
             "{r}"
         );
+        // A file without the phone column leaves the phone as registered.
+        let only = format!(
+            "姓名,证件号码\n导入甲,{}\n",
+            resident_id("34150419600101001")
+        );
+        let (_, r) = upload(&app, &clerk, "p.csv", only, false).await;
+        assert_eq!(r["unchanged"], 1, "{r}");
         // The new persons are found by search at once.
         let (_, v) = app.get_json("/api/v1/search?q=9999", Some(&clerk)).await;
         assert_eq!(v["total"], 1, "{v}");

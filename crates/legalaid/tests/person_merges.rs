@@ -294,6 +294,14 @@ both!(
         assert!(html.contains("已合并至"), "{html}");
         let (_, html) = br.get(&format!("/persons/{}", id(&a))).await;
         assert!(html.contains("撤销合并"), "{html}");
+        // A record others were merged into is not merged on (its merges could
+        // not be undone exactly).
+        let (_, fresh) = app
+            .get_json(&format!("/api/v1/persons/{}", id(&a)), Some(&clerk))
+            .await;
+        let (s, e) = merge(&app, &clerk, &c, &fresh, "重复登记").await;
+        assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        assert!(e.to_string().contains("已有其他登记并入"), "{e}");
     }
 );
 

@@ -100,6 +100,39 @@ struct Planned {
     existing: Option<Person>,
 }
 
+/// Fills the fields of columns not in the file (`map`) from the registered `p`.
+fn keep_absent(map: &[&'static str], f: &mut PersonFields, p: &Person) {
+    let has = |c: &str| map.contains(&c);
+    if !has("sex") {
+        f.sex = f.sex.or(p.sex);
+    }
+    if !has("birth_date") {
+        f.birth_date = f.birth_date.or(p.birth_date);
+    }
+    if !has("ethnicity") {
+        f.ethnicity.clone_from(&p.ethnicity);
+    }
+    if !has("phone") {
+        f.phone.clone_from(&p.phone);
+    }
+    if !has("address") {
+        f.address.clone_from(&p.address);
+    }
+    if !has("household_registration") {
+        f.household_registration
+            .clone_from(&p.household_registration);
+    }
+    if !has("education") {
+        f.education.clone_from(&p.education);
+    }
+    if !has("occupation") {
+        f.occupation.clone_from(&p.occupation);
+    }
+    if !has("groups") {
+        f.groups.clone_from(&p.groups);
+    }
+}
+
 fn same(p: &Person, f: &PersonFields) -> bool {
     p.name == f.name
         && p.id_type == f.id.id_type
@@ -187,6 +220,11 @@ pub async fn import(
                                 message: "该证件号码已由其他单位登记".into(),
                             });
                         }
+                    }
+                    // A column the file leaves out keeps what is registered.
+                    let mut fields = fields;
+                    if let Some(p) = &existing {
+                        keep_absent(&map, &mut fields, p);
                     }
                     plan = Some(Planned {
                         fields,

@@ -153,6 +153,13 @@ pub async fn merge(
     if s.version != input.survivor_version {
         return Err(conflict(StoreError::VersionConflict));
     }
+    // A record others were merged into keeps them: merging it on would leave
+    // those merges unable to be undone exactly.
+    if store::open_into(&mut tx, m.id.0).await? > 0 {
+        return Err(AppError::Conflict(
+            "要并入的记录已有其他登记并入：请选择它作为保留的记录，或先撤销那次合并".to_owned(),
+        ));
+    }
     // The merged record first: its row lock makes an application being taken
     // for it meanwhile commit before the rows are read (or fail after).
     store::set_merged(
@@ -164,6 +171,10 @@ pub async fn merge(
     )
     .await
     .map_err(conflict)?;
+    // The survivor held too: merging it elsewhere meanwhile loses (409).
+    store::hold_survivor(&mut tx, s.id.0, input.survivor_version, now)
+        .await
+        .map_err(conflict)?;
     let moved = store::rows_of(&mut tx, m.id.0).await?;
     store::point(&mut tx, &moved, m.id.0, s.id.0).await?;
     let record = store::record(&mut tx, s.id.0, m.id.0, reason, &moved, ctx.user_id(), now)

@@ -295,7 +295,8 @@ pub(crate) async fn find_or_register(
     let f = input.validate(today(app))?;
     let hash = app.cipher.index(&f.id.number);
     if let Some(p) = store::find_by_hash(tx, &hash).await? {
-        return Ok((p, true));
+        // A merged registration's applications go to the record it was merged into.
+        return Ok((store::survivor(tx, p).await?, true));
     }
     let enc = app.cipher.encrypt(&f.id.number);
     let masked = f.id.masked();
