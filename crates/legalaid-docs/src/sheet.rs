@@ -1,5 +1,6 @@
 //! Reading an uploaded table (CSV or `.xlsx`) into rows of text, for imports.
-//! The first sheet of a workbook is read; dates become `YYYY-MM-DD`, whole
+//! The first sheet of a workbook is read; dates become `YYYY-MM-DD` (and
+//! `YYYY-MM-DD HH:MM:SS` when they have a time of day), whole
 //! numbers are written without a decimal point (an ID number typed as a number
 //! stays its digits).
 
@@ -65,9 +66,16 @@ fn cell(d: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(_) | Data::DateTimeIso(_) => d
-            .as_date()
-            .map_or_else(|| d.to_string(), |x| x.format("%Y-%m-%d").to_string()),
+        Data::DateTime(_) | Data::DateTimeIso(_) => d.as_datetime().map_or_else(
+            || d.to_string(),
+            |x| {
+                if x.time() == chrono::NaiveTime::MIN {
+                    x.format("%Y-%m-%d").to_string()
+                } else {
+                    x.format("%Y-%m-%d %H:%M:%S").to_string()
+                }
+            },
+        ),
         other => other.to_string(),
     }
 }
@@ -118,11 +126,24 @@ mod tests {
                     &date,
                 )
                 .is_ok()
-            && ws.write_number(1, 2, 13912345678.0).is_ok();
+            && ws.write_number(1, 2, 13912345678.0).is_ok()
+            && ws
+                .write_datetime_with_format(
+                    1,
+                    3,
+                    rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 5)
+                        .and_then(|d| d.and_hms(9, 30, 0))
+                        .unwrap_or_default(),
+                    &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+                )
+                .is_ok();
         assert!(ok);
         let bytes = wb.save_to_buffer().unwrap_or_default();
         let rows = read("t.xlsx", &bytes).unwrap_or_default();
-        assert_eq!(rows[1], vec!["李四", "1980-05-05", "13912345678"]);
+        assert_eq!(
+            rows[1],
+            vec!["李四", "1980-05-05", "13912345678", "2026-03-05 09:30:00"]
+        );
         assert!(matches!(
             read("t.xlsx", b"not a zip"),
             Err(SheetError::Unreadable(_))

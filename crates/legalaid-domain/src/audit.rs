@@ -34,6 +34,7 @@ code_enum!(
         PersonDistinct => ("person.distinct", "确认不是同一人"),
         PersonExport => ("person.export", "导出当事人信息（含完整证件号码）"),
         ApplicationCreate => ("application.create", "受理申请"),
+        ApplicationExport => ("application.export", "导出申请信息（含申请人完整证件号码）"),
         ApplicationRequestSupplement => ("application.request_supplement", "补充材料通知"),
         ApplicationSupplementReceived => ("application.supplement_received", "材料补齐"),
         ApplicationPropose => ("application.propose", "提出审查意见"),

@@ -48,6 +48,7 @@ macro_rules! code_enum {
 }
 
 pub mod application;
+pub mod application_sheet;
 pub mod assessment;
 pub mod assignment;
 pub mod audit;

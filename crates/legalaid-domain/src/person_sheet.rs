@@ -23,7 +23,7 @@ pub const COLUMNS: [(&str, &str); 12] = [
     ("groups", "人群类别"),
 ];
 
-fn err(field: &str, message: String) -> FieldError {
+pub(crate) fn err(field: &str, message: String) -> FieldError {
     FieldError {
         field: field.to_owned(),
         message,
@@ -35,11 +35,21 @@ pub const MAX_ROWS: usize = 50_000;
 
 /// Which field each column of a file is (by its header, Chinese or code).
 pub fn header_map(headers: &[String]) -> Result<Vec<&'static str>, Vec<FieldError>> {
+    header_map_of(&COLUMNS, &["name", "id_number"], headers)
+}
+
+/// Which of `columns` each header of a file names (Chinese or code); every
+/// unknown or repeated header and every missing `required` column is named.
+pub fn header_map_of(
+    columns: &[(&'static str, &'static str)],
+    required: &[&str],
+    headers: &[String],
+) -> Result<Vec<&'static str>, Vec<FieldError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for h in headers {
         let h = h.trim().trim_start_matches('\u{feff}');
-        match COLUMNS.iter().find(|(f, z)| *z == h || *f == h) {
+        match columns.iter().find(|(f, z)| *z == h || *f == h) {
             Some((f, _)) if out.contains(f) => {
                 errors.push(err("file", format!("列“{h}”重复")));
             }
@@ -48,14 +58,17 @@ pub fn header_map(headers: &[String]) -> Result<Vec<&'static str>, Vec<FieldErro
                 "file",
                 format!(
                     "未知的列“{h}”：可用的列为 {}",
-                    COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>().join("、")
+                    columns.iter().map(|c| c.1).collect::<Vec<_>>().join("、")
                 ),
             )),
         }
     }
-    for required in ["name", "id_number"] {
-        if !out.contains(&required) {
-            let z = COLUMNS.iter().find(|c| c.0 == required).map_or("", |c| c.1);
+    for required in required {
+        if !out.contains(required) {
+            let z = columns
+                .iter()
+                .find(|c| c.0 == *required)
+                .map_or("", |c| c.1);
             errors.push(err("file", format!("缺少必填的列“{z}”")));
         }
     }
@@ -66,7 +79,7 @@ pub fn header_map(headers: &[String]) -> Result<Vec<&'static str>, Vec<FieldErro
     }
 }
 
-fn code_of<T: Copy>(
+pub(crate) fn code_of<T: Copy>(
     v: &str,
     all: &[T],
     code: fn(T) -> &'static str,

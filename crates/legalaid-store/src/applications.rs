@@ -543,3 +543,44 @@ pub async fn set_setting(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
     on_tx!(tx, c => sqlx::query(Q).bind(key).bind(value).execute(c).await?.rows_affected());
     Ok(())
 }
+
+/// The application with this number, if any.
+pub async fn find_by_number(tx: &mut Tx, number: &str) -> Result<Option<Application>> {
+    let sql = format!("SELECT {COLUMNS} FROM applications a WHERE a.number = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number).fetch_optional(c).await?);
+    row.map(Row::into_application).transpose()
+}
+
+/// The application imported under this key (migration 0036), if any.
+pub async fn find_by_source_ref(tx: &mut Tx, source_ref: &str) -> Result<Option<Application>> {
+    let sql = format!("SELECT {COLUMNS} FROM applications a WHERE a.source_ref = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(source_ref).fetch_optional(c).await?);
+    row.map(Row::into_application).transpose()
+}
+
+/// Keys an imported application by the row it came from; the key is unique,
+/// so a second import of the row meanwhile is `Duplicate`.
+pub async fn set_source_ref(tx: &mut Tx, id: ApplicationId, source_ref: &str) -> Result<()> {
+    const Q: &str = "UPDATE applications SET source_ref = $1 WHERE id = $2";
+    on_tx!(tx, c => sqlx::query(Q).bind(source_ref).bind(id.0).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// The next `limit` applications received by units in `scope` after id
+/// `after`, in id order (for exports).
+pub async fn batch_after(
+    tx: &mut Tx,
+    scope: &Scope,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Application>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications a JOIN units u ON u.id = a.receiving_unit_id \
+         WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) \
+         AND a.id > $3 ORDER BY a.id LIMIT $4"
+    );
+    let (region, unit) = scope_params(scope);
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&region).bind(unit).bind(after).bind(limit).fetch_all(c).await?);
+    rows.into_iter().map(Row::into_application).collect()
+}

@@ -236,6 +236,21 @@ pub fn restore(from: &Path, data_dir: &Path, database: Option<&Path>) -> anyhow:
         ),
         _ => {}
     }
+    // A write-ahead log left beside the target by an earlier database would be
+    // replayed into the restored one when it is opened, corrupting it.
+    if let (Some(_), Some(db)) = (&m.database, database) {
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let leftover = PathBuf::from(name);
+            if leftover.exists() {
+                bail!(
+                    "{} is left from an earlier database: move it away (with that database) before restoring",
+                    leftover.display()
+                );
+            }
+        }
+    }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     if let Some(k) = &m.key {

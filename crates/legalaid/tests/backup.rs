@@ -124,6 +124,15 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
     // A second restore over it is refused.
     let again = legalaid::backup::restore(&to, &target, Some(&db));
     assert!(again.is_err());
+    // A write-ahead log left by an earlier database beside the target is named,
+    // not replayed into the restored one.
+    let beside = dir.path().join("stale");
+    std::fs::create_dir_all(&beside).expect("mkdir");
+    std::fs::write(beside.join("legalaid.db-wal"), b"old log").expect("write");
+    let e = legalaid::backup::restore(&to, &beside, Some(&beside.join("legalaid.db")))
+        .expect_err("stale log");
+    assert!(e.to_string().contains("legalaid.db-wal"), "{e}");
+    assert!(!beside.join("legalaid.db").exists());
 
     let store = legalaid_store::Store::connect(&format!("sqlite://{}", db.display()))
         .await

@@ -25,6 +25,7 @@ use legalaid_store::deadlines::Subject;
 use serde::Serialize;
 
 pub mod actions;
+pub mod import;
 mod objections;
 mod steps;
 mod verification;

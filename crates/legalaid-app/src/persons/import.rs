@@ -18,21 +18,29 @@ use std::collections::HashMap;
 /// numbers (once per export, before the first row is read).
 pub async fn begin_export(app: &App, ctx: &Ctx) -> AppResult<()> {
     ensure_register(ctx)?;
-    let mut tx = app.store.write().await?;
+    record_export(app, ctx, AuditAction::PersonExport, sheet::headers()).await
+}
+
+/// Audits an export of full ID numbers: who, which columns (once per export).
+pub(crate) async fn record_export(
+    app: &App,
+    ctx: &Ctx,
+    action: AuditAction,
+    columns: Vec<&'static str>,
+) -> AppResult<()> {
     #[derive(Serialize)]
     struct Export {
         columns: Vec<&'static str>,
     }
+    let mut tx = app.store.write().await?;
     audit::record(
         app,
         &mut tx,
         ctx,
-        AuditAction::PersonExport,
+        action,
         ctx.user_id().unwrap_or_default(),
         None::<&()>,
-        Some(&Export {
-            columns: sheet::headers(),
-        }),
+        Some(&Export { columns }),
     )
     .await?;
     tx.commit().await?;
@@ -94,10 +102,13 @@ pub struct ImportReport {
     pub rows: Vec<RowReport>,
 }
 
-struct Planned {
-    fields: PersonFields,
-    hash: String,
-    existing: Option<Person>,
+/// A row's person, checked: what writing it would do.
+pub(crate) struct PersonPlan {
+    pub fields: PersonFields,
+    pub hash: String,
+    pub existing: Option<Person>,
+    /// `Create`, `Update` or `Unchanged`.
+    pub action: RowAction,
 }
 
 /// Fills the fields of columns not in the file (`map`) from the registered `p`.
@@ -133,7 +144,8 @@ fn keep_absent(map: &[&'static str], f: &mut PersonFields, p: &Person) {
     }
 }
 
-fn same(p: &Person, f: &PersonFields) -> bool {
+/// Whether the registered `p` already says what `f` says.
+pub(crate) fn same(p: &Person, f: &PersonFields) -> bool {
     p.name == f.name
         && p.id_type == f.id.id_type
         && p.sex == f.sex
@@ -147,27 +159,175 @@ fn same(p: &Person, f: &PersonFields) -> bool {
         && p.groups == f.groups
 }
 
-/// Checks every row of `rows` (the first is the header) and, with `commit`
-/// and no row in error, writes them all in one transaction, each audited.
-pub async fn import(
+fn id_error(message: &str) -> FieldError {
+    FieldError {
+        field: "id_number".into(),
+        message: message.into(),
+    }
+}
+
+/// Checks the person of a row (the persons sheet's columns in `map`): the
+/// registration form's checks, then the register. A number the caller's units
+/// registered updates that person (columns the file leaves out keep what is
+/// registered). With `shared`, a person another unit registered whom the caller
+/// may still apply for (the register scope) is taken as registered, if the
+/// name agrees; otherwise another unit's number is an error.
+pub(crate) async fn plan_person(
     app: &App,
     ctx: &Ctx,
-    rows: &[Vec<String>],
-    commit: bool,
-) -> AppResult<ImportReport> {
-    ensure_register(ctx)?;
-    let unit = ctx
-        .actor
+    tx: &mut legalaid_store::Tx,
+    map: &[&'static str],
+    row: &[String],
+    today: chrono::NaiveDate,
+    shared: bool,
+) -> AppResult<Result<PersonPlan, Vec<FieldError>>> {
+    let mut fields = match sheet::row_input(map, row).and_then(|input| input.validate(today)) {
+        Err(e) => return Ok(Err(e)),
+        Ok(f) => f,
+    };
+    let hash = app.cipher.index(&fields.id.number);
+    let existing = store::find_by_hash(tx, &hash).await?;
+    let Some(p) = existing else {
+        return Ok(Ok(PersonPlan {
+            fields,
+            hash,
+            existing: None,
+            action: RowAction::Create,
+        }));
+    };
+    if p.merged_into.is_some() {
+        return Ok(Err(vec![id_error("该证件号码的登记已合并至其他记录")]));
+    }
+    let unit_of = legalaid_store::units::get(tx, p.unit_id).await?;
+    if !unit_of.is_some_and(|u| policy::sees(ctx, &u)) {
+        if shared && super::reachable(tx, ctx, &p).await? {
+            if p.name != fields.name {
+                return Ok(Err(vec![id_error(&format!(
+                    "该证件号码已由其他单位登记，姓名为“{}”，与本行不符",
+                    p.name
+                ))]));
+            }
+            return Ok(Ok(PersonPlan {
+                fields,
+                hash,
+                existing: Some(p),
+                action: RowAction::Unchanged,
+            }));
+        }
+        return Ok(Err(vec![id_error("该证件号码已由其他单位登记")]));
+    }
+    keep_absent(map, &mut fields, &p);
+    let action = if same(&p, &fields) {
+        RowAction::Unchanged
+    } else {
+        RowAction::Update
+    };
+    Ok(Ok(PersonPlan {
+        fields,
+        hash,
+        existing: Some(p),
+        action,
+    }))
+}
+
+/// Writes a planned person (registered by `unit` when new), audited; the
+/// person's id. `row` names the row in a conflict.
+pub(crate) async fn write_person(
+    app: &App,
+    tx: &mut legalaid_store::Tx,
+    ctx: &Ctx,
+    plan: &PersonPlan,
+    unit: legalaid_domain::UnitId,
+    row: usize,
+) -> AppResult<legalaid_domain::PersonId> {
+    let now = app.clock.now();
+    let enc = app.cipher.encrypt(&plan.fields.id.number);
+    let masked = plan.fields.id.masked();
+    let rec = record(&plan.fields, &enc, &plan.hash, &masked);
+    match (plan.action, &plan.existing) {
+        (RowAction::Create, _) => {
+            let person = store::insert(tx, &rec, unit, now)
+                .await
+                .map_err(|e| match e {
+                    legalaid_store::StoreError::Duplicate(_) => AppError::Conflict(format!(
+                        "第 {row} 行的证件号码刚由他人登记，请重新检查后导入"
+                    )),
+                    e => e.into(),
+                })?;
+            audit::record(
+                app,
+                tx,
+                ctx,
+                AuditAction::PersonCreate,
+                person.id,
+                None::<&Person>,
+                Some(&person),
+            )
+            .await?;
+            Ok(person.id)
+        }
+        (RowAction::Update, Some(before)) => {
+            let after = store::update(tx, before.id, before.version, &rec, now)
+                .await
+                .map_err(|e| match e {
+                    legalaid_store::StoreError::VersionConflict => AppError::Conflict(format!(
+                        "第 {row} 行的当事人刚被他人修改，请重新检查后导入"
+                    )),
+                    e => e.into(),
+                })?;
+            audit::record(
+                app,
+                tx,
+                ctx,
+                AuditAction::PersonUpdate,
+                before.id,
+                Some(before),
+                Some(&after),
+            )
+            .await?;
+            Ok(before.id)
+        }
+        (_, Some(p)) => Ok(p.id),
+        (_, None) => Err(AppError::Internal(
+            "a person planned unchanged without a record".into(),
+        )),
+    }
+}
+
+/// The unit an import registers into: the caller's own.
+pub(crate) fn importing_unit(ctx: &Ctx) -> AppResult<legalaid_domain::UnitId> {
+    ctx.actor
         .as_ref()
         .and_then(|a| a.unit.as_ref())
         .map(|u| u.id)
-        .ok_or_else(|| {
-            AppError::field("file", "请以所属单位的账号导入：当事人登记在导入者的单位")
-        })?;
-    let (header, body) = rows
-        .split_first()
-        .ok_or_else(|| AppError::field("file", "文件中没有表头行"))?;
-    let map = sheet::header_map(header).map_err(AppError::Validation)?;
+        .ok_or_else(|| AppError::field("file", "请以所属单位的账号导入：记录登记在导入者的单位"))
+}
+
+/// All rows' errors as one refusal, each named `rows[N].field`.
+pub(crate) fn refusal(rows: &[RowReport]) -> AppError {
+    AppError::Validation(
+        rows.iter()
+            .flat_map(|r| {
+                r.errors.iter().map(move |e| FieldError {
+                    field: format!("rows[{}].{}", r.row, e.field),
+                    message: format!("第 {} 行：{}", r.row, e.message),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The name in a row (for its report line).
+pub(crate) fn row_name(map: &[&'static str], row: &[String]) -> String {
+    map.iter()
+        .position(|f| *f == "name")
+        .and_then(|k| row.get(k))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Refuses a file of more rows than one import takes.
+pub(crate) fn check_size(body: &[Vec<String>]) -> AppResult<()> {
     if body.len() > MAX_ROWS {
         return Err(AppError::field(
             "file",
@@ -177,9 +337,27 @@ pub async fn import(
             ),
         ));
     }
+    Ok(())
+}
+
+/// Checks every row of `rows` (the first is the header) and, with `commit`
+/// and no row in error, writes them all in one transaction, each audited.
+pub async fn import(
+    app: &App,
+    ctx: &Ctx,
+    rows: &[Vec<String>],
+    commit: bool,
+) -> AppResult<ImportReport> {
+    ensure_register(ctx)?;
+    let unit = importing_unit(ctx)?;
+    let (header, body) = rows
+        .split_first()
+        .ok_or_else(|| AppError::field("file", "文件中没有表头行"))?;
+    let map = sheet::header_map(header).map_err(AppError::Validation)?;
+    check_size(body)?;
     let today = today(app);
     let mut reports = Vec::with_capacity(body.len());
-    let mut plans: Vec<Option<Planned>> = Vec::with_capacity(body.len());
+    let mut plans: Vec<Option<PersonPlan>> = Vec::with_capacity(body.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut tx = if commit {
         app.store.write().await?
@@ -188,67 +366,21 @@ pub async fn import(
     };
     for (i, row) in body.iter().enumerate() {
         let n = i + 2;
-        let name = map
-            .iter()
-            .position(|f| *f == "name")
-            .and_then(|k| row.get(k))
-            .map(|s| s.trim().to_owned())
-            .unwrap_or_default();
-        let mut errors = Vec::new();
-        let mut plan = None;
-        match sheet::row_input(&map, row).and_then(|input| input.validate(today)) {
-            Err(e) => errors = e,
-            Ok(fields) => {
-                let hash = app.cipher.index(&fields.id.number);
-                if let Some(first) = seen.insert(hash.clone(), n) {
-                    errors.push(FieldError {
-                        field: "id_number".into(),
-                        message: format!("与第 {first} 行的证件号码相同"),
-                    });
-                } else {
-                    let existing = store::find_by_hash(&mut tx, &hash).await?;
-                    if let Some(p) = &existing {
-                        let unit_of = legalaid_store::units::get(&mut tx, p.unit_id).await?;
-                        if p.merged_into.is_some() {
-                            errors.push(FieldError {
-                                field: "id_number".into(),
-                                message: "该证件号码的登记已合并至其他记录".into(),
-                            });
-                        } else if !unit_of.is_some_and(|u| policy::sees(ctx, &u)) {
-                            errors.push(FieldError {
-                                field: "id_number".into(),
-                                message: "该证件号码已由其他单位登记".into(),
-                            });
-                        }
-                    }
-                    // A column the file leaves out keeps what is registered.
-                    let mut fields = fields;
-                    if let Some(p) = &existing {
-                        keep_absent(&map, &mut fields, p);
-                    }
-                    plan = Some(Planned {
-                        fields,
-                        hash,
-                        existing,
-                    });
-                }
-            }
-        }
-        let action = if !errors.is_empty() {
-            RowAction::Error
-        } else {
-            match plan
-                .as_ref()
-                .and_then(|p| p.existing.as_ref().map(|e| same(e, &p.fields)))
-            {
-                None => RowAction::Create,
-                Some(true) => RowAction::Unchanged,
-                Some(false) => RowAction::Update,
-            }
-        };
+        let (action, errors, plan) =
+            match plan_person(app, ctx, &mut tx, &map, row, today, false).await? {
+                Err(e) => (RowAction::Error, e, None),
+                Ok(p) => match seen.insert(p.hash.clone(), n) {
+                    Some(first) => (
+                        RowAction::Error,
+                        vec![id_error(&format!("与第 {first} 行的证件号码相同"))],
+                        None,
+                    ),
+                    None => (p.action, Vec::new(), Some(p)),
+                },
+            };
         reports.push(RowReport {
             row: n,
-            name,
+            name: row_name(&map, row),
             action,
             errors,
         });
@@ -267,69 +399,11 @@ pub async fn import(
         return Ok(report);
     }
     if report.failed > 0 {
-        return Err(AppError::Validation(
-            report
-                .rows
-                .iter()
-                .flat_map(|r| {
-                    r.errors.iter().map(move |e| FieldError {
-                        field: format!("rows[{}].{}", r.row, e.field),
-                        message: format!("第 {} 行：{}", r.row, e.message),
-                    })
-                })
-                .collect(),
-        ));
+        return Err(refusal(&report.rows));
     }
-    let now = app.clock.now();
     for (plan, r) in plans.iter().zip(&report.rows) {
-        let Some(p) = plan else { continue };
-        let enc = app.cipher.encrypt(&p.fields.id.number);
-        let masked = p.fields.id.masked();
-        let rec = record(&p.fields, &enc, &p.hash, &masked);
-        match (r.action, &p.existing) {
-            (RowAction::Create, _) => {
-                let person =
-                    store::insert(&mut tx, &rec, unit, now)
-                        .await
-                        .map_err(|e| match e {
-                            legalaid_store::StoreError::Duplicate(_) => AppError::Conflict(
-                                format!("第 {} 行的证件号码刚由他人登记，请重新检查后导入", r.row),
-                            ),
-                            e => e.into(),
-                        })?;
-                audit::record(
-                    app,
-                    &mut tx,
-                    ctx,
-                    AuditAction::PersonCreate,
-                    person.id,
-                    None::<&Person>,
-                    Some(&person),
-                )
-                .await?;
-            }
-            (RowAction::Update, Some(before)) => {
-                let after = store::update(&mut tx, before.id, before.version, &rec, now)
-                    .await
-                    .map_err(|e| match e {
-                        legalaid_store::StoreError::VersionConflict => AppError::Conflict(format!(
-                            "第 {} 行的当事人刚被他人修改，请重新检查后导入",
-                            r.row
-                        )),
-                        e => e.into(),
-                    })?;
-                audit::record(
-                    app,
-                    &mut tx,
-                    ctx,
-                    AuditAction::PersonUpdate,
-                    before.id,
-                    Some(before),
-                    Some(&after),
-                )
-                .await?;
-            }
-            _ => {}
+        if let Some(p) = plan {
+            write_person(app, &mut tx, ctx, p, unit, r.row).await?;
         }
     }
     tx.commit().await?;

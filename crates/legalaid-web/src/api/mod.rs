@@ -16,7 +16,7 @@ mod messages;
 mod openapi;
 mod outreach;
 use openapi::{BearerAuth, ErrorResponses};
-mod person_import;
+mod imports;
 mod person_merges;
 mod persons;
 mod quality;
@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(supervision_targets::routes())
         .merge(search::routes())
         .merge(person_merges::routes())
-        .merge(person_import::routes())
+        .merge(imports::routes())
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))

@@ -21,7 +21,7 @@ pub fn document() -> serde_json::Value {
     // Search (issue 13).
     api.merge(super::search::SearchDoc::openapi());
     api.merge(super::person_merges::PersonMergesDoc::openapi());
-    api.merge(super::person_import::PersonImportDoc::openapi());
+    api.merge(super::imports::ImportsDoc::openapi());
     let mut doc = serde_json::to_value(api).unwrap_or_default();
     text_rule::apply(&mut doc);
     doc

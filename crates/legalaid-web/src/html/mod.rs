@@ -12,13 +12,13 @@ mod documents;
 mod export;
 mod outreach;
 mod panels;
-mod person_import;
 mod person_merges;
 mod persons;
 mod public;
 mod quality;
 mod routes;
 mod search;
+mod sheet_import;
 // Surveys and training (issue 11).
 mod supervision;
 mod supervision_bulletins;

@@ -204,14 +204,33 @@ pub fn routes() -> Router<AppState> {
         .route("/persons/new", get(persons::new))
         .route(
             "/persons/import",
-            get(person_import::show).post(person_import::upload).layer(
-                axum::extract::DefaultBodyLimit::max(
+            get(sheet_import::show_persons)
+                .post(sheet_import::upload_persons)
+                .layer(axum::extract::DefaultBodyLimit::max(
                     legalaid_app::attachments::MAX_BYTES + 64 * 1024,
-                ),
-            ),
+                )),
         )
-        .route("/persons/import/template.csv", get(person_import::template))
-        .route("/persons/export.csv", get(person_import::export))
+        .route(
+            "/persons/import/template.csv",
+            get(sheet_import::persons_template),
+        )
+        .route("/persons/export.csv", get(sheet_import::export_persons))
+        .route(
+            "/applications/import",
+            get(sheet_import::show_applications)
+                .post(sheet_import::upload_applications)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
+            "/applications/import/template.csv",
+            get(sheet_import::applications_template),
+        )
+        .route(
+            "/applications/export.csv",
+            get(sheet_import::export_applications),
+        )
         .route("/persons/duplicates", get(person_merges::list))
         .route(
             "/persons/merge",

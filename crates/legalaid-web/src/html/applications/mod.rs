@@ -180,13 +180,21 @@ pub async fn list(
     Ok(render(&ListPage {
         shell: Shell::new(&page, "法律援助申请", "/applications"),
         heading: "法律援助申请".into(),
-        actions: if uc::can_handle(&page.ctx) {
-            vec![Action {
-                href: "/applications/new".into(),
-                label: "受理申请".into(),
-            }]
-        } else {
-            vec![]
+        actions: {
+            let mut a = Vec::new();
+            if uc::can_handle(&page.ctx) {
+                a.push(Action {
+                    href: "/applications/new".into(),
+                    label: "受理申请".into(),
+                });
+            }
+            if uc::import::can_import(&page.ctx) {
+                a.push(Action {
+                    href: "/applications/import".into(),
+                    label: "导入".into(),
+                });
+            }
+            a
         },
         filters: vec![
             Field::new("status", "状态", "select", "").options(
