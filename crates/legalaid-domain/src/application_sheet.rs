@@ -393,19 +393,20 @@ fn fen_to_yuan(fen: i64) -> String {
 }
 
 /// The key an application is known by across imports: the number the file
-/// gives, or else its applicant (the keyed hash of the ID number), the time
-/// received and the matter, so that a file imported again finds its rows.
+/// gives with its applicant (the keyed hash of the ID number: two offices that
+/// number alike do not collide), or else the applicant, the time received and
+/// the matter, so that a file imported again finds its rows.
 pub fn source_ref(
     number: Option<&str>,
     id_hash: &str,
     received_at: chrono::DateTime<chrono::Utc>,
     matter_code: &str,
 ) -> String {
+    let person = id_hash.get(..16).unwrap_or(id_hash);
     match number {
-        Some(n) => n.to_owned(),
+        Some(n) => format!("{n}|{person}"),
         None => format!(
-            "{}|{}|{matter_code}",
-            id_hash.get(..16).unwrap_or(id_hash),
+            "{person}|{}|{matter_code}",
             received_at.format("%Y-%m-%dT%H:%M:%SZ")
         ),
     }
@@ -531,7 +532,7 @@ mod tests {
         let t = parse_time("2026-03-05 09:30").unwrap_or_default();
         assert_eq!(
             source_ref(Some("皖法援申2026-1"), "abc", t, "m"),
-            "皖法援申2026-1"
+            "皖法援申2026-1|abc"
         );
         assert_eq!(
             source_ref(None, "0123456789abcdef0123", t, "labor"),

@@ -183,7 +183,7 @@ both!(
             "{v}"
         );
         let first = app
-            .scalar_text("SELECT CAST(received_at AS TEXT) FROM applications WHERE source_ref = '皖援申-2026-0001'")
+            .scalar_text("SELECT CAST(received_at AS TEXT) FROM applications WHERE source_ref LIKE '皖援申-2026-0001|%'")
             .await;
         assert!(
             first.contains("01:30"),
@@ -198,6 +198,28 @@ both!(
         let lawyer = app.token("lawyer").await;
         let (s, _) = upload(&app, &lawyer, csv(&rows), true).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+        // Another office's file that numbers alike is another application; one of
+        // our numbers on someone else's row is named, not taken as that application.
+        let ours = app
+            .scalar_text(
+                "SELECT number FROM applications WHERE source_ref IS NOT NULL ORDER BY id LIMIT 1",
+            )
+            .await;
+        let other = vec![
+            row(
+                "申请辛",
+                "34150419700101008",
+                &when,
+                LABOR,
+                "皖援申-2026-0001",
+            ),
+            row("申请壬", "34150419700101009", &when, LABOR, &ours),
+        ];
+        let (s, r) = upload(&app, &clerk, csv(&other), true).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(bad_rows(&r), vec![3], "{r}");
+        assert_eq!(r["created"], 1, "{r}");
+        assert!(r.to_string().contains("已用于另一件申请"), "{r}");
         // Missing required columns are named.
         let (s, e) = common::upload_file(
             &app,
@@ -238,6 +260,52 @@ both!(
                 .await,
             1
         );
+        // A person another office registered is taken as registered (a lookup,
+        // audited), never updated; the export masks their number; a row with
+        // another name is refused without revealing the registered one.
+        let (s, r) = common::upload_file(
+            &app,
+            &pinggang,
+            "/api/v1/persons/import",
+            "p.csv",
+            format!(
+                "姓名,证件号码\n平岗甲,{}\n",
+                resident_id("34150419700101010")
+            )
+            .into_bytes(),
+            "",
+        )
+        .await;
+        assert_eq!((s, r["created"].as_i64()), (StatusCode::OK, Some(1)), "{r}");
+        let lookups = "SELECT COUNT(*) FROM audit_log WHERE action = 'person.lookup'";
+        let looked = app.scalar(lookups).await;
+        let theirs = format!(
+            "平岗甲,{},,来访申请,{when},{LABOR},法律咨询,拖欠工资,,,,",
+            resident_id("34150419700101010")
+        );
+        let wrong = theirs.replacen("平岗甲", "别名", 1);
+        let (_, r) = upload(&app, &clerk, csv(std::slice::from_ref(&wrong)), true).await;
+        assert_eq!(r["failed"], 1, "{r}");
+        assert!(!r.to_string().contains("平岗甲"), "{r}");
+        let (s, r) = upload(&app, &clerk, csv(&[theirs]), false).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(
+            (
+                r["created"].as_i64(),
+                r["persons_created"].as_i64(),
+                r["persons_updated"].as_i64()
+            ),
+            (Some(1), Some(0), Some(0)),
+            "{r}"
+        );
+        assert_eq!(app.scalar(lookups).await, looked + 1);
+        let (_, exported) = b.get("/applications/export.csv").await;
+        assert!(exported.contains("平岗甲"), "{exported}");
+        assert!(
+            !exported.contains(&resident_id("34150419700101010")),
+            "another office's applicant is masked"
+        );
+
         // The page and its template: the template's example row passes the check.
         let (s, html) = b.get("/applications/import").await;
         assert_eq!(s, StatusCode::OK);

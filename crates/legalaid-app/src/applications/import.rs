@@ -102,6 +102,7 @@ pub async fn import(
     let mut persons: HashMap<String, (usize, legalaid_domain::person::PersonFields)> =
         HashMap::new();
     let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut numbers: HashMap<String, usize> = HashMap::new();
     let (mut persons_created, mut persons_updated) = (0, 0);
     for (i, row) in body.iter().enumerate() {
         let n = i + 2;
@@ -129,16 +130,38 @@ pub async fn import(
                             fields.received_at,
                             &fields.matter_code,
                         );
-                        // Ours by number, or imported before under its key.
-                        let found = match parsed.number.as_deref() {
+                        // One of our numbers names that application only if it
+                        // is this applicant's, received at this time; otherwise
+                        // the file's number is another system's, known with the
+                        // applicant by the key.
+                        let ours = match parsed.number.as_deref() {
                             Some(number) => store::find_by_number(&mut tx, number).await?,
                             None => None,
                         };
-                        let found = match found {
-                            Some(a) => Some(a),
+                        let found = match ours {
+                            Some(a)
+                                if p.existing.as_ref().is_some_and(|e| e.id == a.applicant_id)
+                                    && a.received_at == fields.received_at =>
+                            {
+                                Some(a)
+                            }
+                            Some(_) => {
+                                errors.push(error(
+                                    "number",
+                                    "申请编号已用于另一件申请（申请人或收到申请时间不同）".into(),
+                                ));
+                                None
+                            }
                             None => store::find_by_source_ref(&mut tx, &key).await?,
                         };
-                        if let Some(first) = keys.insert(key.clone(), n) {
+                        // A file numbers each of its applications once.
+                        let number_again = parsed
+                            .number
+                            .as_ref()
+                            .and_then(|x| numbers.insert(x.clone(), n));
+                        if let Some(first) = number_again {
+                            errors.push(error("number", format!("与第 {first} 行的申请编号相同")));
+                        } else if let Some(first) = keys.insert(key.clone(), n) {
                             errors.push(error(
                                 "number",
                                 format!("与第 {first} 行是同一申请（申请编号，或申请人、收到时间与事项相同）"),
@@ -154,6 +177,7 @@ pub async fn import(
                                 errors.push(error("number", "该申请已由其他单位登记或导入".into()));
                             }
                         }
+                        // The person is taken from the first good row of its number.
                         let applicant = match persons.get(&p.hash) {
                             Some((first, f)) if *f != p.fields => {
                                 errors.push(error(
@@ -163,10 +187,11 @@ pub async fn import(
                                 None
                             }
                             Some(_) => Some(Applicant::SameAs(p.hash.clone())),
-                            None => {
+                            None if errors.is_empty() => {
                                 persons.insert(p.hash.clone(), (n, p.fields.clone()));
                                 Some(Applicant::Planned(Box::new(p)))
                             }
+                            None => None,
                         };
                         if errors.is_empty()
                             && let Some(applicant) = applicant
@@ -305,13 +330,22 @@ pub async fn export_batch(
                     .ok_or_else(|| {
                         AppError::Internal(format!("application {}: no applicant", a.id.0))
                     })?;
-                let enc = legalaid_store::persons::encrypted_id_number(&mut tx, p.id)
+                // A full ID number only of a person the caller's units
+                // registered (as the person page reveals it); another unit's
+                // applicant is written masked.
+                let own = legalaid_store::units::get(&mut tx, p.unit_id)
                     .await?
-                    .unwrap_or_default();
-                let number = app
-                    .cipher
-                    .decrypt(&enc)
-                    .map_err(|e| AppError::Internal(format!("person {}: {e}", p.id.0)))?;
+                    .is_some_and(|u| policy::sees(ctx, &u));
+                let number = if own {
+                    let enc = legalaid_store::persons::encrypted_id_number(&mut tx, p.id)
+                        .await?
+                        .unwrap_or_default();
+                    app.cipher
+                        .decrypt(&enc)
+                        .map_err(|e| AppError::Internal(format!("person {}: {e}", p.id.0)))?
+                } else {
+                    p.id_number_masked.clone()
+                };
                 let row = person_sheet::to_row(&p, &number);
                 people.insert(p.id.0, row.clone());
                 row

@@ -201,11 +201,12 @@ pub(crate) async fn plan_person(
     let unit_of = legalaid_store::units::get(tx, p.unit_id).await?;
     if !unit_of.is_some_and(|u| policy::sees(ctx, &u)) {
         if shared && super::reachable(tx, ctx, &p).await? {
+            // The registered name is not echoed: a check must not reveal another
+            // unit's register.
             if p.name != fields.name {
-                return Ok(Err(vec![id_error(&format!(
-                    "该证件号码已由其他单位登记，姓名为“{}”，与本行不符",
-                    p.name
-                ))]));
+                return Ok(Err(vec![id_error(
+                    "该证件号码已由其他单位登记，所登记的姓名与本行不符",
+                )]));
             }
             return Ok(Ok(PersonPlan {
                 fields,
@@ -287,7 +288,31 @@ pub(crate) async fn write_person(
             .await?;
             Ok(before.id)
         }
-        (_, Some(p)) => Ok(p.id),
+        (_, Some(p)) => {
+            // Held against a merge until the import commits (as at the desk); a
+            // record merged meanwhile is not taken.
+            let now_held = store::get_shared(tx, p.id).await?;
+            if now_held.is_none_or(|h| h.merged_into.is_some()) {
+                return Err(AppError::Conflict(format!(
+                    "第 {row} 行的当事人刚被合并，请重新检查后导入"
+                )));
+            }
+            let unit_of = legalaid_store::units::get(tx, p.unit_id).await?;
+            if !unit_of.as_ref().is_some_and(|u| policy::sees(ctx, u)) {
+                // Another unit's person taken as registered: recorded as a lookup.
+                audit::record(
+                    app,
+                    tx,
+                    ctx,
+                    AuditAction::PersonLookup,
+                    p.id,
+                    None::<&()>,
+                    Some(&serde_json::json!({ "by": "import", "registered_by": p.unit_id.0 })),
+                )
+                .await?;
+            }
+            Ok(p.id)
+        }
         (_, None) => Err(AppError::Internal(
             "a person planned unchanged without a record".into(),
         )),
