@@ -12,6 +12,9 @@ use legalaid_domain::visibility::Scope;
 use legalaid_domain::{ApplicationId, CaseId, PersonId};
 use serde::Serialize;
 
+mod list;
+pub use list::{At, Beside, Listed, beside};
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -184,67 +187,10 @@ pub(crate) fn year_bounds(year: Option<i32>) -> (Option<DateTime<Utc>>, Option<D
     }
 }
 
-/// The rows of the case list: `$1`–`$10` the scope and the filter, `$11`/`$12`
-/// a keyset (only cases after this `created_at`, `id` in newest-first order).
-fn list_from() -> String {
-    format!(
-        "FROM cases c JOIN units iu ON iu.id = c.intake_unit_id LEFT JOIN units hu ON hu.id = c.handling_unit_id \
-         WHERE {SCOPE} AND ($3 IS NULL OR c.status = $3) AND ($4 IS NULL OR c.intake_unit_id = $4 OR c.handling_unit_id = $4) \
-         AND ($5 IS NULL OR c.handler_id = $5) AND ($6 IS NULL OR c.created_at >= $6) AND ($7 IS NULL OR c.created_at < $7) \
-         AND ($8 IS NULL OR c.case_type = $8) AND ($9 IS NULL OR c.subsidy_status = $9) \
-         AND ($10 = FALSE OR c.status IN ('awaiting_assignment', 'awaiting_handler', 'assigned', 'in_progress', 'closure_submitted')) \
-         AND ($11 IS NULL OR c.created_at < $11 OR (c.created_at = $11 AND c.id < $12))"
-    )
-}
-
-/// Binds the scope, the filter and the keyset of [`list_from`].
-macro_rules! bind_list {
-    ($q:expr, $scope:expr, $f:expr, $after:expr) => {{
-        let (region, unit) = scope_params($scope);
-        let (from_t, to_t) = year_bounds($f.year);
-        let (after_t, after_id) = match $after {
-            Some((t, id)) => (Some(t), Some(id)),
-            None => (None, None),
-        };
-        $q.bind(region)
-            .bind(unit)
-            .bind($f.status.map(|s| s.as_str()))
-            .bind($f.unit_id)
-            .bind($f.handler_id)
-            .bind(from_t)
-            .bind(to_t)
-            .bind($f.case_type.map(|s| s.as_str()))
-            .bind($f.subsidy_status.map(|s| s.as_str()))
-            .bind($f.open)
-            .bind(after_t)
-            .bind(after_id)
-    }};
-}
-
-/// Cases in `scope`, newest first.
-pub async fn list(
-    tx: &mut Tx,
-    scope: &Scope,
-    f: &CaseFilter,
-    page: Page,
-) -> Result<(Vec<Case>, i64)> {
-    let from = list_from();
-    let none: Option<(DateTime<Utc>, i64)> = None;
-    let list_sql = format!(
-        "SELECT {COLUMNS} {from} ORDER BY c.created_at DESC, c.id DESC LIMIT $13 OFFSET $14"
-    );
-    let count_sql = format!("SELECT COUNT(*) {from}");
-    let rows: Vec<Row> = on_tx!(tx, c => bind_list!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), scope, f, none)
-        .bind(page.per_page).bind(page.offset())
-        .fetch_all(&mut *c).await?);
-    let total: i64 = on_tx!(tx, c => bind_list!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), scope, f, none)
-        .fetch_one(c).await?);
-    Ok((
-        rows.into_iter()
-            .map(Row::into_case)
-            .collect::<Result<_>>()?,
-        total,
-    ))
+/// A page of the cases in `scope` that pass `f`, newest first, and their count
+/// up to [`crate::COUNT_CAP`] (ADR 0037).
+pub async fn list(tx: &mut Tx, scope: &Scope, f: &CaseFilter, at: At) -> Result<Listed> {
+    list::list(tx, scope, f, at).await
 }
 
 /// The next `limit` cases of the list after `after` (its `created_at` and `id`),
@@ -256,14 +202,7 @@ pub async fn list_after(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Vec<Case>> {
-    let sql = format!(
-        "SELECT {COLUMNS} {} ORDER BY c.created_at DESC, c.id DESC LIMIT $13",
-        list_from()
-    );
-    let rows: Vec<Row> = on_tx!(tx, c => bind_list!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope, f, after)
-        .bind(limit)
-        .fetch_all(c).await?);
-    rows.into_iter().map(Row::into_case).collect()
+    list::after(tx, scope, f, after, limit).await
 }
 
 /// What a new case starts with.

@@ -158,6 +158,10 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// The most rows a list or a search counts; beyond it they say "more than"
+/// (a count that stops instead of scanning, ADR 0037).
+pub const COUNT_CAP: i64 = 1000;
+
 /// A page request: `page` from 1, `per_page` at most 200.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {

@@ -500,8 +500,7 @@ pub struct Hit {
     pub body: String,
 }
 
-/// The most hits counted; beyond it a search says "more than".
-pub const COUNT_CAP: i64 = 1000;
+pub use crate::COUNT_CAP;
 
 /// `$1`–`$9`: the searcher; `$10`: the query.
 const VISIBLE: &str = "($1 IS NULL OR COALESCE(e.region, ua.region_code) LIKE $1 OR ub.region_code LIKE $1) \

@@ -658,17 +658,79 @@ pub struct ListItem {
     pub next_deadline: Option<DeadlineView>,
 }
 
+/// A page of the case list and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub items: Vec<ListItem>,
+    /// The cases of the list, counted up to `more_than` when there are more.
+    pub total: i64,
+    pub more_than: Option<i64>,
+    /// The keyset of the page after this one, when this page is full.
+    pub next: Option<ListCursor>,
+}
+
+/// Where a page of the case list starts: after the case with this `created_at`
+/// and `id`. Written as `{nanoseconds since 1970}_{id}` in links and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub created_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl ListCursor {
+    pub fn parse(s: &str) -> Option<Self> {
+        let (t, id) = s.split_once('_')?;
+        let nanos: i64 = t.parse().ok()?;
+        let id: i64 = id.parse().ok()?;
+        (id > 0).then_some(Self {
+            created_at: DateTime::from_timestamp_nanos(nanos),
+            id,
+        })
+    }
+}
+
+impl std::fmt::Display for ListCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let nanos = self.created_at.timestamp_nanos_opt().unwrap_or(i64::MAX);
+        write!(f, "{nanos}_{}", self.id)
+    }
+}
+
+/// A page of the cases the caller may see that pass `filter`: the numbered
+/// `page`, or the one after `after` (a keyset, as cheap deep down as at the top).
 pub async fn list(
     app: &App,
     ctx: &Ctx,
     filter: &CaseFilter,
     page: Page,
-) -> AppResult<(Vec<ListItem>, i64)> {
+    after: Option<ListCursor>,
+) -> AppResult<Listed> {
     let mut tx = app.store.read().await?;
-    let (cases, total) = store::list(&mut tx, &policy::scope(ctx), filter, page).await?;
+    let at = match after {
+        Some(c) => store::At::After {
+            created_at: c.created_at,
+            id: c.id,
+            per_page: page.per_page,
+        },
+        None => store::At::Page(page),
+    };
+    let listed = store::list(&mut tx, &policy::scope(ctx), filter, at).await?;
+    let next = listed
+        .cases
+        .last()
+        .filter(|_| listed.has_next)
+        .map(|c| ListCursor {
+            created_at: c.created_at,
+            id: c.id.0,
+        });
     let f = rules::in_force(app, &mut tx).await?;
     let today = local_date(app.clock.now());
-    Ok((list_items(&mut tx, cases, Some((&f, today))).await?, total))
+    Ok(Listed {
+        items: list_items(&mut tx, listed.cases, Some((&f, today))).await?,
+        total: listed.total,
+        more_than: listed.more_than,
+        next,
+    })
 }
 
 /// The next `limit` cases of the list after `after` (the last one's `created_at`
@@ -686,60 +748,50 @@ pub async fn list_batch(
     list_items(&mut tx, cases, None).await
 }
 
-/// Rows of the case list: the names beside each case and, given the rules in
-/// force and today, its next deadline.
+/// Rows of the case list: the names beside each case (read for the whole page
+/// at once) and, given the rules in force and today, its next deadline.
 async fn list_items(
     tx: &mut Tx,
     cases: Vec<Case>,
     deadlines: Option<(&rules::InForce, NaiveDate)>,
 ) -> AppResult<Vec<ListItem>> {
-    let mut items = Vec::with_capacity(cases.len());
-    for c in cases {
-        let recipient_name = legalaid_store::persons::get(tx, c.recipient_id)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
-        let handler_name = match c.handler_id {
-            Some(h) => legalaid_store::staff::get(tx, StaffId(h))
-                .await?
-                .map(|s| s.name),
-            None => None,
-        };
-        let handling_unit = match c.handling_unit_id {
-            Some(u) => legalaid_store::units::get(tx, UnitId(u))
-                .await?
-                .map(|u| u.name),
-            None => None,
-        };
-        let next_deadline = match deadlines {
-            Some((f, today)) if c.status.is_open() => next_deadline(tx, &c, f, today).await?,
-            _ => None,
-        };
-        items.push(ListItem {
-            case: c,
-            recipient_name,
-            handler_name,
-            handling_unit,
-            next_deadline,
-        });
-    }
-    Ok(items)
+    let beside = store::beside(tx, &cases).await?;
+    Ok(cases
+        .into_iter()
+        .map(|c| {
+            let next_deadline = match deadlines {
+                Some((f, today)) if c.status.is_open() => {
+                    let notified = beside.notified.contains(&c.application_id.0);
+                    next_deadline(&c, notified, f, today)
+                }
+                _ => None,
+            };
+            ListItem {
+                recipient_name: beside
+                    .recipients
+                    .get(&c.recipient_id.0)
+                    .cloned()
+                    .unwrap_or_default(),
+                handler_name: c.handler_id.and_then(|h| beside.handlers.get(&h).cloned()),
+                handling_unit: c
+                    .handling_unit_id
+                    .and_then(|u| beside.units.get(&u).cloned()),
+                next_deadline,
+                case: c,
+            }
+        })
+        .collect())
 }
 
 /// The earliest deadline still running on an open case.
-async fn next_deadline(
-    tx: &mut Tx,
+fn next_deadline(
     c: &Case,
+    notified: bool,
     f: &rules::InForce,
     today: NaiveDate,
-) -> AppResult<Option<DeadlineView>> {
-    let notified = legalaid_store::applications::get(tx, c.application_id)
-        .await?
-        .is_some_and(|a| a.channel == Channel::Notified);
-    Ok(
-        crate::deadlines::of_case(c, notified, None, &f.rules, &f.calendar, today)
-            .into_iter()
-            .filter(|d| !d.met)
-            .min_by_key(|d| (d.due, d.due_at)),
-    )
+) -> Option<DeadlineView> {
+    crate::deadlines::of_case(c, notified, None, &f.rules, &f.calendar, today)
+        .into_iter()
+        .filter(|d| !d.met)
+        .min_by_key(|d| (d.due, d.due_at))
 }

@@ -44,26 +44,17 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 /// Every case the system account sees, archived ones (for visits, letters).
 async fn archived(app: &App) -> AppResult<Vec<legalaid_domain::case::Case>> {
     let ctx = Ctx::system("demo");
+    let filter = legalaid_store::cases::CaseFilter {
+        status: Some(CaseStatus::Archived),
+        ..Default::default()
+    };
     let mut all = Vec::new();
-    for page in 1.. {
-        let (items, total) = crate::cases::list(
-            app,
-            &ctx,
-            &legalaid_store::cases::CaseFilter {
-                status: Some(CaseStatus::Archived),
-                ..Default::default()
-            },
-            Page {
-                page,
-                per_page: 200,
-            },
-        )
-        .await?;
-        let done = items.is_empty() || page * 200 >= total;
+    let mut after = None;
+    loop {
+        let items = crate::cases::list_batch(app, &ctx, &filter, after, 200).await?;
+        let Some(last) = items.last() else { break };
+        after = Some((last.case.created_at, last.case.id.0));
         all.extend(items.into_iter().map(|i| i.case));
-        if done {
-            break;
-        }
     }
     all.sort_by_key(|c| (c.closed_at, c.id));
     Ok(all)

@@ -2,7 +2,7 @@
 //! down by one dimension (case type, matter, service form, channel, recipient
 //! group, intake unit, handling unit, handler, month, outcome), with counts and
 //! sums per row and a total. Read a batch of cases at a time through the
-//! `cases_created` index (any period, any size); only the rows' sums are kept.
+//! `cases_created_list` index (any period, any size); only the rows' sums are kept.
 
 use super::can_view;
 use crate::{App, AppError, AppResult, Ctx, policy};

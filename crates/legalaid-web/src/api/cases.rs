@@ -4,7 +4,7 @@
 
 use super::records::id_from;
 use super::schemas::{CaseListItemDoc, CaseViewDoc, ProgressRecordedDoc, SubsidyViewDoc};
-use super::{List, PageParams};
+use super::{KeysetList, List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery, OptionalApiJson};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -147,6 +147,8 @@ pub struct CaseQuery {
     pub subsidy_status: Option<String>,
     /// Only cases still being handled.
     pub open: Option<bool>,
+    /// The page after this case: the `next` of the previous page (instead of `page`).
+    pub after: Option<String>,
 }
 
 pub(crate) fn filter_of(q: &CaseQuery) -> Result<CaseFilter, AppError> {
@@ -178,17 +180,25 @@ pub(crate) fn filter_of(q: &CaseQuery) -> Result<CaseFilter, AppError> {
 
 /// Cases the caller can see (through the intake or the handling unit), newest first.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseQuery, PageParams),
-    responses((status = 200, body = List<CaseListItemDoc>, description = "`{items, total}`; each item is a case with `recipient_name`, `handler_name`, `handling_unit`"),
+    responses((status = 200, body = KeysetList<CaseListItemDoc>, description = "`{items, total, more_than, next}`; each item is a case with `recipient_name`, `handler_name`, `handling_unit`; `total` counts up to 1,000 (`more_than` is then set); `next` asks for the following page as `after`"),
         (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<CaseQuery>,
     ApiQuery(p): ApiQuery<PageParams>,
-) -> Result<Json<List<Value>>, ApiError> {
+) -> Result<Json<KeysetList<Value>>, ApiError> {
     let f = filter_of(&q)?;
-    let (items, total) = uc::list(&s.app, &ctx, &f, p.page()).await?;
-    let items = items
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => Some(
+            uc::ListCursor::parse(a)
+                .ok_or_else(|| AppError::field("after", "不是列表给出的 next 值"))?,
+        ),
+        None => None,
+    };
+    let listed = uc::list(&s.app, &ctx, &f, p.page(), after).await?;
+    let items = listed
+        .items
         .into_iter()
         .map(|i| {
             let mut o = serde_json::to_value(&i.case).unwrap_or_default();
@@ -200,7 +210,12 @@ pub async fn list(
             o
         })
         .collect();
-    Ok(Json(List { items, total }))
+    Ok(Json(KeysetList {
+        items,
+        total: listed.total,
+        more_than: listed.more_than,
+        next: listed.next.map(|c| c.to_string()),
+    }))
 }
 
 /// Possible handlers ranked by workload, specialty and rotation, eligible first;

@@ -440,6 +440,18 @@ pub struct List<T> {
     pub total: i64,
 }
 
+/// `{"items": [...], "total": N, "more_than": M, "next": "..."}`: a list too long
+/// to count whole (ADR 0037). `total` counts up to `more_than`, which is set when
+/// there are more; `next`, when set, is the `after` that asks for the next page
+/// (as cheap deep down the list as at its top).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct KeysetList<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub more_than: Option<i64>,
+    pub next: Option<String>,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "legalaid 法律援助综合管理信息系统 API", version = "1", description = "JSON API. Errors are application/problem+json (RFC 9457). Authenticate with POST /auth/login and send `Authorization: Bearer <token>`."),

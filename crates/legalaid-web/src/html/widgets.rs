@@ -351,6 +351,8 @@ pub struct Pager {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
+    /// The list has more rows than `total` counted (ADR 0037): no last page is named.
+    pub more: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
     pub first: String,
@@ -371,10 +373,37 @@ impl Pager {
             page: page.page,
             pages,
             total,
+            more: false,
             prev: (page.page > 1).then(|| href(page.page - 1)),
             next: (page.page < pages).then(|| href(page.page + 1)),
             first: href(1),
         }
+    }
+
+    /// A pager for a list counted up to a cap: `next` is the keyset of the page
+    /// after this one (the link carries it with the page number it will show).
+    pub fn keyset(
+        base: &str,
+        query: &str,
+        page: legalaid_app::Page,
+        total: i64,
+        more: bool,
+        next: Option<String>,
+    ) -> Self {
+        let mut p = Pager::new(base, query, page, total);
+        p.more = more;
+        p.next = next.map(|after| {
+            let page = page.page.saturating_add(1);
+            if query.is_empty() {
+                format!("{base}?page={page}&after={after}")
+            } else {
+                format!("{base}?{query}&page={page}&after={after}")
+            }
+        });
+        if more {
+            p.pages = p.pages.max(page.page);
+        }
+        p
     }
 }
 

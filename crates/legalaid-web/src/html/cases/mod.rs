@@ -86,6 +86,9 @@ pub struct ListQuery {
     subsidy_status: Option<String>,
     open: Option<String>,
     page: Option<i64>,
+    /// The keyset of the page (from the pager's next link); a mangled one is
+    /// ignored and the numbered page is shown.
+    after: Option<String>,
 }
 
 impl ListQuery {
@@ -219,11 +222,12 @@ pub async fn list(
 ) -> PageResult {
     let pg = Page::new(q.page, None);
     let (filter, query, year_error) = q.filter();
-    let (items, total) = uc::list(&s.app, &page.ctx, &filter, pg)
+    let after = q.after.as_deref().and_then(uc::ListCursor::parse);
+    let listed = uc::list(&s.app, &page.ctx, &filter, pg, after)
         .await
         .map_err(page_error)?;
-    let mut rows = Vec::with_capacity(items.len());
-    for i in &items {
+    let mut rows = Vec::with_capacity(listed.items.len());
+    for i in &listed.items {
         let c = &i.case;
         let next = i
             .next_deadline
@@ -265,7 +269,14 @@ pub async fn list(
             ],
             rows,
         },
-        pager: Pager::new("/cases", &query, pg, total),
+        pager: Pager::keyset(
+            "/cases",
+            &query,
+            pg,
+            listed.total,
+            listed.more_than.is_some(),
+            listed.next.map(|c| c.to_string()),
+        ),
         empty: if query.is_empty() {
             "还没有案件。申请决定给予法律援助（或收到办案机关的通知）后，在申请页面“立案”，案件即按立案时间列在这里，并标明最近的期限。".into()
         } else {
