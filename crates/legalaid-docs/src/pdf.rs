@@ -87,9 +87,16 @@ impl PdfEngine {
         };
         let compiled = typst::compile::<PagedDocument>(&world)
             .output
-            .map_err(|e| PdfError::Layout(format!("{e:?}")))?;
-        typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
-            .map_err(|e| PdfError::Layout(format!("{e:?}")))
+            .map_err(|e| PdfError::Layout(format!("{e:?}")));
+        let pdf = compiled.and_then(|c| {
+            typst_pdf::pdf(&c, &typst_pdf::PdfOptions::default())
+                .map_err(|e| PdfError::Layout(format!("{e:?}")))
+        });
+        // typst memoises layout results process-wide; keep only what the last
+        // few documents used, so a server that issues letters all day does not
+        // grow with every one (ADR 0037).
+        typst::comemo::evict(3);
+        pdf
     }
 }
 
