@@ -362,13 +362,7 @@ impl Pager {
     /// `query` is the list's current filter query string without `page`.
     pub fn new(base: &str, query: &str, page: legalaid_app::Page, total: i64) -> Self {
         let pages = ((total + page.per_page - 1) / page.per_page).max(1);
-        let href = |p: i64| {
-            if query.is_empty() {
-                format!("{base}?page={p}")
-            } else {
-                format!("{base}?{query}&page={p}")
-            }
-        };
+        let href = |p: i64| list_href(base, query, &format!("page={p}"));
         Pager {
             page: page.page,
             pages,
@@ -394,16 +388,21 @@ impl Pager {
         p.more = more;
         p.next = next.map(|after| {
             let page = page.page.saturating_add(1);
-            if query.is_empty() {
-                format!("{base}?page={page}&after={after}")
-            } else {
-                format!("{base}?{query}&page={page}&after={after}")
-            }
+            list_href(base, query, &format!("page={page}&after={after}"))
         });
         if more {
             p.pages = p.pages.max(page.page);
         }
         p
+    }
+}
+
+/// A list's link: its filter query (may be empty) followed by the paging part.
+fn list_href(base: &str, query: &str, paging: &str) -> String {
+    if query.is_empty() {
+        format!("{base}?{paging}")
+    } else {
+        format!("{base}?{query}&{paging}")
     }
 }
 
