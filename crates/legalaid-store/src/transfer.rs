@@ -254,7 +254,10 @@ pub async fn import_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    let array = format!("[{}]", rows.join(","));
+    let array = match tx {
+        Tx::Sqlite(..) => sqlite_rows(rows)?,
+        Tx::Pg(..) => format!("[{}]", rows.join(",")),
+    };
     let cols: Vec<&String> = table.columns.iter().collect();
     let names = cols
         .iter()
@@ -355,6 +358,50 @@ pub async fn import_late(
     Ok(())
 }
 
+/// The rows as one JSON array for SQLite, each time in the text form SQLite's
+/// own writes give it. SQLite keeps times as text and compares them as text
+/// (ordering, keyset pages, year bounds), so every stored time must be in one
+/// form: an export from PostgreSQL writes `2026-12-04T08:00:00.12+00:00` where
+/// ours would hold `2026-12-04T08:00:00.120+00:00`, and the two sort apart.
+fn sqlite_rows(rows: &[String]) -> Result<String> {
+    let bad = |e: serde_json::Error| StoreError::Db(format!("import: a row is not JSON: {e}"));
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        // Most rows of most tables hold no time of PostgreSQL's form.
+        if !row.contains("+00:00\"") {
+            out.push(row.clone());
+            continue;
+        }
+        let mut v: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(row).map_err(bad)?;
+        for x in v.values_mut() {
+            if let Some(t) = x.as_str().and_then(sqlite_time_text) {
+                *x = serde_json::Value::String(t);
+            }
+        }
+        out.push(serde_json::to_string(&v).map_err(bad)?);
+    }
+    Ok(format!("[{}]", out.join(",")))
+}
+
+/// `Some` of SQLite's form of a UTC time written as RFC 3339 (as PostgreSQL's
+/// JSON writes a `timestamptz` in UTC), `None` for any other text.
+fn sqlite_time_text(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let shaped = (25..=35).contains(&b.len())
+        && b.get(10) == Some(&b'T')
+        && s.ends_with("+00:00")
+        && b[..4].iter().all(u8::is_ascii_digit);
+    if !shaped {
+        return None;
+    }
+    let t = chrono::DateTime::parse_from_rfc3339(s).ok()?;
+    let ours = t
+        .with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+    (ours != s).then_some(ours)
+}
+
 /// After an import on PostgreSQL: each identity column's sequence continues
 /// after the highest id written.
 pub async fn reset_sequences(tx: &mut Tx) -> Result<()> {
@@ -390,6 +437,36 @@ pub async fn schema_version(tx: &mut Tx) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_times_take_sqlite_form_and_other_text_stays() {
+        let t = |s: &str| sqlite_time_text(s);
+        assert_eq!(
+            t("2026-12-04T08:00:00.12+00:00").as_deref(),
+            Some("2026-12-04T08:00:00.120+00:00")
+        );
+        assert_eq!(
+            t("2026-12-04T08:00:00.1234+00:00").as_deref(),
+            Some("2026-12-04T08:00:00.123400+00:00")
+        );
+        // Already in SQLite's form, or not a UTC time: unchanged.
+        assert_eq!(t("2026-12-04T08:00:00+00:00"), None);
+        assert_eq!(t("2026-12-04T08:00:00.120+00:00"), None);
+        assert_eq!(t("2026-12-04T08:00:00.120+08:00"), None);
+        assert_eq!(t("2026-12-04"), None);
+        assert_eq!(t("拖欠工资 2026-12-04T08:00:00+00:00"), None);
+        let rows = vec![
+            r#"{"id":1,"created_at":"2026-12-04T08:00:00.5+00:00","note":"x"}"#.to_owned(),
+            r#"{"id":2,"note":"无时间"}"#.to_owned(),
+        ];
+        let out = sqlite_rows(&rows).ok();
+        assert_eq!(
+            out.as_deref(),
+            Some(
+                r#"[{"created_at":"2026-12-04T08:00:00.500+00:00","id":1,"note":"x"},{"id":2,"note":"无时间"}]"#
+            )
+        );
+    }
 
     #[test]
     fn referenced_tables_come_first_and_cycles_end() {

@@ -168,6 +168,40 @@ async fn a_sqlite_system_moves_to_an_empty_database_of_either_backend() {
     assert_eq!(m2.rows(), now);
     assert_eq!(m2.rows()["audit_log"], m.rows()["audit_log"] + 1);
     pg.close().await;
+    // PostgreSQL's export into SQLite: every time in the text form SQLite's own
+    // writes give it (RFC 3339 in UTC with 0, 3, 6 or 9 fraction digits), since
+    // SQLite orders and pages by that text.
+    let url = format!("sqlite://{}", dir.path().join("back.db").display());
+    let lite = Store::connect(&url).await.expect("connect");
+    lite.migrate().await.expect("migrate");
+    legalaid::transfer::import(&lite, &back)
+        .await
+        .expect("import from PostgreSQL");
+    let mut tx = lite.read().await.expect("tx");
+    let legalaid_store::Tx::Sqlite(t, _) = &mut tx else {
+        panic!("a SQLite store")
+    };
+    for (table, column) in [
+        ("cases", "created_at"),
+        ("audit_log", "at"),
+        ("persons", "updated_at"),
+    ] {
+        let (all, other): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE \"{column}\" NOT GLOB \
+             '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*+00:00' \
+             OR length(\"{column}\") NOT IN (25, 29, 32, 35)) FROM \"{table}\""
+        )))
+        .fetch_one(&mut **t)
+        .await
+        .expect("times");
+        assert!(all > 0, "{table} has rows");
+        assert_eq!(
+            other, 0,
+            "{table}.{column}: every time in SQLite's own form"
+        );
+    }
+    drop(tx);
+    lite.close().await;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "DROP DATABASE IF EXISTS {name}"
     )))
