@@ -3,20 +3,24 @@
 #   - release binary size;
 #   - time from start to a healthy /readyz, on an empty and on a demo database (SQLite);
 #   - idle memory (RSS) after start-up;
-#   - requests per second for the signed-in home page at 32 concurrent connections (wrk).
-# Usage: bench/run.sh [seconds]   (needs wrk: apt-get install wrk; builds --release first)
+#   - requests per second for the signed-in home page and a case page at 32 concurrent
+#     connections (wrk), and each as a share of a bare axum handler's in the same run
+#     (crates/legalaid/examples/bare_axum.rs).
+# Usage: bench/run.sh [seconds]   (needs wrk; builds --release first, or LEGALAID_BIN=… runs a given binary)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 duration="${1:-15}"
 command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 
-cargo build --release -p legalaid
-bin="${CARGO_TARGET_DIR:-target}/release/legalaid"
+# One build of both binaries: the example brings the package's dev-dependencies,
+# so building them apart would build the dependencies twice with other features.
+cargo build --release -p legalaid --bin legalaid --example bare_axum
+bin="${LEGALAID_BIN:-${CARGO_TARGET_DIR:-target}/release/legalaid}"
 echo "binary: $(du -b "$bin" | cut -f1) bytes ($(du -h "$bin" | cut -f1))"
 
 port=18931
 work="$(mktemp -d)"
-trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
 pid=""
 # Starts the server in the background (sets $pid) and sets $ms to the time until /readyz answers.
@@ -52,6 +56,32 @@ curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "_csrf=$csrf" -d 'user
 cookie="legalaid_session=$(awk '$6 == "legalaid_session" {print $7}' "$jar")"
 [ "$cookie" != "legalaid_session=" ] || { echo "bench: sign-in failed"; exit 1; }
 curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$port/" | grep -q '工作台'
+case_path=$(curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$port/cases" | grep -o 'href="/cases/[0-9]*"' | head -n 1 | sed 's/href="\(.*\)"/\1/')
+[ -n "$case_path" ] || { echo "bench: no case on the case list"; exit 1; }
+
+# Requests per second of one path at 32 connections (wrk's figure), its whole
+# output kept in $work/wrk.log.
+rps() {   # $1 = URL, $2.. = extra wrk flags
+    wrk -t2 -c32 -d"${duration}s" "${@:2}" "$1" >"$work/wrk.log"
+    grep -E 'Latency|Requests/sec|Non-2xx' "$work/wrk.log" >&2
+    awk '/Requests\/sec/ {print int($2)}' "$work/wrk.log"
+}
 echo "wrk: GET / signed in, 32 connections, 2 threads, ${duration}s"
-wrk -t2 -c32 -d"${duration}s" -H "Cookie: $cookie" "http://127.0.0.1:$port/"
+home=$(rps "http://127.0.0.1:$port/" -H "Cookie: $cookie")
+echo "wrk: GET $case_path signed in, 32 connections, 2 threads, ${duration}s"
+case_page=$(rps "http://127.0.0.1:$port$case_path" -H "Cookie: $cookie")
 echo "RSS after load: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+stop
+
+# The yardstick: a bare axum handler on the same runtime, in the same run.
+"${CARGO_TARGET_DIR:-target}/release/examples/bare_axum" "127.0.0.1:$port" >"$work/bare.log" &
+pid=$!
+until curl -fs "http://127.0.0.1:$port/" >/dev/null; do sleep 0.005; done
+echo "wrk: GET / of a bare axum handler, 32 connections, 2 threads, ${duration}s"
+bare=$(rps "http://127.0.0.1:$port/")
+kill "$pid"; wait "$pid" 2>/dev/null || true
+pid=""
+printf '%-28s %8s req/s  %5s%% of bare axum\n' \
+    "home page (signed in)" "$home" "$(awk -v a="$home" -v b="$bare" 'BEGIN {printf "%.1f", 100 * a / b}')" \
+    "case page (signed in)" "$case_page" "$(awk -v a="$case_page" -v b="$bare" 'BEGIN {printf "%.1f", 100 * a / b}')" \
+    "bare axum handler" "$bare" "100.0"

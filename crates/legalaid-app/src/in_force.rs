@@ -6,6 +6,7 @@
 use crate::{App, AppResult};
 use legalaid_domain::calendar::WorkCalendar;
 use legalaid_domain::rules::RuleBook;
+use legalaid_domain::subsidy::SubsidySchedule;
 use legalaid_store::rules as store;
 
 /// The rules in force and the working-day calendar, as one snapshot.
@@ -14,6 +15,8 @@ pub struct InForce {
     generation: String,
     pub rules: std::sync::Arc<RuleBook>,
     pub calendar: std::sync::Arc<WorkCalendar>,
+    /// The subsidy schedule, every version (the case page computes with it).
+    pub subsidy: std::sync::Arc<SubsidySchedule>,
 }
 
 /// The settings key whose value changes with every change of the rules or calendar.
@@ -40,6 +43,7 @@ pub async fn in_force(
         generation,
         rules: std::sync::Arc::new(store::load(tx).await?),
         calendar: std::sync::Arc::new(store::calendar(tx).await?.0),
+        subsidy: std::sync::Arc::new(legalaid_store::subsidies::schedule(tx).await?),
     });
     if let Ok(mut guard) = app.rules_cache.write() {
         *guard = Some(loaded.clone());
@@ -47,7 +51,8 @@ pub async fn in_force(
     Ok(loaded)
 }
 
-/// Records that the rules or the calendar changed (inside the change's transaction).
+/// Records that the rules, the calendar or the subsidy schedule changed (inside
+/// the change's transaction).
 pub(crate) async fn changed(tx: &mut legalaid_store::Tx) -> AppResult<()> {
     let generation = crate::auth::random_secret();
     legalaid_store::applications::set_setting(tx, GENERATION, &generation).await?;

@@ -269,6 +269,7 @@ pub async fn seed_schedule(app: &App) -> AppResult<usize> {
     for e in &s.entries {
         legalaid_store::subsidies::add_schedule_entry(&mut tx, e).await?;
     }
+    crate::in_force::changed(&mut tx).await?;
     tx.commit().await?;
     Ok(s.entries.len())
 }
@@ -359,6 +360,7 @@ pub async fn add_schedule_row(
         .map_err(|e| AppError::field("kind", e))?;
     let mut tx = app.store.write().await?;
     legalaid_store::subsidies::add_schedule_entry(&mut tx, &entry).await?;
+    crate::in_force::changed(&mut tx).await?;
     audit::record(
         app,
         &mut tx,

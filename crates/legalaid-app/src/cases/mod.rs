@@ -149,7 +149,19 @@ async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
         .unwrap_or_default())
 }
 
+/// The subsidy of `c`, computed with the schedule as this transaction reads it
+/// (writes, which store the amount).
 async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
+    subsidy_with(tx, c, None).await
+}
+
+/// The subsidy of `c`, computed with `schedule` when given (the cached one in
+/// force, for reading), else with the stored one.
+async fn subsidy_with(
+    tx: &mut Tx,
+    c: &Case,
+    schedule: Option<&legalaid_domain::subsidy::SubsidySchedule>,
+) -> AppResult<SubsidyView> {
     let mut view = SubsidyView {
         status: c.subsidy_status,
         status_label: c.subsidy_status.label(),
@@ -164,7 +176,14 @@ async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
         view.note = "结案材料提交后计算办案补贴".into();
         return Ok(view);
     };
-    let schedule = legalaid_store::subsidies::schedule(tx).await?;
+    let stored;
+    let schedule = match schedule {
+        Some(s) => s,
+        None => {
+            stored = legalaid_store::subsidies::schedule(tx).await?;
+            &stored
+        }
+    };
     let region = region_of(tx, c.handling_unit_id.unwrap_or(c.intake_unit_id)).await?;
     let facts = SubsidyFacts {
         case_type: c.case_type,
@@ -174,7 +193,7 @@ async fn subsidy_of(tx: &mut Tx, c: &Case) -> AppResult<SubsidyView> {
         early_end: cl.early_end,
         travel_km: cl.travel_km,
     };
-    match compute(&schedule, &facts, &region, cl.ended_on) {
+    match compute(schedule, &facts, &region, cl.ended_on) {
         Ok(comp) => {
             if view.amount_fen.is_none() {
                 view.amount_fen = Some(comp.total_fen);
@@ -271,7 +290,7 @@ async fn view_of(app: &App, tx: &mut Tx, ctx: &Ctx, c: Case) -> AppResult<CaseVi
         deadlines,
         messages: legalaid_store::messages::of_case(tx, c.id.0).await?,
         attachments: legalaid_store::attachments::of_case(tx, c.id.0).await?,
-        subsidy: subsidy_of(tx, &c).await?,
+        subsidy: subsidy_with(tx, &c, Some(&f.subsidy)).await?,
         stages,
         actions: Vec::new(),
         case: c,
