@@ -4,7 +4,7 @@
 # one signed-in user, then the instructions a request and the functions that spend
 # them, inclusive. Instructions, not seconds: repeatable whatever else the machine
 # does, and comparable between builds.
-# Usage: bench/profile.sh [path] [requests]   (default: a case page, 100 requests)
+# Usage: bench/profile.sh [case|home|path] [requests]   (default: a case page, 100 requests)
 #        LEGALAID_BIN=… runs a given binary instead of building the release one.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,7 +25,10 @@ trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"
 # Load the demo without valgrind (minutes under it), then serve it under valgrind.
 LEGALAID_ADMIN_PASSWORD='Bench#Legalaid2024' "$bin" serve --demo --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/load.log" 2>&1 &
 pid=$!
-until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.1; done
+until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "profile: the server stopped while loading the demo"; cat "$work/load.log"; exit 1; }
+    sleep 0.1
+done
 kill -TERM "$pid"; wait "$pid" || true
 
 # Every thread counts (SQLite runs on sqlx's worker threads); the counters are
@@ -33,7 +36,10 @@ kill -TERM "$pid"; wait "$pid" || true
 LEGALAID_ADMIN_PASSWORD='Bench#Legalaid2024' valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
     "$bin" serve --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.log" 2>&1 &
 pid=$!
-until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.5; done
+until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "profile: the server stopped under valgrind"; cat "$work/serve.log"; exit 1; }
+    sleep 0.5
+done
 
 jar="$work/jar"
 csrf=$(curl -s -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p')
@@ -57,9 +63,9 @@ pid=""
 # The requested dump (cg.out.1); cg.out holds what came after it (the shutdown).
 dump="$work/cg.out.1"
 [ -s "$dump" ] || { echo "profile: callgrind wrote no dump ($(ls "$work"))"; exit 1; }
-total=$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+total=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
 echo "GET $path as director, $n requests: $total instructions, $(( total / n )) a request"
 lines() { grep -E '^ *[0-9,]+ \(' | sed 's/ \[[^]]*\]$//' | cut -c1-160; }
 echo "-- inclusive (a function with all it calls): our code, SQLite's prepare and step, rendering --"
 callgrind_annotate --inclusive=yes --threshold=99 "$dump" 2>/dev/null | lines \
-    | grep -E 'legalaid_[a-z_]+::|sqlite3_step|sqlite3Prepare|sqlite3Reprepare|askama|typst' | head -n 45
+    | grep -E 'legalaid_[a-z_]+::|sqlite3_step|sqlite3Prepare|sqlite3Reprepare|askama|typst' | sed -n 1,45p

@@ -8,28 +8,33 @@
 #     (crates/legalaid/examples/bare_axum.rs).
 # Usage: bench/run.sh [seconds]   (needs wrk; builds --release first, or LEGALAID_BIN=… runs a given binary)
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 duration="${1:-15}"
 command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 
 # One build of both binaries: the example brings the package's dev-dependencies,
-# so building them apart would build the dependencies twice with other features.
+# so building them apart would build the dependencies twice with other features
+# (the measured binary has the dev-dependencies' features unified into it).
 cargo build --release -p legalaid --bin legalaid --example bare_axum
 bin="${LEGALAID_BIN:-${CARGO_TARGET_DIR:-target}/release/legalaid}"
 echo "binary: $(du -b "$bin" | cut -f1) bytes ($(du -h "$bin" | cut -f1))"
 
 port=18931
 work="$(mktemp -d)"
+pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
-pid=""
 # Starts the server in the background (sets $pid) and sets $ms to the time until /readyz answers.
 start_and_time() {   # $1 = data dir, $2.. = extra flags
     local t0 t1
     t0=$(date +%s%N)
     LEGALAID_ADMIN_PASSWORD='Bench#Legalaid2024' "$bin" serve --bind "127.0.0.1:$port" --data-dir "$1" "${@:2}" >"$work/out.log" 2>"$work/err.log" &
     pid=$!
-    until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.005; done
+    until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; do
+        kill -0 "$pid" 2>/dev/null || { echo "bench: the server stopped"; cat "$work/err.log"; exit 1; }
+        sleep 0.005
+    done
     t1=$(date +%s%N)
     ms=$(( (t1 - t0) / 1000000 ))
 }
@@ -64,6 +69,10 @@ case_path=$(curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$port/cases" | grep 
 rps() {   # $1 = URL, $2.. = extra wrk flags
     wrk -t2 -c32 -d"${duration}s" "${@:2}" "$1" >"$work/wrk.log"
     grep -E 'Latency|Requests/sec|Non-2xx' "$work/wrk.log" >&2
+    if grep -q 'Non-2xx' "$work/wrk.log"; then
+        echo "bench: $1 answered other than 2xx" >&2
+        exit 1
+    fi
     awk '/Requests\/sec/ {print int($2)}' "$work/wrk.log"
 }
 echo "wrk: GET / signed in, 32 connections, 2 threads, ${duration}s"
@@ -76,11 +85,17 @@ stop
 # The yardstick: a bare axum handler on the same runtime, in the same run.
 "${CARGO_TARGET_DIR:-target}/release/examples/bare_axum" "127.0.0.1:$port" >"$work/bare.log" &
 pid=$!
-until curl -fs "http://127.0.0.1:$port/" >/dev/null; do sleep 0.005; done
+until curl -fs "http://127.0.0.1:$port/" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "bench: the bare axum handler stopped"; exit 1; }
+    sleep 0.005
+done
 echo "wrk: GET / of a bare axum handler, 32 connections, 2 threads, ${duration}s"
 bare=$(rps "http://127.0.0.1:$port/")
 kill "$pid"; wait "$pid" 2>/dev/null || true
 pid=""
+for figure in "$home" "$case_page" "$bare"; do
+    [ -n "$figure" ] && [ "$figure" -gt 0 ] || { echo "bench: wrk gave no figure"; exit 1; }
+done
 printf '%-28s %8s req/s  %5s%% of bare axum\n' \
     "home page (signed in)" "$home" "$(awk -v a="$home" -v b="$bare" 'BEGIN {printf "%.1f", 100 * a / b}')" \
     "case page (signed in)" "$case_page" "$(awk -v a="$case_page" -v b="$bare" 'BEGIN {printf "%.1f", 100 * a / b}')" \

@@ -68,7 +68,10 @@ function legalaidBin() {
 // How long the server may take to start: a debug build loads the demo's year of
 // activity (thousands of transactions through the application's own code) in
 // about 90 s on two cores, a release build in a few seconds.
-const START_SECONDS = Number(process.env.LEGALAID_START_SECONDS ?? 300);
+const START_SECONDS = (() => {
+  const s = Number(process.env.LEGALAID_START_SECONDS);
+  return Number.isFinite(s) && s > 0 ? s : 300;
+})();
 
 // Poll GET /healthz until it answers 200, the child dies, or START_SECONDS pass.
 async function waitForHealthy() {

@@ -1,5 +1,6 @@
-//! The rules and the working-day calendar in force, as one snapshot cached in
-//! memory and kept in step across instances by a generation in the settings.
+//! The rules, the working-day calendar and the subsidy schedule in force, as one
+//! snapshot cached in memory and kept in step across instances by a generation in
+//! the settings.
 //! Below the rule editing (`rules`) and everything that reads the rules (the
 //! queues too), so that neither depends on the other for it.
 
@@ -9,7 +10,8 @@ use legalaid_domain::rules::RuleBook;
 use legalaid_domain::subsidy::SubsidySchedule;
 use legalaid_store::rules as store;
 
-/// The rules in force and the working-day calendar, as one snapshot.
+/// The rules in force, the working-day calendar and the subsidy schedule, as one
+/// snapshot.
 #[derive(Debug)]
 pub struct InForce {
     generation: String,
@@ -19,13 +21,15 @@ pub struct InForce {
     pub subsidy: std::sync::Arc<SubsidySchedule>,
 }
 
-/// The settings key whose value changes with every change of the rules or calendar.
+/// The settings key whose value changes with every change of the rules, the
+/// calendar or the subsidy schedule.
 const GENERATION: &str = "rules_generation";
 
-/// The rules and calendar in force, from the in-memory cache when no instance has
-/// changed them since (one small query), else read inside the caller's
-/// transaction. Every change of rules or calendar writes a new generation in its
-/// own transaction ([`changed`]), so instances sharing a database stay in step.
+/// The rules, calendar and subsidy schedule in force, from the in-memory cache
+/// when no instance has changed them since (one small query), else read inside
+/// the caller's transaction. Every change of any of them writes a new generation
+/// in its own transaction ([`changed`]), so instances sharing a database stay in
+/// step.
 pub async fn in_force(
     app: &App,
     tx: &mut legalaid_store::Tx,

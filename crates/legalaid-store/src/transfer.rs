@@ -255,7 +255,7 @@ pub async fn import_rows(
         return Ok(());
     }
     let array = match tx {
-        Tx::Sqlite(..) => sqlite_rows(rows)?,
+        Tx::Sqlite(..) => sqlite_rows(rows),
         Tx::Pg(..) => format!("[{}]", rows.join(",")),
     };
     let cols: Vec<&String> = table.columns.iter().collect();
@@ -363,25 +363,49 @@ pub async fn import_late(
 /// (ordering, keyset pages, year bounds), so every stored time must be in one
 /// form: an export from PostgreSQL writes `2026-12-04T08:00:00.12+00:00` where
 /// ours would hold `2026-12-04T08:00:00.120+00:00`, and the two sort apart.
-fn sqlite_rows(rows: &[String]) -> Result<String> {
-    let bad = |e: serde_json::Error| StoreError::Db(format!("import: a row is not JSON: {e}"));
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        // Most rows of most tables hold no time of PostgreSQL's form.
-        if !row.contains("+00:00\"") {
-            out.push(row.clone());
-            continue;
-        }
-        let mut v: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(row).map_err(bad)?;
-        for x in v.values_mut() {
-            if let Some(t) = x.as_str().and_then(sqlite_time_text) {
-                *x = serde_json::Value::String(t);
-            }
-        }
-        out.push(serde_json::to_string(&v).map_err(bad)?);
+fn sqlite_rows(rows: &[String]) -> String {
+    let out: Vec<std::borrow::Cow<'_, str>> = rows.iter().map(|r| sqlite_row(r)).collect();
+    format!("[{}]", out.join(","))
+}
+
+/// One exported row (compact JSON, as `json_object` and `row_to_json` write it)
+/// with each value that is a PostgreSQL-form UTC time rewritten in place; every
+/// other byte is kept, so numbers, text and nested JSON travel exactly as exported.
+/// A value is a string token `:"…+00:00"` followed by `,` or `}`: the quote after
+/// the colon cannot be an escaped one, so this never reaches inside a text value.
+fn sqlite_row(row: &str) -> std::borrow::Cow<'_, str> {
+    const END: &str = "+00:00\"";
+    // Most rows of most tables hold no time of PostgreSQL's form.
+    if !row.contains(END) {
+        return std::borrow::Cow::Borrowed(row);
     }
-    Ok(format!("[{}]", out.join(",")))
+    let mut out = String::with_capacity(row.len() + 16);
+    let mut rest = row;
+    while let Some(i) = rest.find(END) {
+        // `quote` is the value's closing quote.
+        let quote = i + END.len() - 1;
+        let b = rest.as_bytes();
+        let ends_value = matches!(b.get(quote + 1), Some(b',') | Some(b'}'));
+        // A time is 25 to 35 bytes: its opening quote is 26 to 36 before the closing one.
+        let start = (quote.saturating_sub(37)..quote.saturating_sub(1))
+            .rev()
+            .find(|&k| b[k] == b':' && b[k + 1] == b'"')
+            .map(|k| k + 2);
+        match start
+            .filter(|_| ends_value)
+            .and_then(|s| sqlite_time_text(&rest[s..quote]).map(|t| (s, t)))
+        {
+            Some((s, t)) => {
+                out.push_str(&rest[..s]);
+                out.push_str(&t);
+                out.push('"');
+            }
+            None => out.push_str(&rest[..=quote]),
+        }
+        rest = &rest[quote + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// `Some` of SQLite's form of a UTC time written as RFC 3339 (as PostgreSQL's
@@ -456,14 +480,17 @@ mod tests {
         assert_eq!(t("2026-12-04"), None);
         assert_eq!(t("拖欠工资 2026-12-04T08:00:00+00:00"), None);
         let rows = vec![
-            r#"{"id":1,"created_at":"2026-12-04T08:00:00.5+00:00","note":"x"}"#.to_owned(),
+            r#"{"id":1,"created_at":"2026-12-04T08:00:00.5+00:00","note":"x","value":0.1000000000000000055511151231257827}"#.to_owned(),
             r#"{"id":2,"note":"无时间"}"#.to_owned(),
+            // A time inside text, or after an escaped quote, is text: kept.
+            r#"{"id":3,"note":"于 2026-12-04T08:00:00.5+00:00","q":"\":\"2026-12-04T08:00:00.5+00:00\"","at":"2026-12-04T08:00:00.25+00:00"}"#.to_owned(),
         ];
-        let out = sqlite_rows(&rows).ok();
         assert_eq!(
-            out.as_deref(),
-            Some(
-                r#"[{"created_at":"2026-12-04T08:00:00.500+00:00","id":1,"note":"x"},{"id":2,"note":"无时间"}]"#
+            sqlite_rows(&rows),
+            concat!(
+                r#"[{"id":1,"created_at":"2026-12-04T08:00:00.500+00:00","note":"x","value":0.1000000000000000055511151231257827},"#,
+                r#"{"id":2,"note":"无时间"},"#,
+                r#"{"id":3,"note":"于 2026-12-04T08:00:00.5+00:00","q":"\":\"2026-12-04T08:00:00.5+00:00\"","at":"2026-12-04T08:00:00.250+00:00"}]"#
             )
         );
     }
