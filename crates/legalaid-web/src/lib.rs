@@ -60,12 +60,13 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::observe))
         // Uploads (10 MB) are the largest bodies; every other extractor keeps axum's 2 MB default.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            11 * 1024 * 1024,
-        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::explain_limits))
         .with_state(state)
 }
+
+/// The largest request body any route reads: uploads of 10 MB and their form.
+pub(crate) const BODY_LIMIT: usize = 11 * 1024 * 1024;
 
 async fn health() -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "status": "ok" }))

@@ -306,7 +306,10 @@ both!(
             "{sms:?}"
         );
         // A second submission with the same session is refused: the session is spent.
-        let (s, _) = submit_application(&b, &t, &id_number, "王五", None).await;
+        // Its 9 MB of photos are read before the answer, so the browser sees the page
+        // and not a connection closed under its upload.
+        let big = Some(("材料2.png", vec![0x89; 9 * 1024 * 1024]));
+        let (s, _) = submit_application(&b, &t, &id_number, "王五", big).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         // The center sees it: channel online, its receipt deadline of 7 working days,
         // in the queue, the photo attached.

@@ -257,17 +257,22 @@ async fn read_application(
 /// `POST /public/apply`: the application.
 pub async fn apply_submit(State(s): State<AppState>, Meta(meta): Meta, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let p = match proven(&s, &parts, Purpose::Apply).await {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return failure(
-                &s,
-                &parts,
-                AppError::Unauthenticated("验证已失效，请重新验证手机号码".into()),
-                "/public/apply",
-            );
+    let refused = match proven(&s, &parts, Purpose::Apply).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(AppError::Unauthenticated(
+            "验证已失效，请重新验证手机号码".into(),
+        )),
+        Err(e) => Err(e),
+    };
+    let p = match refused {
+        Ok(p) => p,
+        Err(e) => {
+            // Read what the browser is still sending (bounded by the body limit) before
+            // answering: a connection closed under an upload in progress shows the visitor
+            // a reset connection instead of this page.
+            let _ = axum::body::to_bytes(body, crate::BODY_LIMIT).await;
+            return failure(&s, &parts, e, "/public/apply");
         }
-        Err(e) => return failure(&s, &parts, e, "/public/apply"),
     };
     let req = Request::from_parts(parts.clone(), body);
     let (input, csrf, photos) = match read_application(req).await {
