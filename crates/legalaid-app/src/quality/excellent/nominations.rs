@@ -612,18 +612,23 @@ pub async fn open_for_case(app: &App, ctx: &Ctx, case: CaseId) -> AppResult<Vec<
         status: Some(SelectionStatus::Nominating),
         year: None,
     };
-    let (open, _) = super::list(app, ctx, &filter, Page::new(Some(1), Some(20))).await?;
-    if open.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tx = app.store.read().await?;
-    let c = crate::cases::visible(&mut tx, ctx, case).await?;
+    // Only an archived case can be recommended: most case pages stop here, before
+    // the selections are listed.
+    let c = {
+        let mut tx = app.store.read().await?;
+        crate::cases::visible(&mut tx, ctx, case).await?
+    };
     let Some(closed_on) = c.closed_at.map(local_date) else {
         return Ok(Vec::new());
     };
     if c.status != CaseStatus::Archived {
         return Ok(Vec::new());
     }
+    let (open, _) = super::list(app, ctx, &filter, Page::new(Some(1), Some(20))).await?;
+    if open.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = app.store.read().await?;
     let own = unit_of(ctx).is_some_and(|u| Some(u.id.0) == c.handling_unit_id);
     let mut out = Vec::new();
     for line in open {
