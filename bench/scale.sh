@@ -27,7 +27,7 @@ done
 if [ -n "${LEGALAID_BIN:-}" ]; then
     bin="$LEGALAID_BIN"
 else
-    cargo build --release -p legalaid
+    cargo build --release -p legalaid --bin legalaid --example bare_axum   # as bench/run.sh
     bin="${CARGO_TARGET_DIR:-target}/release/legalaid"
 fi
 port=18936

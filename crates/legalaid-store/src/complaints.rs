@@ -429,11 +429,3 @@ pub async fn bureau_for(tx: &mut Tx, region: &str) -> Result<Option<(i64, String
         AND $1 LIKE region_code || '%' ORDER BY LENGTH(region_code) DESC, id LIMIT 1";
     Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(region).fetch_optional(c).await?))
 }
-
-/// The complaints about a case (its page links them for those who may read them).
-pub async fn of_case(tx: &mut Tx, case_id: i64) -> Result<Vec<Complaint>> {
-    let q = format!("SELECT {COLUMNS} FROM complaints c WHERE c.case_id = $1 ORDER BY c.id");
-    let rows: Vec<Row> =
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(case_id).fetch_all(c).await?);
-    rows.into_iter().map(Row::into_complaint).collect()
-}

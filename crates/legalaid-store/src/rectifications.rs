@@ -71,16 +71,6 @@ pub async fn of_review(tx: &mut Tx, review_id: i64) -> Result<Vec<Rectification>
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(review_id).fetch_all(c).await?))
 }
 
-/// The orders about a case (made from its review, an observation, a visit, a
-/// complaint or a letter), oldest first.
-pub async fn of_case(tx: &mut Tx, case_id: i64) -> Result<Vec<Rectification>> {
-    let q = format!(
-        "SELECT {COLUMNS} FROM rectifications r WHERE r.case_id = $1 \
-         OR r.review_id IN (SELECT id FROM reviews WHERE case_id = $1) ORDER BY r.id"
-    );
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(case_id).fetch_all(c).await?))
-}
-
 /// Saves the order's state if it is still at `r.version`.
 pub async fn save(tx: &mut Tx, r: &Rectification) -> Result<Rectification> {
     const Q: &str = "UPDATE rectifications SET status = $1, answer = $2, answered_at = $3, answered_by = $4, \

@@ -135,6 +135,16 @@ both!(an_observation_is_planned_recorded_and_flagged, |app| {
     let id = o["observation"]["id"].as_i64().expect("id");
     let path = format!("/api/v1/observations/{id}");
     let href = format!("/hearings/observations/{id}");
+    // The case's quality records hold the observation for the quality reviewer.
+    let (s, r) = app
+        .get_json(
+            &format!("/api/v1/cases/{case}/quality-records"),
+            Some(&quality),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["items"][0]["kind"], "observation", "{r}");
+    assert_eq!(r["items"][0]["href"], href.as_str(), "{r}");
 
     // The plan waits in the quality queue, due on the hearing day.
     let q = queue_codes(&app, &quality, "").await;
@@ -317,11 +327,31 @@ both!(an_opinion_letter_is_sent_reminded_and_answered, |app| {
         .post_json("/api/v1/opinions", Some(&quality), &letter)
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
-    let (s, _) = app
+    let (s, second) = app
         .post_json("/api/v1/opinions", Some(&quality),
             &json!({ "case_id": case, "organ": "procuratorate", "organ_name": "六安市叶集区人民检察院" }))
         .await;
     assert_eq!(s, StatusCode::CREATED);
+    // The case's page lists both letters among its quality records.
+    let (s, r) = app
+        .get_json(
+            &format!("/api/v1/cases/{case}/quality-records"),
+            Some(&quality),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let hrefs: Vec<&str> = r["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["href"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        hrefs,
+        [
+            format!("/opinions/{id}"),
+            format!("/opinions/{}", second["letter"]["id"]),
+        ],
+        "{r}"
+    );
 
     // The letter names the three items and their points.
     let res = app

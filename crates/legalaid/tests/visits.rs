@@ -76,6 +76,16 @@ both!(
         );
         assert_eq!(v["actions"], json!(["handle_alert"]));
         let id = v["visit"]["id"].as_i64().expect("id");
+        // The case's quality records list the visit.
+        let (s, r) = app
+            .get_json(
+                &format!("/api/v1/cases/{case}/quality-records"),
+                Some(&director),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["items"][0]["kind"], "visit", "{r}");
+        assert_eq!(r["items"][0]["href"], format!("/visits/{id}"), "{r}");
 
         // The director and the quality reviewer are told in-app; the lawyer is not.
         let told = |user: &'static str| {

@@ -4,12 +4,12 @@
 //! the caller may open it (the same check as its own page), so a handler sees
 //! the orders addressed to them but not the complaints about them.
 
-use crate::{App, AppError, AppResult, Ctx, Page, complaints};
+use crate::{App, AppError, AppResult, Ctx, complaints};
 use chrono::NaiveDate;
-use legalaid_domain::visibility::Scope;
 use legalaid_domain::{
-    CaseId, ObservationId, OpinionId, RectificationId, ReviewId, VisitId, local_date,
+    CaseId, ComplaintId, ObservationId, OpinionId, RectificationId, ReviewId, VisitId, local_date,
 };
+use legalaid_store::quality::CaseRecordKind as Kind;
 use serde::Serialize;
 
 /// One record about a case, as its page lists it.
@@ -36,47 +36,21 @@ fn readable<T>(r: AppResult<T>) -> AppResult<Option<T>> {
     }
 }
 
-const ALL: Page = Page {
-    page: 1,
-    per_page: 200,
-};
-
 /// The records about case `id` the caller may open, newest first. The case
 /// itself is checked by the caller (its page).
 pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseRecord>> {
-    let (reviews, orders, visits, observations, letters, complaints_of) = {
+    let refs = {
         let mut tx = app.store.read().await?;
-        let f = legalaid_store::hearings::ObservationFilter {
-            case_id: Some(id.0),
-            ..Default::default()
-        };
-        let lf = legalaid_store::hearings::LetterFilter {
-            case_id: Some(id.0),
-            ..Default::default()
-        };
-        let vf = legalaid_store::visits::Filter {
-            region: String::new(),
-            from: None,
-            to: None,
-            open_alerts: false,
-            case_id: Some(id.0),
-        };
-        (
-            legalaid_store::quality::reviews_of_case(&mut tx, id).await?,
-            legalaid_store::rectifications::of_case(&mut tx, id.0).await?,
-            legalaid_store::visits::list(&mut tx, &vf, ALL).await?.0,
-            legalaid_store::hearings::observations(&mut tx, &Scope::All, &f, ALL)
-                .await?
-                .0,
-            legalaid_store::hearings::letters(&mut tx, &Scope::All, &lf, ALL)
-                .await?
-                .0,
-            legalaid_store::complaints::of_case(&mut tx, id.0).await?,
-        )
+        legalaid_store::quality::records_of_case(&mut tx, id).await?
+    };
+    let ids = |kind: Kind| {
+        refs.iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, i)| *i)
     };
     let mut out = Vec::new();
-    for r in reviews {
-        if let Some(v) = readable(super::reviews::get(app, ctx, ReviewId(r.id)).await)? {
+    for r in ids(Kind::Review) {
+        if let Some(v) = readable(super::reviews::get(app, ctx, ReviewId(r)).await)? {
             let grade = v
                 .review
                 .final_grade
@@ -88,14 +62,12 @@ pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseReco
                 date: v.round.drawn_at.map_or(v.round.due_on, local_date),
                 summary: format!("{}{grade}", v.round.name),
                 status: v.review.status.label().to_owned(),
-                href: format!("/reviews/{}", r.id),
+                href: format!("/reviews/{r}"),
             });
         }
     }
-    for o in orders {
-        if let Some(v) =
-            readable(super::rectifications::get(app, ctx, RectificationId(o.id)).await)?
-        {
+    for o in ids(Kind::Rectification) {
+        if let Some(v) = readable(super::rectifications::get(app, ctx, RectificationId(o)).await)? {
             out.push(CaseRecord {
                 kind: "rectification",
                 kind_label: "整改通知",
@@ -108,13 +80,12 @@ pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseReco
                     v.order.deadline
                 ),
                 status: v.order.status.label().to_owned(),
-                href: format!("/rectifications/{}", o.id),
+                href: format!("/rectifications/{o}"),
             });
         }
     }
-    for l in visits {
-        let visit = &l.visit;
-        if let Some(v) = readable(super::visits::get(app, ctx, VisitId(visit.id)).await)? {
+    for visit in ids(Kind::Visit) {
+        if let Some(v) = readable(super::visits::get(app, ctx, VisitId(visit)).await)? {
             let overall = v
                 .visit
                 .overall
@@ -135,13 +106,12 @@ pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseReco
                     v.visit.timing.label()
                 ),
                 status: v.visit.outcome.label().to_owned(),
-                href: format!("/visits/{}", visit.id),
+                href: format!("/visits/{visit}"),
             });
         }
     }
-    for l in observations {
-        let o = &l.observation;
-        if let Some(v) = readable(super::hearings::get(app, ctx, ObservationId(o.id)).await)? {
+    for o in ids(Kind::Observation) {
+        if let Some(v) = readable(super::hearings::get(app, ctx, ObservationId(o)).await)? {
             out.push(CaseRecord {
                 kind: "observation",
                 kind_label: "庭审旁听",
@@ -157,13 +127,12 @@ pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseReco
                     }
                 ),
                 status: v.observation.status.label().to_owned(),
-                href: format!("/hearings/observations/{}", o.id),
+                href: format!("/hearings/observations/{o}"),
             });
         }
     }
-    for l in letters {
-        let o = &l.letter;
-        if let Some(v) = readable(super::opinions::get(app, ctx, OpinionId(o.id)).await)? {
+    for o in ids(Kind::Opinion) {
+        if let Some(v) = readable(super::opinions::get(app, ctx, OpinionId(o)).await)? {
             out.push(CaseRecord {
                 kind: "opinion",
                 kind_label: "征询意见函",
@@ -178,19 +147,19 @@ pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseReco
                     }
                 ),
                 status: v.letter.status.label().to_owned(),
-                href: format!("/opinions/{}", o.id),
+                href: format!("/opinions/{o}"),
             });
         }
     }
-    for c in complaints_of {
-        if let Some(v) = readable(complaints::get(app, ctx, c.id).await)? {
+    for c in ids(Kind::Complaint) {
+        if let Some(v) = readable(complaints::get(app, ctx, ComplaintId(c)).await)? {
             out.push(CaseRecord {
                 kind: "complaint",
                 kind_label: "投诉",
                 date: local_date(v.complaint.received_at),
                 summary: format!("{}：{}", v.complaint.number, v.complaint.category.label()),
                 status: v.complaint.status.label().to_owned(),
-                href: format!("/complaints/{}", c.id.0),
+                href: format!("/complaints/{c}"),
             });
         }
     }

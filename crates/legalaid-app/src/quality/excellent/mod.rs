@@ -692,16 +692,38 @@ pub async fn honours(app: &App, ctx: &Ctx, case: CaseId) -> AppResult<Vec<Honour
     Ok(store::honours_of_case(&mut tx, case)
         .await?
         .into_iter()
-        .map(|h| HonourView {
-            label: rules::honour_label(
-                i32::try_from(h.year).unwrap_or(0),
-                usize::try_from(h.final_rank).unwrap_or(0),
-            ),
-            href: format!("/quality/excellent/{}", h.selection_id),
-            selection_id: h.selection_id,
-            title: h.title,
-            year: h.year,
-            rank: h.final_rank,
-        })
+        .map(honour_view)
         .collect())
+}
+
+fn honour_view(h: store::Honour) -> HonourView {
+    HonourView {
+        label: rules::honour_label(
+            i32::try_from(h.year).unwrap_or(0),
+            usize::try_from(h.final_rank).unwrap_or(0),
+        ),
+        href: format!("/quality/excellent/{}", h.selection_id),
+        selection_id: h.selection_id,
+        title: h.title,
+        year: h.year,
+        rank: h.final_rank,
+    }
+}
+
+/// What the case page says about excellent cases, with one check of the case: its
+/// honours, and the selections the caller may recommend it to now (404 when the
+/// case is not theirs to see).
+pub async fn for_case_page(
+    app: &App,
+    ctx: &Ctx,
+    case: CaseId,
+) -> AppResult<(Vec<HonourView>, Vec<nominations::OpenSelection>)> {
+    let (c, honours) = {
+        let mut tx = app.store.read().await?;
+        let c = crate::cases::visible(&mut tx, ctx, case).await?;
+        let honours = store::honours_of_case(&mut tx, case).await?;
+        (c, honours)
+    };
+    let open = nominations::open_for(app, ctx, &c).await?;
+    Ok((honours.into_iter().map(honour_view).collect(), open))
 }

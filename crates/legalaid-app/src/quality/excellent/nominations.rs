@@ -17,7 +17,7 @@ use super::{
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy};
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::audit::AuditAction;
-use legalaid_domain::case::{CaseOutcome, CaseStatus, CaseType, Stage};
+use legalaid_domain::case::{Case, CaseOutcome, CaseStatus, CaseType, Stage};
 use legalaid_domain::excellent::{
     self as rules, Criterion, CriterionScore, JudgeScore, NominationStatus, SelectionStatus,
 };
@@ -604,26 +604,23 @@ pub struct OpenSelection {
     pub href: String,
 }
 
-/// The selections the caller may nominate the case to now (it is archived in
+/// The selections the caller may nominate case `c` to now (it is archived in
 /// their period, theirs to nominate, not nominated yet): links on the case page.
-pub async fn open_for_case(app: &App, ctx: &Ctx, case: CaseId) -> AppResult<Vec<OpenSelection>> {
-    let today = local_date(app.clock.now());
-    let filter = super::SelectionFilter {
-        status: Some(SelectionStatus::Nominating),
-        year: None,
-    };
+/// The caller has read `c` through its visibility check.
+pub(super) async fn open_for(app: &App, ctx: &Ctx, c: &Case) -> AppResult<Vec<OpenSelection>> {
     // Only an archived case can be recommended: most case pages stop here, before
     // the selections are listed.
-    let c = {
-        let mut tx = app.store.read().await?;
-        crate::cases::visible(&mut tx, ctx, case).await?
-    };
     let Some(closed_on) = c.closed_at.map(local_date) else {
         return Ok(Vec::new());
     };
     if c.status != CaseStatus::Archived {
         return Ok(Vec::new());
     }
+    let today = local_date(app.clock.now());
+    let filter = super::SelectionFilter {
+        status: Some(SelectionStatus::Nominating),
+        year: None,
+    };
     let (open, _) = super::list(app, ctx, &filter, Page::new(Some(1), Some(20))).await?;
     if open.is_empty() {
         return Ok(Vec::new());

@@ -608,10 +608,7 @@ pub async fn publish(
 /// published list), and the selections the caller may nominate it to now.
 /// None when there is neither.
 pub async fn case_panel(s: &AppState, page: &PageCtx, case: CaseId) -> Option<Panel> {
-    let honours = uc::honours(&s.app, &page.ctx, case)
-        .await
-        .unwrap_or_default();
-    let open = nom::open_for_case(&s.app, &page.ctx, case)
+    let (honours, open) = uc::for_case_page(&s.app, &page.ctx, case)
         .await
         .unwrap_or_default();
     if honours.is_empty() && open.is_empty() {
