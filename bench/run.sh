@@ -5,7 +5,8 @@
 #   - idle memory (RSS) after start-up;
 #   - requests per second for the signed-in home page and a case page at 32 concurrent
 #     connections (wrk), and each as a share of a bare axum handler's in the same run
-#     (crates/legalaid/examples/bare_axum.rs).
+#     (crates/legalaid/examples/bare_axum.rs), and with perf installed the server's
+#     context switches and CPU time a request.
 # Usage: bench/run.sh [seconds]   (needs wrk; builds --release first, or LEGALAID_BIN=… runs a given binary)
 set -euo pipefail
 shopt -s inherit_errexit
@@ -65,10 +66,23 @@ case_path=$(curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$port/cases" | grep 
 [ -n "$case_path" ] || { echo "bench: no case on the case list"; exit 1; }
 
 # Requests per second of one path at 32 connections (wrk's figure), its whole
-# output kept in $work/wrk.log.
+# output kept in $work/wrk.log. With perf installed, the server's context switches
+# and CPU time a request too (ADR 0039: on SQLite each statement is a round trip
+# to its connection's thread).
 rps() {   # $1 = URL, $2.. = extra wrk flags
+    local perf_pid=""
+    if command -v perf >/dev/null && [ -n "$pid" ]; then
+        perf stat -x, -e context-switches,task-clock -p "$pid" -o "$work/perf.csv" -- sleep "$duration" 2>/dev/null &
+        perf_pid=$!
+    fi
     wrk -t2 -c32 -d"${duration}s" "${@:2}" "$1" >"$work/wrk.log"
     grep -E 'Latency|Requests/sec|Non-2xx' "$work/wrk.log" >&2
+    if [ -n "$perf_pid" ] && wait "$perf_pid"; then
+        awk -F, -v n="$(awk '/requests in/ {print $1}' "$work/wrk.log")" '
+            $3 == "context-switches" {cs = $1} $3 == "task-clock" {ms = $1}
+            END {if (n > 0) printf "    server: %.1f context switches and %.0f us of CPU a request\n", cs / n, 1000 * ms / n}' \
+            "$work/perf.csv" >&2
+    fi
     if grep -q 'Non-2xx' "$work/wrk.log"; then
         echo "bench: $1 answered other than 2xx" >&2
         exit 1

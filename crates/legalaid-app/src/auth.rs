@@ -7,7 +7,6 @@
 
 use crate::{Actor, App, AppError, AppResult, Ctx, RequestMeta, audit};
 use chrono::{DateTime, Utc};
-use legalaid_domain::UserId;
 use legalaid_domain::audit::AuditAction;
 use legalaid_domain::password::policy_violations;
 use legalaid_domain::throttle;
@@ -308,7 +307,7 @@ pub async fn authenticate_session(app: &App, session_id: &str) -> AppResult<Opti
     let hash = digest(session_id);
     let now = app.clock.now();
     let mut tx = app.store.read().await?;
-    let Some(s) = sessions::find_session(&mut tx, &hash).await? else {
+    let Some((s, user)) = users::of_session(&mut tx, &hash).await? else {
         return Ok(None);
     };
     let idle_expired = s.last_seen_at + secs(app.auth.session_idle) <= now;
@@ -319,12 +318,9 @@ pub async fn authenticate_session(app: &App, session_id: &str) -> AppResult<Opti
         w.commit().await?;
         return Ok(None);
     }
-    let Some(user) = users::get(&mut tx, UserId(s.user_id))
-        .await?
-        .filter(|u| u.active)
-    else {
+    if !user.active {
         return Ok(None);
-    };
+    }
     let actor = actor_for(&mut tx, user).await?;
     drop(tx);
     // Refresh the idle timer at most once a minute, to keep reads from becoming writes.

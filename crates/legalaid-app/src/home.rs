@@ -6,8 +6,6 @@ use crate::queues::{self, DueFilter, QueuePage};
 use crate::{App, AppResult, Ctx, Page, policy};
 use legalaid_domain::role::Role;
 use legalaid_store::staff::StaffFilter;
-use legalaid_store::units::UnitFilter;
-use legalaid_store::users::UserFilter;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,10 +91,7 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
         });
     }
     let mut tx = app.store.read().await?;
-    let (_, units) =
-        legalaid_store::units::list(&mut tx, &scope, &UnitFilter::default(), one).await?;
-    let (_, staff) =
-        legalaid_store::staff::list(&mut tx, &scope, &StaffFilter::default(), one).await?;
+    let (units, staff, users) = legalaid_store::units::directory_counts(&mut tx, &scope).await?;
     figures.extend([
         Figure {
             label: "可见单位".into(),
@@ -110,8 +105,6 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
         },
     ]);
     if policy::can_view_users(ctx) {
-        let (_, users) =
-            legalaid_store::users::list(&mut tx, &scope, &UserFilter::default(), one).await?;
         figures.push(Figure {
             label: "用户账号".into(),
             value: users,

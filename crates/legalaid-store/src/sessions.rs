@@ -27,11 +27,6 @@ pub async fn insert_session(
     Ok(())
 }
 
-pub async fn find_session(tx: &mut Tx, id_hash: &str) -> Result<Option<SessionRow>> {
-    const Q: &str = "SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM web_sessions WHERE id_hash = $1";
-    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(id_hash).fetch_optional(c).await?))
-}
-
 pub async fn touch_session(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
     const Q: &str = "UPDATE web_sessions SET last_seen_at = $1 WHERE id_hash = $2";
     on_tx!(tx, c => sqlx::query(Q).bind(now).bind(id_hash).execute(c).await?.rows_affected());

@@ -139,8 +139,21 @@ pub async fn update(
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
-/// Units in a list of ids (for showing names next to other records).
+/// How many units there are, in every region.
 pub async fn count(tx: &mut Tx) -> Result<i64> {
     const Q: &str = "SELECT COUNT(*) FROM units";
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q).fetch_one(c).await?))
+}
+
+/// How many units, staff members and user accounts `scope` sees (as their lists
+/// count them unfiltered), in one statement: the home page's figures.
+pub async fn directory_counts(tx: &mut Tx, scope: &Scope) -> Result<(i64, i64, i64)> {
+    const Q: &str = "SELECT \
+        (SELECT COUNT(*) FROM units WHERE ($1 IS NULL OR region_code LIKE $1) AND ($2 IS NULL OR id = $2)), \
+        (SELECT COUNT(*) FROM staff s JOIN units u ON u.id = s.unit_id \
+            WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2)), \
+        (SELECT COUNT(*) FROM users us LEFT JOIN units u ON u.id = us.unit_id \
+            WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2))";
+    let (region, unit) = scope_params(scope);
+    Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(&region).bind(unit).fetch_one(c).await?))
 }

@@ -1,5 +1,6 @@
 //! User accounts and their roles.
 
+use crate::sessions::SessionRow;
 use crate::{Page, Result, StoreError, Tx, like_pattern, scope_params};
 use chrono::{DateTime, Utc};
 use legalaid_domain::role::Role;
@@ -54,6 +55,28 @@ pub async fn get(tx: &mut Tx, id: UserId) -> Result<Option<User>> {
     let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?);
     match row {
         Some(r) => Ok(Some(hydrate(tx, r).await?)),
+        None => Ok(None),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionUserRow {
+    #[sqlx(flatten)]
+    session: SessionRow,
+    #[sqlx(flatten)]
+    user: Row,
+}
+
+/// A web session by the hash of its id, with its user, in one statement (every
+/// signed-in page reads it).
+pub async fn of_session(tx: &mut Tx, id_hash: &str) -> Result<Option<(SessionRow, User)>> {
+    let sql = format!(
+        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, {COLUMNS} \
+         FROM web_sessions s JOIN users us ON us.id = s.user_id WHERE s.id_hash = $1"
+    );
+    let row: Option<SessionUserRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).fetch_optional(c).await?);
+    match row {
+        Some(r) => Ok(Some((r.session, hydrate(tx, r.user).await?))),
         None => Ok(None),
     }
 }

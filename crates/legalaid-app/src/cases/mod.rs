@@ -25,7 +25,7 @@ use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_domain::role::Role;
 use legalaid_domain::staff::StaffKind;
 use legalaid_domain::subsidy::{SubsidyComputation, SubsidyFacts, compute, yuan};
-use legalaid_domain::unit::UnitKind;
+use legalaid_domain::unit::{Unit, UnitKind};
 use legalaid_domain::{ApplicationId, CaseId};
 use legalaid_domain::{StaffId, UnitId, local_date, local_time};
 use legalaid_store::Tx;
@@ -66,16 +66,26 @@ fn conflict(e: impl std::fmt::Display) -> AppError {
 }
 
 pub(crate) async fn visible(tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<Case> {
+    Ok(visible_with_units(tx, ctx, id).await?.0)
+}
+
+/// The case if the caller sees it (404 otherwise), with the units read to decide:
+/// its intake unit, and its handling unit when the first did not decide.
+async fn visible_with_units(tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<(Case, Vec<Unit>)> {
     let c = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
     let scope = policy::scope(ctx);
+    let mut read = Vec::new();
     for unit in [Some(c.intake_unit_id), c.handling_unit_id]
         .into_iter()
         .flatten()
     {
-        if let Some(u) = legalaid_store::units::get(tx, UnitId(unit)).await?
-            && scope.covers(u.id, &u.region_code)
-        {
-            return Ok(c);
+        let Some(u) = unit_of(tx, &read, UnitId(unit)).await? else {
+            continue;
+        };
+        let covered = scope.covers(u.id, &u.region_code);
+        read.push(u);
+        if covered {
+            return Ok((c, read));
         }
     }
     // An expert reads the files assigned to them for review.
@@ -83,9 +93,17 @@ pub(crate) async fn visible(tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<Cas
         && a.has(legalaid_domain::role::Role::Expert)
         && legalaid_store::quality::expert_assigned_to_case(tx, a.user.id.0, id).await?
     {
-        return Ok(c);
+        return Ok((c, read));
     }
     Err(AppError::NotFound)
+}
+
+/// Unit `id`, from `known` when it was read already.
+async fn unit_of(tx: &mut Tx, known: &[Unit], id: UnitId) -> AppResult<Option<Unit>> {
+    if let Some(u) = known.iter().find(|u| u.id == id) {
+        return Ok(Some(u.clone()));
+    }
+    Ok(legalaid_store::units::get(tx, id).await?)
 }
 
 /// One item of the stage checklist.
@@ -205,7 +223,14 @@ async fn subsidy_with(
     Ok(view)
 }
 
-async fn view_of(app: &App, tx: &mut Tx, ctx: &Ctx, c: Case) -> AppResult<CaseView> {
+/// The case view of `c`; `known` holds units already read in `tx` (they are not read again).
+async fn view_of(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    c: Case,
+    known: &[Unit],
+) -> AppResult<CaseView> {
     let f = rules::in_force(app, tx).await?;
     let today = local_date(app.clock.now());
     let recipient = legalaid_store::persons::get(tx, c.recipient_id)
@@ -214,15 +239,13 @@ async fn view_of(app: &App, tx: &mut Tx, ctx: &Ctx, c: Case) -> AppResult<CaseVi
     let application = legalaid_store::applications::get(tx, c.application_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let intake = legalaid_store::units::get(tx, UnitId(c.intake_unit_id)).await?;
+    let intake = unit_of(tx, known, UnitId(c.intake_unit_id)).await?;
     let region = intake
         .as_ref()
         .map(|u| u.region_code.to_string())
         .unwrap_or_default();
     let handling = match c.handling_unit_id {
-        Some(u) => legalaid_store::units::get(tx, UnitId(u))
-            .await?
-            .map(|u| u.name),
+        Some(u) => unit_of(tx, known, UnitId(u)).await?.map(|u| u.name),
         None => None,
     };
     let handler = match c.handler_id {
@@ -330,7 +353,7 @@ async fn commit_then_view(app: &App, mut tx: Tx, ctx: &Ctx, c: Case) -> AppResul
     crate::queues::track(app, &mut tx, Subject::Application(c.application_id)).await?;
     tx.commit().await?;
     let mut rx = app.store.read().await?;
-    view_of(app, &mut rx, ctx, c).await
+    view_of(app, &mut rx, ctx, c, &[]).await
 }
 
 /// The values every message about a case may use.
@@ -662,8 +685,8 @@ pub async fn open_next_stage(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Case
 
 pub async fn get(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<CaseView> {
     let mut tx = app.store.read().await?;
-    let c = visible(&mut tx, ctx, id).await?;
-    view_of(app, &mut tx, ctx, c).await
+    let (c, units) = visible_with_units(&mut tx, ctx, id).await?;
+    view_of(app, &mut tx, ctx, c, &units).await
 }
 
 /// A row of the case list.

@@ -17,6 +17,7 @@
 
 pub mod nominations;
 
+use crate::cases::CaseView;
 use crate::outbox::{self, About, Values};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -710,20 +711,18 @@ fn honour_view(h: store::Honour) -> HonourView {
     }
 }
 
-/// What the case page says about excellent cases, with one check of the case: its
-/// honours, and the selections the caller may recommend it to now (404 when the
-/// case is not theirs to see).
+/// What the case page says about excellent cases: the case's honours, and the
+/// selections the caller may recommend it to now. `view` is the page's own read of
+/// the case through [`crate::cases::get`], which checked that the caller sees it.
 pub async fn for_case_page(
     app: &App,
     ctx: &Ctx,
-    case: CaseId,
+    view: &CaseView,
 ) -> AppResult<(Vec<HonourView>, Vec<nominations::OpenSelection>)> {
-    let (c, honours) = {
+    let honours = {
         let mut tx = app.store.read().await?;
-        let c = crate::cases::visible(&mut tx, ctx, case).await?;
-        let honours = store::honours_of_case(&mut tx, case).await?;
-        (c, honours)
+        store::honours_of_case(&mut tx, view.case.id).await?
     };
-    let open = nominations::open_for(app, ctx, &c).await?;
+    let open = nominations::open_for(app, ctx, &view.case).await?;
     Ok((honours.into_iter().map(honour_view).collect(), open))
 }

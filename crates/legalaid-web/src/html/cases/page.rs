@@ -523,7 +523,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
         checklist_panel(&v),
     ];
     p.panels
-        .extend(crate::html::quality::excellent::case_panel(&s, &page, id).await);
+        .extend(crate::html::quality::excellent::case_panel(&s, &page, &v).await);
     p.blocks = vec![
         crate::html::panels::deadlines_block(&v.deadlines),
         assignments_block(&v),

@@ -12,6 +12,7 @@ use crate::html::{
     query_string, see_other,
 };
 use axum::extract::{Path, Request, State};
+use legalaid_app::cases::CaseView;
 use legalaid_app::quality::excellent::nominations as nom;
 use legalaid_app::quality::excellent::{
     self as uc, SelectionAction, SelectionFilter, SelectionView,
@@ -19,7 +20,7 @@ use legalaid_app::quality::excellent::{
 use legalaid_app::{AppError, Ctx, Page};
 use legalaid_domain::excellent::{Criterion, SelectionInput, SelectionStatus};
 use legalaid_domain::role::Role;
-use legalaid_domain::{CaseId, FieldError, SelectionId};
+use legalaid_domain::{FieldError, SelectionId};
 use serde::Deserialize;
 
 /// Whether the caller sees the selection pages (the nav link 优秀案例): every
@@ -607,8 +608,8 @@ pub async fn publish(
 /// The case page's panel 优秀案例: the case's honours (each linking to the
 /// published list), and the selections the caller may nominate it to now.
 /// None when there is neither.
-pub async fn case_panel(s: &AppState, page: &PageCtx, case: CaseId) -> Option<Panel> {
-    let (honours, open) = uc::for_case_page(&s.app, &page.ctx, case)
+pub async fn case_panel(s: &AppState, page: &PageCtx, view: &CaseView) -> Option<Panel> {
+    let (honours, open) = uc::for_case_page(&s.app, &page.ctx, view)
         .await
         .unwrap_or_default();
     if honours.is_empty() && open.is_empty() {
