@@ -79,8 +79,9 @@ rps() {   # $1 = URL, $2.. = extra wrk flags
     grep -E 'Latency|Requests/sec|Non-2xx' "$work/wrk.log" >&2
     if [ -n "$perf_pid" ] && wait "$perf_pid"; then
         awk -F, -v n="$(awk '/requests in/ {print $1}' "$work/wrk.log")" '
-            $3 == "context-switches" {cs = $1} $3 == "task-clock" {ms = $1}
-            END {if (n > 0) printf "    server: %.1f context switches and %.0f us of CPU a request\n", cs / n, 1000 * ms / n}' \
+            $3 ~ /^context-switches/ && $1 ~ /^[0-9.]+$/ {cs = $1}
+            $3 ~ /^task-clock/ && $1 ~ /^[0-9.]+$/ {ms = $1}
+            END {if (n > 0 && cs != "" && ms != "") printf "    server: %.1f context switches and %.0f us of CPU a request\n", cs / n, 1000 * ms / n}' \
             "$work/perf.csv" >&2
     fi
     if grep -q 'Non-2xx' "$work/wrk.log"; then

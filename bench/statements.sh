@@ -4,7 +4,8 @@
 # most of what a page costs. The release server with the demo logs every statement
 # (LEGALAID_LOG=sqlx::query=debug, JSON); one page is requested N times by the
 # bureau supervisor; the statements logged meanwhile, less those the background
-# jobs also run when idle, are divided by N and listed by kind.
+# jobs also run when idle (a page statement of the same text would not be counted;
+# the list of them is printed), are divided by N and listed by kind.
 # Usage: bench/statements.sh [case|home|path] [requests]   (default: a case page, 20)
 #        LEGALAID_BIN=… runs a given binary instead of building the release one.
 set -euo pipefail
@@ -12,7 +13,7 @@ shopt -s inherit_errexit
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 target="${1:-case}"
 n="${2:-20}"
-command -v jq >/dev/null || { echo "statements: installing jq"; apt-get install -y -qq jq >/dev/null; }
+command -v jq >/dev/null || { echo "statements: needs jq (apt-get install jq)"; exit 1; }
 
 bin="${LEGALAID_BIN:-}"
 if [ -z "$bin" ]; then
@@ -52,7 +53,11 @@ esac
 [ -n "$path" ] || { echo "statements: nothing to request"; exit 1; }
 # Warm up (statement caches, rules in force), then learn what the background jobs run.
 for _ in 1 2 3; do curl -fs -o /dev/null -H "Cookie: $cookie" "http://127.0.0.1:$port$path"; done
-statements() { grep '"target":"sqlx::query"' "$work/serve.log" | jq -r '.fields["db.statement"] | gsub("\\s+"; " ") | ltrimstr(" ")' ; }
+# The statement's text (sqlx logs only a summary for a statement of four words or fewer).
+statements() {
+    grep '"target":"sqlx::query"' "$work/serve.log" |
+        jq -r '(.fields["db.statement"] // "" | gsub("\\s+"; " ") | ltrimstr(" ")) as $s | if $s == "" then .fields.summary else $s end'
+}
 sleep 0.5
 before=$(statements | wc -l)
 sleep 2.5
@@ -63,5 +68,7 @@ sleep 0.2
 statements | tail -n +"$((before + 1))" | grep -vxFf "$work/background" >"$work/page" || true
 total=$(wc -l <"$work/page")
 echo "GET $path as the bureau supervisor, $n requests: $(awk -v t="$total" -v n="$n" 'BEGIN {printf "%.1f", t / n}') statements a request"
-echo "(transactions' BEGIN and ROLLBACK are not logged by sqlx; background statements excluded: $(wc -l <"$work/background"))"
+echo "(transactions' BEGIN and ROLLBACK are not logged by sqlx; the background jobs' statements, excluded:"
+cut -c1-100 "$work/background" | sed 's/^/    /'
+echo ")"
 cut -c1-100 "$work/page" | sort | uniq -c | sort -rn | awk -v n="$n" '{c = $1; $1 = ""; printf "%6.1f %s\n", c / n, $0}'

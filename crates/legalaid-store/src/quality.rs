@@ -544,17 +544,19 @@ impl CaseRecordKind {
 }
 
 /// Every record about a case, by kind and id, in one query (a case page reads its
-/// records each time it is shown): file reviews (newest first), rectification
-/// orders about the case or one of its reviews, follow-up visits, hearing
-/// observations, opinion letters and complaints, each kind in the order of its ids.
+/// records each time it is shown): file reviews, rectification orders about the
+/// case or one of its reviews, follow-up visits, hearing observations, opinion
+/// letters and complaints. Reviews, visits, observations and letters come newest
+/// first, orders and complaints oldest first, as their lists gave them before.
+/// All of them: a case has a handful.
 pub async fn records_of_case(tx: &mut Tx, case_id: CaseId) -> Result<Vec<(CaseRecordKind, i64)>> {
     const Q: &str = "SELECT kind, id FROM (\
         SELECT 'review' AS kind, 0 AS k, -id AS o, id FROM reviews WHERE case_id = $1 \
         UNION ALL SELECT 'rectification', 1, id, id FROM rectifications \
             WHERE case_id = $1 OR review_id IN (SELECT id FROM reviews WHERE case_id = $1) \
-        UNION ALL SELECT 'visit', 2, id, id FROM visits WHERE case_id = $1 \
-        UNION ALL SELECT 'observation', 3, id, id FROM observations WHERE case_id = $1 \
-        UNION ALL SELECT 'opinion', 4, id, id FROM opinion_letters WHERE case_id = $1 \
+        UNION ALL SELECT 'visit', 2, -id, id FROM visits WHERE case_id = $1 \
+        UNION ALL SELECT 'observation', 3, -id, id FROM observations WHERE case_id = $1 \
+        UNION ALL SELECT 'opinion', 4, -id, id FROM opinion_letters WHERE case_id = $1 \
         UNION ALL SELECT 'complaint', 5, id, id FROM complaints WHERE case_id = $1\
         ) records ORDER BY k, o";
     let rows: Vec<(String, i64)> =

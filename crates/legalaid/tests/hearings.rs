@@ -332,7 +332,7 @@ both!(an_opinion_letter_is_sent_reminded_and_answered, |app| {
             &json!({ "case_id": case, "organ": "procuratorate", "organ_name": "六安市叶集区人民检察院" }))
         .await;
     assert_eq!(s, StatusCode::CREATED);
-    // The case's page lists both letters among its quality records.
+    // The case's page lists both letters among its quality records, the newer first.
     let (s, r) = app
         .get_json(
             &format!("/api/v1/cases/{case}/quality-records"),
@@ -347,8 +347,8 @@ both!(an_opinion_letter_is_sent_reminded_and_answered, |app| {
     assert_eq!(
         hrefs,
         [
-            format!("/opinions/{id}"),
             format!("/opinions/{}", second["letter"]["id"]),
+            format!("/opinions/{id}"),
         ],
         "{r}"
     );

@@ -195,6 +195,27 @@ both!(signing_in_issues_a_fresh_session_each_time, |app| {
     assert_eq!(res.status(), StatusCode::OK, "the new session works");
 });
 
+both!(a_switched_off_account_has_no_session, |app| {
+    let client = cookie_client();
+    let (_, _, cookie, _) = sign_in(&app, &client, "clerk", common::DEMO_PASSWORD).await;
+    let sid = session_value(&cookie.expect("a session cookie"));
+    let res = get_with_session(&app, &sid, "/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Switched off in storage, without the sign-out everywhere that deactivation also
+    // does: the session alone must not let the account in.
+    app.raw_sql("UPDATE users SET active = FALSE WHERE username = 'clerk'")
+        .await
+        .expect("switch the account off");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE username = 'clerk' AND NOT active")
+            .await,
+        1
+    );
+    let res = get_with_session(&app, &sid, "/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), Some("/login"));
+});
+
 both!(the_home_page_shows_the_navigation_for_the_role, |app| {
     let nav = |html: &str| select(html, "nav ul.nav a");
     let (s, html) = app.browser("lawyer").await.get("/").await;
