@@ -14,6 +14,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
+pub mod case_records;
 pub mod cases;
 pub mod complaints;
 mod connect;

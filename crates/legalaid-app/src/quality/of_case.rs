@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use legalaid_domain::{
     CaseId, ComplaintId, ObservationId, OpinionId, RectificationId, ReviewId, VisitId, local_date,
 };
-use legalaid_store::quality::CaseRecordKind as Kind;
+use legalaid_store::case_records::CaseRecordKind as Kind;
 use serde::Serialize;
 
 /// One record about a case, as its page lists it.
@@ -41,7 +41,7 @@ fn readable<T>(r: AppResult<T>) -> AppResult<Option<T>> {
 pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseRecord>> {
     let refs = {
         let mut tx = app.store.read().await?;
-        legalaid_store::quality::records_of_case(&mut tx, id).await?
+        legalaid_store::case_records::of_case(&mut tx, id).await?
     };
     let ids = |kind: Kind| {
         refs.iter()
