@@ -4,10 +4,11 @@
 
 use legalaid_domain::document::Document;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
+use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
@@ -31,16 +32,33 @@ pub enum PdfError {
     Layout(String),
 }
 
-/// Fonts loaded once; each document is compiled in a fresh in-memory world.
+/// The font files' faces are listed once (their names and styles, for typst's font
+/// book); a file's bytes are read the first time typst asks for one of its faces
+/// and kept from then on. Letters use two of the four CJK files (serif regular and
+/// bold), so the sans files (40 MB, only a fallback for characters the serif lacks)
+/// stay on disk; reading every file at start kept 93 MB in memory.
 pub struct PdfEngine {
-    fonts: Vec<Font>,
+    files: Vec<FontFile>,
+    faces: Vec<Face>,
     book: LazyHash<FontBook>,
     library: LazyHash<Library>,
 }
 
+struct FontFile {
+    path: PathBuf,
+    data: OnceLock<Option<Bytes>>,
+}
+
+/// One face of the book: the file it is in and its index there.
+struct Face {
+    file: usize,
+    index: u32,
+    font: OnceLock<Option<Font>>,
+}
+
 impl std::fmt::Debug for PdfEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PdfEngine({} font faces)", self.fonts.len())
+        write!(f, "PdfEngine({} font faces)", self.faces.len())
     }
 }
 
@@ -55,22 +73,65 @@ fn font_paths() -> Vec<PathBuf> {
 }
 
 impl PdfEngine {
-    /// Loads the CJK fonts; fails when none is installed.
+    /// Lists the faces of the installed CJK fonts; fails when none is installed.
     pub fn load() -> Result<PdfEngine, PdfError> {
-        let mut fonts = Vec::new();
-        for p in font_paths() {
-            if let Ok(data) = std::fs::read(&p) {
-                fonts.extend(Font::iter(Bytes::new(data)));
+        let mut files = Vec::new();
+        let mut faces = Vec::new();
+        let mut book = FontBook::new();
+        let mut cjk = false;
+        for path in font_paths() {
+            let Ok(data) = std::fs::read(&path) else {
+                continue;
+            };
+            let file = files.len();
+            for (index, info) in (0u32..).zip(FontInfo::iter(&data)) {
+                cjk |= info.family.contains("CJK");
+                book.push(info);
+                faces.push(Face {
+                    file,
+                    index,
+                    font: OnceLock::new(),
+                });
             }
+            files.push(FontFile {
+                path,
+                data: OnceLock::new(),
+            });
         }
-        if !fonts.iter().any(|f| f.info().family.contains("CJK")) {
+        if !cjk {
             return Err(PdfError::NoFonts);
         }
         Ok(PdfEngine {
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
+            files,
+            faces,
+            book: LazyHash::new(book),
             library: LazyHash::new(Library::default()),
         })
+    }
+
+    /// A face of the book, its file read on first use. `None` when the file can no
+    /// longer be read or no longer holds the face (typst then falls back to the
+    /// next font in the list).
+    fn font(&self, index: usize) -> Option<Font> {
+        let face = self.faces.get(index)?;
+        face.font
+            .get_or_init(|| {
+                let file = self.files.get(face.file)?;
+                let data = file
+                    .data
+                    .get_or_init(|| std::fs::read(&file.path).ok().map(Bytes::new))
+                    .clone()?;
+                Font::new(data, face.index)
+            })
+            .clone()
+    }
+
+    /// How many font files have been read into memory (for tests and diagnostics).
+    pub fn files_in_memory(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.data.get().is_some_and(Option::is_some))
+            .count()
     }
 
     /// Lays out a document as PDF bytes.
@@ -193,7 +254,7 @@ impl World for MemWorld<'_> {
         Err(FileError::NotFound(Path::new("").into()))
     }
     fn font(&self, index: usize) -> Option<Font> {
-        self.engine.fonts.get(index).cloned()
+        self.engine.font(index)
     }
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None

@@ -78,3 +78,19 @@ fn the_docx_is_a_valid_package_with_the_text() {
         assert!(xml.contains(needle), "{needle}");
     }
 }
+
+#[test]
+fn a_letter_reads_only_the_font_files_it_uses() {
+    let engine = PdfEngine::load().expect("CJK fonts installed (scripts/install-test-deps.sh)");
+    assert_eq!(
+        engine.files_in_memory(),
+        0,
+        "no file is read before a document"
+    );
+    engine.render(&sample()).expect("rendered");
+    // Serif regular for the text and serif bold for the issuer and title; the sans
+    // files are only a fallback for characters the serif lacks.
+    assert_eq!(engine.files_in_memory(), 2);
+    engine.render(&sample()).expect("rendered again");
+    assert_eq!(engine.files_in_memory(), 2, "files are read once");
+}
