@@ -60,25 +60,26 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
             urgent: true,
         });
     }
+    // Everything below in one read transaction: each is three more round trips to
+    // a SQLite connection's thread (ADR 0040). Nothing below asks the pool for a
+    // second connection while this one is held.
+    let mut tx = app.store.read().await?;
     // Surveys and training (issue 11): campaigns under way, sessions to confirm.
-    let outreach = crate::surveys::work_items(app, ctx)
+    let outreach = crate::surveys::work_items(app, &mut tx, ctx)
         .await?
         .into_iter()
-        .chain(crate::training::work_items(app, ctx).await?);
+        .chain(crate::training::work_items(app, &mut tx, ctx).await?);
     items.extend(outreach.map(|(title, detail, href)| WorkItem {
         title,
         detail,
         href,
         urgent: false,
     }));
-    let queue = queues::queue(app, ctx, due, page).await?;
+    let queue = queues::queue_in(app, &mut tx, ctx, due, page).await?;
     let mut figures = Vec::new();
-    // Each read below takes its own transaction in turn: holding one while asking
-    // the pool for another deadlocks under load (every connection held, each
-    // waiting for a second).
     if queues::can_supervise(ctx) {
         // Supervision: every queue of the region, not only the caller's.
-        let (overdue, soon) = queues::standing(app, ctx).await?;
+        let (overdue, soon) = queues::standing(app, &mut tx, ctx).await?;
         figures.push(Figure {
             label: "辖区已超期事项".into(),
             value: overdue,
@@ -90,7 +91,6 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
             href: "/queues?due=soon".into(),
         });
     }
-    let mut tx = app.store.read().await?;
     let (units, staff, users) = legalaid_store::units::directory_counts(&mut tx, &scope).await?;
     figures.extend([
         Figure {

@@ -615,8 +615,20 @@ pub struct QueuePage {
 /// The items waiting on the caller (their roles' queues in their scope, and their
 /// own cases as handler), earliest due first.
 pub async fn queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> AppResult<QueuePage> {
+    let mut tx = app.store.read().await?;
+    queue_in(app, &mut tx, ctx, due, page).await
+}
+
+/// [`queue`] inside the caller's transaction (the home page reads more with it).
+pub(crate) async fn queue_in(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    due: DueFilter,
+    page: Page,
+) -> AppResult<QueuePage> {
     let Some(actor) = &ctx.actor else {
-        return read(app, ctx, QueueFilter::default(), due, page).await;
+        return read(app, tx, ctx, QueueFilter::default(), due, page).await;
     };
     let queues = Queue::of_roles(&actor.user.roles);
     let base = QueueFilter {
@@ -634,7 +646,7 @@ pub async fn queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> AppResul
         due_before: None,
         due_by: None,
     };
-    read(app, ctx, base, due, page).await
+    read(app, tx, ctx, base, due, page).await
 }
 
 /// Whether the caller supervises every queue of a region (bureau, center,
@@ -657,11 +669,13 @@ pub async fn supervision(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> Ap
         due_before: None,
         due_by: None,
     };
-    read(app, ctx, base, due, page).await
+    let mut tx = app.store.read().await?;
+    read(app, &mut tx, ctx, base, due, page).await
 }
 
 async fn read(
     app: &App,
+    tx: &mut Tx,
     ctx: &Ctx,
     base: QueueFilter,
     due: DueFilter,
@@ -675,11 +689,10 @@ async fn read(
         ..base.clone()
     };
     let scope = policy::scope(ctx);
-    let mut tx = app.store.read().await?;
-    let f = crate::in_force::in_force(app, &mut tx).await?;
+    let f = crate::in_force::in_force(app, tx).await?;
     // The counts of every filter in one pass; the list of the chosen one.
-    let (all, overdue, soon) = store::counts(&mut tx, &scope, &base, today, soon_by).await?;
-    let rows = store::queue(&mut tx, &scope, &chosen, page).await?;
+    let (all, overdue, soon) = store::counts(tx, &scope, &base, today, soon_by).await?;
+    let rows = store::queue(tx, &scope, &chosen, page).await?;
     let total = match due {
         DueFilter::All => all,
         DueFilter::Overdue => overdue,
@@ -762,7 +775,7 @@ fn item(r: QueueRow, rules: &legalaid_domain::rules::RuleBook, today: NaiveDate)
 /// overdue, and due within the warning days. Counting a province's open work takes
 /// a scan of its rows, so a figure is kept for `STANDING_TTL` per scope and day
 /// (the lists themselves are always read live).
-pub async fn standing(app: &App, ctx: &Ctx) -> AppResult<(i64, i64)> {
+pub(crate) async fn standing(app: &App, tx: &mut Tx, ctx: &Ctx) -> AppResult<(i64, i64)> {
     let today = local_date(app.clock.now());
     let scope = policy::scope(ctx);
     let key = format!("{scope:?}/{today}");
@@ -772,16 +785,8 @@ pub async fn standing(app: &App, ctx: &Ctx) -> AppResult<(i64, i64)> {
     {
         return Ok(*figures);
     }
-    let figures = {
-        let mut tx = app.store.read().await?;
-        store::standing(
-            &mut tx,
-            &scope,
-            today,
-            today + chrono::Duration::days(WARN_DAYS),
-        )
-        .await?
-    };
+    let figures =
+        store::standing(tx, &scope, today, today + chrono::Duration::days(WARN_DAYS)).await?;
     if let Ok(mut cache) = app.standing_cache.lock() {
         cache.retain(|_, (at, _)| at.elapsed() < STANDING_TTL);
         cache.insert(key, (std::time::Instant::now(), figures));

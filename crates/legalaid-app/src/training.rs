@@ -288,13 +288,16 @@ pub async fn confirm(
 
 /// Sessions held whose attendance is still to confirm, for the organisers'
 /// home page: (title, detail, link).
-pub async fn work_items(app: &App, ctx: &Ctx) -> AppResult<Vec<(String, String, String)>> {
+pub(crate) async fn work_items(
+    app: &App,
+    tx: &mut Tx,
+    ctx: &Ctx,
+) -> AppResult<Vec<(String, String, String)>> {
     if !can_organise(ctx) || ctx.actor.is_none() {
         return Ok(Vec::new());
     }
     let today = local_date(app.clock.now());
-    let mut tx = app.store.read().await?;
-    let due = store::to_confirm(&mut tx, &policy::scope(ctx), today, 20).await?;
+    let due = store::to_confirm(tx, &policy::scope(ctx), today, 20).await?;
     Ok(due
         .into_iter()
         .map(|s| {

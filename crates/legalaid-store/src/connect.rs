@@ -1,6 +1,6 @@
 //! Opening the database chosen by URL, with each backend set up for durability.
 
-use crate::{Access, StoreError, Tx};
+use crate::{Access, SqliteConn, StoreError, Tx};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
@@ -91,14 +91,20 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // No ping before a connection is lent (`test_before_acquire`): a SQLite
+        // connection is a file opened in this process, with nothing between that can
+        // hang up, and the ping is one more round trip to the connection's thread for
+        // every transaction (ADR 0040).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.clone())
             .await
             .map_err(|e| fail(e.to_string()))?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await
@@ -171,7 +177,23 @@ impl Store {
     /// A transaction for reads only.
     pub async fn read(&self) -> Result<Tx, StoreError> {
         Ok(match &self.inner {
-            Pools::Sqlite { reader, .. } => Tx::Sqlite(reader.begin().await?, Access::Read),
+            Pools::Sqlite { reader, .. } => {
+                Tx::Sqlite(SqliteConn::Tx(reader.begin().await?), Access::Read)
+            }
+            Pools::Pg(p) => Tx::Pg(p.begin().await?, Access::Read),
+        })
+    }
+
+    /// Reads without a transaction on SQLite: each statement sees the last commit
+    /// when it runs, so the statements of one lookup may see different ones. For
+    /// reads that need no single snapshot (resolving a session to its user), since
+    /// a transaction's `BEGIN` and `ROLLBACK` are two more round trips to the
+    /// connection's thread (ADR 0040). A transaction for reads on PostgreSQL.
+    pub async fn lookup(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.inner {
+            Pools::Sqlite { reader, .. } => {
+                Tx::Sqlite(SqliteConn::Plain(reader.acquire().await?), Access::Read)
+            }
             Pools::Pg(p) => Tx::Pg(p.begin().await?, Access::Read),
         })
     }
@@ -184,7 +206,7 @@ impl Store {
                 let from: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM search_queue")
                     .fetch_one(&mut *t)
                     .await?;
-                Tx::Sqlite(t, Access::Write(from))
+                Tx::Sqlite(SqliteConn::Tx(t), Access::Write(from))
             }
             Pools::Pg(p) => Tx::Pg(p.begin().await?, Access::Write(0)),
         })

@@ -51,12 +51,39 @@ pub mod visits;
 
 pub use connect::{Backend, ConnectError, StartupLock, Store, redact as connect_redact};
 
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Postgres, Sqlite, SqliteConnection, Transaction};
 
 /// A database transaction on either backend.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>, Access),
+    Sqlite(SqliteConn, Access),
     Pg(Transaction<'static, Postgres>, Access),
+}
+
+/// A SQLite connection lent for a transaction, or without one for a lookup whose
+/// statements need not see one snapshot ([`Store::lookup`]).
+pub enum SqliteConn {
+    Tx(Transaction<'static, Sqlite>),
+    Plain(PoolConnection<Sqlite>),
+}
+
+impl std::ops::Deref for SqliteConn {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            SqliteConn::Tx(t) => t,
+            SqliteConn::Plain(c) => c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for SqliteConn {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            SqliteConn::Tx(t) => t,
+            SqliteConn::Plain(c) => c,
+        }
+    }
 }
 
 /// Whether a transaction was opened to write, and what its commit owes.
@@ -76,7 +103,8 @@ impl Tx {
             search::drain_own(&mut self, from).await?;
         }
         match self {
-            Tx::Sqlite(t, _) => t.commit().await?,
+            Tx::Sqlite(SqliteConn::Tx(t), _) => t.commit().await?,
+            Tx::Sqlite(SqliteConn::Plain(_), _) => {}
             Tx::Pg(t, _) => t.commit().await?,
         }
         Ok(())

@@ -685,8 +685,13 @@ pub async fn open_next_stage(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Case
 
 pub async fn get(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<CaseView> {
     let mut tx = app.store.read().await?;
-    let (c, units) = visible_with_units(&mut tx, ctx, id).await?;
-    view_of(app, &mut tx, ctx, c, &units).await
+    get_in(app, &mut tx, ctx, id).await
+}
+
+/// [`get`] inside the caller's transaction, for a page that reads more with it.
+pub(crate) async fn get_in(app: &App, tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<CaseView> {
+    let (c, units) = visible_with_units(tx, ctx, id).await?;
+    view_of(app, tx, ctx, c, &units).await
 }
 
 /// A row of the case list.

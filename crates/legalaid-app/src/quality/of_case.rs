@@ -4,6 +4,8 @@
 //! the caller may open it (the same check as its own page), so a handler sees
 //! the orders addressed to them but not the complaints about them.
 
+use super::excellent::{self, HonourView, nominations::OpenSelection};
+use crate::cases::{self, CaseView};
 use crate::{App, AppError, AppResult, Ctx, complaints};
 use chrono::NaiveDate;
 use legalaid_domain::{
@@ -43,6 +45,46 @@ pub async fn records(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<Vec<CaseReco
         let mut tx = app.store.read().await?;
         legalaid_store::case_records::of_case(&mut tx, id).await?
     };
+    readable_records(app, ctx, refs).await
+}
+
+/// What a case's page shows beside the case: the case's records and honours.
+#[derive(Debug, Clone)]
+pub struct CasePage {
+    pub view: CaseView,
+    pub records: Vec<CaseRecord>,
+    pub honours: Vec<HonourView>,
+    /// The selections the caller may recommend the case to now.
+    pub open_selections: Vec<OpenSelection>,
+}
+
+/// A case's page: the case through the visibility check ([`cases::get`]), the
+/// references of its quality records and its honours, read in one transaction
+/// (each transaction is three more round trips to a SQLite connection's thread,
+/// ADR 0040); then each record through its own page's check.
+pub async fn page(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<CasePage> {
+    let (view, refs, honours) = {
+        let mut tx = app.store.read().await?;
+        let view = cases::get_in(app, &mut tx, ctx, id).await?;
+        let refs = legalaid_store::case_records::of_case(&mut tx, id).await?;
+        let honours = excellent::honours_in(&mut tx, id).await?;
+        (view, refs, honours)
+    };
+    let records = readable_records(app, ctx, refs).await?;
+    let open_selections = excellent::nominations::open_for(app, ctx, &view.case).await?;
+    Ok(CasePage {
+        view,
+        records,
+        honours,
+        open_selections,
+    })
+}
+
+async fn readable_records(
+    app: &App,
+    ctx: &Ctx,
+    refs: Vec<(Kind, i64)>,
+) -> AppResult<Vec<CaseRecord>> {
     let ids = |kind: Kind| {
         refs.iter()
             .filter(move |(k, _)| *k == kind)

@@ -17,7 +17,6 @@
 
 pub mod nominations;
 
-use crate::cases::CaseView;
 use crate::outbox::{self, About, Values};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -711,18 +710,12 @@ fn honour_view(h: store::Honour) -> HonourView {
     }
 }
 
-/// What the case page says about excellent cases: the case's honours, and the
-/// selections the caller may recommend it to now. `view` is the page's own read of
-/// the case through [`crate::cases::get`], which checked that the caller sees it.
-pub async fn for_case_page(
-    app: &App,
-    ctx: &Ctx,
-    view: &CaseView,
-) -> AppResult<(Vec<HonourView>, Vec<nominations::OpenSelection>)> {
-    let honours = {
-        let mut tx = app.store.read().await?;
-        store::honours_of_case(&mut tx, view.case.id).await?
-    };
-    let open = nominations::open_for(app, ctx, &view.case).await?;
-    Ok((honours.into_iter().map(honour_view).collect(), open))
+/// The honours of a case, inside the caller's transaction (the case checked by the
+/// caller).
+pub(crate) async fn honours_in(tx: &mut Tx, case: CaseId) -> AppResult<Vec<HonourView>> {
+    Ok(store::honours_of_case(tx, case)
+        .await?
+        .into_iter()
+        .map(honour_view)
+        .collect())
 }

@@ -607,7 +607,7 @@ pub struct OpenSelection {
 /// The selections the caller may nominate case `c` to now (it is archived in
 /// their period, theirs to nominate, not nominated yet): links on the case page.
 /// The caller has read `c` through its visibility check.
-pub(super) async fn open_for(app: &App, ctx: &Ctx, c: &Case) -> AppResult<Vec<OpenSelection>> {
+pub(crate) async fn open_for(app: &App, ctx: &Ctx, c: &Case) -> AppResult<Vec<OpenSelection>> {
     // Only an archived case can be recommended: most case pages stop here, before
     // the selections are listed.
     let Some(closed_on) = c.closed_at.map(local_date) else {

@@ -507,10 +507,10 @@ fn actions_panel(page: &PageCtx, v: &CaseView) -> Panel {
 
 pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id)?;
-    let v = uc::get(&s.app, &page.ctx, id).await.map_err(page_error)?;
-    let records = legalaid_app::quality::of_case::records(&s.app, &page.ctx, id)
+    let read = legalaid_app::quality::of_case::page(&s.app, &page.ctx, id)
         .await
         .map_err(page_error)?;
+    let v = &read.view;
     let mut p = PanelPage::new(
         Shell::new(&page, &v.case.number, "/cases"),
         v.case.number.clone(),
@@ -518,42 +518,42 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     p.badge = v.case.status.label().to_owned();
     // What the reader can do comes first, so that it is in view on a phone too.
     p.panels = vec![
-        actions_panel(&page, &v),
-        facts_panel(&v),
-        checklist_panel(&v),
+        actions_panel(&page, v),
+        facts_panel(v),
+        checklist_panel(v),
     ];
     p.panels
-        .extend(crate::html::quality::excellent::case_panel(&s, &page, &v).await);
+        .extend(crate::html::quality::excellent::case_panel(&read));
     p.blocks = vec![
         crate::html::panels::deadlines_block(&v.deadlines),
-        assignments_block(&v),
-        progress_block(&v),
-        hearings_block(&v, s.app.clock.now()),
-        replacements_block(&v),
-        quality_block(&records),
+        assignments_block(v),
+        progress_block(v),
+        hearings_block(v, s.app.clock.now()),
+        replacements_block(v),
+        quality_block(&read.records),
     ];
     if !v.objections.is_empty() {
-        p.blocks.push(objections_block(&page, &v));
+        p.blocks.push(objections_block(&page, v));
     }
-    p.blocks.push(messages_block(&v));
-    p.after.extend(termination_panel(&v));
+    p.blocks.push(messages_block(v));
+    p.after.extend(termination_panel(v));
     // A terminated case never reaches closure: no closure or subsidy to show.
     let ended_early = matches!(
         v.case.status,
         CaseStatus::Terminated | CaseStatus::ObjectionPending
     ) && v.case.closure.is_none();
     if !ended_early {
-        p.after.push(closure_panel(&v));
-        p.after.push(subsidy_panel(&v));
+        p.after.push(closure_panel(v));
+        p.after.push(subsidy_panel(v));
     }
     let mut papers = Panel::new("文书");
-    papers.links = crate::html::documents::case_links(&v);
+    papers.links = crate::html::documents::case_links(v);
     if papers.links.is_empty() {
         papers.note = "当前没有可生成的文书。".into();
     }
     p.after.push(papers);
     let mut files = Panel::new("案卷材料");
-    files.links = crate::html::documents::case_files(&v);
+    files.links = crate::html::documents::case_files(v);
     if files.links.is_empty() {
         files.note = "还没有上传案卷材料（法律文书副本、证据、庭审笔录等）。".into();
     }

@@ -12,7 +12,6 @@ use crate::html::{
     query_string, see_other,
 };
 use axum::extract::{Path, Request, State};
-use legalaid_app::cases::CaseView;
 use legalaid_app::quality::excellent::nominations as nom;
 use legalaid_app::quality::excellent::{
     self as uc, SelectionAction, SelectionFilter, SelectionView,
@@ -608,10 +607,8 @@ pub async fn publish(
 /// The case page's panel 优秀案例: the case's honours (each linking to the
 /// published list), and the selections the caller may nominate it to now.
 /// None when there is neither.
-pub async fn case_panel(s: &AppState, page: &PageCtx, view: &CaseView) -> Option<Panel> {
-    let (honours, open) = uc::for_case_page(&s.app, &page.ctx, view)
-        .await
-        .unwrap_or_default();
+pub fn case_panel(read: &legalaid_app::quality::of_case::CasePage) -> Option<Panel> {
+    let (honours, open) = (&read.honours, &read.open_selections);
     if honours.is_empty() && open.is_empty() {
         return None;
     }
@@ -626,13 +623,13 @@ pub async fn case_panel(s: &AppState, page: &PageCtx, view: &CaseView) -> Option
     }
     for h in honours {
         p.links.push(Action {
-            href: h.href,
+            href: h.href.clone(),
             label: format!("查看{}结果", h.title),
         });
     }
     for o in open {
         p.links.push(Action {
-            href: o.href,
+            href: o.href.clone(),
             label: format!("推荐参加{}", o.title),
         });
     }
