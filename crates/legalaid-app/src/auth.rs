@@ -309,7 +309,7 @@ pub async fn authenticate_session(app: &App, session_id: &str) -> AppResult<Opti
     // Every request starts here: no transaction (two round trips fewer on SQLite);
     // the session, the roles and the unit need not be read in one snapshot.
     let mut tx = app.store.lookup().await?;
-    let Some((s, user)) = users::of_session(&mut tx, &hash).await? else {
+    let Some((s, user, unit)) = users::of_session(&mut tx, &hash).await? else {
         return Ok(None);
     };
     let idle_expired = s.last_seen_at + secs(app.auth.session_idle) <= now;
@@ -320,11 +320,11 @@ pub async fn authenticate_session(app: &App, session_id: &str) -> AppResult<Opti
         w.commit().await?;
         return Ok(None);
     }
+    drop(tx);
     if !user.active {
         return Ok(None);
     }
-    let actor = actor_for(&mut tx, user).await?;
-    drop(tx);
+    let actor = Actor { user, unit };
     // Refresh the idle timer at most once a minute, to keep reads from becoming writes.
     if now - s.last_seen_at > chrono::Duration::seconds(60) {
         let mut w = app.store.write().await?;

@@ -8,22 +8,22 @@ use legalaid_domain::unit::{Unit, UnitFields, UnitKind, WorkstationHost};
 use legalaid_domain::visibility::Scope;
 
 #[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    name: String,
-    kind: String,
-    workstation_host: Option<String>,
-    region_code: String,
-    address: String,
-    contact_person: String,
-    phone: String,
-    office_hours: String,
-    active: bool,
-    version: i64,
+pub(crate) struct Row {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) workstation_host: Option<String>,
+    pub(crate) region_code: String,
+    pub(crate) address: String,
+    pub(crate) contact_person: String,
+    pub(crate) phone: String,
+    pub(crate) office_hours: String,
+    pub(crate) active: bool,
+    pub(crate) version: i64,
 }
 
 impl Row {
-    fn into_unit(self) -> Result<Unit> {
+    pub(crate) fn into_unit(self) -> Result<Unit> {
         let bad =
             |what: &str, v: &str| StoreError::Corrupt(format!("unit {}: {what} {v:?}", self.id));
         Ok(Unit {

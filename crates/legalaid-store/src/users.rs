@@ -4,6 +4,7 @@ use crate::sessions::SessionRow;
 use crate::{Page, Result, StoreError, Tx, like_pattern, scope_params};
 use chrono::{DateTime, Utc};
 use legalaid_domain::role::Role;
+use legalaid_domain::unit::Unit;
 use legalaid_domain::user::{User, UserFields};
 use legalaid_domain::visibility::Scope;
 use legalaid_domain::{StaffId, UnitId, UserId};
@@ -25,8 +26,12 @@ const COLUMNS: &str = "us.id, us.username, us.display_name, us.unit_id, us.staff
 async fn roles_of(tx: &mut Tx, id: i64) -> Result<Vec<Role>> {
     const Q: &str = "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role";
     let codes: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(id).fetch_all(c).await?);
+    parse_roles(id, codes.iter().map(String::as_str))
+}
+
+/// Role codes in the order of [`Role::ALL`].
+fn parse_roles<'a>(id: i64, codes: impl Iterator<Item = &'a str>) -> Result<Vec<Role>> {
     let mut roles = codes
-        .iter()
         .map(|r| {
             Role::parse(r).ok_or_else(|| StoreError::Corrupt(format!("user {id}: role {r:?}")))
         })
@@ -37,7 +42,11 @@ async fn roles_of(tx: &mut Tx, id: i64) -> Result<Vec<Role>> {
 
 async fn hydrate(tx: &mut Tx, row: Row) -> Result<User> {
     let roles = roles_of(tx, row.id).await?;
-    Ok(User {
+    Ok(with_roles(row, roles))
+}
+
+fn with_roles(row: Row, roles: Vec<Role>) -> User {
+    User {
         id: UserId(row.id),
         username: row.username,
         display_name: row.display_name,
@@ -47,7 +56,7 @@ async fn hydrate(tx: &mut Tx, row: Row) -> Result<User> {
         active: row.active,
         must_change_password: row.must_change_password,
         version: row.version,
-    })
+    }
 }
 
 pub async fn get(tx: &mut Tx, id: UserId) -> Result<Option<User>> {
@@ -65,20 +74,80 @@ struct SessionUserRow {
     session: SessionRow,
     #[sqlx(flatten)]
     user: Row,
+    /// The user's role codes, comma-separated (none: NULL).
+    role_codes: Option<String>,
+    #[sqlx(flatten)]
+    unit: UnitColumns,
 }
 
-/// A web session by the hash of its id, with its user, in one statement (every
-/// signed-in page reads it).
-pub async fn of_session(tx: &mut Tx, id_hash: &str) -> Result<Option<(SessionRow, User)>> {
+/// The user's unit, from a left join (all NULL without one).
+#[derive(sqlx::FromRow)]
+struct UnitColumns {
+    un_id: Option<i64>,
+    un_name: Option<String>,
+    un_kind: Option<String>,
+    un_workstation_host: Option<String>,
+    un_region_code: Option<String>,
+    un_address: Option<String>,
+    un_contact_person: Option<String>,
+    un_phone: Option<String>,
+    un_office_hours: Option<String>,
+    un_active: Option<bool>,
+    un_version: Option<i64>,
+}
+
+impl UnitColumns {
+    fn into_unit(self) -> Result<Option<Unit>> {
+        let Some(id) = self.un_id else {
+            return Ok(None);
+        };
+        let missing = || StoreError::Corrupt(format!("unit {id}: a column is NULL"));
+        let row = crate::units::Row {
+            id,
+            name: self.un_name.ok_or_else(missing)?,
+            kind: self.un_kind.ok_or_else(missing)?,
+            workstation_host: self.un_workstation_host,
+            region_code: self.un_region_code.ok_or_else(missing)?,
+            address: self.un_address.ok_or_else(missing)?,
+            contact_person: self.un_contact_person.ok_or_else(missing)?,
+            phone: self.un_phone.ok_or_else(missing)?,
+            office_hours: self.un_office_hours.ok_or_else(missing)?,
+            active: self.un_active.ok_or_else(missing)?,
+            version: self.un_version.ok_or_else(missing)?,
+        };
+        row.into_unit().map(Some)
+    }
+}
+
+/// A web session by the hash of its id, with its user, the user's roles and unit,
+/// in one statement (every signed-in request reads it; ADR 0040).
+pub async fn of_session(
+    tx: &mut Tx,
+    id_hash: &str,
+) -> Result<Option<(SessionRow, User, Option<Unit>)>> {
+    // The roles as one text: the dialects name the aggregate differently.
+    let roles = match tx.backend() {
+        crate::Backend::Sqlite => "group_concat(r.role, ',')",
+        crate::Backend::Postgres => "string_agg(r.role, ',')",
+    };
     let sql = format!(
-        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, {COLUMNS} \
-         FROM web_sessions s JOIN users us ON us.id = s.user_id WHERE s.id_hash = $1"
+        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, {COLUMNS}, \
+         (SELECT {roles} FROM user_roles r WHERE r.user_id = us.id) AS role_codes, \
+         un.id AS un_id, un.name AS un_name, un.kind AS un_kind, \
+         un.workstation_host AS un_workstation_host, un.region_code AS un_region_code, \
+         un.address AS un_address, un.contact_person AS un_contact_person, un.phone AS un_phone, \
+         un.office_hours AS un_office_hours, un.active AS un_active, un.version AS un_version \
+         FROM web_sessions s JOIN users us ON us.id = s.user_id \
+         LEFT JOIN units un ON un.id = us.unit_id WHERE s.id_hash = $1"
     );
     let row: Option<SessionUserRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).fetch_optional(c).await?);
-    match row {
-        Some(r) => Ok(Some((r.session, hydrate(tx, r.user).await?))),
-        None => Ok(None),
-    }
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let codes = r.role_codes.as_deref().unwrap_or("");
+    let roles = parse_roles(r.user.id, codes.split(',').filter(|c| !c.is_empty()))?;
+    let unit = r.unit.into_unit()?;
+    Ok(Some((r.session, with_roles(r.user, roles), unit)))
 }
 
 /// The user with this (normalised) username and their password hash.

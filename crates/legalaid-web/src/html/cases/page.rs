@@ -517,11 +517,7 @@ pub async fn show(State(s): State<AppState>, page: PageCtx, Path(id): Path<Strin
     );
     p.badge = v.case.status.label().to_owned();
     // What the reader can do comes first, so that it is in view on a phone too.
-    p.panels = vec![
-        actions_panel(&page, v),
-        facts_panel(v),
-        checklist_panel(v),
-    ];
+    p.panels = vec![actions_panel(&page, v), facts_panel(v), checklist_panel(v)];
     p.panels
         .extend(crate::html::quality::excellent::case_panel(&read));
     p.blocks = vec![
