@@ -339,7 +339,9 @@ pub async fn authenticate_session(app: &App, session_id: &str) -> AppResult<Opti
 
 /// Resolves a bearer token.
 pub async fn authenticate_token(app: &App, token: &str) -> AppResult<Option<Actor>> {
-    let mut tx = app.store.lookup().await?;
+    // A transaction: the token, the user, the roles and the unit are four
+    // statements, and an account changed meanwhile must not be read half old.
+    let mut tx = app.store.read().await?;
     let Some(uid) = sessions::find_token(&mut tx, &digest(token), app.clock.now()).await? else {
         return Ok(None);
     };

@@ -44,16 +44,18 @@ pub struct PdfEngine {
     library: LazyHash<Library>,
 }
 
+/// A font file; its bytes once read. A read that fails is not kept, so the next
+/// document tries again.
 struct FontFile {
     path: PathBuf,
-    data: OnceLock<Option<Bytes>>,
+    data: OnceLock<Bytes>,
 }
 
 /// One face of the book: the file it is in and its index there.
 struct Face {
     file: usize,
     index: u32,
-    font: OnceLock<Option<Font>>,
+    font: OnceLock<Font>,
 }
 
 impl std::fmt::Debug for PdfEngine {
@@ -84,7 +86,13 @@ impl PdfEngine {
                 continue;
             };
             let file = files.len();
-            for (index, info) in (0u32..).zip(FontInfo::iter(&data)) {
+            // Each face by its own index in the collection: a face that does not
+            // parse is left out without shifting the indices of the others.
+            let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+            for index in 0..count {
+                let Some(info) = FontInfo::new(&data, index) else {
+                    continue;
+                };
                 cjk |= info.family.contains("CJK");
                 book.push(info);
                 faces.push(Face {
@@ -109,29 +117,30 @@ impl PdfEngine {
         })
     }
 
-    /// A face of the book, its file read on first use. `None` when the file can no
-    /// longer be read or no longer holds the face (typst then falls back to the
-    /// next font in the list).
+    /// A face of the book, its file read on first use. `None` when the file cannot
+    /// be read now or no longer holds the face (typst then falls back to the next
+    /// font in the list); nothing is kept then, so a later document tries again.
+    /// Two documents asking at once may both read the file; one copy is kept.
     fn font(&self, index: usize) -> Option<Font> {
         let face = self.faces.get(index)?;
-        face.font
-            .get_or_init(|| {
-                let file = self.files.get(face.file)?;
-                let data = file
-                    .data
-                    .get_or_init(|| std::fs::read(&file.path).ok().map(Bytes::new))
-                    .clone()?;
-                Font::new(data, face.index)
-            })
-            .clone()
+        if let Some(font) = face.font.get() {
+            return Some(font.clone());
+        }
+        let file = self.files.get(face.file)?;
+        let data = match file.data.get() {
+            Some(data) => data.clone(),
+            None => {
+                let read = Bytes::new(std::fs::read(&file.path).ok()?);
+                file.data.get_or_init(|| read).clone()
+            }
+        };
+        let font = Font::new(data, face.index)?;
+        Some(face.font.get_or_init(|| font).clone())
     }
 
     /// How many font files have been read into memory (for tests and diagnostics).
     pub fn files_in_memory(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.data.get().is_some_and(Option::is_some))
-            .count()
+        self.files.iter().filter(|f| f.data.get().is_some()).count()
     }
 
     /// Lays out a document as PDF bytes.
