@@ -8,6 +8,10 @@ use legalaid_domain::role::Role;
 use legalaid_store::staff::StaffFilter;
 use serde::Serialize;
 
+/// The most items of one kind (surveys under way, trainings to confirm) the
+/// home page lists; past it, one more item says how many others there are.
+pub(crate) const ITEMS_OF_A_KIND: i64 = 10;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkItem {
     pub title: String,

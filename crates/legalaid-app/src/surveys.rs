@@ -245,10 +245,11 @@ pub(crate) async fn work_items(
         return Ok(Vec::new());
     }
     let today = local_date(app.clock.now());
-    let (lines, _) = store::campaigns(tx, &scope_of(ctx), Page::default()).await?;
-    Ok(lines
+    let (lines, total) =
+        store::open_campaigns(tx, &scope_of(ctx), today, crate::home::ITEMS_OF_A_KIND).await?;
+    let more = total - lines.len() as i64;
+    let mut items: Vec<_> = lines
         .into_iter()
-        .filter(|l| domain::open_on(l.campaign.starts_on, l.campaign.ends_on, today).is_ok())
         .map(|l| {
             let target: u32 = l.campaign.targets.0.iter().map(|t| t.target).sum();
             let detail = if target > 0 {
@@ -268,7 +269,15 @@ pub(crate) async fn work_items(
                 format!("/surveys/{}", l.campaign.id),
             )
         })
-        .collect())
+        .collect();
+    if more > 0 {
+        items.push((
+            format!("另有{more}项社情民意调查进行中"),
+            "以上为最先结束的几项，其余请在调查列表中查看。".into(),
+            "/surveys".into(),
+        ));
+    }
+    Ok(items)
 }
 
 /// The unit a campaign or training of the caller belongs to: a bureau or a

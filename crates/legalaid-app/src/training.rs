@@ -297,8 +297,10 @@ pub(crate) async fn work_items(
         return Ok(Vec::new());
     }
     let today = local_date(app.clock.now());
-    let due = store::to_confirm(tx, &policy::scope(ctx), today, 20).await?;
-    Ok(due
+    let (due, total) =
+        store::to_confirm(tx, &policy::scope(ctx), today, crate::home::ITEMS_OF_A_KIND).await?;
+    let more = total - due.len() as i64;
+    let mut items: Vec<_> = due
         .into_iter()
         .map(|s| {
             (
@@ -310,7 +312,15 @@ pub(crate) async fn work_items(
                 format!("/training/{}", s.id),
             )
         })
-        .collect())
+        .collect();
+    if more > 0 {
+        items.push((
+            format!("另有{more}场培训待确认出勤"),
+            "以上为举行最早的几场，其余请在培训列表中查看。".into(),
+            "/training".into(),
+        ));
+    }
+    Ok(items)
 }
 
 /// A year of one person's training.

@@ -177,6 +177,36 @@ pub async fn campaigns(
     Ok((rows, total))
 }
 
+/// The campaigns under way on `today` (started, not ended), those ending first
+/// first, at most `limit`, with how many there are: the count runs only when
+/// the list is full, so the usual short list costs one statement.
+pub async fn open_campaigns(
+    tx: &mut Tx,
+    scope: &CampaignScope,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<(Vec<CampaignLine>, i64)> {
+    const OPEN: &str = "s.starts_on <= $4 AND s.ends_on >= $4";
+    let q = format!(
+        "SELECT {CAMPAIGN_COLUMNS}, u.name AS unit_name, i.title AS instrument_title, i.version AS instrument_version, \
+         (SELECT COUNT(*) FROM survey_answers a WHERE a.campaign_id = s.id) AS answers \
+         FROM survey_campaigns s JOIN units u ON u.id = s.unit_id JOIN survey_instruments i ON i.id = s.instrument_id \
+         WHERE {CAMPAIGN_SCOPE} AND {OPEN} ORDER BY s.ends_on, s.id LIMIT $5"
+    );
+    let rows: Vec<CampaignLine> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q))
+        .bind(scope.nothing).bind(&scope.inside).bind(&scope.region_of_unit)
+        .bind(today).bind(limit).fetch_all(c).await?);
+    if (rows.len() as i64) < limit {
+        let n = rows.len() as i64;
+        return Ok((rows, n));
+    }
+    let n = format!("SELECT COUNT(*) FROM survey_campaigns s WHERE {CAMPAIGN_SCOPE} AND {OPEN}");
+    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(n))
+        .bind(scope.nothing).bind(&scope.inside).bind(&scope.region_of_unit)
+        .bind(today).fetch_one(c).await?);
+    Ok((rows, total))
+}
+
 // ---------------------------------------------------------------- codes
 
 /// The next batch number of a campaign's codes.

@@ -118,21 +118,33 @@ pub async fn list(
 }
 
 /// Sessions in scope held on or before `today` with attendees still only
-/// enrolled (attendance to confirm), earliest first.
+/// enrolled (attendance to confirm), earliest first, at most `limit`, with how
+/// many there are (counted only when the list is full).
 pub async fn to_confirm(
     tx: &mut Tx,
     scope: &Scope,
     today: NaiveDate,
     limit: i64,
-) -> Result<Vec<Session>> {
+) -> Result<(Vec<Session>, i64)> {
+    const DUE: &str = "t.held_on <= $3 AND EXISTS (SELECT 1 FROM training_attendance a \
+        WHERE a.session_id = t.id AND a.status = 'enrolled')";
     let q = format!(
         "SELECT {COLUMNS} FROM training_sessions t JOIN units u ON u.id = t.unit_id WHERE {SCOPE} \
-         AND t.held_on <= $3 AND EXISTS (SELECT 1 FROM training_attendance a WHERE a.session_id = t.id \
-         AND a.status = 'enrolled') ORDER BY t.held_on, t.id LIMIT $4"
+         AND {DUE} ORDER BY t.held_on, t.id LIMIT $4"
     );
     let (region, unit) = scope_params(scope);
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q))
-        .bind(&region).bind(unit).bind(today).bind(limit).fetch_all(c).await?))
+    let rows: Vec<Session> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q))
+        .bind(&region).bind(unit).bind(today).bind(limit).fetch_all(c).await?);
+    if (rows.len() as i64) < limit {
+        let n = rows.len() as i64;
+        return Ok((rows, n));
+    }
+    let n = format!(
+        "SELECT COUNT(*) FROM training_sessions t JOIN units u ON u.id = t.unit_id WHERE {SCOPE} AND {DUE}"
+    );
+    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(n))
+        .bind(&region).bind(unit).bind(today).fetch_one(c).await?);
+    Ok((rows, total))
 }
 
 /// Enrols a staff member; true when newly enrolled (enrolling twice is once).

@@ -783,3 +783,50 @@ both!(
         assert_eq!(s, StatusCode::OK);
     }
 );
+
+both!(
+    the_home_page_lists_every_campaign_under_way_or_says_how_many_more,
+    |app| {
+        let sup = app.token("supervisor").await;
+        let instrument = shipped_instrument(&app, &sup).await;
+        let t = today(&app);
+        let make = |title: String, from: i64, to: i64| {
+            let app = &app;
+            let sup = &sup;
+            async move {
+                let (s, v) = app
+                    .post_json(
+                        "/api/v1/surveys",
+                        Some(sup),
+                        &json!({ "title": title, "instrument_id": instrument,
+                                 "starts_on": t + chrono::Duration::days(from),
+                                 "ends_on": t + chrono::Duration::days(to),
+                                 "targets": [] }),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::CREATED, "{v}");
+            }
+        };
+        // One under way, then more campaigns planned than a list page holds:
+        // the one under way is still on the bench.
+        make("已在进行的调查".into(), -5, 5).await;
+        for i in 0..25 {
+            make(format!("计划中的调查{i:02}"), 30 + i, 60 + i).await;
+        }
+        let clerk = app.browser("clerk").await;
+        let (_, html) = clerk.get("/").await;
+        assert!(html.contains("社情民意调查：已在进行的调查"), "{html}");
+        assert!(!html.contains("计划中的调查"), "not under way yet");
+        assert!(!html.contains("另有"), "{html}");
+
+        // Twelve under way: the ten ending first, and a line for the other two.
+        for i in 0..11 {
+            make(format!("进行中的调查{i:02}"), -1, 10 + i).await;
+        }
+        let (_, html) = clerk.get("/").await;
+        assert!(html.contains("社情民意调查：已在进行的调查"), "ends first");
+        assert!(html.contains("社情民意调查：进行中的调查08"));
+        assert!(!html.contains("社情民意调查：进行中的调查09"));
+        assert!(html.contains("另有2项社情民意调查进行中"), "{html}");
+    }
+);

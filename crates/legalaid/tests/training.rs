@@ -377,3 +377,37 @@ both!(
         assert_eq!(fields(&e), ["staff_ids"]);
     }
 );
+
+both!(the_home_page_says_how_many_more_sessions_wait, |app| {
+    let director = app.token("director").await;
+    let t = today(&app);
+    let (lawyer, _) = common::lawyer_staff(&app).await;
+    // Twelve sessions held, each with the lawyer still only enrolled.
+    for i in 0..12 {
+        let (s, v) = app
+            .post_json(
+                "/api/v1/training",
+                Some(&director),
+                &json!({ "topic": format!("业务培训第{:02}期", i + 1), "kind": "business",
+                         "held_on": t - chrono::Duration::days(20 - i), "hours": "2" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["session"]["id"].as_i64().expect("id");
+        let (s, v) = app
+            .post_json(
+                &format!("/api/v1/training/{id}/enrolments"),
+                Some(&director),
+                &json!({ "version": v["session"]["version"], "staff_ids": [lawyer] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let bench = app.browser("director").await;
+    let (_, html) = bench.get("/").await;
+    // The ten held earliest, and a line for the other two.
+    assert!(html.contains("确认培训出勤：业务培训第01期"), "{html}");
+    assert!(html.contains("确认培训出勤：业务培训第10期"));
+    assert!(!html.contains("确认培训出勤：业务培训第11期"));
+    assert!(html.contains("另有2场培训待确认出勤"), "{html}");
+});
