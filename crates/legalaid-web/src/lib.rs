@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         // Uploads (10 MB) are the largest bodies; every other extractor keeps axum's 2 MB default.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::explain_limits))
+        .layer(axum::middleware::from_fn(middleware::read_refused_bodies))
         .with_state(state)
 }
 

@@ -1,4 +1,5 @@
-//! Request id, client address, structured request logs, metrics, security headers.
+//! Request id, client address, structured request logs, metrics, security headers,
+//! and reading what a refused upload still sends.
 
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, header};
@@ -116,6 +117,87 @@ pub async fn explain_limits(req: Request, next: Next) -> Response {
             "提交的内容过大（上传文件不能超过 10 MB）",
         )
     }
+}
+
+/// Answers a request with a body only after reading the body to its end, when the
+/// route refused it before reading it (an expired session, a wrong CSRF token, a
+/// role that may not upload): a connection closed under an upload in progress
+/// shows the browser a reset connection instead of the page that says why.
+/// Bodies are read as they come and dropped, never kept, up to the body limit and
+/// for at most 30 seconds. Requests without a body pass as they are.
+pub async fn read_refused_bodies(req: Request, next: Next) -> Response {
+    let length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let carries_body = match length {
+        // Past the limit the answer is 413 whatever is sent; reading it would only
+        // keep the connection busy.
+        Some(n) => n > 0 && n <= crate::BODY_LIMIT as u64,
+        None => req.headers().contains_key(header::TRANSFER_ENCODING),
+    };
+    if !carries_body {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let (back, mut returned) = tokio::sync::oneshot::channel();
+    let body = axum::body::Body::from_stream(Returned {
+        stream: Some(body.into_data_stream()),
+        back: Some(back),
+    });
+    let res = next.run(Request::from_parts(parts, body)).await;
+    // The handler has returned, so the body was dropped unless something kept it
+    // (then it is left to whatever kept it).
+    if let Ok(rest) = returned.try_recv() {
+        discard(rest).await;
+    }
+    res
+}
+
+/// A request body that, when dropped, gives back what was not read of it.
+struct Returned {
+    stream: Option<axum::body::BodyDataStream>,
+    back: Option<tokio::sync::oneshot::Sender<axum::body::BodyDataStream>>,
+}
+
+impl futures_util::Stream for Returned {
+    type Item = Result<axum::body::Bytes, axum::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        match self.stream.as_mut() {
+            Some(s) => std::pin::Pin::new(s).poll_next(cx),
+            None => std::task::Poll::Ready(None),
+        }
+    }
+}
+
+impl Drop for Returned {
+    fn drop(&mut self) {
+        if let (Some(stream), Some(back)) = (self.stream.take(), self.back.take()) {
+            let _ = back.send(stream);
+        }
+    }
+}
+
+/// Reads and drops the rest of a request body, keeping none of it: up to the body
+/// limit and for at most 30 seconds, so a slow or endless sender holds neither
+/// memory nor the task.
+async fn discard(mut stream: axum::body::BodyDataStream) {
+    use futures_util::StreamExt;
+    let mut read = 0usize;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(Ok(chunk)) = stream.next().await {
+            read += chunk.len();
+            if read > crate::BODY_LIMIT {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// The answer to a request whose handler panicked: a 500 problem that says

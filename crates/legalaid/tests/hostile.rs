@@ -624,3 +624,61 @@ both!(
         }
     }
 );
+
+both!(
+    an_upload_refused_before_it_is_read_still_gets_its_answer,
+    |app| {
+        // A 9 MB upload refused by who sends it (no session, a wrong token, a role
+        // that may not import) is read to its end before the answer, so the sender
+        // gets the page or problem that says why, not a connection reset under
+        // its upload. Several times: a reset is a race the server must not run.
+        let big = || vec![b'x'; 9 * 1024 * 1024];
+        let form = |bytes: Vec<u8>| {
+            reqwest::multipart::Form::new().text("_csrf", "0").part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("人员.csv"),
+            )
+        };
+        let lawyer = app.token("lawyer").await;
+        let persons = app.scalar("SELECT COUNT(*) FROM persons").await;
+        for _ in 0..3 {
+            let res = app
+                .http
+                .post(app.url("/persons/import"))
+                .multipart(form(big()))
+                .send()
+                .await
+                .expect("an answer to the page, not a reset connection");
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            assert!(
+                res.headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .is_some_and(|l| l.starts_with("/login")),
+                "{:?}",
+                res.headers()
+            );
+            let res = app
+                .http
+                .post(app.url("/api/v1/persons/import?dry_run=true"))
+                .bearer_auth("not-a-token")
+                .multipart(form(big()))
+                .send()
+                .await
+                .expect("an answer to the API, not a reset connection");
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+            let v: Value = res.json().await.expect("a problem");
+            assert_eq!(v["status"], 401, "{v}");
+            let res = app
+                .http
+                .post(app.url("/api/v1/persons/import?dry_run=true"))
+                .bearer_auth(&lawyer)
+                .multipart(form(big()))
+                .send()
+                .await
+                .expect("an answer to the lawyer, not a reset connection");
+            assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        }
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM persons").await, persons);
+    }
+);

@@ -254,23 +254,6 @@ async fn read_application(
     Ok((input, csrf, photos))
 }
 
-/// Reads and drops a request body, keeping none of it: up to the body limit and for
-/// at most 30 seconds, so a slow or endless sender holds neither memory nor the task.
-async fn discard(body: axum::body::Body) {
-    use futures_util::StreamExt;
-    let mut stream = body.into_data_stream();
-    let mut read = 0usize;
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        while let Some(Ok(chunk)) = stream.next().await {
-            read += chunk.len();
-            if read > crate::BODY_LIMIT {
-                break;
-            }
-        }
-    })
-    .await;
-}
-
 /// `POST /public/apply`: the application.
 pub async fn apply_submit(State(s): State<AppState>, Meta(meta): Meta, req: Request) -> Response {
     let (parts, body) = req.into_parts();
@@ -284,10 +267,9 @@ pub async fn apply_submit(State(s): State<AppState>, Meta(meta): Meta, req: Requ
     let p = match refused {
         Ok(p) => p,
         Err(e) => {
-            // Read what the browser is still sending before answering: a connection closed
-            // under an upload in progress shows the visitor a reset connection instead of
-            // this page.
-            discard(body).await;
+            // The photos still coming are read before this page is sent
+            // (`middleware::read_refused_bodies`).
+            drop(body);
             return failure(&s, &parts, e, "/public/apply");
         }
     };
