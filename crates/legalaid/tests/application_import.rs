@@ -160,6 +160,16 @@ both!(
             .await
                 >= 3
         );
+        // Each application's entry names the row's key it was imported under.
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM audit_log l JOIN applications a \
+                 ON l.entity_id = CAST(a.id AS TEXT) AND l.action = 'application.create' \
+                 WHERE a.source_ref IS NOT NULL AND l.after_json LIKE '%\"source_ref\":\"' || a.source_ref || '\"%'"
+            )
+            .await,
+            3
+        );
         let audits = "SELECT COUNT(*) FROM audit_log WHERE action IN ('application.create', 'person.create')";
         let audited = app.scalar(audits).await;
         // Again: nothing changes.

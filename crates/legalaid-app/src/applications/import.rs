@@ -275,6 +275,11 @@ pub async fn import(
                 )),
                 e => e.into(),
             })?;
+        // The entry names the row's key, so the trail says which file's row it was.
+        let after = Imported {
+            application: &a,
+            source_ref: &plan.source_ref,
+        };
         audit::record(
             app,
             &mut tx,
@@ -282,7 +287,7 @@ pub async fn import(
             AuditAction::ApplicationCreate,
             a.id,
             None::<&()>,
-            Some(&a),
+            Some(&after),
         )
         .await?;
         crate::queues::track(app, &mut tx, Subject::Application(a.id)).await?;
@@ -290,6 +295,15 @@ pub async fn import(
     tx.commit().await?;
     report.committed = true;
     Ok(report)
+}
+
+/// An imported application as its audit entry records it: the row as written and
+/// the key it was imported under (`applications.source_ref`).
+#[derive(serde::Serialize)]
+struct Imported<'a> {
+    #[serde(flatten)]
+    application: &'a legalaid_domain::application::Application,
+    source_ref: &'a str,
 }
 
 /// Records that the caller exports the applications of its units with their
