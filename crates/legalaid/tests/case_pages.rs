@@ -51,6 +51,50 @@ fn this_year(app: &TestApp) -> String {
 }
 
 both!(
+    the_handler_chooser_lists_a_unit_s_handlers_when_the_staff_are_many,
+    |app| {
+        let director = app.browser("director").await;
+        let handlers = |html: &str| select(html, "select[name=handler_id] option");
+        let (_, html) = director.get("/cases").await;
+        let few = handlers(&html);
+        assert!(
+            few.len() > 1 && few.iter().any(|o| o.contains("（")),
+            "{few:?}"
+        );
+        assert!(!html.contains("承办人较多"));
+
+        // Two hundred more lawyers in the demo lawyer's firm: past the chooser's 200.
+        let (lawyer, firm) = lawyer_staff(&app).await;
+        app.raw_sql(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) \
+             INSERT INTO staff (unit_id, name, sex, kind, created_at, updated_at) \
+             SELECT {firm}, '批量律师' || i, 'male', 'lawyer', \
+             (SELECT MIN(created_at) FROM staff), (SELECT MIN(created_at) FROM staff) FROM n"
+        ))
+        .await
+        .expect("staff");
+        let (s, html) = director.get("/cases").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(handlers(&html), ["全部承办人"], "none listed unasked");
+        assert!(
+            html.contains("承办人较多，请先选择受理或承办单位并筛选，再选择承办人"),
+            "{html}"
+        );
+        // One unit: its handlers, all of them.
+        let (_, html) = director.get(&format!("/cases?unit_id={firm}")).await;
+        let of_firm = handlers(&html);
+        assert!(of_firm.len() > 200, "{}", of_firm.len());
+        assert!(of_firm.iter().any(|o| o.starts_with("批量律师199")));
+        assert!(!html.contains("承办人较多"));
+        // A handler filtered by stays chosen.
+        let (_, html) = director.get(&format!("/cases?handler_id={lawyer}")).await;
+        let chosen = select(&html, "select[name=handler_id] option[selected]");
+        assert_eq!(chosen.len(), 1, "{chosen:?}");
+        assert_eq!(handlers(&html).len(), 2);
+    }
+);
+
+both!(
     the_case_list_filters_exports_and_has_an_empty_state,
     |app| {
         let director = app.browser("director").await;

@@ -137,24 +137,65 @@ impl ListQuery {
     }
 }
 
+/// The most handlers the case list's chooser offers at once: past it (a city's or
+/// a province's staff) it offers the chosen unit's handlers only.
+const HANDLER_CHOICES: i64 = 200;
+
 /// The choosers of the list's filters: visible units, and the handlers among the
-/// visible staff (judicial office staff do not handle cases).
+/// visible staff (judicial office staff do not handle cases): all of them when
+/// they are few, else those of the unit filtered by.
 async fn filter_fields(
     s: &AppState,
     page: &PageCtx,
     q: &ListQuery,
+    filter: &CaseFilter,
     year_error: Option<String>,
-) -> Vec<Field> {
+) -> Result<Vec<Field>, axum::response::Response> {
     let one = |v: &Option<String>| [v.clone().unwrap_or_default()];
     let mut all_units = units::all_visible(&s.app, &page.ctx)
         .await
-        .unwrap_or_default();
+        .map_err(page_error)?;
     all_units.sort_by(|a, b| a.name.cmp(&b.name));
     let unit_opts = std::iter::once((String::new(), "全部单位".to_owned()))
         .chain(all_units.iter().map(|u| (u.id.to_string(), u.name.clone())));
-    let mut people = staff::all(&s.app, &page.ctx, &StaffFilter::default())
-        .await
-        .unwrap_or_default();
+    let (mut people, handler_hint) = match filter.unit_id {
+        Some(unit) => {
+            let of_unit = StaffFilter {
+                unit_id: Some(legalaid_domain::UnitId(unit)),
+                ..StaffFilter::default()
+            };
+            let people = staff::all(&s.app, &page.ctx, &of_unit)
+                .await
+                .map_err(page_error)?;
+            (people, "")
+        }
+        None => {
+            let first = Page {
+                page: 1,
+                per_page: HANDLER_CHOICES,
+            };
+            let (people, total) = staff::list(&s.app, &page.ctx, &StaffFilter::default(), first)
+                .await
+                .map_err(page_error)?;
+            if total <= HANDLER_CHOICES {
+                (people, "")
+            } else {
+                // Only the handler filtered by, when the caller sees them.
+                let chosen = match filter.handler_id {
+                    Some(id) => staff::get(&s.app, &page.ctx, legalaid_domain::StaffId(id))
+                        .await
+                        .ok()
+                        .into_iter()
+                        .collect(),
+                    None => Vec::new(),
+                };
+                (
+                    chosen,
+                    "承办人较多，请先选择受理或承办单位并筛选，再选择承办人",
+                )
+            }
+        }
+    };
     people.retain(|p| p.kind != StaffKind::JudicialOfficer);
     people.sort_by(|a, b| a.name.cmp(&b.name));
     let names: std::collections::HashMap<i64, &str> = all_units
@@ -176,7 +217,7 @@ async fn filter_fields(
     )
     .hint("如 2024");
     year.error = year_error;
-    vec![
+    Ok(vec![
         Field::new("status", "状态", "select", "").options(
             kind_options(
                 CaseStatus::ALL,
@@ -192,7 +233,9 @@ async fn filter_fields(
         ),
         year,
         Field::new("unit_id", "受理或承办单位", "select", "").options(unit_opts, &one(&q.unit_id)),
-        Field::new("handler_id", "承办人", "select", "").options(handler_opts, &one(&q.handler_id)),
+        Field::new("handler_id", "承办人", "select", "")
+            .options(handler_opts, &one(&q.handler_id))
+            .hint(handler_hint),
         Field::new("subsidy_status", "办案补贴", "select", "").options(
             kind_options(
                 SubsidyStatus::ALL,
@@ -212,7 +255,7 @@ async fn filter_fields(
                 ""
             },
         ),
-    ]
+    ])
 }
 
 pub async fn list(
@@ -243,7 +286,7 @@ pub async fn list(
             Cell::text(next.unwrap_or_else(|| "—".into())),
         ]);
     }
-    let filters = filter_fields(&s, &page, &q, year_error).await;
+    let filters = filter_fields(&s, &page, &q, &filter, year_error).await?;
     Ok(render(&ListPage {
         shell: Shell::new(&page, "法律援助案件", "/cases"),
         heading: "法律援助案件".into(),
