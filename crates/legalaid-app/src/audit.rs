@@ -42,15 +42,18 @@ fn to_json<T: Serialize>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// A page of the audit search, newest first: numbered, or the page after the
+/// entry `after` (the `seq` of the previous page's last), counted up to a cap.
 pub async fn search(
     app: &App,
     ctx: &Ctx,
     filter: &AuditFilter,
     page: Page,
-) -> AppResult<(Vec<AuditEntry>, i64)> {
+    after: Option<i64>,
+) -> AppResult<store::AuditPage> {
     policy::ensure_view_audit(ctx)?;
     let mut tx = app.store.read().await?;
-    Ok(store::search(&mut tx, filter, page).await?)
+    Ok(store::search(&mut tx, filter, page, after).await?)
 }
 
 /// The next `limit` entries of a search below `before` (a `seq`), newest first:

@@ -1,7 +1,8 @@
 //! The audit trail's storage: appends in chain order, search, and reading back for
 //! verification. The chain itself (hashing, checking) is in the domain.
 
-use crate::{Page, Result, StoreError, Tx};
+use crate::args::{Arg, Args};
+use crate::{COUNT_CAP, Page, Result, StoreError, Tx};
 use chrono::{DateTime, Utc};
 use legalaid_domain::audit::{AuditDraft, AuditEntry};
 
@@ -85,27 +86,94 @@ pub struct AuditFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// The search's conditions: `$1`–`$6` the filter, `$7` a keyset (below this `seq`).
-const SEARCH_WHERE: &str = "WHERE ($1 IS NULL OR entity_type = $1) AND ($2 IS NULL OR entity_id = $2) \
-    AND ($3 IS NULL OR actor_user_id = $3) AND ($4 IS NULL OR action = $4) \
-    AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) AND ($7 IS NULL OR seq < $7)";
+/// The search's conditions, only those that are set (ADR 0037), and the keyset
+/// (below this `seq`), binding their values into `args`.
+fn conditions(args: &mut Args, f: &AuditFilter, before: Option<i64>) -> String {
+    let mut w = Vec::new();
+    let mut text = |w: &mut Vec<String>, column: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            w.push(format!("{column} = {}", args.push(Arg::Text(v.clone()))));
+        }
+    };
+    text(&mut w, "entity_type", &f.entity_type);
+    text(&mut w, "entity_id", &f.entity_id);
+    text(&mut w, "action", &f.action);
+    if let Some(v) = f.actor_user_id {
+        w.push(format!("actor_user_id = {}", args.push(Arg::Int(v))));
+    }
+    if let Some(v) = f.from {
+        w.push(format!("at >= {}", args.push(Arg::Time(v))));
+    }
+    if let Some(v) = f.until {
+        w.push(format!("at < {}", args.push(Arg::Time(v))));
+    }
+    if let Some(v) = before {
+        w.push(format!("seq < {}", args.push(Arg::Int(v))));
+    }
+    if w.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.join(" AND "))
+    }
+}
 
-/// Newest first.
-pub async fn search(tx: &mut Tx, f: &AuditFilter, page: Page) -> Result<(Vec<AuditEntry>, i64)> {
-    let list_sql = format!(
-        "SELECT {COLUMNS} FROM audit_log {SEARCH_WHERE} ORDER BY seq DESC LIMIT $8 OFFSET $9"
+/// A page of the audit search.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// The entries of the search, or [`COUNT_CAP`] when there are more.
+    pub total: i64,
+    /// `Some(COUNT_CAP)` when the search has more entries than were counted.
+    pub more_than: Option<i64>,
+    /// Whether an entry follows the page's last one.
+    pub has_next: bool,
+}
+
+/// Newest first, a page at a time: numbered, or the page below `before` (a
+/// `seq`, the last of the previous page), with the count up to [`COUNT_CAP`].
+pub async fn search(
+    tx: &mut Tx,
+    f: &AuditFilter,
+    page: Page,
+    before: Option<i64>,
+) -> Result<AuditPage> {
+    let mut args = Args::default();
+    let w = conditions(&mut args, f, before);
+    let limit = args.push(Arg::Int(page.per_page + 1));
+    let offset = args.push(Arg::Int(if before.is_some() { 0 } else { page.offset() }));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log {w} ORDER BY seq DESC LIMIT {limit} OFFSET {offset}"
     );
-    let count_sql = format!("SELECT COUNT(*) FROM audit_log {SEARCH_WHERE}");
-    let none: Option<i64> = None;
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-        .bind(&f.entity_type).bind(&f.entity_id).bind(f.actor_user_id).bind(&f.action).bind(f.from).bind(f.until)
-        .bind(none).bind(page.per_page).bind(page.offset())
-        .fetch_all(&mut *c).await?);
-    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-        .bind(&f.entity_type).bind(&f.entity_id).bind(f.actor_user_id).bind(&f.action).bind(f.from).bind(f.until)
-        .bind(none)
-        .fetch_one(c).await?);
-    Ok((rows.into_iter().map(AuditEntry::from).collect(), total))
+    let mut rows: Vec<Row> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
+    let has_next = rows.len() as i64 > page.per_page;
+    rows.truncate(usize::try_from(page.per_page).unwrap_or(0));
+    let items: Vec<AuditEntry> = rows.into_iter().map(AuditEntry::from).collect();
+    // A first page that is the whole search is its own count.
+    if before.is_none() && page.page <= 1 && !has_next {
+        let total = items.len() as i64;
+        return Ok(AuditPage {
+            items,
+            total,
+            more_than: None,
+            has_next,
+        });
+    }
+    let mut args = Args::default();
+    let w = conditions(&mut args, f, None);
+    let reach = COUNT_CAP + 1;
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 AS x FROM audit_log {w} LIMIT {reach}) AS k");
+    let n: i64 = on_tx!(tx, c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), args).fetch_one(c).await?);
+    let (total, more_than) = if n > COUNT_CAP {
+        (COUNT_CAP, Some(COUNT_CAP))
+    } else {
+        (n, None)
+    };
+    Ok(AuditPage {
+        items,
+        total,
+        more_than,
+        has_next,
+    })
 }
 
 /// The next `limit` entries of the search below `before` (a `seq`), newest
@@ -116,11 +184,11 @@ pub async fn search_before(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>> {
-    let sql = format!("SELECT {COLUMNS} FROM audit_log {SEARCH_WHERE} ORDER BY seq DESC LIMIT $8");
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&f.entity_type).bind(&f.entity_id).bind(f.actor_user_id).bind(&f.action).bind(f.from).bind(f.until)
-        .bind(before).bind(limit)
-        .fetch_all(c).await?);
+    let mut args = Args::default();
+    let w = conditions(&mut args, f, before);
+    let limit = args.push(Arg::Int(limit));
+    let sql = format!("SELECT {COLUMNS} FROM audit_log {w} ORDER BY seq DESC LIMIT {limit}");
+    let rows: Vec<Row> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 

@@ -11,6 +11,7 @@
 #[macro_use]
 mod macros;
 pub mod applications;
+mod args;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;

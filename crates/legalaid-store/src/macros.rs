@@ -15,3 +15,18 @@ macro_rules! on_tx {
         }
     };
 }
+
+/// Binds the values of an [`crate::args::Args`] to a query, in order.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in &$args.0 {
+            q = match a {
+                $crate::args::Arg::Text(s) => q.bind(s.as_str()),
+                $crate::args::Arg::Int(i) => q.bind(*i),
+                $crate::args::Arg::Time(t) => q.bind(*t),
+            };
+        }
+        q
+    }};
+}

@@ -539,3 +539,104 @@ both!(
         assert_eq!(p["errors"][0]["field"], "staff_id", "{p}");
     }
 );
+
+both!(
+    the_audit_search_counts_to_its_cap_and_walks_by_keyset,
+    |app| {
+        use common::select;
+        let admin = app.token("admin").await;
+        // 1,100 entries of one made-up record, appended after the head (their chain
+        // is not meant to verify: this is about reading them back).
+        app.raw_sql(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1100) \
+         INSERT INTO audit_log (seq, at, actor_user_id, actor_username, request_id, ip, action, \
+         entity_type, entity_id, before_json, after_json, prev_hash, hash) \
+         SELECT (SELECT last_seq FROM audit_head) + i, (SELECT MAX(at) FROM audit_log), NULL, 'bulk', \
+         'r', '127.0.0.1', CASE WHEN i % 100 = 0 THEN 'unit.create' ELSE 'unit.update' END, \
+         'unit', 'bulk', NULL, NULL, 'x', 'y' FROM n",
+    )
+    .await
+    .expect("entries");
+        app.raw_sql("UPDATE audit_head SET last_seq = last_seq + 1100")
+            .await
+            .expect("head");
+
+        let (s, v) = app
+            .get_json("/api/v1/audit?entity_id=bulk&per_page=100", Some(&admin))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (v["total"].as_i64(), v["more_than"].as_i64()),
+            (Some(1000), Some(1000))
+        );
+        // The keyset walks every entry once, newest first.
+        let mut seqs: Vec<i64> = Vec::new();
+        let mut page = v;
+        loop {
+            seqs.extend(
+                page["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .filter_map(|e| e["seq"].as_i64()),
+            );
+            let Some(next) = page["next"].as_str().map(str::to_owned) else {
+                break;
+            };
+            let (s, v) = app
+                .get_json(
+                    &format!("/api/v1/audit?entity_id=bulk&per_page=100&after={next}"),
+                    Some(&admin),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            page = v;
+        }
+        assert_eq!(seqs.len(), 1100);
+        assert!(
+            seqs.windows(2).all(|w| w[0] > w[1]),
+            "newest first, each once"
+        );
+        // Two filters together, counted exactly under the cap.
+        let (_, v) = app
+            .get_json(
+                "/api/v1/audit?entity_id=bulk&action=unit.create",
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(
+            (v["total"].as_i64(), v["more_than"].is_null()),
+            (Some(11), true),
+            "{v}"
+        );
+        assert!(v["next"].is_null());
+        // A mangled keyset is named.
+        let (s, e) = app.get_json("/api/v1/audit?after=x", Some(&admin)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "after");
+
+        // The page: how far it counted, and the next page by its keyset.
+        let b = app.browser("admin").await;
+        let (s, html) = b.get("/audit?entity_id=bulk").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(select(&html, "p.count"), ["超过 1000 条（只数到此处）"]);
+        let href = html
+            .split("rel=\"next\"")
+            .next()
+            .and_then(|h| h.rsplit("href=\"").next())
+            .and_then(|h| h.split('"').next())
+            .expect("the next link")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        assert!(
+            href.starts_with("/audit?entity_id=bulk&page=2&after="),
+            "{href}"
+        );
+        let first_rows = select(&html, "table tbody tr");
+        let (s, html2) = b.get(&href).await;
+        assert_eq!(s, StatusCode::OK);
+        let second_rows = select(&html2, "table tbody tr");
+        assert_eq!(second_rows.len(), 50);
+        assert!(second_rows.iter().all(|r| !first_rows.contains(r)));
+    }
+);

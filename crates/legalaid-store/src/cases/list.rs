@@ -4,6 +4,7 @@
 //! page, and a count that stops at [`crate::COUNT_CAP`].
 
 use super::{COLUMNS, CaseFilter, Row, year_bounds};
+use crate::args::{Arg, Args};
 use crate::{COUNT_CAP, Page, Result, Tx};
 use chrono::{DateTime, Utc};
 use legalaid_domain::case::Case;
@@ -42,38 +43,6 @@ pub struct Listed {
     pub more_than: Option<i64>,
     /// Whether a case follows the page's last one.
     pub has_next: bool,
-}
-
-/// A value bound to a numbered placeholder.
-enum Arg {
-    Text(String),
-    Int(i64),
-    Time(DateTime<Utc>),
-}
-
-#[derive(Default)]
-struct Args(Vec<Arg>);
-
-impl Args {
-    /// Binds `a` and returns its placeholder.
-    fn push(&mut self, a: Arg) -> String {
-        self.0.push(a);
-        format!("${}", self.0.len())
-    }
-}
-
-macro_rules! bind_args {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in &$args.0 {
-            q = match a {
-                Arg::Text(s) => q.bind(s.as_str()),
-                Arg::Int(i) => q.bind(*i),
-                Arg::Time(t) => q.bind(*t),
-            };
-        }
-        q
-    }};
 }
 
 /// Which rows each branch of the query starts from.

@@ -1,7 +1,7 @@
 //! Regions, users and roles, and the audit trail.
 
 use super::records::id_from;
-use super::{List, PageParams};
+use super::{KeysetList, List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -207,6 +207,8 @@ pub struct AuditQuery {
     pub from: Option<DateTime<Utc>>,
     /// Until this instant (exclusive), RFC 3339.
     pub until: Option<DateTime<Utc>>,
+    /// The page after this entry: the `next` of the previous page (instead of `page`).
+    pub after: Option<String>,
 }
 
 impl AuditQuery {
@@ -269,17 +271,33 @@ impl From<AuditEntry> for AuditOut {
 
 /// Searches the audit trail, newest first (administrators and supervisors).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", security(("bearer" = [])), params(AuditQuery, PageParams),
-    responses((status = 200, body = List<AuditOut>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = KeysetList<AuditOut>, description = "`{items, total, more_than, next}`: `total` counts up to 1,000 (`more_than` is then set); `next` asks for the following page as `after`"),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn search_audit(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<AuditQuery>,
     ApiQuery(p): ApiQuery<PageParams>,
-) -> Result<Json<List<AuditOut>>, ApiError> {
-    let (entries, total) = audit::search(&s.app, &ctx, &q.filter(), p.page()).await?;
-    Ok(Json(List {
-        items: entries.into_iter().map(AuditOut::from).collect(),
-        total,
+) -> Result<Json<KeysetList<AuditOut>>, ApiError> {
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(
+            a.parse::<i64>()
+                .ok()
+                .filter(|a| *a > 0)
+                .ok_or_else(|| AppError::field("after", "不是列表给出的 next 值"))?,
+        ),
+    };
+    let found = audit::search(&s.app, &ctx, &q.filter(), p.page(), after).await?;
+    let next = found
+        .has_next
+        .then(|| found.items.last().map(|e| e.seq.to_string()))
+        .flatten();
+    Ok(Json(KeysetList {
+        items: found.items.into_iter().map(AuditOut::from).collect(),
+        total: found.total,
+        more_than: found.more_than,
+        next,
     }))
 }
 

@@ -23,6 +23,8 @@ pub struct AuditQuery {
     from: Option<String>,
     until: Option<String>,
     page: Option<i64>,
+    /// The page after this entry (`seq`): the keyset the previous page linked.
+    after: Option<String>,
 }
 
 impl AuditQuery {
@@ -142,14 +144,31 @@ pub async fn audit(
             q.until.clone().unwrap_or_default(),
         ),
     ];
-    let (entries, total) = match q.filter() {
-        Ok(f) => audit::search(&s.app, &page.ctx, &f, pg)
-            .await
-            .map_err(page_error)?,
+    let after = q
+        .after
+        .as_deref()
+        .and_then(|a| a.trim().parse::<i64>().ok())
+        .filter(|a| *a > 0);
+    let found = match q.filter() {
+        Ok(f) => Some(
+            audit::search(&s.app, &page.ctx, &f, pg, after)
+                .await
+                .map_err(page_error)?,
+        ),
         Err(errs) => {
             crate::html::attach_errors(&mut filters, &errs);
-            (Vec::new(), 0)
+            None
         }
+    };
+    let (entries, total, more, next) = match found {
+        Some(p) => {
+            let next = p
+                .has_next
+                .then(|| p.items.last().map(|e| e.seq.to_string()))
+                .flatten();
+            (p.items, p.total, p.more_than.is_some(), next)
+        }
+        None => (Vec::new(), 0, false, None),
     };
     let rows = entries
         .iter()
@@ -191,7 +210,7 @@ pub async fn audit(
             headers: vec!["序号", "时间", "操作人", "操作", "对象", "来源地址", "变更"],
             rows,
         },
-        pager: Pager::new("/audit", &query, pg, total),
+        pager: Pager::keyset("/audit", &query, pg, total, more, next),
         empty: "没有符合条件的审计记录。".into(),
     }))
 }

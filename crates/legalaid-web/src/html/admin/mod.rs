@@ -276,10 +276,11 @@ pub async fn show_user(
                 page: 1,
                 per_page: 10,
             },
+            None,
         )
         .await
-        .map(|r| r.0)
-        .unwrap_or_default()
+        .map_err(page_error)?
+        .items
     } else {
         Vec::new()
     };
