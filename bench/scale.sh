@@ -8,6 +8,8 @@
 #   - the case list filtered (API and page) as the center's director, who sees all
 #     N cases: status + year, and open cases of one office,
 #   - the case list's page 2 by its keyset (the `next` of page 1),
+#   - the audit trail's search as the bureau's supervisor (ADR 0042): the newest
+#     entries, one case's entries, and page 3 of one action's (ten million entries at 1M),
 #   - a search (`工资`) when LEGALAID_BENCH_SEARCH=1 (it rebuilds the search index of
 #     every copied record first, through the application's own segmenter: minutes at 1M);
 # the server's RSS after each, and the growth of each p95 from the first size to the last.
@@ -145,6 +147,10 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
     curl -s -b "$jar" -c "$jar" "$base/login" --data-urlencode username=director \
         --data-urlencode password='Legalaid@2024' --data-urlencode "_csrf=$csrf" -o /dev/null
     cookie="legalaid_session=$(awk '$6 == "legalaid_session" {print $7}' "$jar")"
+    # The audit trail is read by the bureau's supervisor (the director may not).
+    local sup
+    sup=$(curl -s -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
+        -d '{"username":"supervisor","password":"Legalaid@2024"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
     office="${units[1]}"
     next=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/cases?status=archived" \
         | python3 -c 'import json, sys; print(json.load(sys.stdin)["next"])')
@@ -155,12 +161,19 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
         "list API open at an office|/api/v1/cases?unit_id=$office&open=true|token"
         "list API page 2 by keyset|/api/v1/cases?status=archived&after=$next|token"
         "list page status+year|/cases?status=in_progress&year=2025|cookie"
+        "audit API newest|/api/v1/audit|sup"
+        "audit API one case|/api/v1/audit?entity_type=case&entity_id=$((case_id + 5))|sup"
+        "audit API one action, page 3|/api/v1/audit?action=case.progress&page=3|sup"
     )
     [ "${LEGALAID_BENCH_SEARCH:-0}" = 1 ] && probes+=("search 工资|/api/v1/search?q=%E5%B7%A5%E8%B5%84|token")
     local p name path auth header out p95
     for p in "${probes[@]}"; do
         IFS='|' read -r name path auth <<<"$p"
-        if [ "$auth" = token ]; then header="Authorization: Bearer $token"; else header="Cookie: $cookie"; fi
+        case "$auth" in
+            token) header="Authorization: Bearer $token" ;;
+            sup) header="Authorization: Bearer $sup" ;;
+            *) header="Cookie: $cookie" ;;
+        esac
         curl -fs -o /dev/null -H "$header" "$base$path" || { echo "[$label $n] $name: $path fails"; exit 1; }
         out=$(wrk -t2 -c8 -d"${duration}s" -s "$work/pct.lua" -H "$header" "$base$path" | summary)
         echo "[$label $n] $name ($path): $out; RSS $(rss)"

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// The most items of one kind (surveys under way, trainings to confirm) the
 /// home page lists; past it, one more item says how many others there are.
-pub(crate) const ITEMS_OF_A_KIND: i64 = 10;
+const ITEMS_OF_A_KIND: i64 = 10;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkItem {
@@ -69,10 +69,10 @@ pub async fn work_queue(app: &App, ctx: &Ctx, due: DueFilter, page: Page) -> App
     // second connection while this one is held.
     let mut tx = app.store.read().await?;
     // Surveys and training (issue 11): campaigns under way, sessions to confirm.
-    let outreach = crate::surveys::work_items(app, &mut tx, ctx)
+    let outreach = crate::surveys::work_items(app, &mut tx, ctx, ITEMS_OF_A_KIND)
         .await?
         .into_iter()
-        .chain(crate::training::work_items(app, &mut tx, ctx).await?);
+        .chain(crate::training::work_items(app, &mut tx, ctx, ITEMS_OF_A_KIND).await?);
     items.extend(outreach.map(|(title, detail, href)| WorkItem {
         title,
         detail,

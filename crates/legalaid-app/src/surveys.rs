@@ -235,18 +235,19 @@ pub async fn list(app: &App, ctx: &Ctx, page: Page) -> AppResult<(Vec<CampaignLi
 }
 
 /// The campaigns under way today that the caller takes part in, for the home
-/// page: (title, detail, link). Read in the home page's transaction.
+/// page, at most `at_most` and a line for the rest: (title, detail, link). Read
+/// in the home page's transaction.
 pub(crate) async fn work_items(
     app: &App,
     tx: &mut Tx,
     ctx: &Ctx,
+    at_most: i64,
 ) -> AppResult<Vec<(String, String, String)>> {
     if !can_enter(ctx) || ctx.actor.is_none() {
         return Ok(Vec::new());
     }
     let today = local_date(app.clock.now());
-    let (lines, total) =
-        store::open_campaigns(tx, &scope_of(ctx), today, crate::home::ITEMS_OF_A_KIND).await?;
+    let (lines, total) = store::open_campaigns(tx, &scope_of(ctx), today, at_most).await?;
     let more = total - lines.len() as i64;
     let mut items: Vec<_> = lines
         .into_iter()

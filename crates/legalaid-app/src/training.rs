@@ -287,18 +287,18 @@ pub async fn confirm(
 }
 
 /// Sessions held whose attendance is still to confirm, for the organisers'
-/// home page: (title, detail, link).
+/// home page, at most `at_most` and a line for the rest: (title, detail, link).
 pub(crate) async fn work_items(
     app: &App,
     tx: &mut Tx,
     ctx: &Ctx,
+    at_most: i64,
 ) -> AppResult<Vec<(String, String, String)>> {
     if !can_organise(ctx) || ctx.actor.is_none() {
         return Ok(Vec::new());
     }
     let today = local_date(app.clock.now());
-    let (due, total) =
-        store::to_confirm(tx, &policy::scope(ctx), today, crate::home::ITEMS_OF_A_KIND).await?;
+    let (due, total) = store::to_confirm(tx, &policy::scope(ctx), today, at_most).await?;
     let more = total - due.len() as i64;
     let mut items: Vec<_> = due
         .into_iter()

@@ -131,12 +131,19 @@ pub async fn read_refused_bodies(req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let carries_body = match length {
-        // Past the limit the answer is 413 whatever is sent; reading it would only
-        // keep the connection busy.
-        Some(n) => n > 0 && n <= crate::BODY_LIMIT as u64,
-        None => req.headers().contains_key(header::TRANSFER_ENCODING),
-    };
+    // A client that waits for `100 Continue` sends nothing unless asked to: reading
+    // its body would ask for an upload only to drop it.
+    let waits = req
+        .headers()
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let carries_body = !waits
+        && match length {
+            // Past the limit the answer is 413 whatever is sent; reading it would only
+            // keep the connection busy.
+            Some(n) => n > 0 && n <= crate::BODY_LIMIT as u64,
+            None => req.headers().contains_key(header::TRANSFER_ENCODING),
+        };
     if !carries_body {
         return next.run(req).await;
     }
@@ -149,7 +156,11 @@ pub async fn read_refused_bodies(req: Request, next: Next) -> Response {
     let res = next.run(Request::from_parts(parts, body)).await;
     // The handler has returned, so the body was dropped unless something kept it
     // (then it is left to whatever kept it).
-    if let Ok(rest) = returned.try_recv() {
+    // A body past the limit (sent chunked) is not read further: the answer is 413
+    // and the connection closes.
+    if res.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        && let Ok(rest) = returned.try_recv()
+    {
         discard(rest).await;
     }
     res

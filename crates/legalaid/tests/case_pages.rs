@@ -63,8 +63,16 @@ both!(
         );
         assert!(!html.contains("承办人较多"));
 
-        // Two hundred more lawyers in the demo lawyer's firm: past the chooser's 200.
+        // Few staff: a unit filter still offers every handler (the unit may be the
+        // intake unit of cases others handle).
         let (lawyer, firm) = lawyer_staff(&app).await;
+        let d = app.token("director").await;
+        let (_, me) = app.get_json("/api/v1/me", Some(&d)).await;
+        let center = me["unit_id"].as_i64().expect("the director's unit");
+        let (_, html) = director.get(&format!("/cases?unit_id={center}")).await;
+        assert_eq!(handlers(&html), few);
+
+        // Two hundred more lawyers in the demo lawyer's firm: past the chooser's 200.
         app.raw_sql(&format!(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) \
              INSERT INTO staff (unit_id, name, sex, kind, created_at, updated_at) \
@@ -91,6 +99,12 @@ both!(
         let chosen = select(&html, "select[name=handler_id] option[selected]");
         assert_eq!(chosen.len(), 1, "{chosen:?}");
         assert_eq!(handlers(&html).len(), 2);
+        // Also with a unit filter naming another unit (the center, not the firm).
+        let (_, html) = director
+            .get(&format!("/cases?unit_id={center}&handler_id={lawyer}"))
+            .await;
+        let chosen = select(&html, "select[name=handler_id] option[selected]");
+        assert_eq!(chosen.len(), 1, "{chosen:?}");
     }
 );
 

@@ -682,3 +682,65 @@ both!(
         assert_eq!(app.scalar("SELECT COUNT(*) FROM persons").await, persons);
     }
 );
+
+both!(
+    a_refused_upload_is_read_to_its_end_and_the_connection_kept,
+    |app| {
+        // Deterministic: over one connection, a 3 MB upload refused for want of a
+        // session, then a second request. The server keeps a connection only when the
+        // first request's body was read to its end.
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = app.base.trim_start_matches("http://").to_owned();
+        let mut tcp = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        let body = vec![b'x'; 3 * 1024 * 1024];
+        let head = format!(
+            "POST /api/v1/persons/import HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/csv\r\n\
+         Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        tcp.write_all(head.as_bytes()).await.expect("head");
+        tcp.write_all(&body).await.expect("body");
+        // The answer: its head, then as many bytes as it says.
+        let mut got = Vec::new();
+        let mut buf = [0u8; 8192];
+        let end = loop {
+            let n = tcp.read(&mut buf).await.expect("read");
+            assert!(n > 0, "the server closed the connection");
+            got.extend_from_slice(&buf[..n]);
+            if let Some(i) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+        };
+        let text = String::from_utf8_lossy(&got[..end]).to_lowercase();
+        assert!(text.starts_with("http/1.1 401"), "{text}");
+        let length: usize = text
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("a content length");
+        while got.len() < end + length {
+            let n = tcp.read(&mut buf).await.expect("read");
+            assert!(n > 0, "the server closed the connection");
+            got.extend_from_slice(&buf[..n]);
+        }
+        tcp.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+            .await
+            .expect("a second request on the same connection");
+        let mut second = Vec::new();
+        while !second.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = tcp.read(&mut buf).await.expect("read");
+            assert!(
+                n > 0,
+                "the connection was not kept after the refused upload"
+            );
+            second.extend_from_slice(&buf[..n]);
+        }
+        assert!(
+            second.starts_with(b"HTTP/1.1 200"),
+            "{}",
+            String::from_utf8_lossy(&second)
+        );
+    }
+);

@@ -268,19 +268,9 @@ pub async fn show_user(
             actor_user_id: Some(id.0),
             ..Default::default()
         };
-        legalaid_app::audit::search(
-            &s.app,
-            &page.ctx,
-            &f,
-            Page {
-                page: 1,
-                per_page: 10,
-            },
-            None,
-        )
-        .await
-        .map_err(page_error)?
-        .items
+        legalaid_app::audit::search_batch(&s.app, &page.ctx, &f, None, 10)
+            .await
+            .map_err(page_error)?
     } else {
         Vec::new()
     };

@@ -143,7 +143,8 @@ const HANDLER_CHOICES: i64 = 200;
 
 /// The choosers of the list's filters: visible units, and the handlers among the
 /// visible staff (judicial office staff do not handle cases): all of them when
-/// they are few, else those of the unit filtered by.
+/// they are at most [`HANDLER_CHOICES`], else those of the unit filtered by; the
+/// handler filtered by is always among them.
 async fn filter_fields(
     s: &AppState,
     page: &PageCtx,
@@ -158,44 +159,43 @@ async fn filter_fields(
     all_units.sort_by(|a, b| a.name.cmp(&b.name));
     let unit_opts = std::iter::once((String::new(), "全部单位".to_owned()))
         .chain(all_units.iter().map(|u| (u.id.to_string(), u.name.clone())));
-    let (mut people, handler_hint) = match filter.unit_id {
-        Some(unit) => {
-            let of_unit = StaffFilter {
-                unit_id: Some(legalaid_domain::UnitId(unit)),
-                ..StaffFilter::default()
-            };
-            let people = staff::all(&s.app, &page.ctx, &of_unit)
-                .await
-                .map_err(page_error)?;
-            (people, "")
-        }
-        None => {
-            let first = Page {
-                page: 1,
-                per_page: HANDLER_CHOICES,
-            };
-            let (people, total) = staff::list(&s.app, &page.ctx, &StaffFilter::default(), first)
-                .await
-                .map_err(page_error)?;
-            if total <= HANDLER_CHOICES {
-                (people, "")
-            } else {
-                // Only the handler filtered by, when the caller sees them.
-                let chosen = match filter.handler_id {
-                    Some(id) => staff::get(&s.app, &page.ctx, legalaid_domain::StaffId(id))
-                        .await
-                        .ok()
-                        .into_iter()
-                        .collect(),
-                    None => Vec::new(),
-                };
-                (
-                    chosen,
-                    "承办人较多，请先选择受理或承办单位并筛选，再选择承办人",
-                )
-            }
-        }
+    let first = Page {
+        page: 1,
+        per_page: HANDLER_CHOICES,
     };
+    let (mut people, total) = staff::list(&s.app, &page.ctx, &StaffFilter::default(), first)
+        .await
+        .map_err(page_error)?;
+    let mut handler_hint = "";
+    if total > HANDLER_CHOICES {
+        // Too many to offer: the unit filtered by (its handlers, however many), or
+        // none until one is chosen.
+        people = match filter.unit_id {
+            Some(unit) => {
+                let of_unit = StaffFilter {
+                    unit_id: Some(legalaid_domain::UnitId(unit)),
+                    ..StaffFilter::default()
+                };
+                staff::all(&s.app, &page.ctx, &of_unit)
+                    .await
+                    .map_err(page_error)?
+            }
+            None => {
+                handler_hint = "承办人较多，请先选择受理或承办单位并筛选，再选择承办人";
+                Vec::new()
+            }
+        };
+    }
+    // The handler filtered by stays offered (and chosen), whatever the unit.
+    if let Some(id) = filter.handler_id
+        && !people.iter().any(|p| p.id.0 == id)
+    {
+        match staff::get(&s.app, &page.ctx, legalaid_domain::StaffId(id)).await {
+            Ok(p) => people.push(p),
+            Err(legalaid_app::AppError::NotFound) => {}
+            Err(e) => return Err(page_error(e)),
+        }
+    }
     people.retain(|p| p.kind != StaffKind::JudicialOfficer);
     people.sort_by(|a, b| a.name.cmp(&b.name));
     let names: std::collections::HashMap<i64, &str> = all_units
