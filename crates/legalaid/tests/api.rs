@@ -620,14 +620,7 @@ both!(
         let (s, html) = b.get("/audit?entity_id=bulk").await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(select(&html, "p.count"), ["超过 1000 条（只数到此处）"]);
-        let href = html
-            .split("rel=\"next\"")
-            .next()
-            .and_then(|h| h.rsplit("href=\"").next())
-            .and_then(|h| h.split('"').next())
-            .expect("the next link")
-            .replace("&amp;", "&")
-            .replace("&#38;", "&");
+        let href = common::next_link(&html);
         assert!(
             href.starts_with("/audit?entity_id=bulk&page=2&after="),
             "{href}"

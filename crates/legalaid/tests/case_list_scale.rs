@@ -266,14 +266,7 @@ both!(the_case_list_counts_to_its_cap_and_walks_by_keyset, |app| {
     assert_eq!(select(&html, "p.count"), ["超过 1000 条（只数到此处）"]);
     let next = select(&html, "nav.pager a[rel=next]");
     assert_eq!(next, ["下一页"]);
-    let href = html
-        .split("rel=\"next\"")
-        .next()
-        .and_then(|h| h.rsplit("href=\"").next())
-        .and_then(|h| h.split('"').next())
-        .expect("the next link")
-        .replace("&amp;", "&")
-        .replace("&#38;", "&");
+    let href = common::next_link(&html);
     assert!(href.starts_with("/cases?page=2&after="), "{href}");
     let first_rows = select(&html, "table tbody tr");
     let (s, html2) = b.get(&href).await;

@@ -651,6 +651,17 @@ pub fn pdftotext(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The href of a list page's 下一页 link (its keyset), unescaped.
+pub fn next_link(html: &str) -> String {
+    html.split("rel=\"next\"")
+        .next()
+        .and_then(|h| h.rsplit("href=\"").next())
+        .and_then(|h| h.split('"').next())
+        .expect("the next link")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
 /// Uploads `bytes` as the multipart field `file` (with a description) to `path`.
 pub async fn upload_file(
     app: &TestApp,
