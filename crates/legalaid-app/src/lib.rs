@@ -29,6 +29,7 @@ pub mod jobs;
 mod numbering;
 pub mod outbox;
 pub mod outreach;
+pub mod paging;
 pub mod persons;
 pub mod policy;
 pub mod portal;

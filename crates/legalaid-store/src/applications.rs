@@ -1,6 +1,8 @@
 //! Applications, their supplement pauses, objections, and number sequences.
 
-use crate::{Page, Result, StoreError, Tx, scope_params};
+use crate::args::{Arg, Args, unit_scope, where_clause};
+use crate::capped::{At, Capped};
+use crate::{Result, StoreError, Tx, scope_params};
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::application::{
     Application, ApplicationFields, Channel, DenialReason, NotifyingOrgan, Objection,
@@ -191,38 +193,76 @@ pub struct ApplicationFilter {
     pub overdue_before: Option<NaiveDate>,
 }
 
-/// Applications received by units in `scope`, newest first.
+/// The conditions of the application list (only those that are set, ADR 0037)
+/// and the keyset `before` (the last row's `received_at` and `id`).
+fn list_conditions(
+    args: &mut Args,
+    scope: &Scope,
+    f: &ApplicationFilter,
+    before: Option<(DateTime<Utc>, i64)>,
+) -> String {
+    let mut w = Vec::new();
+    w.extend(unit_scope(args, scope, "a.receiving_unit_id"));
+    if let Some(s) = f.status {
+        w.push(format!(
+            "a.status = {}",
+            args.push(Arg::Text(s.as_str().into()))
+        ));
+    }
+    if let Some(m) = &f.matter_code {
+        w.push(format!(
+            "a.matter_code = {}",
+            args.push(Arg::Text(m.clone()))
+        ));
+    }
+    if let Some(c) = f.channel {
+        w.push(format!(
+            "a.channel = {}",
+            args.push(Arg::Text(c.as_str().into()))
+        ));
+    }
+    if let Some(id) = f.applicant_id {
+        w.push(format!("a.applicant_id = {}", args.push(Arg::Int(id))));
+    }
+    if f.against_assessment {
+        w.push("a.against_assessment = TRUE".into());
+    }
+    if let Some(day) = f.overdue_before {
+        let p = args.push(Arg::Date(day));
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM deadlines d WHERE d.application_id = a.id AND d.statutory AND d.due_on < {p})"
+        ));
+    }
+    if let Some((t, id)) = before {
+        let (t, id) = (args.push(Arg::Time(t)), args.push(Arg::Int(id)));
+        w.push(format!("(a.received_at, a.id) < ({t}, {id})"));
+    }
+    format!("FROM applications a {}", where_clause(&w))
+}
+
+/// Applications received by units in `scope`, newest first: a page (numbered, or
+/// after a row's `received_at` and `id`) and the count up to [`crate::COUNT_CAP`].
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
     f: &ApplicationFilter,
-    page: Page,
-) -> Result<(Vec<Application>, i64)> {
-    const FROM: &str = "FROM applications a JOIN units u ON u.id = a.receiving_unit_id \
-        WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) AND ($3 IS NULL OR a.status = $3) \
-        AND ($4 IS NULL OR a.matter_code = $4) AND ($5 IS NULL OR a.channel = $5) AND ($6 IS NULL OR a.applicant_id = $6) \
-        AND ($7 = FALSE OR a.against_assessment = TRUE) \
-        AND ($8 IS NULL OR EXISTS (SELECT 1 FROM deadlines d WHERE d.application_id = a.id AND d.statutory AND d.due_on < $8))";
-    let (region, unit) = scope_params(scope);
-    let status = f.status.map(|s| s.as_str());
-    let channel = f.channel.map(|c| c.as_str());
-    let list_sql = format!(
-        "SELECT {COLUMNS} {FROM} ORDER BY a.received_at DESC, a.id DESC LIMIT $9 OFFSET $10"
+    at: At<(DateTime<Utc>, i64)>,
+) -> Result<Capped<Application>> {
+    let mut args = Args::default();
+    let from = list_conditions(&mut args, scope, f, at.key().copied());
+    let sql = format!(
+        "SELECT {COLUMNS} {from} ORDER BY a.received_at DESC, a.id DESC LIMIT {} OFFSET {}",
+        at.per_page().saturating_add(1),
+        at.offset()
     );
-    let count_sql = format!("SELECT COUNT(*) {FROM}");
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-        .bind(&region).bind(unit).bind(status).bind(&f.matter_code).bind(channel).bind(f.applicant_id).bind(f.against_assessment).bind(f.overdue_before)
-        .bind(page.per_page).bind(page.offset())
-        .fetch_all(&mut *c).await?);
-    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-        .bind(&region).bind(unit).bind(status).bind(&f.matter_code).bind(channel).bind(f.applicant_id).bind(f.against_assessment).bind(f.overdue_before)
-        .fetch_one(c).await?);
-    Ok((
-        rows.into_iter()
-            .map(Row::into_application)
-            .collect::<Result<_>>()?,
-        total,
-    ))
+    let rows: Vec<Row> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
+    let apps = rows
+        .into_iter()
+        .map(Row::into_application)
+        .collect::<Result<Vec<_>>>()?;
+    let mut args = Args::default();
+    let from = list_conditions(&mut args, scope, f, None);
+    Capped::counted(tx, apps, &at, &from, &args).await
 }
 
 /// Open applications (awaiting a decision of the center or the bureau) in `scope`,

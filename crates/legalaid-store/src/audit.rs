@@ -2,7 +2,8 @@
 //! verification. The chain itself (hashing, checking) is in the domain.
 
 use crate::args::{Arg, Args};
-use crate::{COUNT_CAP, Page, Result, StoreError, Tx};
+use crate::capped::{At, Capped};
+use crate::{Page, Result, StoreError, Tx};
 use chrono::{DateTime, Utc};
 use legalaid_domain::audit::{AuditDraft, AuditEntry};
 
@@ -118,62 +119,35 @@ fn conditions(args: &mut Args, f: &AuditFilter, before: Option<i64>) -> String {
 }
 
 /// A page of the audit search.
-#[derive(Debug, Clone)]
-pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
-    /// The entries of the search, or [`COUNT_CAP`] when there are more.
-    pub total: i64,
-    /// `Some(COUNT_CAP)` when the search has more entries than were counted.
-    pub more_than: Option<i64>,
-    /// Whether an entry follows the page's last one.
-    pub has_next: bool,
-}
+pub type AuditPage = Capped<AuditEntry>;
 
 /// Newest first, a page at a time: numbered, or the page below `before` (a
-/// `seq`, the last of the previous page), with the count up to [`COUNT_CAP`].
+/// `seq`, the last of the previous page), with the count up to [`crate::COUNT_CAP`].
 pub async fn search(
     tx: &mut Tx,
     f: &AuditFilter,
     page: Page,
     before: Option<i64>,
 ) -> Result<AuditPage> {
+    let at = match before {
+        Some(key) => At::After {
+            key,
+            per_page: page.per_page,
+        },
+        None => At::Page(page),
+    };
     let mut args = Args::default();
     let w = conditions(&mut args, f, before);
-    let limit = args.push(Arg::Int(page.per_page + 1));
-    let offset = args.push(Arg::Int(if before.is_some() { 0 } else { page.offset() }));
     let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log {w} ORDER BY seq DESC LIMIT {limit} OFFSET {offset}"
+        "SELECT {COLUMNS} FROM audit_log {w} ORDER BY seq DESC LIMIT {} OFFSET {}",
+        at.per_page().saturating_add(1),
+        at.offset()
     );
-    let mut rows: Vec<Row> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
-    let has_next = rows.len() as i64 > page.per_page;
-    rows.truncate(usize::try_from(page.per_page).unwrap_or(0));
-    let items: Vec<AuditEntry> = rows.into_iter().map(AuditEntry::from).collect();
-    // A first page that is the whole search is its own count.
-    if before.is_none() && page.page <= 1 && !has_next {
-        let total = items.len() as i64;
-        return Ok(AuditPage {
-            items,
-            total,
-            more_than: None,
-            has_next,
-        });
-    }
+    let rows: Vec<Row> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
+    let entries = rows.into_iter().map(AuditEntry::from).collect();
     let mut args = Args::default();
-    let w = conditions(&mut args, f, None);
-    let reach = COUNT_CAP + 1;
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 AS x FROM audit_log {w} LIMIT {reach}) AS k");
-    let n: i64 = on_tx!(tx, c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), args).fetch_one(c).await?);
-    let (total, more_than) = if n > COUNT_CAP {
-        (COUNT_CAP, Some(COUNT_CAP))
-    } else {
-        (n, None)
-    };
-    Ok(AuditPage {
-        items,
-        total,
-        more_than,
-        has_next,
-    })
+    let from = format!("FROM audit_log {}", conditions(&mut args, f, None));
+    Capped::counted(tx, entries, &at, &from, &args).await
 }
 
 /// The next `limit` entries of the search below `before` (a `seq`), newest

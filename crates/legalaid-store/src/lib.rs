@@ -15,6 +15,7 @@ mod args;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
+pub mod capped;
 pub mod case_records;
 pub mod cases;
 pub mod complaints;

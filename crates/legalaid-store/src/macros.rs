@@ -25,6 +25,7 @@ macro_rules! bind_args {
                 $crate::args::Arg::Text(s) => q.bind(s.as_str()),
                 $crate::args::Arg::Int(i) => q.bind(*i),
                 $crate::args::Arg::Time(t) => q.bind(*t),
+                $crate::args::Arg::Date(d) => q.bind(*d),
             };
         }
         q

@@ -1,7 +1,9 @@
 //! Applicants and recipients. The caller encrypts and hashes the ID number; this
 //! module only stores what it is given.
 
-use crate::{Page, Result, StoreError, Tx, like_pattern, scope_params};
+use crate::args::{Arg, Args, pairs, unit_scope, where_clause};
+use crate::capped::{At, Capped};
+use crate::{Result, StoreError, Tx, like_pattern, scope_params};
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::id_number::IdType;
 use legalaid_domain::person::{Person, RecipientGroup};
@@ -193,38 +195,65 @@ pub async fn sample_encrypted(tx: &mut Tx) -> Result<Option<String>> {
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q).fetch_optional(c).await?))
 }
 
+/// The names of these persons, read in one statement (a list's page).
+pub async fn names(
+    tx: &mut Tx,
+    ids: &[PersonId],
+) -> Result<std::collections::HashMap<PersonId, String>> {
+    let mut ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = pairs(tx, "SELECT id, name FROM persons WHERE id IN ()", &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (PersonId(id), name))
+        .collect())
+}
+
 /// The encrypted ID number (for an audited reveal).
 pub async fn encrypted_id_number(tx: &mut Tx, id: PersonId) -> Result<Option<String>> {
     const Q: &str = "SELECT id_number_enc FROM persons WHERE id = $1";
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await?))
 }
 
-/// Persons registered by units in `scope`, by part of the name.
+/// The conditions of the person list: unmerged, registered by a unit of
+/// `scope`, the name containing `q`, and below the keyset `before` (an id).
+fn list_conditions(args: &mut Args, scope: &Scope, q: Option<&str>, before: Option<i64>) -> String {
+    let mut w = vec!["p.merged_into IS NULL".to_owned()];
+    w.extend(unit_scope(args, scope, "p.unit_id"));
+    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
+        let p = args.push(Arg::Text(like_pattern(q)));
+        w.push(format!("p.name LIKE {p} ESCAPE '\\'"));
+    }
+    if let Some(id) = before {
+        w.push(format!("p.id < {}", args.push(Arg::Int(id))));
+    }
+    format!("FROM persons p {}", where_clause(&w))
+}
+
+/// Persons registered by units in `scope`, by part of the name, newest first: a
+/// page (numbered, or after an id) and the count up to [`crate::COUNT_CAP`].
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
     q: Option<&str>,
-    page: Page,
-) -> Result<(Vec<Person>, i64)> {
-    const FROM: &str = "FROM persons p JOIN units u ON u.id = p.unit_id \
-        WHERE ($1 IS NULL OR u.region_code LIKE $1) AND ($2 IS NULL OR u.id = $2) AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\') \
-        AND p.merged_into IS NULL";
-    let (region, unit) = scope_params(scope);
-    let q = q.filter(|q| !q.trim().is_empty()).map(like_pattern);
-    let list_sql = format!("SELECT {COLUMNS} {FROM} ORDER BY p.id DESC LIMIT $4 OFFSET $5");
-    let count_sql = format!("SELECT COUNT(*) {FROM}");
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-        .bind(&region).bind(unit).bind(&q).bind(page.per_page).bind(page.offset())
-        .fetch_all(&mut *c).await?);
-    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-        .bind(&region).bind(unit).bind(&q)
-        .fetch_one(c).await?);
-    Ok((
-        rows.into_iter()
-            .map(Row::into_person)
-            .collect::<Result<_>>()?,
-        total,
-    ))
+    at: At<i64>,
+) -> Result<Capped<Person>> {
+    let mut args = Args::default();
+    let from = list_conditions(&mut args, scope, q, at.key().copied());
+    let sql = format!(
+        "SELECT {COLUMNS} {from} ORDER BY p.id DESC LIMIT {} OFFSET {}",
+        at.per_page().saturating_add(1),
+        at.offset()
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
+    let persons = rows
+        .into_iter()
+        .map(Row::into_person)
+        .collect::<Result<Vec<_>>>()?;
+    let mut args = Args::default();
+    let from = list_conditions(&mut args, scope, q, None);
+    Capped::counted(tx, persons, &at, &from, &args).await
 }
 
 pub async fn insert(

@@ -9,32 +9,11 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{Kind, TestApp, case_with_demo_lawyer, granted_wage_claim, lawyer_staff, select};
+use common::{Kind, TestApp, case_with_demo_lawyer, granted_wage_claim, lawyer_staff, lists};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const COPIES: i64 = 1_100;
-
-/// The columns of `table` but `skip`, as a list (each prefixed with `prefix`).
-async fn columns(app: &TestApp, table: &str, skip: &[&str], prefix: &str) -> String {
-    let skip = skip
-        .iter()
-        .map(|c| format!("'{c}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    app.scalar_text(&match app.kind {
-        Kind::Sqlite => format!(
-            "SELECT group_concat('{prefix}' || name, ', ') FROM pragma_table_info('{table}') \
-             WHERE name NOT IN ({skip})"
-        ),
-        Kind::Postgres => format!(
-            "SELECT string_agg('{prefix}' || column_name, ', ' ORDER BY ordinal_position) \
-             FROM information_schema.columns WHERE table_schema = current_schema() \
-             AND table_name = '{table}' AND column_name NOT IN ({skip})"
-        ),
-    })
-    .await
-}
 
 /// [`COPIES`] copies of `case` and its application, opened from 2025-03-01 on,
 /// two a second (a pair shares its time, the id orders them): even ones received
@@ -44,7 +23,7 @@ async fn copies(app: &TestApp, case: i64, a: i64, b: i64, firm: i64, lawyer: i64
     let series = format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {COPIES})"
     );
-    let app_cols = columns(app, "applications", &["id", "number", "source_ref"], "").await;
+    let app_cols = lists::columns(app, "applications", &["id", "number", "source_ref"], "").await;
     app.raw_sql(&format!(
         "{series} INSERT INTO applications (number, {app_cols}) \
          SELECT 'COPY-A-' || CAST(i AS TEXT), {app_cols} FROM applications, n \
@@ -64,8 +43,8 @@ async fn copies(app: &TestApp, case: i64, a: i64, b: i64, firm: i64, lawyer: i64
         "created_at",
         "subsidy_voucher",
     ];
-    let case_cols = columns(app, "cases", &set, "").await;
-    let from = columns(app, "cases", &set, "c.").await;
+    let case_cols = lists::columns(app, "cases", &set, "").await;
+    let from = lists::columns(app, "cases", &set, "c.").await;
     let at = match app.kind {
         Kind::Sqlite => "strftime('%Y-%m-%dT%H:%M:%S+00:00', '2025-03-01 00:00:00', \
                          '+' || CAST(i / 2 AS TEXT) || ' seconds')"
@@ -86,51 +65,14 @@ async fn copies(app: &TestApp, case: i64, a: i64, b: i64, firm: i64, lawyer: i64
     .expect("cases copied");
 }
 
-/// Every case of the list by its keyset, `per_page` at a time: the items in order.
+/// Every case of the list by its keyset, `per_page` at a time.
 async fn walk(app: &TestApp, token: &str, query: &str, per_page: i64) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let path = match &after {
-            Some(a) => format!("/api/v1/cases?{query}&per_page={per_page}&after={a}"),
-            None => format!("/api/v1/cases?{query}&per_page={per_page}"),
-        };
-        let (s, page) = app.get_json(&path, Some(token)).await;
-        assert_eq!(s, StatusCode::OK, "{page}");
-        let items = page["items"].as_array().expect("items").clone();
-        assert!(
-            i64::try_from(items.len()).expect("len") <= per_page,
-            "a page holds at most per_page"
-        );
-        out.extend(items);
-        match page["next"].as_str() {
-            Some(n) => after = Some(n.to_owned()),
-            None => break,
-        }
-        assert!(out.len() < 5_000, "the walk ends");
-    }
-    out
+    lists::walk(app, token, &format!("/api/v1/cases?{query}"), per_page).await
 }
 
 /// The (created_at, id) of each item, checked newest first and each once.
 fn in_order(items: &[Value]) -> Vec<(DateTime<Utc>, i64)> {
-    let keys: Vec<(DateTime<Utc>, i64)> = items
-        .iter()
-        .map(|i| {
-            let t = i["created_at"].as_str().expect("created_at");
-            (
-                DateTime::parse_from_rfc3339(t)
-                    .expect("an instant")
-                    .with_timezone(&Utc),
-                i["id"].as_i64().expect("id"),
-            )
-        })
-        .collect();
-    assert!(
-        keys.windows(2).all(|w| w[0] > w[1]),
-        "newest first, ties by id, each case once"
-    );
-    keys
+    lists::in_time_order(items, "created_at")
 }
 
 both!(the_case_list_counts_to_its_cap_and_walks_by_keyset, |app| {
@@ -260,19 +202,5 @@ both!(the_case_list_counts_to_its_cap_and_walks_by_keyset, |app| {
     assert_eq!(e["errors"][0]["field"], "after");
 
     // The page: how far it counted, and the next page by its keyset.
-    let b = app.browser("director").await;
-    let (s, html) = b.get("/cases").await;
-    assert_eq!(s, StatusCode::OK);
-    assert_eq!(select(&html, "p.count"), ["超过 1000 条（只数到此处）"]);
-    let next = select(&html, "nav.pager a[rel=next]");
-    assert_eq!(next, ["下一页"]);
-    let href = common::next_link(&html);
-    assert!(href.starts_with("/cases?page=2&after="), "{href}");
-    let first_rows = select(&html, "table tbody tr");
-    let (s, html2) = b.get(&href).await;
-    assert_eq!(s, StatusCode::OK);
-    let second_rows = select(&html2, "table tbody tr");
-    assert_eq!(second_rows.len(), 20);
-    assert!(second_rows.iter().all(|r| !first_rows.contains(r)));
-    assert!(html2.contains("第 2 页"), "{html2}");
+    lists::pages_by_keyset(&app, "director", "/cases").await;
 });

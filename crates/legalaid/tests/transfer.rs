@@ -85,14 +85,16 @@ async fn check_target(store: &Store, app: &TestApp, m: &legalaid::transfer::Mani
             .expect("search");
     assert!(hits.total >= 2, "{hits:?}");
     // The ID numbers decrypt with the same key; the merge still points where it did.
-    let (persons, _) = legalaid_app::persons::list(
+    let persons = legalaid_app::persons::list(
         &target,
         &ctx,
         Some("迁移测试人"),
         legalaid_app::Page::default(),
+        None,
     )
     .await
-    .expect("persons");
+    .expect("persons")
+    .items;
     assert_eq!(persons.len(), 1, "the merged record is left out of lists");
     let full = legalaid_app::persons::reveal_id_number(&target, &ctx, persons[0].id)
         .await

@@ -2,6 +2,7 @@
 //! review clock stops), decisions within the deadline, withdrawal, objections to
 //! the justice bureau, and the deadlines that run on each.
 
+use crate::paging::{self, ListCursor, Listed};
 use crate::policy::{acts_as, require};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
 use chrono::{Datelike, NaiveDate};
@@ -17,7 +18,7 @@ use legalaid_domain::person::Person;
 use legalaid_domain::placeholder::Placeholder as P;
 use legalaid_domain::role::Role;
 use legalaid_domain::rules::RuleBook;
-use legalaid_domain::{ApplicationId, CaseId};
+use legalaid_domain::{ApplicationId, CaseId, PersonId};
 use legalaid_domain::{UnitId, local_date};
 use legalaid_store::Tx;
 use legalaid_store::applications::{self as store, ApplicationFilter, Change};
@@ -384,15 +385,17 @@ pub struct ListItem {
     pub next_deadline: Option<DeadlineView>,
 }
 
-/// Applications in the caller's scope. With `overdue`, only those with a running
-/// statutory deadline already past.
+/// Applications in the caller's scope, newest first: the numbered `page` or the
+/// one after `after`, counted up to the cap. With `overdue`, only those with a
+/// running statutory deadline already past.
 pub async fn list(
     app: &App,
     ctx: &Ctx,
     f: &ApplicationFilter,
     overdue: bool,
     page: Page,
-) -> AppResult<(Vec<ListItem>, i64)> {
+    after: Option<ListCursor>,
+) -> AppResult<Listed<ListItem>> {
     let cx = context(app).await?;
     let today = today(app);
     let mut tx = app.store.read().await?;
@@ -404,13 +407,21 @@ pub async fn list(
         overdue_before: overdue.then_some(today),
         ..f.clone()
     };
-    let (apps, total) = store::list(&mut tx, &scope, &f, page).await?;
+    let at = paging::at(page, after.map(ListCursor::key));
+    let found = store::list(&mut tx, &scope, &f, at).await?;
+    let mut listed = Listed::of(found, |a| {
+        ListCursor {
+            at: a.received_at,
+            id: a.id.0,
+        }
+        .to_string()
+    });
+    let apps = std::mem::take(&mut listed.items);
+    let ids: Vec<PersonId> = apps.iter().map(|a| a.applicant_id).collect();
+    let names = legalaid_store::persons::names(&mut tx, &ids).await?;
     let mut items = Vec::with_capacity(apps.len());
     for a in apps {
-        let applicant_name = legalaid_store::persons::get(&mut tx, a.applicant_id)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
+        let applicant_name = names.get(&a.applicant_id).cloned().unwrap_or_default();
         let objections = store::objections_of(&mut tx, a.id).await?;
         let next_deadline = deadlines_of(&mut tx, &a, &objections, &cx, today)
             .await?
@@ -423,7 +434,7 @@ pub async fn list(
             next_deadline,
         });
     }
-    Ok((items, total))
+    Ok(listed.with(items))
 }
 
 /// Applies an event that changes only the state (and its bookkeeping).

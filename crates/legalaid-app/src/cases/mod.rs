@@ -7,8 +7,9 @@
 
 use crate::deadlines::DeadlineView;
 use crate::outbox::{self, About, Values};
+pub use crate::paging::ListCursor;
 use crate::policy::{acts_as, require};
-use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
+use crate::{App, AppError, AppResult, Ctx, Page, audit, paging, policy, rules, units};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use legalaid_domain::application::{Application, Channel, Objection, Status};
 use legalaid_domain::assignment::{self, Candidate, Needs, OtherMatter, Suggestion};
@@ -706,42 +707,7 @@ pub struct ListItem {
 }
 
 /// A page of the case list and where the next one starts.
-#[derive(Debug, Clone)]
-pub struct Listed {
-    pub items: Vec<ListItem>,
-    /// The cases of the list, counted up to `more_than` when there are more.
-    pub total: i64,
-    pub more_than: Option<i64>,
-    /// The keyset of the page after this one, when this page is full.
-    pub next: Option<ListCursor>,
-}
-
-/// Where a page of the case list starts: after the case with this `created_at`
-/// and `id`. Written as `{nanoseconds since 1970}_{id}` in links and the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListCursor {
-    pub created_at: DateTime<Utc>,
-    pub id: i64,
-}
-
-impl ListCursor {
-    pub fn parse(s: &str) -> Option<Self> {
-        let (t, id) = s.split_once('_')?;
-        let nanos: i64 = t.parse().ok()?;
-        let id: i64 = id.parse().ok()?;
-        (id > 0).then_some(Self {
-            created_at: DateTime::from_timestamp_nanos(nanos),
-            id,
-        })
-    }
-}
-
-impl std::fmt::Display for ListCursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let nanos = self.created_at.timestamp_nanos_opt().unwrap_or(i64::MAX);
-        write!(f, "{nanos}_{}", self.id)
-    }
-}
+pub type Listed = paging::Listed<ListItem>;
 
 /// A page of the cases the caller may see that pass `filter`: the numbered
 /// `page`, or the one after `after` (a keyset, as cheap deep down as at the top).
@@ -753,31 +719,19 @@ pub async fn list(
     after: Option<ListCursor>,
 ) -> AppResult<Listed> {
     let mut tx = app.store.read().await?;
-    let at = match after {
-        Some(c) => store::At::After {
-            created_at: c.created_at,
-            id: c.id,
-            per_page: page.per_page,
-        },
-        None => store::At::Page(page),
-    };
+    let at = paging::at(page, after.map(ListCursor::key));
     let listed = store::list(&mut tx, &policy::scope(ctx), filter, at).await?;
-    let next = listed
-        .cases
-        .last()
-        .filter(|_| listed.has_next)
-        .map(|c| ListCursor {
-            created_at: c.created_at,
+    let mut listed = paging::Listed::of(listed, |c| {
+        ListCursor {
+            at: c.created_at,
             id: c.id.0,
-        });
+        }
+        .to_string()
+    });
     let f = rules::in_force(app, &mut tx).await?;
     let today = local_date(app.clock.now());
-    Ok(Listed {
-        items: list_items(&mut tx, listed.cases, Some((&f, today))).await?,
-        total: listed.total,
-        more_than: listed.more_than,
-        next,
-    })
+    let cases = std::mem::take(&mut listed.items);
+    Ok(listed.with(list_items(&mut tx, cases, Some((&f, today))).await?))
 }
 
 /// The next `limit` cases of the list after `after` (the last one's `created_at`

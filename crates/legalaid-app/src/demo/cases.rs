@@ -45,22 +45,28 @@ fn outcome_for(t: CaseType, n: usize) -> CaseOutcome {
 pub(crate) async fn load(app: &App) -> AppResult<usize> {
     let ctx = Ctx::system("demo");
     let mut apps = Vec::new();
-    for page in 1.. {
-        let (items, total) = crate::applications::list(
+    let mut after = None;
+    loop {
+        let listed = crate::applications::list(
             app,
             &ctx,
             &legalaid_store::applications::ApplicationFilter::default(),
             false,
             crate::Page {
-                page,
+                page: 1,
                 per_page: 200,
             },
+            after,
         )
         .await?;
-        let done = items.is_empty() || page * 200 >= total;
-        apps.extend(items);
-        if done {
-            break;
+        apps.extend(listed.items);
+        match listed
+            .next
+            .as_deref()
+            .and_then(crate::paging::ListCursor::parse)
+        {
+            Some(next) => after = Some(next),
+            None => break,
         }
     }
     let mut apps: Vec<_> = apps

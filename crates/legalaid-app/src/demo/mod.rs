@@ -427,13 +427,13 @@ pub async fn load_activity(app: &App) -> AppResult<bool> {
             &mut tx,
             &legalaid_domain::visibility::Scope::All,
             &legalaid_store::applications::ApplicationFilter::default(),
-            crate::Page {
+            legalaid_store::capped::At::<(chrono::DateTime<chrono::Utc>, i64)>::Page(crate::Page {
                 page: 1,
                 per_page: 1,
-            },
+            }),
         )
         .await?
-        .0
+        .items
         .is_empty()
         {
             return Ok(false);

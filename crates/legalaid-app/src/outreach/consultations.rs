@@ -4,6 +4,7 @@
 //! reads the quarterly consultation report (季报, §4.3) with its rules.
 
 use super::{home_unit, own_name, own_staff};
+use crate::paging::{self, ListCursor, Listed};
 use crate::policy::{acts_as, require};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy};
 use legalaid_domain::application::{ApplicationInput, Channel};
@@ -119,10 +120,19 @@ pub async fn list(
     ctx: &Ctx,
     filter: &Filter,
     page: Page,
-) -> AppResult<(Vec<ConsultationLine>, i64)> {
+    after: Option<ListCursor>,
+) -> AppResult<Listed<ConsultationLine>> {
     require(can_read(ctx))?;
     let mut tx = app.store.read().await?;
-    Ok(store::list(&mut tx, &policy::scope(ctx), filter, page).await?)
+    let at = paging::at(page, after.map(ListCursor::key));
+    let found = store::list(&mut tx, &policy::scope(ctx), filter, at).await?;
+    Ok(Listed::of(found, |l| {
+        ListCursor {
+            at: l.consultation.consulted_at,
+            id: l.consultation.id,
+        }
+        .to_string()
+    }))
 }
 
 /// A batch of the caller's consultations after id `after`, for the export.

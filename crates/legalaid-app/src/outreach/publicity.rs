@@ -50,7 +50,10 @@ pub(crate) async fn visible(tx: &mut Tx, ctx: &Ctx, id: ActivityId) -> AppResult
 pub struct ActivityView {
     #[serde(flatten)]
     pub activity: ActivityLine,
+    /// The newest of its consultations the caller sees, at most 200.
     pub consultation_list: Vec<ConsultationLine>,
+    /// Whether the caller sees more than `consultation_list` holds.
+    pub consultations_more: bool,
     pub media: Vec<MediaLine>,
     pub photos: Vec<Photo>,
     /// Whether the caller may record consultations, media and photos for it.
@@ -62,14 +65,16 @@ pub async fn get(app: &App, ctx: &Ctx, id: ActivityId) -> AppResult<ActivityView
     visible(&mut tx, ctx, id).await?;
     let activity = store::line(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let scope = policy::scope(ctx);
-    let (consultation_list, _) = legalaid_store::outreach::consultations::list(
+    // The newest of its consultations the caller sees, and whether there are
+    // more (the page then links to the list of all of them).
+    let consultations = legalaid_store::outreach::consultations::list(
         &mut tx,
         &scope,
         &ConsultationFilter {
             activity_id: Some(id.0),
             ..ConsultationFilter::default()
         },
-        Page::new(Some(1), Some(Page::MAX_PER_PAGE)),
+        legalaid_store::capped::At::Page(Page::new(Some(1), Some(Page::MAX_PER_PAGE))),
     )
     .await?;
     let (media, _) = store::media(
@@ -90,7 +95,8 @@ pub async fn get(app: &App, ctx: &Ctx, id: ActivityId) -> AppResult<ActivityView
             .is_some_and(|u| u.id.0 == activity.activity.unit_id);
     Ok(ActivityView {
         activity,
-        consultation_list,
+        consultations_more: consultations.has_next,
+        consultation_list: consultations.items,
         media,
         photos,
         can_add,

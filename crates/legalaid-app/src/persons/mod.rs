@@ -4,6 +4,7 @@
 pub mod import;
 pub mod merge;
 
+use crate::paging::{self, Listed};
 use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, units};
 use legalaid_domain::PersonId;
 use legalaid_domain::UnitId;
@@ -342,14 +343,19 @@ pub async fn find_by_id_number(app: &App, ctx: &Ctx, number: &str) -> AppResult<
         .map(|_| p))
 }
 
+/// Persons registered in the caller's scope, by part of the name, newest first:
+/// the numbered `page` or the one after the person `after`, counted up to the cap.
 pub async fn list(
     app: &App,
     ctx: &Ctx,
     q: Option<&str>,
     page: Page,
-) -> AppResult<(Vec<Person>, i64)> {
+    after: Option<PersonId>,
+) -> AppResult<Listed<Person>> {
     let mut tx = app.store.read().await?;
-    Ok(store::list(&mut tx, &policy::scope(ctx), q, page).await?)
+    let at = paging::at(page, after.map(|p| p.0));
+    let found = store::list(&mut tx, &policy::scope(ctx), q, at).await?;
+    Ok(Listed::of(found, |p| p.id.0.to_string()))
 }
 
 /// The full ID number. Each reveal is recorded in the audit trail (who, when, whose).

@@ -4,46 +4,19 @@
 //! page, and a count that stops at [`crate::COUNT_CAP`].
 
 use super::{COLUMNS, CaseFilter, Row, year_bounds};
-use crate::args::{Arg, Args};
-use crate::{COUNT_CAP, Page, Result, Tx};
+use crate::args::{Arg, Args, pairs};
+use crate::{Page, Result, Tx};
 use chrono::{DateTime, Utc};
 use legalaid_domain::case::Case;
 use legalaid_domain::visibility::Scope;
 
-/// Where a page of the list starts.
-#[derive(Debug, Clone, Copy)]
-pub enum At {
-    /// A numbered page (an offset: cheap near the top, linear further down).
-    Page(Page),
-    /// The `per_page` cases after this one (its `created_at` and `id`).
-    After {
-        created_at: DateTime<Utc>,
-        id: i64,
-        per_page: i64,
-    },
-}
-
-impl At {
-    fn per_page(&self) -> i64 {
-        match self {
-            At::Page(p) => p.per_page,
-            At::After { per_page, .. } => *per_page,
-        }
-    }
-}
+/// Where a page of the list starts: a numbered page, or after a case (its
+/// `created_at` and `id`).
+pub type At = crate::capped::At<(DateTime<Utc>, i64)>;
 
 /// A page of the list and how many cases the whole list has, counted up to
-/// [`COUNT_CAP`].
-#[derive(Debug, Clone)]
-pub struct Listed {
-    pub cases: Vec<Case>,
-    /// The cases of the list, or [`COUNT_CAP`] when there are more.
-    pub total: i64,
-    /// `Some(COUNT_CAP)` when the list has more cases than were counted.
-    pub more_than: Option<i64>,
-    /// Whether a case follows the page's last one.
-    pub has_next: bool,
-}
+/// [`crate::COUNT_CAP`].
+pub type Listed = crate::capped::Capped<Case>;
 
 /// Which rows each branch of the query starts from.
 enum Plan {
@@ -207,17 +180,17 @@ async fn plan<'s>(
 /// A page of the cases in `scope` that pass `f`, newest first, with the count.
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &CaseFilter, at: At) -> Result<Listed> {
     let Some((plan, residual)) = plan(tx, scope, f).await? else {
-        return Ok(Listed {
-            cases: Vec::new(),
-            total: 0,
-            more_than: None,
-            has_next: false,
-        });
+        return Ok(Listed::empty());
     };
-    let (cases, has_next) = page(tx, &plan, residual, f, at).await?;
-    let (total, more_than) = count(tx, &plan, residual, f).await?;
+    let (items, has_next) = page(tx, &plan, residual, f, at).await?;
+    // A first page that is the whole list is its own count.
+    let (total, more_than) = if at.is_first() && !has_next {
+        (i64::try_from(items.len()).unwrap_or(0), None)
+    } else {
+        count(tx, &plan, residual, f).await?
+    };
     Ok(Listed {
-        cases,
+        items,
         total,
         more_than,
         has_next,
@@ -236,9 +209,8 @@ pub async fn after(
         return Ok(Vec::new());
     };
     let at = match after {
-        Some((created_at, id)) => At::After {
-            created_at,
-            id,
+        Some(key) => At::After {
+            key,
             per_page: limit,
         },
         None => At::Page(Page {
@@ -256,10 +228,7 @@ async fn page(
     f: &CaseFilter,
     at: At,
 ) -> Result<(Vec<Case>, bool)> {
-    let (offset, keyset) = match at {
-        At::Page(p) => (p.offset(), None),
-        At::After { created_at, id, .. } => (0, Some((created_at, id))),
-    };
+    let (offset, keyset) = (at.offset(), at.key().copied());
     // One more than the page, to know whether another follows.
     let per_page = at.per_page();
     let want = per_page.saturating_add(1);
@@ -286,16 +255,14 @@ async fn page(
         )
     };
     let rows: Vec<Row> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
-    let mut cases = rows
+    let cases = rows
         .into_iter()
         .map(Row::into_case)
         .collect::<Result<Vec<_>>>()?;
-    let has_next = i64::try_from(cases.len()).is_ok_and(|n| n > per_page);
-    cases.truncate(usize::try_from(per_page).unwrap_or(usize::MAX));
-    Ok((cases, has_next))
+    Ok(Listed::page(cases, &at))
 }
 
-/// The list's cases counted up to [`COUNT_CAP`] (each branch stops one past it).
+/// The list's cases counted up to [`crate::COUNT_CAP`].
 async fn count(
     tx: &mut Tx,
     plan: &Plan,
@@ -304,21 +271,14 @@ async fn count(
 ) -> Result<(i64, Option<i64>)> {
     let mut args = Args::default();
     let wheres = branches(&mut args, plan, residual, f, None);
-    let reach = COUNT_CAP + 1;
+    // The branches one after another, stopped together at the cap: a count
+    // reads at most one past the cap in all, not in each branch.
     let parts: Vec<String> = wheres
         .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            format!("(SELECT COUNT(*) FROM (SELECT 1 AS x FROM cases c WHERE {w} LIMIT {reach}) AS k{i})")
-        })
+        .map(|w| format!("SELECT 1 AS x FROM cases c WHERE {w}"))
         .collect();
-    let sql = format!("SELECT {}", parts.join(" + "));
-    let n: i64 = on_tx!(tx, c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), args).fetch_one(c).await?);
-    Ok(if n > COUNT_CAP {
-        (COUNT_CAP, Some(COUNT_CAP))
-    } else {
-        (n, None)
-    })
+    let from = format!("FROM ({}) AS u", parts.join(" UNION ALL "));
+    crate::capped::count(tx, &from, &args).await
 }
 
 /// What a page of the list shows beside its cases, read in one query per kind
@@ -331,18 +291,6 @@ pub struct Beside {
     pub handlers: std::collections::HashMap<i64, String>,
     pub units: std::collections::HashMap<i64, String>,
     pub notified: std::collections::HashSet<i64>,
-}
-
-/// `(id, text)` pairs of `sql`, whose `IN ()` takes `ids`.
-async fn pairs(tx: &mut Tx, sql: &str, ids: &[i64]) -> Result<Vec<(i64, String)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::default();
-    let marks: Vec<String> = ids.iter().map(|&i| args.push(Arg::Int(i))).collect();
-    let sql = sql.replace("IN ()", &format!("IN ({})", marks.join(", ")));
-    let rows: Vec<(i64, String)> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
-    Ok(rows)
 }
 
 pub async fn beside(tx: &mut Tx, cases: &[Case]) -> Result<Beside> {

@@ -1,6 +1,8 @@
 //! Consultations (法律咨询) and the counts of the quarterly consultation report.
 
-use crate::{Page, Result, StoreError, Tx, scope_params};
+use crate::args::{Arg, Args, where_clause};
+use crate::capped::{At, Capped};
+use crate::{Result, StoreError, Tx, scope_params};
 use chrono::{DateTime, NaiveDate, Utc};
 use legalaid_domain::ConsultationId;
 use legalaid_domain::outreach::consultation::{
@@ -141,29 +143,79 @@ const WHERE: &str = "($1 IS NULL OR k.region_code LIKE $1) AND ($2 IS NULL OR k.
 const JOINS: &str = "JOIN units u ON u.id = k.unit_id JOIN consultation_topics t ON t.code = k.topic_code \
     LEFT JOIN applications a ON a.id = k.application_id";
 
-/// Consultations latest first, a page at a time, with how many.
+/// The conditions of the list (only those that are set, ADR 0037) and the
+/// keyset `before` (the last row's `consulted_at` and `id`), as `FROM … WHERE …`.
+fn list_conditions(
+    args: &mut Args,
+    scope: &Scope,
+    f: &Filter,
+    before: Option<(DateTime<Utc>, i64)>,
+    joins: &str,
+) -> String {
+    let mut w = Vec::new();
+    match scope {
+        Scope::All => {}
+        Scope::Nothing => w.push("1 = 0".to_owned()),
+        Scope::Unit(u) => w.push(format!("k.unit_id = {}", args.push(Arg::Int(u.0)))),
+        Scope::Region(r) => {
+            let p = args.push(Arg::Text(format!("{}%", r.as_str())));
+            w.push(format!("k.region_code LIKE {p}"));
+        }
+    }
+    if let Some(c) = f.channel {
+        w.push(format!(
+            "k.channel = {}",
+            args.push(Arg::Text(c.as_str().into()))
+        ));
+    }
+    if let Some(t) = &f.topic {
+        w.push(format!(
+            "k.topic_code = {}",
+            args.push(Arg::Text(t.clone()))
+        ));
+    }
+    if let Some(d) = f.from {
+        w.push(format!("k.consulted_on >= {}", args.push(Arg::Date(d))));
+    }
+    if let Some(d) = f.to {
+        w.push(format!("k.consulted_on <= {}", args.push(Arg::Date(d))));
+    }
+    if let Some(u) = f.unit_id {
+        w.push(format!("k.unit_id = {}", args.push(Arg::Int(u))));
+    }
+    if let Some(a) = f.activity_id {
+        w.push(format!("k.activity_id = {}", args.push(Arg::Int(a))));
+    }
+    if f.applied {
+        w.push("k.application_id IS NOT NULL".into());
+    }
+    if let Some((t, id)) = before {
+        let (t, id) = (args.push(Arg::Time(t)), args.push(Arg::Int(id)));
+        w.push(format!("(k.consulted_at, k.id) < ({t}, {id})"));
+    }
+    format!("FROM consultations k {joins} {}", where_clause(&w))
+}
+
+/// Consultations latest first: a page (numbered, or after a row's
+/// `consulted_at` and `id`) and the count up to [`crate::COUNT_CAP`].
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
     f: &Filter,
-    page: Page,
-) -> Result<(Vec<ConsultationLine>, i64)> {
+    at: At<(DateTime<Utc>, i64)>,
+) -> Result<Capped<ConsultationLine>> {
+    let mut args = Args::default();
+    let from = list_conditions(&mut args, scope, f, at.key().copied(), JOINS);
     let q = format!(
         "SELECT {COLUMNS}, u.name AS unit_name, t.label AS topic_label, a.number AS application_number \
-         FROM consultations k {JOINS} WHERE {WHERE} ORDER BY k.consulted_at DESC, k.id DESC LIMIT $10 OFFSET $11"
+         {from} ORDER BY k.consulted_at DESC, k.id DESC LIMIT {} OFFSET {}",
+        at.per_page().saturating_add(1),
+        at.offset()
     );
-    let n = format!("SELECT COUNT(*) FROM consultations k WHERE {WHERE}");
-    let (region, unit) = scope_params(scope);
-    let channel = f.channel.map(|c| c.as_str());
-    let rows: Vec<ConsultationLine> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q))
-        .bind(&region).bind(unit).bind(channel).bind(&f.topic).bind(f.from).bind(f.to).bind(f.unit_id)
-        .bind(f.activity_id).bind(f.applied).bind(page.per_page).bind(page.offset())
-        .fetch_all(c).await?);
-    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(n))
-        .bind(&region).bind(unit).bind(channel).bind(&f.topic).bind(f.from).bind(f.to).bind(f.unit_id)
-        .bind(f.activity_id).bind(f.applied)
-        .fetch_one(c).await?);
-    Ok((rows, total))
+    let rows: Vec<ConsultationLine> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(q)), args).fetch_all(c).await?);
+    let mut args = Args::default();
+    let from = list_conditions(&mut args, scope, f, None, "");
+    Capped::counted(tx, rows, &at, &from, &args).await
 }
 
 /// The next `limit` consultations after id `after` (oldest first), for exports

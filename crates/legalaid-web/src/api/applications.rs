@@ -2,7 +2,7 @@
 
 use super::records::id_from;
 use super::schemas::{ApplicationListItemDoc, ApplicationViewDoc, DeadlineViewDoc};
-use super::{List, PageParams};
+use super::{KeysetList, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use legalaid_app::AppError;
 use legalaid_app::applications::{self as uc, ApplicationView};
 use legalaid_app::filters::ApplicationFilter;
+use legalaid_app::paging::ListCursor;
 use legalaid_domain::UnitId;
 use legalaid_domain::application::{
     ApplicationInput, Channel, DenialReason, ObjectionOutcome, Outcome, Status,
@@ -98,18 +99,20 @@ pub struct ApplicationQuery {
     pub against_assessment: Option<bool>,
     #[param(minimum = 1)]
     pub applicant_id: Option<i64>,
+    /// The `next` of the previous page: the page after it.
+    pub after: Option<String>,
 }
 
 /// Applications received by units the caller can see, newest first.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), params(ApplicationQuery, PageParams),
-    responses((status = 200, body = List<ApplicationListItemDoc>, description = "`{items, total}`; each item is an application with `applicant_name` and `next_deadline`"),
+    responses((status = 200, body = KeysetList<ApplicationListItemDoc>, description = "`{items, total, more_than, next}`; each item is an application with `applicant_name` and `next_deadline`; `total` counts up to 1,000 (`more_than` is then set); `next` asks for the following page as `after`"),
         (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<ApplicationQuery>,
     ApiQuery(p): ApiQuery<PageParams>,
-) -> Result<Json<List<Value>>, ApiError> {
+) -> Result<Json<KeysetList<Value>>, ApiError> {
     let bad = |f: &str, m: &str| ApiError(AppError::field(f, m));
     let status = match q.status.as_deref().filter(|x| !x.is_empty()) {
         Some(x) => Some(Status::parse(x).ok_or_else(|| bad("status", "未知的状态"))?),
@@ -127,8 +130,23 @@ pub async fn list(
         against_assessment: q.against_assessment.unwrap_or(false),
         ..Default::default()
     };
-    let (items, total) = uc::list(&s.app, &ctx, &f, q.overdue.unwrap_or(false), p.page()).await?;
-    let items = items
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => {
+            Some(ListCursor::parse(a).ok_or_else(|| bad("after", "不是列表给出的 next 值"))?)
+        }
+        None => None,
+    };
+    let listed = uc::list(
+        &s.app,
+        &ctx,
+        &f,
+        q.overdue.unwrap_or(false),
+        p.page(),
+        after,
+    )
+    .await?;
+    let items = listed
+        .items
         .into_iter()
         .map(|i| {
             let mut o = serde_json::to_value(&i.application).unwrap_or_default();
@@ -142,7 +160,12 @@ pub async fn list(
             o
         })
         .collect();
-    Ok(Json(List { items, total }))
+    Ok(Json(KeysetList {
+        items,
+        total: listed.total,
+        more_than: listed.more_than,
+        next: listed.next,
+    }))
 }
 
 /// The assessment as the API answers it: the domain's assessment in the words of

@@ -214,7 +214,7 @@ pub async fn list(
         items,
         total: listed.total,
         more_than: listed.more_than,
-        next: listed.next.map(|c| c.to_string()),
+        next: listed.next,
     }))
 }
 

@@ -10,7 +10,7 @@ use super::schemas::{
     ConsultationViewDoc, ConvertedDoc, HelpLineDoc, MediaLineDoc, PhotoDoc, PublicityFiguresDoc,
     RosterLineDoc, SubsidiesDoc,
 };
-use super::{List, PageParams};
+use super::{KeysetList, List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -27,6 +27,7 @@ use legalaid_app::outreach::duty::{
 use legalaid_app::outreach::publicity::{
     self as publicity, ActivityLine, ActivityView, Figures, MediaLine,
 };
+use legalaid_app::paging::ListCursor;
 use legalaid_domain::outreach::consultation::{ConsultChannel, ConsultationInput, Quarter, Topic};
 use legalaid_domain::outreach::duty::{DutyRate, DutyRateInput, HelpInput, HelpKind};
 use legalaid_domain::outreach::publicity::{ActivityInput, MediaInput, Venue};
@@ -57,6 +58,8 @@ pub struct ConsultationQuery {
     pub activity_id: Option<i64>,
     /// Only those that became applications.
     pub applied: Option<bool>,
+    /// The `next` of the previous page: the page after it.
+    pub after: Option<String>,
 }
 
 impl ConsultationQuery {
@@ -85,15 +88,27 @@ impl ConsultationQuery {
 /// The consultations the caller sees, latest first (units that record them
 /// and bureau supervisors; 403 for others).
 #[utoipa::path(get, path = "/api/v1/consultations", tag = "outreach", security(("bearer" = [])), params(PageParams, ConsultationQuery),
-    responses((status = 200, body = List<ConsultationLineDoc>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = KeysetList<ConsultationLineDoc>, description = "`{items, total, more_than, next}`: `total` counts up to 1,000 (`more_than` is then set); `next` asks for the following page as `after`"),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list_consultations(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiQuery(p): ApiQuery<PageParams>,
     ApiQuery(q): ApiQuery<ConsultationQuery>,
-) -> Result<Json<List<ConsultationLine>>, ApiError> {
-    let (items, total) = consult::list(&s.app, &ctx, &q.filter()?, p.page()).await?;
-    Ok(Json(List { items, total }))
+) -> Result<Json<KeysetList<ConsultationLine>>, ApiError> {
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => {
+            Some(ListCursor::parse(a).ok_or_else(|| bad("after", "不是列表给出的 next 值"))?)
+        }
+        None => None,
+    };
+    let listed = consult::list(&s.app, &ctx, &q.filter()?, p.page(), after).await?;
+    Ok(Json(KeysetList {
+        items: listed.items,
+        total: listed.total,
+        more_than: listed.more_than,
+        next: listed.next,
+    }))
 }
 
 /// Records a consultation answered by the caller's unit (anonymous, named, or

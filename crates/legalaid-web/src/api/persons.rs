@@ -1,15 +1,15 @@
 //! Applicants and recipients.
 
 use super::records::id_from;
-use super::{List, PageParams};
+use super::{KeysetList, List, PageParams};
 use crate::extract::{ApiCtx, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use legalaid_app::persons;
-use legalaid_domain::UnitId;
+use legalaid_app::{AppError, persons};
 use legalaid_domain::person::{Person, PersonCard, PersonInput};
+use legalaid_domain::{PersonId, UnitId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -41,27 +41,49 @@ pub struct PersonQuery {
     pub id_number: Option<String>,
     /// Part of the name.
     pub q: Option<String>,
+    /// The `next` of the previous page: the page after it.
+    pub after: Option<String>,
 }
 
-/// Persons the caller can see: by exact ID number, or by name.
+/// Persons the caller can see: by exact ID number, or by name, newest first.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])), params(PersonQuery, PageParams),
-    responses((status = 200, body = List<Person>)))]
+    responses((status = 200, body = KeysetList<Person>, description = "`{items, total, more_than, next}`: `total` counts up to 1,000 (`more_than` is then set); `next` asks for the following page as `after`"),
+        (status = 422, body = crate::error::Problem)))]
 pub async fn list_persons(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<PersonQuery>,
     ApiQuery(p): ApiQuery<PageParams>,
-) -> Result<Json<List<Person>>, ApiError> {
+) -> Result<Json<KeysetList<Person>>, ApiError> {
     if let Some(number) = q.id_number.as_deref().filter(|n| !n.trim().is_empty()) {
         let items: Vec<Person> = persons::find_by_id_number(&s.app, &ctx, number)
             .await?
             .into_iter()
             .collect();
         let total = i64::try_from(items.len()).unwrap_or(0);
-        return Ok(Json(List { items, total }));
+        return Ok(Json(KeysetList {
+            items,
+            total,
+            more_than: None,
+            next: None,
+        }));
     }
-    let (items, total) = persons::list(&s.app, &ctx, q.q.as_deref(), p.page()).await?;
-    Ok(Json(List { items, total }))
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(PersonId(
+            a.parse::<i64>()
+                .ok()
+                .filter(|a| *a > 0)
+                .ok_or_else(|| AppError::field("after", "不是列表给出的 next 值"))?,
+        )),
+    };
+    let listed = persons::list(&s.app, &ctx, q.q.as_deref(), p.page(), after).await?;
+    Ok(Json(KeysetList {
+        items: listed.items,
+        total: listed.total,
+        more_than: listed.more_than,
+        next: listed.next,
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

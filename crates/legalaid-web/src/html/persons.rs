@@ -7,11 +7,12 @@ use crate::html::{
     kind_options, page_error, parse_id, query_string, render, see_other,
 };
 use axum::extract::{Path, Request, State};
+use legalaid_app::paging::Listed;
 use legalaid_app::{AppError, Page, persons, units};
 use legalaid_domain::id_number::IdType;
 use legalaid_domain::person::{Person, PersonCard, PersonInput, RecipientGroup};
 use legalaid_domain::staff::Sex;
-use legalaid_domain::{FieldError, UnitId};
+use legalaid_domain::{FieldError, PersonId, UnitId};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -19,6 +20,7 @@ pub struct PersonQuery {
     q: Option<String>,
     id_number: Option<String>,
     page: Option<i64>,
+    after: Option<String>,
 }
 
 pub async fn list(
@@ -27,17 +29,28 @@ pub async fn list(
     PageQuery(q): PageQuery<PersonQuery>,
 ) -> PageResult {
     let pg = Page::new(q.page, None);
+    let after = q
+        .after
+        .as_deref()
+        .and_then(|a| a.trim().parse::<i64>().ok())
+        .filter(|a| *a > 0)
+        .map(PersonId);
     let result = match q.id_number.as_deref().filter(|n| !n.trim().is_empty()) {
         Some(n) => persons::find_by_id_number(&s.app, &page.ctx, n)
             .await
             .map(|p| {
-                let v: Vec<Person> = p.into_iter().collect();
-                let total = i64::try_from(v.len()).unwrap_or(0);
-                (v, total)
+                let items: Vec<Person> = p.into_iter().collect();
+                Listed {
+                    total: i64::try_from(items.len()).unwrap_or(0),
+                    items,
+                    more_than: None,
+                    next: None,
+                }
             }),
-        None => persons::list(&s.app, &page.ctx, q.q.as_deref(), pg).await,
+        None => persons::list(&s.app, &page.ctx, q.q.as_deref(), pg, after).await,
     };
-    let (list, total) = result.map_err(page_error)?;
+    let listed = result.map_err(page_error)?;
+    let list = &listed.items;
     let rows = list
         .iter()
         .map(|p| {
@@ -92,7 +105,14 @@ pub async fn list(
             headers: vec!["姓名", "证件类型", "证件号码", "性别", "人群类别"],
             rows,
         },
-        pager: Pager::new("/persons", &query, pg, total),
+        pager: Pager::keyset(
+            "/persons",
+            &query,
+            pg,
+            listed.total,
+            listed.more_than.is_some(),
+            listed.next.clone(),
+        ),
         empty: if query.is_empty() {
             "还没有登记当事人。受理申请时登记申请人，先按证件号码查找，避免重复登记。".into()
         } else {

@@ -5,6 +5,8 @@
 //! `both!` writes a test once and runs it on both backends, so the two cannot drift.
 #![allow(dead_code)]
 
+pub mod lists;
+
 use legalaid_app::{App, AuthSettings, Clock, FixedClock, SystemClock};
 use legalaid_store::Store;
 use reqwest::StatusCode;

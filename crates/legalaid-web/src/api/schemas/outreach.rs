@@ -260,6 +260,8 @@ pub struct ActivityViewDoc {
     venue_label: String,
     consultations: i64,
     consultation_list: Vec<ConsultationLineDoc>,
+    /// Whether the caller sees more consultations than the 200 newest listed.
+    consultations_more: bool,
     media: Vec<MediaLineDoc>,
     photos: Vec<PhotoDoc>,
     can_add: bool,

@@ -213,10 +213,12 @@ async fn find_applicants(s: &AppState, page: &PageCtx, q: &str, birth: &str) -> 
                 page: 1,
                 per_page: NAME_MATCHES,
             },
+            None,
         )
         .await
-        .map(|(people, _)| {
-            people
+        .map(|listed| {
+            listed
+                .items
                 .iter()
                 .map(|p| PersonCard::of(p, String::new()))
                 .collect()

@@ -124,6 +124,7 @@ pub struct ListQuery {
     matter_code: Option<String>,
     overdue: Option<String>,
     page: Option<i64>,
+    after: Option<String>,
 }
 
 use crate::html::panels::due_text;
@@ -145,9 +146,14 @@ pub async fn list(
         channel,
         ..Default::default()
     };
-    let (items, total) = uc::list(&s.app, &page.ctx, &filter, overdue, pg)
+    let after = q
+        .after
+        .as_deref()
+        .and_then(legalaid_app::paging::ListCursor::parse);
+    let listed = uc::list(&s.app, &page.ctx, &filter, overdue, pg, after)
         .await
         .map_err(page_error)?;
+    let items = &listed.items;
     let book = rules::rulebook(&s.app).await.map_err(page_error)?;
     let rows = items
         .iter()
@@ -219,7 +225,14 @@ pub async fn list(
             headers: vec!["编号", "申请人", "事项", "渠道", "状态", "最近期限"],
             rows,
         },
-        pager: Pager::new("/applications", &query, pg, total),
+        pager: Pager::keyset(
+            "/applications",
+            &query,
+            pg,
+            listed.total,
+            listed.more_than.is_some(),
+            listed.next.clone(),
+        ),
         empty: if query.is_empty() {
             "还没有法律援助申请。受理申请后，这里按受理时间列出每件申请及其最近的期限。".into()
         } else {

@@ -318,7 +318,7 @@ pub async fn list(
             pg,
             listed.total,
             listed.more_than.is_some(),
-            listed.next.map(|c| c.to_string()),
+            listed.next,
         ),
         empty: if query.is_empty() {
             "还没有案件。申请决定给予法律援助（或收到办案机关的通知）后，在申请页面“立案”，案件即按立案时间列在这里，并标明最近的期限。".into()

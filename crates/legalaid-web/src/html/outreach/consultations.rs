@@ -36,6 +36,8 @@ pub struct ListQuery {
     channel: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    activity_id: Option<String>,
+    after: Option<String>,
 }
 
 impl ListQuery {
@@ -44,6 +46,11 @@ impl ListQuery {
             channel: self.channel.as_deref().and_then(ConsultChannel::parse),
             from: date("from", self.from.as_deref().unwrap_or(""), errs),
             to: date("to", self.to.as_deref().unwrap_or(""), errs),
+            activity_id: self
+                .activity_id
+                .as_deref()
+                .and_then(|a| a.trim().parse::<i64>().ok())
+                .filter(|a| *a > 0),
             ..Filter::default()
         }
     }
@@ -53,6 +60,7 @@ impl ListQuery {
             ("channel", self.channel.clone()),
             ("from", self.from.clone()),
             ("to", self.to.clone()),
+            ("activity_id", self.activity_id.clone()),
         ])
     }
 }
@@ -65,9 +73,14 @@ pub async fn list(
     let mut errs = Vec::new();
     let f = q.filter(&mut errs);
     let p = Page::new(q.page, q.per_page);
-    let (items, total) = uc::list(&s.app, &page.ctx, &f, p)
+    let after = q
+        .after
+        .as_deref()
+        .and_then(legalaid_app::paging::ListCursor::parse);
+    let listed = uc::list(&s.app, &page.ctx, &f, p, after)
         .await
         .map_err(page_error)?;
+    let items = &listed.items;
     let mut v = PanelPage::new(Shell::new(&page, "法律咨询", "/consultations"), "法律咨询");
     if uc::can_record(&page.ctx) {
         v.actions.push(Action {
@@ -80,7 +93,10 @@ pub async fn list(
         label: "季度咨询统计".into(),
     });
     v.actions.push(Action {
-        href: format!("/consultations/export.csv{}", q.query()),
+        href: match q.query() {
+            f if f.is_empty() => "/consultations/export.csv".to_owned(),
+            f => format!("/consultations/export.csv?{f}"),
+        },
         label: "导出CSV".into(),
     });
     let mut filters = Panel::new("筛选");
@@ -103,6 +119,13 @@ pub async fn list(
                 q.from.clone().unwrap_or_default(),
             ),
             Field::new("to", "咨询日期止", "date", q.to.clone().unwrap_or_default()),
+            // An activity's consultations (from its page) stay filtered by it.
+            Field::new(
+                "activity_id",
+                "",
+                "hidden",
+                q.activity_id.clone().unwrap_or_default(),
+            ),
         ],
     );
     if let Some(rest) = form.attach(&errs) {
@@ -111,7 +134,10 @@ pub async fn list(
     filters.forms.push(form);
     v.panels.push(filters);
     v.blocks.push(Block {
-        title: format!("咨询记录（{total}）"),
+        title: match listed.more_than {
+            Some(m) => format!("咨询记录（超过 {m} 条，只数到此处）"),
+            None => format!("咨询记录（{}）", listed.total),
+        },
         headers: vec![
             "咨询时间",
             "途径",
@@ -152,7 +178,14 @@ pub async fn list(
             "还没有咨询记录。解答来电、来访、来信或网络咨询后，点“登记咨询”记录，记录会显示在这里。"
                 .into(),
     });
-    v.pager = Some(Pager::new("/consultations", &q.query(), p, total));
+    v.pager = Some(Pager::keyset(
+        "/consultations",
+        &q.query(),
+        p,
+        listed.total,
+        listed.more_than.is_some(),
+        listed.next.clone(),
+    ));
     Ok(v.respond(!errs.is_empty()))
 }
 

@@ -272,6 +272,12 @@ fn page_of(
     if !a.note.is_empty() {
         facts.facts.push(Fact::new("备注", a.note.clone()));
     }
+    if v.activity.consultations > 0 {
+        facts.links.push(Action {
+            href: format!("/consultations?activity_id={}", a.id),
+            label: "查看本次活动的全部咨询".into(),
+        });
+    }
     if v.can_add {
         facts.links.push(Action {
             href: format!("/consultations/new?activity={}", a.id),
@@ -315,7 +321,14 @@ fn page_of(
         out.panels.push(p);
     }
     out.blocks.push(Block {
-        title: format!("现场咨询（{}）", v.consultation_list.len()),
+        title: if v.consultations_more {
+            format!(
+                "现场咨询（列出最近 {} 条，另有更多；全部见“查看本次活动的全部咨询”）",
+                v.consultation_list.len()
+            )
+        } else {
+            format!("现场咨询（{}）", v.consultation_list.len())
+        },
         headers: vec!["咨询时间", "咨询人", "事项", "解答意见"],
         rows: v
             .consultation_list
