@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Scale benchmark (issue 13, ADR 0037; figures for the issue notes, not run in CI):
 # for each size N (default 10,000 then 1,000,000) a fresh demo system gets N more
-# cases (each with its own application), spread over the district's legal aid center
-# and judicial offices, 2016–2026, a tenth in each state, and ten audit entries per
-# case, by SQL; then, at 8 connections with wrk, p50/p95/p99 of
+# cases, each with its own application and applicant (N persons), spread over the
+# district's legal aid center and judicial offices, 2016–2026, a tenth of the cases
+# in each state, and ten audit entries per case, by SQL; then, at 8 connections
+# with wrk, p50/p95/p99 of
 #   - the case page and the case API of one case,
 #   - the case list filtered (API and page) as the center's director, who sees all
 #     N cases: status + year, and open cases of one office,
 #   - the case list's page 2 by its keyset (the `next` of page 1),
+#   - the person list (its first page, page 2 by keyset, part of a name) and the
+#     application list of one state (first page, page 2 by keyset), migration 0039,
 #   - the audit trail's search as the bureau's supervisor (ADR 0042): the newest
 #     entries, one case's entries, and page 3 of one action's (ten million entries at 1M),
 #   - a search (`工资`) when LEGALAID_BENCH_SEARCH=1 (it rebuilds the search index of
@@ -95,17 +98,25 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
     unit_case="CASE i % $k"
     for j in "${!units[@]}"; do unit_case="$unit_case WHEN $j THEN ${units[$j]}"; done
     unit_case="$unit_case END"
-    app_cols=$(cols applications "'id', 'number', 'source_ref'" "")
+    app_cols=$(cols applications "'id', 'number', 'source_ref', 'applicant_id', 'receiving_unit_id', 'received_at'" "")
     local skip="'id', 'number', 'application_id', 'previous_case_id', 'intake_unit_id', 'handling_unit_id', 'handler_id', 'status', 'created_at', 'subsidy_voucher'"
     case_cols=$(cols cases "$skip" "")
     case_from=$(cols cases "$skip" "c.")
-    t0=$(date +%s%N)
-    run "INSERT INTO applications (number, $app_cols) SELECT 'SCALE-A-' || CAST(i AS TEXT), $app_cols FROM applications, $(series "$n") WHERE applications.id = $app_id ORDER BY i"
-    echo "[$label $n] applications copied in $(ms "$t0") ms"
-    local app_base span
-    app_base=$(run "SELECT MIN(id) - 1 FROM applications WHERE number LIKE 'SCALE-A-%'")
+    local person person_cols person_base span t
     span=$(( $(date -u -d 2026-11-30 +%s) - $(date -u -d 2016-01-01 +%s) ))
-    local t="($(date -u -d 2016-01-01 +%s) + (CAST(i AS BIGINT) * $span / $n))"
+    t="($(date -u -d 2016-01-01 +%s) + (CAST(i AS BIGINT) * $span / $n))"
+    # N persons (copies of the model's applicant), each the applicant of one copy.
+    person=$(run "SELECT applicant_id FROM applications WHERE id = $app_id")
+    person_cols=$(cols persons "'id', 'name', 'id_number_hash', 'unit_id'" "")
+    t0=$(date +%s%N)
+    run "INSERT INTO persons (name, id_number_hash, unit_id, $person_cols) SELECT '规模' || CAST(i AS TEXT), 'SCALE-H-' || CAST(i AS TEXT), $unit_case, $person_cols FROM persons, $(series "$n") WHERE persons.id = $person ORDER BY i"
+    person_base=$(run "SELECT MIN(id) - 1 FROM persons WHERE id_number_hash LIKE 'SCALE-H-%'")
+    echo "[$label $n] $(run "SELECT COUNT(*) FROM persons") persons in $(ms "$t0") ms"
+    t0=$(date +%s%N)
+    run "INSERT INTO applications (number, applicant_id, receiving_unit_id, received_at, $app_cols) SELECT 'SCALE-A-' || CAST(i AS TEXT), $person_base + i, $unit_case, $(ts "$t"), $app_cols FROM applications, $(series "$n") WHERE applications.id = $app_id ORDER BY i"
+    echo "[$label $n] applications copied in $(ms "$t0") ms"
+    local app_base
+    app_base=$(run "SELECT MIN(id) - 1 FROM applications WHERE number LIKE 'SCALE-A-%'")
     t0=$(date +%s%N)
     run "INSERT INTO cases (number, application_id, intake_unit_id, handling_unit_id, handler_id, status, created_at, subsidy_voucher, $case_cols)
       SELECT 'SCALE-' || CAST(i AS TEXT), $app_base + i, $unit_case,
@@ -154,6 +165,11 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
     office="${units[1]}"
     next=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/cases?status=archived" \
         | python3 -c 'import json, sys; print(json.load(sys.stdin)["next"])')
+    local persons_next apps_next
+    persons_next=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/persons" \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["next"])')
+    apps_next=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/applications?status=granted" \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["next"])')
     local probes=(
         "case page|/cases/$case_id|cookie"
         "case API|/api/v1/cases/$case_id|token"
@@ -161,6 +177,11 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
         "list API open at an office|/api/v1/cases?unit_id=$office&open=true|token"
         "list API page 2 by keyset|/api/v1/cases?status=archived&after=$next|token"
         "list page status+year|/cases?status=in_progress&year=2025|cookie"
+        "persons API|/api/v1/persons|token"
+        "persons API page 2 by keyset|/api/v1/persons?after=$persons_next|token"
+        "persons API part of a name|/api/v1/persons?q=%E8%A7%84%E6%A8%A1123|token"
+        "applications API granted|/api/v1/applications?status=granted|token"
+        "applications API page 2 by keyset|/api/v1/applications?status=granted&after=$apps_next|token"
         "audit API newest|/api/v1/audit|sup"
         "audit API one case|/api/v1/audit?entity_type=case&entity_id=$((case_id + 5))|sup"
         "audit API one action, page 3|/api/v1/audit?action=case.progress&page=3|sup"
