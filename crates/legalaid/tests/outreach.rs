@@ -843,8 +843,47 @@ both!(
         assert_eq!(v["consultations"], 2);
         assert_eq!(v["photos"].as_array().map(Vec::len), Some(1), "{v}");
         assert_eq!(v["consultation_list"].as_array().map(Vec::len), Some(2));
+        assert_eq!(v["consultations_more"], false);
         assert_eq!(v["media"].as_array().map(Vec::len), Some(1));
+        assert_eq!(v["media_total"], 1);
         assert_eq!(v["venue_label"], "进乡村");
+
+        // Past the 200 newest, the page says so and links to all of them.
+        let model = v["consultation_list"][0]["id"].as_i64().expect("id");
+        let last = app.scalar("SELECT MAX(id) FROM consultations").await;
+        let cols =
+            common::lists::columns(&app, "consultations", &["id", "application_id"], "").await;
+        app.raw_sql(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 205) \
+             INSERT INTO consultations ({cols}) SELECT {cols} FROM consultations, n WHERE consultations.id = {model}"
+        ))
+        .await
+        .expect("copies");
+        let (s, v) = app
+            .get_json(
+                &format!("/api/v1/publicity/activities/{id}"),
+                Some(&supervisor),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["consultation_list"].as_array().map(Vec::len), Some(200));
+        assert_eq!(v["consultations_more"], true);
+        let b = app.browser("supervisor").await;
+        let (s, html) = b.get(&format!("/publicity/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("现场咨询（列出最近 200 条，另有更多；全部见“查看本次活动的全部咨询”）"),
+            "{html}"
+        );
+        let all = format!("/consultations?activity_id={id}");
+        assert!(html.contains(&format!("href=\"{all}\"")), "{html}");
+        let (s, html) = b.get(&all).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("咨询记录（207）"), "{html}");
+        // (The figures below count the two recorded above.)
+        app.raw_sql(&format!("DELETE FROM consultations WHERE id > {last}"))
+            .await
+            .expect("copies removed");
 
         // Another office: no access to the activity, no link to it.
         let (s, _) = app

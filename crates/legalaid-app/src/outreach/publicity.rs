@@ -54,7 +54,10 @@ pub struct ActivityView {
     pub consultation_list: Vec<ConsultationLine>,
     /// Whether the caller sees more than `consultation_list` holds.
     pub consultations_more: bool,
+    /// The newest of its media items the caller sees, at most 200 …
     pub media: Vec<MediaLine>,
+    /// … of this many.
+    pub media_total: i64,
     pub photos: Vec<Photo>,
     /// Whether the caller may record consultations, media and photos for it.
     pub can_add: bool,
@@ -77,7 +80,7 @@ pub async fn get(app: &App, ctx: &Ctx, id: ActivityId) -> AppResult<ActivityView
         legalaid_store::capped::At::Page(Page::new(Some(1), Some(Page::MAX_PER_PAGE))),
     )
     .await?;
-    let (media, _) = store::media(
+    let (media, media_total) = store::media(
         &mut tx,
         &scope,
         None,
@@ -98,6 +101,7 @@ pub async fn get(app: &App, ctx: &Ctx, id: ActivityId) -> AppResult<ActivityView
         consultations_more: consultations.has_next,
         consultation_list: consultations.items,
         media,
+        media_total,
         photos,
         can_add,
     })

@@ -263,6 +263,8 @@ pub struct ActivityViewDoc {
     /// Whether the caller sees more consultations than the 200 newest listed.
     consultations_more: bool,
     media: Vec<MediaLineDoc>,
+    /// The media items the caller sees (`media` lists the newest 200).
+    media_total: i64,
     photos: Vec<PhotoDoc>,
     can_add: bool,
 }

@@ -370,7 +370,15 @@ fn page_of(
         empty: "还没有活动照片。".into(),
     });
     out.blocks.push(Block {
-        title: format!("媒体宣传（{}）", v.media.len()),
+        title: if i64::try_from(v.media.len()).unwrap_or(0) < v.media_total {
+            format!(
+                "媒体宣传（共 {} 条，此处列出最近 {} 条）",
+                v.media_total,
+                v.media.len()
+            )
+        } else {
+            format!("媒体宣传（{}）", v.media.len())
+        },
         headers: vec!["刊播日期", "类别", "媒体", "标题"],
         rows: v
             .media
