@@ -29,6 +29,8 @@ sizes=("$@")
 for tool in wrk sqlite3; do
     command -v "$tool" >/dev/null || { echo "bench: installing $tool"; apt-get install -y -qq "$tool" >/dev/null; }
 done
+# The letter fonts (ADR 0044): without them each letter reads the full fonts.
+scripts/install-fonts.sh >/dev/null
 if [ -n "${LEGALAID_BIN:-}" ]; then
     bin="$LEGALAID_BIN"
 else

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the test suite needs outside of Cargo:
 #   - Debian packages: chromium (browser tests), fonts-noto-cjk (Chinese glyphs
-#     in screenshots and PDFs), poppler-utils (pdftoppm/pdftotext for PDF checks),
+#     in screenshots and PDFs; scripts/install-fonts.sh then writes the letter
+#     fonts cut from it), poppler-utils (pdftoppm/pdftotext for PDF checks),
 #     faketime (the suite's second run just after midnight China time),
 #     libreoffice-calc-nogui (soffice opens the exported report forms);
 #   - the npm packages of tests/browser (playwright-core), from package-lock.json;
@@ -47,6 +48,9 @@ if [ "$need_apt" -eq 1 ]; then
 else
     echo "install-test-deps: chromium, fonts-noto-cjk, poppler-utils, faketime and libreoffice-calc-nogui are installed"
 fi
+
+# --- the letter fonts (subsets of the serif, ADR 0044) ---------------------------
+"$repo_root/scripts/install-fonts.sh"
 
 # --- npm packages for the browser tests --------------------------------------
 browser_dir="$repo_root/tests/browser"

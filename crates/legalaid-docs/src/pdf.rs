@@ -13,14 +13,26 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
-/// Where fonts are looked for, in order (the first that exists wins); set
-/// `LEGALAID_FONT_DIR` to add a folder of .ttf/.otf/.ttc files.
+/// Where fonts are looked for, in order; set `LEGALAID_FONT_DIR` to add a folder of
+/// .ttf/.otf/.ttc files. First the common-character subsets of the serif that letters
+/// are set in (`scripts/install-fonts.sh` writes them; ADR 0044), then Debian's
+/// fonts-noto-cjk, whose serif supplies any character the subsets lack.
 const FONT_FILES: &[&str] = &[
+    "/usr/local/share/legalaid/fonts/LegalaidSerifSC-Regular.otf",
+    "/usr/local/share/legalaid/fonts/LegalaidSerifSC-Bold.otf",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
 ];
+
+/// The families a document is set in, in the order typst tries them for each
+/// character: the subset, the full serif, the sans.
+const FAMILIES: &str = "(\"Legalaid Serif SC\", \"Noto Serif CJK SC\", \"Noto Sans CJK SC\")";
+
+/// A font file of at most this size is kept in memory once read; a larger one is
+/// read for the document that needs it and let go after (ADR 0044).
+const KEEP_FILES_UP_TO: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -33,29 +45,73 @@ pub enum PdfError {
 }
 
 /// The font files' faces are listed once (their names and styles, for typst's font
-/// book); a file's bytes are read the first time typst asks for one of its faces
-/// and kept from then on. Letters use two of the four CJK files (serif regular and
-/// bold), so the sans files (40 MB, only a fallback for characters the serif lacks)
-/// stay on disk; reading every file at start kept 93 MB in memory.
+/// book); a file's bytes are read the first time typst asks for one of its faces.
+/// Small files (the letter subsets, 5 MB each) are kept from then on; a large one
+/// (a full CJK collection, 20–27 MB) is read for the document that needs it and
+/// let go after, so a rare character in a name does not keep 26 MB for the life of
+/// the server. Reading every file at start kept 93 MB in memory (ADR 0041, 0044).
 pub struct PdfEngine {
     files: Vec<FontFile>,
     faces: Vec<Face>,
+    /// The faces of the files that are kept, once read.
+    kept: Fonts,
     book: LazyHash<FontBook>,
     library: LazyHash<Library>,
 }
 
-/// A font file; its bytes once read. A read that fails is not kept, so the next
-/// document tries again.
+/// A font file, and whether it is kept once read.
 struct FontFile {
     path: PathBuf,
-    data: OnceLock<Bytes>,
+    kept: bool,
 }
 
 /// One face of the book: the file it is in and its index there.
 struct Face {
     file: usize,
     index: u32,
-    font: OnceLock<Font>,
+}
+
+/// Font files' bytes and faces once read, by file and face number: the engine's
+/// for the files it keeps, a document's own for the others. A read that fails is
+/// not kept, so the next document tries again.
+struct Fonts {
+    files: Vec<OnceLock<Bytes>>,
+    faces: Vec<OnceLock<Font>>,
+}
+
+impl Fonts {
+    fn new(files: usize, faces: usize) -> Fonts {
+        Fonts {
+            files: (0..files).map(|_| OnceLock::new()).collect(),
+            faces: (0..faces).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Face `index` of the engine's book, its file read on first use. `None` when
+    /// the file cannot be read now or no longer holds the face (typst then falls
+    /// back to the next font in the list). Two threads asking at once may both
+    /// read the file; one copy is kept.
+    fn font(&self, engine: &PdfEngine, index: usize) -> Option<Font> {
+        let slot = self.faces.get(index)?;
+        if let Some(font) = slot.get() {
+            return Some(font.clone());
+        }
+        let face = engine.faces.get(index)?;
+        let file = self.files.get(face.file)?;
+        let data = match file.get() {
+            Some(data) => data.clone(),
+            None => {
+                let read = Bytes::new(std::fs::read(&engine.files.get(face.file)?.path).ok()?);
+                file.get_or_init(|| read).clone()
+            }
+        };
+        let font = Font::new(data, face.index)?;
+        Some(slot.get_or_init(|| font).clone())
+    }
+
+    fn files_read(&self) -> usize {
+        self.files.iter().filter(|f| f.get().is_some()).count()
+    }
 }
 
 impl std::fmt::Debug for PdfEngine {
@@ -95,21 +151,18 @@ impl PdfEngine {
                 };
                 cjk |= info.family.contains("CJK");
                 book.push(info);
-                faces.push(Face {
-                    file,
-                    index,
-                    font: OnceLock::new(),
-                });
+                faces.push(Face { file, index });
             }
             files.push(FontFile {
                 path,
-                data: OnceLock::new(),
+                kept: data.len() as u64 <= KEEP_FILES_UP_TO,
             });
         }
         if !cjk {
             return Err(PdfError::NoFonts);
         }
         Ok(PdfEngine {
+            kept: Fonts::new(files.len(), faces.len()),
             files,
             faces,
             book: LazyHash::new(book),
@@ -117,30 +170,15 @@ impl PdfEngine {
         })
     }
 
-    /// A face of the book, its file read on first use. `None` when the file cannot
-    /// be read now or no longer holds the face (typst then falls back to the next
-    /// font in the list); nothing is kept then, so a later document tries again.
-    /// Two documents asking at once may both read the file; one copy is kept.
-    fn font(&self, index: usize) -> Option<Font> {
-        let face = self.faces.get(index)?;
-        if let Some(font) = face.font.get() {
-            return Some(font.clone());
-        }
-        let file = self.files.get(face.file)?;
-        let data = match file.data.get() {
-            Some(data) => data.clone(),
-            None => {
-                let read = Bytes::new(std::fs::read(&file.path).ok()?);
-                file.data.get_or_init(|| read).clone()
-            }
-        };
-        let font = Font::new(data, face.index)?;
-        Some(face.font.get_or_init(|| font).clone())
+    /// Whether the letter subsets are installed (without them letters are set in
+    /// the full serif, read for each document: slower, the same look).
+    pub fn has_letter_subsets(&self) -> bool {
+        self.book.contains_family("legalaid serif sc")
     }
 
-    /// How many font files have been read into memory (for tests and diagnostics).
+    /// How many font files are kept in memory (for tests and diagnostics).
     pub fn files_in_memory(&self) -> usize {
-        self.files.iter().filter(|f| f.data.get().is_some()).count()
+        self.kept.files_read()
     }
 
     /// Lays out a document as PDF bytes.
@@ -154,6 +192,7 @@ impl PdfEngine {
         let world = MemWorld {
             engine: self,
             main: Source::new(id, source),
+            own: Fonts::new(self.files.len(), self.faces.len()),
         };
         let compiled = typst::compile::<PagedDocument>(&world)
             .output
@@ -162,10 +201,13 @@ impl PdfEngine {
             typst_pdf::pdf(&c, &typst_pdf::PdfOptions::default())
                 .map_err(|e| PdfError::Layout(format!("{e:?}")))
         });
-        // typst memoises layout results process-wide; keep only what the last
-        // few documents used, so a server that issues letters all day does not
-        // grow with every one (ADR 0037).
-        typst::comemo::evict(3);
+        // typst memoises layout results process-wide; clear them after each
+        // document, so a server that issues letters all day does not grow with
+        // them, the faces a document borrowed (ADR 0044) are let go, and what the
+        // layout freed can be given back (ADR 0045). Measured: 10 ms a letter
+        // keeping the last three documents' entries, 11 ms clearing them.
+        drop(world);
+        typst::comemo::evict(0);
         pdf
     }
 }
@@ -198,10 +240,12 @@ pub const SEAL_MARK: &str = "（盖章）";
 fn markup(doc: &Document) -> String {
     let mut m = String::from(
         "#set page(paper: \"a4\", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm), \
-         footer: context align(center, text(size: 10pt)[— #counter(page).display() —]))\n\
-         #set text(font: (\"Noto Serif CJK SC\", \"Noto Sans CJK SC\"), size: 15pt, lang: \"zh\", region: \"cn\", cjk-latin-spacing: none)\n\
-         #set par(leading: 1.1em, spacing: 1.1em, justify: true)\n",
+         footer: context align(center, text(size: 10pt)[— #counter(page).display() —]))\n",
     );
+    m.push_str(&format!(
+        "#set text(font: {FAMILIES}, size: 15pt, lang: \"zh\", region: \"cn\", cjk-latin-spacing: none)\n"
+    ));
+    m.push_str("#set par(leading: 1.1em, spacing: 1.1em, justify: true)\n");
     m.push_str(&format!(
         "#align(center, text(size: 18pt, weight: \"bold\", {}))\n\n",
         lit(&doc.issuer)
@@ -240,6 +284,8 @@ fn markup(doc: &Document) -> String {
 struct MemWorld<'a> {
     engine: &'a PdfEngine,
     main: Source,
+    /// The faces of the large files this document reads (ADR 0044).
+    own: Fonts,
 }
 
 impl World for MemWorld<'_> {
@@ -263,7 +309,12 @@ impl World for MemWorld<'_> {
         Err(FileError::NotFound(Path::new("").into()))
     }
     fn font(&self, index: usize) -> Option<Font> {
-        self.engine.font(index)
+        let face = self.engine.faces.get(index)?;
+        if self.engine.files.get(face.file)?.kept {
+            self.engine.kept.font(self.engine, index)
+        } else {
+            self.own.font(self.engine, index)
+        }
     }
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None

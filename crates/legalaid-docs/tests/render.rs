@@ -79,18 +79,60 @@ fn the_docx_is_a_valid_package_with_the_text() {
     }
 }
 
+/// What a poppler tool (`pdftotext`, `pdffonts`) prints of a PDF.
+fn poppler(tool: &str, pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let mut command = std::process::Command::new(tool);
+    if tool == "pdftotext" {
+        command.arg(&path).arg("-");
+    } else {
+        command.arg(&path);
+    }
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) installed: {e}"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
-fn a_letter_reads_only_the_font_files_it_uses() {
+fn a_letter_is_set_in_the_kept_subsets_and_a_rare_character_borrows_the_full_font() {
     let engine = PdfEngine::load().expect("CJK fonts installed (scripts/install-test-deps.sh)");
+    assert!(
+        engine.has_letter_subsets(),
+        "the letter fonts are installed (scripts/install-fonts.sh)"
+    );
     assert_eq!(
         engine.files_in_memory(),
         0,
         "no file is read before a document"
     );
-    engine.render(&sample()).expect("rendered");
-    // Serif regular for the text and serif bold for the issuer and title; the sans
-    // files are only a fallback for characters the serif lacks.
+    let letter = engine.render(&sample()).expect("rendered");
+    // The subsets' regular for the text and bold for the issuer and title, kept.
     assert_eq!(engine.files_in_memory(), 2);
+    let fonts = poppler("pdffonts", &letter);
+    assert!(
+        fonts.contains("LegalaidSerifSC-Regular") && fonts.contains("LegalaidSerifSC-Bold"),
+        "{fonts}"
+    );
+    assert!(
+        !fonts.contains("NotoSerifCJK"),
+        "no full font needed: {fonts}"
+    );
+
+    // 堃 is not in GB 2312, so not in the subset: the full serif sets it for this
+    // document and is not kept.
+    let mut rare = sample();
+    rare.addressee = "王堃：".into();
+    let pdf = engine.render(&rare).expect("rendered");
+    let text: String = poppler("pdftotext", &pdf).split_whitespace().collect();
+    assert!(text.contains("王堃"), "{text}");
+    let fonts = poppler("pdffonts", &pdf);
+    assert!(fonts.contains("NotoSerifCJK"), "{fonts}");
+    assert!(fonts.contains("LegalaidSerifSC-Regular"), "{fonts}");
+    assert_eq!(engine.files_in_memory(), 2, "the full font is not kept");
+
     engine.render(&sample()).expect("rendered again");
     assert_eq!(engine.files_in_memory(), 2, "files are read once");
 }

@@ -11,7 +11,16 @@ use std::sync::{Arc, OnceLock};
 fn engine() -> Result<Arc<PdfEngine>, AppError> {
     static ENGINE: OnceLock<Result<Arc<PdfEngine>, String>> = OnceLock::new();
     ENGINE
-        .get_or_init(|| PdfEngine::load().map(Arc::new).map_err(|e| e.to_string()))
+        .get_or_init(|| {
+            let engine = PdfEngine::load().map_err(|e| e.to_string())?;
+            if !engine.has_letter_subsets() {
+                tracing::warn!(
+                    "the letter fonts are not installed (scripts/install-fonts.sh): each PDF \
+                     reads the full CJK fonts, about 50 MB, and is slower"
+                );
+            }
+            Ok(Arc::new(engine))
+        })
         .clone()
         .map_err(AppError::NotAvailable)
 }
@@ -21,9 +30,12 @@ pub async fn respond(doc: Document, name: &str, format: &str) -> Result<Response
     let pdf = format == "pdf";
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         if pdf {
-            engine()?
+            let rendered = engine()?
                 .render(&doc)
-                .map_err(|e| AppError::Internal(e.to_string()))
+                .map_err(|e| AppError::Internal(e.to_string()));
+            // Laying out a letter frees tens of megabytes on this thread (ADR 0045).
+            legalaid_alloc::release_free_memory();
+            rendered
         } else {
             legalaid_docs::docx::render(&doc).map_err(AppError::Internal)
         }
