@@ -37,5 +37,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$venv/bin/python" "$repo_root/scripts/subset-fonts.py" "$noto" "$work"
 $sudo mkdir -p "$subsets"
-$sudo cp "$work"/LegalaidSerifSC-*.otf "$subsets/"
+# Each file replaced whole (a running server may be reading the old one).
+for font in "$work"/LegalaidSerifSC-*.otf; do
+    name="$(basename "$font")"
+    $sudo cp "$font" "$subsets/.$name.part"
+    $sudo mv -f "$subsets/.$name.part" "$subsets/$name"
+done
 $sudo cp "$repo_root/scripts/subset-fonts.py" "$stamp"
