@@ -4,7 +4,8 @@
 
 use legalaid_domain::document::Document;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -49,20 +50,34 @@ pub enum PdfError {
 /// Small files (the letter subsets, 5 MB each) are kept from then on; a large one
 /// (a full CJK collection, 20–27 MB) is read for the document that needs it and
 /// let go after, so a rare character in a name does not keep 26 MB for the life of
-/// the server. Reading every file at start kept 93 MB in memory (ADR 0041, 0044).
+/// the server. Documents laid out at the same time share one copy of a large file.
+/// Reading every file at start kept 93 MB in memory (ADR 0041, 0044).
 pub struct PdfEngine {
     files: Vec<FontFile>,
     faces: Vec<Face>,
     /// The faces of the files that are kept, once read.
     kept: Fonts,
+    /// How many times a font file has been read (for tests and diagnostics).
+    reads: AtomicUsize,
     book: LazyHash<FontBook>,
     library: LazyHash<Library>,
 }
 
-/// A font file, and whether it is kept once read.
+/// A font file, and whether it is kept once read. A file that is not kept is
+/// shared by the documents that hold it (`lent`) and let go when the last is done.
 struct FontFile {
     path: PathBuf,
     kept: bool,
+    lent: Mutex<Weak<Vec<u8>>>,
+}
+
+/// A large font file's bytes as lent to a document.
+struct Lent(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Lent {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// One face of the book: the file it is in and its index there.
@@ -90,7 +105,7 @@ impl Fonts {
     /// Face `index` of the engine's book, its file read on first use. `None` when
     /// the file cannot be read now or no longer holds the face (typst then falls
     /// back to the next font in the list). Two threads asking at once may both
-    /// read the file; one copy is kept.
+    /// read a kept file; one copy is kept.
     fn font(&self, engine: &PdfEngine, index: usize) -> Option<Font> {
         let slot = self.faces.get(index)?;
         if let Some(font) = slot.get() {
@@ -101,7 +116,7 @@ impl Fonts {
         let data = match file.get() {
             Some(data) => data.clone(),
             None => {
-                let read = Bytes::new(std::fs::read(&engine.files.get(face.file)?.path).ok()?);
+                let read = engine.bytes(face.file)?;
                 file.get_or_init(|| read).clone()
             }
         };
@@ -156,6 +171,7 @@ impl PdfEngine {
             files.push(FontFile {
                 path,
                 kept: data.len() as u64 <= KEEP_FILES_UP_TO,
+                lent: Mutex::new(Weak::new()),
             });
         }
         if !cjk {
@@ -163,6 +179,7 @@ impl PdfEngine {
         }
         Ok(PdfEngine {
             kept: Fonts::new(files.len(), faces.len()),
+            reads: AtomicUsize::new(0),
             files,
             faces,
             book: LazyHash::new(book),
@@ -179,6 +196,48 @@ impl PdfEngine {
     /// How many font files are kept in memory (for tests and diagnostics).
     pub fn files_in_memory(&self) -> usize {
         self.kept.files_read()
+    }
+
+    /// How many large files some document holds now (for tests and diagnostics).
+    pub fn files_lent(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| {
+                f.lent
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .strong_count()
+                    > 0
+            })
+            .count()
+    }
+
+    /// How many times a font file has been read since the engine was loaded.
+    pub fn file_reads(&self) -> usize {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    /// A file's bytes: read, or for a large file the copy another document
+    /// holds now (read under the lock, so documents asking at once read it once).
+    fn bytes(&self, file: usize) -> Option<Bytes> {
+        let file = self.files.get(file)?;
+        let read = || {
+            self.reads.fetch_add(1, Ordering::Relaxed);
+            std::fs::read(&file.path).ok()
+        };
+        if file.kept {
+            return read().map(Bytes::new);
+        }
+        let mut lent = file.lent.lock().unwrap_or_else(PoisonError::into_inner);
+        let data = match lent.upgrade() {
+            Some(data) => data,
+            None => {
+                let data = Arc::new(read()?);
+                *lent = Arc::downgrade(&data);
+                data
+            }
+        };
+        Some(Bytes::new(Lent(data)))
     }
 
     /// Lays out a document as PDF bytes.

@@ -132,7 +132,26 @@ fn a_letter_is_set_in_the_kept_subsets_and_a_rare_character_borrows_the_full_fon
     assert!(fonts.contains("NotoSerifCJK"), "{fonts}");
     assert!(fonts.contains("LegalaidSerifSC-Regular"), "{fonts}");
     assert_eq!(engine.files_in_memory(), 2, "the full font is not kept");
+    assert_eq!(
+        engine.file_reads(),
+        3,
+        "the two subsets, then the full regular"
+    );
+    assert_eq!(
+        engine.files_lent(),
+        0,
+        "the full font is let go after the letter"
+    );
+
+    engine.render(&rare).expect("rendered again");
+    assert_eq!(
+        engine.file_reads(),
+        4,
+        "read again for the next letter that needs it"
+    );
+    assert_eq!(engine.files_lent(), 0);
 
     engine.render(&sample()).expect("rendered again");
-    assert_eq!(engine.files_in_memory(), 2, "files are read once");
+    assert_eq!(engine.files_in_memory(), 2);
+    assert_eq!(engine.file_reads(), 4, "the kept files are read once");
 }
