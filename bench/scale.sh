@@ -18,6 +18,10 @@
 # the server's RSS after each, and the growth of each p95 from the first size to the last.
 # On SQLite, and on PostgreSQL too when LEGALAID_BENCH_PG is a server URL (a database
 # legalaid_bench_scale is created there).
+# LEGALAID_BENCH_SQLITE=0 measures PostgreSQL only. With LEGALAID_BENCH_KEEP=<dir>,
+# the data of the last size are kept to be looked into afterwards (query plans): the
+# SQLite data directory moved to <dir>/sqlite, the PostgreSQL database
+# legalaid_bench_scale left in place.
 # Usage: bench/scale.sh [seconds] [sizes…]   (needs wrk, sqlite3, psql; builds --release
 # first unless LEGALAID_BIN names a binary)
 set -euo pipefail
@@ -218,14 +222,25 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
 }
 
 for n in "${sizes[@]}"; do
+    [ "${LEGALAID_BENCH_SQLITE:-1}" = 0 ] && break
     rm -rf "$work/sqlite"
     measure sqlite "$work/sqlite" "" "$n"
 done
+if [ -n "${LEGALAID_BENCH_KEEP:-}" ] && [ -d "$work/sqlite" ]; then
+    mkdir -p "$LEGALAID_BENCH_KEEP"
+    rm -rf "$LEGALAID_BENCH_KEEP/sqlite"
+    mv "$work/sqlite" "$LEGALAID_BENCH_KEEP/sqlite"
+    echo "bench: the SQLite data of the last size kept in $LEGALAID_BENCH_KEEP/sqlite"
+fi
 if [ -n "${LEGALAID_BENCH_PG:-}" ]; then
     admin="$LEGALAID_BENCH_PG"
     for n in "${sizes[@]}"; do
         psql -q "$admin" -c "DROP DATABASE IF EXISTS legalaid_bench_scale WITH (FORCE)" -c "CREATE DATABASE legalaid_bench_scale"
         measure postgres "$work/pg" "${admin%/*}/legalaid_bench_scale" "$n"
     done
-    psql -q "$admin" -c "DROP DATABASE IF EXISTS legalaid_bench_scale WITH (FORCE)"
+    if [ -n "${LEGALAID_BENCH_KEEP:-}" ]; then
+        echo "bench: the PostgreSQL database legalaid_bench_scale kept"
+    else
+        psql -q "$admin" -c "DROP DATABASE IF EXISTS legalaid_bench_scale WITH (FORCE)"
+    fi
 fi

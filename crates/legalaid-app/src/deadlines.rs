@@ -89,7 +89,27 @@ pub async fn of_application(
     today: NaiveDate,
 ) -> AppResult<Vec<DeadlineView>> {
     let pause_rows = legalaid_store::applications::pauses(tx, a.id).await?;
-    let pauses = legalaid_store::applications::as_pauses(&pause_rows, today);
+    Ok(of_application_with(
+        a,
+        objections,
+        &pause_rows,
+        rules,
+        calendar,
+        today,
+    ))
+}
+
+/// [`of_application`] with the application's pauses already read (a list reads
+/// those of a whole page at once).
+pub fn of_application_with(
+    a: &Application,
+    objections: &[Objection],
+    pause_rows: &[(NaiveDate, Option<NaiveDate>)],
+    rules: &RuleBook,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+) -> Vec<DeadlineView> {
+    let pauses = legalaid_store::applications::as_pauses(pause_rows, today);
     let clock = AppClock {
         status: a.status,
         channel: a.channel,
@@ -106,9 +126,9 @@ pub async fn of_application(
             .map(|o| local_time(o.received_at)),
     };
     match deadlines(&clock, rules, calendar) {
-        Ok(ds) => Ok(ds.iter().map(|d| deadline_view(d, today)).collect()),
+        Ok(ds) => ds.iter().map(|d| deadline_view(d, today)).collect(),
         // A missing calendar year is shown, not hidden: the deadline cannot be computed.
-        Err(gap) => Ok(vec![gap_view(&gap, today)]),
+        Err(gap) => vec![gap_view(&gap, today)],
     }
 }
 

@@ -27,9 +27,12 @@ const FONT_FILES: &[&str] = &[
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
 ];
 
+/// The family of the letter subsets (ADR 0044).
+const SUBSET_FAMILY: &str = "Legalaid Serif SC";
+
 /// The families a document is set in, in the order typst tries them for each
 /// character: the subset, the full serif, the sans.
-const FAMILIES: &str = "(\"Legalaid Serif SC\", \"Noto Serif CJK SC\", \"Noto Sans CJK SC\")";
+const FAMILIES: [&str; 3] = [SUBSET_FAMILY, "Noto Serif CJK SC", "Noto Sans CJK SC"];
 
 /// A font file of at most this size is kept in memory once read; a larger one is
 /// read for the document that needs it and let go after (ADR 0044).
@@ -190,7 +193,8 @@ impl PdfEngine {
     /// Whether the letter subsets are installed (without them letters are set in
     /// the full serif, read for each document: slower, the same look).
     pub fn has_letter_subsets(&self) -> bool {
-        self.book.contains_family("legalaid serif sc")
+        // The book keys families in lower case.
+        self.book.contains_family(&SUBSET_FAMILY.to_lowercase())
     }
 
     /// How many font files are kept in memory (for tests and diagnostics).
@@ -301,8 +305,9 @@ fn markup(doc: &Document) -> String {
         "#set page(paper: \"a4\", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm), \
          footer: context align(center, text(size: 10pt)[— #counter(page).display() —]))\n",
     );
+    let families = FAMILIES.map(lit).join(", ");
     m.push_str(&format!(
-        "#set text(font: {FAMILIES}, size: 15pt, lang: \"zh\", region: \"cn\", cjk-latin-spacing: none)\n"
+        "#set text(font: ({families}), size: 15pt, lang: \"zh\", region: \"cn\", cjk-latin-spacing: none)\n"
     ));
     m.push_str("#set par(leading: 1.1em, spacing: 1.1em, justify: true)\n");
     m.push_str(&format!(

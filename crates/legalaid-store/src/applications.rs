@@ -12,6 +12,7 @@ use legalaid_domain::assessment::Means;
 use legalaid_domain::deadline::Pause;
 use legalaid_domain::visibility::Scope;
 use legalaid_domain::{ApplicationId, CaseId, ObjectionId, PersonId};
+use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -428,6 +429,30 @@ pub async fn pauses(tx: &mut Tx, id: ApplicationId) -> Result<Vec<(NaiveDate, Op
     Ok(on_tx!(tx, c => sqlx::query_as(Q).bind(id.0).fetch_all(c).await?))
 }
 
+/// The pauses of each of `ids` (a page of the list in one query), as [`pauses`]
+/// gives them; an application without pauses is absent.
+pub async fn pauses_of_each(
+    tx: &mut Tx,
+    ids: &[ApplicationId],
+) -> Result<HashMap<ApplicationId, Vec<(NaiveDate, Option<NaiveDate>)>>> {
+    let mut out: HashMap<ApplicationId, Vec<_>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut args = Args::default();
+    let sql = format!(
+        "SELECT application_id, stopped, resumed FROM application_pauses WHERE application_id IN ({}) ORDER BY id",
+        args.ints(ids.iter().map(|i| i.0))
+    );
+    let rows: Vec<(i64, NaiveDate, Option<NaiveDate>)> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
+    for (id, stopped, resumed) in rows {
+        out.entry(ApplicationId(id))
+            .or_default()
+            .push((stopped, resumed));
+    }
+    Ok(out)
+}
+
 /// Closed pauses, as the deadline engine takes them (an open pause counts until `today`).
 pub fn as_pauses(rows: &[(NaiveDate, Option<NaiveDate>)], today: NaiveDate) -> Vec<Pause> {
     rows.iter()
@@ -489,6 +514,30 @@ pub async fn objections_of(tx: &mut Tx, application_id: ApplicationId) -> Result
     let sql = format!("SELECT {OBJ_COLUMNS} FROM objections WHERE application_id = $1 ORDER BY id");
     let rows: Vec<ObjectionRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(application_id.0).fetch_all(c).await?);
     Ok(rows.into_iter().map(Objection::from).collect())
+}
+
+/// The objections of each of `ids` (a page of the list in one query), as
+/// [`objections_of`] gives them; an application without objections is absent.
+pub async fn objections_of_each(
+    tx: &mut Tx,
+    ids: &[ApplicationId],
+) -> Result<HashMap<ApplicationId, Vec<Objection>>> {
+    let mut out: HashMap<ApplicationId, Vec<Objection>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut args = Args::default();
+    let sql = format!(
+        "SELECT {OBJ_COLUMNS} FROM objections WHERE application_id IN ({}) ORDER BY id",
+        args.ints(ids.iter().map(|i| i.0))
+    );
+    let rows: Vec<ObjectionRow> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
+    for r in rows {
+        out.entry(ApplicationId(r.application_id))
+            .or_default()
+            .push(Objection::from(r));
+    }
+    Ok(out)
 }
 
 pub async fn get_objection(tx: &mut Tx, id: ObjectionId) -> Result<Option<Objection>> {

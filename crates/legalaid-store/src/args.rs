@@ -21,6 +21,12 @@ impl Args {
         self.0.push(a);
         format!("${}", self.0.len())
     }
+
+    /// Binds each of `ids` and returns their placeholders for an `IN (…)`.
+    pub(crate) fn ints(&mut self, ids: impl IntoIterator<Item = i64>) -> String {
+        let marks: Vec<String> = ids.into_iter().map(|i| self.push(Arg::Int(i))).collect();
+        marks.join(", ")
+    }
 }
 
 /// The visibility `scope` as a condition on `column` (the unit a record belongs
@@ -66,8 +72,7 @@ pub(crate) async fn pairs(
         return Ok(Vec::new());
     }
     let mut args = Args::default();
-    let marks: Vec<String> = ids.iter().map(|&i| args.push(Arg::Int(i))).collect();
-    let sql = sql.replace("IN ()", &format!("IN ({})", marks.join(", ")));
+    let sql = sql.replace("IN ()", &format!("IN ({})", args.ints(ids.iter().copied())));
     let rows: Vec<(i64, String)> = on_tx!(tx, c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_all(c).await?);
     Ok(rows)
 }

@@ -715,3 +715,105 @@ both!(the_verification_page_records_the_check, |app| {
     assert_eq!(now["verification_method"], "函询");
     assert_eq!(now["false_declaration"], false);
 });
+
+both!(
+    the_list_gives_each_application_its_nearest_running_deadline,
+    |app| {
+        // The list reads the pauses and objections of a whole page at once; each
+        // item's deadline must be the one its own page shows first: without a
+        // pause, after a pause that ended (the review clock moved by it), during
+        // one, and with an objection waiting.
+        let clerk = app.token("clerk").await;
+        let now = common::now_rfc3339(&app);
+        let mut ids = Vec::new();
+        for first17 in [
+            "34150419850215001",
+            "34150419860315002",
+            "34150419870415003",
+            "34150419880515004",
+        ] {
+            let person = applicant(&app, &clerk, &common::resident_id(first17)).await;
+            let mut claim = wage_claim(person);
+            claim["received_at"] = json!(now);
+            let (s, a) = app
+                .post_json("/api/v1/applications", Some(&clerk), &claim)
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{a}");
+            ids.push(a["id"].as_i64().expect("id"));
+        }
+        // A fresh token each time: moving the clock on ends the earlier ones.
+        let act = |id: i64, step: &'static str, body: Value, user: &'static str| {
+            let app = &app;
+            async move {
+                let token = app.token(user).await;
+                let (s, v) = app
+                    .post_json(
+                        &format!("/api/v1/applications/{id}/{step}"),
+                        Some(&token),
+                        &body,
+                    )
+                    .await;
+                assert!(s.is_success(), "{step}: {s} {v}");
+            }
+        };
+        // ids[1] and ids[3] wait five days for materials; ids[3] is then denied and
+        // objected to (its review clock, moved by the pause, is then further off
+        // than the objection's).
+        let items = json!({ "items": "工资条", "version": 1 });
+        for id in [ids[1], ids[3]] {
+            act(id, "supplement-request", items.clone(), "clerk").await;
+        }
+        app.clock.advance(chrono::Duration::days(5));
+        for id in [ids[1], ids[3]] {
+            act(id, "supplement-received", json!({ "version": 2 }), "clerk").await;
+        }
+        let denied =
+            json!({ "outcome": "denied", "reason": "经核实申请人已委托代理人", "version": 3 });
+        act(ids[3], "decision", denied, "director").await;
+        let objection = json!({ "reason": "代理人已解除委托", "version": 4 });
+        act(ids[3], "objection", objection, "clerk").await;
+        act(ids[2], "supplement-request", items, "clerk").await;
+        // A pause still open counts until today.
+        app.clock.advance(chrono::Duration::days(3));
+
+        let director = app.token("director").await;
+        let (s, list) = app
+            .get_json("/api/v1/applications?per_page=50", Some(&director))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        let mut listed = Vec::new();
+        for id in &ids {
+            let item = list["items"]
+                .as_array()
+                .and_then(|a| a.iter().find(|i| i["id"] == *id))
+                .unwrap_or_else(|| panic!("{id} listed: {list}"));
+            let (s, view) = app
+                .get_json(&format!("/api/v1/applications/{id}"), Some(&director))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{view}");
+            // The view's first running deadline, the nearest one.
+            let mut running: Vec<&Value> = view["deadlines"]
+                .as_array()
+                .expect("deadlines")
+                .iter()
+                .filter(|d| d["met"] == false)
+                .collect();
+            running.sort_by_key(|d| d["due"].as_str().unwrap_or_default().to_owned());
+            let expected = running.first().copied().cloned().unwrap_or(Value::Null);
+            assert_eq!(item["next_deadline"], expected, "application {id}: {view}");
+            assert_eq!(item["status"], view["status"]);
+            listed.push(item["next_deadline"].clone());
+        }
+        assert_eq!(listed[0]["code"], "review_decision", "{listed:?}");
+        assert_eq!(listed[1]["code"], "review_decision", "{listed:?}");
+        assert_ne!(
+            listed[0]["due"], listed[1]["due"],
+            "the ended pause moved the review deadline: {listed:?}"
+        );
+        assert_ne!(
+            listed[0]["due"], listed[2]["due"],
+            "so does the open one, until today: {listed:?}"
+        );
+        assert_eq!(listed[3]["code"], "objection_review", "{listed:?}");
+    }
+);

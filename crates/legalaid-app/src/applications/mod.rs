@@ -419,15 +419,25 @@ pub async fn list(
     let apps = std::mem::take(&mut listed.items);
     let ids: Vec<PersonId> = apps.iter().map(|a| a.applicant_id).collect();
     let names = legalaid_store::persons::names(&mut tx, &ids).await?;
+    // What the deadlines need, for the whole page in one query each.
+    let app_ids: Vec<ApplicationId> = apps.iter().map(|a| a.id).collect();
+    let mut objections = store::objections_of_each(&mut tx, &app_ids).await?;
+    let pauses = store::pauses_of_each(&mut tx, &app_ids).await?;
     let mut items = Vec::with_capacity(apps.len());
     for a in apps {
         let applicant_name = names.get(&a.applicant_id).cloned().unwrap_or_default();
-        let objections = store::objections_of(&mut tx, a.id).await?;
-        let next_deadline = deadlines_of(&mut tx, &a, &objections, &cx, today)
-            .await?
-            .into_iter()
-            .filter(|d| !d.met)
-            .min_by_key(|d| d.due);
+        let objections = objections.remove(&a.id).unwrap_or_default();
+        let next_deadline = crate::deadlines::of_application_with(
+            &a,
+            &objections,
+            pauses.get(&a.id).map_or(&[][..], Vec::as_slice),
+            &cx.rules,
+            &cx.calendar,
+            today,
+        )
+        .into_iter()
+        .filter(|d| !d.met)
+        .min_by_key(|d| d.due);
         items.push(ListItem {
             application: a,
             applicant_name,
