@@ -527,68 +527,162 @@ macro_rules! bind_search {
     }};
 }
 
+/// How many of the newest matches a search ranks (ADR 0047): as many as it
+/// counts. Past them the matches follow newest first.
+const RANKED: i64 = COUNT_CAP;
+
 /// The hits of `terms` (all of them in each hit) that `s` may see, best first,
 /// and how many there are up to [`COUNT_CAP`] (one more when there are more).
+///
+/// Best first (ADR 0047): of the newest [`RANKED`] matches, those with more of
+/// the terms in their title (a name, a number) first, then the newer; after
+/// them every other match, newer first. Neither needs more than the matches
+/// read in the index's order, however common a word is.
 pub async fn search(
     tx: &mut Tx,
     s: &Searcher<'_>,
     terms: &[String],
     page: Page,
 ) -> Result<(Vec<Hit>, i64)> {
+    let (offset, per_page) = (page.offset(), page.per_page);
+    let mut hits = Vec::new();
+    if offset < RANKED {
+        let n = per_page.min(RANKED - offset);
+        hits = matches(tx, s, terms, Order::Ranked, n, offset).await?;
+    }
+    let end = offset.saturating_add(per_page);
+    if end > RANKED {
+        let from = offset.max(RANKED);
+        hits.extend(matches(tx, s, terms, Order::Newest, end - from, from).await?);
+    }
+    let n = count(tx, s, terms).await?;
+    Ok((hits, n))
+}
+
+enum Order {
+    /// The newest [`RANKED`] matches, by how many terms their titles hold.
+    Ranked,
+    /// Newest first.
+    Newest,
+}
+
+/// The `FROM … WHERE` of the visible matches of the query `$10` (FTS5 syntax on
+/// SQLite, words for `plainto_tsquery` on PostgreSQL), and that query.
+fn matching(tx: &Tx, terms: &[String]) -> (String, String, &'static str) {
     const JOIN: &str =
         "LEFT JOIN units ua ON ua.id = e.unit_a LEFT JOIN units ub ON ub.id = e.unit_b";
     match tx {
-        Tx::Sqlite(t, _) => {
+        Tx::Sqlite(..) => {
             // FTS5 query syntax: each term a quoted string; juxtaposed, all are required.
             let q: String = terms
                 .iter()
                 .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let from = format!(
-                "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid {JOIN} \
-                 WHERE search_fts MATCH $10 AND {VISIBLE}"
-            );
-            let list = format!(
-                "SELECT e.kind, e.record_id, e.title, e.body {from} \
-                 ORDER BY bm25(search_fts), e.id DESC LIMIT $11 OFFSET $12"
-            );
-            let count = format!("SELECT COUNT(*) FROM (SELECT 1 {from} LIMIT $11) x");
-            let hits: Vec<Hit> = bind_search!(sqlx::query_as(sqlx::AssertSqlSafe(list)), s, &q)
-                .bind(page.per_page)
-                .bind(page.offset())
-                .fetch_all(&mut **t)
-                .await?;
-            let n: i64 = bind_search!(sqlx::query_scalar(sqlx::AssertSqlSafe(count)), s, &q)
-                .bind(COUNT_CAP + 1)
-                .fetch_one(&mut **t)
-                .await?;
-            Ok((hits, n))
+            (
+                format!(
+                    "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid {JOIN} \
+                     WHERE search_fts MATCH $10 AND {VISIBLE}"
+                ),
+                q,
+                // The index's own order (the entry's id), read backwards.
+                "search_fts.rowid",
+            )
         }
-        Tx::Pg(t, _) => {
-            let q = terms.join(" ");
-            let from = format!(
+        Tx::Pg(..) => (
+            format!(
                 "FROM search_entries e {JOIN} \
                  WHERE e.tsv @@ plainto_tsquery('simple', $10) AND {VISIBLE}"
-            );
-            let list = format!(
-                "SELECT e.kind, e.record_id, e.title, e.body {from} \
-                 ORDER BY ts_rank(e.tsv, plainto_tsquery('simple', $10)) DESC, e.id DESC \
-                 LIMIT $11 OFFSET $12"
-            );
-            let count = format!("SELECT COUNT(*) FROM (SELECT 1 {from} LIMIT $11) x");
-            let hits: Vec<Hit> = bind_search!(sqlx::query_as(sqlx::AssertSqlSafe(list)), s, &q)
-                .bind(page.per_page)
-                .bind(page.offset())
-                .persistent(false)
-                .fetch_all(&mut **t)
-                .await?;
-            let n: i64 = bind_search!(sqlx::query_scalar(sqlx::AssertSqlSafe(count)), s, &q)
+            ),
+            terms.join(" "),
+            // Newest first, but from the word index: PostgreSQL guesses a rare
+            // word's matches far too many (thousands for 110) and would walk the
+            // whole primary key backwards looking for them; `+ 0` is not the key,
+            // so it reads the matches from the GIN index and sorts them.
+            "(e.id + 0)",
+        ),
+    }
+}
+
+/// `n` of the visible matches from `offset` on, in `order`.
+async fn matches(
+    tx: &mut Tx,
+    s: &Searcher<'_>,
+    terms: &[String],
+    order: Order,
+    n: i64,
+    offset: i64,
+) -> Result<Vec<Hit>> {
+    let (from, q, id) = matching(tx, terms);
+    let sql = match order {
+        Order::Newest => format!(
+            "SELECT e.kind, e.record_id, e.title, e.body {from} ORDER BY {id} DESC LIMIT $11 OFFSET $12"
+        ),
+        Order::Ranked => {
+            // One point for each term in the title ($13 on: the terms, lower case
+            // as the index holds them).
+            let find = match tx {
+                Tx::Sqlite(..) => "instr(lower(m.title), $N)",
+                Tx::Pg(..) => "strpos(lower(m.title), $N)",
+            };
+            let points: Vec<String> = (0..terms.len())
+                .map(|i| {
+                    format!(
+                        "(CASE WHEN {} > 0 THEN 1 ELSE 0 END)",
+                        find.replace("$N", &format!("${}", 13 + i))
+                    )
+                })
+                .collect();
+            let score = if points.is_empty() {
+                "0".to_owned()
+            } else {
+                points.join(" + ")
+            };
+            format!(
+                "SELECT m.kind, m.record_id, m.title, m.body FROM \
+                 (SELECT e.id, e.kind, e.record_id, e.title, e.body {from} ORDER BY {id} DESC LIMIT {RANKED}) AS m \
+                 ORDER BY {score} DESC, m.id DESC LIMIT $11 OFFSET $12"
+            )
+        }
+    };
+    let ranked = matches!(order, Order::Ranked);
+    // The searcher, the query, the page and, to rank, the terms.
+    macro_rules! bound {
+        () => {{
+            let mut query = bind_search!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), s, &q)
+                .bind(n)
+                .bind(offset);
+            if ranked {
+                for term in terms {
+                    query = query.bind(term.to_lowercase());
+                }
+            }
+            query
+        }};
+    }
+    match tx {
+        Tx::Sqlite(t, _) => Ok(bound!().fetch_all(&mut **t).await?),
+        Tx::Pg(t, _) => Ok(bound!().persistent(false).fetch_all(&mut **t).await?),
+    }
+}
+
+/// The visible matches counted up to one past [`COUNT_CAP`].
+async fn count(tx: &mut Tx, s: &Searcher<'_>, terms: &[String]) -> Result<i64> {
+    let (from, q, _) = matching(tx, terms);
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {from} LIMIT $11) x");
+    match tx {
+        Tx::Sqlite(t, _) => Ok(
+            bind_search!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), s, &q)
+                .bind(COUNT_CAP + 1)
+                .fetch_one(&mut **t)
+                .await?,
+        ),
+        Tx::Pg(t, _) => Ok(
+            bind_search!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), s, &q)
                 .bind(COUNT_CAP + 1)
                 .persistent(false)
                 .fetch_one(&mut **t)
-                .await?;
-            Ok((hits, n))
-        }
+                .await?,
+        ),
     }
 }

@@ -330,3 +330,57 @@ both!(the_search_box_is_on_every_staff_page, |app| {
     let (_, html) = b.get("/search").await;
     assert!(select(&html, "ol.hits").is_empty());
 });
+
+both!(
+    the_newest_thousand_are_ranked_and_every_match_is_reached,
+    |app| {
+        // ADR 0047: of the newest 1,000 matches, those with the word in their
+        // title come first (newer first), then the others; past the thousand,
+        // newest first. Pages neither repeat nor skip a match across the border.
+        let unit = app
+            .scalar("SELECT unit_id FROM users WHERE username = 'clerk'")
+            .await;
+        app.raw_sql(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1010) \
+             INSERT INTO search_entries (kind, record_id, unit_a, title, body, tokens) \
+             SELECT 'person', 900000 + i, {unit}, \
+               CASE WHEN i % 100 = 0 THEN '深页' || i ELSE '名' || i END, '深页', '深页' FROM n"
+        ))
+        .await
+        .expect("entries");
+        let clerk = app.token("clerk").await;
+        let mut seen = Vec::new();
+        for page in 1..=8 {
+            let (s, v) = app
+                .get_json(
+                    &format!(
+                        "/api/v1/search?q={}&per_page=150&page={page}",
+                        common::urlenc("深页")
+                    ),
+                    Some(&clerk),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            assert_eq!(v["total"], 1000, "counted to the cap: {v}");
+            assert_eq!(v["more_than"], 1000, "{v}");
+            let ids: Vec<i64> = hits(&v).iter().map(|(_, id)| id - 900000).collect();
+            if page == 1 {
+                let titled: Vec<i64> = (1..=10).rev().map(|k| k * 100).collect();
+                assert_eq!(ids[..10], titled[..], "title hits first, newer first");
+                assert_eq!(ids[10..13], [1010, 1009, 1008], "then the newest");
+            }
+            if page == 7 {
+                // The last 100 ranked (the oldest of the thousand), then the ten
+                // matches past the thousand.
+                assert_eq!(ids.len(), 110, "{ids:?}");
+                assert_eq!(ids[100..], [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+            }
+            seen.extend(ids);
+        }
+        let mut all = seen.clone();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), seen.len(), "no match twice");
+        assert_eq!(all, (1..=1010).collect::<Vec<_>>(), "every match once");
+    }
+);
