@@ -566,8 +566,9 @@ enum Order {
     Newest,
 }
 
-/// The `FROM … WHERE` of the visible matches of the query `$10` (FTS5 syntax on
-/// SQLite, words for `plainto_tsquery` on PostgreSQL), and that query.
+/// The `FROM … WHERE` of the visible matches of the query `$10`, that query
+/// (FTS5 syntax on SQLite, words for `plainto_tsquery` on PostgreSQL), and the
+/// expression that orders the matches newest first when read `DESC`.
 fn matching(tx: &Tx, terms: &[String]) -> (String, String, &'static str) {
     const JOIN: &str =
         "LEFT JOIN units ua ON ua.id = e.unit_a LEFT JOIN units ub ON ub.id = e.unit_b";
