@@ -307,9 +307,84 @@ pub fn snippet(body: &str, terms: &[String], width: usize) -> Vec<Piece> {
     out
 }
 
+/// The widest piece of a name the person list's filter looks up (migration
+/// 0041 writes each name's pieces of one to this many characters).
+pub const NAME_PIECE_WIDTH: usize = 3;
+
+/// The pieces of a name the storage keeps for the filter by part of a name:
+/// every run of one to [`NAME_PIECE_WIDTH`] characters, ASCII letters lowered
+/// (as SQLite's `LIKE` ignores their case), each once. Migration 0041 cuts
+/// the same pieces in SQL; a test holds the two to each other.
+pub fn name_pieces(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut pieces: Vec<String> = (1..=NAME_PIECE_WIDTH)
+        .flat_map(|w| chars.windows(w).map(|r| r.iter().collect::<String>()))
+        .collect();
+    pieces.sort_unstable();
+    pieces.dedup();
+    pieces
+}
+
+/// The pieces a filter by part of a name can look up: the query's (trimmed)
+/// runs of its own length up to [`NAME_PIECE_WIDTH`], each once, in the order
+/// they come. Every name containing the query holds all of them; none for a
+/// blank query.
+pub fn name_query_pieces(q: &str) -> Vec<String> {
+    let chars: Vec<char> = q.trim().chars().map(|c| c.to_ascii_lowercase()).collect();
+    let width = chars.len().min(NAME_PIECE_WIDTH);
+    let mut pieces: Vec<String> = Vec::new();
+    if width == 0 {
+        return pieces;
+    }
+    for run in chars.windows(width) {
+        let piece: String = run.iter().collect();
+        if !pieces.contains(&piece) {
+            pieces.push(piece);
+        }
+    }
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_kept_as_its_runs_of_one_to_three_characters() {
+        assert_eq!(
+            name_pieces("王小明"),
+            ["小", "小明", "明", "王", "王小", "王小明"]
+        );
+        // Repeated runs once; ASCII letters lowered, other letters kept.
+        assert_eq!(name_pieces("Aa"), ["a", "aa"]);
+        assert_eq!(name_pieces("Ä"), ["Ä"]);
+        assert!(name_pieces("").is_empty());
+        // 阿依·买买提: the middle dot is a character like any other.
+        assert!(name_pieces("阿依·买买提").contains(&"依·买".to_owned()));
+        assert!(!name_pieces("阿依·买买提").contains(&"阿依·买".to_owned()));
+    }
+
+    #[test]
+    fn a_query_looks_up_its_runs_of_its_own_length_up_to_three() {
+        assert_eq!(name_query_pieces(" 明 "), ["明"]);
+        assert_eq!(name_query_pieces("小明"), ["小明"]);
+        assert_eq!(name_query_pieces("王小明"), ["王小明"]);
+        assert_eq!(name_query_pieces("规模123"), ["规模1", "模12", "123"]);
+        assert_eq!(name_query_pieces("SMITH"), ["smi", "mit", "ith"]);
+        assert_eq!(name_query_pieces("哈哈哈哈"), ["哈哈哈"]);
+        assert!(name_query_pieces("   ").is_empty());
+        // Every piece of a query is a piece of every name that contains it.
+        for (name, q) in [
+            ("欧阳小明", "阳小明"),
+            ("规模12345", "模1234"),
+            ("Li Lei", "i l"),
+        ] {
+            let kept = name_pieces(name);
+            for piece in name_query_pieces(q) {
+                assert!(kept.contains(&piece), "{piece} of {q} in {name}");
+            }
+        }
+    }
 
     fn words(d: &Document) -> Vec<&str> {
         d.tokens.split(' ').collect()

@@ -216,19 +216,90 @@ pub async fn encrypted_id_number(tx: &mut Tx, id: PersonId) -> Result<Option<Str
     Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await?))
 }
 
-/// The conditions of the person list: unmerged, registered by a unit of
-/// `scope`, the name containing `q`, and below the keyset `before` (an id).
-fn list_conditions(args: &mut Args, scope: &Scope, q: Option<&str>, before: Option<i64>) -> String {
-    let mut w = vec!["p.merged_into IS NULL".to_owned()];
-    w.extend(unit_scope(args, scope, "p.unit_id"));
-    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
-        let p = args.push(Arg::Text(like_pattern(q)));
-        w.push(format!("p.name LIKE {p} ESCAPE '\\'"));
+/// How the person list reads its rows: newest first from the persons, or,
+/// filtered by part of a name, newest first from the name pieces of migration
+/// 0041 (`g`, the query's rarest piece) joined to the persons.
+struct Listing {
+    /// The query's pieces, the one the rows are read by first; the others are
+    /// checked in the pieces' key before a person's row is read.
+    pieces: Vec<String>,
+    /// `ILIKE` on PostgreSQL, whose `LIKE` minds the case of ASCII letters
+    /// where SQLite's does not.
+    like: &'static str,
+}
+
+impl Listing {
+    /// The column rows are ordered and paged by.
+    fn key(&self) -> &'static str {
+        if self.pieces.is_empty() {
+            "p.id"
+        } else {
+            "g.person_id"
+        }
     }
-    if let Some(id) = before {
-        w.push(format!("p.id < {}", args.push(Arg::Int(id))));
+
+    /// `FROM … WHERE …` of the list: unmerged, registered by a unit of
+    /// `scope`, the name containing `q`, and below the keyset `before`.
+    fn from(&self, args: &mut Args, scope: &Scope, q: Option<&str>, before: Option<i64>) -> String {
+        let mut w = Vec::new();
+        let from = match self.pieces.split_first() {
+            Some((piece, others)) => {
+                w.push(format!("g.gram = {}", args.push(Arg::Text(piece.clone()))));
+                for other in others {
+                    w.push(format!(
+                        "EXISTS (SELECT 1 FROM search_name_grams o WHERE o.gram = {} AND o.person_id = g.person_id)",
+                        args.push(Arg::Text(other.clone()))
+                    ));
+                }
+                "FROM search_name_grams g JOIN persons p ON p.id = g.person_id"
+            }
+            None => "FROM persons p",
+        };
+        w.push("p.merged_into IS NULL".to_owned());
+        w.extend(unit_scope(args, scope, "p.unit_id"));
+        if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
+            let p = args.push(Arg::Text(like_pattern(q)));
+            w.push(format!("p.name {} {p} ESCAPE '\\'", self.like));
+        }
+        if let Some(id) = before {
+            w.push(format!("{} < {}", self.key(), args.push(Arg::Int(id))));
+        }
+        format!("{from} {}", where_clause(&w))
     }
-    format!("FROM persons p {}", where_clause(&w))
+}
+
+/// How many name pieces are counted to choose the rarest (a piece held by more
+/// is as good as any other so held).
+const PIECE_COUNT_CAP: i64 = 2_000;
+
+/// The pieces of `q`, the one held by the fewest persons (of up to
+/// [`PIECE_COUNT_CAP`]) first, read in one statement when there is a choice.
+async fn rarest_first(tx: &mut Tx, q: &str) -> Result<Vec<String>> {
+    let mut pieces = legalaid_domain::search::name_query_pieces(q);
+    if pieces.len() < 2 {
+        return Ok(pieces);
+    }
+    let mut args = Args::default();
+    let counts: Vec<String> = pieces
+        .iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            let p = args.push(Arg::Text(piece.clone()));
+            format!(
+                "SELECT CAST({i} AS BIGINT) AS i, (SELECT COUNT(*) FROM (SELECT 1 AS x FROM search_name_grams \
+                 WHERE gram = {p} LIMIT {PIECE_COUNT_CAP}) AS k) AS n"
+            )
+        })
+        .collect();
+    // Of pieces as common, the last: a name's end varies more than its start
+    // (the given name against the surname).
+    let sql = format!("{} ORDER BY n, i DESC LIMIT 1", counts.join(" UNION ALL "));
+    let rarest: i64 = on_tx!(tx, c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), args).fetch_one(c).await?);
+    if let Some(i) = usize::try_from(rarest).ok().filter(|i| *i < pieces.len()) {
+        let first = pieces.remove(i);
+        pieces.insert(0, first);
+    }
+    Ok(pieces)
 }
 
 /// Persons registered by units in `scope`, by part of the name, newest first: a
@@ -239,10 +310,21 @@ pub async fn list(
     q: Option<&str>,
     at: At<i64>,
 ) -> Result<Capped<Person>> {
+    let listing = Listing {
+        pieces: match q {
+            Some(q) => rarest_first(tx, q).await?,
+            None => Vec::new(),
+        },
+        like: match tx {
+            Tx::Sqlite(..) => "LIKE",
+            Tx::Pg(..) => "ILIKE",
+        },
+    };
     let mut args = Args::default();
-    let from = list_conditions(&mut args, scope, q, at.key().copied());
+    let from = listing.from(&mut args, scope, q, at.key().copied());
     let sql = format!(
-        "SELECT {COLUMNS} {from} ORDER BY p.id DESC LIMIT {} OFFSET {}",
+        "SELECT {COLUMNS} {from} ORDER BY {} DESC LIMIT {} OFFSET {}",
+        listing.key(),
         at.per_page().saturating_add(1),
         at.offset()
     );
@@ -252,7 +334,7 @@ pub async fn list(
         .map(Row::into_person)
         .collect::<Result<Vec<_>>>()?;
     let mut args = Args::default();
-    let from = list_conditions(&mut args, scope, q, None);
+    let from = listing.from(&mut args, scope, q, None);
     Capped::counted(tx, persons, &at, &from, &args).await
 }
 

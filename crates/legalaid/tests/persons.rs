@@ -416,3 +416,126 @@ both!(
         assert_eq!(e["errors"][0]["field"], "applicant_id", "{e}");
     }
 );
+
+both!(
+    the_name_filter_finds_any_part_of_a_name_across_units_and_renames,
+    |app| {
+        const OFFICE: &str = "叶集区史河街道司法所";
+        let clerk = app.token("clerk").await;
+        let office_clerk = common::clerk_of(&app, OFFICE, "name_part_clerk").await;
+        let mut ids = std::collections::BTreeMap::new();
+        let names = [
+            ("欧阳小明", &clerk),
+            ("王小明", &clerk),
+            ("王明", &clerk),
+            ("Li Lei", &clerk),
+            ("百分之%人", &clerk),
+            ("张小明", &office_clerk),
+            ("阿依·买买提", &office_clerk),
+            ("李小明", &office_clerk),
+        ];
+        for (i, (name, token)) in names.iter().enumerate() {
+            let number = common::resident_id(&format!("34150419850215{i:03}"));
+            let (s, p) = app
+                .post_json(
+                    "/api/v1/persons",
+                    Some(token),
+                    &json!({ "name": name, "id_type": "resident_id", "id_number": number }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{p}");
+            ids.insert(*name, (p["id"].as_i64().expect("id"), number));
+        }
+        // One of them moved to a center of another district: no one here finds it.
+        let elsewhere = common::lists::unit_elsewhere(&app).await;
+        app.raw_sql(&format!(
+            "UPDATE persons SET unit_id = {elsewhere} WHERE id = {}",
+            ids["李小明"].0
+        ))
+        .await
+        .expect("moved elsewhere");
+        let director = app.token("director").await;
+        let found = async |token: &str, q: &str| -> Vec<String> {
+            let path = format!("/api/v1/persons?q={}&per_page=100", common::urlenc(q));
+            let (s, l) = app.get_json(&path, Some(token)).await;
+            assert_eq!(s, StatusCode::OK, "{q}: {l}");
+            let mut names: Vec<String> = l["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|p| p["name"].as_str().expect("name").to_owned())
+                .filter(|n| ids.contains_key(n.as_str()) || n == "王大明")
+                .collect();
+            names.sort();
+            names
+        };
+
+        // Any part, of one, two, three or more characters, registered by the center
+        // or the office, as the district's staff see them; not another district's.
+        for token in [&director, &clerk, &office_clerk] {
+            assert_eq!(found(token, "小明").await, ["张小明", "欧阳小明", "王小明"]);
+        }
+        assert!(found(&director, "李小").await.is_empty());
+        assert_eq!(
+            found(&director, "明").await,
+            ["张小明", "欧阳小明", "王小明", "王明"]
+        );
+        assert_eq!(found(&director, "阳小明").await, ["欧阳小明"]);
+        assert_eq!(found(&director, "欧阳小明").await, ["欧阳小明"]);
+        assert_eq!(found(&director, "王明").await, ["王明"]);
+        assert_eq!(found(&director, "依·买买").await, ["阿依·买买提"]);
+        assert!(found(&director, "欧阳小明明").await.is_empty());
+        assert!(found(&director, "小王").await.is_empty());
+        // ASCII letters in any case; a wildcard is a character like any other.
+        assert_eq!(found(&director, "li lei").await, ["Li Lei"]);
+        assert_eq!(found(&director, "LEI").await, ["Li Lei"]);
+        assert_eq!(found(&director, "%").await, ["百分之%人"]);
+        assert_eq!(found(&director, "之%").await, ["百分之%人"]);
+        assert!(found(&director, "_").await.is_empty());
+
+        // A rename is found by its new name and no longer by the old.
+        let (wang_ming, number) = ids["王明"].clone();
+        let (s, p) = app
+            .get_json(&format!("/api/v1/persons/{wang_ming}"), Some(&clerk))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let (s, p) = app
+            .put_json(
+                &format!("/api/v1/persons/{wang_ming}"),
+                Some(&clerk),
+                &json!({ "version": p["version"], "name": "王大明", "id_type": "resident_id", "id_number": number }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        assert_eq!(found(&director, "大明").await, ["王大明"]);
+        assert!(found(&director, "王明").await.is_empty());
+        assert_eq!(
+            found(&director, "明").await,
+            ["张小明", "欧阳小明", "王大明", "王小明"]
+        );
+
+        // The pieces the database keeps are the domain's, for every name above.
+        for (name, (id, _)) in &ids {
+            let name = if *name == "王明" {
+                "王大明"
+            } else {
+                *name
+            };
+            let pieces = legalaid_domain::search::name_pieces(name);
+            let kept = app
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM search_name_grams WHERE person_id = {id}"
+                ))
+                .await;
+            assert_eq!(kept, i64::try_from(pieces.len()).expect("len"), "{name}");
+            for piece in pieces {
+                let held = app
+                    .scalar(&format!(
+                        "SELECT COUNT(*) FROM search_name_grams WHERE person_id = {id} AND gram = '{piece}'"
+                    ))
+                    .await;
+                assert_eq!(held, 1, "{name}: {piece}");
+            }
+        }
+    }
+);

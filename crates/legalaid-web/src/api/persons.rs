@@ -39,7 +39,7 @@ pub async fn create_person(
 pub struct PersonQuery {
     /// Exact ID number (any document type); finds at most one person.
     pub id_number: Option<String>,
-    /// Part of the name.
+    /// Part of the name, any length (ASCII letters in either case).
     pub q: Option<String>,
     /// The `next` of the previous page: the page after it.
     pub after: Option<String>,
