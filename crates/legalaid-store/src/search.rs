@@ -545,17 +545,31 @@ pub async fn search(
     page: Page,
 ) -> Result<(Vec<Hit>, i64)> {
     let (offset, per_page) = (page.offset(), page.per_page);
+    let (ranked, n) = match path(tx, s, terms).await? {
+        Path::Index => (Path::Index, count(tx, s, terms, Path::Index).await?),
+        walk => match count(tx, s, terms, walk).await? {
+            // The window held more than the count shows: its matches are the
+            // newest the ranking needs.
+            n if n > COUNT_CAP => (walk, n),
+            // It did not: what is older is read from the index.
+            _ => (Path::Index, count(tx, s, terms, Path::Index).await?),
+        },
+    };
+    // Past the ranked ones, a walk goes on through every entry.
+    let rest = match ranked {
+        Path::Walk(_) => Path::Walk(None),
+        Path::Index => Path::Index,
+    };
     let mut hits = Vec::new();
     if offset < RANKED {
         let n = per_page.min(RANKED - offset);
-        hits = matches(tx, s, terms, Order::Ranked, n, offset).await?;
+        hits = matches(tx, s, terms, ranked, Order::Ranked, n, offset).await?;
     }
     let end = offset.saturating_add(per_page);
     if end > RANKED {
         let from = offset.max(RANKED);
-        hits.extend(matches(tx, s, terms, Order::Newest, end - from, from).await?);
+        hits.extend(matches(tx, s, terms, rest, Order::Newest, end - from, from).await?);
     }
-    let n = count(tx, s, terms).await?;
     Ok((hits, n))
 }
 
@@ -566,10 +580,57 @@ enum Order {
     Newest,
 }
 
+/// How a search reads its matches on PostgreSQL (ADR 0047): from the word
+/// index, or by walking the entries newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Path {
+    /// Every match from the GIN index, sorted: what it costs follows how many
+    /// entries hold the words. SQLite's FTS5 reads its matches newest first
+    /// itself, so it always takes this path.
+    Index,
+    /// The entries newest first (those above the id, if one), each checked,
+    /// until the page and the count are full: what it costs follows how rare
+    /// the visible matches are.
+    Walk(Option<i64>),
+}
+
+/// A PostgreSQL search looks at the newest [`SAMPLE`] entries to choose its
+/// [`Path`]; with at least [`WALK_FROM`] visible matches among them (5%) it
+/// walks the newest [`WINDOW`] entries, where it expects twice the count's
+/// thousand, and reads from the index if they hold fewer.
+const SAMPLE: i64 = 1_000;
+const WALK_FROM: i64 = 50;
+const WINDOW: i64 = 40_000;
+
+/// Chooses the [`Path`]: on PostgreSQL, by how many of the newest
+/// [`SAMPLE`] entries are matches `s` may see (one statement; the planner
+/// judges a word's share of the entries too roughly to choose well itself).
+async fn path(tx: &mut Tx, s: &Searcher<'_>, terms: &[String]) -> Result<Path> {
+    let Tx::Pg(t, _) = tx else {
+        return Ok(Path::Index);
+    };
+    let sql = format!(
+        "SELECT COUNT(*) FILTER (WHERE e.tsv @@ plainto_tsquery('simple', $10) AND {VISIBLE}), \
+         COALESCE(MAX(e.id), 0) \
+         FROM (SELECT * FROM search_entries ORDER BY id DESC LIMIT {SAMPLE}) AS e \
+         LEFT JOIN units ua ON ua.id = e.unit_a LEFT JOIN units ub ON ub.id = e.unit_b"
+    );
+    let (seen, newest): (i64, i64) =
+        bind_search!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), s, terms.join(" "))
+            .persistent(false)
+            .fetch_one(&mut **t)
+            .await?;
+    Ok(if seen >= WALK_FROM {
+        Path::Walk(Some(newest - WINDOW))
+    } else {
+        Path::Index
+    })
+}
+
 /// The `FROM … WHERE` of the visible matches of the query `$10`, that query
 /// (FTS5 syntax on SQLite, words for `plainto_tsquery` on PostgreSQL), and the
 /// expression that orders the matches newest first when read `DESC`.
-fn matching(tx: &Tx, terms: &[String]) -> (String, String, &'static str) {
+fn matching(tx: &Tx, terms: &[String], path: Path) -> (String, String, &'static str) {
     const JOIN: &str =
         "LEFT JOIN units ua ON ua.id = e.unit_a LEFT JOIN units ub ON ub.id = e.unit_b";
     match tx {
@@ -590,18 +651,33 @@ fn matching(tx: &Tx, terms: &[String]) -> (String, String, &'static str) {
                 "search_fts.rowid",
             )
         }
-        Tx::Pg(..) => (
-            format!(
-                "FROM search_entries e {JOIN} \
-                 WHERE e.tsv @@ plainto_tsquery('simple', $10) AND {VISIBLE}"
+        Tx::Pg(..) => match path {
+            Path::Index => (
+                format!(
+                    "FROM search_entries e {JOIN} \
+                     WHERE e.tsv @@ plainto_tsquery('simple', $10) AND {VISIBLE}"
+                ),
+                terms.join(" "),
+                // Newest first, but from the word index: PostgreSQL guesses a rare
+                // word's matches far too many (thousands for 110) and would walk the
+                // whole primary key backwards looking for them; `+ 0` is not the key,
+                // so it reads the matches from the GIN index and sorts them.
+                "(e.id + 0)",
             ),
-            terms.join(" "),
-            // Newest first, but from the word index: PostgreSQL guesses a rare
-            // word's matches far too many (thousands for 110) and would walk the
-            // whole primary key backwards looking for them; `+ 0` is not the key,
-            // so it reads the matches from the GIN index and sorts them.
-            "(e.id + 0)",
-        ),
+            Path::Walk(floor) => (
+                // The operator's function is no index condition: the entries are
+                // read by the primary key, newest first, and each is checked.
+                format!(
+                    "FROM search_entries e {JOIN} \
+                     WHERE ts_match_vq(e.tsv, plainto_tsquery('simple', $10)) AND {VISIBLE}{}",
+                    floor
+                        .map(|id| format!(" AND e.id > {id}"))
+                        .unwrap_or_default()
+                ),
+                terms.join(" "),
+                "e.id",
+            ),
+        },
     }
 }
 
@@ -610,11 +686,12 @@ async fn matches(
     tx: &mut Tx,
     s: &Searcher<'_>,
     terms: &[String],
+    path: Path,
     order: Order,
     n: i64,
     offset: i64,
 ) -> Result<Vec<Hit>> {
-    let (from, q, id) = matching(tx, terms);
+    let (from, q, id) = matching(tx, terms, path);
     let sql = match order {
         Order::Newest => format!(
             "SELECT e.kind, e.record_id, e.title, e.body {from} ORDER BY {id} DESC LIMIT $11 OFFSET $12"
@@ -668,9 +745,14 @@ async fn matches(
 }
 
 /// The visible matches counted up to one past [`COUNT_CAP`].
-async fn count(tx: &mut Tx, s: &Searcher<'_>, terms: &[String]) -> Result<i64> {
-    let (from, q, _) = matching(tx, terms);
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {from} LIMIT $11) x");
+async fn count(tx: &mut Tx, s: &Searcher<'_>, terms: &[String], path: Path) -> Result<i64> {
+    let (from, q, id) = matching(tx, terms, path);
+    // A walk counts the newest, where the sample found the matches.
+    let order = match path {
+        Path::Walk(_) => format!("ORDER BY {id} DESC"),
+        Path::Index => String::new(),
+    };
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {from} {order} LIMIT $11) x");
     match tx {
         Tx::Sqlite(t, _) => Ok(
             bind_search!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), s, &q)

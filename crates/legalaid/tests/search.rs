@@ -384,3 +384,51 @@ both!(
         assert_eq!(all, (1..=1010).collect::<Vec<_>>(), "every match once");
     }
 );
+
+both!(
+    a_word_common_among_the_newest_is_found_in_older_entries_too,
+    |app| {
+        // ADR 0047: on PostgreSQL a word held by 5% of the newest thousand entries
+        // is looked for by walking the newest entries; when they hold fewer than
+        // the count's thousand, the search reads the index, and so finds a match
+        // older than anything the walk reads. SQLite reads its index either way.
+        let unit = app
+            .scalar("SELECT unit_id FROM users WHERE username = 'clerk'")
+            .await;
+        let entry = |record: i64| format!("'person', {record}, {unit}, '近页0', '近页', '近页'");
+        let old = match app.kind {
+            common::Kind::Postgres => format!(
+                "INSERT INTO search_entries (id, kind, record_id, unit_a, title, body, tokens) \
+                 OVERRIDING SYSTEM VALUE \
+                 SELECT COALESCE(MIN(id), 0) - 100000, {} FROM search_entries",
+                entry(800_000)
+            ),
+            common::Kind::Sqlite => format!(
+                "INSERT INTO search_entries (kind, record_id, unit_a, title, body, tokens) VALUES ({})",
+                entry(800_000)
+            ),
+        };
+        app.raw_sql(&old).await.expect("the old entry");
+        app.raw_sql(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) \
+             INSERT INTO search_entries (kind, record_id, unit_a, title, body, tokens) \
+             SELECT 'person', 800000 + i, {unit}, '近页' || i, '近页', '近页' FROM n"
+        ))
+        .await
+        .expect("the new entries");
+        let clerk = app.token("clerk").await;
+        let (s, v) = app
+            .get_json(
+                &format!("/api/v1/search?q={}&per_page=100", common::urlenc("近页")),
+                Some(&clerk),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["total"], 61, "{v}");
+        assert!(v["more_than"].is_null(), "{v}");
+        let ids: Vec<i64> = hits(&v).iter().map(|(_, id)| id - 800_000).collect();
+        let mut newest_first: Vec<i64> = (1..=60).rev().collect();
+        newest_first.push(0);
+        assert_eq!(ids, newest_first, "the old match last");
+    }
+);
