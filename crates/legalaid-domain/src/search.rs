@@ -325,10 +325,16 @@ pub fn name_pieces(name: &str) -> Vec<String> {
     pieces
 }
 
+/// The most pieces of one query a filter looks up: enough to choose the
+/// rarest among a name's worth (a name has at most 50 characters); a longer
+/// query is still checked whole against each name, so it finds only names
+/// that contain it (none), in a statement of bounded size.
+pub const NAME_QUERY_PIECES: usize = 8;
+
 /// The pieces a filter by part of a name can look up: the query's (trimmed)
 /// runs of its own length up to [`NAME_PIECE_WIDTH`], each once, in the order
-/// they come. Every name containing the query holds all of them; none for a
-/// blank query.
+/// they come, the first [`NAME_QUERY_PIECES`] of them. Every name containing
+/// the query holds all of them; none for a blank query.
 pub fn name_query_pieces(q: &str) -> Vec<String> {
     let chars: Vec<char> = q.trim().chars().map(|c| c.to_ascii_lowercase()).collect();
     let width = chars.len().min(NAME_PIECE_WIDTH);
@@ -340,6 +346,9 @@ pub fn name_query_pieces(q: &str) -> Vec<String> {
         let piece: String = run.iter().collect();
         if !pieces.contains(&piece) {
             pieces.push(piece);
+        }
+        if pieces.len() == NAME_QUERY_PIECES {
+            break;
         }
     }
     pieces
@@ -373,6 +382,10 @@ mod tests {
         assert_eq!(name_query_pieces("SMITH"), ["smi", "mit", "ith"]);
         assert_eq!(name_query_pieces("哈哈哈哈"), ["哈哈哈"]);
         assert!(name_query_pieces("   ").is_empty());
+        // However long the query, a bounded number of pieces.
+        let long: String = "张王李赵刘陈杨黄".repeat(400);
+        assert_eq!(name_query_pieces(&long).len(), NAME_QUERY_PIECES);
+        assert_eq!(name_query_pieces(&long)[0], "张王李");
         // Every piece of a query is a piece of every name that contains it.
         for (name, q) in [
             ("欧阳小明", "阳小明"),

@@ -492,6 +492,11 @@ both!(
         assert_eq!(found(&director, "%").await, ["百分之%人"]);
         assert_eq!(found(&director, "之%").await, ["百分之%人"]);
         assert!(found(&director, "_").await.is_empty());
+        // A query longer than any name finds nothing, in a statement of bounded size.
+        let long: String = (0..3_000u32)
+            .filter_map(|i| char::from_u32(0x4e00 + (i * 7_919) % 20_000))
+            .collect();
+        assert!(found(&director, &long).await.is_empty());
 
         // A rename is found by its new name and no longer by the old.
         let (wang_ming, number) = ids["王明"].clone();
