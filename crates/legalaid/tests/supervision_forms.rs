@@ -101,23 +101,35 @@ fn soffice_sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("forms.xlsx");
     std::fs::write(&path, bytes).expect("write");
-    let out = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}/profile",
-            dir.path().display()
-        ))
-        .args([
-            "--headless",
-            "--convert-to",
-            // Comma-separated, quoted, UTF-8 (76), cells as shown, every sheet
-            // (-1) to its own file.
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
-            "--outdir",
-        ])
-        .arg(dir.path())
-        .arg(&path)
-        .output()
-        .expect("soffice (libreoffice-calc-nogui, installed by scripts/install-test-deps.sh)");
+    let convert = |attempt: u32| {
+        std::process::Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}/profile{attempt}",
+                dir.path().display()
+            ))
+            .args([
+                "--headless",
+                "--convert-to",
+                // Comma-separated, quoted, UTF-8 (76), cells as shown, every sheet
+                // (-1) to its own file.
+                "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
+                "--outdir",
+            ])
+            .arg(dir.path())
+            .arg(&path)
+            .output()
+            .expect("soffice (libreoffice-calc-nogui, installed by scripts/install-test-deps.sh)")
+    };
+    // LibreOffice now and then dies while it first sets up a new profile
+    // ("Unspecified Application Error" under load); a fresh profile is tried
+    // twice more before the workbook is blamed.
+    let mut out = convert(0);
+    for attempt in 1..3 {
+        if out.status.success() {
+            break;
+        }
+        out = convert(attempt);
+    }
     assert!(out.status.success(), "{out:?}");
     let mut sheets = Vec::new();
     for e in std::fs::read_dir(dir.path()).expect("dir") {
