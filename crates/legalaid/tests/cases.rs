@@ -383,6 +383,12 @@ both!(
                 .is_some_and(|t| t.iter().any(|r| r["paid_fen"] == 80_000)),
             "{totals}"
         );
+        // A year no date can hold is named, not a 500.
+        let (s, e) = app
+            .get_json("/api/v1/subsidies/totals?year=-103723", Some(&director))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "year", "{e}");
         // Delivering again sends nothing more.
         assert_eq!(app.deliver().await.len(), sms.len());
         // The lawyer's inbox has the in-app messages.
