@@ -10,7 +10,6 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use legalaid_app::{AppError, Ctx, RequestMeta, auth};
-use legalaid_domain::validation::CONTROL_CHARACTER_MESSAGE;
 use serde::de::DeserializeOwned;
 
 pub const SESSION_COOKIE: &str = "legalaid_session";
@@ -160,8 +159,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or_default().as_bytes();
-        if let Some(field) = input::unstorable_in_pairs(q) {
-            return Err(invalid(input::control_character(&field)));
+        if let Some(e) = input::refused_in_pairs(q) {
+            return Err(invalid(e));
         }
         input::from_pairs(q).map(ApiQuery).map_err(invalid)
     }
@@ -179,10 +178,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or_default().as_bytes();
-        if let Some(field) = input::unstorable_in_pairs(q) {
+        if let Some(e) = input::refused_in_pairs(q) {
             return Err(crate::html::error_page(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("查询条件“{field}”{CONTROL_CHARACTER_MESSAGE}"),
+                &format!("查询条件“{}”{}", e.field, e.message),
             ));
         }
         input::from_pairs(q).map(PageQuery).map_err(|_| {
@@ -210,8 +209,8 @@ async fn json_body<T: DeserializeOwned>(req: Request) -> Result<Option<T>, Respo
     let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::bad_request(format!("JSON 格式错误：第{}行第{}列", e.line(), e.column()))
     })?;
-    if let Some(field) = input::unstorable_in_json(&value) {
-        return Err(invalid(input::control_character(&field)));
+    if let Some(e) = input::refused_in_json(&value) {
+        return Err(invalid(e));
     }
     input::from_json(value).map(Some).map_err(invalid)
 }
@@ -317,10 +316,10 @@ impl<T: DeserializeOwned + Send> CsrfForm<T> {
                 "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
             ));
         }
-        if let Some(field) = input::unstorable_in_pairs(&bytes) {
+        if let Some(e) = input::refused_in_pairs(&bytes) {
             return Err(crate::html::error_page(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("表单项“{field}”{CONTROL_CHARACTER_MESSAGE}"),
+                &format!("表单项“{}”{}", e.field, e.message),
             ));
         }
         serde_html_form::from_bytes(&bytes).map_err(|e| {

@@ -53,6 +53,87 @@ pub fn unstorable_in_pairs(bytes: &[u8]) -> Option<String> {
     })
 }
 
+/// Why a date with a signed or five-digit year is refused.
+pub const UNHELD_DATE_MESSAGE: &str = "日期的年份应为四位数（0001 至 9999 年）";
+
+/// Whether `s` is a date (or a date and time) whose year has a sign or more than
+/// four digits: chrono reads `-99999-01-01` and `+12345-01-01`, SQLite would
+/// keep them as text and PostgreSQL's dates cannot hold them (a 500 there).
+fn is_unheld_date(s: &str) -> bool {
+    let s = s.trim();
+    let (signed, rest) = match s.strip_prefix(['+', '-']) {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let year = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if year < 4 || !(signed || year > 4) {
+        return false;
+    }
+    // Then -M(M)-D(D), and nothing or a time.
+    let mut parts = rest[year..].splitn(3, '-');
+    let (Some(""), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let digits = day.bytes().take_while(u8::is_ascii_digit).count();
+    let two = |t: &str| (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+    let time = &day[digits..];
+    two(month)
+        && two(&day[..digits])
+        && (time.is_empty()
+            || (time.starts_with(['T', 't', ' '])
+                && time[1..].starts_with(|c: char| c.is_ascii_digit())))
+}
+
+/// The path of the first string in a JSON document that is a date no record may
+/// keep ([`is_unheld_date`]), as [`unstorable_in_json`] names it.
+pub fn unheld_date_in_json(v: &Value) -> Option<String> {
+    fn walk(v: &Value, path: &str) -> Option<String> {
+        match v {
+            Value::String(s) if is_unheld_date(s) => Some(path.to_owned()),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, x)| walk(x, &format!("{path}[{i}]"))),
+            Value::Object(map) => map.iter().find_map(|(k, x)| {
+                if path.is_empty() {
+                    walk(x, k)
+                } else {
+                    walk(x, &format!("{path}.{k}"))
+                }
+            }),
+            _ => None,
+        }
+    }
+    walk(v, "").map(|p| if p.is_empty() { "body".into() } else { p })
+}
+
+/// The first key of `key=value&…` pairs whose value is a date no record may keep.
+pub fn unheld_date_in_pairs(bytes: &[u8]) -> Option<String> {
+    form_urlencoded::parse(bytes).find_map(|(k, v)| is_unheld_date(&v).then(|| k.into_owned()))
+}
+
+/// The first field of a JSON body that no record may keep, and why.
+pub fn refused_in_json(v: &Value) -> Option<FieldError> {
+    unstorable_in_json(v)
+        .map(|f| control_character(&f))
+        .or_else(|| unheld_date_in_json(v).map(|f| unheld_date(&f)))
+}
+
+/// The first key of a query string or form body that no record may keep, and why.
+pub fn refused_in_pairs(bytes: &[u8]) -> Option<FieldError> {
+    unstorable_in_pairs(bytes)
+        .map(|f| control_character(&f))
+        .or_else(|| unheld_date_in_pairs(bytes).map(|f| unheld_date(&f)))
+}
+
+/// The field error for a date whose year is not four digits.
+pub fn unheld_date(field: &str) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        message: UNHELD_DATE_MESSAGE.to_owned(),
+    }
+}
+
 /// The field error for text no record may keep.
 pub fn control_character(field: &str) -> FieldError {
     FieldError {
@@ -317,6 +398,52 @@ mod tests {
         );
         assert_eq!(unstorable_in_pairs(b"q=%E5%BC%A0&page=1"), None);
         assert_eq!(unstorable_in_pairs(b"page=1&q=a%00b"), Some("q".into()));
+    }
+
+    #[test]
+    fn dates_of_a_signed_or_five_digit_year_are_found() {
+        for held in [
+            "2024-01-31",
+            "0001-01-01",
+            "9999-12-31T23:59:59+08:00",
+            "12345",
+            "-1",
+            "10086-1",
+            "(2024)皖1504民初12345-1-1号",
+            "张三",
+            "-2024",
+        ] {
+            assert!(!is_unheld_date(held), "{held}");
+        }
+        for unheld in [
+            "-99999-01-01",
+            "+12345-01-01",
+            "-2024-01-31",
+            "99999-12-31",
+            "+275760-1-1",
+            "12345-01-01T00:00:00Z",
+            " 12345-01-01 08:00",
+        ] {
+            assert!(is_unheld_date(unheld), "{unheld}");
+        }
+        assert_eq!(
+            unheld_date_in_json(&json!({"items": [{"on": "2024-01-01"}, {"on": "-0001-01-01"}]})),
+            Some("items[1].on".into())
+        );
+        assert_eq!(
+            unheld_date_in_json(&json!({"facts": "12345-01-01 是门牌号吗"})),
+            None
+        );
+        assert_eq!(
+            unheld_date_in_pairs(b"year=2024&from=-99999-01-01"),
+            Some("from".into())
+        );
+        assert_eq!(unheld_date_in_pairs(b"from=2024-01-01&to=2024-12-31"), None);
+        let e = refused_in_pairs(b"from=%2B12345-01-01").expect("refused");
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("from", UNHELD_DATE_MESSAGE)
+        );
     }
 
     #[derive(Debug, serde::Deserialize)]

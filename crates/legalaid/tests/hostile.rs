@@ -147,6 +147,10 @@ fn hostile_bodies() -> Vec<(&'static str, Vec<u8>)> {
             "impossible dates",
             br#"{"birth_date": "2023-02-30", "received_at": "2024-13-45T99:00:00Z", "occurred_on": "0000-00-00"}"#.to_vec(),
         ),
+        (
+            "years no calendar holds",
+            br#"{"year": -103723, "month": 13, "quarter": 0, "entry_year": 2147483647, "on": "-0001-01-01", "date": "99999-01-01"}"#.to_vec(),
+        ),
         ("full-width digits", "{\"version\": \"１\", \"amount_fen\": \"１００\"}".as_bytes().to_vec()),
     ]
 }
@@ -177,6 +181,17 @@ both!(no_operation_answers_hostile_input_with_a_5xx, |app| {
                 "?page=99999999999999999999&per_page=-5",
                 "?q=%00&page=%EF%BC%91",
                 "?from=2023-02-30&year=%00&status=%FF",
+                // Numbers no calendar holds: PostgreSQL's dates end at year
+                // 5874897 and begin at 4713 BC (a year of -103723 was a 500).
+                // Each alone, so that no other parameter's error answers first.
+                "?year=-103723",
+                "?year=2147483647",
+                "?period=month&year=-103723&month=1",
+                "?year=2024&quarter=1&month=2147483647",
+                "?from=-99999-01-01",
+                "?to=99999-12-31",
+                "?as_of=+275760-01-01",
+                "?on=0000-01-01",
             ] {
                 let url = app.url(&format!("{path}{q}"));
                 let res = app
@@ -226,6 +241,49 @@ both!(no_operation_answers_hostile_input_with_a_5xx, |app| {
     assert!(tried > 300, "the corpus reached {tried} requests");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 });
+
+both!(
+    a_date_no_calendar_holds_is_refused_naming_the_field,
+    |app| {
+        // chrono reads a signed or five-digit year; PostgreSQL's dates cannot hold
+        // -99999 (a 500 there), SQLite would have kept it as text.
+        let director = app.token("director").await;
+        let (s, p) = app
+            .get_json("/api/v1/complaints?from=-99999-01-01", Some(&director))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(p["errors"][0]["field"], "from");
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("四位数")),
+            "{p}"
+        );
+        // A four-digit year is a filter like any other.
+        let (s, p) = app
+            .get_json("/api/v1/complaints?from=2024-01-01", Some(&director))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        // In a body, named by its path; nothing is written.
+        let clerk = app.token("clerk").await;
+        let before = app.scalar("SELECT COUNT(*) FROM persons").await;
+        let (s, p) = app
+        .post_json(
+            "/api/v1/persons",
+            Some(&clerk),
+            &json!({ "name": "李秀英", "id_type": "passport", "id_number": "E12345678", "birth_date": "+12345-01-01" }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(p["errors"][0]["field"], "birth_date");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM persons").await, before);
+        // A page's query: the error page, naming the condition.
+        let b = app.browser("director").await;
+        let (s, html) = b.get("/cases?from=-99999-01-01").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("四位数"), "{html}");
+    }
+);
 
 both!(
     text_the_database_cannot_store_is_refused_naming_the_field,
