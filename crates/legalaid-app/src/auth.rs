@@ -339,16 +339,13 @@ pub async fn authenticate_session(app: &App, session_id: &str) -> AppResult<Opti
 
 /// Resolves a bearer token.
 pub async fn authenticate_token(app: &App, token: &str) -> AppResult<Option<Actor>> {
-    // A transaction: the token, the user, the roles and the unit are four
-    // statements, and an account changed meanwhile must not be read half old.
-    let mut tx = app.store.read().await?;
-    let Some(uid) = sessions::find_token(&mut tx, &digest(token), app.clock.now()).await? else {
-        return Ok(None);
-    };
-    match users::get(&mut tx, uid).await?.filter(|u| u.active) {
-        Some(user) => Ok(Some(actor_for(&mut tx, user).await?)),
-        None => Ok(None),
-    }
+    // Every API request starts here: one statement (the token, its user, the
+    // roles and the unit in one snapshot) and no transaction, as a session's.
+    let mut tx = app.store.lookup().await?;
+    Ok(users::of_token(&mut tx, &digest(token), app.clock.now())
+        .await?
+        .filter(|(user, _)| user.active)
+        .map(|(user, unit)| Actor { user, unit }))
 }
 
 /// Ends a web session.

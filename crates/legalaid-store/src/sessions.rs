@@ -60,18 +60,6 @@ pub async fn insert_token(
     Ok(())
 }
 
-/// The user of an unexpired token.
-pub async fn find_token(
-    tx: &mut Tx,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<UserId>> {
-    const Q: &str = "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND expires_at > $2";
-    let id: Option<i64> =
-        on_tx!(tx, c => sqlx::query_scalar(Q).bind(token_hash).bind(now).fetch_optional(c).await?);
-    Ok(id.map(UserId))
-}
-
 pub async fn delete_token(tx: &mut Tx, token_hash: &str) -> Result<()> {
     const Q: &str = "DELETE FROM api_tokens WHERE token_hash = $1";
     on_tx!(tx, c => sqlx::query(Q).bind(token_hash).execute(c).await?.rows_affected());

@@ -80,6 +80,16 @@ struct SessionUserRow {
     unit: UnitColumns,
 }
 
+#[derive(sqlx::FromRow)]
+struct TokenUserRow {
+    #[sqlx(flatten)]
+    user: Row,
+    /// The user's role codes, comma-separated (none: NULL).
+    role_codes: Option<String>,
+    #[sqlx(flatten)]
+    unit: UnitColumns,
+}
+
 /// The user's unit, from a left join (all NULL without one).
 #[derive(sqlx::FromRow)]
 struct UnitColumns {
@@ -119,35 +129,68 @@ impl UnitColumns {
     }
 }
 
+/// A user's columns, their role codes as one text (`role_codes`) and their unit
+/// (`un_…`), read from `users us LEFT JOIN units un` ([`SessionUserRow`],
+/// [`TokenUserRow`]).
+fn account_columns(tx: &Tx) -> String {
+    // The roles as one text: the dialects name the aggregate differently.
+    let roles = match tx.backend() {
+        crate::Backend::Sqlite => "group_concat(r.role, ',')",
+        crate::Backend::Postgres => "string_agg(r.role, ',')",
+    };
+    format!(
+        "{COLUMNS}, \
+         (SELECT {roles} FROM user_roles r WHERE r.user_id = us.id) AS role_codes, \
+         un.id AS un_id, un.name AS un_name, un.kind AS un_kind, \
+         un.workstation_host AS un_workstation_host, un.region_code AS un_region_code, \
+         un.address AS un_address, un.contact_person AS un_contact_person, un.phone AS un_phone, \
+         un.office_hours AS un_office_hours, un.active AS un_active, un.version AS un_version"
+    )
+}
+
+/// A user with their role codes and unit columns, as read by [`account_columns`].
+fn account(user: Row, role_codes: Option<&str>, unit: UnitColumns) -> Result<(User, Option<Unit>)> {
+    let codes = role_codes.unwrap_or("");
+    let roles = parse_roles(user.id, codes.split(',').filter(|c| !c.is_empty()))?;
+    Ok((with_roles(user, roles), unit.into_unit()?))
+}
+
 /// A web session by the hash of its id, with its user, the user's roles and unit,
 /// in one statement (every signed-in request reads it; ADR 0040).
 pub async fn of_session(
     tx: &mut Tx,
     id_hash: &str,
 ) -> Result<Option<(SessionRow, User, Option<Unit>)>> {
-    // The roles as one text: the dialects name the aggregate differently.
-    let roles = match tx.backend() {
-        crate::Backend::Sqlite => "group_concat(r.role, ',')",
-        crate::Backend::Postgres => "string_agg(r.role, ',')",
-    };
     let sql = format!(
-        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, {COLUMNS}, \
-         (SELECT {roles} FROM user_roles r WHERE r.user_id = us.id) AS role_codes, \
-         un.id AS un_id, un.name AS un_name, un.kind AS un_kind, \
-         un.workstation_host AS un_workstation_host, un.region_code AS un_region_code, \
-         un.address AS un_address, un.contact_person AS un_contact_person, un.phone AS un_phone, \
-         un.office_hours AS un_office_hours, un.active AS un_active, un.version AS un_version \
+        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, {} \
          FROM web_sessions s JOIN users us ON us.id = s.user_id \
-         LEFT JOIN units un ON un.id = us.unit_id WHERE s.id_hash = $1"
+         LEFT JOIN units un ON un.id = us.unit_id WHERE s.id_hash = $1",
+        account_columns(tx)
     );
     let row: Option<SessionUserRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).fetch_optional(c).await?);
     let Some(r) = row else {
         return Ok(None);
     };
-    let codes = r.role_codes.as_deref().unwrap_or("");
-    let roles = parse_roles(r.user.id, codes.split(',').filter(|c| !c.is_empty()))?;
-    let unit = r.unit.into_unit()?;
-    Ok(Some((r.session, with_roles(r.user, roles), unit)))
+    let (user, unit) = account(r.user, r.role_codes.as_deref(), r.unit)?;
+    Ok(Some((r.session, user, unit)))
+}
+
+/// The user of an API token unexpired at `now`, with their roles and unit, in one
+/// statement (every API request reads it; a single statement sees one snapshot,
+/// so an account changed meanwhile is never read half old).
+pub async fn of_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(User, Option<Unit>)>> {
+    let sql = format!(
+        "SELECT {} FROM api_tokens t JOIN users us ON us.id = t.user_id \
+         LEFT JOIN units un ON un.id = us.unit_id WHERE t.token_hash = $1 AND t.expires_at > $2",
+        account_columns(tx)
+    );
+    let row: Option<TokenUserRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now).fetch_optional(c).await?);
+    row.map(|r| account(r.user, r.role_codes.as_deref(), r.unit))
+        .transpose()
 }
 
 /// The user with this (normalised) username and their password hash.

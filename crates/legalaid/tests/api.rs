@@ -45,6 +45,56 @@ both!(sign_in_gives_a_token_and_wrong_credentials_401, |app| {
 });
 
 both!(
+    a_token_brings_its_account_roles_and_unit_until_it_expires_or_the_account_is_off,
+    |app| {
+        // Two roles, read with the account in the token's one statement, in
+        // the order the roles are listed everywhere.
+        app.raw_sql(
+            "INSERT INTO user_roles (user_id, role) SELECT id, 'quality_reviewer' FROM users WHERE username = 'reviewer'",
+        )
+        .await
+        .expect("a second role");
+        let token = app.token("reviewer").await;
+        let (s, me) = app.get_json("/api/v1/me", Some(&token)).await;
+        assert_eq!(s, StatusCode::OK, "{me}");
+        assert_eq!(me["roles"], json!(["center_reviewer", "quality_reviewer"]));
+        let unit = app
+            .scalar("SELECT unit_id FROM users WHERE username = 'reviewer'")
+            .await;
+        assert_eq!(me["unit_id"], unit);
+        // The unit comes with it: a clerk registers a person at their own unit.
+        let clerk = app.token("clerk").await;
+        let (s, p) = app
+            .post_json(
+                "/api/v1/persons",
+                Some(&clerk),
+                &json!({ "name": "王令牌", "id_type": "passport", "id_number": "E87654321" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        assert_eq!(
+            p["unit_id"],
+            app.scalar("SELECT unit_id FROM users WHERE username = 'clerk'")
+                .await
+        );
+        // An expired token signs no one in.
+        app.raw_sql("UPDATE api_tokens SET expires_at = created_at WHERE user_id = (SELECT id FROM users WHERE username = 'reviewer')")
+            .await
+            .expect("expire the token");
+        let (s, _) = app.get_json("/api/v1/me", Some(&token)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        // Nor does an unexpired one of an account switched off in storage.
+        let (s, _) = app.get_json("/api/v1/me", Some(&clerk)).await;
+        assert_eq!(s, StatusCode::OK);
+        app.raw_sql("UPDATE users SET active = FALSE WHERE username = 'clerk'")
+            .await
+            .expect("switch the account off");
+        let (s, _) = app.get_json("/api/v1/me", Some(&clerk)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+);
+
+both!(
     repeated_failures_are_slowed_without_revealing_users,
     |app| {
         for name in ["clerk", "nobody-here"] {
