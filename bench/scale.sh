@@ -13,8 +13,11 @@
 #     application list of one state (first page, page 2 by keyset), migration 0039,
 #   - the audit trail's search as the bureau's supervisor (ADR 0042): the newest
 #     entries, one case's entries, and page 3 of one action's (ten million entries at 1M),
-#   - a search (`工资`) when LEGALAID_BENCH_SEARCH=1 (it rebuilds the search index of
-#     every copied record first, through the application's own segmenter: minutes at 1M);
+#   - a search through the API for a word of a few old records (工资, the demo's), for a
+#     word in every copy (规模: three entries a case) and for a name and number held by
+#     three (规模123), and the search page for 规模; each copy's search entry is the model's
+#     with the copy's name and number, written by SQL, or with LEGALAID_BENCH_SEARCH=rebuild
+#     rewritten through the application's own segmenter (27 minutes at 1M on PostgreSQL);
 # the server's RSS after each, and the growth of each p95 from the first size to the last.
 # On SQLite, and on PostgreSQL too when LEGALAID_BENCH_PG is a server URL (a database
 # legalaid_bench_scale is created there).
@@ -139,14 +142,46 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
       SELECT 2000000000 + i, $(ts "$t"), NULL, 'scale', 'scale', '127.0.0.1', 'case.progress', 'case', CAST($case_id + i / 10 AS TEXT), NULL, NULL, 'x', 'x'
       FROM $(series $((n * 10)))"
     echo "[$label $n] $(run "SELECT COUNT(*) FROM audit_log") audit entries in $(ms "$t0") ms"
-    if [ "${LEGALAID_BENCH_SEARCH:-0}" = 1 ]; then
+    if [ "${LEGALAID_BENCH_SEARCH:-sql}" = rebuild ]; then
         local db=(--data-dir "$dir")
         [ -n "$url" ] && db=(--database-url "$url")
         t0=$(date +%s%N)
         "$bin" search rebuild "${db[@]}" >/dev/null
         echo "[$label $n] search index rebuilt in $(ms "$t0") ms"
     else
+        # Each copy's search entry, by SQL: the model's entry with the copy's
+        # name and number in its title, text and words (规模 and the number, as
+        # jieba cuts 规模123), so 规模 is in every copy and 规模123 in three.
+        t0=$(date +%s%N)
+        local model_name model_app model_case kind record title body tokens unit_b
+        model_name=$(run "SELECT name FROM persons WHERE id = $person")
+        model_app=$(run "SELECT number FROM applications WHERE id = $app_id")
+        model_case=$(run "SELECT number FROM cases WHERE id = $case_id")
+        local name="'规模' || CAST(i AS TEXT)" words="'规模 ' || CAST(i AS TEXT) || ' 规模' || CAST(i AS TEXT)"
+        for kind in person application case; do
+            case "$kind" in
+                person) record="$person"; title="$name"; body="replace(e.body, '$model_name', $name)"
+                    tokens="$words || ' ' || e.tokens"; unit_b=NULL ;;
+                application) record="$app_id"; title="'SCALE-A-' || CAST(i AS TEXT) || ' ' || $name"
+                    body="replace(replace(e.body, '$model_app', 'SCALE-A-' || CAST(i AS TEXT)), '$model_name', $name)"
+                    tokens="'scale a ' || CAST(i AS TEXT) || ' ' || $words || ' ' || e.tokens"; unit_b=NULL ;;
+                case) record="$case_id"; title="'SCALE-' || CAST(i AS TEXT) || ' ' || $name"
+                    body="replace(replace(e.body, '$model_case', 'SCALE-' || CAST(i AS TEXT)), '$model_name', $name)"
+                    tokens="'scale ' || CAST(i AS TEXT) || ' ' || $words || ' ' || e.tokens"
+                    unit_b="CASE WHEN i % 10 <> 8 THEN $firm END" ;;
+            esac
+            local first
+            case "$kind" in
+                person) first=$person_base ;;
+                application) first=$app_base ;;
+                case) first=$(run "SELECT MIN(id) - 1 FROM cases WHERE number LIKE 'SCALE-%'") ;;
+            esac
+            run "INSERT INTO search_entries (kind, record_id, unit_a, unit_b, region, not_unit, not_staff, title, body, tokens)
+              SELECT '$kind', $first + i, $unit_case, $unit_b, NULL, NULL, NULL, $title, $body, $tokens
+              FROM search_entries e, $(series "$n") WHERE e.kind = '$kind' AND e.record_id = $record ORDER BY i"
+        done
         run "DELETE FROM search_queue"
+        echo "[$label $n] $(run "SELECT COUNT(*) FROM search_entries") search entries in $(ms "$t0") ms"
     fi
     t0=$(date +%s%N)
     if [ -n "$url" ]; then run "VACUUM ANALYZE" >/dev/null; else run "ANALYZE"; fi
@@ -192,7 +227,13 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
         "audit API one case|/api/v1/audit?entity_type=case&entity_id=$((case_id + 5))|sup"
         "audit API one action, page 3|/api/v1/audit?action=case.progress&page=3|sup"
     )
-    [ "${LEGALAID_BENCH_SEARCH:-0}" = 1 ] && probes+=("search 工资|/api/v1/search?q=%E5%B7%A5%E8%B5%84|token")
+    # A word of a few old records (the demo's), one in every copy, a name and number of three.
+    probes+=(
+        "search 工资|/api/v1/search?q=%E5%B7%A5%E8%B5%84|token"
+        "search 规模|/api/v1/search?q=%E8%A7%84%E6%A8%A1|token"
+        "search 规模123|/api/v1/search?q=%E8%A7%84%E6%A8%A1123|token"
+        "search page 规模|/search?q=%E8%A7%84%E6%A8%A1|cookie"
+    )
     local p name path auth header out p95
     for p in "${probes[@]}"; do
         IFS='|' read -r name path auth <<<"$p"

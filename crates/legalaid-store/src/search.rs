@@ -545,39 +545,134 @@ pub async fn search(
     page: Page,
 ) -> Result<(Vec<Hit>, i64)> {
     let (offset, per_page) = (page.offset(), page.per_page);
-    let (ranked, n) = match path(tx, s, terms).await? {
-        Path::Index => (Path::Index, count(tx, s, terms, Path::Index).await?),
-        walk => match count(tx, s, terms, walk).await? {
-            // The window held more than the count shows: its matches are the
-            // newest the ranking needs.
-            n if n > COUNT_CAP => (walk, n),
-            // It did not: what is older is read from the index.
-            _ => (Path::Index, count(tx, s, terms, Path::Index).await?),
-        },
+    let chosen = path(tx, s, terms).await?;
+    let (ranked, n, mut hits) = if offset < RANKED {
+        // The first thousand: the count and the ranked page in one statement.
+        let n_page = per_page.min(RANKED - offset);
+        match first(tx, s, terms, chosen, n_page, offset).await? {
+            // A walk whose window held no more than the count shows: what is
+            // older is read from the index.
+            (n, _) if chosen != Path::Index && n <= COUNT_CAP => {
+                let (n, hits) = first(tx, s, terms, Path::Index, n_page, offset).await?;
+                (Path::Index, n, hits)
+            }
+            (n, hits) => (chosen, n, hits),
+        }
+    } else {
+        match chosen {
+            Path::Index => (
+                Path::Index,
+                count(tx, s, terms, Path::Index).await?,
+                Vec::new(),
+            ),
+            walk => match count(tx, s, terms, walk).await? {
+                // The window held more than the count shows: its matches are the
+                // newest the ranking needs.
+                n if n > COUNT_CAP => (walk, n, Vec::new()),
+                // It did not: what is older is read from the index.
+                _ => (
+                    Path::Index,
+                    count(tx, s, terms, Path::Index).await?,
+                    Vec::new(),
+                ),
+            },
+        }
     };
     // Past the ranked ones, a walk goes on through every entry.
     let rest = match ranked {
         Path::Walk(_) => Path::Walk(None),
         Path::Index => Path::Index,
     };
-    let mut hits = Vec::new();
-    if offset < RANKED {
-        let n = per_page.min(RANKED - offset);
-        hits = matches(tx, s, terms, ranked, Order::Ranked, n, offset).await?;
-    }
     let end = offset.saturating_add(per_page);
     if end > RANKED {
         let from = offset.max(RANKED);
-        hits.extend(matches(tx, s, terms, rest, Order::Newest, end - from, from).await?);
+        hits.extend(newest(tx, s, terms, rest, end - from, from).await?);
     }
     Ok((hits, n))
 }
 
-enum Order {
-    /// The newest [`RANKED`] matches, by how many terms their titles hold.
-    Ranked,
-    /// Newest first.
-    Newest,
+/// The points of a hit's title: one for each term in it (`$N` on: the terms,
+/// lower case as the index holds them), on `m.title`.
+fn title_points(tx: &Tx, terms: &[String], first_param: usize) -> String {
+    let find = match tx {
+        Tx::Sqlite(..) => "instr(lower(m.title), $N)",
+        Tx::Pg(..) => "strpos(lower(m.title), $N)",
+    };
+    let points: Vec<String> = (0..terms.len())
+        .map(|i| {
+            format!(
+                "(CASE WHEN {} > 0 THEN 1 ELSE 0 END)",
+                find.replace("$N", &format!("${}", first_param + i))
+            )
+        })
+        .collect();
+    if points.is_empty() {
+        "0".to_owned()
+    } else {
+        points.join(" + ")
+    }
+}
+
+/// The visible matches counted up to one past [`COUNT_CAP`], and `n` hits of
+/// the newest [`RANKED`] ranked from `offset` (below [`RANKED`]), in one
+/// statement: the newest matches are read once, with their ids and titles
+/// only, and the page's hits whole by id.
+async fn first(
+    tx: &mut Tx,
+    s: &Searcher<'_>,
+    terms: &[String],
+    path: Path,
+    n: i64,
+    offset: i64,
+) -> Result<(i64, Vec<Hit>)> {
+    let (from, q, id) = matching(tx, terms, path);
+    let score = title_points(tx, terms, 14);
+    let sql = format!(
+        "WITH w AS MATERIALIZED (SELECT e.id, e.title {from} ORDER BY {id} DESC LIMIT $11) \
+         SELECT c.n, x.kind, x.record_id, x.title, x.body FROM (SELECT COUNT(*) AS n FROM w) AS c \
+         LEFT JOIN (SELECT m.id, {score} AS score FROM \
+                    (SELECT id, title FROM w ORDER BY id DESC LIMIT {RANKED}) AS m \
+                    ORDER BY score DESC, m.id DESC LIMIT $12 OFFSET $13) AS top ON TRUE \
+         LEFT JOIN search_entries x ON x.id = top.id \
+         ORDER BY top.score DESC, top.id DESC"
+    );
+    type Row = (
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
+    // The searcher, the query, the count's bound, the page and the terms.
+    macro_rules! bound {
+        () => {{
+            let mut query = bind_search!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), s, &q)
+                .bind(COUNT_CAP + 1)
+                .bind(n)
+                .bind(offset);
+            for term in terms {
+                query = query.bind(term.to_lowercase());
+            }
+            query
+        }};
+    }
+    let rows: Vec<Row> = match tx {
+        Tx::Sqlite(t, _) => bound!().fetch_all(&mut **t).await?,
+        Tx::Pg(t, _) => bound!().persistent(false).fetch_all(&mut **t).await?,
+    };
+    let count = rows.first().map_or(0, |r| r.0);
+    let hits = rows
+        .into_iter()
+        .filter_map(|(_, kind, record_id, title, body)| {
+            Some(Hit {
+                kind: kind?,
+                record_id: record_id?,
+                title: title?,
+                body: body?,
+            })
+        })
+        .collect();
+    Ok((count, hits))
 }
 
 /// How a search reads its matches on PostgreSQL (ADR 0047): from the word
@@ -681,62 +776,27 @@ fn matching(tx: &Tx, terms: &[String], path: Path) -> (String, String, &'static 
     }
 }
 
-/// `n` of the visible matches from `offset` on, in `order`.
-async fn matches(
+/// `n` of the visible matches from `offset` on, newest first (past the ranked
+/// ones).
+async fn newest(
     tx: &mut Tx,
     s: &Searcher<'_>,
     terms: &[String],
     path: Path,
-    order: Order,
     n: i64,
     offset: i64,
 ) -> Result<Vec<Hit>> {
     let (from, q, id) = matching(tx, terms, path);
-    let sql = match order {
-        Order::Newest => format!(
-            "SELECT e.kind, e.record_id, e.title, e.body {from} ORDER BY {id} DESC LIMIT $11 OFFSET $12"
-        ),
-        Order::Ranked => {
-            // One point for each term in the title ($13 on: the terms, lower case
-            // as the index holds them).
-            let find = match tx {
-                Tx::Sqlite(..) => "instr(lower(m.title), $N)",
-                Tx::Pg(..) => "strpos(lower(m.title), $N)",
-            };
-            let points: Vec<String> = (0..terms.len())
-                .map(|i| {
-                    format!(
-                        "(CASE WHEN {} > 0 THEN 1 ELSE 0 END)",
-                        find.replace("$N", &format!("${}", 13 + i))
-                    )
-                })
-                .collect();
-            let score = if points.is_empty() {
-                "0".to_owned()
-            } else {
-                points.join(" + ")
-            };
-            format!(
-                "SELECT m.kind, m.record_id, m.title, m.body FROM \
-                 (SELECT e.id, e.kind, e.record_id, e.title, e.body {from} ORDER BY {id} DESC LIMIT {RANKED}) AS m \
-                 ORDER BY {score} DESC, m.id DESC LIMIT $11 OFFSET $12"
-            )
-        }
-    };
-    let ranked = matches!(order, Order::Ranked);
-    // The searcher, the query, the page and, to rank, the terms.
+    let sql = format!(
+        "SELECT e.kind, e.record_id, e.title, e.body {from} ORDER BY {id} DESC LIMIT $11 OFFSET $12"
+    );
+    // The searcher, the query and the page.
     macro_rules! bound {
-        () => {{
-            let mut query = bind_search!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), s, &q)
+        () => {
+            bind_search!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), s, &q)
                 .bind(n)
-                .bind(offset);
-            if ranked {
-                for term in terms {
-                    query = query.bind(term.to_lowercase());
-                }
-            }
-            query
-        }};
+                .bind(offset)
+        };
     }
     match tx {
         Tx::Sqlite(t, _) => Ok(bound!().fetch_all(&mut **t).await?),

@@ -106,11 +106,35 @@ both!(
         let other_firm = app.token("lawyer2").await;
         let v = search(&app, &other_firm, "诸葛明月").await;
         assert!(hits(&v).is_empty(), "another firm finds nothing: {v}");
+        assert_eq!(v["total"], 0, "and counts nothing: {v}");
+        // The supervisor's three (person, application, case), counted on a page
+        // past them too.
+        let supervisor = app.token("supervisor").await;
+        let (s, v) = app
+            .get_json(
+                &format!(
+                    "/api/v1/search?q={}&page=2&per_page=2",
+                    common::urlenc("诸葛明月")
+                ),
+                Some(&supervisor),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!((v["total"].clone(), hits(&v).len()), (json!(3), 1), "{v}");
+        let (_, v) = app
+            .get_json(
+                &format!(
+                    "/api/v1/search?q={}&page=9&per_page=2",
+                    common::urlenc("诸葛明月")
+                ),
+                Some(&supervisor),
+            )
+            .await;
+        assert_eq!((v["total"].clone(), hits(&v).len()), (json!(3), 0), "{v}");
         // Another judicial office does not find this office's person by phone.
         let pinggang = app.token("clerk_pinggang").await;
         assert!(!has(&search(&app, &pinggang, "9527").await, "person", pid));
         // The bureau sees its district.
-        let supervisor = app.token("supervisor").await;
         let v = search(&app, &supervisor, "诸葛明月").await;
         for (k, id) in [("person", pid), ("application", application), ("case", cid)] {
             assert!(has(&v, k, id), "{k} {id}: {v}");
