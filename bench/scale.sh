@@ -69,6 +69,7 @@ settle() {
 }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$pid/status"; }
+hwm() { awk '/VmHWM/ {print $2 " kB"}' "/proc/$pid/status"; }
 
 cat >"$work/pct.lua" <<'LUA'
 done = function(summary, latency, requests)
@@ -258,7 +259,17 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
         curl -fs -o /dev/null -H "Cookie: $cookie" "$base/cases/$case_id/documents/closure_report" || true
         curl -fs -o /dev/null -H "Cookie: $cookie" "$base/cases/$case_id/documents/official_letter" || true
     done
-    echo "[$label $n] RSS after the probes and 40 PDFs: $(rss)"
+    echo "[$label $n] RSS after the probes and 40 PDFs: $(rss); peak so far $(hwm)"
+    # Sixteen letters asked for at once (ADR 0049: laid out a few at a time): the peak after.
+    local letters=()
+    for i in $(seq 8); do
+        curl -fs -o /dev/null -H "Cookie: $cookie" "$base/cases/$case_id/documents/closure_report" &
+        letters+=("$!")
+        curl -fs -o /dev/null -H "Cookie: $cookie" "$base/cases/$case_id/documents/official_letter" &
+        letters+=("$!")
+    done
+    wait "${letters[@]}" || true
+    echo "[$label $n] RSS after 16 PDFs asked for at once: $(rss); peak $(hwm)"
     stop
 }
 
