@@ -1,57 +1,12 @@
-//! What comes in over the edge before a use case sees it: text no record may keep
-//! (NUL and other control characters), and deserializer errors told in Chinese
+//! What comes in over the edge before a use case sees it: values no record may
+//! keep (text with NUL or another control character, a date whose year has a sign
+//! or five digits), found in one walk, and deserializer errors told in Chinese
 //! against the field they concern.
 
 use legalaid_domain::FieldError;
 use legalaid_domain::validation::{CONTROL_CHARACTER_MESSAGE, is_storable_text};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-/// The path of the first string (or object key) in a JSON document that holds a
-/// character no record may keep, as `field`, `items[2].note`; `body` for the root.
-pub fn unstorable_in_json(v: &Value) -> Option<String> {
-    fn walk(v: &Value, path: &str) -> Option<String> {
-        match v {
-            Value::String(s) if !is_storable_text(s) => Some(path.to_owned()),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, x)| walk(x, &format!("{path}[{i}]"))),
-            Value::Object(map) => map.iter().find_map(|(k, x)| {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                if is_storable_text(k) {
-                    walk(x, &p)
-                } else {
-                    Some(if path.is_empty() {
-                        "body".into()
-                    } else {
-                        path.into()
-                    })
-                }
-            }),
-            _ => None,
-        }
-    }
-    walk(v, "").map(|p| if p.is_empty() { "body".into() } else { p })
-}
-
-/// The first key of `key=value&…` pairs (a query string or a form body) whose key or
-/// value holds a character no record may keep.
-pub fn unstorable_in_pairs(bytes: &[u8]) -> Option<String> {
-    form_urlencoded::parse(bytes).find_map(|(k, v)| {
-        (!is_storable_text(&k) || !is_storable_text(&v)).then(|| {
-            if is_storable_text(&k) {
-                k.into_owned()
-            } else {
-                "query".to_owned()
-            }
-        })
-    })
-}
 
 /// Why a date with a signed or five-digit year is refused.
 pub const UNHELD_DATE_MESSAGE: &str = "日期的年份应为四位数（0001 至 9999 年）";
@@ -84,18 +39,41 @@ fn is_unheld_date(s: &str) -> bool {
                 && time[1..].starts_with(|c: char| c.is_ascii_digit())))
 }
 
-/// The path of the first string in a JSON document that is a date no record may
-/// keep ([`is_unheld_date`]), as [`unstorable_in_json`] names it.
-pub fn unheld_date_in_json(v: &Value) -> Option<String> {
-    fn walk(v: &Value, path: &str) -> Option<String> {
+/// Why a value no record may keep is refused: text with a control character,
+/// or a date no calendar of four-digit years holds.
+fn refusal(s: &str) -> Option<&'static str> {
+    if !is_storable_text(s) {
+        Some(CONTROL_CHARACTER_MESSAGE)
+    } else if is_unheld_date(s) {
+        Some(UNHELD_DATE_MESSAGE)
+    } else {
+        None
+    }
+}
+
+fn refused(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+/// The first string (or object key) of a JSON document that no record may keep,
+/// and why: named by its path (`field`, `items[2].note`), `body` for the root or
+/// for a key that is itself refused.
+pub fn refused_in_json(v: &Value) -> Option<FieldError> {
+    fn walk(v: &Value, path: &str) -> Option<FieldError> {
+        let named = |p: &str| if p.is_empty() { "body" } else { p }.to_owned();
         match v {
-            Value::String(s) if is_unheld_date(s) => Some(path.to_owned()),
+            Value::String(s) => refusal(s).map(|m| refused(&named(path), m)),
             Value::Array(items) => items
                 .iter()
                 .enumerate()
                 .find_map(|(i, x)| walk(x, &format!("{path}[{i}]"))),
             Value::Object(map) => map.iter().find_map(|(k, x)| {
-                if path.is_empty() {
+                if !is_storable_text(k) {
+                    Some(refused(&named(path), CONTROL_CHARACTER_MESSAGE))
+                } else if path.is_empty() {
                     walk(x, k)
                 } else {
                     walk(x, &format!("{path}.{k}"))
@@ -104,42 +82,24 @@ pub fn unheld_date_in_json(v: &Value) -> Option<String> {
             _ => None,
         }
     }
-    walk(v, "").map(|p| if p.is_empty() { "body".into() } else { p })
+    walk(v, "")
 }
 
-/// The first key of `key=value&…` pairs whose value is a date no record may keep.
-pub fn unheld_date_in_pairs(bytes: &[u8]) -> Option<String> {
-    form_urlencoded::parse(bytes).find_map(|(k, v)| is_unheld_date(&v).then(|| k.into_owned()))
-}
-
-/// The first field of a JSON body that no record may keep, and why.
-pub fn refused_in_json(v: &Value) -> Option<FieldError> {
-    unstorable_in_json(v)
-        .map(|f| control_character(&f))
-        .or_else(|| unheld_date_in_json(v).map(|f| unheld_date(&f)))
-}
-
-/// The first key of a query string or form body that no record may keep, and why.
+/// The first key of `key=value&…` pairs (a query string or a form body) whose key
+/// or value no record may keep, and why (`query` when the key itself is refused).
 pub fn refused_in_pairs(bytes: &[u8]) -> Option<FieldError> {
-    unstorable_in_pairs(bytes)
-        .map(|f| control_character(&f))
-        .or_else(|| unheld_date_in_pairs(bytes).map(|f| unheld_date(&f)))
-}
-
-/// The field error for a date whose year is not four digits.
-pub fn unheld_date(field: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        message: UNHELD_DATE_MESSAGE.to_owned(),
-    }
+    form_urlencoded::parse(bytes).find_map(|(k, v)| {
+        if !is_storable_text(&k) {
+            Some(refused("query", CONTROL_CHARACTER_MESSAGE))
+        } else {
+            refusal(&v).map(|m| refused(&k, m))
+        }
+    })
 }
 
 /// The field error for text no record may keep.
 pub fn control_character(field: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        message: CONTROL_CHARACTER_MESSAGE.to_owned(),
-    }
+    refused(field, CONTROL_CHARACTER_MESSAGE)
 }
 
 /// Deserializes a JSON value, naming the field that does not fit.
@@ -384,20 +344,43 @@ mod tests {
         assert_eq!(e.field, "unit_id");
     }
 
+    /// The field and the message of what is refused, if anything is.
+    fn named(e: Option<FieldError>) -> Option<(String, String)> {
+        e.map(|e| (e.field, e.message))
+    }
+
+    fn control(field: &str) -> Option<(String, String)> {
+        Some((field.into(), CONTROL_CHARACTER_MESSAGE.into()))
+    }
+
+    fn unheld(field: &str) -> Option<(String, String)> {
+        Some((field.into(), UNHELD_DATE_MESSAGE.into()))
+    }
+
     #[test]
     fn control_characters_are_found_with_their_path() {
-        assert_eq!(unstorable_in_json(&json!({"name": "ok\n", "n": 1})), None);
         assert_eq!(
-            unstorable_in_json(&json!({"items": [{"note": "ok"}, {"note": "a\u{0}b"}]})),
-            Some("items[1].note".into())
+            named(refused_in_json(&json!({"name": "ok\n", "n": 1}))),
+            None
         );
-        assert_eq!(unstorable_in_json(&json!("\u{1}")), Some("body".into()));
         assert_eq!(
-            unstorable_in_json(&json!({"a\u{0}": 1})),
-            Some("body".into())
+            named(refused_in_json(
+                &json!({"items": [{"note": "ok"}, {"note": "a\u{0}b"}]})
+            )),
+            control("items[1].note")
         );
-        assert_eq!(unstorable_in_pairs(b"q=%E5%BC%A0&page=1"), None);
-        assert_eq!(unstorable_in_pairs(b"page=1&q=a%00b"), Some("q".into()));
+        assert_eq!(named(refused_in_json(&json!("\u{1}"))), control("body"));
+        assert_eq!(
+            named(refused_in_json(&json!({"a\u{0}": 1}))),
+            control("body")
+        );
+        assert_eq!(
+            named(refused_in_json(&json!({"items": [{"a\u{0}": 1}]}))),
+            control("items[0]")
+        );
+        assert_eq!(named(refused_in_pairs(b"q=%E5%BC%A0&page=1")), None);
+        assert_eq!(named(refused_in_pairs(b"page=1&q=a%00b")), control("q"));
+        assert_eq!(named(refused_in_pairs(b"a%01=1")), control("query"));
     }
 
     #[test]
@@ -427,22 +410,35 @@ mod tests {
             assert!(is_unheld_date(unheld), "{unheld}");
         }
         assert_eq!(
-            unheld_date_in_json(&json!({"items": [{"on": "2024-01-01"}, {"on": "-0001-01-01"}]})),
-            Some("items[1].on".into())
+            named(refused_in_json(
+                &json!({"items": [{"on": "2024-01-01"}, {"on": "-0001-01-01"}]})
+            )),
+            unheld("items[1].on")
         );
         assert_eq!(
-            unheld_date_in_json(&json!({"facts": "12345-01-01 是门牌号吗"})),
+            named(refused_in_json(&json!({"facts": "12345-01-01 是门牌号吗"}))),
             None
         );
         assert_eq!(
-            unheld_date_in_pairs(b"year=2024&from=-99999-01-01"),
-            Some("from".into())
+            named(refused_in_json(&json!("99999-01-01"))),
+            unheld("body")
         );
-        assert_eq!(unheld_date_in_pairs(b"from=2024-01-01&to=2024-12-31"), None);
-        let e = refused_in_pairs(b"from=%2B12345-01-01").expect("refused");
         assert_eq!(
-            (e.field.as_str(), e.message.as_str()),
-            ("from", UNHELD_DATE_MESSAGE)
+            named(refused_in_pairs(b"year=2024&from=-99999-01-01")),
+            unheld("from")
+        );
+        assert_eq!(
+            named(refused_in_pairs(b"from=2024-01-01&to=2024-12-31")),
+            None
+        );
+        assert_eq!(
+            named(refused_in_pairs(b"from=%2B12345-01-01")),
+            unheld("from")
+        );
+        // The first refused field is named, whichever the reason.
+        assert_eq!(
+            named(refused_in_pairs(b"from=-99999-01-01&q=a%00b")),
+            unheld("from")
         );
     }
 
