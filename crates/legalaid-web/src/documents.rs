@@ -190,7 +190,9 @@ mod tests {
         // The layout still runs: the next document waits for it.
         assert_eq!(gate.available_permits(), 0);
         let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        limited(&gate, counted(&now, &peak)).await.expect("laid out");
+        limited(&gate, counted(&now, &peak))
+            .await
+            .expect("laid out");
         assert_eq!(finished.load(Ordering::SeqCst), 1);
         assert_eq!(gate.available_permits(), 1);
     }
