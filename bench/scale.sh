@@ -222,6 +222,7 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
         "persons API|/api/v1/persons|token"
         "persons API page 2 by keyset|/api/v1/persons?after=$persons_next|token"
         "persons API part of a name|/api/v1/persons?q=%E8%A7%84%E6%A8%A1123|token"
+        "persons API part of a name, three characters|/api/v1/persons?q=123|token"
         "applications API granted|/api/v1/applications?status=granted|token"
         "applications API page 2 by keyset|/api/v1/applications?status=granted&after=$apps_next|token"
         "audit API newest|/api/v1/audit|sup"

@@ -217,18 +217,38 @@ pub async fn encrypted_id_number(tx: &mut Tx, id: PersonId) -> Result<Option<Str
 }
 
 /// How the person list reads its rows: newest first from the persons, or,
-/// filtered by part of a name, newest first from the name pieces of migration
-/// 0041 (`g`, the query's rarest piece) joined to the persons.
+/// filtered by part of a name, newest first from the name pieces of migrations
+/// 0041 and 0043 (`g`, the query's rarest piece, with its person's unit and
+/// merge) joined to the persons.
 struct Listing {
     /// The query's pieces, the one the rows are read by first; the others are
     /// checked in the pieces' key before a person's row is read.
     pieces: Vec<String>,
+    /// Whether the one piece is the whole query (a part of up to three
+    /// characters): every person holding it matches, so no name is read to
+    /// check it and the count reads the pieces' key alone.
+    whole: bool,
     /// `ILIKE` on PostgreSQL, whose `LIKE` minds the case of ASCII letters
     /// where SQLite's does not.
     like: &'static str,
 }
 
 impl Listing {
+    fn new(tx: &Tx, q: Option<&str>, pieces: Vec<String>) -> Self {
+        let whole = match (q, pieces.as_slice()) {
+            (Some(q), [piece]) => piece.chars().count() == q.chars().count(),
+            _ => false,
+        };
+        Listing {
+            pieces,
+            whole,
+            like: match tx {
+                Tx::Sqlite(..) => "LIKE",
+                Tx::Pg(..) => "ILIKE",
+            },
+        }
+    }
+
     /// The column rows are ordered and paged by.
     fn key(&self) -> &'static str {
         if self.pieces.is_empty() {
@@ -239,8 +259,16 @@ impl Listing {
     }
 
     /// `FROM … WHERE …` of the list: unmerged, registered by a unit of
-    /// `scope`, the name containing `q`, and below the keyset `before`.
-    fn from(&self, args: &mut Args, scope: &Scope, q: Option<&str>, before: Option<i64>) -> String {
+    /// `scope`, the name containing `q`, and below the keyset `before`. For a
+    /// count (`rows` false) of a whole piece, the pieces alone.
+    fn from(
+        &self,
+        args: &mut Args,
+        scope: &Scope,
+        q: Option<&str>,
+        before: Option<i64>,
+        rows: bool,
+    ) -> String {
         let mut w = Vec::new();
         let from = match self.pieces.split_first() {
             Some((piece, others)) => {
@@ -251,13 +279,21 @@ impl Listing {
                         args.push(Arg::Text(other.clone()))
                     ));
                 }
-                "FROM search_name_grams g JOIN persons p ON p.id = g.person_id"
+                w.push("NOT g.merged".to_owned());
+                w.extend(unit_scope(args, scope, "g.unit_id"));
+                if rows || !self.whole {
+                    "FROM search_name_grams g JOIN persons p ON p.id = g.person_id"
+                } else {
+                    "FROM search_name_grams g"
+                }
             }
-            None => "FROM persons p",
+            None => {
+                w.push("p.merged_into IS NULL".to_owned());
+                w.extend(unit_scope(args, scope, "p.unit_id"));
+                "FROM persons p"
+            }
         };
-        w.push("p.merged_into IS NULL".to_owned());
-        w.extend(unit_scope(args, scope, "p.unit_id"));
-        if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
+        if let Some(q) = q.filter(|q| !q.trim().is_empty() && !self.whole) {
             let p = args.push(Arg::Text(like_pattern(q)));
             w.push(format!("p.name {} {p} ESCAPE '\\'", self.like));
         }
@@ -310,18 +346,13 @@ pub async fn list(
     q: Option<&str>,
     at: At<i64>,
 ) -> Result<Capped<Person>> {
-    let listing = Listing {
-        pieces: match q {
-            Some(q) => rarest_first(tx, q).await?,
-            None => Vec::new(),
-        },
-        like: match tx {
-            Tx::Sqlite(..) => "LIKE",
-            Tx::Pg(..) => "ILIKE",
-        },
+    let pieces = match q {
+        Some(q) => rarest_first(tx, q).await?,
+        None => Vec::new(),
     };
+    let listing = Listing::new(tx, q, pieces);
     let mut args = Args::default();
-    let from = listing.from(&mut args, scope, q, at.key().copied());
+    let from = listing.from(&mut args, scope, q, at.key().copied(), true);
     let sql = format!(
         "SELECT {COLUMNS} {from} ORDER BY {} DESC LIMIT {} OFFSET {}",
         listing.key(),
@@ -334,7 +365,7 @@ pub async fn list(
         .map(Row::into_person)
         .collect::<Result<Vec<_>>>()?;
     let mut args = Args::default();
-    let from = listing.from(&mut args, scope, q, None);
+    let from = listing.from(&mut args, scope, q, None, false);
     Capped::counted(tx, persons, &at, &from, &args).await
 }
 

@@ -519,6 +519,43 @@ both!(
             ["张小明", "欧阳小明", "王大明", "王小明"]
         );
 
+        // Counted past a page (one a page), from the pieces alone for a part of up to
+        // three characters: the one moved elsewhere is not counted, nor a merged one
+        // until the merge is undone.
+        let total = async |q: &str| -> i64 {
+            let path = format!("/api/v1/persons?q={}&per_page=1", common::urlenc(q));
+            let (s, l) = app.get_json(&path, Some(&director)).await;
+            assert_eq!(s, StatusCode::OK, "{q}: {l}");
+            l["total"].as_i64().expect("total")
+        };
+        assert_eq!(total("明").await, 4);
+        assert_eq!(total("小明").await, 3);
+        assert_eq!(total("欧阳小明").await, 1);
+        let zhang = ids["张小明"].0;
+        app.raw_sql(&format!(
+            "UPDATE persons SET merged_into = {wang_ming} WHERE id = {zhang}"
+        ))
+        .await
+        .expect("merged");
+        assert_eq!(total("明").await, 3);
+        assert_eq!(total("小明").await, 2);
+        assert_eq!(found(&director, "小明").await, ["欧阳小明", "王小明"]);
+        app.raw_sql(&format!(
+            "UPDATE persons SET merged_into = NULL WHERE id = {zhang}"
+        ))
+        .await
+        .expect("unmerged");
+        assert_eq!(total("小明").await, 3);
+        // Moved back from the other district: found and counted again.
+        app.raw_sql(&format!(
+            "UPDATE persons SET unit_id = (SELECT unit_id FROM persons WHERE id = {zhang}) WHERE id = {}",
+            ids["李小明"].0
+        ))
+        .await
+        .expect("moved back");
+        assert_eq!(total("小明").await, 4);
+        assert_eq!(found(&director, "李小").await, ["李小明"]);
+
         // The pieces the database keeps are the domain's, for every name above.
         for (name, (id, _)) in &ids {
             let name = if *name == "王明" {
