@@ -29,7 +29,7 @@ pub async fn get(app: &App, ctx: &Ctx, id: StaffId) -> AppResult<Staff> {
     visible(&mut tx, ctx, id).await
 }
 
-async fn visible(tx: &mut Tx, ctx: &Ctx, id: StaffId) -> AppResult<Staff> {
+pub(crate) async fn visible(tx: &mut Tx, ctx: &Ctx, id: StaffId) -> AppResult<Staff> {
     let staff = store::get(tx, id).await?.ok_or(AppError::NotFound)?;
     units::visible(tx, ctx, staff.unit_id)
         .await

@@ -46,12 +46,17 @@ pub async fn active_all(app: &App) -> AppResult<Vec<Unit>> {
 /// Every unit the caller can see (for choosers in forms and names in lists),
 /// read a thousand at a time.
 pub async fn all_visible(app: &App, ctx: &Ctx) -> AppResult<Vec<Unit>> {
-    const BATCH: i64 = 1000;
     let mut tx = app.store.read().await?;
+    all_visible_in(&mut tx, ctx).await
+}
+
+/// [`all_visible`] within the caller's transaction.
+pub(crate) async fn all_visible_in(tx: &mut Tx, ctx: &Ctx) -> AppResult<Vec<Unit>> {
+    const BATCH: i64 = 1000;
     let mut all = Vec::new();
     for page in 1.. {
         let (units, _) = store::list(
-            &mut tx,
+            tx,
             &policy::scope(ctx),
             &UnitFilter::default(),
             Page {

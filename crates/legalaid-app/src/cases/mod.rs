@@ -9,7 +9,7 @@ use crate::deadlines::DeadlineView;
 use crate::outbox::{self, About, Values};
 pub use crate::paging::ListCursor;
 use crate::policy::{acts_as, require};
-use crate::{App, AppError, AppResult, Ctx, Page, audit, paging, policy, rules, units};
+use crate::{App, AppError, AppResult, Ctx, Page, audit, policy, rules, units};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use legalaid_domain::application::{Application, Channel, Objection, Status};
 use legalaid_domain::assignment::{self, Candidate, Needs, OtherMatter, Suggestion};
@@ -30,9 +30,7 @@ use legalaid_domain::unit::{Unit, UnitKind};
 use legalaid_domain::{ApplicationId, CaseId};
 use legalaid_domain::{StaffId, UnitId, local_date, local_time};
 use legalaid_store::Tx;
-use legalaid_store::cases::{
-    self as store, Assignment, CaseFilter, Hearing, Progress, Replacement,
-};
+use legalaid_store::cases::{self as store, Assignment, Hearing, Progress, Replacement};
 use legalaid_store::deadlines::Subject;
 use legalaid_store::messages::Message;
 use serde::Serialize;
@@ -41,11 +39,13 @@ pub mod actions;
 mod assign;
 mod closure;
 mod handling;
+mod list;
 
 pub use actions::{CaseAction, available};
 pub use assign::*;
 pub use closure::*;
 pub use handling::*;
+pub use list::*;
 
 /// The center runs cases: opens, assigns, reviews closures.
 pub fn can_manage(ctx: &Ctx) -> bool {
@@ -693,106 +693,4 @@ pub async fn get(app: &App, ctx: &Ctx, id: CaseId) -> AppResult<CaseView> {
 pub(crate) async fn get_in(app: &App, tx: &mut Tx, ctx: &Ctx, id: CaseId) -> AppResult<CaseView> {
     let (c, units) = visible_with_units(tx, ctx, id).await?;
     view_of(app, tx, ctx, c, &units).await
-}
-
-/// A row of the case list.
-#[derive(Debug, Clone, Serialize)]
-pub struct ListItem {
-    pub case: Case,
-    pub recipient_name: String,
-    pub handler_name: Option<String>,
-    pub handling_unit: Option<String>,
-    /// The most pressing running deadline, if any.
-    pub next_deadline: Option<DeadlineView>,
-}
-
-/// A page of the case list and where the next one starts.
-pub type Listed = paging::Listed<ListItem>;
-
-/// A page of the cases the caller may see that pass `filter`: the numbered
-/// `page`, or the one after `after` (a keyset, as cheap deep down as at the top).
-pub async fn list(
-    app: &App,
-    ctx: &Ctx,
-    filter: &CaseFilter,
-    page: Page,
-    after: Option<ListCursor>,
-) -> AppResult<Listed> {
-    let mut tx = app.store.read().await?;
-    let at = paging::at(page, after.map(ListCursor::key));
-    let listed = store::list(&mut tx, &policy::scope(ctx), filter, at).await?;
-    let mut listed = paging::Listed::of(listed, |c| {
-        ListCursor {
-            at: c.created_at,
-            id: c.id.0,
-        }
-        .to_string()
-    });
-    let f = rules::in_force(app, &mut tx).await?;
-    let today = local_date(app.clock.now());
-    let cases = std::mem::take(&mut listed.items);
-    Ok(listed.with(list_items(&mut tx, cases, Some((&f, today))).await?))
-}
-
-/// The next `limit` cases of the list after `after` (the last one's `created_at`
-/// and `id`), newest first, without their deadlines: an export goes through every
-/// case this way, a batch at a time.
-pub async fn list_batch(
-    app: &App,
-    ctx: &Ctx,
-    filter: &CaseFilter,
-    after: Option<(DateTime<Utc>, i64)>,
-    limit: i64,
-) -> AppResult<Vec<ListItem>> {
-    let mut tx = app.store.read().await?;
-    let cases = store::list_after(&mut tx, &policy::scope(ctx), filter, after, limit).await?;
-    list_items(&mut tx, cases, None).await
-}
-
-/// Rows of the case list: the names beside each case (read for the whole page
-/// at once) and, given the rules in force and today, its next deadline.
-async fn list_items(
-    tx: &mut Tx,
-    cases: Vec<Case>,
-    deadlines: Option<(&rules::InForce, NaiveDate)>,
-) -> AppResult<Vec<ListItem>> {
-    let beside = store::beside(tx, &cases).await?;
-    Ok(cases
-        .into_iter()
-        .map(|c| {
-            let next_deadline = match deadlines {
-                Some((f, today)) if c.status.is_open() => {
-                    let notified = beside.notified.contains(&c.application_id.0);
-                    next_deadline(&c, notified, f, today)
-                }
-                _ => None,
-            };
-            ListItem {
-                recipient_name: beside
-                    .recipients
-                    .get(&c.recipient_id.0)
-                    .cloned()
-                    .unwrap_or_default(),
-                handler_name: c.handler_id.and_then(|h| beside.handlers.get(&h).cloned()),
-                handling_unit: c
-                    .handling_unit_id
-                    .and_then(|u| beside.units.get(&u).cloned()),
-                next_deadline,
-                case: c,
-            }
-        })
-        .collect())
-}
-
-/// The earliest deadline still running on an open case.
-fn next_deadline(
-    c: &Case,
-    notified: bool,
-    f: &rules::InForce,
-    today: NaiveDate,
-) -> Option<DeadlineView> {
-    crate::deadlines::of_case(c, notified, None, &f.rules, &f.calendar, today)
-        .into_iter()
-        .filter(|d| !d.met)
-        .min_by_key(|d| (d.due, d.due_at))
 }

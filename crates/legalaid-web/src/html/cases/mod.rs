@@ -21,12 +21,11 @@ use crate::html::{
 use axum::extract::{Request, State};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use legalaid_app::cases as uc;
-use legalaid_app::filters::{CaseFilter, StaffFilter};
-use legalaid_app::{Ctx, Page, outbox, staff, units};
+use legalaid_app::filters::CaseFilter;
+use legalaid_app::{Ctx, Page, outbox};
 use legalaid_domain::case::{CaseStatus, CaseType, Stage, SubsidyStatus};
 use legalaid_domain::local_date;
 use legalaid_domain::role::Role;
-use legalaid_domain::staff::StaffKind;
 use legalaid_domain::subsidy::yuan;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -137,66 +136,27 @@ impl ListQuery {
     }
 }
 
-/// The most handlers the case list's chooser offers at once: past it (a city's or
-/// a province's staff) it offers the chosen unit's handlers only.
-const HANDLER_CHOICES: i64 = 200;
-
-/// The choosers of the list's filters: visible units, and the handlers among the
-/// visible staff (judicial office staff do not handle cases): all of them when
-/// they are at most [`HANDLER_CHOICES`], else those of the unit filtered by; the
-/// handler filtered by is always among them.
-async fn filter_fields(
-    s: &AppState,
-    page: &PageCtx,
+/// The choosers of the list's filters: the visible units, and the handlers the
+/// list offers ([`uc::ListChoices`]), by name.
+fn filter_fields(
     q: &ListQuery,
-    filter: &CaseFilter,
+    choices: uc::ListChoices,
     year_error: Option<String>,
-) -> Result<Vec<Field>, axum::response::Response> {
+) -> Vec<Field> {
     let one = |v: &Option<String>| [v.clone().unwrap_or_default()];
-    let mut all_units = units::all_visible(&s.app, &page.ctx)
-        .await
-        .map_err(page_error)?;
+    let uc::ListChoices {
+        units: mut all_units,
+        handlers: mut people,
+        handlers_need_unit,
+    } = choices;
     all_units.sort_by(|a, b| a.name.cmp(&b.name));
     let unit_opts = std::iter::once((String::new(), "全部单位".to_owned()))
         .chain(all_units.iter().map(|u| (u.id.to_string(), u.name.clone())));
-    let first = Page {
-        page: 1,
-        per_page: HANDLER_CHOICES,
+    let handler_hint = if handlers_need_unit {
+        "承办人较多，请先选择受理或承办单位并筛选，再选择承办人"
+    } else {
+        ""
     };
-    let (mut people, total) = staff::list(&s.app, &page.ctx, &StaffFilter::default(), first)
-        .await
-        .map_err(page_error)?;
-    let mut handler_hint = "";
-    if total > HANDLER_CHOICES {
-        // Too many to offer: the unit filtered by (its handlers, however many), or
-        // none until one is chosen.
-        people = match filter.unit_id {
-            Some(unit) => {
-                let of_unit = StaffFilter {
-                    unit_id: Some(legalaid_domain::UnitId(unit)),
-                    ..StaffFilter::default()
-                };
-                staff::all(&s.app, &page.ctx, &of_unit)
-                    .await
-                    .map_err(page_error)?
-            }
-            None => {
-                handler_hint = "承办人较多，请先选择受理或承办单位并筛选，再选择承办人";
-                Vec::new()
-            }
-        };
-    }
-    // The handler filtered by stays offered (and chosen), whatever the unit.
-    if let Some(id) = filter.handler_id
-        && !people.iter().any(|p| p.id.0 == id)
-    {
-        match staff::get(&s.app, &page.ctx, legalaid_domain::StaffId(id)).await {
-            Ok(p) => people.push(p),
-            Err(legalaid_app::AppError::NotFound) => {}
-            Err(e) => return Err(page_error(e)),
-        }
-    }
-    people.retain(|p| p.kind != StaffKind::JudicialOfficer);
     people.sort_by(|a, b| a.name.cmp(&b.name));
     let names: std::collections::HashMap<i64, &str> = all_units
         .iter()
@@ -217,7 +177,7 @@ async fn filter_fields(
     )
     .hint("如 2024");
     year.error = year_error;
-    Ok(vec![
+    vec![
         Field::new("status", "状态", "select", "").options(
             kind_options(
                 CaseStatus::ALL,
@@ -255,7 +215,7 @@ async fn filter_fields(
                 ""
             },
         ),
-    ])
+    ]
 }
 
 pub async fn list(
@@ -266,7 +226,7 @@ pub async fn list(
     let pg = Page::new(q.page, None);
     let (filter, query, year_error) = q.filter();
     let after = q.after.as_deref().and_then(uc::ListCursor::parse);
-    let listed = uc::list(&s.app, &page.ctx, &filter, pg, after)
+    let (listed, choices) = uc::list_page(&s.app, &page.ctx, &filter, pg, after)
         .await
         .map_err(page_error)?;
     let mut rows = Vec::with_capacity(listed.items.len());
@@ -286,7 +246,7 @@ pub async fn list(
             Cell::text(next.unwrap_or_else(|| "—".into())),
         ]);
     }
-    let filters = filter_fields(&s, &page, &q, &filter, year_error).await?;
+    let filters = filter_fields(&q, choices, year_error);
     Ok(render(&ListPage {
         shell: Shell::new(&page, "法律援助案件", "/cases"),
         heading: "法律援助案件".into(),
