@@ -246,7 +246,7 @@ measure() {   # $1 = label, $2 = data dir, $3 = database URL or "", $4 = cases t
         esac
         curl -fs -o /dev/null -H "$header" "$base$path" || { echo "[$label $n] $name: $path fails"; exit 1; }
         out=$(wrk -t2 -c8 -d"${duration}s" -s "$work/pct.lua" -H "$header" "$base$path" | summary)
-        echo "[$label $n] $name ($path): $out; RSS $(rss)"
+        echo "[$label $n] $name ($path): $out; RSS $(rss), peak $(hwm)"
         p95=$(sed -n 's/.*p95 \([0-9.]*\)\(m\?s\).*/\1 \2/p' <<<"$out" | awk '{print ($2 == "s") ? $1 * 1000 : $1}')
         if [ -z "${first_p95[$label $name]:-}" ]; then
             first_p95[$label $name]="$p95"
