@@ -3,10 +3,24 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before any thread starts: the allocator's arenas are capped at two a core
+    // unless the operator chose through the environment (ADR 0050).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    legalaid_alloc::limit_arenas(legalaid_alloc::arenas_for(cores));
+
     let cli = legalaid::Cli::parse();
-    match legalaid::run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("legalaid: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(legalaid::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One sentence for the operator; the cause chain only for unexpected errors.
