@@ -98,11 +98,11 @@ pub fn parse_time(v: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
-fn parse_day(v: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_day(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(&v.trim().replace(['/', '.'], "-"), "%Y-%m-%d").ok()
 }
 
-fn parse_bool(v: &str) -> Option<bool> {
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
     match v.trim() {
         "" | "否" | "无" | "false" | "FALSE" | "0" => Some(false),
         "是" | "有" | "true" | "TRUE" | "1" => Some(true),

@@ -55,6 +55,7 @@ code_enum!(
         DocumentTemplateUpdate => ("document_template.update", "修改文书模板"),
         MessageTemplateUpdate => ("message_template.update", "修改消息模板"),
         CaseOpen => ("case.open", "立案"),
+        CaseImport => ("case.import", "导入案件"),
         CaseOpenNextStage => ("case.open_next_stage", "进入下一诉讼阶段"),
         CaseAssign => ("case.assign", "指派"),
         CaseNameHandler => ("case.name_handler", "确定承办人"),

@@ -54,6 +54,7 @@ pub mod assignment;
 pub mod audit;
 pub mod calendar;
 pub mod case;
+pub mod case_sheet;
 pub mod complaint;
 pub mod deadline;
 pub mod document;

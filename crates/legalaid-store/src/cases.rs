@@ -238,6 +238,28 @@ pub async fn insert(tx: &mut Tx, n: &NewCase<'_>, now: DateTime<Utc>) -> Result<
     Ok(case)
 }
 
+/// The case numbered `number` (ours), if any.
+pub async fn find_by_number(tx: &mut Tx, number: &str) -> Result<Option<Case>> {
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.number = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number).fetch_optional(c).await?);
+    row.map(Row::into_case).transpose()
+}
+
+/// The case imported under this key (migration 0044), if any.
+pub async fn find_by_source_ref(tx: &mut Tx, source_ref: &str) -> Result<Option<Case>> {
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.source_ref = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(source_ref).fetch_optional(c).await?);
+    row.map(Row::into_case).transpose()
+}
+
+/// Keys an imported case by the row it came from; the key is unique, so a
+/// second import of the row meanwhile is `Duplicate`.
+pub async fn set_source_ref(tx: &mut Tx, id: CaseId, source_ref: &str) -> Result<()> {
+    const Q: &str = "UPDATE cases SET source_ref = $1 WHERE id = $2";
+    on_tx!(tx, c => sqlx::query(Q).bind(source_ref).bind(id.0).execute(c).await?.rows_affected());
+    Ok(())
+}
+
 /// Writes every mutable field of `case` if the stored record is still at
 /// `case.version`; returns the stored result (version + 1).
 ///

@@ -106,6 +106,13 @@ pub async fn get(tx: &mut Tx, id: UnitId) -> Result<Option<Unit>> {
     row.map(Row::into_unit).transpose()
 }
 
+/// The unit named `name` (names are unique), if any.
+pub async fn by_name(tx: &mut Tx, name: &str) -> Result<Option<Unit>> {
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE name = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_optional(c).await?);
+    row.map(Row::into_unit).transpose()
+}
+
 pub async fn insert(tx: &mut Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
     const Q: &str = "INSERT INTO units (name, kind, workstation_host, region_code, address, contact_person, phone, active, version, created_at, updated_at, office_hours) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $10) RETURNING id";

@@ -116,12 +116,12 @@ async fn online_of(app: &App, tx: &mut Tx, id: i64) -> AppResult<Option<OnlineSu
     }))
 }
 
-struct Context {
-    rules: RuleBook,
+pub(crate) struct Context {
+    pub(crate) rules: RuleBook,
     calendar: WorkCalendar,
 }
 
-async fn context(app: &App) -> AppResult<Context> {
+pub(crate) async fn context(app: &App) -> AppResult<Context> {
     let mut tx = app.store.read().await?;
     let f = rules::in_force(app, &mut tx).await?;
     Ok(Context {
@@ -141,7 +141,7 @@ async fn region_of(tx: &mut Tx, unit: i64) -> AppResult<String> {
         .unwrap_or_default())
 }
 
-fn assessment_of(a: &Application, region: &str, cx: &Context) -> Assessment {
+pub(crate) fn assessment_of(a: &Application, region: &str, cx: &Context) -> Assessment {
     assess(
         &Facts {
             matter_code: &a.matter_code,

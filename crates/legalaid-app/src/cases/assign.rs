@@ -32,7 +32,7 @@ async fn needs_of<'a>(
 }
 
 /// Builds the candidates among `staff` (with their units, loads and other matters).
-async fn candidates(
+pub(super) async fn candidates(
     tx: &mut Tx,
     staff: Vec<legalaid_domain::staff::Staff>,
     case_id: CaseId,

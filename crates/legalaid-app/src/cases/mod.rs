@@ -39,6 +39,7 @@ pub mod actions;
 mod assign;
 mod closure;
 mod handling;
+pub mod import;
 mod list;
 
 pub use actions::{CaseAction, available};

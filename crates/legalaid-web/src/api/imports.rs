@@ -1,5 +1,6 @@
-//! Importing spreadsheets over the API (issue 13, ADRs 0035, 0036):
-//! `POST /api/v1/persons/import` and `POST /api/v1/applications/import` with a
+//! Importing spreadsheets over the API (issue 13, ADRs 0035, 0036, 0051):
+//! `POST /api/v1/persons/import`, `POST /api/v1/applications/import` and
+//! `POST /api/v1/cases/import` with a
 //! multipart `file` (CSV in UTF-8 or `.xlsx`, the columns of docs/IMPORT.md);
 //! `?dry_run=true` checks every row and writes nothing. Described by their own
 //! OpenAPI part.
@@ -16,10 +17,11 @@ use serde::Deserialize;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(import, import_applications),
+    paths(import, import_applications, import_cases),
     modifiers(&BearerAuth, &ErrorResponses),
     tags((name = "persons", description = "当事人（申请人、受援人）"),
-        (name = "applications", description = "法律援助申请"))
+        (name = "applications", description = "法律援助申请"),
+        (name = "cases", description = "法律援助案件"))
 )]
 pub struct ImportsDoc;
 
@@ -134,6 +136,54 @@ pub async fn import_applications(
     Ok(Json(apps::import(&s.app, &ctx, &rows, !q.dry_run).await?))
 }
 
+/// A cases file's outcome.
+#[derive(utoipa::ToSchema)]
+#[schema(as = CaseImportReport)]
+#[allow(dead_code)]
+pub struct CaseReportDoc {
+    /// Whether the file was written (false for a dry run).
+    committed: bool,
+    /// Cases created (each with its application, granted).
+    created: i64,
+    /// Cases already in the system (imported before, or ours by number).
+    unchanged: i64,
+    failed: i64,
+    persons_created: i64,
+    persons_updated: i64,
+    /// Per row: `action` is the case's (`create`, `unchanged`, `error`).
+    rows: Vec<RowDoc>,
+}
+
+/// Imports cases in progress with their applications and recipients (the
+/// center's director, received by their own unit): one case per row, assigned
+/// to a unit and a handler named by name (and licence number among namesakes)
+/// and under agreement, the application granted in the other system. Every row
+/// is checked first (the intake form's checks, the days in the law's order,
+/// the law's constraints on who may handle the case); with `dry_run` the
+/// outcome of each row is answered and nothing written, otherwise everything
+/// is written in one transaction, dated as the row says and audited, with no
+/// message sent, or, if any row is bad, nothing (422 naming every bad row). A
+/// case is known by the file's 案件编号 with its recipient: importing a file
+/// twice changes nothing.
+#[utoipa::path(post, path = "/api/v1/cases/import", tag = "cases", security(("bearer" = [])), params(ImportQuery),
+    request_body(content_type = "multipart/form-data", content = FormDoc),
+    responses((status = 200, body = CaseReportDoc), (status = 403, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "a row imported, registered or changed meanwhile"),
+        (status = 422, body = crate::error::Problem, description = "not a CSV or .xlsx, unknown or missing columns, or bad rows (each named `rows[N].field`)")))]
+pub async fn import_cases(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    ApiMultipart(m): ApiMultipart,
+) -> Result<Json<apps::ImportReport>, ApiError> {
+    let (name, _, bytes, _) = super::attachments::read_upload(m).await?;
+    let rows = legalaid_docs::sheet::read(&name, &bytes)
+        .map_err(|e| ApiError(AppError::field("file", e.to_string())))?;
+    Ok(Json(
+        legalaid_app::cases::import::import(&s.app, &ctx, &rows, !q.dry_run).await?,
+    ))
+}
+
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::post;
     let limit =
@@ -144,4 +194,5 @@ pub fn routes() -> axum::Router<AppState> {
             "/applications/import",
             post(import_applications).layer(limit()),
         )
+        .route("/cases/import", post(import_cases).layer(limit()))
 }

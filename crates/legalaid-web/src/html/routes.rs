@@ -231,6 +231,18 @@ pub fn routes() -> Router<AppState> {
             "/applications/export.csv",
             get(sheet_import::export_applications),
         )
+        .route(
+            "/cases/import",
+            get(sheet_import::show_cases)
+                .post(sheet_import::upload_cases)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    legalaid_app::attachments::MAX_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
+            "/cases/import/template.csv",
+            get(sheet_import::cases_template),
+        )
         .route("/persons/duplicates", get(person_merges::list))
         .route(
             "/persons/merge",

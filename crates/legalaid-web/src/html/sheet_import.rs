@@ -1,6 +1,7 @@
-//! The spreadsheet import pages (ADRs 0035, 0036): `/persons/import` and
-//! `/applications/import` — upload, check, import — with a template and an
-//! export in the same columns (`/persons/export.csv`, `/applications/export.csv`).
+//! The spreadsheet import pages (ADRs 0035, 0036, 0051): `/persons/import`,
+//! `/applications/import` and `/cases/import` — upload, check, import — with a
+//! template, and an export in the same columns for persons and applications
+//! (`/persons/export.csv`, `/applications/export.csv`).
 
 use crate::AppState;
 use crate::extract::PageCtx;
@@ -10,7 +11,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Response};
 use legalaid_app::persons::import::RowReport;
 use legalaid_app::{App, AppError, AppResult, Ctx};
-use legalaid_domain::{application_sheet, person_sheet};
+use legalaid_domain::{application_sheet, case_sheet, person_sheet};
 use serde::Deserialize;
 
 /// Which sheet a page imports.
@@ -18,6 +19,7 @@ use serde::Deserialize;
 enum Sheet {
     Persons,
     Applications,
+    Cases,
 }
 
 impl Sheet {
@@ -25,24 +27,28 @@ impl Sheet {
         match self {
             Sheet::Persons => "导入当事人",
             Sheet::Applications => "导入法律援助申请",
+            Sheet::Cases => "导入承办中的法律援助案件",
         }
     }
     fn path(self) -> &'static str {
         match self {
             Sheet::Persons => "/persons",
             Sheet::Applications => "/applications",
+            Sheet::Cases => "/cases",
         }
     }
     fn headers(self) -> Vec<&'static str> {
         match self {
             Sheet::Persons => person_sheet::headers(),
             Sheet::Applications => application_sheet::headers(),
+            Sheet::Cases => case_sheet::headers(),
         }
     }
     fn allowed(self, ctx: &Ctx) -> bool {
         match self {
             Sheet::Persons => legalaid_app::persons::can_register(ctx),
             Sheet::Applications => legalaid_app::applications::import::can_import(ctx),
+            Sheet::Cases => legalaid_app::cases::import::can_import(ctx),
         }
     }
     fn rules(self) -> &'static str {
@@ -52,6 +58,9 @@ impl Sheet {
             }
             Sheet::Applications => {
                 "每行一件申请及其申请人。“姓名”“证件号码”“申请渠道”“收到申请时间”“申请事项”“法律援助形式”“案情摘要”必填；申请人按证件号码登记或更新（同一人可有多行）。申请以“申请编号”识别（未填时以申请人、收到时间和事项识别），已导入或已登记的不再重复；导入的申请由本单位接收，进入审查。"
+            }
+            Sheet::Cases => {
+                "每行一件承办中的案件及其申请、受援人：申请的各列与导入申请相同，另需“案件编号”“案件状态”（承办中）“给予法律援助决定日期”（办案机关通知的除外）“立案日期”“承办单位”“承办人”“指派日期”“委托协议签订日期”。承办单位、承办人须为本辖区已登记的单位和人员（同名时填写执业证号），并符合法律对承办人员的要求；各日期须依次不早于前一环节。导入后申请记为原系统已决定给予，案件按立案日期计入统计，不向受援人和承办人发送短信。案件以“案件编号”和受援人识别，重复导入不会重复立案。"
             }
         }
     }
@@ -82,6 +91,18 @@ impl Sheet {
                     committed: r.committed,
                     summary: format!(
                         "新申请 {} 件，已有 {} 件，有误 {} 行；申请人新登记 {} 人，更新 {} 人",
+                        r.created, r.unchanged, r.failed, r.persons_created, r.persons_updated
+                    ),
+                    failed: r.failed,
+                    rows: r.rows,
+                }
+            }
+            Sheet::Cases => {
+                let r = legalaid_app::cases::import::import(app, ctx, rows, commit).await?;
+                Outcome {
+                    committed: r.committed,
+                    summary: format!(
+                        "新案件 {} 件，已有 {} 件，有误 {} 行；受援人新登记 {} 人，更新 {} 人",
                         r.created, r.unchanged, r.failed, r.persons_created, r.persons_updated
                     ),
                     failed: r.failed,
@@ -142,6 +163,10 @@ pub async fn show_persons(page: PageCtx) -> PageResult {
 
 pub async fn show_applications(page: PageCtx) -> PageResult {
     show(&page, Sheet::Applications)
+}
+
+pub async fn show_cases(page: PageCtx) -> PageResult {
+    show(&page, Sheet::Cases)
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +245,15 @@ pub async fn upload_applications(
     upload(s, page, Sheet::Applications, mode, m).await
 }
 
+pub async fn upload_cases(
+    State(s): State<AppState>,
+    page: PageCtx,
+    Query(mode): Query<Mode>,
+    m: Multipart,
+) -> PageResult {
+    upload(s, page, Sheet::Cases, mode, m).await
+}
+
 fn unprocessable(mut r: Response) -> Response {
     *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     r
@@ -273,6 +307,17 @@ pub async fn applications_template() -> Response {
         &application_sheet::headers(),
         &example,
     )
+}
+
+/// The header row and one example row, to fill in (the unit and handler
+/// as registered in the district).
+pub async fn cases_template() -> Response {
+    let example = format!(
+        "{},,来访申请,,2026-03-05 09:30,,请求确认劳动关系或者支付劳动报酬,民事、行政、国家赔偿案件诉讼代理及非诉讼代理,原告,某建筑公司,,,工地拖欠工资三个月，共计一万二千元,,否,,,个人诚信承诺,3,1800,,,无,\
+         原系统2026-001,承办中,2026-03-09,2026-03-10,,,,,（承办单位名称）,（承办人姓名）,,2026-03-10,2026-03-12,,,,,,,",
+        example_person()
+    );
+    csv_download("cases-template.csv", &case_sheet::headers(), &example)
 }
 
 /// The persons of the caller's units in the import's columns, full ID numbers

@@ -250,10 +250,19 @@ pub async fn list(
     Ok(render(&ListPage {
         shell: Shell::new(&page, "法律援助案件", "/cases"),
         heading: "法律援助案件".into(),
-        actions: vec![Action {
-            href: "/hearings".into(),
-            label: "开庭日历".into(),
-        }],
+        actions: {
+            let mut a = vec![Action {
+                href: "/hearings".into(),
+                label: "开庭日历".into(),
+            }];
+            if uc::import::can_import(&page.ctx) {
+                a.push(Action {
+                    href: "/cases/import".into(),
+                    label: "导入".into(),
+                });
+            }
+            a
+        },
         filters,
         export_href: Some(if query.is_empty() {
             "/cases/export.csv".to_owned()
