@@ -254,7 +254,7 @@ async fn plan_row(
         return Ok(if ours {
             Ok(None)
         } else {
-            Err(vec![error("case_no", "该案件已由其他单位导入")])
+            Err(vec![error("case_no", "该案件已由其他单位登记或导入")])
         });
     }
     let planned = match planner
