@@ -22,7 +22,7 @@ port=18937
 base="http://127.0.0.1:$port"
 work="$(mktemp -d)"
 pid=""
-trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 export LEGALAID_DATA_KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0
 
 login() {   # $1 = username: a bearer token
