@@ -722,7 +722,15 @@ both!(
         // The list reads the pauses and objections of a whole page at once; each
         // item's deadline must be the one its own page shows first: without a
         // pause, after a pause that ended (the review clock moved by it), during
-        // one, and with an objection waiting.
+        // one, and with an objection waiting. On a fixed Monday of working weeks:
+        // the review clock against the objection's depends on the weekends and
+        // holidays between them, which a clock taken from the day the suite runs
+        // varied (at 00:05 on 2026-12-09 the review's came first).
+        app.clock.set(
+            chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")
+                .expect("time")
+                .to_utc(),
+        );
         let clerk = app.token("clerk").await;
         let now = common::now_rfc3339(&app);
         let mut ids = Vec::new();
